@@ -1,0 +1,1 @@
+//! Dissection and analysis.

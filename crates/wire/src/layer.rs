@@ -1,0 +1,76 @@
+//! One dissected layer: a typed view over its bytes. The dissector stacks
+//! these; every consumer (fields, JSON, tree, filters) reaches a layer's
+//! fields through [`Layer::field`] by position in the protocol's table.
+
+use crate::field::{FieldSink, Value};
+use crate::proto::Proto;
+use crate::*;
+
+macro_rules! layers {
+    ($( $variant:ident($ty:ty) => $module:ident; )*) => {
+        /// A layer of a dissected frame.
+        #[derive(Clone, Copy, Debug)]
+        pub enum Layer<'a> { $( $variant($ty) ),* }
+
+        impl<'a> Layer<'a> {
+            /// Which protocol this layer is.
+            pub fn proto(&self) -> Proto {
+                match self { $( Layer::$variant(_) => Proto::$variant ),* }
+            }
+
+            /// Send every occurrence of field number `idx` of this layer's
+            /// protocol to `out`. Byte ranges are relative to the layer start.
+            pub fn field(&self, idx: usize, out: &mut dyn FieldSink<'a>) {
+                match self {
+                    $( Layer::$variant(v) => {
+                        if let Some(f) = $module::Field::from_index(idx) {
+                            v.field(f, out)
+                        }
+                    } ),*
+                }
+            }
+
+            /// The first occurrence of field number `idx`, if any.
+            pub fn first(&self, idx: usize) -> Option<Value<'a>> {
+                let mut got = None;
+                self.field(idx, &mut |v: Value<'a>, _r: std::ops::Range<usize>| {
+                    if got.is_none() {
+                        got = Some(v)
+                    }
+                });
+                got
+            }
+
+            /// The layer's title line in the tree (`Internet Protocol Version 4, Src: …`).
+            pub fn title(&self, out: &mut String) {
+                match self { $( Layer::$variant(v) => v.title(out) ),* }
+            }
+
+            /// How many bytes of the frame this layer's header covers.
+            pub fn header_len(&self) -> usize {
+                match self { $( Layer::$variant(v) => v.header_len() ),* }
+            }
+        }
+    };
+}
+
+layers! {
+    Frame(frame::FrameView<'a>) => frame;
+    Eth(ethernet::EthernetView<'a>) => ethernet;
+    Llc(llc::LlcView<'a>) => llc;
+    Vlan(vlan::VlanView<'a>) => vlan;
+    Sll(sll::SllView<'a>) => sll;
+    Null(null::NullView<'a>) => null;
+    Arp(arp::ArpView<'a>) => arp;
+    Ip(ipv4::Ipv4View<'a>) => ipv4;
+    Ipv6(ipv6::Ipv6View<'a>) => ipv6;
+    Ipv6Ext(ipv6_ext::Ipv6ExtView<'a>) => ipv6_ext;
+    Ah(ah::AhView<'a>) => ah;
+    Esp(esp::EspView<'a>) => esp;
+    Icmp(icmp::IcmpView<'a>) => icmp;
+    Icmpv6(icmpv6::Icmpv6View<'a>) => icmpv6;
+    Tcp(tcp::TcpView<'a>) => tcp;
+    Udp(udp::UdpView<'a>) => udp;
+    Gre(gre::GreView<'a>) => gre;
+    Data(data::DataView<'a>) => data;
+}

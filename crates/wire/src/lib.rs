@@ -1,0 +1,43 @@
+//! Zero-copy views over packet bytes, builders that emit them, checksums, and
+//! the field registry that names every field the way Wireshark does.
+//!
+//! Each protocol module has the same anatomy (after smoltcp's `wire`): a
+//! byte-range map `at`, a `field_table!`, a view type whose constructor checks
+//! the fixed header length once and whose accessors are each bounds-checked,
+//! a `…Repr` of plain values that builds the bytes back, and tests with bytes
+//! from real captures. No function here panics on any input.
+#![deny(unsafe_code)]
+
+pub mod anomaly;
+pub mod bytes;
+pub mod checksum;
+pub mod error;
+pub mod field;
+pub mod layer;
+pub mod proto;
+pub mod registry;
+
+pub mod ah;
+pub mod arp;
+pub mod data;
+pub mod esp;
+pub mod ethernet;
+pub mod frame;
+pub mod gre;
+pub mod icmp;
+pub mod icmpv6;
+pub mod ipv4;
+pub mod ipv6;
+pub mod ipv6_ext;
+pub mod llc;
+pub mod null;
+pub mod sll;
+pub mod tcp;
+pub mod udp;
+pub mod vlan;
+
+pub use anomaly::{Anomaly, AnomalyKind};
+pub use error::Error;
+pub use field::{FieldDef, FieldSink, Kind, Value};
+pub use layer::Layer;
+pub use proto::Proto;

@@ -1,0 +1,53 @@
+//! Protocol identities: the short name tshark uses (`ip`, `tcp`), the title of
+//! the layer in the tree, and the protocol's field table.
+
+use crate::field::FieldDef;
+
+macro_rules! protocols {
+    ($( $id:ident => $name:literal, $title:literal, $module:ident; )*) => {
+        /// Every protocol the dissector knows.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Proto { $($id),* }
+
+        impl Proto {
+            /// All protocols, in registry order.
+            pub const ALL: &'static [Proto] = &[$(Proto::$id),*];
+
+            /// The protocol's filter name, as in Wireshark (`eth`, `ip`, `tcp`).
+            pub fn name(self) -> &'static str {
+                match self { $(Proto::$id => $name),* }
+            }
+
+            /// The protocol's long name, as the layer tree titles it.
+            pub fn title(self) -> &'static str {
+                match self { $(Proto::$id => $title),* }
+            }
+
+            /// The protocol's field declarations.
+            pub fn fields(self) -> &'static [FieldDef] {
+                match self { $(Proto::$id => crate::$module::FIELDS),* }
+            }
+        }
+    };
+}
+
+protocols! {
+    Frame => "frame", "Frame", frame;
+    Eth => "eth", "Ethernet", ethernet;
+    Llc => "llc", "Logical-Link Control", llc;
+    Vlan => "vlan", "802.1Q Virtual LAN", vlan;
+    Sll => "sll", "Linux cooked capture", sll;
+    Null => "null", "Null/Loopback", null;
+    Arp => "arp", "Address Resolution Protocol", arp;
+    Ip => "ip", "Internet Protocol Version 4", ipv4;
+    Ipv6 => "ipv6", "Internet Protocol Version 6", ipv6;
+    Ipv6Ext => "ipv6.ext", "IPv6 Extension Header", ipv6_ext;
+    Ah => "ah", "Authentication Header", ah;
+    Esp => "esp", "Encapsulating Security Payload", esp;
+    Icmp => "icmp", "Internet Control Message Protocol", icmp;
+    Icmpv6 => "icmpv6", "Internet Control Message Protocol v6", icmpv6;
+    Tcp => "tcp", "Transmission Control Protocol", tcp;
+    Udp => "udp", "User Datagram Protocol", udp;
+    Gre => "gre", "Generic Routing Encapsulation", gre;
+    Data => "data", "Data", data;
+}

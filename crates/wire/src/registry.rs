@@ -1,0 +1,118 @@
+//! The field registry: every field of every protocol, found by its Wireshark
+//! name. Consumers resolve names once (at start-up) to a [`FieldRef`] and then
+//! read values per packet by position, with no string look-ups.
+
+use crate::field::FieldDef;
+use crate::proto::Proto;
+
+/// A resolved field: its protocol and its position in that protocol's table.
+/// `idx == None` names the protocol itself (`tcp` as a presence test).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldRef {
+    pub proto: Proto,
+    pub idx: Option<usize>,
+}
+
+impl FieldRef {
+    /// The field's declaration, or `None` for a protocol reference.
+    pub fn def(&self) -> Option<&'static FieldDef> {
+        self.proto.fields().get(self.idx?)
+    }
+
+    /// The name the user wrote to mean this field.
+    pub fn name(&self) -> &'static str {
+        self.def().map_or(self.proto.name(), |d| d.name)
+    }
+}
+
+/// Find a field or protocol by its Wireshark name.
+pub fn lookup(name: &str) -> Option<FieldRef> {
+    for &p in Proto::ALL {
+        if p.name() == name {
+            return Some(FieldRef {
+                proto: p,
+                idx: None,
+            });
+        }
+        if let Some(i) = p.fields().iter().position(|d| d.name == name) {
+            return Some(FieldRef {
+                proto: p,
+                idx: Some(i),
+            });
+        }
+    }
+    None
+}
+
+/// Every field, protocol by protocol, in declaration order.
+pub fn all() -> impl Iterator<Item = (Proto, &'static FieldDef)> {
+    Proto::ALL
+        .iter()
+        .flat_map(|&p| p.fields().iter().map(move |d| (p, d)))
+}
+
+/// Up to `n` known names closest to `name` (by edit distance), best first:
+/// what an error about an unknown field suggests.
+pub fn suggest(name: &str, n: usize) -> Vec<&'static str> {
+    let mut scored: Vec<(usize, &'static str)> = Proto::ALL
+        .iter()
+        .map(|p| p.name())
+        .chain(all().map(|(_, d)| d.name))
+        .map(|cand| (edit_distance(name, cand), cand))
+        .collect();
+    scored.sort();
+    let limit = (name.len() / 2).max(2);
+    scored
+        .into_iter()
+        .filter(|&(d, _)| d <= limit)
+        .take(n)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Levenshtein distance over bytes.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_are_unique() {
+        let mut seen = HashSet::new();
+        for p in Proto::ALL {
+            assert!(seen.insert(p.name()), "protocol {} twice", p.name());
+        }
+        for (_, d) in all() {
+            assert!(seen.insert(d.name), "field {} twice", d.name);
+        }
+    }
+
+    #[test]
+    fn finds_fields_and_protocols() {
+        let f = lookup("eth.type").unwrap();
+        assert_eq!(f.proto, Proto::Eth);
+        assert_eq!(f.name(), "eth.type");
+        assert_eq!(lookup("eth").unwrap().idx, None);
+        assert!(lookup("eth.nonesuch").is_none());
+    }
+
+    #[test]
+    fn suggests_near_names() {
+        assert_eq!(suggest("eth.tpye", 1), vec!["eth.type"]);
+    }
+}
