@@ -72,5 +72,8 @@ layers! {
     Tcp(tcp::TcpView<'a>) => tcp;
     Udp(udp::UdpView<'a>) => udp;
     Gre(gre::GreView<'a>) => gre;
+    Ppp(ppp::PppView<'a>) => ppp;
+    Mpls(mpls::MplsView<'a>) => mpls;
+    Vxlan(vxlan::VxlanView<'a>) => vxlan;
     Data(data::DataView<'a>) => data;
 }

@@ -30,11 +30,14 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod ipv6_ext;
 pub mod llc;
+pub mod mpls;
 pub mod null;
+pub mod ppp;
 pub mod sll;
 pub mod tcp;
 pub mod udp;
 pub mod vlan;
+pub mod vxlan;
 
 pub use anomaly::{Anomaly, AnomalyKind};
 pub use error::Error;

@@ -49,5 +49,8 @@ protocols! {
     Tcp => "tcp", "Transmission Control Protocol", tcp;
     Udp => "udp", "User Datagram Protocol", udp;
     Gre => "gre", "Generic Routing Encapsulation", gre;
+    Ppp => "ppp", "Point-to-Point Protocol", ppp;
+    Mpls => "mpls", "MultiProtocol Label Switching Header", mpls;
+    Vxlan => "vxlan", "Virtual eXtensible Local Area Network", vxlan;
     Data => "data", "Data", data;
 }
