@@ -1,1 +1,8 @@
-//! Dissection and analysis.
+//! The analysis engine of wiresift: dissection of frames into layer views,
+//! and (as they come) flows, reassembly, application analyzers and filters.
+#![deny(unsafe_code)]
+
+pub mod dissect;
+pub mod fields;
+
+pub use dissect::{dissect, Dissection, Entry, Options};

@@ -28,6 +28,12 @@ pub mod ethertype {
     /// Pre-standard stacked VLAN tag, still seen in captures.
     pub const QINQ_OLD: u16 = 0x9100;
     pub const IPV6: u16 = 0x86dd;
+    pub const MPLS_UNICAST: u16 = 0x8847;
+    pub const MPLS_MULTICAST: u16 = 0x8848;
+    /// Ethernet inside GRE (NVGRE, transparent bridging).
+    pub const TRANSPARENT_BRIDGING: u16 = 0x6558;
+    /// PPP inside GRE (PPTP).
+    pub const PPP: u16 = 0x880b;
 }
 
 field_table! {

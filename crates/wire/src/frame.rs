@@ -43,8 +43,6 @@ pub struct FrameMeta {
 pub struct FrameView<'a> {
     pub meta: FrameMeta,
     pub bytes: &'a [u8],
-    /// `frame.protocols`, filled in by the dissector once every layer is known.
-    pub protocols: &'a str,
 }
 
 impl<'a> FrameView<'a> {
@@ -73,12 +71,9 @@ impl<'a> FrameView<'a> {
             Field::CapLen => Value::UInt(m.cap_len.into()),
             Field::InterfaceId => Value::UInt(m.interface_id.into()),
             Field::LinkType => Value::UInt(m.link_type.into()),
-            Field::Protocols => {
-                if self.protocols.is_empty() {
-                    return;
-                }
-                Value::Str(self.protocols.as_bytes())
-            }
+            // The stack of layers is known only to the dissection, which
+            // answers this field itself.
+            Field::Protocols => return,
         };
         out.value(v, all);
     }

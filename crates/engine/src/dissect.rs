@@ -1,0 +1,599 @@
+//! Dissection: a pure function of a frame's bytes and link type to a stack of
+//! typed layer views plus the anomalies found on the way.
+//!
+//! Each step makes the view of one layer, records it, and decides what comes
+//! next from the layer's own type field (EtherType, IP protocol, port). A
+//! view that cannot be made (too few bytes, impossible length) becomes an
+//! anomaly and dissection stops there with what it has. Nothing here
+//! allocates: the layers and anomalies live in fixed-capacity arrays that the
+//! caller reuses.
+
+use arrayvec::ArrayVec;
+use wiresift_wire as wire;
+use wire::anomaly::{Anomaly, AnomalyKind};
+use wire::checksum::{self, Status};
+use wire::ethernet::{ethertype, EthernetView};
+use wire::frame::{FrameMeta, FrameView};
+use wire::{Layer, Proto};
+
+/// The deepest stack we build; more is a crafted loop (tunnels in tunnels).
+pub const MAX_LAYERS: usize = 24;
+/// Anomalies kept per frame; more are counted in `anomalies_dropped`.
+pub const MAX_ANOMALIES: usize = 8;
+
+/// Link-layer header types (tcpdump.org/linktypes.html) that we dissect.
+pub mod linktype {
+    pub const NULL: u32 = 0;
+    pub const ETHERNET: u32 = 1;
+    pub const PPP: u32 = 9;
+    /// DLT_RAW as some BSDs number it in pcap files.
+    pub const RAW_BSD12: u32 = 12;
+    pub const RAW_BSD14: u32 = 14;
+    pub const PPP_HDLC: u32 = 50;
+    pub const RAW: u32 = 101;
+    pub const LOOP: u32 = 108;
+    pub const LINUX_SLL: u32 = 113;
+    pub const IPV4: u32 = 228;
+    pub const IPV6: u32 = 229;
+    pub const LINUX_SLL2: u32 = 276;
+}
+
+/// One layer and where its header starts in the frame.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    pub offset: usize,
+    pub layer: Layer<'a>,
+    /// Inside an ICMP error: a quoted packet, not traffic of its own.
+    pub quoted: bool,
+}
+
+/// The result of dissecting one frame.
+#[derive(Debug, Default)]
+pub struct Dissection<'a> {
+    pub layers: ArrayVec<Entry<'a>, MAX_LAYERS>,
+    pub anomalies: ArrayVec<Anomaly, MAX_ANOMALIES>,
+    pub anomalies_dropped: u32,
+}
+
+/// What the dissector does beyond reading headers.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Verify IP, TCP, UDP and ICMP checksums (a sum over the payload).
+    pub verify_checksums: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { verify_checksums: true }
+    }
+}
+
+impl<'a> Dissection<'a> {
+    pub fn clear(&mut self) {
+        self.layers.clear();
+        self.anomalies.clear();
+        self.anomalies_dropped = 0;
+    }
+
+    /// The frame pseudo-layer (always the first entry after `dissect`).
+    pub fn frame(&self) -> Option<&FrameView<'a>> {
+        match self.layers.first().map(|e| &e.layer) {
+            Some(Layer::Frame(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The first layer of protocol `p`, outside quoted packets.
+    pub fn first(&self, p: Proto) -> Option<&Entry<'a>> {
+        self.layers.iter().find(|e| !e.quoted && e.layer.proto() == p)
+    }
+
+    /// tshark-style protocol stack (`eth:ip:tcp`), without the frame layer.
+    pub fn protocols(&self, out: &mut String) {
+        for (i, e) in self.layers.iter().skip(1).enumerate() {
+            if i > 0 {
+                out.push(':');
+            }
+            out.push_str(e.layer.proto().name());
+        }
+    }
+
+    fn push(&mut self, offset: usize, layer: Layer<'a>, quoted: bool) -> bool {
+        self.layers.try_push(Entry { offset, layer, quoted }).is_ok()
+    }
+
+    fn note(&mut self, proto: Proto, kind: AnomalyKind, range: std::ops::Range<usize>, msg: &'static str) {
+        if self.anomalies.try_push(Anomaly { proto, kind, range, msg }).is_err() {
+            self.anomalies_dropped = self.anomalies_dropped.saturating_add(1);
+        }
+    }
+}
+
+/// What to dissect next.
+#[derive(Clone, Copy, Debug)]
+enum Next {
+    Link(u32),
+    Ether(u16),
+    Ethernet,
+    Ip(u8),
+    Ipv4,
+    Ipv6,
+    Ppp,
+    Mpls,
+    Data,
+    Done,
+}
+
+/// The addresses of the IP layer that carries a transport header, for the
+/// pseudo-header of its checksum.
+#[derive(Clone, Copy)]
+struct IpCtx {
+    v6: bool,
+    src: [u8; 16],
+    dst: [u8; 16],
+}
+
+impl IpCtx {
+    fn pseudo(&self, proto: u8, len: usize) -> u32 {
+        let n = if self.v6 { 16 } else { 4 };
+        checksum::pseudo_header(&self.src[..n], &self.dst[..n], proto, len as u32)
+    }
+}
+
+/// Dissect one frame into `d` (cleared first).
+pub fn dissect<'a>(meta: FrameMeta, data: &'a [u8], opts: Options, d: &mut Dissection<'a>) {
+    d.clear();
+    d.push(0, Layer::Frame(FrameView { meta, bytes: data }), false);
+    let mut w = Walker { d, opts, off: 0, rest: data, ip: None, quoted: false, wire_len: data.len(), link_idx: None };
+    w.run(Next::Link(meta.link_type));
+}
+
+struct Walker<'a, 'd> {
+    d: &'d mut Dissection<'a>,
+    opts: Options,
+    /// Offset of `rest` in the frame.
+    off: usize,
+    rest: &'a [u8],
+    ip: Option<IpCtx>,
+    quoted: bool,
+    /// On-the-wire length of the upper-layer packet, per the IP header.
+    wire_len: usize,
+    /// Index of the Ethernet layer whose trailer an IP length reveals.
+    link_idx: Option<usize>,
+}
+
+impl<'a> Walker<'a, '_> {
+    fn run(&mut self, mut next: Next) {
+        for _ in 0..MAX_LAYERS {
+            next = match next {
+                Next::Done => return,
+                Next::Data => {
+                    if !self.rest.is_empty() {
+                        self.push(Layer::Data(wire::data::DataView::new(self.rest)));
+                    }
+                    return;
+                }
+                Next::Link(lt) => self.link(lt),
+                Next::Ether(t) => self.ether(t),
+                Next::Ethernet => self.ethernet(),
+                Next::Ip(p) => self.ip_proto(p),
+                Next::Ipv4 => self.ipv4(),
+                Next::Ipv6 => self.ipv6(),
+                Next::Ppp => self.ppp(),
+                Next::Mpls => self.mpls(),
+            };
+        }
+        self.d.note(Proto::Data, AnomalyKind::Malformed, self.off..self.off + self.rest.len(), "too many nested layers");
+    }
+
+    fn push(&mut self, layer: Layer<'a>) -> bool {
+        let ok = self.d.push(self.off, layer, self.quoted);
+        if !ok {
+            self.d.note(layer.proto(), AnomalyKind::Malformed, self.off..self.off, "too many nested layers");
+        }
+        ok
+    }
+
+    /// Record that a view could not be made and stop.
+    fn fail(&mut self, proto: Proto, e: wire::Error) -> Next {
+        let (kind, msg) = match e {
+            wire::Error::Truncated { .. } => (AnomalyKind::Truncated, "header cut short"),
+            wire::Error::Malformed(m) => (AnomalyKind::Malformed, m),
+        };
+        let end = self.off + self.rest.len();
+        self.d.note(proto, kind, self.off..end, msg);
+        Next::Done
+    }
+
+    /// Move past a header of `hdr` bytes to `payload`.
+    fn advance(&mut self, hdr: usize, payload: &'a [u8]) {
+        self.off = self.off.saturating_add(hdr);
+        self.rest = payload;
+    }
+
+    fn link(&mut self, lt: u32) -> Next {
+        use linktype::*;
+        match lt {
+            ETHERNET => Next::Ethernet,
+            RAW | RAW_BSD12 | RAW_BSD14 => match self.rest.first().map(|b| b >> 4) {
+                Some(4) => Next::Ipv4,
+                Some(6) => Next::Ipv6,
+                _ => Next::Data,
+            },
+            IPV4 => Next::Ipv4,
+            IPV6 => Next::Ipv6,
+            NULL | LOOP => match wire::null::NullView::new(self.rest, lt == LOOP) {
+                Ok(v) => {
+                    self.push(Layer::Null(v));
+                    self.advance(v.header_len(), v.payload());
+                    v.payload_ethertype().map_or(Next::Data, Next::Ether)
+                }
+                Err(e) => self.fail(Proto::Null, e),
+            },
+            LINUX_SLL | LINUX_SLL2 => {
+                let r = if lt == LINUX_SLL {
+                    wire::sll::SllView::new_v1(self.rest)
+                } else {
+                    wire::sll::SllView::new_v2(self.rest)
+                };
+                match r {
+                    Ok(v) => {
+                        self.push(Layer::Sll(v));
+                        self.advance(v.header_len(), v.payload());
+                        if v.is_ethertype() {
+                            Next::Ether(v.protocol())
+                        } else {
+                            Next::Data
+                        }
+                    }
+                    Err(e) => self.fail(Proto::Sll, e),
+                }
+            }
+            PPP | PPP_HDLC => Next::Ppp,
+            _ => Next::Data,
+        }
+    }
+
+    fn ethernet(&mut self) -> Next {
+        match EthernetView::new(self.rest) {
+            Ok(v) => {
+                self.link_idx = Some(self.d.layers.len());
+                self.push(Layer::Eth(v));
+                self.advance(v.header_len(), v.payload());
+                match v.ethertype() {
+                    Some(t) => Next::Ether(t),
+                    None => self.llc(),
+                }
+            }
+            Err(e) => self.fail(Proto::Eth, e),
+        }
+    }
+
+    fn llc(&mut self) -> Next {
+        match wire::llc::LlcView::new(self.rest) {
+            Ok(v) => {
+                self.push(Layer::Llc(v));
+                self.advance(v.header_len(), v.payload());
+                v.snap_pid().map_or(Next::Data, Next::Ether)
+            }
+            Err(e) => self.fail(Proto::Llc, e),
+        }
+    }
+
+    fn vlan(&mut self, tpid: u16) -> Next {
+        match wire::vlan::VlanView::new(self.rest, tpid) {
+            Ok(v) => {
+                self.push(Layer::Vlan(v));
+                self.advance(v.header_len(), v.payload());
+                match v.ethertype() {
+                    Some(t) => Next::Ether(t),
+                    None => self.llc(),
+                }
+            }
+            Err(e) => self.fail(Proto::Vlan, e),
+        }
+    }
+
+    fn ether(&mut self, t: u16) -> Next {
+        match t {
+            ethertype::IPV4 => Next::Ipv4,
+            ethertype::IPV6 => Next::Ipv6,
+            ethertype::VLAN | ethertype::QINQ | ethertype::QINQ_OLD => self.vlan(t),
+            ethertype::ARP => match wire::arp::ArpView::new(self.rest) {
+                Ok(v) => {
+                    self.push(Layer::Arp(v));
+                    self.advance(v.header_len(), v.payload());
+                    Next::Done
+                }
+                Err(e) => self.fail(Proto::Arp, e),
+            },
+            ethertype::MPLS_UNICAST | ethertype::MPLS_MULTICAST => Next::Mpls,
+            ethertype::TRANSPARENT_BRIDGING => Next::Ethernet,
+            ethertype::PPP => Next::Ppp,
+            _ => Next::Data,
+        }
+    }
+
+    fn ipv4(&mut self) -> Next {
+        let v = match wire::ipv4::Ipv4View::new(self.rest) {
+            Ok(v) => v,
+            Err(e) => return self.fail(Proto::Ip, e),
+        };
+        let start = self.off;
+        let hl = v.header_len();
+        if !v.header_len_field_ok() {
+            self.d.note(Proto::Ip, AnomalyKind::Malformed, start..start + hl, "IPv4 header length below 20 or past the end");
+        }
+        let mut v = v;
+        if self.opts.verify_checksums {
+            let st = v.verify_checksum();
+            v.set_checksum_status(st);
+            if matches!(st, Status::Bad { .. }) {
+                self.d.note(Proto::Ip, AnomalyKind::BadChecksum, start + 10..start + 12, "IPv4 header checksum");
+            }
+        }
+        self.trailer(usize::from(v.total_len()).max(hl));
+        if !self.push(Layer::Ip(v)) {
+            return Next::Done;
+        }
+        let mut src = [0u8; 16];
+        let mut dst = [0u8; 16];
+        src[..4].copy_from_slice(&v.src());
+        dst[..4].copy_from_slice(&v.dst());
+        self.ip = Some(IpCtx { v6: false, src, dst });
+        self.advance(hl, v.payload());
+        if v.is_fragment() {
+            // Fragments are shown as data until reassembled (as tshark does
+            // for every fragment but the one that completes the datagram).
+            return Next::Data;
+        }
+        self.wire_len = v.wire_payload_len();
+        Next::Ip(v.protocol())
+    }
+
+    fn ipv6(&mut self) -> Next {
+        let v = match wire::ipv6::Ipv6View::new(self.rest) {
+            Ok(v) => v,
+            Err(e) => return self.fail(Proto::Ipv6, e),
+        };
+        self.trailer(40usize.saturating_add(usize::from(v.payload_len())));
+        if !self.push(Layer::Ipv6(v)) {
+            return Next::Done;
+        }
+        self.ip = Some(IpCtx { v6: true, src: v.src(), dst: v.dst() });
+        self.advance(40, v.payload());
+        self.wire_len = v.wire_payload_len();
+        Next::Ip(v.next_header())
+    }
+
+    /// Bytes after an IP datagram of `ip_len` bytes at the current offset are
+    /// link-layer padding or trailer: tell the Ethernet layer.
+    fn trailer(&mut self, ip_len: usize) {
+        if self.quoted {
+            return;
+        }
+        let extra = self.rest.len().saturating_sub(ip_len);
+        if let Some(Entry { layer: Layer::Eth(e), .. }) = self.link_idx.and_then(|i| self.d.layers.get_mut(i)) {
+            e.set_padding(extra);
+        }
+        self.link_idx = None;
+    }
+
+    fn ip_proto(&mut self, p: u8) -> Next {
+        use wire::ipv6_ext::Ipv6ExtView;
+        match p {
+            ipproto::TCP => self.tcp(),
+            ipproto::UDP => self.udp(),
+            ipproto::ICMP => self.icmp(),
+            ipproto::ICMPV6 => self.icmpv6(),
+            ipproto::IPIP => Next::Ipv4,
+            ipproto::IPV6 => Next::Ipv6,
+            ipproto::GRE => match wire::gre::GreView::new(self.rest) {
+                Ok(v) => {
+                    self.push(Layer::Gre(v));
+                    self.advance(v.header_len(), v.payload());
+                    Next::Ether(v.protocol())
+                }
+                Err(e) => self.fail(Proto::Gre, e),
+            },
+            ipproto::HOPOPTS | ipproto::ROUTING | ipproto::FRAGMENT | ipproto::DSTOPTS
+                if self.ip.is_some_and(|c| c.v6) =>
+            {
+                match Ipv6ExtView::new(self.rest, p) {
+                    Ok(v) => {
+                        self.push(Layer::Ipv6Ext(v));
+                        let hl = v.header_len();
+                        self.wire_len = self.wire_len.saturating_sub(hl);
+                        self.advance(hl, v.payload());
+                        if p == ipproto::FRAGMENT && (v.more_fragments() || v.frag_offset_bytes() > 0) {
+                            return Next::Data;
+                        }
+                        Next::Ip(v.next_header())
+                    }
+                    Err(e) => self.fail(Proto::Ipv6Ext, e),
+                }
+            }
+            ipproto::AH => match wire::ah::AhView::new(self.rest) {
+                Ok(v) => {
+                    self.push(Layer::Ah(v));
+                    let hl = v.header_len();
+                    self.wire_len = self.wire_len.saturating_sub(hl);
+                    self.advance(hl, v.payload());
+                    Next::Ip(v.next_header())
+                }
+                Err(e) => self.fail(Proto::Ah, e),
+            },
+            ipproto::ESP => match wire::esp::EspView::new(self.rest) {
+                Ok(v) => {
+                    self.push(Layer::Esp(v));
+                    Next::Done
+                }
+                Err(e) => self.fail(Proto::Esp, e),
+            },
+            _ => Next::Data,
+        }
+    }
+
+    fn tcp(&mut self) -> Next {
+        let mut v = match wire::tcp::TcpView::new(self.rest) {
+            Ok(v) => v.with_wire_len(self.wire_len),
+            Err(e) => return self.fail(Proto::Tcp, e),
+        };
+        if self.opts.verify_checksums && !self.quoted {
+            if let Some(ip) = self.ip {
+                let st = v.verify_checksum(ip.pseudo(ipproto::TCP, self.wire_len));
+                v.set_checksum_status(st);
+                if matches!(st, Status::Bad { .. }) {
+                    self.d.note(Proto::Tcp, AnomalyKind::BadChecksum, self.off + 16..self.off + 18, "TCP checksum");
+                }
+            }
+        }
+        if !v.data_offset_ok() {
+            self.d.note(Proto::Tcp, AnomalyKind::Malformed, self.off + 12..self.off + 13, "TCP header length below 20 or past the end");
+        }
+        self.push(Layer::Tcp(v));
+        self.advance(v.header_len(), v.payload());
+        Next::Data
+    }
+
+    fn udp(&mut self) -> Next {
+        let mut v = match wire::udp::UdpView::new(self.rest) {
+            Ok(v) => v.with_wire_len(self.wire_len),
+            Err(e) => return self.fail(Proto::Udp, e),
+        };
+        if self.opts.verify_checksums && !self.quoted {
+            if let Some(ip) = self.ip {
+                let st = v.verify_checksum(ip.pseudo(ipproto::UDP, usize::from(v.length())));
+                v.set_checksum_status(st);
+                if matches!(st, Status::Bad { .. }) {
+                    self.d.note(Proto::Udp, AnomalyKind::BadChecksum, self.off + 6..self.off + 8, "UDP checksum");
+                }
+            }
+        }
+        if !v.length_ok() {
+            self.d.note(Proto::Udp, AnomalyKind::Malformed, self.off + 4..self.off + 6, "UDP length below 8 or past the IP payload");
+        }
+        self.push(Layer::Udp(v));
+        self.advance(8, v.payload());
+        if self.quoted {
+            return Next::Done;
+        }
+        if v.src_port() == port::VXLAN || v.dst_port() == port::VXLAN {
+            return match wire::vxlan::VxlanView::new(self.rest) {
+                Ok(x) => {
+                    self.push(Layer::Vxlan(x));
+                    self.advance(x.header_len(), x.payload());
+                    Next::Ethernet
+                }
+                Err(_) => Next::Data,
+            };
+        }
+        Next::Data
+    }
+
+    fn icmp(&mut self) -> Next {
+        let mut v = match wire::icmp::IcmpView::new(self.rest) {
+            Ok(v) => v.with_wire_len(self.wire_len),
+            Err(e) => return self.fail(Proto::Icmp, e),
+        };
+        if self.opts.verify_checksums && !self.quoted {
+            let st = v.verify_checksum();
+            v.set_checksum_status(st);
+            if matches!(st, Status::Bad { .. }) {
+                self.d.note(Proto::Icmp, AnomalyKind::BadChecksum, self.off + 2..self.off + 4, "ICMP checksum");
+            }
+        }
+        self.push(Layer::Icmp(v));
+        self.quote(v.header_len(), v.quoted(), Next::Ipv4)
+    }
+
+    fn icmpv6(&mut self) -> Next {
+        let mut v = match wire::icmpv6::Icmpv6View::new(self.rest) {
+            Ok(v) => v.with_wire_len(self.wire_len),
+            Err(e) => return self.fail(Proto::Icmpv6, e),
+        };
+        if self.opts.verify_checksums && !self.quoted {
+            if let Some(ip) = self.ip {
+                let st = v.verify_checksum(ip.pseudo(ipproto::ICMPV6, self.wire_len));
+                v.set_checksum_status(st);
+                if matches!(st, Status::Bad { .. }) {
+                    self.d.note(Proto::Icmpv6, AnomalyKind::BadChecksum, self.off + 2..self.off + 4, "ICMPv6 checksum");
+                }
+            }
+        }
+        self.push(Layer::Icmpv6(v));
+        self.quote(v.header_len(), v.quoted(), Next::Ipv6)
+    }
+
+    /// Go on into the packet an ICMP error quotes (once: not into a quote
+    /// inside a quote), marking its layers as quoted.
+    fn quote(&mut self, hdr: usize, quoted: Option<&'a [u8]>, next: Next) -> Next {
+        match quoted {
+            Some(q) if !self.quoted && !q.is_empty() => {
+                self.quoted = true;
+                self.advance(hdr, q);
+                next
+            }
+            _ => Next::Done,
+        }
+    }
+
+    fn ppp(&mut self) -> Next {
+        match wire::ppp::PppView::new(self.rest) {
+            Ok(v) => {
+                self.push(Layer::Ppp(v));
+                self.advance(v.header_len(), v.payload());
+                wire::ppp::ethertype_for(v.protocol()).map_or(Next::Data, Next::Ether)
+            }
+            Err(e) => self.fail(Proto::Ppp, e),
+        }
+    }
+
+    fn mpls(&mut self) -> Next {
+        use wire::mpls::{guess_payload, MplsView, Payload};
+        loop {
+            let v = match MplsView::new(self.rest) {
+                Ok(v) => v,
+                Err(e) => return self.fail(Proto::Mpls, e),
+            };
+            if !self.push(Layer::Mpls(v)) {
+                return Next::Done;
+            }
+            self.advance(v.header_len(), v.payload());
+            if v.bottom_of_stack() {
+                break;
+            }
+        }
+        match guess_payload(self.rest) {
+            Payload::Ipv4 => Next::Ipv4,
+            Payload::Ipv6 => Next::Ipv6,
+            Payload::Ethernet(skip) => {
+                self.advance(skip, wire::bytes::tail(self.rest, skip));
+                Next::Ethernet
+            }
+            Payload::Unknown => Next::Data,
+        }
+    }
+}
+
+/// IP protocol numbers (IANA).
+mod ipproto {
+    pub const HOPOPTS: u8 = 0;
+    pub const ICMP: u8 = 1;
+    pub const IPIP: u8 = 4;
+    pub const TCP: u8 = 6;
+    pub const UDP: u8 = 17;
+    pub const IPV6: u8 = 41;
+    pub const ROUTING: u8 = 43;
+    pub const FRAGMENT: u8 = 44;
+    pub const GRE: u8 = 47;
+    pub const ESP: u8 = 50;
+    pub const AH: u8 = 51;
+    pub const ICMPV6: u8 = 58;
+    pub const DSTOPTS: u8 = 60;
+}
+
+/// Ports that announce a layer we dissect.
+mod port {
+    pub const VXLAN: u16 = 4789;
+}
