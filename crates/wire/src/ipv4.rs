@@ -244,6 +244,9 @@ pub struct Ipv4View<'a> {
     /// The datagram's length on the wire, from the IPv4 header on, when the
     /// dissector knows it (the frame may have been cut by the snap length).
     reported_len: Option<usize>,
+    /// What the dissector found when it checked the header checksum
+    /// (tshark 4.0 does not check it by default: unverified).
+    checksum_status: Status,
 }
 
 impl<'a> Ipv4View<'a> {
@@ -257,6 +260,7 @@ impl<'a> Ipv4View<'a> {
         let v = Ipv4View {
             bytes,
             reported_len: None,
+            checksum_status: Status::Unverified,
         };
         if v.version() != 4 {
             return Err(Error::Malformed("IPv4 version is not 4"));
@@ -269,6 +273,17 @@ impl<'a> Ipv4View<'a> {
     /// Only used when the total length field is 0 (see [`Self::total_len`]).
     pub fn set_reported_len(&mut self, n: usize) {
         self.reported_len = Some(n);
+    }
+
+    /// Record the result of [`Self::verify_checksum`] for `ip.checksum.status`
+    /// and `ip.checksum_calculated` (left unverified, both print as tshark
+    /// 4.0 does by default, with `ip.check_checksum` off).
+    pub fn set_checksum_status(&mut self, s: Status) {
+        self.checksum_status = s;
+    }
+
+    pub fn checksum_status(&self) -> Status {
+        self.checksum_status
     }
 
     fn byte(&self, r: Range<usize>) -> u8 {
@@ -525,12 +540,12 @@ impl<'a> Ipv4View<'a> {
             Ttl => out.value(Value::UInt(self.ttl().into()), at::TTL),
             Proto => out.value(Value::UInt(self.protocol().into()), at::PROTO),
             Checksum => out.value(Value::UInt(self.checksum().into()), at::CHECKSUM),
-            ChecksumCalculated => match self.verify_checksum() {
+            ChecksumCalculated => match self.checksum_status {
                 Status::Good => out.value(Value::UInt(self.checksum().into()), at::CHECKSUM),
                 Status::Bad { expected } => out.value(Value::UInt(expected.into()), at::CHECKSUM),
                 Status::Unverified => {}
             },
-            ChecksumStatus => out.value(Value::UInt(self.verify_checksum().code()), at::CHECKSUM),
+            ChecksumStatus => out.value(Value::UInt(self.checksum_status.code()), at::CHECKSUM),
             Src | SrcHost => out.value(Value::Ipv4(self.src()), at::SRC),
             Dst | DstHost => {
                 if self.source_route_dst_offset().is_none() {
@@ -962,6 +977,10 @@ mod tests {
         assert_eq!(v.payload(), &FRAGMENT[20..]);
         assert_eq!(v.wire_payload_len(), 8);
         assert_eq!(v.verify_checksum(), Status::Good);
+        assert_eq!(text(&v, Field::ChecksumStatus), "2");
+        assert_eq!(text(&v, Field::ChecksumCalculated), "");
+        let mut v = v;
+        v.set_checksum_status(v.verify_checksum());
         // Values exactly as tshark 4.0 prints them for this frame.
         assert_eq!(text(&v, Field::Id), "0x0001");
         assert_eq!(text(&v, Field::Flags), "0x01");
@@ -1079,8 +1098,9 @@ mod tests {
         let mut b = FRAGMENT;
         b[10] = 0;
         b[11] = 0;
-        let v = Ipv4View::new(&b).unwrap();
+        let mut v = Ipv4View::new(&b).unwrap();
         assert_eq!(v.verify_checksum(), Status::Bad { expected: 0x54d5 });
+        v.set_checksum_status(v.verify_checksum());
         assert_eq!(text(&v, Field::ChecksumStatus), "0");
         assert_eq!(text(&v, Field::ChecksumCalculated), "0x54d5");
     }
@@ -1122,7 +1142,8 @@ mod tests {
         let mut b = FRAGMENT;
         b[0] = 0x4f;
         b[3] = 100;
-        let v = Ipv4View::new(&b).unwrap();
+        let mut v = Ipv4View::new(&b).unwrap();
+        v.set_checksum_status(v.verify_checksum());
         assert!(!v.header_len_field_ok());
         assert!(v.total_len_field_ok());
         assert_eq!(v.ihl_bytes(), 60);
