@@ -35,5 +35,7 @@ pub use error::ReadError;
 #[cfg(target_os = "linux")]
 pub use live::{LiveCapture, LiveError, LiveOptions};
 pub use packet::Packet;
-pub use reader::{ByteOrder, FileReader, Format, InterfaceInfo, TsResolution, MAX_RECORD_LEN};
+pub use reader::{
+    ByteOrder, FileReader, Format, InterfaceInfo, PcapVariant, TsResolution, MAX_RECORD_LEN,
+};
 pub use writer::PcapWriter;

@@ -395,6 +395,7 @@ impl LiveCapture {
         Ok(Some(Packet {
             ts_secs: found.ts_secs,
             ts_nanos: found.ts_nanos,
+            has_timestamp: true,
             cap_len: cap_len as u32,
             orig_len,
             link_type: self.link_type,

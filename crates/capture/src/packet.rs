@@ -11,6 +11,10 @@ pub struct Packet<'a> {
     pub ts_secs: i64,
     /// Nanoseconds within the second, always below 1 000 000 000.
     pub ts_nanos: u32,
+    /// False for records that carry no time (pcapng simple packet blocks and
+    /// custom blocks): then `ts_secs` and `ts_nanos` are 0 and tshark shows
+    /// an empty `frame.time_epoch`.
+    pub has_timestamp: bool,
     /// Number of bytes captured: always `data.len()`.
     pub cap_len: u32,
     /// Length of the packet on the wire (may exceed `cap_len` when the capture

@@ -8,6 +8,7 @@
 //! already checked, and read it with bounds checks: they never panic.
 
 use crate::bytes::{u16_at, u32_at, u64_at};
+use crate::linktype;
 use crate::reader::{ByteOrder, InterfaceInfo, TsResolution};
 
 /// Block types.
@@ -16,6 +17,8 @@ pub(crate) const IDB: u32 = 1;
 pub(crate) const PB: u32 = 2;
 pub(crate) const SPB: u32 = 3;
 pub(crate) const EPB: u32 = 6;
+pub(crate) const CUSTOM: u32 = 0x0000_0bad;
+pub(crate) const CUSTOM_NO_COPY: u32 = 0x4000_0bad;
 
 /// The first four bytes of a pcapng file.
 pub(crate) const MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
@@ -194,6 +197,14 @@ pub(crate) fn parse_packet_block(
                 ));
             }
             let iface = ifaces.get(id as usize).ok_or_else(|| missing(id))?;
+            let max = linktype::max_caplen(iface.info.link_type);
+            if caplen > max {
+                return Err(format!(
+                    "{name} packet block claims {caplen} captured bytes, more than the \
+                     maximum {max} for link type {}",
+                    iface.info.link_type
+                ));
+            }
             let (ts_secs, ts_nanos) = timestamp(ts, iface.units, iface.info.ts_offset);
             Ok(BlockPacket {
                 local_interface: id,

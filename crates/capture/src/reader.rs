@@ -38,7 +38,9 @@ use std::path::Path;
 use crate::bytes::{u32_at, u32_of};
 use crate::error::ReadError;
 use crate::packet::Packet;
-use crate::{pcap, pcapng};
+use crate::{linktype, pcap, pcapng};
+
+pub use crate::pcap::PcapVariant;
 
 /// Longest record or block the reader accepts (256 MiB). Longer ones are
 /// taken to be corrupt headers.
@@ -91,10 +93,10 @@ pub enum Format {
     Pcap {
         /// Byte order of the headers.
         byte_order: ByteOrder,
-        /// Microseconds (magic 0xa1b2c3d4) or nanoseconds (0xa1b23c4d).
-        resolution: TsResolution,
-        /// Kuznetzov's modified pcap (magic 0xa1b2cd34; 8 more bytes a record).
-        modified: bool,
+        /// Record layout and timestamp resolution: standard (magic
+        /// 0xa1b2c3d4), nanosecond (0xa1b23c4d), Kuznetzov's modified
+        /// (0xa1b2cd34, 8 more bytes a record) or another old variant.
+        variant: PcapVariant,
         /// Version from the file header (normally 2.4).
         version: (u16, u16),
     },
@@ -138,6 +140,7 @@ struct NgState {
 struct Found {
     ts_secs: i64,
     ts_nanos: u32,
+    has_timestamp: bool,
     orig_len: u32,
     link_type: u32,
     interface_id: u32,
@@ -178,6 +181,11 @@ pub struct FileReader<R = Box<dyn Read + Send>> {
     format: Format,
     pcap: Option<pcap::PcapHeader>,
     ng: NgState,
+    /// Guess among pcap variants that share a magic (not on pipes, where
+    /// reading ahead would wait for packets).
+    guess: bool,
+    /// Hand out pcapng custom blocks as records.
+    custom_blocks: bool,
 }
 
 impl FileReader {
@@ -188,12 +196,14 @@ impl FileReader {
     /// then as [`FileReader::new`].
     pub fn open(path: impl AsRef<Path>) -> Result<FileReader, ReadError> {
         let path = path.as_ref();
-        let src: Box<dyn Read + Send> = if path == Path::new("-") {
-            Box::new(stdin_file()?)
+        let file = if path == Path::new("-") {
+            stdin_file()?
         } else {
-            Box::new(File::open(path).map_err(|source| ReadError::Io { offset: 0, source })?)
+            File::open(path).map_err(|source| ReadError::Io { offset: 0, source })?
         };
-        FileReader::new(src)
+        // A pipe would make the variant guess wait for packets to arrive.
+        let guess = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+        FileReader::build(Box::new(file), DEFAULT_BUFFER_LEN, guess)
     }
 }
 
@@ -207,11 +217,6 @@ fn stdin_file() -> Result<File, ReadError> {
         .try_clone_to_owned()
         .map_err(|source| ReadError::Io { offset: 0, source })?;
     Ok(File::from(fd))
-}
-
-#[cfg(not(unix))]
-fn stdin_file() -> Result<io::Stdin, ReadError> {
-    Ok(io::stdin())
 }
 
 impl<R: Read> FileReader<R> {
@@ -229,6 +234,10 @@ impl<R: Read> FileReader<R> {
     /// As [`FileReader::new`], with a read buffer of `len` bytes (at least
     /// 64; it still grows for a longer record).
     pub fn with_buffer_len(reader: R, len: usize) -> Result<Self, ReadError> {
+        Self::build(reader, len, true)
+    }
+
+    fn build(reader: R, len: usize, guess: bool) -> Result<Self, ReadError> {
         let mut r = FileReader {
             src: reader,
             buf: vec![0; len.clamp(MIN_BUFFER_LEN, MAX_RECORD_LEN)],
@@ -243,6 +252,8 @@ impl<R: Read> FileReader<R> {
             },
             pcap: None,
             ng: NgState::default(),
+            guess,
+            custom_blocks: true,
         };
         r.read_file_header()?;
         Ok(r)
@@ -265,16 +276,26 @@ impl<R: Read> FileReader<R> {
         if !self.fill(pcap::FILE_HEADER_LEN)? {
             return Err(self.truncated(0, pcap::FILE_HEADER_LEN));
         }
-        let h = pcap::parse_file_header(&self.buf[..pcap::FILE_HEADER_LEN])
-            .ok_or_else(|| self.corrupt(0, "unreadable pcap file header".into()))?;
+        let opening = pcap::parse_file_header(&self.buf[..pcap::FILE_HEADER_LEN])
+            .map_err(|what| self.corrupt(0, what))?;
+        self.pos = pcap::FILE_HEADER_LEN;
+        let mut h = opening.header;
+        if self.guess && !opening.candidates.is_empty() {
+            // Whatever there is of the first two records (a short file is
+            // no error here).
+            self.fill(16)?;
+            let need = pcap::guess_needs(&self.buf[self.pos..self.end], &h);
+            self.fill(need)?;
+            let v = pcap::guess_variant(&self.buf[self.pos..self.end], &h, opening.candidates);
+            h.variant = v;
+            h.record_header_len = v.record_header_len();
+        }
         self.format = Format::Pcap {
             byte_order: h.order,
-            resolution: h.resolution,
-            modified: h.modified,
+            variant: h.variant,
             version: h.version,
         };
         self.pcap = Some(h);
-        self.pos = pcap::FILE_HEADER_LEN;
         Ok(())
     }
 
@@ -299,6 +320,7 @@ impl<R: Read> FileReader<R> {
                 Ok(Some(Packet {
                     ts_secs: f.ts_secs,
                     ts_nanos: f.ts_nanos,
+                    has_timestamp: f.has_timestamp,
                     cap_len: f.len as u32,
                     orig_len: f.orig_len,
                     link_type: f.link_type,
@@ -369,6 +391,13 @@ impl<R: Read> FileReader<R> {
         self.ng.sections
     }
 
+    /// Whether pcapng custom blocks (types 0x00000bad and 0x40000bad) are
+    /// handed out as records of link type [`linktype::PCAPNG_CUSTOM_BLOCK`]
+    /// (the default, as tshark shows them as frames) or skipped.
+    pub fn set_custom_blocks(&mut self, hand_out: bool) {
+        self.custom_blocks = hand_out;
+    }
+
     /// Gives back the underlying reader.
     pub fn into_inner(self) -> R {
         self.src
@@ -385,28 +414,34 @@ impl<R: Read> FileReader<R> {
         let p = self.pos;
         let rec = &self.buf[p..p + 16];
         let word = |i: usize| u32_of([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]], h.order);
-        let (ts_sec, frac, caplen, orig_len) = (word(0), word(4), word(8), word(12));
-        let caplen = caplen as usize;
-        if caplen > MAX_RECORD_LEN {
+        let (ts_sec, frac, mut caplen, mut orig_len) = (word(0), word(4), word(8), word(12));
+        match h.lengths {
+            pcap::LengthOrder::Normal => {}
+            pcap::LengthOrder::Maybe if caplen <= orig_len => {}
+            _ => std::mem::swap(&mut caplen, &mut orig_len),
+        }
+        if caplen > h.max_caplen {
             return Err(self.corrupt(
                 self.packets + 1,
                 format!(
-                    "record captured length {caplen} exceeds the {MAX_RECORD_LEN}-byte limit \
-                     (snaplen {})",
-                    h.snaplen
+                    "record claims {caplen} captured bytes, more than the maximum {} for \
+                     link type {} (file snaplen {})",
+                    h.max_caplen, h.link_type, h.snaplen
                 ),
             ));
         }
+        let caplen = caplen as usize;
         let total = hlen + caplen;
         if !self.fill(total)? {
             return Err(self.truncated(self.packets + 1, total));
         }
-        let (ts_secs, ts_nanos) = pcap::timestamp(ts_sec, frac, h.resolution == TsResolution::NANO);
+        let (ts_secs, ts_nanos) = pcap::timestamp(ts_sec, frac, h.variant.nanoseconds());
         let start = self.pos + hlen;
         self.pos += total;
         Ok(Some(Found {
             ts_secs,
             ts_nanos,
+            has_timestamp: true,
             orig_len,
             link_type: h.link_type,
             interface_id: 0,
@@ -445,6 +480,7 @@ impl<R: Read> FileReader<R> {
                     return Ok(Some(Found {
                         ts_secs: bp.ts_secs,
                         ts_nanos: bp.ts_nanos,
+                        has_timestamp: btype != pcapng::SPB,
                         orig_len: bp.orig_len,
                         link_type,
                         interface_id: self.ng.if_base.saturating_add(bp.local_interface),
@@ -466,7 +502,27 @@ impl<R: Read> FileReader<R> {
                     }
                     self.ng.ifaces.push(iface);
                 }
-                // Name resolution, statistics, decryption secrets, custom and
+                pcapng::CUSTOM | pcapng::CUSTOM_NO_COPY if self.custom_blocks => {
+                    if blen < 16 {
+                        return Err(self.corrupt(
+                            self.packets + 1,
+                            format!("custom block of {blen} bytes is shorter than 16"),
+                        ));
+                    }
+                    let start = self.pos + 12;
+                    self.pos += blen;
+                    return Ok(Some(Found {
+                        ts_secs: 0,
+                        ts_nanos: 0,
+                        has_timestamp: false,
+                        orig_len: (blen - 16) as u32,
+                        link_type: linktype::PCAPNG_CUSTOM_BLOCK,
+                        interface_id: 0,
+                        start,
+                        len: blen - 16,
+                    }));
+                }
+                // Name resolution, statistics, decryption secrets and
                 // unknown blocks: skipped by their length.
                 _ => {}
             }

@@ -42,7 +42,9 @@ fn pcap_file(o: ByteOrder, magic: u32, link: u32, recs: &[(u32, u32, u32, &[u8])
         put32(&mut v, data.len() as u32, o);
         put32(&mut v, orig, o);
         if magic == 0xa1b2_cd34 {
-            v.extend_from_slice(&[0xee; 8]);
+            put32(&mut v, 2, o); // ifindex
+            put16(&mut v, 0x0800, o); // protocol
+            v.extend_from_slice(&[0, 0]); // packet type, padding
         }
         v.extend_from_slice(data);
     }
@@ -154,6 +156,7 @@ impl Read for Trickle<'_> {
 struct Owned {
     secs: i64,
     nanos: u32,
+    has_ts: bool,
     cap: u32,
     orig: u32,
     link: u32,
@@ -172,6 +175,7 @@ fn read_all<R: Read>(mut r: FileReader<R>) -> (Vec<Owned>, Option<ReadError>, u6
                 out.push(Owned {
                     secs: p.ts_secs,
                     nanos: p.ts_nanos,
+                    has_ts: p.has_timestamp,
                     cap: p.cap_len,
                     orig: p.orig_len,
                     link: p.link_type,
@@ -219,10 +223,10 @@ const D2: &[u8] = b"second packet, odd length";
 #[test]
 fn pcap_every_magic_and_byte_order() {
     for o in [ByteOrder::Little, ByteOrder::Big] {
-        for (magic, nanos, modified) in [
-            (0xa1b2_c3d4u32, false, false),
-            (0xa1b2_3c4d, true, false),
-            (0xa1b2_cd34, false, true),
+        for (magic, nanos, variant) in [
+            (0xa1b2_c3d4u32, false, PcapVariant::Standard),
+            (0xa1b2_3c4d, true, PcapVariant::Nanosecond),
+            (0xa1b2_cd34, false, PcapVariant::Ss991029),
         ] {
             let frac = if nanos { 123_456_789 } else { 123_456 };
             let bytes = pcap_file(
@@ -236,12 +240,7 @@ fn pcap_every_magic_and_byte_order() {
                 r.format(),
                 Format::Pcap {
                     byte_order: o,
-                    resolution: if nanos {
-                        TsResolution::NANO
-                    } else {
-                        TsResolution::MICRO
-                    },
-                    modified,
+                    variant,
                     version: (2, 4),
                 }
             );
@@ -327,27 +326,75 @@ fn pcap_cut_in_the_middle_of_a_record() {
 
 #[test]
 fn pcap_impossible_caplen_is_corrupt() {
-    let mut bytes = pcap_file(
-        ByteOrder::Big,
-        0xa1b2_c3d4,
-        1,
-        &[(1, 0, 60, D1), (1, 0, 60, D1)],
-    );
-    let second = 24 + 16 + D1.len();
-    bytes[second + 8..second + 12].copy_from_slice(&(MAX_RECORD_LEN as u32 + 1).to_be_bytes());
+    // Past the first three records, which decide the variant.
+    let recs = [(1, 0, 60, D1); 5];
+    let mut bytes = pcap_file(ByteOrder::Big, 0xa1b2_c3d4, 1, &recs);
+    let fourth = 24 + 3 * (16 + D1.len());
+    bytes[fourth + 8..fourth + 12].copy_from_slice(&262_145u32.to_be_bytes());
     let (p, e) = read_bytes(&bytes);
-    assert_eq!(p.len(), 1);
+    assert_eq!(p.len(), 3);
     match e {
         Some(ReadError::Corrupt {
             packet,
             offset,
             what,
         }) => {
-            assert_eq!((packet, offset), (2, second as u64));
-            assert!(what.contains("exceeds"), "{what}");
+            assert_eq!((packet, offset), (4, fourth as u64));
+            assert!(what.contains("more than the maximum 262144"), "{what}");
         }
         other => panic!("{other:?}"),
     }
+    // The same length is fine for a link type that allows it (D-Bus).
+    let mut bytes = pcap_file(ByteOrder::Big, 0xa1b2_c3d4, 231, &recs);
+    bytes[fourth + 8..fourth + 12].copy_from_slice(&262_145u32.to_be_bytes());
+    let (p, e) = read_bytes(&bytes);
+    assert_eq!(p.len(), 3);
+    assert!(
+        matches!(e, Some(ReadError::Truncated { packet: 4, .. })),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn pcap_old_versions_swap_the_lengths() {
+    for (minor, swapped_in_file) in [(2u16, true), (3, true), (3, false), (4, false)] {
+        let mut bytes = pcap_file(ByteOrder::Little, 0xa1b2_c3d4, 1, &[(1, 0, 1514, D1)]);
+        bytes[6..8].copy_from_slice(&minor.to_le_bytes());
+        if swapped_in_file {
+            let (cap, orig) = (24 + 8, 24 + 12);
+            let c: [u8; 4] = bytes[cap..cap + 4].try_into().unwrap();
+            bytes.copy_within(orig..orig + 4, cap);
+            bytes[orig..orig + 4].copy_from_slice(&c);
+        }
+        let (p, e) = read_bytes(&bytes);
+        assert!(e.is_none(), "2.{minor}: {e:?}");
+        assert_eq!((p[0].cap, p[0].orig), (D1.len() as u32, 1514), "2.{minor}");
+    }
+}
+
+#[test]
+fn pcap_red_hat_6_1_records_are_recognised() {
+    // Standard magic, 24-byte records (patch SS990417).
+    let mut v = pcap_file(ByteOrder::Little, 0xa1b2_c3d4, 1, &[]);
+    for i in 0..4u32 {
+        for w in [1_000_000_000 + i, 500, D1.len() as u32, 60, 3] {
+            v.extend_from_slice(&w.to_le_bytes());
+        }
+        v.extend_from_slice(&[0x00, 0x08, 0, 0]);
+        v.extend_from_slice(D1);
+    }
+    let r = FileReader::new(&v[..]).unwrap();
+    assert!(matches!(
+        r.format(),
+        Format::Pcap {
+            variant: PcapVariant::Ss990417,
+            ..
+        }
+    ));
+    let (p, e) = read_bytes(&v);
+    assert!(e.is_none());
+    assert_eq!(p.len(), 4);
+    assert!(p.iter().all(|p| p.data == D1 && p.nanos == 500_000));
 }
 
 #[test]
@@ -408,25 +455,34 @@ fn short_headers_are_truncated_at_packet_0() {
 
 #[test]
 fn io_errors_carry_the_offset() {
-    struct Failing(usize);
+    struct Failing(Vec<u8>);
     impl Read for Failing {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.0 == 0 {
+            if self.0.is_empty() {
                 return Err(io::Error::other("disk on fire"));
             }
-            let bytes = pcap_file(ByteOrder::Little, 0xa1b2_c3d4, 1, &[(1, 0, 60, D1)]);
-            let n = self.0.min(buf.len()).min(bytes.len());
-            buf[..n].copy_from_slice(&bytes[..n]);
-            self.0 = 0;
+            let n = self.0.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0.drain(..n);
             Ok(n)
         }
     }
-    let mut r = FileReader::new(Failing(30)).unwrap();
+    // Nanosecond pcap: nothing is read ahead, the error comes with the
+    // first packet.
+    let bytes = pcap_file(ByteOrder::Little, 0xa1b2_3c4d, 1, &[(1, 0, 60, D1)]);
+    let mut r = FileReader::new(Failing(bytes[..30].to_vec())).unwrap();
     match r.next_packet() {
         Err(ReadError::Io { offset, .. }) => assert_eq!(offset, 30),
         other => panic!("{other:?}"),
     }
     assert!(matches!(r.next_packet(), Ok(None)));
+    // Standard pcap reads ahead to guess the variant: the error comes from
+    // opening.
+    let bytes = pcap_file(ByteOrder::Little, 0xa1b2_c3d4, 1, &[(1, 0, 60, D1)]);
+    match FileReader::new(Failing(bytes[..30].to_vec())) {
+        Err(ReadError::Io { offset, .. }) => assert_eq!(offset, 30),
+        other => panic!("{other:?}"),
+    }
 }
 
 // ---- pcapng -----------------------------------------------------------
@@ -482,6 +538,8 @@ fn pcapng_two_sections_two_interfaces_each() {
         vec![
             (1_700_000_000, 123_456_000, d1, 1514, 1, 0),
             (1_700_000_100, 987_654_321, d2, 25, 101, 1),
+            (0, 0, 12, 12, CUSTOM, 0),
+            (0, 0, 16, 16, CUSTOM, 0),
             (0, 0, spb_cap(d1), 300, 1, 0),
             (105, 0, d2, 25, 101, 1),
             (1234, 567_000_000, d1, 60, 127, 3),
@@ -491,11 +549,28 @@ fn pcapng_two_sections_two_interfaces_each() {
     );
     assert_eq!(p[0].data, D1);
     assert_eq!(p[1].data, D2);
-    assert_eq!(&p[2].data[..D1.len()], D1);
-    assert_eq!(p[3].data, D2);
-    assert_eq!(p[6].data, &D1[..10]);
+    assert_eq!(p[2].data, b"om, copiable");
+    assert_eq!(p[3].data, b"om, not copiable");
+    assert_eq!(&p[4].data[..D1.len()], D1);
+    assert_eq!(p[5].data, D2);
+    assert_eq!(p[8].data, &D1[..10]);
+    let timed: Vec<bool> = p.iter().map(|p| p.has_ts).collect();
+    assert_eq!(
+        timed,
+        [true, true, false, false, false, true, true, true, false]
+    );
     assert_eq!(read_bytes(&f).0, p);
+
+    // Custom blocks can be skipped instead.
+    let mut r = FileReader::new(&f[..]).unwrap();
+    r.set_custom_blocks(false);
+    let (q, e, _) = read_all(r);
+    assert!(e.is_none());
+    assert_eq!(q.len(), 7);
+    assert!(q.iter().all(|p| p.link != CUSTOM));
 }
+
+const CUSTOM: u32 = crate::linktype::PCAPNG_CUSTOM_BLOCK;
 
 /// A simple packet block's data is padded to 4; with no snaplen and an
 /// original length beyond the data, the padding counts as captured (as the
@@ -526,7 +601,7 @@ fn pcapng_interfaces_are_listed() {
 #[test]
 fn pcapng_cut_in_the_middle_of_a_block() {
     let f = two_sections();
-    // Find where the fifth packet's block starts by reading.
+    // Find where each record's block starts by reading.
     let mut r = FileReader::new(&f[..]).unwrap();
     let mut starts = vec![];
     let mut last = r.bytes_offset();
@@ -534,11 +609,9 @@ fn pcapng_cut_in_the_middle_of_a_block() {
         starts.push(last);
         last = r.bytes_offset();
     }
-    // Block boundaries: cutting at the end of packet 4's block leaves the
-    // second SHB and IDBs, then packet 5's EPB.
-    let p5 = starts[4] as usize;
-    // starts[4] is the offset after packet 4; packet 5's EPB follows the
-    // SHB and two IDBs. Cut inside that EPB.
+    // starts[6] is the offset after the first section's last record: the
+    // second section header starts there. Cut inside the first EPB after it.
+    let p5 = starts[6] as usize;
     let epb5 = f.len()
         - (epb(ByteOrder::Big, 1, 0, 60, D1).len()
             + epb(ByteOrder::Big, 0, 0, 60, D2).len()
@@ -546,7 +619,7 @@ fn pcapng_cut_in_the_middle_of_a_block() {
     assert!(epb5 > p5);
     for cut in [epb5 + 3, epb5 + 8, epb5 + 40] {
         let (p, e) = read_bytes(&f[..cut]);
-        assert_eq!(p.len(), 4, "cut {cut}");
+        assert_eq!(p.len(), 6, "cut {cut}");
         match e {
             Some(ReadError::Truncated {
                 packet,
@@ -554,7 +627,7 @@ fn pcapng_cut_in_the_middle_of_a_block() {
                 needed,
                 got,
             }) => {
-                assert_eq!(packet, 5);
+                assert_eq!(packet, 7);
                 assert_eq!(offset, epb5 as u64);
                 let whole = epb(ByteOrder::Big, 1, 0, 60, D1).len() as u64;
                 assert_eq!(needed, if cut - epb5 < 8 { 12 } else { whole });
@@ -565,9 +638,9 @@ fn pcapng_cut_in_the_middle_of_a_block() {
     }
     // Cut inside the second section header.
     let (p, e) = read_bytes(&f[..p5 + 10]);
-    assert_eq!(p.len(), 4);
+    assert_eq!(p.len(), 6);
     assert!(
-        matches!(e, Some(ReadError::Truncated { packet: 5, .. })),
+        matches!(e, Some(ReadError::Truncated { packet: 7, .. })),
         "{e:?}"
     );
 }
@@ -708,7 +781,7 @@ fn damaged_files_never_panic() {
         for cut in 0..f.len() {
             if let Ok(r) = FileReader::with_buffer_len(&f[..cut], 64) {
                 let (p, _, _) = read_all(r);
-                assert!(p.len() <= 7);
+                assert!(p.len() <= 9);
             }
         }
         for i in 0..f.len() {
@@ -717,7 +790,7 @@ fn damaged_files_never_panic() {
                 g[i] ^= x;
                 if let Ok(r) = FileReader::with_buffer_len(&g[..], 64) {
                     let (p, _, _) = read_all(r);
-                    assert!(p.len() <= 7);
+                    assert!(p.len() <= 9);
                 }
             }
         }
