@@ -504,10 +504,8 @@ impl<'a> TcpView<'a> {
             let n = |v: u64| Value::UInt(v);
             match f {
                 Field::OptionKind => out.value(n(o.kind.into()), r.start..r.start + 1),
-                Field::OptionLen => {
-                    if o.has_len() {
-                        out.value(n(r.len() as u64), r.start + 1..r.start + 2)
-                    }
+                Field::OptionLen if o.has_len() => {
+                    out.value(n(r.len() as u64), r.start + 1..r.start + 2)
                 }
                 Field::OptNop if o.kind == option::NOP => out.value(whole, r),
                 Field::OptEol if o.kind == option::EOL => out.value(whole, r),
