@@ -161,9 +161,11 @@ pub fn guess_payload(payload: &[u8]) -> Payload {
         Some(4) => Payload::Ipv4,
         Some(6) => Payload::Ipv6,
         Some(0) => {
-            let plain = plausible_ethertype(be16(payload, 12));
-            let with_cw = plausible_ethertype(be16(payload, 16));
-            if payload.len() >= 18 && !(plain && !with_cw) {
+            // No control word only when the EtherType sits where a bare
+            // Ethernet header has it and not where one after a CW has it.
+            let plain =
+                plausible_ethertype(be16(payload, 12)) && !plausible_ethertype(be16(payload, 16));
+            if payload.len() >= 18 && !plain {
                 Payload::Ethernet(4)
             } else if payload.len() >= 14 {
                 Payload::Ethernet(0)

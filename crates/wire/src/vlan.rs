@@ -149,10 +149,8 @@ impl<'a> VlanView<'a> {
                     out.value(Value::UInt(t.into()), at::TYPE)
                 }
             }
-            Field::Len if !ad => {
-                if self.ethertype().is_none() {
-                    out.value(Value::UInt(self.type_or_len().into()), at::TYPE)
-                }
+            Field::Len if !ad && self.ethertype().is_none() => {
+                out.value(Value::UInt(self.type_or_len().into()), at::TYPE)
             }
             Field::Trailer if !ad => self.emit_trailer(out),
             Field::AdPriority if ad => out.value(pcp, at::TCI),
