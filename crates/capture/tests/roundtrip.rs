@@ -78,7 +78,7 @@ fn copying_a_file_through_the_writer_keeps_every_packet() {
     let Some(corpus) = common::corpus_dir() else {
         return;
     };
-    let dir = tempdir();
+    let dir = tempdir("copy");
     let mut copied = 0;
     let mut names: Vec<_> = std::fs::read_dir(corpus.join("dev"))
         .unwrap()
@@ -147,8 +147,64 @@ fn open_reports_missing_files_as_io_errors() {
     }
 }
 
-fn tempdir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("wiresift-capture-rt-{}", std::process::id()));
+fn tempdir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("wiresift-capture-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// `FileReader::open("-")` reads standard input, both a redirected file and
+/// a pipe. Runs this test binary again with its standard input set.
+#[test]
+fn dash_reads_standard_input() {
+    const CHILD: &str = "WIRESIFT_STDIN_CHILD";
+    if std::env::var(CHILD).is_ok() {
+        let mut r = FileReader::open("-").expect("open standard input");
+        let mut n = 0;
+        while r.next_packet().expect("read standard input").is_some() {
+            n += 1;
+        }
+        println!("STDIN-PACKETS {n}");
+        return;
+    }
+    let mut w = PcapWriter::new(Vec::new(), linktype::ETHERNET, 0, false).unwrap();
+    for (s, n, orig, d) in &packets() {
+        w.write_record(*s, *n, *orig, d).unwrap();
+    }
+    let bytes = w.finish().unwrap();
+    let dir = tempdir("stdin");
+    let path = dir.join("stdin.pcap");
+    std::fs::write(&path, &bytes).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let run = |stdin: std::process::Stdio, feed: Option<&[u8]>| {
+        let mut c = std::process::Command::new(&exe)
+            .args(["--exact", "dash_reads_standard_input", "--nocapture"])
+            .env(CHILD, "1")
+            .stdin(stdin)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(data) = feed {
+            use std::io::Write;
+            let mut i = c.stdin.take().unwrap();
+            i.write_all(data).unwrap();
+        }
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let from_file = run(std::fs::File::open(&path).unwrap().into(), None);
+    assert!(from_file.contains("STDIN-PACKETS 50"), "{from_file}");
+    let from_pipe = run(std::process::Stdio::piped(), Some(&bytes));
+    assert!(from_pipe.contains("STDIN-PACKETS 50"), "{from_pipe}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn readers_and_captures_can_move_to_other_threads() {
+    fn send<T: Send>() {}
+    send::<FileReader>();
+    send::<FileReader<&'static [u8]>>();
+    send::<wiresift_capture::LiveCapture>();
+    send::<PcapWriter<Vec<u8>>>();
 }
