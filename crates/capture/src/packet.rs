@@ -4,6 +4,10 @@
 ///
 /// The borrow ends with the next call to the source's `next_packet`, so a
 /// consumer that keeps bytes beyond that copies them itself.
+///
+/// A pcapng custom block is handed out as a record too (tshark shows it as a
+/// frame): its `link_type` is [`crate::linktype::PCAPNG_CUSTOM_BLOCK`], its
+/// data the block's custom data, and it has no timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Packet<'a> {
     /// Seconds since the Unix epoch (UTC). May be negative after a negative
