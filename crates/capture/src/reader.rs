@@ -168,6 +168,8 @@ struct Found {
 pub struct FileReader<R = Box<dyn Read + Send>> {
     src: R,
     buf: Vec<u8>,
+    /// The buffer's size when not holding an outsized record.
+    buf_len: usize,
     /// Next unread byte in `buf`.
     pos: usize,
     /// End of the valid bytes in `buf`.
@@ -238,9 +240,11 @@ impl<R: Read> FileReader<R> {
     }
 
     fn build(reader: R, len: usize, guess: bool) -> Result<Self, ReadError> {
+        let len = len.clamp(MIN_BUFFER_LEN, MAX_RECORD_LEN);
         let mut r = FileReader {
             src: reader,
-            buf: vec![0; len.clamp(MIN_BUFFER_LEN, MAX_RECORD_LEN)],
+            buf: vec![0; len],
+            buf_len: len,
             pos: 0,
             end: 0,
             base: 0,
@@ -629,6 +633,11 @@ impl<R: Read> FileReader<R> {
             self.base += self.pos as u64;
             self.end -= self.pos;
             self.pos = 0;
+            if self.buf.len() > self.buf_len && self.end <= self.buf_len && need <= self.buf_len {
+                // An outsized record has gone: give its memory back.
+                self.buf.truncate(self.buf_len);
+                self.buf.shrink_to_fit();
+            }
         }
         while self.end - self.pos < need {
             if self.eof {

@@ -274,6 +274,28 @@ fn pcap_header_only_is_an_empty_capture() {
 }
 
 #[test]
+fn the_buffer_grows_for_a_big_record_and_shrinks_after() {
+    let big = vec![0x5a; 200_000];
+    let mut recs = vec![(1, 0, 60, D1); 3];
+    recs.push((2, 0, 200_000, &big[..]));
+    recs.extend([(3, 0, 60, D1); 2000]);
+    let bytes = pcap_file(ByteOrder::Little, 0xa1b2_c3d4, 1, &recs);
+    let mut r = FileReader::with_buffer_len(&bytes[..], 4096).unwrap();
+    let mut most = 0;
+    let mut n = 0;
+    while let Some(p) = r.next_packet().unwrap() {
+        if n == 3 {
+            assert_eq!(p.data, &big[..]);
+        }
+        n += 1;
+        most = most.max(r.buf.len());
+    }
+    assert_eq!(n, 2004);
+    assert!(most >= 200_016, "{most}");
+    assert_eq!(r.buf.len(), 4096);
+}
+
+#[test]
 fn pcap_record_longer_than_the_buffer_and_than_snaplen() {
     let big = vec![0x5a; 100_000];
     let bytes = pcap_file(
