@@ -192,7 +192,9 @@ pub struct FileReader<R = Box<dyn Read + Send>> {
 
 impl FileReader {
     /// Opens a file by path, or standard input when the path is `-`, and
-    /// reads its header.
+    /// reads its header. Standard input is read with `read(2)` on its file
+    /// descriptor; when it is a pipe, classic pcap is taken to have the
+    /// standard record layout (no read-ahead, as tshark does on pipes).
     ///
     /// Errors: [`ReadError::Io`] at offset 0 when the file cannot be opened,
     /// then as [`FileReader::new`].
@@ -224,6 +226,11 @@ fn stdin_file() -> Result<File, ReadError> {
 impl<R: Read> FileReader<R> {
     /// Reads the header from any reader (a file, a pipe, a byte slice) and
     /// detects the format by its magic number.
+    ///
+    /// For classic pcap with the standard or modified magic this reads ahead
+    /// to the second record, to tell the old record layouts apart as tshark
+    /// does ([`PcapVariant`]); on a live pipe that waits for two packets.
+    /// [`FileReader::open`] skips the guess when standard input is a pipe.
     ///
     /// Errors: [`ReadError::NotACapture`] for an unknown magic,
     /// [`ReadError::Truncated`] (packet 0) when the input ends inside the
