@@ -1,1 +1,35 @@
-fn main() {}
+//! The `wiresift` command: argument parsing and output only. Protocol logic
+//! lives in the library crates.
+
+mod args;
+mod fields_cmd;
+mod run;
+mod sink;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        Some(args::Command::Fields(a)) => fields_cmd::run(&a),
+        Some(args::Command::Sample(a)) => run::sample(&a),
+        None => run::read(&cli.read),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wiresift: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `wiresift … | head` closes our output early: that is success, not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

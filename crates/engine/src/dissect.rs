@@ -9,12 +9,12 @@
 //! caller reuses.
 
 use arrayvec::ArrayVec;
-use wiresift_wire as wire;
 use wire::anomaly::{Anomaly, AnomalyKind};
 use wire::checksum::{self, Status};
 use wire::ethernet::{ethertype, EthernetView};
 use wire::frame::{FrameMeta, FrameView};
 use wire::{Layer, Proto};
+use wiresift_wire as wire;
 
 /// The deepest stack we build; more is a crafted loop (tunnels in tunnels).
 pub const MAX_LAYERS: usize = 24;
@@ -64,7 +64,9 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { verify_checksums: true }
+        Options {
+            verify_checksums: true,
+        }
     }
 }
 
@@ -85,7 +87,9 @@ impl<'a> Dissection<'a> {
 
     /// The first layer of protocol `p`, outside quoted packets.
     pub fn first(&self, p: Proto) -> Option<&Entry<'a>> {
-        self.layers.iter().find(|e| !e.quoted && e.layer.proto() == p)
+        self.layers
+            .iter()
+            .find(|e| !e.quoted && e.layer.proto() == p)
     }
 
     /// tshark-style protocol stack (`eth:ip:tcp`), without the frame layer.
@@ -99,11 +103,32 @@ impl<'a> Dissection<'a> {
     }
 
     fn push(&mut self, offset: usize, layer: Layer<'a>, quoted: bool) -> bool {
-        self.layers.try_push(Entry { offset, layer, quoted }).is_ok()
+        self.layers
+            .try_push(Entry {
+                offset,
+                layer,
+                quoted,
+            })
+            .is_ok()
     }
 
-    fn note(&mut self, proto: Proto, kind: AnomalyKind, range: std::ops::Range<usize>, msg: &'static str) {
-        if self.anomalies.try_push(Anomaly { proto, kind, range, msg }).is_err() {
+    fn note(
+        &mut self,
+        proto: Proto,
+        kind: AnomalyKind,
+        range: std::ops::Range<usize>,
+        msg: &'static str,
+    ) {
+        if self
+            .anomalies
+            .try_push(Anomaly {
+                proto,
+                kind,
+                range,
+                msg,
+            })
+            .is_err()
+        {
             self.anomalies_dropped = self.anomalies_dropped.saturating_add(1);
         }
     }
@@ -144,7 +169,16 @@ impl IpCtx {
 pub fn dissect<'a>(meta: FrameMeta, data: &'a [u8], opts: Options, d: &mut Dissection<'a>) {
     d.clear();
     d.push(0, Layer::Frame(FrameView { meta, bytes: data }), false);
-    let mut w = Walker { d, opts, off: 0, rest: data, ip: None, quoted: false, wire_len: data.len(), link_idx: None };
+    let mut w = Walker {
+        d,
+        opts,
+        off: 0,
+        rest: data,
+        ip: None,
+        quoted: false,
+        wire_len: data.len(),
+        link_idx: None,
+    };
     w.run(Next::Link(meta.link_type));
 }
 
@@ -183,13 +217,23 @@ impl<'a> Walker<'a, '_> {
                 Next::Mpls => self.mpls(),
             };
         }
-        self.d.note(Proto::Data, AnomalyKind::Malformed, self.off..self.off + self.rest.len(), "too many nested layers");
+        self.d.note(
+            Proto::Data,
+            AnomalyKind::Malformed,
+            self.off..self.off + self.rest.len(),
+            "too many nested layers",
+        );
     }
 
     fn push(&mut self, layer: Layer<'a>) -> bool {
         let ok = self.d.push(self.off, layer, self.quoted);
         if !ok {
-            self.d.note(layer.proto(), AnomalyKind::Malformed, self.off..self.off, "too many nested layers");
+            self.d.note(
+                layer.proto(),
+                AnomalyKind::Malformed,
+                self.off..self.off,
+                "too many nested layers",
+            );
         }
         ok
     }
@@ -322,14 +366,24 @@ impl<'a> Walker<'a, '_> {
         let start = self.off;
         let hl = v.header_len();
         if !v.header_len_field_ok() {
-            self.d.note(Proto::Ip, AnomalyKind::Malformed, start..start + hl, "IPv4 header length below 20 or past the end");
+            self.d.note(
+                Proto::Ip,
+                AnomalyKind::Malformed,
+                start..start + hl,
+                "IPv4 header length below 20 or past the end",
+            );
         }
         let mut v = v;
         if self.opts.verify_checksums {
             let st = v.verify_checksum();
             v.set_checksum_status(st);
             if matches!(st, Status::Bad { .. }) {
-                self.d.note(Proto::Ip, AnomalyKind::BadChecksum, start + 10..start + 12, "IPv4 header checksum");
+                self.d.note(
+                    Proto::Ip,
+                    AnomalyKind::BadChecksum,
+                    start + 10..start + 12,
+                    "IPv4 header checksum",
+                );
             }
         }
         self.trailer(usize::from(v.total_len()).max(hl));
@@ -340,7 +394,11 @@ impl<'a> Walker<'a, '_> {
         let mut dst = [0u8; 16];
         src[..4].copy_from_slice(&v.src());
         dst[..4].copy_from_slice(&v.dst());
-        self.ip = Some(IpCtx { v6: false, src, dst });
+        self.ip = Some(IpCtx {
+            v6: false,
+            src,
+            dst,
+        });
         self.advance(hl, v.payload());
         if v.is_fragment() {
             // Fragments are shown as data until reassembled (as tshark does
@@ -360,7 +418,11 @@ impl<'a> Walker<'a, '_> {
         if !self.push(Layer::Ipv6(v)) {
             return Next::Done;
         }
-        self.ip = Some(IpCtx { v6: true, src: v.src(), dst: v.dst() });
+        self.ip = Some(IpCtx {
+            v6: true,
+            src: v.src(),
+            dst: v.dst(),
+        });
         self.advance(40, v.payload());
         self.wire_len = v.wire_payload_len();
         Next::Ip(v.next_header())
@@ -373,7 +435,11 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         let extra = self.rest.len().saturating_sub(ip_len);
-        if let Some(Entry { layer: Layer::Eth(e), .. }) = self.link_idx.and_then(|i| self.d.layers.get_mut(i)) {
+        if let Some(Entry {
+            layer: Layer::Eth(e),
+            ..
+        }) = self.link_idx.and_then(|i| self.d.layers.get_mut(i))
+        {
             e.set_padding(extra);
         }
         self.link_idx = None;
@@ -405,7 +471,9 @@ impl<'a> Walker<'a, '_> {
                         let hl = v.header_len();
                         self.wire_len = self.wire_len.saturating_sub(hl);
                         self.advance(hl, v.payload());
-                        if p == ipproto::FRAGMENT && (v.more_fragments() || v.frag_offset_bytes() > 0) {
+                        if p == ipproto::FRAGMENT
+                            && (v.more_fragments() || v.frag_offset_bytes() > 0)
+                        {
                             return Next::Data;
                         }
                         Next::Ip(v.next_header())
@@ -444,12 +512,22 @@ impl<'a> Walker<'a, '_> {
                 let st = v.verify_checksum(ip.pseudo(ipproto::TCP, self.wire_len));
                 v.set_checksum_status(st);
                 if matches!(st, Status::Bad { .. }) {
-                    self.d.note(Proto::Tcp, AnomalyKind::BadChecksum, self.off + 16..self.off + 18, "TCP checksum");
+                    self.d.note(
+                        Proto::Tcp,
+                        AnomalyKind::BadChecksum,
+                        self.off + 16..self.off + 18,
+                        "TCP checksum",
+                    );
                 }
             }
         }
         if !v.data_offset_ok() {
-            self.d.note(Proto::Tcp, AnomalyKind::Malformed, self.off + 12..self.off + 13, "TCP header length below 20 or past the end");
+            self.d.note(
+                Proto::Tcp,
+                AnomalyKind::Malformed,
+                self.off + 12..self.off + 13,
+                "TCP header length below 20 or past the end",
+            );
         }
         self.push(Layer::Tcp(v));
         self.advance(v.header_len(), v.payload());
@@ -466,12 +544,22 @@ impl<'a> Walker<'a, '_> {
                 let st = v.verify_checksum(ip.pseudo(ipproto::UDP, usize::from(v.length())));
                 v.set_checksum_status(st);
                 if matches!(st, Status::Bad { .. }) {
-                    self.d.note(Proto::Udp, AnomalyKind::BadChecksum, self.off + 6..self.off + 8, "UDP checksum");
+                    self.d.note(
+                        Proto::Udp,
+                        AnomalyKind::BadChecksum,
+                        self.off + 6..self.off + 8,
+                        "UDP checksum",
+                    );
                 }
             }
         }
         if !v.length_ok() {
-            self.d.note(Proto::Udp, AnomalyKind::Malformed, self.off + 4..self.off + 6, "UDP length below 8 or past the IP payload");
+            self.d.note(
+                Proto::Udp,
+                AnomalyKind::Malformed,
+                self.off + 4..self.off + 6,
+                "UDP length below 8 or past the IP payload",
+            );
         }
         self.push(Layer::Udp(v));
         self.advance(8, v.payload());
@@ -500,7 +588,12 @@ impl<'a> Walker<'a, '_> {
             let st = v.verify_checksum();
             v.set_checksum_status(st);
             if matches!(st, Status::Bad { .. }) {
-                self.d.note(Proto::Icmp, AnomalyKind::BadChecksum, self.off + 2..self.off + 4, "ICMP checksum");
+                self.d.note(
+                    Proto::Icmp,
+                    AnomalyKind::BadChecksum,
+                    self.off + 2..self.off + 4,
+                    "ICMP checksum",
+                );
             }
         }
         self.push(Layer::Icmp(v));
@@ -517,7 +610,12 @@ impl<'a> Walker<'a, '_> {
                 let st = v.verify_checksum(ip.pseudo(ipproto::ICMPV6, self.wire_len));
                 v.set_checksum_status(st);
                 if matches!(st, Status::Bad { .. }) {
-                    self.d.note(Proto::Icmpv6, AnomalyKind::BadChecksum, self.off + 2..self.off + 4, "ICMPv6 checksum");
+                    self.d.note(
+                        Proto::Icmpv6,
+                        AnomalyKind::BadChecksum,
+                        self.off + 2..self.off + 4,
+                        "ICMPv6 checksum",
+                    );
                 }
             }
         }

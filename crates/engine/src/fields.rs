@@ -29,21 +29,28 @@ impl std::error::Error for UnknownField {}
 
 /// Resolve a field name, or say which names are near it.
 pub fn resolve(name: &str) -> Result<FieldRef, UnknownField> {
-    registry::lookup(name)
-        .ok_or_else(|| UnknownField { name: name.to_string(), suggestions: registry::suggest(name, 3) })
+    registry::lookup(name).ok_or_else(|| UnknownField {
+        name: name.to_string(),
+        suggestions: registry::suggest(name, 3),
+    })
 }
 
 /// Call `f` for every occurrence of field `r` in `d`, in dissection order
 /// (outer layers first, quoted packets included, as tshark does), with the
 /// field's absolute byte range in the frame.
-pub fn each<'a>(d: &Dissection<'a>, r: FieldRef, f: &mut dyn FnMut(&'static FieldDef, Value<'a>, Range<usize>)) {
+pub fn each<'a>(
+    d: &Dissection<'a>,
+    r: FieldRef,
+    f: &mut dyn FnMut(&'static FieldDef, Value<'a>, Range<usize>),
+) {
     let Some(idx) = r.idx else { return };
     let Some(def) = r.def() else { return };
     for e in d.layers.iter().filter(|e| e.layer.proto() == r.proto) {
         let off = e.offset;
-        e.layer.field(idx, &mut |v: Value<'a>, range: Range<usize>| {
-            f(def, v, off + range.start..off + range.end)
-        });
+        e.layer
+            .field(idx, &mut |v: Value<'a>, range: Range<usize>| {
+                f(def, v, off + range.start..off + range.end)
+            });
     }
 }
 
@@ -81,7 +88,10 @@ pub fn write_text(d: &Dissection, r: FieldRef, sep: &str, out: &mut String) -> u
 
 /// Every field of one layer with its value, in table order: the layer tree
 /// and JSON walk layers this way.
-pub fn layer_fields<'a>(layer: &Layer<'a>, f: &mut dyn FnMut(&'static FieldDef, Value<'a>, Range<usize>)) {
+pub fn layer_fields<'a>(
+    layer: &Layer<'a>,
+    f: &mut dyn FnMut(&'static FieldDef, Value<'a>, Range<usize>),
+) {
     for (idx, def) in layer.proto().fields().iter().enumerate() {
         if def.kind == Kind::None {
             continue;

@@ -2,7 +2,9 @@
 //! and (as they come) flows, reassembly, application analyzers and filters.
 #![deny(unsafe_code)]
 
+pub mod craft;
 pub mod dissect;
 pub mod fields;
+pub mod sample;
 
 pub use dissect::{dissect, Dissection, Entry, Options};

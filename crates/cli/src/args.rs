@@ -1,0 +1,132 @@
+//! Every flag of the `wiresift` command, defined once. tcpdump and tshark
+//! users find their letters here (`-r -i -w -c -n -V -x -T -e -E -s`).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  wiresift sample samples/sample.pcap          write the built-in sample capture
+  wiresift -r samples/sample.pcap              one line a packet, like tcpdump -n
+  wiresift -r capture.pcapng -V -c 3           layer tree of the first three packets
+  wiresift -r capture.pcap -x                  one line and a hex dump a packet
+  wiresift -r capture.pcap -T fields -e frame.number -e ip.src -e tcp.dstport -E header=y
+  wiresift -r capture.pcap -T json | jq .ip    one JSON object a packet
+  cat capture.pcap | wiresift -r -             read standard input
+  sudo wiresift -i eth0 -c 100 -w out.pcap     live capture to a file
+  wiresift fields | grep '^tcp\\.'              every field wiresift knows";
+
+/// A fast, memory-safe network protocol analyzer.
+#[derive(Debug, Parser)]
+#[command(
+    name = "wiresift",
+    version,
+    about,
+    args_conflicts_with_subcommands = true,
+    after_help = EXAMPLES,
+    // -V is tshark's layer tree; the version is --version only.
+    disable_version_flag = true
+)]
+pub struct Cli {
+    /// Print the version.
+    #[arg(long, action = clap::ArgAction::Version)]
+    pub version: Option<bool>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every field the registry knows, like `tshark -G fields`.
+    #[command(
+        after_help = "Example:\n  wiresift fields | grep '^ip\\.'\n  wiresift fields --protocols"
+    )]
+    Fields(FieldsArgs),
+    /// Write the sample capture (built by wiresift's own packet builder).
+    #[command(
+        after_help = "Example:\n  wiresift sample samples/sample.pcap && wiresift -r samples/sample.pcap"
+    )]
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FieldsArgs {
+    /// List protocols instead of fields.
+    #[arg(long)]
+    pub protocols: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Where to write the capture (pcap).
+    #[arg(default_value = "samples/sample.pcap")]
+    pub output: PathBuf,
+}
+
+/// How packets are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line a packet (the default).
+    Text,
+    /// The values of the `-e` fields, one row a packet, like `tshark -T fields`.
+    Fields,
+    /// One JSON object a packet (NDJSON): layers, their fields, anomalies.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Read packets from FILE (pcap or pcapng; `-` for standard input).
+    #[arg(short = 'r', value_name = "FILE", conflicts_with = "interface")]
+    pub read: Option<PathBuf>,
+    /// Capture live from interface IFACE (needs root or CAP_NET_RAW).
+    #[arg(short = 'i', value_name = "IFACE")]
+    pub interface: Option<String>,
+    /// Write the packets read to FILE (pcap) instead of printing them.
+    #[arg(short = 'w', value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Stop after COUNT packets.
+    #[arg(short = 'c', value_name = "COUNT")]
+    pub count: Option<u64>,
+    /// Numeric addresses and ports (the default: wiresift does no name resolution).
+    #[arg(short = 'n')]
+    pub numeric: bool,
+    /// Print the layer tree: every field of every layer.
+    #[arg(short = 'V')]
+    pub verbose: bool,
+    /// Add a hex and ASCII dump of each packet.
+    #[arg(short = 'x')]
+    pub hex: bool,
+    /// Output format.
+    #[arg(short = 'T', value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// A field to print with `-T fields` (repeat for more), e.g. `-e ip.src`.
+    #[arg(short = 'e', value_name = "FIELD")]
+    pub fields: Vec<String>,
+    /// A `-T fields` option: header=y|n, separator=/t|/s|C, occurrence=f|l|a,
+    /// aggregator=,|/s|C, quote=d|s|n.
+    #[arg(short = 'E', value_name = "OPTION=VALUE")]
+    pub field_opts: Vec<String>,
+    /// Bytes to capture per packet on live capture.
+    #[arg(short = 's', value_name = "SNAPLEN", default_value_t = 262_144)]
+    pub snaplen: u32,
+    /// Do not put the interface into promiscuous mode.
+    #[arg(short = 'p')]
+    pub no_promisc: bool,
+    /// Skip checksum verification (faster; statuses read "unverified").
+    #[arg(long)]
+    pub no_checksum: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn flags_are_consistent() {
+        Cli::command().debug_assert();
+    }
+}

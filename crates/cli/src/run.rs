@@ -1,0 +1,269 @@
+//! Reading packets from a file, standard input or an interface, dissecting
+//! them and handing them to the chosen sink (or to a pcap file with `-w`).
+
+use crate::args::{Format, ReadArgs, SampleArgs};
+use crate::sink::{self, Sink};
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use wiresift_capture::{FileReader, Packet, PcapWriter, ReadError};
+use wiresift_engine::{dissect, fields, Dissection, Options};
+use wiresift_wire::frame::FrameMeta;
+
+/// Flush the output buffer to stdout once it holds this much.
+const FLUSH_AT: usize = 1 << 16;
+
+/// Where each packet goes.
+enum Output {
+    Print {
+        sink: Box<dyn Sink>,
+        hex: bool,
+        buf: Vec<u8>,
+        out: std::io::StdoutLock<'static>,
+    },
+    Write(PcapWriter<std::io::BufWriter<std::fs::File>>),
+}
+
+impl Output {
+    fn new(a: &ReadArgs, link_type: u32) -> Result<Self> {
+        if let Some(path) = &a.write {
+            let f = std::fs::File::create(path)
+                .with_context(|| format!("{}: cannot create", path.display()))?;
+            let w = PcapWriter::new(std::io::BufWriter::new(f), link_type, a.snaplen, true)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            return Ok(Output::Write(w));
+        }
+        let format = a.format.unwrap_or(Format::Text);
+        if format != Format::Fields && !a.fields.is_empty() {
+            bail!("-e FIELD needs -T fields");
+        }
+        let mut sink: Box<dyn Sink> = match (format, a.verbose) {
+            (Format::Fields, _) => {
+                if a.fields.is_empty() {
+                    bail!("-T fields needs at least one -e FIELD (see `wiresift fields`)");
+                }
+                let refs = a
+                    .fields
+                    .iter()
+                    .map(|n| fields::resolve(n))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Box::new(sink::fields::Fields::new(refs, &a.field_opts)?)
+            }
+            (Format::Json, _) => Box::<sink::json::Json>::default(),
+            (Format::Text, true) => Box::<sink::tree::Tree>::default(),
+            (Format::Text, false) => Box::<sink::line::Line>::default(),
+        };
+        let mut buf = Vec::with_capacity(FLUSH_AT * 2);
+        sink.start(&mut buf);
+        Ok(Output::Print {
+            sink,
+            hex: a.hex,
+            buf,
+            out: std::io::stdout().lock(),
+        })
+    }
+
+    fn packet(&mut self, p: &Packet, d: &Dissection) -> Result<()> {
+        match self {
+            Output::Print {
+                sink,
+                hex,
+                buf,
+                out,
+            } => {
+                sink.packet(d, buf);
+                if *hex {
+                    sink::hex::dump(d, buf);
+                }
+                if buf.len() >= FLUSH_AT {
+                    out.write_all(buf)?;
+                    buf.clear();
+                }
+            }
+            Output::Write(w) => w.write_packet(p)?,
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        match self {
+            Output::Print { buf, out, .. } => {
+                out.write_all(buf)?;
+                buf.clear();
+                out.flush()?;
+            }
+            Output::Write(w) => w.flush()?,
+        }
+        Ok(())
+    }
+}
+
+/// Numbers frames and derives their relative and delta times.
+#[derive(Default)]
+struct Clock {
+    number: u64,
+    first: Option<(i64, u32)>,
+    prev: Option<(i64, u32)>,
+}
+
+impl Clock {
+    fn meta(&mut self, p: &Packet) -> FrameMeta {
+        self.number += 1;
+        let now = (p.ts_secs, p.ts_nanos);
+        let first = *self.first.get_or_insert(now);
+        let prev = self.prev.replace(now).unwrap_or(now);
+        let (rel_secs, rel_nanos) = diff(now, first);
+        let (delta_secs, delta_nanos) = diff(now, prev);
+        FrameMeta {
+            number: self.number,
+            ts_secs: p.ts_secs,
+            ts_nanos: p.ts_nanos,
+            rel_secs,
+            rel_nanos,
+            delta_secs,
+            delta_nanos,
+            len: p.orig_len,
+            cap_len: p.cap_len,
+            interface_id: p.interface_id,
+            link_type: p.link_type,
+        }
+    }
+}
+
+/// `a - b` as (seconds, nanoseconds in 0..1e9).
+fn diff(a: (i64, u32), b: (i64, u32)) -> (i64, u32) {
+    let total = (i128::from(a.0) * 1_000_000_000 + i128::from(a.1))
+        - (i128::from(b.0) * 1_000_000_000 + i128::from(b.1));
+    let secs = total.div_euclid(1_000_000_000);
+    let nanos = total.rem_euclid(1_000_000_000);
+    (
+        i64::try_from(secs).unwrap_or(i64::MAX),
+        u32::try_from(nanos).unwrap_or(0),
+    )
+}
+
+/// The main job: read, dissect, print.
+pub fn read(a: &ReadArgs) -> Result<ExitCode> {
+    let opts = Options {
+        verify_checksums: !a.no_checksum,
+    };
+    if let Some(iface) = &a.interface {
+        return live(a, iface, opts);
+    }
+    let Some(path) = &a.read else {
+        bail!(
+            "nothing to read: give -r FILE (or -r - for standard input), or -i IFACE; see --help"
+        );
+    };
+    let name = path.display().to_string();
+    let mut reader = match FileReader::open(path) {
+        Ok(r) => r,
+        Err(e) => return report_read_error(&name, &e, 0),
+    };
+    let mut out: Option<Output> = None;
+    let mut clock = Clock::default();
+    let limit = a.count.unwrap_or(u64::MAX);
+    while clock.number < limit {
+        let p = match reader.next_packet() {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(e) => {
+                if let Some(o) = out.as_mut() {
+                    o.finish()?;
+                }
+                return report_read_error(&name, &e, clock.number);
+            }
+        };
+        let o = match out.as_mut() {
+            Some(o) => o,
+            None => out.insert(Output::new(a, p.link_type)?),
+        };
+        let meta = clock.meta(&p);
+        let mut d = Dissection::default();
+        dissect(meta, p.data, opts, &mut d);
+        o.packet(&p, &d)?;
+    }
+    match out.as_mut() {
+        Some(o) => o.finish()?,
+        // An empty capture still gets its header row (and an empty -w file).
+        None => Output::new(a, reader.link_type().unwrap_or(1))?.finish()?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A file that ends early or has a broken record: every whole packet before
+/// it has been printed; say where it broke. A file that is not a capture at
+/// all is the user's to fix: fail.
+fn report_read_error(name: &str, e: &ReadError, read: u64) -> Result<ExitCode> {
+    match e {
+        ReadError::NotACapture { .. } => bail!("{name}: {e}"),
+        ReadError::Truncated { .. } | ReadError::Corrupt { .. } => {
+            eprintln!("wiresift: warning: {name}: {e} ({read} whole packets read before it)");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!("{name}: {e}"),
+    }
+}
+
+/// Live capture until `-c` packets or Ctrl-C, then the capture statistics.
+fn live(a: &ReadArgs, iface: &str, opts: Options) -> Result<ExitCode> {
+    use wiresift_capture::live::{LiveCapture, LiveOptions};
+    let lo = LiveOptions {
+        snaplen: a.snaplen,
+        promiscuous: !a.no_promisc,
+        ..LiveOptions::default()
+    };
+    let mut cap =
+        LiveCapture::open(iface, &lo).with_context(|| format!("{iface}: cannot capture"))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("cannot install the Ctrl-C handler")?;
+    let mut out = Output::new(a, cap.link_type())?;
+    let mut clock = Clock::default();
+    let limit = a.count.unwrap_or(u64::MAX);
+    eprintln!("wiresift: capturing on {iface}");
+    while clock.number < limit && !stop.load(Ordering::SeqCst) {
+        let Some(p) = cap.next_packet(std::time::Duration::from_millis(200))? else {
+            out.finish()?;
+            continue;
+        };
+        let meta = clock.meta(&p);
+        let mut d = Dissection::default();
+        dissect(meta, p.data, opts, &mut d);
+        out.packet(&p, &d)?;
+        if a.write.is_none() {
+            // Live output is for eyes: show each packet as it comes.
+            out.finish()?;
+        }
+    }
+    out.finish()?;
+    let (received, dropped) = cap.stats()?;
+    eprintln!("{} packets captured\n{received} packets received by filter\n{dropped} packets dropped by kernel", clock.number);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write the sample capture.
+pub fn sample(a: &SampleArgs) -> Result<ExitCode> {
+    if let Some(dir) = a.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+    }
+    let f = std::fs::File::create(&a.output)
+        .with_context(|| format!("{}: cannot create", a.output.display()))?;
+    let frames = wiresift_engine::sample::frames();
+    let write = || -> std::io::Result<()> {
+        let mut w = PcapWriter::new(std::io::BufWriter::new(f), 1, 262_144, false)?;
+        for fr in &frames {
+            let len = u32::try_from(fr.data.len()).unwrap_or(u32::MAX);
+            w.write_record(fr.ts_secs, fr.ts_nanos, len, &fr.data)?;
+        }
+        w.flush()
+    };
+    write().with_context(|| format!("{}: cannot write", a.output.display()))?;
+    let n = frames.len();
+    eprintln!("wrote {n} packets to {}", a.output.display());
+    Ok(ExitCode::SUCCESS)
+}

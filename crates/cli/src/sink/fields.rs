@@ -1,0 +1,117 @@
+//! `-T fields`: one row a packet of the `-e` fields' values, in exactly
+//! tshark's form, with tshark's `-E` options.
+
+use super::Sink;
+use anyhow::{bail, Result};
+use wiresift_engine::fields::{each, write_text};
+use wiresift_engine::Dissection;
+use wiresift_wire::registry::FieldRef;
+
+/// Which occurrences of a field that occurs more than once are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Occurrence {
+    All,
+    First,
+    Last,
+}
+
+pub struct Fields {
+    refs: Vec<FieldRef>,
+    header: bool,
+    separator: String,
+    aggregator: String,
+    occurrence: Occurrence,
+    quote: Option<char>,
+    s: String,
+    cell: String,
+}
+
+impl Fields {
+    /// Build from resolved fields and the user's `-E` options.
+    pub fn new(refs: Vec<FieldRef>, opts: &[String]) -> Result<Self> {
+        let mut f = Fields {
+            refs,
+            header: false,
+            separator: "\t".into(),
+            aggregator: ",".into(),
+            occurrence: Occurrence::All,
+            quote: None,
+            s: String::new(),
+            cell: String::new(),
+        };
+        for o in opts {
+            let Some((k, v)) = o.split_once('=') else {
+                bail!("-E {o}: expected OPTION=VALUE (header, separator, occurrence, aggregator, quote)");
+            };
+            match (k, v) {
+                ("header", "y") => f.header = true,
+                ("header", "n") => f.header = false,
+                ("separator", v) => f.separator = special(v),
+                ("aggregator", v) => f.aggregator = special(v),
+                ("occurrence", "a") => f.occurrence = Occurrence::All,
+                ("occurrence", "f") => f.occurrence = Occurrence::First,
+                ("occurrence", "l") => f.occurrence = Occurrence::Last,
+                ("quote", "d") => f.quote = Some('"'),
+                ("quote", "s") => f.quote = Some('\''),
+                ("quote", "n") => f.quote = None,
+                _ => bail!("-E {o}: unknown option or value (header=y|n, separator=/t|/s|C, occurrence=a|f|l, aggregator=/s|C, quote=d|s|n)"),
+            }
+        }
+        Ok(f)
+    }
+}
+
+/// tshark's escapes for separators: `/t` tab, `/s` space.
+fn special(v: &str) -> String {
+    match v {
+        "/t" => "\t".into(),
+        "/s" => " ".into(),
+        other => other.into(),
+    }
+}
+
+impl Sink for Fields {
+    fn start(&mut self, out: &mut Vec<u8>) {
+        if self.header {
+            let names: Vec<&str> = self.refs.iter().map(|r| r.name()).collect();
+            out.extend_from_slice(names.join(&self.separator).as_bytes());
+            out.push(b'\n');
+        }
+    }
+
+    fn packet(&mut self, d: &Dissection, out: &mut Vec<u8>) {
+        let s = &mut self.s;
+        s.clear();
+        for (i, &r) in self.refs.iter().enumerate() {
+            if i > 0 {
+                s.push_str(&self.separator);
+            }
+            let cell = &mut self.cell;
+            cell.clear();
+            match self.occurrence {
+                Occurrence::All => {
+                    write_text(d, r, &self.aggregator, cell);
+                }
+                Occurrence::First | Occurrence::Last => {
+                    let last = self.occurrence == Occurrence::Last;
+                    each(d, r, &mut |def, v, _| {
+                        if last || cell.is_empty() {
+                            cell.clear();
+                            v.write_tshark(def.kind, cell);
+                        }
+                    });
+                }
+            }
+            match self.quote {
+                Some(q) if !cell.is_empty() => {
+                    s.push(q);
+                    s.push_str(cell);
+                    s.push(q);
+                }
+                _ => s.push_str(cell),
+            }
+        }
+        s.push('\n');
+        out.extend_from_slice(s.as_bytes());
+    }
+}
