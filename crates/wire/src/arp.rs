@@ -109,8 +109,9 @@ pub struct ArpView<'a> {
 }
 
 impl<'a> ArpView<'a> {
-    /// A view over `bytes`, which must hold the 8 fixed bytes. Addresses cut
-    /// short by the capture are simply not shown.
+    /// A view over `bytes`, which must hold the 8 fixed bytes. When the
+    /// addresses are cut short (see [`is_complete`](Self::is_complete)),
+    /// only the fixed fields are shown, as tshark 4.0 does.
     pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
         need(bytes, at::FIXED_LEN)?;
         Ok(ArpView { bytes })
@@ -138,7 +139,7 @@ impl<'a> ArpView<'a> {
     }
 
     /// ATM ARP: tshark reads it with another layout; only the hardware
-    /// type, protocol type and opcode are shown here.
+    /// type, protocol type and opcode are shown here (nothing when cut short).
     pub fn is_atmarp(&self) -> bool {
         self.hw_type() == hw::ATM2225
     }
@@ -206,15 +207,36 @@ impl<'a> ArpView<'a> {
             .then(|| array(self.bytes, self.ranges()[3].start))?
     }
 
-    /// The length the header says the packet has: 8 + 2 x (sizes).
+    /// The length the header says the packet has: 8 + 2 x (sizes); for ATM
+    /// ARP, 12 + the six address lengths.
     pub fn wire_len(&self) -> usize {
+        if self.is_atmarp() {
+            // shtl, sstl at 4 and 5; spln, thtl, tstl, tpln at 8..12. The
+            // type/length bytes carry the length in their low 6 bits.
+            let b = |i: usize| usize::from(u8_at(self.bytes, i).unwrap_or(0));
+            return 12
+                + (b(4) & 0x3f)
+                + (b(5) & 0x3f)
+                + b(8)
+                + (b(9) & 0x3f)
+                + (b(10) & 0x3f)
+                + b(11);
+        }
         at::FIXED_LEN + 2 * usize::from(self.hw_size()) + 2 * usize::from(self.proto_size())
+    }
+
+    /// All the addresses the sizes announce were captured. tshark 4.0 shows
+    /// none of them (nor the opcode in the title) otherwise, and marks the
+    /// packet malformed.
+    pub fn is_complete(&self) -> bool {
+        self.bytes.len() >= self.wire_len()
     }
 
     /// A request or reply whose sender and target protocol addresses match.
     pub fn is_gratuitous(&self) -> bool {
         let [_, spa, _, tpa] = self.ranges();
-        matches!(self.opcode(), op::REQUEST | op::REPLY)
+        self.is_complete()
+            && matches!(self.opcode(), op::REQUEST | op::REPLY)
             && matches!(
                 (self.bytes.get(spa), self.bytes.get(tpa)),
                 (Some(s), Some(t)) if s == t
@@ -232,7 +254,8 @@ impl<'a> ArpView<'a> {
 
     /// A request from 0.0.0.0 with an all-zero target MAC (RFC 5227).
     pub fn is_probe(&self) -> bool {
-        self.opcode() == op::REQUEST
+        self.is_complete()
+            && self.opcode() == op::REQUEST
             && !self.is_gratuitous()
             && self.target_hw6_is_zero()
             && array::<4>(self.bytes, self.ranges()[1].start) == Some([0; 4])
@@ -240,9 +263,6 @@ impl<'a> ArpView<'a> {
 
     /// The ARP packet's length (clamped to what was captured).
     pub fn header_len(&self) -> usize {
-        if self.is_atmarp() {
-            return at::FIXED_LEN;
-        }
         self.wire_len().min(self.bytes.len())
     }
 
@@ -263,12 +283,15 @@ impl<'a> ArpView<'a> {
             }
         };
         match f {
+            // tshark shows nothing of an ATM ARP packet cut short.
+            _ if atm && !self.is_complete() => {}
             Field::HwType => out.value(uint(self.hw_type().into()), at::HW_TYPE),
             Field::ProtoType => out.value(uint(self.proto_type().into()), at::PROTO_TYPE),
             Field::Opcode => out.value(uint(self.opcode().into()), at::OPCODE),
             _ if atm => {}
             Field::HwSize => out.value(uint(self.hw_size().into()), at::HW_SIZE),
             Field::ProtoSize => out.value(uint(self.proto_size().into()), at::PROTO_SIZE),
+            _ if !self.is_complete() => {}
             Field::IsGratuitous if self.is_gratuitous() => out.value(Value::Bool(true), 0..0),
             Field::IsProbe if self.is_probe() => out.value(Value::Bool(true), 0..0),
             Field::IsAnnouncement if self.is_announcement() => out.value(Value::Bool(true), 0..0),
@@ -306,9 +329,14 @@ impl<'a> ArpView<'a> {
     }
 
     /// `Address Resolution Protocol (request)`, `(reply/gratuitous ARP)`,
-    /// `(ARP Probe)`, `(ARP Announcement)`, `(opcode 0x0063)` ...
+    /// `(ARP Probe)`, `(ARP Announcement)`, `(opcode 0x0063)` ..., and just
+    /// `Address Resolution Protocol` when the addresses are cut short.
     pub fn title(&self, out: &mut String) {
         let op = self.opcode();
+        if !self.is_complete() && !self.is_atmarp() {
+            out.push_str("Address Resolution Protocol");
+            return;
+        }
         match op_name(op) {
             Some(name) if !self.is_atmarp() => {
                 let name = if self.is_announcement() {
@@ -486,12 +514,21 @@ mod tests {
         assert!(f.contains(&("arp.src.proto_ipv4", "10.80.131.1".into())));
         assert!(f.contains(&("arp.dst.proto_ipv4", "10.80.131.254".into())));
         assert!(ArpRepr::parse(&v).is_none());
-        // Cut one byte short: only the target IP goes.
+        // Cut one byte short: tshark 4.0 shows the fixed fields only.
         let v = ArpView::new(&ARCNET[..17]).unwrap();
         assert_eq!((v.wire_len(), v.header_len()), (18, 17));
-        let f = all(&v);
-        assert!(f.contains(&("arp.dst.hw", "00".into())));
-        assert!(!f.iter().any(|(n, _)| *n == "arp.dst.proto_ipv4"));
+        assert!(!v.is_complete());
+        assert_eq!(
+            all(&v).iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            [
+                "arp.hw.type",
+                "arp.proto.type",
+                "arp.hw.size",
+                "arp.proto.size",
+                "arp.opcode"
+            ]
+        );
+        assert_eq!(title(&v), "Address Resolution Protocol");
     }
 
     /// tcpdump arp-oobr.pcap frame 40, bytes 14..42: hardware type 37 and
@@ -531,6 +568,23 @@ mod tests {
             "Address Resolution Protocol (opcode 0x0063)"
         );
         assert!(ArpView::new(&REPLY[..7]).is_err());
+    }
+
+    #[test]
+    fn atm_arp_cut_short_shows_nothing() {
+        // tcpdump arp-oobr.pcap frame 1166, bytes 14..30: hardware type 19
+        // (ATM ARP) whose address lengths run far past the frame.
+        let b = [
+            0x00, 0x13, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x00, 0x1f, 0x29, 0xda, 0x2d, 0x79,
+            0xc0, 0xa8,
+        ];
+        let v = ArpView::new(&b).unwrap();
+        assert!(v.is_atmarp() && !v.is_complete());
+        assert!(all(&v).is_empty());
+        // A complete one (all lengths zero) shows the common fields.
+        let v = ArpView::new(&[0x00, 0x13, 0x08, 0x00, 0, 0, 0, 1, 0, 0, 0, 0]).unwrap();
+        assert_eq!(all(&v).len(), 3);
+        assert_eq!(title(&v), "ATM Address Resolution Protocol (request)");
     }
 
     proptest! {
