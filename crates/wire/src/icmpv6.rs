@@ -69,6 +69,9 @@ pub mod kind {
     pub const NEIGHBOR_ADVERT: u8 = 136;
     pub const REDIRECT: u8 = 137;
     pub const MLDV2_REPORT: u8 = 143;
+    /// Mobile IPv6 home agent address discovery.
+    pub const HAAD_REQUEST: u8 = 144;
+    pub const HAAD_REPLY: u8 = 145;
 }
 
 /// Neighbor Discovery option types.
@@ -365,19 +368,14 @@ impl<'a> Icmpv6View<'a> {
                     | kind::REDIRECT => at::WORD,
                     kind::MLD_QUERY | kind::MLD_REPORT | kind::MLD_DONE => at::MLD_RESERVED,
                     kind::MLDV2_REPORT => at::MLDR_RESERVED,
+                    kind::HAAD_REQUEST | kind::HAAD_REPLY => at::MLD_RESERVED,
                     _ => return,
                 };
                 put(raw(&r), r)
             }
             Field::Data => {
-                let known = self.is_error()
-                    || self.is_echo()
-                    || self.options_start().is_some()
-                    || matches!(
-                        k,
-                        kind::MLD_QUERY | kind::MLD_REPORT | kind::MLD_DONE | kind::MLDV2_REPORT
-                    );
-                if !known && b.len() > at::WORD.start {
+                // The body of a type tshark does not decode.
+                if !type_known(k) && b.len() > at::WORD.start {
                     put(raw(&(at::WORD.start..b.len())), at::WORD.start..b.len())
                 }
                 // The contents of options tshark does not decode.
@@ -634,6 +632,11 @@ impl<'a> Icmpv6View<'a> {
     pub fn title(&self, out: &mut String) {
         out.push_str("Internet Control Message Protocol v6");
     }
+}
+
+/// Message types tshark 4.0 decodes (the body of others shows as `icmpv6.data`).
+fn type_known(kind: u8) -> bool {
+    matches!(kind, 1..=4 | 128..=161)
 }
 
 /// Option types tshark 4.0 decodes (others show as `icmpv6.data`).
@@ -1157,6 +1160,11 @@ mod tests {
         check(
             &Icmpv6View::new(&b).unwrap(),
             &[(OptType, "1,99"), (Data, "616263646566"), (Opt, "1,1")],
+        );
+        let b = msg(144, 0, &[0x12, 0x34, 0, 0]);
+        check(
+            &Icmpv6View::new(&b).unwrap(),
+            &[(Data, ""), (Reserved, "0000")],
         );
         let b = msg(200, 0, &[1, 2, 3, 4, 5]);
         check(&Icmpv6View::new(&b).unwrap(), &[(Data, "0102030405")]);

@@ -144,6 +144,8 @@ pub struct TcpView<'a> {
     checksum_status: Status,
     /// Inside an ICMP error: possibly only the first bytes of the header.
     quoted: bool,
+    /// Inside an ICMPv6 error, where tshark also shows `tcp.seq_raw`.
+    quoted_v6: bool,
     relative: Option<Relative>,
     window_shift: Option<u8>,
 }
@@ -166,12 +168,23 @@ impl<'a> TcpView<'a> {
         Ok(Self::make(bytes, true))
     }
 
+    /// As [`TcpView::new_quoted`], for a segment quoted in an ICMPv6 error:
+    /// there tshark 4.0 shows `tcp.seq_raw` as well.
+    pub fn new_quoted_v6(bytes: &'a [u8]) -> Result<Self, Error> {
+        need(bytes, 4)?;
+        Ok(TcpView {
+            quoted_v6: true,
+            ..Self::make(bytes, true)
+        })
+    }
+
     fn make(bytes: &'a [u8], quoted: bool) -> Self {
         TcpView {
             bytes,
             wire_len: bytes.len(),
             checksum_status: Status::Unverified,
             quoted,
+            quoted_v6: false,
             relative: None,
             window_shift: None,
         }
@@ -395,7 +408,7 @@ impl<'a> TcpView<'a> {
                 }
             }
             Field::SeqRaw => {
-                if has_seq && !self.quoted {
+                if has_seq && (!self.quoted || self.quoted_v6) {
                     out.value(uint(self.seq().into()), at::SEQ)
                 }
             }
@@ -1136,6 +1149,11 @@ mod tests {
         assert_eq!(text(&v, Field::Flags), "0x0004");
         assert_eq!(text(&v, Field::Len), "");
         assert!(TcpView::new_quoted(&RST[..3]).is_err());
+        // Quoted in ICMPv6, tshark shows the raw number too.
+        let v = TcpView::new_quoted_v6(&SYN).unwrap().with_wire_len(40);
+        assert_eq!(text(&v, Field::Seq), "3680477323");
+        assert_eq!(text(&v, Field::SeqRaw), "3680477323");
+        assert_eq!(text(&v, Field::Len), "");
     }
 
     fn repr_strategy() -> impl Strategy<Value = TcpRepr> {
