@@ -75,5 +75,21 @@ layers! {
     Ppp(ppp::PppView<'a>) => ppp;
     Mpls(mpls::MplsView<'a>) => mpls;
     Vxlan(vxlan::VxlanView<'a>) => vxlan;
+    Fddi(fddi::FddiView<'a>) => fddi;
+    Wlan(wlan::WlanView<'a>) => wlan;
+    Radiotap(radiotap::RadiotapView<'a>) => radiotap;
+    Ppi(ppi::PpiView<'a>) => ppi;
+    Capwap(capwap::CapwapView<'a>) => capwap;
+    Nflog(nflog::NflogView<'a>) => nflog;
+    Ipnet(ipnet::IpnetView<'a>) => ipnet;
+    Arcnet(arcnet::ArcnetView<'a>) => arcnet;
+    Erspan(erspan::ErspanView<'a>) => erspan;
+    Geneve(geneve::GeneveView<'a>) => geneve;
+    Gtp(gtp::GtpView<'a>) => gtp;
+    Pppoe(pppoe::PppoeView<'a>) => pppoe;
+    Fr(frame_relay::FrameRelayView<'a>) => frame_relay;
+    Teredo(teredo::TeredoView<'a>) => teredo;
+    Pbb(pbb::PbbView<'a>) => pbb;
+    Chdlc(chdlc::ChdlcView<'a>) => chdlc;
     Data(data::DataView<'a>) => data;
 }

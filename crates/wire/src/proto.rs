@@ -52,5 +52,21 @@ protocols! {
     Ppp => "ppp", "Point-to-Point Protocol", ppp;
     Mpls => "mpls", "MultiProtocol Label Switching Header", mpls;
     Vxlan => "vxlan", "Virtual eXtensible Local Area Network", vxlan;
+    Fddi => "fddi", "Fiber Distributed Data Interface", fddi;
+    Wlan => "wlan", "IEEE 802.11 wireless LAN", wlan;
+    Radiotap => "radiotap", "Radiotap Header", radiotap;
+    Ppi => "ppi", "PPI Packet Header", ppi;
+    Capwap => "capwap", "Control And Provisioning of Wireless Access Points", capwap;
+    Nflog => "nflog", "Linux Netfilter NFLOG", nflog;
+    Ipnet => "ipnet", "Solaris IPNET", ipnet;
+    Arcnet => "arcnet", "ARCNET", arcnet;
+    Erspan => "erspan", "Encapsulated Remote Switch Packet ANalysis", erspan;
+    Geneve => "geneve", "Generic Network Virtualization Encapsulation", geneve;
+    Gtp => "gtp", "GPRS Tunneling Protocol", gtp;
+    Pppoe => "pppoes", "PPP-over-Ethernet Session", pppoe;
+    Fr => "fr", "Frame Relay", frame_relay;
+    Teredo => "teredo", "Teredo IPv6 over UDP tunneling", teredo;
+    Pbb => "ieee8021ah", "IEEE 802.1ah (Provider Backbone Bridges)", pbb;
+    Chdlc => "chdlc", "Cisco HDLC", chdlc;
     Data => "data", "Data", data;
 }
