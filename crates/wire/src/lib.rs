@@ -14,6 +14,7 @@ pub mod checksum;
 pub mod error;
 pub mod field;
 pub mod layer;
+pub mod next;
 pub mod proto;
 pub mod registry;
 
