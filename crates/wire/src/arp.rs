@@ -333,8 +333,12 @@ impl<'a> ArpView<'a> {
     /// `Address Resolution Protocol` when the addresses are cut short.
     pub fn title(&self, out: &mut String) {
         let op = self.opcode();
-        if !self.is_complete() && !self.is_atmarp() {
-            out.push_str("Address Resolution Protocol");
+        if !self.is_complete() {
+            out.push_str(if self.is_atmarp() {
+                "ATM Address Resolution Protocol"
+            } else {
+                "Address Resolution Protocol"
+            });
             return;
         }
         match op_name(op) {
@@ -581,6 +585,7 @@ mod tests {
         let v = ArpView::new(&b).unwrap();
         assert!(v.is_atmarp() && !v.is_complete());
         assert!(all(&v).is_empty());
+        assert_eq!(title(&v), "ATM Address Resolution Protocol");
         // A complete one (all lengths zero) shows the common fields.
         let v = ArpView::new(&[0x00, 0x13, 0x08, 0x00, 0, 0, 0, 1, 0, 0, 0, 0]).unwrap();
         assert_eq!(all(&v).len(), 3);
