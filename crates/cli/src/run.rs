@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use wiresift_capture::{FileReader, Packet, PcapWriter, ReadError};
-use wiresift_engine::{dissect, fields, Dissection, Options};
+use wiresift_engine::defrag::Limits;
+use wiresift_engine::{fields, Dissection, Dissector, Options};
 use wiresift_wire::frame::FrameMeta;
 
 /// Flush the output buffer to stdout once it holds this much.
@@ -164,6 +165,7 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
     };
     let mut out: Option<Output> = None;
     let mut clock = Clock::default();
+    let mut dissector = Dissector::new(opts, Limits::default());
     let limit = a.count.unwrap_or(u64::MAX);
     while clock.number < limit {
         let p = match reader.next_packet() {
@@ -182,7 +184,7 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
         };
         let meta = clock.meta(&p);
         let mut d = Dissection::default();
-        dissect(meta, p.data, opts, &mut d);
+        dissector.dissect(meta, p.data, &mut d);
         o.packet(&p, &d)?;
     }
     match out.as_mut() {
@@ -223,6 +225,7 @@ fn live(a: &ReadArgs, iface: &str, opts: Options) -> Result<ExitCode> {
         .context("cannot install the Ctrl-C handler")?;
     let mut out = Output::new(a, cap.link_type())?;
     let mut clock = Clock::default();
+    let mut dissector = Dissector::new(opts, Limits::default());
     let limit = a.count.unwrap_or(u64::MAX);
     eprintln!("wiresift: capturing on {iface}");
     while clock.number < limit && !stop.load(Ordering::SeqCst) {
@@ -232,7 +235,7 @@ fn live(a: &ReadArgs, iface: &str, opts: Options) -> Result<ExitCode> {
         };
         let meta = clock.meta(&p);
         let mut d = Dissection::default();
-        dissect(meta, p.data, opts, &mut d);
+        dissector.dissect(meta, p.data, &mut d);
         out.packet(&p, &d)?;
         if a.write.is_none() {
             // Live output is for eyes: show each packet as it comes.

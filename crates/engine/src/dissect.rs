@@ -8,6 +8,7 @@
 //! allocates: the layers and anomalies live in fixed-capacity arrays that the
 //! caller reuses.
 
+use crate::defrag::{Defrag, Fragment, Key, Limits, Outcome};
 use arrayvec::ArrayVec;
 use wire::anomaly::{Anomaly, AnomalyKind};
 use wire::checksum::{self, Status};
@@ -17,7 +18,7 @@ use wire::{Layer, Proto};
 use wiresift_wire as wire;
 
 /// The deepest stack we build; more is a crafted loop (tunnels in tunnels).
-pub const MAX_LAYERS: usize = 24;
+pub const MAX_LAYERS: usize = 32;
 /// Anomalies kept per frame; more are counted in `anomalies_dropped`.
 pub const MAX_ANOMALIES: usize = 8;
 
@@ -30,6 +31,7 @@ pub mod linktype {
     pub const RAW_BSD12: u32 = 12;
     pub const RAW_BSD14: u32 = 14;
     pub const PPP_HDLC: u32 = 50;
+    pub const C_HDLC: u32 = 104;
     pub const RAW: u32 = 101;
     pub const LOOP: u32 = 108;
     pub const LINUX_SLL: u32 = 113;
@@ -45,6 +47,9 @@ pub struct Entry<'a> {
     pub layer: Layer<'a>,
     /// Inside an ICMP error: a quoted packet, not traffic of its own.
     pub quoted: bool,
+    /// Dissected from a reassembled datagram: `offset` counts from the start
+    /// of the datagram's payload, not of the frame.
+    pub reassembled: bool,
 }
 
 /// The result of dissecting one frame.
@@ -53,6 +58,9 @@ pub struct Dissection<'a> {
     pub layers: ArrayVec<Entry<'a>, MAX_LAYERS>,
     pub anomalies: ArrayVec<Anomaly, MAX_ANOMALIES>,
     pub anomalies_dropped: u32,
+    /// The IP fragment this frame carries (outside ICMP quotes), for the
+    /// defragmenter.
+    pub fragment: Option<Fragment<'a>>,
 }
 
 /// What the dissector does beyond reading headers.
@@ -75,6 +83,7 @@ impl<'a> Dissection<'a> {
         self.layers.clear();
         self.anomalies.clear();
         self.anomalies_dropped = 0;
+        self.fragment = None;
     }
 
     /// The frame pseudo-layer (always the first entry after `dissect`).
@@ -102,12 +111,13 @@ impl<'a> Dissection<'a> {
         }
     }
 
-    fn push(&mut self, offset: usize, layer: Layer<'a>, quoted: bool) -> bool {
+    fn push(&mut self, offset: usize, layer: Layer<'a>, quoted: bool, reassembled: bool) -> bool {
         self.layers
             .try_push(Entry {
                 offset,
                 layer,
                 quoted,
+                reassembled,
             })
             .is_ok()
     }
@@ -168,7 +178,12 @@ impl IpCtx {
 /// Dissect one frame into `d` (cleared first).
 pub fn dissect<'a>(meta: FrameMeta, data: &'a [u8], opts: Options, d: &mut Dissection<'a>) {
     d.clear();
-    d.push(0, Layer::Frame(FrameView { meta, bytes: data }), false);
+    d.push(
+        0,
+        Layer::Frame(FrameView { meta, bytes: data }),
+        false,
+        false,
+    );
     let mut w = Walker {
         d,
         opts,
@@ -176,10 +191,80 @@ pub fn dissect<'a>(meta: FrameMeta, data: &'a [u8], opts: Options, d: &mut Disse
         rest: data,
         ip: None,
         quoted: false,
+        reassembled: false,
         wire_len: data.len(),
         link_idx: None,
     };
     w.run(Next::Link(meta.link_type));
+}
+
+/// Dissection with memory across frames: IP fragments are collected and,
+/// on the frame that completes a datagram, the reassembled payload is
+/// dissected after that frame's own layers (as tshark shows it).
+pub struct Dissector {
+    pub opts: Options,
+    pub defrag: Defrag,
+}
+
+impl Dissector {
+    pub fn new(opts: Options, limits: Limits) -> Self {
+        Dissector {
+            opts,
+            defrag: Defrag::new(limits),
+        }
+    }
+
+    /// Dissect one frame into `d`, reassembling IP fragments.
+    pub fn dissect<'a>(&'a mut self, meta: FrameMeta, data: &'a [u8], d: &mut Dissection<'a>) {
+        dissect(meta, data, self.opts, d);
+        let Some(frag) = d.fragment else { return };
+        let (outcome, conflict) = self.defrag.add(&frag, meta.ts_secs);
+        if conflict {
+            let at = d.layers.last().map_or(0, |e| e.offset);
+            d.note(
+                Proto::Data,
+                AnomalyKind::Malformed,
+                at..at + frag.data.len(),
+                "fragment overlaps earlier bytes with different data",
+            );
+        }
+        let Outcome::Complete { proto, .. } = outcome else {
+            return;
+        };
+        // The defragmenter is not touched again for this frame: lend its
+        // buffer to the dissection for as long as the dissection lives.
+        let this: &'a Dissector = self;
+        let datagram = this.defrag.completed();
+        let src_dst = match frag.key {
+            Key::V4 { src, dst, .. } => {
+                let (mut s, mut t) = ([0u8; 16], [0u8; 16]);
+                s[..4].copy_from_slice(&src);
+                t[..4].copy_from_slice(&dst);
+                IpCtx {
+                    v6: false,
+                    src: s,
+                    dst: t,
+                }
+            }
+            Key::V6 { src, dst, .. } => IpCtx { v6: true, src, dst },
+        };
+        // Drop the Data layer that stood for this fragment's bytes.
+        if matches!(d.layers.last().map(|e| &e.layer), Some(Layer::Data(_))) {
+            d.layers.pop();
+        }
+        let mut w = Walker {
+            d,
+            opts: this.opts,
+            off: 0,
+            rest: datagram,
+            ip: Some(src_dst),
+            quoted: false,
+            reassembled: true,
+            wire_len: datagram.len(),
+            link_idx: None,
+        };
+        w.run(Next::Ip(proto));
+    }
 }
 
 struct Walker<'a, 'd> {
@@ -190,6 +275,7 @@ struct Walker<'a, 'd> {
     rest: &'a [u8],
     ip: Option<IpCtx>,
     quoted: bool,
+    reassembled: bool,
     /// On-the-wire length of the upper-layer packet, per the IP header.
     wire_len: usize,
     /// Index of the Ethernet layer whose trailer an IP length reveals.
@@ -226,7 +312,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn push(&mut self, layer: Layer<'a>) -> bool {
-        let ok = self.d.push(self.off, layer, self.quoted);
+        let ok = self.d.push(self.off, layer, self.quoted, self.reassembled);
         if !ok {
             self.d.note(
                 layer.proto(),
@@ -284,16 +370,25 @@ impl<'a> Walker<'a, '_> {
                     Ok(v) => {
                         self.push(Layer::Sll(v));
                         self.advance(v.header_len(), v.payload());
-                        if v.is_ethertype() {
-                            Next::Ether(v.protocol())
-                        } else {
-                            Next::Data
+                        match (v.is_ethertype(), v.protocol()) {
+                            (true, t) => Next::Ether(t),
+                            // Linux's ETH_P_802_2: an LLC header follows.
+                            (false, 0x0004) => self.llc(),
+                            _ => Next::Data,
                         }
                     }
                     Err(e) => self.fail(Proto::Sll, e),
                 }
             }
             PPP | PPP_HDLC => Next::Ppp,
+            C_HDLC => match wire::chdlc::ChdlcView::new(self.rest) {
+                Ok(v) => {
+                    self.push(Layer::Chdlc(v));
+                    self.advance(v.header_len(), v.payload());
+                    Next::Ether(v.protocol())
+                }
+                Err(e) => self.fail(Proto::Chdlc, e),
+            },
             _ => Next::Data,
         }
     }
@@ -386,7 +481,7 @@ impl<'a> Walker<'a, '_> {
                 );
             }
         }
-        self.trailer(usize::from(v.total_len()).max(hl));
+        self.trailer(hl.saturating_add(v.wire_payload_len()));
         if !self.push(Layer::Ip(v)) {
             return Next::Done;
         }
@@ -401,8 +496,24 @@ impl<'a> Walker<'a, '_> {
         });
         self.advance(hl, v.payload());
         if v.is_fragment() {
-            // Fragments are shown as data until reassembled (as tshark does
-            // for every fragment but the one that completes the datagram).
+            // A fragment shows as data; the defragmenter may complete the
+            // datagram (tshark likewise dissects the upper layer only on
+            // the fragment that completes it).
+            if !self.quoted && !self.reassembled {
+                self.d.fragment = Some(Fragment {
+                    key: Key::V4 {
+                        src: v.src(),
+                        dst: v.dst(),
+                        proto: v.protocol(),
+                        id: v.ident(),
+                    },
+                    offset: v.frag_byte_offset(),
+                    more: v.mf(),
+                    data: self.rest,
+                    wire_len: v.wire_payload_len(),
+                    proto: v.protocol(),
+                });
+            }
             return Next::Data;
         }
         self.wire_len = v.wire_payload_len();
@@ -474,6 +585,22 @@ impl<'a> Walker<'a, '_> {
                         if p == ipproto::FRAGMENT
                             && (v.more_fragments() || v.frag_offset_bytes() > 0)
                         {
+                            if let (Some(ip), false, false) =
+                                (self.ip, self.quoted, self.reassembled)
+                            {
+                                self.d.fragment = Some(Fragment {
+                                    key: Key::V6 {
+                                        src: ip.src,
+                                        dst: ip.dst,
+                                        id: v.ident(),
+                                    },
+                                    offset: v.frag_offset_bytes(),
+                                    more: v.more_fragments(),
+                                    data: self.rest,
+                                    wire_len: self.wire_len,
+                                    proto: v.next_header(),
+                                });
+                            }
                             return Next::Data;
                         }
                         Next::Ip(v.next_header())
@@ -503,7 +630,14 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn tcp(&mut self) -> Next {
-        let mut v = match wire::tcp::TcpView::new(self.rest) {
+        let made = match (self.quoted, self.ip.is_some_and(|c| c.v6)) {
+            // An ICMP error quotes at least 8 bytes of the segment: the ports
+            // and the sequence number are worth showing.
+            (true, false) => wire::tcp::TcpView::new_quoted(self.rest),
+            (true, true) => wire::tcp::TcpView::new_quoted_v6(self.rest),
+            (false, _) => wire::tcp::TcpView::new(self.rest),
+        };
+        let mut v = match made {
             Ok(v) => v.with_wire_len(self.wire_len),
             Err(e) => return self.fail(Proto::Tcp, e),
         };
@@ -535,8 +669,14 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn udp(&mut self) -> Next {
-        let mut v = match wire::udp::UdpView::new(self.rest) {
-            Ok(v) => v.with_wire_len(self.wire_len),
+        let made = if self.quoted {
+            wire::udp::UdpView::new_quoted(self.rest)
+        } else {
+            wire::udp::UdpView::new(self.rest)
+        };
+        let v6 = self.ip.is_some_and(|c| c.v6);
+        let mut v = match made {
+            Ok(v) => v.with_wire_len(self.wire_len).with_ipv6(v6),
             Err(e) => return self.fail(Proto::Udp, e),
         };
         if self.opts.verify_checksums && !self.quoted {
@@ -580,8 +720,12 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn icmp(&mut self) -> Next {
+        let (secs, nanos) = self
+            .d
+            .frame()
+            .map_or((0, 0), |f| (f.meta.ts_secs, f.meta.ts_nanos));
         let mut v = match wire::icmp::IcmpView::new(self.rest) {
-            Ok(v) => v.with_wire_len(self.wire_len),
+            Ok(v) => v.with_wire_len(self.wire_len).with_frame_time(secs, nanos),
             Err(e) => return self.fail(Proto::Icmp, e),
         };
         if self.opts.verify_checksums && !self.quoted {
@@ -597,7 +741,7 @@ impl<'a> Walker<'a, '_> {
             }
         }
         self.push(Layer::Icmp(v));
-        self.quote(v.header_len(), v.quoted(), Next::Ipv4)
+        self.quote(v.header_len(), v.quoted(), v.payload(), Next::Ipv4)
     }
 
     fn icmpv6(&mut self) -> Next {
@@ -620,19 +764,30 @@ impl<'a> Walker<'a, '_> {
             }
         }
         self.push(Layer::Icmpv6(v));
-        self.quote(v.header_len(), v.quoted(), Next::Ipv6)
+        self.quote(v.header_len(), v.quoted(), v.payload(), Next::Ipv6)
     }
 
     /// Go on into the packet an ICMP error quotes (once: not into a quote
     /// inside a quote), marking its layers as quoted.
-    fn quote(&mut self, hdr: usize, quoted: Option<&'a [u8]>, next: Next) -> Next {
+    fn quote(
+        &mut self,
+        hdr: usize,
+        quoted: Option<&'a [u8]>,
+        payload: &'a [u8],
+        next: Next,
+    ) -> Next {
         match quoted {
             Some(q) if !self.quoted && !q.is_empty() => {
                 self.quoted = true;
                 self.advance(hdr, q);
                 next
             }
-            _ => Next::Done,
+            Some(_) => Next::Done,
+            // Echo and other messages carry data of their own.
+            None => {
+                self.advance(hdr, payload);
+                Next::Data
+            }
         }
     }
 

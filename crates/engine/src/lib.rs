@@ -3,8 +3,9 @@
 #![deny(unsafe_code)]
 
 pub mod craft;
+pub mod defrag;
 pub mod dissect;
 pub mod fields;
 pub mod sample;
 
-pub use dissect::{dissect, Dissection, Entry, Options};
+pub use dissect::{dissect, Dissection, Dissector, Entry, Options};
