@@ -10,7 +10,8 @@
 //! the best of a few timed passes that count packets and captured bytes
 //! (`count`), and of passes that also read every packet's first and last
 //! byte (`touch`, so the bytes really travel to the CPU). Set
-//! `WALK_BUFFER=<bytes>` to try another read-buffer size.
+//! `WALK_BUFFER=<bytes>` to try another read-buffer size, `WALK_PASSES=<n>`
+//! for more timed passes (best of n; default 5) on a busy machine.
 
 use std::time::Instant;
 
@@ -55,13 +56,17 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(wiresift_capture::reader::DEFAULT_BUFFER_LEN);
+    let passes: usize = std::env::var("WALK_PASSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     for f in &files {
         let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
         pass(f, buffer, false);
         for touch in [false, true] {
             let mut best = f64::MAX;
             let mut last = (0, 0, 0);
-            for _ in 0..5 {
+            for _ in 0..passes.max(1) {
                 let (n, b, s, t) = pass(f, buffer, touch);
                 best = best.min(t);
                 last = (n, b, s);

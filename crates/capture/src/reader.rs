@@ -16,7 +16,9 @@
 //! | 5M 60-byte packets, pcap, 380 MB    | 59 Mpkt/s           | 111 Mpkt/s           |
 //!
 //! The copy out of the page cache dominates for real packet sizes; per
-//! record we cost about half of what `pcap-parser` does. Speed was not the
+//! record we cost about half of what `pcap-parser` does. (Both sides of
+//! each row come from the same run; with the machine shared by other builds
+//! all figures drop by up to half, e.g. 5.4 GB/s and 65-90 Mpkt/s for ours.) Speed was not the
 //! only reason: `pcap-parser` turns every I/O error into
 //! `PcapError::ReadError` (the `io::Error` is lost), reports a record longer
 //! than its fixed buffer as `BufferTooSmall` instead of growing, reports a
