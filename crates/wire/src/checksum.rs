@@ -3,13 +3,22 @@
 
 /// One's-complement sum of `data` as big-endian 16-bit words, not yet folded.
 /// An odd trailing byte is padded with zero, as RFC 1071 says.
+///
+/// Sums 64-bit big-endian words as two 32-bit halves into a 64-bit
+/// accumulator: since 2^16 ≡ 1 (mod 2^16 - 1), that is the same sum modulo
+/// 0xffff, four 16-bit words at a time (RFC 1071 §2(C), "parallel summation").
 pub fn sum(data: &[u8]) -> u32 {
     let mut acc: u64 = 0;
-    let mut chunks = data.chunks_exact(2);
-    for c in &mut chunks {
+    let mut words = data.chunks_exact(8);
+    for w in &mut words {
+        let v = u64::from_be_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        acc += (v >> 32) + (v & 0xffff_ffff);
+    }
+    let mut pairs = words.remainder().chunks_exact(2);
+    for c in &mut pairs {
         acc += u64::from(u16::from_be_bytes([c[0], c[1]]));
     }
-    if let [last] = chunks.remainder() {
+    if let [last] = pairs.remainder() {
         acc += u64::from(*last) << 8;
     }
     fold64(acc)
@@ -87,6 +96,32 @@ mod tests {
             0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
         ];
         assert_eq!(finish(sum(&hdr)), 0);
+    }
+
+    #[test]
+    fn wide_sum_equals_word_by_word_sum() {
+        // The plain RFC 1071 loop, for comparison.
+        fn plain(data: &[u8]) -> u16 {
+            let mut acc: u64 = 0;
+            for c in data.chunks(2) {
+                acc += u64::from(u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]));
+            }
+            while acc > 0xffff {
+                acc = (acc & 0xffff) + (acc >> 16);
+            }
+            !(acc as u16)
+        }
+        let mut x: u32 = 12345;
+        for len in 0..300 {
+            let data: Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (x >> 16) as u8
+                })
+                .collect();
+            assert_eq!(finish(sum(&data)), plain(&data), "length {len}");
+        }
+        assert_eq!(finish(sum(&[0xff; 65_535])), plain(&[0xff; 65_535]));
     }
 
     #[test]
