@@ -122,28 +122,9 @@ impl Value<'_> {
     }
 }
 
-fn push_u64(out: &mut String, n: u64) {
-    let mut buf = itoa_buf(n);
-    out.push_str(buf.as_str());
-    buf.clear();
-}
-
-/// A tiny decimal formatter: the wire crate has no dependencies, and this is
-/// the hot path of `-T fields`.
-struct DecBuf {
-    b: [u8; 20],
-    start: usize,
-}
-impl DecBuf {
-    fn as_str(&self) -> &str {
-        // Only ASCII digits are ever written.
-        std::str::from_utf8(self.b.get(self.start..).unwrap_or(&[])).unwrap_or("")
-    }
-    fn clear(&mut self) {
-        self.start = self.b.len();
-    }
-}
-fn itoa_buf(mut n: u64) -> DecBuf {
+/// Decimal digits of `n`, pushed as ASCII characters (the hot path of
+/// `-T fields`; the wire crate has no dependencies to do it for us).
+fn push_u64(out: &mut String, mut n: u64) {
     let mut b = [0u8; 20];
     let mut i = b.len();
     loop {
@@ -154,7 +135,10 @@ fn itoa_buf(mut n: u64) -> DecBuf {
             break;
         }
     }
-    DecBuf { b, start: i }
+    out.reserve(b.len() - i);
+    for &c in &b[i..] {
+        out.push(char::from(c));
+    }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -172,11 +156,18 @@ pub fn write_hex(out: &mut String, n: u64, width: u8) {
 }
 
 pub fn write_ipv4(out: &mut String, a: [u8; 4]) {
-    for (i, o) in a.iter().enumerate() {
+    out.reserve(15);
+    for (i, &o) in a.iter().enumerate() {
         if i > 0 {
             out.push('.');
         }
-        push_u64(out, u64::from(*o));
+        if o >= 100 {
+            out.push(char::from(b'0' + o / 100));
+        }
+        if o >= 10 {
+            out.push(char::from(b'0' + o / 10 % 10));
+        }
+        out.push(char::from(b'0' + o % 10));
     }
 }
 
@@ -276,6 +267,14 @@ mod tests {
         assert_eq!(fmt(Value::UInt(4238697178), Kind::Dec), "4238697178");
         assert_eq!(fmt(Value::Bool(true), Kind::Bool), "1");
         assert_eq!(fmt(Value::Ipv4([192, 0, 2, 1]), Kind::Ipv4), "192.0.2.1");
+        assert_eq!(
+            fmt(Value::Ipv4([0, 10, 100, 255]), Kind::Ipv4),
+            "0.10.100.255"
+        );
+        assert_eq!(
+            fmt(Value::UInt(u64::MAX), Kind::Dec),
+            "18446744073709551615"
+        );
         assert_eq!(
             fmt(Value::Ether([0, 0x1b, 0x21, 0xaa, 0xbb, 0x0c]), Kind::Ether),
             "00:1b:21:aa:bb:0c"
