@@ -129,6 +129,7 @@ impl Clock {
             cap_len: p.cap_len,
             interface_id: p.interface_id,
             link_type: p.link_type,
+            has_time: p.has_timestamp,
         }
     }
 }

@@ -495,7 +495,11 @@ impl<'a> Walker<'a, '_> {
             dst,
         });
         self.advance(hl, v.payload());
-        if v.is_fragment() {
+        let wire = self.reported(v.wire_payload_len(), Proto::Ip);
+        // A first fragment cut by the snap length can never be reassembled:
+        // tshark then dissects what there is of its upper layer.
+        let unreassemblable_first = v.frag_offset() == 0 && self.rest.len() < wire;
+        if v.is_fragment() && !unreassemblable_first {
             // A fragment shows as data; the defragmenter may complete the
             // datagram (tshark likewise dissects the upper layer only on
             // the fragment that completes it).
@@ -516,7 +520,7 @@ impl<'a> Walker<'a, '_> {
             }
             return Next::Data;
         }
-        self.wire_len = v.wire_payload_len();
+        self.wire_len = wire;
         Next::Ip(v.protocol())
     }
 
@@ -535,8 +539,30 @@ impl<'a> Walker<'a, '_> {
             dst: v.dst(),
         });
         self.advance(40, v.payload());
-        self.wire_len = v.wire_payload_len();
+        self.wire_len = self.reported(v.wire_payload_len(), Proto::Ipv6);
         Next::Ip(v.next_header())
+    }
+
+    /// The upper layer's length on the wire: what the IP header claims, but
+    /// no more than the frame had on the wire after this point (a length
+    /// past the frame is malformed; a capture cut by the snap length is
+    /// not, and keeps the claimed length).
+    fn reported(&mut self, claimed: usize, proto: Proto) -> usize {
+        if self.quoted || self.reassembled {
+            return claimed;
+        }
+        let frame_len = self.d.frame().map_or(0, |f| f.meta.len as usize);
+        let left = frame_len.saturating_sub(self.off);
+        if claimed > left {
+            self.d.note(
+                proto,
+                AnomalyKind::Malformed,
+                self.off..self.off + self.rest.len(),
+                "IP payload length exceeds the frame",
+            );
+            return left;
+        }
+        claimed
     }
 
     /// Bytes after an IP datagram of `ip_len` bytes at the current offset are

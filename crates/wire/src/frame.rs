@@ -36,6 +36,9 @@ pub struct FrameMeta {
     pub cap_len: u32,
     pub interface_id: u32,
     pub link_type: u32,
+    /// False for records that carry no time (pcapng simple packet blocks):
+    /// the time fields are then absent, as in tshark.
+    pub has_time: bool,
 }
 
 /// The frame layer: the metadata plus the captured bytes.
@@ -55,6 +58,7 @@ impl<'a> FrameView<'a> {
         let all = 0..self.bytes.len();
         let v = match f {
             Field::Number => Value::UInt(m.number),
+            Field::TimeEpoch | Field::TimeRelative | Field::TimeDelta if !m.has_time => return,
             Field::TimeEpoch => Value::Time {
                 secs: m.ts_secs,
                 nanos: m.ts_nanos,
