@@ -326,10 +326,8 @@ fn option_field<'a>(o: &GeneveOption<'a>, f: Field, out: &mut dyn FieldSink<'a>)
                 out.value(Value::Bool(w & 1 != 0), at(4, 8))
             }
         }
-        Field::OptionGcpEndpoint if gcp && o.typ == 2 => {
-            if !o.data.is_empty() {
-                out.value(Value::Bytes(o.data), o.data_range())
-            }
+        Field::OptionGcpEndpoint if gcp && o.typ == 2 && !o.data.is_empty() => {
+            out.value(Value::Bytes(o.data), o.data_range())
         }
         Field::OptionGcpProfile if gcp && o.typ == 3 => {
             if let Some(p) = o.data.get(..8) {
@@ -337,10 +335,8 @@ fn option_field<'a>(o: &GeneveOption<'a>, f: Field, out: &mut dyn FieldSink<'a>)
                 out.value(uint(v), at(4, 12))
             }
         }
-        Field::OptionUnknownData if !(gcp && (1..=3).contains(&o.typ)) => {
-            if !o.data.is_empty() {
-                out.value(Value::Bytes(o.data), o.data_range())
-            }
+        Field::OptionUnknownData if !(gcp && (1..=3).contains(&o.typ)) && !o.data.is_empty() => {
+            out.value(Value::Bytes(o.data), o.data_range())
         }
         _ => {}
     }
