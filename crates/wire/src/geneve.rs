@@ -304,6 +304,7 @@ fn option_field<'a>(o: &GeneveOption<'a>, f: Field, out: &mut dyn FieldSink<'a>)
     let at = |a: usize, b: usize| o.offset + a..o.offset + b;
     let gcp = o.class == CLASS_GCP;
     let gcp_word = be32(o.data, 0);
+    let known_gcp = gcp && (1..=3).contains(&o.typ);
     match f {
         Field::Option => out.value(Value::Bytes(o.raw), o.range()),
         Field::OptionClass => out.value(uint(o.class.into()), at(0, 2)),
@@ -335,7 +336,7 @@ fn option_field<'a>(o: &GeneveOption<'a>, f: Field, out: &mut dyn FieldSink<'a>)
                 out.value(uint(v), at(4, 12))
             }
         }
-        Field::OptionUnknownData if !(gcp && (1..=3).contains(&o.typ)) && !o.data.is_empty() => {
+        Field::OptionUnknownData if !(known_gcp || o.data.is_empty()) => {
             out.value(Value::Bytes(o.data), o.data_range())
         }
         _ => {}
