@@ -1,0 +1,732 @@
+//! Live capture through the `wiresift` command, for real.
+//!
+//! Each test makes its own two network namespaces joined by a veth pair
+//! (`vethA` in namespace A, `vethB` in namespace B; addresses 10.215.S.1 and
+//! 10.215.S.2), runs `ip netns exec A wiresift -i vethA …` and sends traffic
+//! from namespace B: UDP datagrams from python3's `socket`, and `ping`. All
+//! traffic stays inside the namespaces, which are deleted when the test ends,
+//! also when it fails.
+//!
+//! So that `-c N` counts only our packets, the namespaces carry no other
+//! traffic: IPv6 is off in both (no neighbour discovery, no MLD reports) and
+//! the neighbour entries are static (no ARP). The datagrams go to 10.215.S.9,
+//! an address that B reaches through A's MAC address but that A does not own:
+//! A's kernel, which does not forward, drops them without an ICMP error, so
+//! no reply of uncertain number (ICMP errors are rate-limited) comes back.
+//!
+//! Without root or iproute2 the tests say so and pass; with
+//! `WIRESIFT_REQUIRE_LIVE=1` they fail instead.
+
+mod common;
+
+use common::TempDir;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const MAC_A: &str = "02:00:00:00:00:0a";
+const MAC_B: &str = "02:00:00:00:00:0b";
+const SPORT: u16 = 40_001;
+const DPORT: u16 = 47_001;
+/// Host numbers in 10.215.S.0/24.
+const A: u8 = 1;
+const B: u8 = 2;
+const SINK: u8 = 9;
+
+// ---- the namespaces -------------------------------------------------------
+
+/// Two namespaces made for one test; deleted on drop (the veth pair goes
+/// with them).
+struct Net {
+    a: String,
+    b: String,
+    subnet: u8,
+}
+
+impl Drop for Net {
+    fn drop(&mut self) {
+        for ns in [&self.a, &self.b] {
+            let _ = Command::new("ip").args(["netns", "del", ns]).status();
+        }
+    }
+}
+
+impl Net {
+    fn addr(&self, host: u8) -> String {
+        format!("10.215.{}.{host}", self.subnet)
+    }
+}
+
+fn ip(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .map_err(|e| format!("ip: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "ip {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+fn tool_works(cmd: &str, arg: &str) -> bool {
+    Command::new(cmd)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn setup(tag: &str) -> Result<Net, String> {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let pid = std::process::id();
+    let net = Net {
+        a: format!("wscli{pid}{tag}{n}a"),
+        b: format!("wscli{pid}{tag}{n}b"),
+        subnet: ((pid + n) % 250) as u8,
+    };
+    ip(&["netns", "add", &net.a])?;
+    ip(&["netns", "add", &net.b])?;
+    for ns in [&net.a, &net.b] {
+        // No IPv6 chatter (where the kernel has IPv6 at all).
+        let _ = Command::new("ip")
+            .args(["netns", "exec", ns, "sh", "-c"])
+            .arg(
+                "for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 \
+                 /proc/sys/net/ipv6/conf/all/disable_ipv6; \
+                 do [ -w $f ] && echo 1 > $f; done; true",
+            )
+            .status();
+    }
+    ip(&[
+        "-n", &net.a, "link", "add", "vethA", "address", MAC_A, "type", "veth", "peer", "name",
+        "vethB", "address", MAC_B, "netns", &net.b,
+    ])?;
+    let (a, b, sink) = (net.addr(A), net.addr(B), net.addr(SINK));
+    ip(&[
+        "-n",
+        &net.a,
+        "addr",
+        "add",
+        &format!("{a}/24"),
+        "dev",
+        "vethA",
+    ])?;
+    ip(&[
+        "-n",
+        &net.b,
+        "addr",
+        "add",
+        &format!("{b}/24"),
+        "dev",
+        "vethB",
+    ])?;
+    for (ns, dev, to, mac) in [
+        (&net.a, "vethA", &b, MAC_B),
+        (&net.b, "vethB", &a, MAC_A),
+        (&net.b, "vethB", &sink, MAC_A),
+    ] {
+        ip(&[
+            "-n",
+            ns,
+            "neigh",
+            "add",
+            to,
+            "lladdr",
+            mac,
+            "dev",
+            dev,
+            "nud",
+            "permanent",
+        ])?;
+    }
+    for (ns, dev) in [(&net.a, "vethA"), (&net.b, "vethB")] {
+        ip(&["-n", ns, "link", "set", "lo", "up"])?;
+        ip(&["-n", ns, "link", "set", dev, "up"])?;
+    }
+    Ok(net)
+}
+
+/// The namespaces, or `None` (after saying why) where they cannot be made.
+fn net(tag: &str) -> Option<Net> {
+    let required = std::env::var("WIRESIFT_REQUIRE_LIVE").as_deref() == Ok("1");
+    let missing: Vec<&str> = [("python3", "--version"), ("ping", "-V")]
+        .into_iter()
+        .filter(|(c, a)| !tool_works(c, a))
+        .map(|(c, _)| c)
+        .collect();
+    let why = if !missing.is_empty() {
+        format!("{} not installed", missing.join(" and "))
+    } else {
+        match setup(tag) {
+            Ok(net) => return Some(net),
+            Err(e) => format!("cannot create network namespaces (needs root and iproute2): {e}"),
+        }
+    };
+    assert!(!required, "WIRESIFT_REQUIRE_LIVE=1 but {why}");
+    println!("skipping live CLI test {tag}: {why}");
+    None
+}
+
+// ---- traffic from namespace B -----------------------------------------------
+
+/// Sends UDP datagrams with these payload lengths from B (port SPORT) to
+/// `dst` (port DPORT), in order.
+fn send_udp(net: &Net, dst: u8, lens: &[usize]) {
+    const SCRIPT: &str = r#"
+import socket, sys, time
+src, dst, sport, dport = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, sport))
+for n in sys.argv[5:]:
+    s.sendto((b"wiresift live cli test " * 100)[:int(n)], (dst, dport))
+    time.sleep(0.01)
+"#;
+    let out = Command::new("ip")
+        .args(["netns", "exec", &net.b, "python3", "-c", SCRIPT])
+        .args([
+            net.addr(B),
+            net.addr(dst),
+            SPORT.to_string(),
+            DPORT.to_string(),
+        ])
+        .args(lens.iter().map(usize::to_string))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "sending datagrams: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `count` pings from B to A: each an echo request and an echo reply on vethA.
+fn ping(net: &Net, count: u32) {
+    let out = Command::new("ip")
+        .args(["netns", "exec", &net.b, "ping", "-n", "-q", "-c"])
+        .arg(count.to_string())
+        .args(["-i", "0.2", "-W", "2", &net.addr(A)])
+        .output()
+        .expect("run ping");
+    assert!(
+        out.status.success(),
+        "ping: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+// ---- the capture process ------------------------------------------------------
+
+/// `ip netns exec A wiresift -i vethA …`, running.
+struct Capture {
+    child: Child,
+    out: Receiver<String>,
+    err: Receiver<String>,
+    out_lines: Vec<String>,
+    err_lines: Vec<String>,
+}
+
+fn lines_of(r: impl std::io::Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(r).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+impl Capture {
+    /// Starts the capture and waits until it says it is capturing.
+    fn start(net: &Net, args: &[&str]) -> Capture {
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", &net.a])
+            .arg(common::bin())
+            .args(["-i", "vethA"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start wiresift");
+        let out = lines_of(child.stdout.take().unwrap());
+        let err = lines_of(child.stderr.take().unwrap());
+        let mut c = Capture {
+            child,
+            out,
+            err,
+            out_lines: vec![],
+            err_lines: vec![],
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            match c.err.recv_timeout(Duration::from_millis(100)) {
+                Ok(l) => {
+                    let ready = l == "wiresift: capturing on vethA";
+                    c.err_lines.push(l);
+                    if ready {
+                        break;
+                    }
+                }
+                Err(_) if Instant::now() > deadline => {
+                    panic!("{args:?}: wiresift never started: {:?}", c.err_lines)
+                }
+                Err(_) => {
+                    if let Ok(Some(s)) = c.child.try_wait() {
+                        while let Ok(l) = c.err.recv_timeout(Duration::from_millis(200)) {
+                            c.err_lines.push(l);
+                        }
+                        panic!("{args:?}: wiresift exited ({s}): {:?}", c.err_lines);
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    /// The process id of wiresift itself (`ip netns exec` execs it).
+    fn pid(&self) -> u32 {
+        let pid = self.child.id();
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        assert_eq!(
+            comm.trim(),
+            "wiresift",
+            "ip netns exec ran wiresift in place"
+        );
+        pid
+    }
+
+    /// Waits until `n` lines have been printed (or fails).
+    fn wait_for_lines(&mut self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.out_lines.len() < n {
+            match self.out.recv_timeout(Duration::from_millis(100)) {
+                Ok(l) => self.out_lines.push(l),
+                Err(_) if Instant::now() > deadline => panic!(
+                    "waited for {n} lines, got {:?}; stderr {:?}",
+                    self.out_lines, self.err_lines
+                ),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Waits for the process to end by itself (or fails): status, stdout
+    /// lines, stderr lines.
+    fn finish(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("wait for wiresift") {
+                break s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "wiresift did not finish; printed {:?}, stderr {:?}",
+                self.out_lines,
+                self.err_lines
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // The pipes close with the process: read them to the end.
+        self.out_lines.extend(self.out.iter());
+        self.err_lines.extend(self.err.iter());
+        (
+            status,
+            std::mem::take(&mut self.out_lines),
+            std::mem::take(&mut self.err_lines),
+        )
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+// ---- checks -------------------------------------------------------------------
+
+/// Seconds since midnight UTC now.
+fn utc_seconds_of_day() -> i64 {
+    (SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        % 86_400) as i64
+}
+
+/// Splits a one-line output line into its `HH:MM:SS.uuuuuu` time (checked to
+/// be within a minute of now, UTC) and the rest.
+fn timed(line: &str) -> &str {
+    let (t, rest) = line.split_at_checked(16).unwrap_or((line, ""));
+    let b = t.as_bytes();
+    let shape = b.len() == 16
+        && b[2] == b':'
+        && b[5] == b':'
+        && b[8] == b'.'
+        && b[15] == b' '
+        && [0, 1, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+    assert!(shape, "no HH:MM:SS.uuuuuu time: {line:?}");
+    let num = |r: std::ops::Range<usize>| t[r].parse::<i64>().unwrap();
+    let secs = num(0..2) * 3600 + num(3..5) * 60 + num(6..8);
+    let behind = (utc_seconds_of_day() - secs).rem_euclid(86_400);
+    assert!(
+        behind <= 60 || behind >= 86_400 - 5,
+        "time {t} is not now ({} s UTC)",
+        utc_seconds_of_day()
+    );
+    rest
+}
+
+/// The line wiresift prints for one of our datagrams (before any anomaly).
+fn udp_line(net: &Net, len: usize) -> String {
+    format!(
+        "IP {}.{SPORT} > {}.{DPORT}: UDP, length {len}",
+        net.addr(B),
+        net.addr(SINK)
+    )
+}
+
+fn assert_udp_lines(net: &Net, lines: &[String], lens: &[usize]) {
+    assert_eq!(lines.len(), lens.len(), "{lines:#?}");
+    for (line, &len) in lines.iter().zip(lens) {
+        let body = timed(line);
+        let want = udp_line(net, len);
+        // Anything after the datagram's description is an anomaly note in
+        // brackets (see live_offloaded_checksums_are_not_reported_bad).
+        assert!(
+            body == want || body.starts_with(&format!("{want} [")),
+            "datagram of {len} bytes:\n  got  {body}\n  want {want}"
+        );
+    }
+}
+
+/// Checks a ping's request and reply lines (the same ICMP id in both).
+fn assert_ping_lines(net: &Net, request: &str, reply: &str, seq: u32) {
+    let (a, b) = (net.addr(A), net.addr(B));
+    let req = timed(request);
+    let rep = timed(reply);
+    let prefix = format!("IP {b} > {a}: ICMP echo request, id ");
+    let id = req
+        .strip_prefix(&prefix)
+        .and_then(|r| r.split(',').next())
+        .unwrap_or_else(|| panic!("echo request: {req}"));
+    assert_eq!(req, format!("{prefix}{id}, seq {seq}, length 64"));
+    assert_eq!(
+        rep,
+        format!("IP {a} > {b}: ICMP echo reply, id {id}, seq {seq}, length 64")
+    );
+}
+
+/// The number before `what` in the stderr lines (`7 packets captured`).
+fn stat(err: &[String], what: &str) -> u64 {
+    let line = err
+        .iter()
+        .find(|l| l.ends_with(what))
+        .unwrap_or_else(|| panic!("no '… {what}' line in {err:?}"));
+    line.split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number in {line:?}"))
+}
+
+/// The capture statistics at the end: `N packets captured`, `M packets
+/// received by filter`, `K packets dropped by kernel`; returns N.
+fn assert_stats(err: &[String], captured: usize) {
+    let n = err
+        .iter()
+        .find(|l| l.ends_with(" captured"))
+        .unwrap_or_else(|| panic!("no 'captured' line: {err:?}"));
+    assert!(
+        n == &format!("{captured} packets captured") || n == &format!("{captured} packet captured"),
+        "{n:?}, want {captured}"
+    );
+    let received = stat(err, " received by filter");
+    assert!(
+        received >= captured as u64,
+        "{received} received, {captured} captured"
+    );
+    assert_eq!(stat(err, " dropped by kernel"), 0, "{err:?}");
+    assert_eq!(err[0], "wiresift: capturing on vethA");
+    assert_eq!(err.len(), 4, "capturing line and three statistics: {err:?}");
+}
+
+fn promiscuity(net: &Net) -> u32 {
+    let out = Command::new("ip")
+        .args(["-d", "-n", &net.a, "link", "show", "vethA"])
+        .output()
+        .expect("ip link show");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = text.find("promiscuity ").expect("ip -d shows promiscuity") + 12;
+    text[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn run_file(args: &[&str]) -> Vec<String> {
+    let out = common::run(args);
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    common::stdout_of(&out).lines().map(str::to_owned).collect()
+}
+
+// ---- the tests ------------------------------------------------------------------
+
+/// `-c 5`: three datagrams and one ping (request and reply), one line each,
+/// then the statistics; the interface is in promiscuous mode meanwhile.
+#[test]
+fn live_one_line_per_packet() {
+    let Some(net) = net("line") else { return };
+    let cap = Capture::start(&net, &["-c", "5"]);
+    assert!(promiscuity(&net) >= 1, "promiscuous without -p");
+    let lens = [10, 20, 300];
+    send_udp(&net, SINK, &lens);
+    ping(&net, 1);
+    let (status, out, err) = cap.finish();
+    assert_eq!(status.code(), Some(0), "{err:?}");
+    assert_eq!(out.len(), 5, "{out:#?}");
+    assert_udp_lines(&net, &out[..3], &lens);
+    assert_ping_lines(&net, &out[3], &out[4], 1);
+    assert_stats(&err, 5);
+    assert_eq!(promiscuity(&net), 0, "promiscuous mode left on");
+}
+
+/// `-T fields -e ip.src -e udp.dstport` on a live interface.
+#[test]
+fn live_fields() {
+    let Some(net) = net("fields") else { return };
+    let cap = Capture::start(
+        &net,
+        &[
+            "-c",
+            "3",
+            "-T",
+            "fields",
+            "-e",
+            "ip.src",
+            "-e",
+            "udp.dstport",
+            "-e",
+            "udp.length",
+        ],
+    );
+    let lens = [1, 50, 1000];
+    send_udp(&net, SINK, &lens);
+    let (status, out, err) = cap.finish();
+    assert_eq!(status.code(), Some(0), "{err:?}");
+    let want: Vec<String> = lens
+        .iter()
+        .map(|n| format!("{}\t{DPORT}\t{}", net.addr(B), 8 + n))
+        .collect();
+    assert_eq!(out, want);
+    assert_stats(&err, 3);
+}
+
+/// `-w FILE` prints nothing, then `-r FILE` shows the datagrams, with the
+/// lengths of every layer.
+#[test]
+fn live_write_then_read() {
+    let Some(net) = net("write") else { return };
+    let dir = TempDir::new("live");
+    let file = dir.path("live.pcap");
+    let cap = Capture::start(&net, &["-c", "3", "-w", common::arg(&file)]);
+    let lens = [10, 20, 30];
+    send_udp(&net, SINK, &lens);
+    let (status, out, err) = cap.finish();
+    assert_eq!(status.code(), Some(0), "{err:?}");
+    assert!(out.is_empty(), "-w prints no packets: {out:?}");
+    assert_stats(&err, 3);
+
+    let bytes = std::fs::read(&file).expect("the -w file");
+    assert!(
+        matches!(
+            bytes[0..4],
+            [0x4d, 0x3c, 0xb2, 0xa1] | [0xa1, 0xb2, 0x3c, 0x4d]
+        ),
+        "nanosecond pcap: {:02x?}",
+        &bytes[0..4]
+    );
+    let f = common::arg(&file);
+    assert_udp_lines(&net, &run_file(&["-r", f]), &lens);
+    let rows = run_file(&[
+        "-r",
+        f,
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "frame.len",
+        "-e",
+        "eth.src",
+        "-e",
+        "eth.dst",
+        "-e",
+        "ip.len",
+        "-e",
+        "ip.dst",
+        "-e",
+        "udp.srcport",
+        "-e",
+        "udp.length",
+    ]);
+    let want: Vec<String> = lens
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                "{}\t{}\t{MAC_B}\t{MAC_A}\t{}\t{}\t{SPORT}\t{}",
+                i + 1,
+                42 + n,
+                28 + n,
+                net.addr(SINK),
+                8 + n
+            )
+        })
+        .collect();
+    assert_eq!(rows, want);
+}
+
+/// `-p`: the interface stays out of promiscuous mode; ping request and reply.
+#[test]
+fn live_no_promiscuous() {
+    let Some(net) = net("nopromisc") else { return };
+    let cap = Capture::start(&net, &["-p", "-c", "4"]);
+    assert_eq!(promiscuity(&net), 0, "-p must not turn promiscuous mode on");
+    ping(&net, 2);
+    let (status, out, err) = cap.finish();
+    assert_eq!(status.code(), Some(0), "{err:?}");
+    assert_eq!(out.len(), 4, "{out:#?}");
+    assert_ping_lines(&net, &out[0], &out[1], 1);
+    assert_ping_lines(&net, &out[2], &out[3], 2);
+    assert_stats(&err, 4);
+}
+
+/// Without `-c`: capture until Ctrl-C (SIGINT), then exit 0 with the
+/// statistics, the captured count matching the lines printed.
+#[test]
+fn live_ctrl_c_prints_the_counts() {
+    let Some(net) = net("sigint") else { return };
+    let mut cap = Capture::start(&net, &[]);
+    let pid = cap.pid();
+    let lens = [10, 20, 30];
+    send_udp(&net, SINK, &lens);
+    ping(&net, 2);
+    cap.wait_for_lines(7);
+    // Nothing else is coming; give it a moment to be sure.
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(sent.success());
+    let (status, out, err) = cap.finish();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "exit after SIGINT: {status:?}, {err:?}"
+    );
+    assert_eq!(out.len(), 7, "{out:#?}");
+    assert_udp_lines(&net, &out[..3], &lens);
+    assert_ping_lines(&net, &out[3], &out[4], 1);
+    assert_ping_lines(&net, &out[5], &out[6], 2);
+    assert_stats(&err, out.len());
+}
+
+/// Ctrl-C with nothing captured, and Ctrl-C while writing a file: the file
+/// holds every packet counted.
+#[test]
+fn live_ctrl_c_with_nothing_and_with_w() {
+    let Some(net) = net("sigintw") else { return };
+    let cap = Capture::start(&net, &[]);
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = Command::new("kill")
+        .args(["-INT", &cap.pid().to_string()])
+        .status();
+    let (status, out, err) = cap.finish();
+    assert_eq!(status.code(), Some(0), "{err:?}");
+    assert!(out.is_empty(), "{out:?}");
+    assert_stats(&err, 0);
+
+    let dir = TempDir::new("live");
+    let file = dir.path("sigint.pcap");
+    let cap = Capture::start(&net, &["-w", common::arg(&file)]);
+    let lens = [11, 22, 33, 44];
+    send_udp(&net, SINK, &lens);
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = Command::new("kill")
+        .args(["-INT", &cap.pid().to_string()])
+        .status();
+    let (status, out, err) = cap.finish();
+    assert_eq!(status.code(), Some(0), "{err:?}");
+    assert!(out.is_empty());
+    assert_stats(&err, lens.len());
+    assert_udp_lines(&net, &run_file(&["-r", common::arg(&file)]), &lens);
+}
+
+/// An interface that does not exist: non-zero, one line naming it, nothing
+/// captured. Needs no namespace (and no root: without it the line says
+/// permission denied, still naming the interface).
+#[test]
+fn live_bad_interface() {
+    let name = format!("wsno{}", std::process::id() % 100_000);
+    for iface in [name.as_str(), "name-far-too-long-for-linux"] {
+        for extra in [&[][..], &["-c", "1"][..], &["-w", "/dev/null"][..]] {
+            let out = common::run(&[&["-i", iface], extra].concat());
+            let err = common::stderr_lines(&out);
+            assert_eq!(out.status.code(), Some(1), "{iface} {extra:?}: {err:?}");
+            assert!(out.stdout.is_empty());
+            assert_eq!(err.len(), 1, "{iface} {extra:?}: one line: {err:?}");
+            assert!(err[0].contains(iface), "names the interface: {}", err[0]);
+            let is_root = std::fs::read_to_string("/proc/self/status")
+                .unwrap_or_default()
+                .lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
+            if is_root {
+                assert!(err[0].contains("no such interface"), "{}", err[0]);
+            }
+        }
+    }
+}
+
+/// Datagrams sent from a namespace leave with their UDP checksum left to the
+/// (virtual) hardware: the captured copy holds only the pseudo-header sum,
+/// and the kernel marks it TP_STATUS_CSUMNOTREADY in the ring. A live
+/// capture should not call those checksums bad (tshark does not verify by
+/// default for this reason; tcpdump does not in its default output).
+#[test]
+#[ignore = "CLI bug: live capture reports offloaded (not yet computed) UDP/TCP checksums as bad: every datagram line ends in [udp bad checksum: UDP checksum]"]
+fn live_offloaded_checksums_are_not_reported_bad() {
+    let Some(net) = net("csum") else { return };
+    let cap = Capture::start(&net, &["-c", "2"]);
+    let lens = [10, 20];
+    send_udp(&net, SINK, &lens);
+    let (status, out, _) = cap.finish();
+    assert!(status.success());
+    assert_eq!(out.len(), 2);
+    for (line, n) in out.iter().zip(lens) {
+        assert_eq!(timed(line), udp_line(&net, n), "no checksum anomaly");
+    }
+}
