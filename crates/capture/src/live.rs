@@ -148,6 +148,8 @@ struct Found {
     len: usize,
     /// A VLAN tag (TPID, TCI) the kernel took off, to put back.
     vlan: Option<(u16, u16)>,
+    /// The kernel left the transport checksum to the network card.
+    csum_not_ready: bool,
 }
 
 // Offsets in `struct tpacket_block_desc` and `struct tpacket3_hdr`.
@@ -166,6 +168,9 @@ const H_VLAN_TPID: usize = 36;
 /// its byte 10.
 const H_PKTTYPE: usize = 48 + 10;
 const H_MIN: usize = 48 + 20;
+/// The packet leaves through a card that computes the checksum itself:
+/// what the ring holds is only the pseudo-header sum.
+const TP_STATUS_CSUMNOTREADY: u32 = 1 << 3;
 const TP_STATUS_VLAN_VALID: u32 = 1 << 4;
 const TP_STATUS_VLAN_TPID_VALID: u32 = 1 << 6;
 const PACKET_OUTGOING: u8 = 4;
@@ -396,6 +401,7 @@ impl LiveCapture {
             ts_secs: found.ts_secs,
             ts_nanos: found.ts_nanos,
             has_timestamp: true,
+            checksum_offloaded: found.csum_not_ready,
             cap_len: cap_len as u32,
             orig_len,
             link_type: self.link_type,
@@ -486,6 +492,7 @@ impl LiveCapture {
             start,
             len,
             vlan,
+            csum_not_ready: status & TP_STATUS_CSUMNOTREADY != 0,
         })
     }
 }

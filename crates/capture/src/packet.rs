@@ -19,6 +19,10 @@ pub struct Packet<'a> {
     /// custom blocks): then `ts_secs` and `ts_nanos` are 0 and tshark shows
     /// an empty `frame.time_epoch`.
     pub has_timestamp: bool,
+    /// The sending host left the transport checksum to its network card
+    /// (live capture of outgoing packets): the checksum field holds no real
+    /// checksum and must not be judged.
+    pub checksum_offloaded: bool,
     /// Number of bytes captured: always `data.len()`.
     pub cap_len: u32,
     /// Length of the packet on the wire (may exceed `cap_len` when the capture

@@ -334,6 +334,7 @@ impl<R: Read> FileReader<R> {
                     ts_secs: f.ts_secs,
                     ts_nanos: f.ts_nanos,
                     has_timestamp: f.has_timestamp,
+                    checksum_offloaded: false,
                     cap_len: f.len as u32,
                     orig_len: f.orig_len,
                     link_type: f.link_type,

@@ -11,7 +11,7 @@ Examples:
   wiresift -r capture.pcapng -V -c 3           layer tree of the first three packets
   wiresift -r capture.pcap -x                  one line and a hex dump a packet
   wiresift -r capture.pcap -T fields -e frame.number -e ip.src -e tcp.dstport -E header=y
-  wiresift -r capture.pcap -T json | jq .ip    one JSON object a packet
+  wiresift -r capture.pcap -T json | jq '.layers[] | select(.protocol == \"ip\") | .fields'
   cat capture.pcap | wiresift -r -             read standard input
   sudo wiresift -i eth0 -c 100 -w out.pcap     live capture to a file
   wiresift fields | grep '^tcp\\.'              every field wiresift knows";

@@ -130,6 +130,7 @@ impl Clock {
             interface_id: p.interface_id,
             link_type: p.link_type,
             has_time: p.has_timestamp,
+            checksum_offloaded: p.checksum_offloaded,
         }
     }
 }
@@ -202,6 +203,8 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
 fn report_read_error(name: &str, e: &ReadError, read: u64) -> Result<ExitCode> {
     match e {
         ReadError::NotACapture { .. } => bail!("{name}: {e}"),
+        // Cut inside the file header: there is no capture to read.
+        ReadError::Truncated { packet: 0, .. } => bail!("{name}: {e}"),
         ReadError::Truncated { .. } | ReadError::Corrupt { .. } => {
             eprintln!("wiresift: warning: {name}: {e} ({read} whole packets read before it)");
             Ok(ExitCode::SUCCESS)
@@ -245,8 +248,26 @@ fn live(a: &ReadArgs, iface: &str, opts: Options) -> Result<ExitCode> {
     }
     out.finish()?;
     let (received, dropped) = cap.stats()?;
-    eprintln!("{} packets captured\n{received} packets received by filter\n{dropped} packets dropped by kernel", clock.number);
+    eprintln!(
+        "{}\n{}\n{}",
+        plural(clock.number, "packet captured", "packets captured"),
+        plural(
+            received,
+            "packet received by filter",
+            "packets received by filter"
+        ),
+        plural(
+            dropped,
+            "packet dropped by kernel",
+            "packets dropped by kernel"
+        )
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `1 packet …` / `2 packets …`, as tcpdump says it.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Write the sample capture.

@@ -459,7 +459,6 @@ fn empty_file_one_line_naming_it() {
 /// non-capture (tcpdump and tshark both exit non-zero), not pass as a
 /// "capture cut short" with status 0.
 #[test]
-#[ignore = "CLI bug: run.rs report_read_error treats ReadError::Truncated in the file header (packet 0) as a warning and exits 0"]
 fn empty_and_tiny_files_fail() {
     let s = sample();
     for (name, bytes) in [("empty.pcap", &b""[..]), ("hi.txt", &b"hi\n"[..])] {

@@ -543,6 +543,12 @@ impl<'a> Walker<'a, '_> {
         Next::Ip(v.next_header())
     }
 
+    /// The sender left TCP/UDP checksums to its network card: the field
+    /// holds no checksum, so it is not judged.
+    fn offloaded(&self) -> bool {
+        self.d.frame().is_some_and(|f| f.meta.checksum_offloaded)
+    }
+
     /// The upper layer's length on the wire: what the IP header claims, but
     /// no more than the frame had on the wire after this point (a length
     /// past the frame is malformed; a capture cut by the snap length is
@@ -667,7 +673,7 @@ impl<'a> Walker<'a, '_> {
             Ok(v) => v.with_wire_len(self.wire_len),
             Err(e) => return self.fail(Proto::Tcp, e),
         };
-        if self.opts.verify_checksums && !self.quoted {
+        if self.opts.verify_checksums && !self.quoted && !self.offloaded() {
             if let Some(ip) = self.ip {
                 let st = v.verify_checksum(ip.pseudo(ipproto::TCP, self.wire_len));
                 v.set_checksum_status(st);
@@ -705,7 +711,7 @@ impl<'a> Walker<'a, '_> {
             Ok(v) => v.with_wire_len(self.wire_len).with_ipv6(v6),
             Err(e) => return self.fail(Proto::Udp, e),
         };
-        if self.opts.verify_checksums && !self.quoted {
+        if self.opts.verify_checksums && !self.quoted && !self.offloaded() {
             if let Some(ip) = self.ip {
                 let st = v.verify_checksum(ip.pseudo(ipproto::UDP, usize::from(v.length())));
                 v.set_checksum_status(st);

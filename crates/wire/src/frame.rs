@@ -39,6 +39,9 @@ pub struct FrameMeta {
     /// False for records that carry no time (pcapng simple packet blocks):
     /// the time fields are then absent, as in tshark.
     pub has_time: bool,
+    /// The transport checksum was left to the network card (live capture):
+    /// it is reported unverified, not bad.
+    pub checksum_offloaded: bool,
 }
 
 /// The frame layer: the metadata plus the captured bytes.
