@@ -14,8 +14,26 @@ use wire::anomaly::{Anomaly, AnomalyKind};
 use wire::checksum::{self, Status};
 use wire::ethernet::{ethertype, EthernetView};
 use wire::frame::{FrameMeta, FrameView};
+use wire::next::NextLayer;
 use wire::{Layer, Proto};
 use wiresift_wire as wire;
+
+/// Make an encapsulation's view, record it, and follow what it says comes
+/// next; a view that cannot be made is an anomaly and the end.
+macro_rules! encap {
+    ($w:ident, $made:expr, $variant:ident) => {
+        match $made {
+            Ok(v) => {
+                if !$w.push(Layer::$variant(v)) {
+                    return Next::Done;
+                }
+                $w.advance(v.header_len(), v.payload());
+                $w.follow(v.next_layer())
+            }
+            Err(e) => $w.fail(Proto::$variant, e),
+        }
+    };
+}
 
 /// The deepest stack we build; more is a crafted loop (tunnels in tunnels).
 pub const MAX_LAYERS: usize = 32;
@@ -32,6 +50,12 @@ pub mod linktype {
     pub const RAW_BSD14: u32 = 14;
     pub const PPP_HDLC: u32 = 50;
     pub const C_HDLC: u32 = 104;
+    pub const ARCNET_BSD: u32 = 7;
+    pub const FDDI: u32 = 10;
+    pub const ARCNET_LINUX: u32 = 129;
+    pub const PPI: u32 = 192;
+    pub const IPNET: u32 = 226;
+    pub const NFLOG: u32 = 239;
     pub const RAW: u32 = 101;
     pub const LOOP: u32 = 108;
     pub const LINUX_SLL: u32 = 113;
@@ -155,6 +179,7 @@ enum Next {
     Ipv6,
     Ppp,
     Mpls,
+    Llc,
     Data,
     Done,
 }
@@ -300,6 +325,7 @@ impl<'a> Walker<'a, '_> {
                 Next::Ipv4 => self.ipv4(),
                 Next::Ipv6 => self.ipv6(),
                 Next::Ppp => self.ppp(),
+                Next::Llc => self.llc(),
                 Next::Mpls => self.mpls(),
             };
         }
@@ -381,6 +407,30 @@ impl<'a> Walker<'a, '_> {
                 }
             }
             PPP | PPP_HDLC => Next::Ppp,
+            FDDI => encap!(self, wire::fddi::FddiView::new(self.rest, true), Fddi),
+            ARCNET_BSD | ARCNET_LINUX => {
+                encap!(
+                    self,
+                    wire::arcnet::ArcnetView::new(self.rest, lt == ARCNET_LINUX),
+                    Arcnet
+                )
+            }
+            IPNET => encap!(self, wire::ipnet::IpnetView::new(self.rest), Ipnet),
+            NFLOG => encap!(self, wire::nflog::NflogView::new(self.rest), Nflog),
+            PPI => match wire::ppi::PpiView::new(self.rest) {
+                Ok(v) => {
+                    if !self.push(Layer::Ppi(v)) {
+                        return Next::Done;
+                    }
+                    self.advance(v.header_len(), v.payload());
+                    match v.next_layer() {
+                        // Another link type inside: dissect by its number.
+                        NextLayer::Data if v.dlt() != PPI => Next::Link(v.dlt()),
+                        n => self.follow(n),
+                    }
+                }
+                Err(e) => self.fail(Proto::Ppi, e),
+            },
             C_HDLC => match wire::chdlc::ChdlcView::new(self.rest) {
                 Ok(v) => {
                     self.push(Layer::Chdlc(v));
@@ -601,7 +651,17 @@ impl<'a> Walker<'a, '_> {
                 Ok(v) => {
                     self.push(Layer::Gre(v));
                     self.advance(v.header_len(), v.payload());
-                    Next::Ether(v.protocol())
+                    match v.protocol() {
+                        gre_proto::ERSPAN_II | gre_proto::ERSPAN_III => {
+                            let made = wire::erspan::ErspanView::new(
+                                self.rest,
+                                v.protocol(),
+                                v.sequence_number().is_some(),
+                            );
+                            encap!(self, made, Erspan)
+                        }
+                        t => Next::Ether(t),
+                    }
                 }
                 Err(e) => self.fail(Proto::Gre, e),
             },
@@ -738,7 +798,13 @@ impl<'a> Walker<'a, '_> {
         if self.quoted {
             return Next::Done;
         }
-        if v.src_port() == port::VXLAN || v.dst_port() == port::VXLAN {
+        self.udp_payload(v.src_port(), v.dst_port())
+    }
+
+    /// Tunnels and encapsulations that UDP ports announce.
+    fn udp_payload(&mut self, src: u16, dst: u16) -> Next {
+        let either = |p: u16| src == p || dst == p;
+        if either(port::VXLAN) {
             return match wire::vxlan::VxlanView::new(self.rest) {
                 Ok(x) => {
                     self.push(Layer::Vxlan(x));
@@ -748,7 +814,43 @@ impl<'a> Walker<'a, '_> {
                 Err(_) => Next::Data,
             };
         }
+        if either(wire::geneve::PORT) {
+            return encap!(self, wire::geneve::GeneveView::new(self.rest), Geneve);
+        }
+        if wire::capwap::CapwapView::is_capwap_port(src, dst) {
+            return encap!(
+                self,
+                wire::capwap::CapwapView::for_udp(self.rest, src, dst),
+                Capwap
+            );
+        }
+        if either(port::GTP_U) || either(port::GTP_C) {
+            return encap!(self, wire::gtp::GtpView::new(self.rest), Gtp);
+        }
+        if either(port::GTP_PRIME) {
+            return encap!(self, wire::gtp::GtpView::new_prime(self.rest), Gtp);
+        }
         Next::Data
+    }
+
+    /// Where an encapsulation's payload goes.
+    fn follow(&mut self, n: NextLayer) -> Next {
+        match n {
+            NextLayer::EtherType(t) => Next::Ether(t),
+            NextLayer::Ethernet => Next::Ethernet,
+            NextLayer::Ipv4 => Next::Ipv4,
+            NextLayer::Ipv6 => Next::Ipv6,
+            NextLayer::IpByVersion => match self.rest.first().map(|b| b >> 4) {
+                Some(4) => Next::Ipv4,
+                Some(6) => Next::Ipv6,
+                _ => Next::Data,
+            },
+            NextLayer::Llc => Next::Llc,
+            NextLayer::Ppp => Next::Ppp,
+            // 802.11 is dissected once its view is in.
+            NextLayer::Wlan | NextLayer::Data => Next::Data,
+            NextLayer::Done => Next::Done,
+        }
     }
 
     fn icmp(&mut self) -> Next {
@@ -881,4 +983,13 @@ mod ipproto {
 /// Ports that announce a layer we dissect.
 mod port {
     pub const VXLAN: u16 = 4789;
+    pub const GTP_C: u16 = 2123;
+    pub const GTP_U: u16 = 2152;
+    pub const GTP_PRIME: u16 = 3386;
+}
+
+/// GRE protocol types that are not EtherTypes of a layer we chain by type.
+mod gre_proto {
+    pub const ERSPAN_II: u16 = 0x88be;
+    pub const ERSPAN_III: u16 = 0x22eb;
 }
