@@ -467,40 +467,30 @@ impl<'a> CapwapView<'a> {
                     out.value(Value::Bytes(clamp(self.bytes, d, 4)), r)
                 }
             }
-            Field::FiRssi => {
-                if fi.is_some() {
-                    let v = u8_at(self.bytes, d).unwrap_or(0) as i8;
-                    out.value(Value::Int(v.into()), at(0, 1))
-                }
+            Field::FiRssi if fi.is_some() => {
+                let v = u8_at(self.bytes, d).unwrap_or(0) as i8;
+                out.value(Value::Int(v.into()), at(0, 1))
             }
-            Field::FiSnr => {
-                if fi.is_some() {
-                    let v = u8_at(self.bytes, d + 1).unwrap_or(0);
-                    out.value(Value::UInt(v.into()), at(1, 1))
-                }
+            Field::FiSnr if fi.is_some() => {
+                let v = u8_at(self.bytes, d + 1).unwrap_or(0);
+                out.value(Value::UInt(v.into()), at(1, 1))
             }
-            Field::FiDataRate => {
-                if fi.is_some() {
-                    let v = be16(self.bytes, d + 2).unwrap_or(0);
-                    out.value(Value::UInt(v.into()), at(2, 2))
-                }
+            Field::FiDataRate if fi.is_some() => {
+                let v = be16(self.bytes, d + 2).unwrap_or(0);
+                out.value(Value::UInt(v.into()), at(2, 2))
             }
             Field::Dw => {
                 if let Some(r) = dw {
                     out.value(Value::Bytes(clamp(self.bytes, d, 4)), r)
                 }
             }
-            Field::DwWlanIdBitmap => {
-                if dw.is_some() {
-                    let v = be16(self.bytes, d).unwrap_or(0);
-                    out.value(Value::UInt(v.into()), at(0, 2))
-                }
+            Field::DwWlanIdBitmap if dw.is_some() => {
+                let v = be16(self.bytes, d).unwrap_or(0);
+                out.value(Value::UInt(v.into()), at(0, 2))
             }
-            Field::DwReserved => {
-                if dw.is_some() {
-                    let v = be16(self.bytes, d + 2).unwrap_or(0);
-                    out.value(Value::UInt(v.into()), at(2, 2))
-                }
+            Field::DwReserved if dw.is_some() => {
+                let v = be16(self.bytes, d + 2).unwrap_or(0);
+                out.value(Value::UInt(v.into()), at(2, 2))
             }
             _ => {}
         }
