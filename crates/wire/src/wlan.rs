@@ -69,6 +69,9 @@ mod ctrl {
     pub const TACK: u8 = 3;
     pub const BF_REPORT_POLL: u8 = 4;
     pub const NDP_ANNOUNCEMENT: u8 = 5;
+    /// Control frame extension: the low flag bits are a subtype of their
+    /// own (DMG control frames).
+    pub const EXTENSION: u8 = 6;
     pub const WRAPPER: u8 = 7;
     pub const BLOCK_ACK_REQ: u8 = 8;
     pub const BLOCK_ACK: u8 = 9;
@@ -94,6 +97,7 @@ field_table! {
     FcMoredata: "wlan.fc.moredata", "More Data", Kind::Bool;
     FcProtected: "wlan.fc.protected", "Protected flag", Kind::Bool;
     FcOrder: "wlan.fc.order", "+HTC/Order flag", Kind::Bool;
+    FcExtension: "wlan.fc.extension", "Control Frame Extension", Kind::Dec;
     Duration: "wlan.duration", "Duration", Kind::Dec;
     Aid: "wlan.aid", "Association ID", Kind::Dec;
     Ra: "wlan.ra", "Receiver address", Kind::Ether;
@@ -118,6 +122,7 @@ field_table! {
     QosBufStateIndicated: "wlan.qos.buf_state_indicated", "Buffer State Indicated", Kind::Bool;
     QosHighestPriBufAc: "wlan.qos.highest_pri_buf_ac", "Highest-Priority Buffered AC", Kind::Dec;
     QosQapBufLoad: "wlan.qos.qap_buf_load", "QAP Buffered Load", Kind::Dec;
+    QosTxopLimit: "wlan.qos.txop_limit", "TXOP Limit", Kind::Dec;
     Htc: "wlan.htc", "HT Control (+HTC)", Kind::Hex(8);
     Fcs: "wlan.fcs", "Frame check sequence", Kind::Hex(8);
     FcsStatus: "wlan.fcs.status", "FCS Status", Kind::Dec;
@@ -285,9 +290,25 @@ impl<'a> WlanView<'a> {
         self.fc0() >> 4
     }
 
-    /// Type and subtype as tshark's `wlan.fc.type_subtype` (0x0028: QoS data).
+    /// Type and subtype as tshark's `wlan.fc.type_subtype` (0x0028: QoS
+    /// data; 0x016N for control frame extension N).
     pub fn type_subtype(&self) -> u16 {
-        (u16::from(self.frame_type()) << 4) | u16::from(self.subtype())
+        type_subtype(self.fc0(), self.flags())
+    }
+
+    /// A control frame extension frame (its flags are an extension id).
+    fn is_ctrl_ext(&self) -> bool {
+        self.frame_type() == frame_type::CONTROL && self.subtype() == ctrl::EXTENSION
+    }
+
+    /// A control frame extension with a transmitter address (DMG Poll,
+    /// SPR, Grant, CTS, DTS, Grant Ack, SSW, SSW-Feedback, SSW-Ack).
+    fn ctrl_ext_has_ta(&self) -> bool {
+        self.is_ctrl_ext() && (2..=10).contains(&(self.flags() & 0x0f))
+    }
+
+    fn is_wrapper(&self) -> bool {
+        self.frame_type() == frame_type::CONTROL && self.subtype() == ctrl::WRAPPER
     }
 
     fn has(&self, f: u8) -> bool {
@@ -427,6 +448,7 @@ impl<'a> WlanView<'a> {
                 | ctrl::RTS
                 | ctrl::CF_END
                 | ctrl::CF_END_ACK => 16,
+                ctrl::EXTENSION if self.ctrl_ext_has_ta() => 16,
                 _ => 10,
             },
             frame_type::DATA => {
@@ -633,14 +655,22 @@ impl<'a> WlanView<'a> {
                     slots: 2,
                     ..Roles::default()
                 },
-                ctrl::CF_END | ctrl::CF_END_ACK => Roles {
+                ctrl::CF_END => Roles {
                     ra: 1,
                     bssid: [2, 0],
                     addrs: [1, 2, 0, 0],
                     slots: 2,
                     ..Roles::default()
                 },
-                ctrl::TRIGGER
+                ctrl::EXTENSION if self.ctrl_ext_has_ta() => Roles {
+                    ra: 1,
+                    ta: 2,
+                    addrs: [1, 2, 0, 0],
+                    slots: 2,
+                    ..Roles::default()
+                },
+                ctrl::CF_END_ACK
+                | ctrl::TRIGGER
                 | ctrl::TACK
                 | ctrl::BF_REPORT_POLL
                 | ctrl::NDP_ANNOUNCEMENT
@@ -660,7 +690,30 @@ impl<'a> WlanView<'a> {
                     ..Roles::default()
                 },
             },
-            _ => Roles::default(),
+            // Extension frames: DMG beacons name a BSSID, S1G beacons a
+            // source; tshark lists address 1 twice in `wlan.addr`.
+            _ => match self.subtype() {
+                0 => Roles {
+                    ra: 1,
+                    bssid: [1, 0],
+                    addrs: [1, 1, 0, 0],
+                    slots: 1,
+                    ..Roles::default()
+                },
+                1 => Roles {
+                    ra: 1,
+                    sa: 1,
+                    addrs: [1, 1, 0, 0],
+                    slots: 1,
+                    ..Roles::default()
+                },
+                _ => Roles {
+                    ra: 1,
+                    addrs: [1, 0, 0, 0],
+                    slots: 1,
+                    ..Roles::default()
+                },
+            },
         }
     }
 
@@ -676,35 +729,46 @@ impl<'a> WlanView<'a> {
     }
 
     pub fn field(&self, f: Field, out: &mut dyn FieldSink<'a>) {
-        let fl = self.flags();
-        let fc = at::FC..at::FC + 2;
-        let flags_r = if self.opts.swapped_fc { 0..1 } else { 1..2 };
-        let bit = |m: u8| Value::Bool(fl & m != 0);
         let roles = self.roles();
         let full = roles.slots > 0 && self.addr(roles.slots).is_some();
         match f {
-            Field::FcTypeSubtype => out.value(Value::UInt(self.type_subtype().into()), fc),
-            Field::Fc => out.value(Value::UInt(self.raw_fc().into()), fc),
-            Field::FcVersion => out.value(Value::UInt(self.version().into()), fc),
-            Field::FcType => out.value(Value::UInt(self.frame_type().into()), fc),
-            Field::FcSubtype => out.value(Value::UInt(self.subtype().into()), fc),
-            Field::Flags => out.value(Value::UInt(fl.into()), flags_r),
-            Field::FcDs => out.value(Value::UInt((fl & 3).into()), flags_r),
-            Field::FcTods => out.value(bit(flag::TO_DS), flags_r),
-            Field::FcFromds => out.value(bit(flag::FROM_DS), flags_r),
-            Field::FcFrag => out.value(bit(flag::MORE_FRAGMENTS), flags_r),
-            Field::FcRetry => out.value(bit(flag::RETRY), flags_r),
-            Field::FcPwrmgt => out.value(bit(flag::PWR_MGT), flags_r),
-            Field::FcMoredata => out.value(bit(flag::MORE_DATA), flags_r),
-            Field::FcProtected => out.value(bit(flag::PROTECTED), flags_r),
-            Field::FcOrder => out.value(bit(flag::ORDER), flags_r),
+            Field::FcTypeSubtype
+            | Field::Fc
+            | Field::FcVersion
+            | Field::FcType
+            | Field::FcSubtype
+            | Field::Flags
+            | Field::FcDs
+            | Field::FcTods
+            | Field::FcFromds
+            | Field::FcFrag
+            | Field::FcRetry
+            | Field::FcPwrmgt
+            | Field::FcMoredata
+            | Field::FcProtected
+            | Field::FcOrder
+            | Field::FcExtension => {
+                let (i0, i1) = if self.opts.swapped_fc { (1, 0) } else { (0, 1) };
+                fc_field(f, self.fc0(), self.flags(), self.raw_fc(), i0, i1, out);
+                // A control wrapper carries the frame control of the frame
+                // it wraps, which tshark shows too.
+                if self.is_wrapper() {
+                    if let (Some(c0), Some(c1)) = (u8_at(self.bytes, 10), u8_at(self.bytes, 11)) {
+                        let raw = u16::from_be_bytes([c0, c1]);
+                        fc_field(f, c0, c1, raw, 10, 11, out);
+                    }
+                }
+            }
             Field::Duration | Field::Aid => {
-                let ps_poll =
-                    self.frame_type() == frame_type::CONTROL && self.subtype() == ctrl::PS_POLL;
+                // PS-Poll frames carry an association id (top bits set).
+                let raw = self.duration_raw();
+                let aid = self.frame_type() == frame_type::CONTROL
+                    && self.subtype() == ctrl::PS_POLL
+                    && raw & 0xc000 == 0xc000;
                 let r = at::DURATION..at::DURATION + 2;
-                if f == Field::Aid && ps_poll {
-                    out.value(Value::UInt((self.duration_raw() & 0x3fff).into()), r)
-                } else if f == Field::Duration && !ps_poll {
+                if f == Field::Aid && aid {
+                    out.value(Value::UInt((raw & 0x3fff).into()), r)
+                } else if f == Field::Duration && !aid {
                     out.value(Value::UInt(self.duration().into()), r)
                 }
             }
@@ -774,6 +838,12 @@ impl<'a> WlanView<'a> {
         // requested TXOP duration.
         let from_ap = self.from_ds();
         let high = q >> 8;
+        // From an AP, CF-Poll subtypes grant a TXOP limit, the others give
+        // the AP's buffer state. From a station, tshark 4.0 shows nothing
+        // of the high byte of a QoS Data + CF-Poll frame (subtype 10).
+        let cf_poll = self.subtype() & 0x02 != 0;
+        let ap_buf = from_ap && !cf_poll;
+        let sta_high = !from_ap && self.subtype() != 10;
         let u = |v: u16| Value::UInt(v.into());
         match f {
             Field::Qos => out.value(u(q), r),
@@ -785,14 +855,13 @@ impl<'a> WlanView<'a> {
             Field::QosAmsdupresent if !self.is_null_data() => {
                 out.value(Value::Bool(q & 0x80 != 0), r)
             }
-            Field::QosTxopDurReq if !from_ap && q & 0x10 == 0 => out.value(u(high), r),
-            Field::QosQueueSize if !from_ap && q & 0x10 != 0 => out.value(u(high), r),
-            Field::QosPsBufState if from_ap => out.value(u(high), r),
-            Field::QosBufStateIndicated if from_ap => out.value(Value::Bool(q & 0x200 != 0), r),
-            Field::QosHighestPriBufAc if from_ap && q & 0x200 != 0 => {
-                out.value(u((q >> 10) & 3), r)
-            }
-            Field::QosQapBufLoad if from_ap && q & 0x200 != 0 => out.value(u(q >> 12), r),
+            Field::QosTxopDurReq if sta_high && q & 0x10 == 0 => out.value(u(high), r),
+            Field::QosQueueSize if sta_high && q & 0x10 != 0 => out.value(u(high), r),
+            Field::QosTxopLimit if from_ap && cf_poll => out.value(u(high), r),
+            Field::QosPsBufState if ap_buf => out.value(u(high), r),
+            Field::QosBufStateIndicated if ap_buf => out.value(Value::Bool(q & 0x200 != 0), r),
+            Field::QosHighestPriBufAc if ap_buf && q & 0x200 != 0 => out.value(u((q >> 10) & 3), r),
+            Field::QosQapBufLoad if ap_buf && q & 0x200 != 0 => out.value(u(q >> 12), r),
             _ => {}
         }
     }
@@ -813,6 +882,59 @@ impl<'a> WlanView<'a> {
         if self.opts.has_fcs {
             out.push('C');
         }
+    }
+}
+
+/// tshark's `wlan.fc.type_subtype` of a frame control first byte and
+/// flags byte.
+fn type_subtype(fc0: u8, flags: u8) -> u16 {
+    let (t, st) = ((fc0 >> 2) & 3, fc0 >> 4);
+    if t == frame_type::CONTROL && st == ctrl::EXTENSION {
+        0x0160 | u16::from(flags & 0x0f)
+    } else {
+        (u16::from(t) << 4) | u16::from(st)
+    }
+}
+
+/// The occurrence of frame control field `f` of the frame control bytes
+/// `fc0` (at offset `i0`) and `flags` (at `i1`), `raw` as stored.
+fn fc_field<'a>(
+    f: Field,
+    fc0: u8,
+    flags: u8,
+    raw: u16,
+    i0: usize,
+    i1: usize,
+    out: &mut dyn FieldSink<'a>,
+) {
+    let fc = i0.min(i1)..i0.max(i1) + 1;
+    let fr = i1..i1 + 1;
+    let ext = (fc0 >> 2) & 3 == frame_type::CONTROL && fc0 >> 4 == ctrl::EXTENSION;
+    // S1G beacons have a frame control of their own: no flags to show.
+    let s1g = (fc0 >> 2) & 3 == frame_type::EXTENSION && fc0 >> 4 == 1;
+    let bit = |m: u8| Value::Bool(flags & m != 0);
+    match f {
+        Field::FcTypeSubtype => out.value(Value::UInt(type_subtype(fc0, flags).into()), fc),
+        Field::Fc => out.value(Value::UInt(raw.into()), fc),
+        Field::FcVersion => out.value(Value::UInt((fc0 & 3).into()), fc),
+        Field::FcType => out.value(Value::UInt(((fc0 >> 2) & 3).into()), fc),
+        Field::FcSubtype => out.value(Value::UInt((fc0 >> 4).into()), fc),
+        _ if s1g => {}
+        Field::Flags => out.value(Value::UInt(flags.into()), fr),
+        Field::FcExtension if ext => out.value(Value::UInt((flags & 0x0f).into()), fr),
+        // In a control frame extension the low four bits are the
+        // extension id, not flags.
+        _ if ext && !matches!(f, Field::FcPwrmgt | Field::FcMoredata | Field::FcOrder) => {}
+        Field::FcDs => out.value(Value::UInt((flags & 3).into()), fr),
+        Field::FcTods => out.value(bit(flag::TO_DS), fr),
+        Field::FcFromds => out.value(bit(flag::FROM_DS), fr),
+        Field::FcFrag => out.value(bit(flag::MORE_FRAGMENTS), fr),
+        Field::FcRetry => out.value(bit(flag::RETRY), fr),
+        Field::FcPwrmgt => out.value(bit(flag::PWR_MGT), fr),
+        Field::FcMoredata => out.value(bit(flag::MORE_DATA), fr),
+        Field::FcProtected => out.value(bit(flag::PROTECTED), fr),
+        Field::FcOrder => out.value(bit(flag::ORDER), fr),
+        _ => {}
     }
 }
 
