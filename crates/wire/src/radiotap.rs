@@ -430,7 +430,9 @@ impl<'a> RadiotapView<'a> {
         self.find_u8(bit::FLAGS)
     }
 
-    /// Whether the 802.11 frame ends with its FCS (Flags bit 0x10).
+    /// Whether the 802.11 frame ends with its FCS (Flags bit 0x10). When the
+    /// frame was cut by the snap length, the FCS is not in the bytes: pass
+    /// `has_fcs() && cap_len == orig_len` to [`crate::wlan::WlanView::new`].
     pub fn has_fcs(&self) -> bool {
         self.flags().is_some_and(|f| f & flags::FCS != 0)
     }

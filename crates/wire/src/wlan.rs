@@ -223,7 +223,9 @@ pub struct WlanView<'a> {
 impl<'a> WlanView<'a> {
     /// A view over `bytes`, which must hold frame control, duration and the
     /// first address (10 bytes); with `has_fcs`, the last 4 bytes are the
-    /// FCS and not part of the body.
+    /// FCS and not part of the body. Pass `has_fcs` only when the frame was
+    /// captured whole: a frame cut by the snap length has lost its FCS (and
+    /// tshark then shows none).
     pub fn new(bytes: &'a [u8], has_fcs: bool) -> Result<Self, Error> {
         Self::with_options(
             bytes,
@@ -1137,7 +1139,10 @@ impl WlanRepr {
                         | ctrl::RTS
                         | ctrl::CF_END
                         | ctrl::CF_END_ACK
-                ));
+                ))
+            || (t == frame_type::CONTROL
+                && st == ctrl::EXTENSION
+                && (2..=10).contains(&(flags & 0x0f)));
         Layout {
             addr2: two,
             addr3: mgmt || data,
@@ -1634,6 +1639,84 @@ mod tests {
         assert!(v.payload().is_empty());
         assert_eq!(v.header_len(), 10);
         assert!(WlanView::new(&b[..9], false).is_err());
+    }
+
+    #[test]
+    fn odd_control_frames_as_tshark() {
+        // Checked with tshark 4.0 on the same crafted frames.
+        // PS-Poll: an AID only when the top two bits are set.
+        for (raw, dur, aid) in [
+            (0xc005u16, "", "5"),
+            (0x8005, "5", ""),
+            (0x4005, "16389", ""),
+        ] {
+            let mut r = repr(1, 10, 0);
+            r.duration = raw;
+            let b = frame(&r, &[]);
+            let v = WlanView::new(&b, false).unwrap();
+            assert_eq!(fields(&v, Field::Duration), dur);
+            assert_eq!(fields(&v, Field::Aid), aid);
+        }
+        // Control frame extension 5 (DMG CTS): type/subtype 0x0165, no DS
+        // flags, a transmitter address.
+        let b = frame(&repr(1, 6, 5), &[]);
+        let v = WlanView::new(&b, false).unwrap();
+        check(
+            &v,
+            &[
+                (Field::FcTypeSubtype, "0x0165"),
+                (Field::FcExtension, "5"),
+                (Field::Flags, "0x05"),
+                (Field::FcDs, ""),
+                (Field::FcTods, ""),
+                (Field::FcPwrmgt, "0"),
+                (Field::Ta, "22:22:22:22:22:22"),
+            ],
+        );
+        // Control wrapper: the carried frame control is shown too.
+        let mut b = frame(&repr(1, 7, 0), &[]);
+        b.truncate(10);
+        b.extend_from_slice(&[0xb4, 0x00, 0x11, 0x22, 0x33, 0x44]);
+        let v = WlanView::new(&b, false).unwrap();
+        check(
+            &v,
+            &[
+                (Field::FcTypeSubtype, "0x0017,0x001b"),
+                (Field::Fc, "0x7400,0xb400"),
+                (Field::Htc, "0x44332211"),
+                (Field::Addr, "11:11:11:11:11:11"),
+            ],
+        );
+        // CF-End + CF-Ack names a transmitter, CF-End a BSSID.
+        let b = frame(&repr(1, 15, 0), &[]);
+        let v = WlanView::new(&b, false).unwrap();
+        assert_eq!(fields(&v, Field::Ta), "22:22:22:22:22:22");
+        assert_eq!(fields(&v, Field::Bssid), "");
+        // QoS Data + CF-Poll from an AP: a TXOP limit, no buffer state;
+        // from a station: nothing of the high byte.
+        let mut r = repr(2, 10, flag::FROM_DS);
+        r.qos = 0x4405;
+        let b = frame(&r, &LLC_SNAP_IPV4);
+        let v = WlanView::new(&b, false).unwrap();
+        assert_eq!(fields(&v, Field::QosTxopLimit), "68");
+        assert_eq!(fields(&v, Field::QosPsBufState), "");
+        r.flags = flag::TO_DS;
+        let b = frame(&r, &LLC_SNAP_IPV4);
+        let v = WlanView::new(&b, false).unwrap();
+        assert_eq!(fields(&v, Field::QosTxopDurReq), "");
+        assert_eq!(fields(&v, Field::QosBit4), "0");
+        // Extension frames: DMG beacon (BSSID), S1G beacon (SA, no flags).
+        let b = frame(&repr(3, 0, 0), &[]);
+        let v = WlanView::new(&b, false).unwrap();
+        assert_eq!(fields(&v, Field::Bssid), "11:11:11:11:11:11");
+        assert_eq!(
+            fields(&v, Field::Addr),
+            "11:11:11:11:11:11,11:11:11:11:11:11"
+        );
+        let b = frame(&repr(3, 1, 0), &[]);
+        let v = WlanView::new(&b, false).unwrap();
+        assert_eq!(fields(&v, Field::Sa), "11:11:11:11:11:11");
+        assert_eq!(fields(&v, Field::Flags), "");
     }
 
     #[test]
