@@ -56,6 +56,9 @@ pub mod linktype {
     pub const PPI: u32 = 192;
     pub const IPNET: u32 = 226;
     pub const NFLOG: u32 = 239;
+    pub const FRELAY: u32 = 107;
+    pub const IEEE802_11: u32 = 105;
+    pub const IEEE802_11_RADIOTAP: u32 = 127;
     pub const RAW: u32 = 101;
     pub const LOOP: u32 = 108;
     pub const LINUX_SLL: u32 = 113;
@@ -180,6 +183,7 @@ enum Next {
     Ppp,
     Mpls,
     Llc,
+    Wlan,
     Data,
     Done,
 }
@@ -217,6 +221,7 @@ pub fn dissect<'a>(meta: FrameMeta, data: &'a [u8], opts: Options, d: &mut Disse
         ip: None,
         quoted: false,
         reassembled: false,
+        wlan_opts: (false, false, false),
         wire_len: data.len(),
         link_idx: None,
     };
@@ -285,6 +290,7 @@ impl Dissector {
             ip: Some(src_dst),
             quoted: false,
             reassembled: true,
+            wlan_opts: (false, false, false),
             wire_len: datagram.len(),
             link_idx: None,
         };
@@ -301,6 +307,9 @@ struct Walker<'a, 'd> {
     ip: Option<IpCtx>,
     quoted: bool,
     reassembled: bool,
+    /// What the layer before an 802.11 frame said of it: (FCS at the end,
+    /// header padded to 32 bits, frame control bytes swapped).
+    wlan_opts: (bool, bool, bool),
     /// On-the-wire length of the upper-layer packet, per the IP header.
     wire_len: usize,
     /// Index of the Ethernet layer whose trailer an IP length reveals.
@@ -326,6 +335,7 @@ impl<'a> Walker<'a, '_> {
                 Next::Ipv6 => self.ipv6(),
                 Next::Ppp => self.ppp(),
                 Next::Llc => self.llc(),
+                Next::Wlan => self.wlan(),
                 Next::Mpls => self.mpls(),
             };
         }
@@ -416,6 +426,19 @@ impl<'a> Walker<'a, '_> {
                 )
             }
             IPNET => encap!(self, wire::ipnet::IpnetView::new(self.rest), Ipnet),
+            FRELAY => encap!(self, wire::frame_relay::FrameRelayView::new(self.rest), Fr),
+            IEEE802_11 => Next::Wlan,
+            IEEE802_11_RADIOTAP => match wire::radiotap::RadiotapView::new(self.rest) {
+                Ok(v) => {
+                    if !self.push(Layer::Radiotap(v)) {
+                        return Next::Done;
+                    }
+                    self.wlan_opts = (v.has_fcs(), v.data_pad(), false);
+                    self.advance(v.header_len(), v.payload());
+                    self.follow(v.next_layer())
+                }
+                Err(e) => self.fail(Proto::Radiotap, e),
+            },
             NFLOG => encap!(self, wire::nflog::NflogView::new(self.rest), Nflog),
             PPI => match wire::ppi::PpiView::new(self.rest) {
                 Ok(v) => {
@@ -423,6 +446,7 @@ impl<'a> Walker<'a, '_> {
                         return Next::Done;
                     }
                     self.advance(v.header_len(), v.payload());
+                    self.wlan_opts = (v.fcs_present().unwrap_or(false), false, false);
                     match v.next_layer() {
                         // Another link type inside: dissect by its number.
                         NextLayer::Data if v.dlt() != PPI => Next::Link(v.dlt()),
@@ -499,6 +523,11 @@ impl<'a> Walker<'a, '_> {
             ethertype::MPLS_UNICAST | ethertype::MPLS_MULTICAST => Next::Mpls,
             ethertype::TRANSPARENT_BRIDGING => Next::Ethernet,
             ethertype::PPP => Next::Ppp,
+            ethertype::PPPOE_DISCOVERY | ethertype::PPPOE_SESSION => {
+                let made = wire::pppoe::PppoeView::new(self.rest, t == ethertype::PPPOE_DISCOVERY);
+                encap!(self, made, Pppoe)
+            }
+            wire::pbb::ETHERTYPE => encap!(self, wire::pbb::PbbView::new(self.rest), Pbb),
             _ => Next::Data,
         }
     }
@@ -818,11 +847,20 @@ impl<'a> Walker<'a, '_> {
             return encap!(self, wire::geneve::GeneveView::new(self.rest), Geneve);
         }
         if wire::capwap::CapwapView::is_capwap_port(src, dst) {
-            return encap!(
-                self,
-                wire::capwap::CapwapView::for_udp(self.rest, src, dst),
-                Capwap
-            );
+            return match wire::capwap::CapwapView::for_udp(self.rest, src, dst) {
+                Ok(v) => {
+                    if !self.push(Layer::Capwap(v)) {
+                        return Next::Done;
+                    }
+                    self.wlan_opts = (false, false, v.wlan_fc_swapped());
+                    self.advance(v.header_len(), v.payload());
+                    self.follow(v.next_layer())
+                }
+                Err(e) => self.fail(Proto::Capwap, e),
+            };
+        }
+        if either(wire::teredo::PORT) && wire::teredo::looks_like_teredo(self.rest) {
+            return encap!(self, wire::teredo::TeredoView::new(self.rest), Teredo);
         }
         if either(port::GTP_U) || either(port::GTP_C) {
             return encap!(self, wire::gtp::GtpView::new(self.rest), Gtp);
@@ -847,8 +885,8 @@ impl<'a> Walker<'a, '_> {
             },
             NextLayer::Llc => Next::Llc,
             NextLayer::Ppp => Next::Ppp,
-            // 802.11 is dissected once its view is in.
-            NextLayer::Wlan | NextLayer::Data => Next::Data,
+            NextLayer::Wlan => Next::Wlan,
+            NextLayer::Data => Next::Data,
             NextLayer::Done => Next::Done,
         }
     }
@@ -923,6 +961,16 @@ impl<'a> Walker<'a, '_> {
                 Next::Data
             }
         }
+    }
+
+    /// An 802.11 frame, with what the encapsulation said of it.
+    fn wlan(&mut self) -> Next {
+        let (fcs, pad, swapped) = std::mem::take(&mut self.wlan_opts);
+        // A frame cut by the snap length has lost its FCS.
+        let whole = self.d.frame().is_some_and(|f| f.meta.cap_len >= f.meta.len);
+        let made = wire::wlan::WlanView::new(self.rest, fcs && whole)
+            .map(|v| v.with_data_pad(pad).with_swapped_fc(swapped));
+        encap!(self, made, Wlan)
     }
 
     fn ppp(&mut self) -> Next {

@@ -34,6 +34,8 @@ pub mod ethertype {
     pub const TRANSPARENT_BRIDGING: u16 = 0x6558;
     /// PPP inside GRE (PPTP).
     pub const PPP: u16 = 0x880b;
+    pub const PPPOE_DISCOVERY: u16 = 0x8863;
+    pub const PPPOE_SESSION: u16 = 0x8864;
 }
 
 field_table! {
