@@ -30,7 +30,6 @@ use crate::error::{need, Error};
 use crate::field::{FieldSink, Kind, Value};
 use crate::field_table;
 use crate::next::NextLayer;
-use std::ops::Range;
 
 /// Byte ranges of the header's fields.
 mod at {
@@ -732,6 +731,7 @@ impl GtpRepr {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::ops::Range;
 
     fn all<'a>(v: &GtpView<'a>) -> Vec<String> {
         let mut got = Vec::new();

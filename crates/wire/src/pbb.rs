@@ -7,6 +7,11 @@
 //! addresses as `ieee8021ah.cdst`/`csrc` (not as an `eth` layer) and
 //! dispatches on the EtherType, so a customer VLAN tag follows as a `vlan`
 //! layer. Bytes the upper layer leaves over are `ieee8021ah.trailer`.
+//!
+//! `ieee8021ah.etype` and `ieee8021ah.trailer` are declared in the VLAN
+//! table (tshark's 802.1ad dissector borrows them, and registry names are
+//! unique), so this layer does not emit them; [`PbbView::ethertype`] and
+//! [`PbbView::trailer`] give their values.
 
 use crate::bytes::{array, be16, be32, tail};
 use crate::error::{need, Error};
@@ -37,8 +42,6 @@ field_table! {
     Isid: "ieee8021ah.isid", "I-SID", Kind::Dec;
     Cdst: "ieee8021ah.cdst", "C-Destination", Kind::Ether;
     Csrc: "ieee8021ah.csrc", "C-Source", Kind::Ether;
-    Etype: "ieee8021ah.etype", "Type", Kind::Hex(4);
-    Trailer: "ieee8021ah.trailer", "Trailer", Kind::Bytes;
 }
 
 /// A view over an I-TAG and the customer frame's payload.
@@ -116,6 +119,13 @@ impl<'a> PbbView<'a> {
         self.trailer = n.min(self.payload().len());
     }
 
+    /// The trailer recorded by [`Self::set_trailer`] (tshark's
+    /// `ieee8021ah.trailer`), with its offset from the layer start.
+    pub fn trailer(&self) -> Option<(&'a [u8], usize)> {
+        let start = self.bytes.len().saturating_sub(self.trailer);
+        (self.trailer > 0).then(|| (tail(self.bytes, start), start))
+    }
+
     pub fn field(&self, f: Field, out: &mut dyn FieldSink<'a>) {
         let tci = u64::from(self.tci());
         let uint = |v: u64| Value::UInt(v);
@@ -128,16 +138,6 @@ impl<'a> PbbView<'a> {
             Field::Isid => out.value(uint(tci & 0x00ff_ffff), at::TCI),
             Field::Cdst => out.value(Value::Ether(self.customer_dst()), at::CDST),
             Field::Csrc => out.value(Value::Ether(self.customer_src()), at::CSRC),
-            Field::Etype => out.value(uint(self.ethertype().into()), at::TYPE),
-            Field::Trailer => {
-                if self.trailer > 0 {
-                    let start = self.bytes.len().saturating_sub(self.trailer);
-                    out.value(
-                        Value::Bytes(tail(self.bytes, start)),
-                        start..self.bytes.len(),
-                    )
-                }
-            }
         }
     }
 
@@ -236,7 +236,6 @@ mod tests {
                 "ieee8021ah.isid=2014000",
                 "ieee8021ah.cdst=01:1c:eb:af:50:00",
                 "ieee8021ah.csrc=00:1c:eb:af:52:01",
-                "ieee8021ah.etype=0x8102",
             ]
         );
         assert_eq!(v.next_layer(), NextLayer::EtherType(0x8102));
@@ -255,10 +254,11 @@ mod tests {
     #[test]
     fn trailer_and_bits() {
         let mut v = PbbView::new(&BOFL).unwrap();
+        assert_eq!(v.trailer(), None);
         v.set_trailer(2);
-        assert!(all(&v).contains(&"ieee8021ah.trailer=0fa0".to_string()));
+        assert_eq!(v.trailer(), Some((&[0x0f, 0xa0][..], 20)));
         v.set_trailer(100);
-        assert!(all(&v).contains(&"ieee8021ah.trailer=01000fa0".to_string()));
+        assert_eq!(v.trailer(), Some((&BOFL[18..], 18)));
         let mut b = BOFL;
         b[0] = 0xff;
         let v = PbbView::new(&b).unwrap();
