@@ -14,7 +14,9 @@ pub fn run(a: &FieldsArgs) -> Result<ExitCode> {
             writeln!(out, "{}\t{}", p.name(), p.title())?;
         }
     } else {
-        for (p, d) in registry::all() {
+        let mut listed = std::collections::HashSet::new();
+        // A name two protocols share is listed once, under its first owner.
+        for (p, d) in registry::all().filter(|(_, d)| listed.insert(d.name)) {
             writeln!(
                 out,
                 "{}\t{}\t{}\t{}",

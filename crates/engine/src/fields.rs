@@ -27,25 +27,57 @@ impl std::fmt::Display for UnknownField {
 
 impl std::error::Error for UnknownField {}
 
-/// Resolve a field name, or say which names are near it.
-pub fn resolve(name: &str) -> Result<FieldRef, UnknownField> {
-    registry::lookup(name).ok_or_else(|| UnknownField {
-        name: name.to_string(),
-        suggestions: registry::suggest(name, 3),
-    })
+/// A field name resolved against the registry: every declaration of it
+/// (usually one; see [`registry::lookup_all`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    refs: Vec<FieldRef>,
 }
 
-/// Call `f` for every occurrence of field `r` in `d`, in dissection order
-/// (outer layers first, quoted packets included, as tshark does), with the
-/// field's absolute byte range in the frame.
+impl Field {
+    /// The name the user wrote.
+    pub fn name(&self) -> &'static str {
+        self.refs.first().map_or("", |r| r.name())
+    }
+
+    /// The declaration (kind, description), `None` for a protocol name.
+    pub fn def(&self) -> Option<&'static FieldDef> {
+        self.refs.first().and_then(|r| r.def())
+    }
+
+    /// The declaration of this field in protocol `p`, if `p` declares it.
+    fn in_proto(&self, p: Proto) -> Option<FieldRef> {
+        self.refs.iter().copied().find(|r| r.proto == p)
+    }
+}
+
+/// Resolve a field name, or say which names are near it.
+pub fn resolve(name: &str) -> Result<Field, UnknownField> {
+    let refs: Vec<FieldRef> = registry::lookup_all(name).collect();
+    if refs.is_empty() {
+        return Err(UnknownField {
+            name: name.to_string(),
+            suggestions: registry::suggest(name, 3),
+        });
+    }
+    Ok(Field { refs })
+}
+
+/// Call `f` for every occurrence of field `field` in `d`, in dissection
+/// order (outer layers first, quoted packets included, as tshark does), with
+/// the field's absolute byte range in the frame.
 pub fn each<'a>(
     d: &Dissection<'a>,
-    r: FieldRef,
+    field: &Field,
     f: &mut dyn FnMut(&'static FieldDef, Value<'a>, Range<usize>),
 ) {
-    let Some(idx) = r.idx else { return };
-    let Some(def) = r.def() else { return };
-    for e in d.layers.iter().filter(|e| e.layer.proto() == r.proto) {
+    for e in &d.layers {
+        let Some(r) = field.in_proto(e.layer.proto()) else {
+            continue;
+        };
+        let (Some(idx), Some(def)) = (r.idx, r.def()) else {
+            continue;
+        };
         let off = e.offset;
         e.layer
             .field(idx, &mut |v: Value<'a>, range: Range<usize>| {
@@ -54,29 +86,35 @@ pub fn each<'a>(
     }
 }
 
-/// Is field (or protocol) `r` present in `d`?
-pub fn present(d: &Dissection, r: FieldRef) -> bool {
-    if r.idx.is_none() || is_protocols(r) {
-        return d.layers.iter().any(|e| e.layer.proto() == r.proto);
+/// Is field (or protocol) `field` present in `d`?
+pub fn present(d: &Dissection, field: &Field) -> bool {
+    if field.def().is_none() || is_protocols(field) {
+        return d
+            .layers
+            .iter()
+            .any(|e| field.in_proto(e.layer.proto()).is_some());
     }
     let mut any = false;
-    each(d, r, &mut |_, _, _| any = true);
+    each(d, field, &mut |_, _, _| any = true);
     any
 }
 
-fn is_protocols(r: FieldRef) -> bool {
-    r.proto == Proto::Frame && r.idx == Some(frame::Field::Protocols as usize)
+fn is_protocols(field: &Field) -> bool {
+    field
+        .refs
+        .first()
+        .is_some_and(|r| r.proto == Proto::Frame && r.idx == Some(frame::Field::Protocols as usize))
 }
 
-/// Append every occurrence of `r` in tshark's text form, joined by `sep`.
-/// Returns how many occurrences there were.
-pub fn write_text(d: &Dissection, r: FieldRef, sep: &str, out: &mut String) -> usize {
-    if is_protocols(r) {
+/// Append every occurrence of `field` in tshark's text form, joined by
+/// `sep`. Returns how many occurrences there were.
+pub fn write_text(d: &Dissection, field: &Field, sep: &str, out: &mut String) -> usize {
+    if is_protocols(field) {
         d.protocols(out);
         return 1;
     }
     let mut n = 0;
-    each(d, r, &mut |def, v, _| {
+    each(d, field, &mut |def, v, _| {
         if n > 0 {
             out.push_str(sep);
         }

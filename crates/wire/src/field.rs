@@ -108,7 +108,8 @@ impl Value<'_> {
             Value::Float(f) => {
                 let _ = write!(out, "{f}");
             }
-            Value::Present => {}
+            // tshark prints a field that has no value of its own as 1.
+            Value::Present => out.push('1'),
         }
     }
 

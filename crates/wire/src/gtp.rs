@@ -799,7 +799,7 @@ mod tests {
                 "gtp.teid=0x00100657",
                 "gtp.seq_number=0x0005",
                 "gtp.ext_hdr.next=0xc0,0x00",
-                "gtp.ext_hdr=",
+                "gtp.ext_hdr=1",
                 "gtp.ext_hdr.length=1",
                 "gtp.ext_hdr.pdcp_sn=2308",
             ]

@@ -42,6 +42,9 @@ field_table! {
     Isid: "ieee8021ah.isid", "I-SID", Kind::Dec;
     Cdst: "ieee8021ah.cdst", "C-Destination", Kind::Ether;
     Csrc: "ieee8021ah.csrc", "C-Source", Kind::Ether;
+    // Shared with the 802.1ad tag (vlan.rs), as in tshark.
+    Etype: "ieee8021ah.etype", "Type", Kind::Hex(4);
+    Trailer: "ieee8021ah.trailer", "Trailer", Kind::Bytes;
 }
 
 /// A view over an I-TAG and the customer frame's payload.
@@ -138,6 +141,12 @@ impl<'a> PbbView<'a> {
             Field::Isid => out.value(uint(tci & 0x00ff_ffff), at::TCI),
             Field::Cdst => out.value(Value::Ether(self.customer_dst()), at::CDST),
             Field::Csrc => out.value(Value::Ether(self.customer_src()), at::CSRC),
+            Field::Etype => out.value(uint(self.ethertype().into()), at::TYPE),
+            Field::Trailer => {
+                if let Some((t, start)) = self.trailer() {
+                    out.value(Value::Bytes(t), start..start + t.len())
+                }
+            }
         }
     }
 
@@ -236,6 +245,7 @@ mod tests {
                 "ieee8021ah.isid=2014000",
                 "ieee8021ah.cdst=01:1c:eb:af:50:00",
                 "ieee8021ah.csrc=00:1c:eb:af:52:01",
+                "ieee8021ah.etype=0x8102",
             ]
         );
         assert_eq!(v.next_layer(), NextLayer::EtherType(0x8102));

@@ -610,7 +610,7 @@ mod tests {
                 "pppoe.code=0x09",
                 "pppoe.session_id=0x0000",
                 "pppoe.payload_length=18",
-                "pppoed.tags=",
+                "pppoed.tags=1",
                 "pppoed.tags.host_uniq=16372c16",
                 "pppoed.tags.max_payload=05dc",
             ]
@@ -707,12 +707,12 @@ mod tests {
         let b = padi(&t, None);
         let got = all(&PppoeView::new(&b, true).unwrap());
         for want in [
-            "pppoed.tags.vendorspecific.tags=",
+            "pppoed.tags.vendorspecific.tags=1",
             "pppoed.tags.circuit_id=abc",
             "pppoed.tags.remote_id=abc",
             "pppoed.tags.act_data_rate_up=129000",
             "pppoed.tags.act_int_delay_down=142000",
-            "pppoed.tags.access_loop_encap=",
+            "pppoed.tags.access_loop_encap=1",
             "pppoed.tags.access_loop_encap.data_link=0x01",
             "pppoed.tags.access_loop_encap.encap_1=0x02",
             "pppoed.tags.access_loop_encap.encap_2=0x03",

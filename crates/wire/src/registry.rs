@@ -25,7 +25,30 @@ impl FieldRef {
     }
 }
 
-/// Find a field or protocol by its Wireshark name.
+/// Every declaration of a field or protocol name. Most names have one; a
+/// few are declared by two protocols, as in Wireshark where two dissectors
+/// share one field (`ieee8021ah.etype`: the 802.1ad tag and the 802.1ah
+/// I-TAG both carry it).
+pub fn lookup_all(name: &str) -> impl Iterator<Item = FieldRef> + '_ {
+    Proto::ALL.iter().flat_map(move |&p| {
+        let proto = (p.name() == name).then_some(FieldRef {
+            proto: p,
+            idx: None,
+        });
+        let fields = p
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.name == name)
+            .map(move |(i, _)| FieldRef {
+                proto: p,
+                idx: Some(i),
+            });
+        proto.into_iter().chain(fields)
+    })
+}
+
+/// Find a field or protocol by its Wireshark name (its first declaration).
 pub fn lookup(name: &str) -> Option<FieldRef> {
     for &p in Proto::ALL {
         if p.name() == name {
@@ -92,14 +115,32 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn names_are_unique() {
-        let mut seen = HashSet::new();
+    fn names_are_unique_or_shared_alike() {
+        let mut protos = HashSet::new();
         for p in Proto::ALL {
-            assert!(seen.insert(p.name()), "protocol {} twice", p.name());
+            assert!(protos.insert(p.name()), "protocol {} twice", p.name());
         }
-        for (_, d) in all() {
-            assert!(seen.insert(d.name), "field {} twice", d.name);
+        let mut seen: std::collections::HashMap<&str, (Proto, crate::field::Kind)> =
+            Default::default();
+        for (p, d) in all() {
+            assert!(
+                !protos.contains(d.name),
+                "field {} is also a protocol name",
+                d.name
+            );
+            if let Some(&(q, k)) = seen.get(d.name) {
+                // A shared name is declared by different protocols with one kind.
+                assert!(q != p, "field {} twice in {}", d.name, p.name());
+                assert_eq!(k, d.kind, "field {} has two kinds", d.name);
+            }
+            seen.insert(d.name, (p, d.kind));
         }
+    }
+
+    #[test]
+    fn shared_names_resolve_to_every_owner() {
+        let owners: Vec<Proto> = lookup_all("ieee8021ah.etype").map(|r| r.proto).collect();
+        assert_eq!(owners, vec![Proto::Vlan, Proto::Pbb]);
     }
 
     #[test]

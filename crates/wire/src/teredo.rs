@@ -346,12 +346,12 @@ mod tests {
         assert_eq!(
             all(&v),
             [
-                "teredo.auth=",
+                "teredo.auth=1",
                 "teredo.auth.idlen=0",
                 "teredo.auth.aulen=0",
                 "teredo.auth.nonce=b11b3fea46a9afe9",
                 "teredo.auth.conf=00",
-                "teredo.orig=",
+                "teredo.orig=1",
                 "teredo.orig.port=52513",
                 "teredo.orig.addr=185.6.192.185",
             ]
@@ -381,7 +381,7 @@ mod tests {
         assert_eq!(v.next_layer(), NextLayer::Data);
         // An origin indication cut after the port (tshark shows the port).
         let v = TeredoView::new(&[0x00, 0x00, 0x12, 0x34]).unwrap();
-        assert_eq!(all(&v), ["teredo.orig=", "teredo.orig.port=60875"]);
+        assert_eq!(all(&v), ["teredo.orig=1", "teredo.orig.port=60875"]);
         assert!(!v.complete());
         assert_eq!(v.next_layer(), NextLayer::Done);
         assert_eq!(v.header_len(), 4);

@@ -3,9 +3,8 @@
 
 use super::Sink;
 use anyhow::{bail, Result};
-use wiresift_engine::fields::{each, write_text};
+use wiresift_engine::fields::{each, write_text, Field};
 use wiresift_engine::Dissection;
-use wiresift_wire::registry::FieldRef;
 
 /// Which occurrences of a field that occurs more than once are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,7 +15,7 @@ enum Occurrence {
 }
 
 pub struct Fields {
-    refs: Vec<FieldRef>,
+    refs: Vec<Field>,
     header: bool,
     separator: String,
     aggregator: String,
@@ -28,7 +27,7 @@ pub struct Fields {
 
 impl Fields {
     /// Build from resolved fields and the user's `-E` options.
-    pub fn new(refs: Vec<FieldRef>, opts: &[String]) -> Result<Self> {
+    pub fn new(refs: Vec<Field>, opts: &[String]) -> Result<Self> {
         let mut f = Fields {
             refs,
             header: false,
@@ -82,7 +81,7 @@ impl Sink for Fields {
     fn packet(&mut self, d: &Dissection, out: &mut Vec<u8>) {
         let s = &mut self.s;
         s.clear();
-        for (i, &r) in self.refs.iter().enumerate() {
+        for (i, r) in self.refs.iter().enumerate() {
             if i > 0 {
                 s.push_str(&self.separator);
             }
