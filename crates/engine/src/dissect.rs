@@ -689,6 +689,8 @@ impl<'a> Walker<'a, '_> {
                             );
                             encap!(self, made, Erspan)
                         }
+                        // Aruba access points tunnel raw 802.11 frames.
+                        gre_proto::ARUBA_FIRST..=gre_proto::ARUBA_LAST => Next::Wlan,
                         t => Next::Ether(t),
                     }
                 }
@@ -859,7 +861,9 @@ impl<'a> Walker<'a, '_> {
                 Err(e) => self.fail(Proto::Capwap, e),
             };
         }
-        if either(wire::teredo::PORT) && wire::teredo::looks_like_teredo(self.rest) {
+        // tshark decodes this port as Teredo whatever it holds (its
+        // content heuristic is off by default); so do we.
+        if either(wire::teredo::PORT) {
             return encap!(self, wire::teredo::TeredoView::new(self.rest), Teredo);
         }
         if either(port::GTP_U) || either(port::GTP_C) {
@@ -1040,4 +1044,6 @@ mod port {
 mod gre_proto {
     pub const ERSPAN_II: u16 = 0x88be;
     pub const ERSPAN_III: u16 = 0x22eb;
+    pub const ARUBA_FIRST: u16 = 0x8200;
+    pub const ARUBA_LAST: u16 = 0x82ff;
 }
