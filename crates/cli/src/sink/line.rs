@@ -80,6 +80,7 @@ fn describe(d: &Dissection, s: &mut String) {
     let Some(i) = ip_idx else {
         return link_only(d, s);
     };
+    tunnel(d, i, s);
     let upper = d.layers.get(i + 1..).unwrap_or(&[]);
     let transport = upper
         .iter()
@@ -123,6 +124,40 @@ fn describe(d: &Dissection, s: &mut String) {
         _ => {}
     }
     upper_layer(upper, s);
+}
+
+/// For tunnelled traffic (IP in GRE, VXLAN, GTP, …): the outer IP pair and
+/// the encapsulations up to the inner IP layer at `inner`, as
+/// `IP a > b: gre erspan eth: `.
+fn tunnel(d: &Dissection, inner: usize, s: &mut String) {
+    let outer = d
+        .layers
+        .iter()
+        .position(|e| matches!(e.layer, Layer::Ip(_) | Layer::Ipv6(_)));
+    let Some(o) = outer.filter(|&o| o < inner) else {
+        return;
+    };
+    match d.layers.get(o).map(|e| &e.layer) {
+        Some(Layer::Ip(v)) => {
+            s.push_str("IP ");
+            field::write_ipv4(s, v.src());
+            s.push_str(" > ");
+            field::write_ipv4(s, v.dst());
+        }
+        Some(Layer::Ipv6(v)) => {
+            s.push_str("IP6 ");
+            field::write_ipv6(s, &v.src());
+            s.push_str(" > ");
+            field::write_ipv6(s, &v.dst());
+        }
+        _ => return,
+    }
+    s.push(':');
+    for e in d.layers.get(o + 1..inner).unwrap_or(&[]) {
+        s.push(' ');
+        s.push_str(e.layer.proto().name());
+    }
+    s.push_str(": ");
 }
 
 fn port(s: &mut String, p: Option<u16>) {
