@@ -66,9 +66,13 @@ if [ "${SKIP_PEERS:-0}" != 1 ]; then
     fi
     one=${RATE["wiresift -r (one line)"]}
     for peer in "tcpdump -nr" "tshark -r (one line)"; do
-        [ -n "${RATE[$peer]:-}" ] && awk -v a="$one" -v b="${RATE[$peer]}" -v n="$peer" 'BEGIN {if (b > 0) printf "wiresift one-line vs %s: %.1fx\n", n, a / b}'
+        if [ -n "${RATE[$peer]:-}" ]; then
+            awk -v a="$one" -v b="${RATE[$peer]}" -v n="$peer" 'BEGIN {if (b > 0) printf "wiresift one-line vs %s: %.1fx\n", n, a / b}'
+        fi
     done
     f=${RATE["wiresift -r -T fields -e frame.number,ip.src,tcp.srcport"]}
     t=${RATE["tshark -T fields -e frame.number,ip.src,tcp.srcport"]:-}
-    [ -n "$t" ] && awk -v a="$f" -v b="$t" 'BEGIN {if (b > 0) printf "wiresift -T fields vs tshark -T fields: %.1fx\n", a / b}'
+    if [ -n "$t" ]; then
+        awk -v a="$f" -v b="$t" 'BEGIN {if (b > 0) printf "wiresift -T fields vs tshark -T fields: %.1fx\n", a / b}'
+    fi
 fi
