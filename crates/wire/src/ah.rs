@@ -109,13 +109,15 @@ impl<'a> AhView<'a> {
             ),
             Field::Spi => out.value(Value::UInt(self.spi().into()), at::SPI),
             Field::Sequence => out.value(Value::UInt(self.sequence().into()), at::SEQUENCE),
-            // tshark prints "<MISSING>" when the length leaves no ICV at all;
-            // we emit nothing then.
+            // tshark 4.0 prints "<MISSING>" when the length leaves no ICV.
             Field::Icv => {
                 let icv = self.icv();
-                if !self.is_short() {
-                    out.value(Value::Bytes(icv), at::ICV..at::ICV + icv.len())
-                }
+                let v = if icv.is_empty() {
+                    Value::Static("<MISSING>")
+                } else {
+                    Value::Bytes(icv)
+                };
+                out.value(v, at::ICV..at::ICV + icv.len())
             }
         }
     }
@@ -229,7 +231,7 @@ mod tests {
         assert_eq!(v.next_header(), 58);
         assert_eq!(text(&v, Field::Spi), "0x00000000");
         assert_eq!(text(&v, Field::Sequence), "2147547878");
-        assert_eq!(text(&v, Field::Icv), "");
+        assert_eq!(text(&v, Field::Icv), "<MISSING>");
         assert!(v.icv().is_empty());
         assert_eq!(&v.payload()[..4], &[0x80, 0x00, 0xfa, 0xe6]);
     }

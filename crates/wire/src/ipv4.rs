@@ -420,28 +420,68 @@ impl<'a> Ipv4View<'a> {
     /// The destination tshark reports: the last address of a loose or strict
     /// source route option whose route is not yet used up, else [`Self::dst`].
     pub fn final_dst(&self) -> [u8; 4] {
-        self.source_route_dst_offset()
-            .and_then(|o| array(self.bytes, o))
-            .unwrap_or_else(|| self.dst())
+        match self.dst_scan() {
+            DstScan::Routed(o) => array(self.bytes, o).unwrap_or_else(|| self.dst()),
+            _ => self.dst(),
+        }
     }
 
-    /// Where the final destination of a pending source route is, following
-    /// tshark's `get_dst_offset`: the first loose or strict source route
-    /// option with a valid pointer that has not passed its end; the address
-    /// is the option's last four bytes.
-    fn source_route_dst_offset(&self) -> Option<usize> {
-        for o in self.options() {
-            if o.kind != option::LOOSE_SOURCE_ROUTE && o.kind != option::STRICT_SOURCE_ROUTE {
+    /// True when a loose or strict source route is still under way (tshark
+    /// then shows the header's destination as `ip.cur_rt`).
+    pub fn is_source_routed(&self) -> bool {
+        matches!(self.dst_scan(), DstScan::Routed(_))
+    }
+
+    /// Where the final destination is, walking the options exactly as
+    /// tshark's `get_dst_offset` does, bytes it reads past the capture
+    /// included (tshark then gives up on the header after the source).
+    fn dst_scan(&self) -> DstScan {
+        let hl = self.ihl_bytes();
+        let b = self.bytes;
+        let mut length = hl.saturating_sub(at::HEADER_LEN);
+        let mut pos = at::HEADER_LEN;
+        while length > 0 {
+            let Some(t) = u8_at(b, pos) else {
+                return DstScan::Cut;
+            };
+            length -= 1;
+            if t == option::EOL {
+                return DstScan::Plain;
+            }
+            if t == option::NOP {
+                pos += 1;
                 continue;
             }
-            let len = o.bytes.len();
-            let ptr = usize::from(u8_at(o.bytes, 2)?);
-            if ptr < 4 || ptr & 3 != 0 || ptr > len {
-                return None;
+            if length == 0 {
+                return DstScan::Plain;
             }
-            return o.offset.checked_add(len)?.checked_sub(4);
+            let Some(len) = u8_at(b, pos + 1) else {
+                return DstScan::Cut;
+            };
+            length -= 1;
+            let len = usize::from(len);
+            if len < 2 || len - 2 > length {
+                return DstScan::Plain;
+            }
+            if t == option::LOOSE_SOURCE_ROUTE || t == option::STRICT_SOURCE_ROUTE {
+                let Some(ptr) = u8_at(b, pos + 2) else {
+                    return DstScan::Cut;
+                };
+                let ptr = usize::from(ptr);
+                if ptr < 4 || ptr & 3 != 0 || ptr > len {
+                    return DstScan::Plain;
+                }
+                // ptr <= len, so len >= 4: the option's last four bytes.
+                let off = pos + len - 4;
+                return match array::<4>(b, off) {
+                    Some(_) => DstScan::Routed(off),
+                    None => DstScan::Cut,
+                };
+            }
+            pos += len;
+            length -= len - 2;
         }
-        None
+        DstScan::Plain
     }
 
     /// The header's length in bytes: the IHL field, but at least 20 and at
@@ -458,9 +498,16 @@ impl<'a> Ipv4View<'a> {
     }
 
     /// The options, in order (see [`Ipv4Options`] for where it stops).
+    /// None at all unless the whole options area was captured: tshark shows
+    /// no option of a header cut short.
     pub fn options(&self) -> Ipv4Options<'a> {
+        let area = if self.ihl_bytes() <= self.bytes.len() {
+            self.options_bytes()
+        } else {
+            &[]
+        };
         Ipv4Options {
-            area: self.options_bytes(),
+            area,
             pos: 0,
             done: false,
         }
@@ -547,23 +594,24 @@ impl<'a> Ipv4View<'a> {
             },
             ChecksumStatus => out.value(Value::UInt(self.checksum_status.code()), at::CHECKSUM),
             Src | SrcHost => out.value(Value::Ipv4(self.src()), at::SRC),
-            Dst | DstHost => {
-                if self.source_route_dst_offset().is_none() {
-                    out.value(Value::Ipv4(self.dst()), at::DST)
-                } else {
-                    self.option_fields(Dst, out)
-                }
-            }
             Addr | Host => {
                 out.value(Value::Ipv4(self.src()), at::SRC);
-                if self.source_route_dst_offset().is_none() {
-                    out.value(Value::Ipv4(self.dst()), at::DST)
-                } else {
+                match self.dst_scan() {
+                    DstScan::Plain => out.value(Value::Ipv4(self.dst()), at::DST),
+                    DstScan::Routed(_) => self.option_fields(Dst, out),
+                    DstScan::Cut => {}
+                }
+            }
+            _ if self.dst_scan() == DstScan::Cut => {}
+            Dst | DstHost => {
+                if self.is_source_routed() {
                     self.option_fields(Dst, out)
+                } else {
+                    out.value(Value::Ipv4(self.dst()), at::DST)
                 }
             }
             CurRt | CurRtHost => {
-                if self.source_route_dst_offset().is_some() {
+                if self.is_source_routed() {
                     out.value(Value::Ipv4(self.dst()), at::DST)
                 }
             }
@@ -602,13 +650,27 @@ impl<'a> Ipv4View<'a> {
         }
         out.push_str(", Src: ");
         crate::field::write_ipv4(out, self.src());
+        if self.dst_scan() == DstScan::Cut {
+            return;
+        }
         out.push_str(", Dst: ");
         crate::field::write_ipv4(out, self.final_dst());
-        if self.source_route_dst_offset().is_some() {
+        if self.is_source_routed() {
             out.push_str(", Via: ");
             crate::field::write_ipv4(out, self.dst());
         }
     }
+}
+
+/// What tshark's walk for a source route finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DstScan {
+    /// No pending source route: the header's destination is the destination.
+    Plain,
+    /// A pending source route whose final address is at this offset.
+    Routed(usize),
+    /// The walk read past the captured bytes: tshark stops after `ip.src`.
+    Cut,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1153,8 +1215,11 @@ mod tests {
         assert_eq!(v.verify_checksum(), Status::Unverified);
         assert_eq!(text(&v, Field::ChecksumStatus), "2");
         assert_eq!(text(&v, Field::ChecksumCalculated), "");
-        // The captured option bytes are 00 00 00 00 00 00 20 00: EOL ends them.
-        assert_eq!(text(&v, Field::OptType), "0");
+        // tshark shows no option of an options area cut short.
+        assert_eq!(v.options().count(), 0);
+        assert_eq!(text(&v, Field::OptType), "");
+        // Its walk for a source route stops at the EOL at byte 20, in the capture.
+        assert_eq!(text(&v, Field::Dst), "2.2.2.2");
         // With total length 28 the header (60) does not fit: tshark stops
         // after ip.len.
         b[3] = 28;
@@ -1163,6 +1228,26 @@ mod tests {
         assert_eq!(v.wire_payload_len(), 0);
         assert_eq!(text(&v, Field::Len), "28");
         assert_eq!(text(&v, Field::ChecksumStatus), "");
+    }
+
+    #[test]
+    fn option_walk_past_the_capture_stops_after_the_source() {
+        // NOP, NOP, router alert, NOP, EOL: 28-byte header, 25 bytes captured.
+        // tshark 4.0 reads past the capture looking for a source route and
+        // gives up after ip.src (checked on this packet, crafted).
+        let b = [
+            0x47, 0x00, 0x00, 0x20, 0x12, 0x34, 0x00, 0x00, 0x40, 0xfd, 0xbb, 0xa5, 0x0a, 0x00,
+            0x00, 0x01, 0x0a, 0x00, 0x00, 0x02, 0x01, 0x01, 0x94, 0x04, 0x00,
+        ];
+        let v = Ipv4View::new(&b).unwrap();
+        assert_eq!(text(&v, Field::Src), "10.0.0.1");
+        assert_eq!(text(&v, Field::Addr), "10.0.0.1");
+        assert_eq!(text(&v, Field::Dst), "");
+        assert_eq!(text(&v, Field::OptType), "");
+        assert_eq!(title(&v), "Internet Protocol Version 4, Src: 10.0.0.1");
+        // The accessors still read what is there.
+        assert_eq!(v.dst(), [10, 0, 0, 2]);
+        assert_eq!(v.final_dst(), [10, 0, 0, 2]);
     }
 
     #[test]

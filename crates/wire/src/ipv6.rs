@@ -30,6 +30,9 @@ mod at {
 
 field_table! {
     Version: "ipv6.version", "Version", Kind::Dec;
+    // tshark's IPv6 dissector also adds the IPv4 dissector's (hidden) version
+    // field, so `ip.version` is 6 on IPv6 packets: a name shared with `ip`.
+    IpVersion: "ip.version", "Version", Kind::Dec;
     Tclass: "ipv6.tclass", "Traffic Class", Kind::Hex(8);
     TclassDscp: "ipv6.tclass.dscp", "Differentiated Services Codepoint", Kind::Dec;
     TclassEcn: "ipv6.tclass.ecn", "Explicit Congestion Notification", Kind::Dec;
@@ -254,7 +257,7 @@ impl<'a> Ipv6View<'a> {
         use Field::*;
         let (src, dst) = (self.src(), self.dst());
         match f {
-            Version => out.value(Value::UInt(self.version().into()), at::VER),
+            Version | IpVersion => out.value(Value::UInt(self.version().into()), at::VER),
             Tclass => out.value(Value::UInt(self.traffic_class().into()), at::TCLASS),
             TclassDscp => out.value(Value::UInt(self.dscp().into()), at::TCLASS),
             TclassEcn => out.value(Value::UInt(self.ecn().into()), at::TCLASS),
@@ -443,6 +446,7 @@ mod tests {
             "Internet Protocol Version 6, Src: 2001:4f8:4:7:2e0:81ff:fe52:ffff, Dst: 2001:4f8:4:7:2e0:81ff:fe52:9a6b"
         );
         // As tshark 4.0 prints them.
+        assert_eq!(text(&v, Field::IpVersion), "6");
         assert_eq!(text(&v, Field::Tclass), "0x00000000");
         assert_eq!(text(&v, Field::Flow), "0x000000");
         assert_eq!(

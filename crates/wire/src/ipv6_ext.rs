@@ -524,7 +524,7 @@ fn option_field<'a>(o: &Ipv6Option<'a>, f: Field, out: &mut dyn FieldSink<'a>) {
         OptTypeRest => out.value(Value::UInt((t & 0x1f).into()), b..b + 1),
         OptLength => out.value(Value::UInt(len.into()), b + 1..b + 2),
         _ if !o.is_complete() => {}
-        OptPadn if t == option::PADN => out.value(Value::Bytes(o.data), data_r),
+        OptPadn if t == option::PADN => out.value(bytes_or(o.data, "<none>"), data_r),
         OptRouterAlert if t == option::ROUTER_ALERT => {
             if let Some(v) = be16(o.data, 0) {
                 out.value(Value::UInt(v.into()), b + 2..b + 4)
@@ -545,9 +545,21 @@ fn option_field<'a>(o: &Ipv6Option<'a>, f: Field, out: &mut dyn FieldSink<'a>) {
                 out.value(Value::Ipv6(a), b + 2..b + 18)
             }
         }
-        OptExperimental if option::is_experimental(t) => out.value(Value::Bytes(o.data), data_r),
-        OptUnknown if !option::is_known(t) => out.value(Value::Bytes(o.data), data_r),
+        OptExperimental if option::is_experimental(t) => {
+            out.value(bytes_or(o.data, "<MISSING>"), data_r)
+        }
+        OptUnknown if !option::is_known(t) => out.value(bytes_or(o.data, "<MISSING>"), data_r),
         _ => {}
+    }
+}
+
+/// Option data as a value; tshark 4.0 prints an empty PadN as `<none>` and
+/// other empty option data as `<MISSING>`, so those print the same here.
+fn bytes_or<'a>(b: &'a [u8], empty: &'static str) -> Value<'a> {
+    if b.is_empty() {
+        Value::Static(empty)
+    } else {
+        Value::Bytes(b)
     }
 }
 
@@ -806,6 +818,8 @@ mod tests {
         assert_eq!(text(&v, Field::OptType), "0x05,0x01");
         assert_eq!(text(&v, Field::OptLength), "2,0");
         assert_eq!(text(&v, Field::OptRouterAlert), "0");
+        // tshark 4.0's text for an empty PadN.
+        assert_eq!(text(&v, Field::OptPadn), "<none>");
         assert_eq!(v.options().count(), 2);
         assert!(v.options().all(|o| o.is_complete()));
         assert_eq!(v.jumbo_len(), None);
@@ -922,6 +936,17 @@ mod tests {
             n += 1;
         });
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn empty_option_data_prints_as_tshark() {
+        // Experimental 0x1e, unknown 0x11 and PadN, all with length 0.
+        let b = [59, 0, 0x1e, 0, 0x11, 0, 0x01, 0];
+        let v = Ipv6ExtView::new(&b, HOPOPTS).unwrap();
+        assert_eq!(text(&v, Field::OptType), "0x1e,0x11,0x01");
+        assert_eq!(text(&v, Field::OptExperimental), "<MISSING>");
+        assert_eq!(text(&v, Field::OptUnknown), "<MISSING>");
+        assert_eq!(text(&v, Field::OptPadn), "<none>");
     }
 
     #[test]
