@@ -91,5 +91,12 @@ layers! {
     Teredo(teredo::TeredoView<'a>) => teredo;
     Pbb(pbb::PbbView<'a>) => pbb;
     Chdlc(chdlc::ChdlcView<'a>) => chdlc;
+    Vntag(vntag::VntagView<'a>) => vntag;
+    Etag(etag::EtagView<'a>) => etag;
+    Macsec(macsec::MacsecView<'a>) => macsec;
+    Nsh(nsh::NshView<'a>) => nsh;
+    Avsp(avsp::AvspView<'a>) => avsp;
+    Cfp(cfp::CfpView<'a>) => cfp;
+    VxlanGpe(vxlan_gpe::VxlanGpeView<'a>) => vxlan_gpe;
     Data(data::DataView<'a>) => data;
 }

@@ -68,5 +68,12 @@ protocols! {
     Teredo => "teredo", "Teredo IPv6 over UDP tunneling", teredo;
     Pbb => "ieee8021ah", "IEEE 802.1ah (Provider Backbone Bridges)", pbb;
     Chdlc => "chdlc", "Cisco HDLC", chdlc;
+    Vntag => "vntag", "VN-Tag", vntag;
+    Etag => "etag", "802.1BR E-Tag", etag;
+    Macsec => "macsec", "802.1AE Security tag", macsec;
+    Nsh => "nsh", "Network Service Header", nsh;
+    Avsp => "avsp", "Arista Vendor Specific Protocol", avsp;
+    Cfp => "cfp", "Cisco FabricPath", cfp;
+    VxlanGpe => "vxlan_gpe", "Virtual eXtensible Local Area Network (GPE)", vxlan_gpe;
     Data => "data", "Data", data;
 }
