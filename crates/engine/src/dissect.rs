@@ -468,6 +468,11 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn ethernet(&mut self) -> Next {
+        // Cisco FabricPath has its own outer addresses: tshark tries it
+        // before reading an Ethernet header.
+        if wire::cfp::header_len_of(self.rest).is_some() {
+            return encap!(self, wire::cfp::CfpView::new(self.rest), Cfp);
+        }
         match EthernetView::new(self.rest) {
             Ok(v) => {
                 self.link_idx = Some(self.d.layers.len());
@@ -528,6 +533,13 @@ impl<'a> Walker<'a, '_> {
                 encap!(self, made, Pppoe)
             }
             wire::pbb::ETHERTYPE => encap!(self, wire::pbb::PbbView::new(self.rest), Pbb),
+            wire::vntag::ETHERTYPE => encap!(self, wire::vntag::VntagView::new(self.rest), Vntag),
+            wire::etag::ETHERTYPE => encap!(self, wire::etag::EtagView::new(self.rest), Etag),
+            wire::macsec::ETHERTYPE => {
+                encap!(self, wire::macsec::MacsecView::new(self.rest), Macsec)
+            }
+            wire::nsh::ETHERTYPE => encap!(self, wire::nsh::NshView::new(self.rest), Nsh),
+            wire::avsp::ETHERTYPE => encap!(self, wire::avsp::AvspView::new(self.rest), Avsp),
             _ => Next::Data,
         }
     }
@@ -689,6 +701,8 @@ impl<'a> Walker<'a, '_> {
                             );
                             encap!(self, made, Erspan)
                         }
+                        // WCCP redirects: IP (after a redirect header GRE skips).
+                        gre_proto::WCCP => self.follow(NextLayer::IpByVersion),
                         // Aruba access points tunnel raw 802.11 frames.
                         gre_proto::ARUBA_FIRST..=gre_proto::ARUBA_LAST => Next::Wlan,
                         t => Next::Ether(t),
@@ -844,6 +858,13 @@ impl<'a> Walker<'a, '_> {
                 }
                 Err(_) => Next::Data,
             };
+        }
+        if either(wire::vxlan_gpe::PORT) {
+            return encap!(
+                self,
+                wire::vxlan_gpe::VxlanGpeView::new(self.rest),
+                VxlanGpe
+            );
         }
         if either(wire::geneve::PORT) {
             return encap!(self, wire::geneve::GeneveView::new(self.rest), Geneve);
@@ -1044,6 +1065,7 @@ mod port {
 mod gre_proto {
     pub const ERSPAN_II: u16 = 0x88be;
     pub const ERSPAN_III: u16 = 0x22eb;
+    pub const WCCP: u16 = 0x883e;
     pub const ARUBA_FIRST: u16 = 0x8200;
     pub const ARUBA_LAST: u16 = 0x82ff;
 }
