@@ -6,6 +6,7 @@ pub mod craft;
 pub mod defrag;
 pub mod dissect;
 pub mod fields;
+pub mod filter;
 pub mod sample;
 
 pub use dissect::{dissect, Dissection, Dissector, Entry, Options};
