@@ -11,6 +11,8 @@ Examples:
   wiresift -r capture.pcapng -V -c 3           layer tree of the first three packets
   wiresift -r capture.pcap -x                  one line and a hex dump a packet
   wiresift -r capture.pcap -T fields -e frame.number -e ip.src -e tcp.dstport -E header=y
+  wiresift -r capture.pcap -Y 'tcp.port == 443 && ip.addr == 10.0.0.0/8'   display filter
+  wiresift filter --explain 'tcp.port in {80, 443}'   how a display filter is understood
   wiresift -r capture.pcap -T json | jq '.layers[] | select(.protocol == \"ip\") | .fields'
   cat capture.pcap | wiresift -r -             read standard input
   sudo wiresift -i eth0 -c 100 -w out.pcap     live capture to a file
@@ -44,6 +46,11 @@ pub enum Command {
         after_help = "Example:\n  wiresift fields | grep '^ip\\.'\n  wiresift fields --protocols"
     )]
     Fields(FieldsArgs),
+    /// Check a display filter and show how it is understood.
+    #[command(
+        after_help = "Example:\n  wiresift filter --explain 'ip.addr == 10.0.0.0/8 && tcp.port in {80, 443}'"
+    )]
+    Filter(FilterArgs),
     /// Write the sample capture (built by wiresift's own packet builder).
     #[command(
         after_help = "Example:\n  wiresift sample samples/sample.pcap && wiresift -r samples/sample.pcap"
@@ -56,6 +63,15 @@ pub struct FieldsArgs {
     /// List protocols instead of fields.
     #[arg(long)]
     pub protocols: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Print the parsed and type-checked form of display filter EXPR (fields
+    /// with their types, literals converted), or the error with a caret
+    /// under its place (exit status 1).
+    #[arg(long, value_name = "EXPR", required = true, allow_hyphen_values = true)]
+    pub explain: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +103,10 @@ pub struct ReadArgs {
     /// Write the packets read to FILE (pcap) instead of printing them.
     #[arg(short = 'w', value_name = "FILE")]
     pub write: Option<PathBuf>,
+    /// Show only the packets that match a Wireshark display filter, e.g.
+    /// `-Y 'tcp.port == 443'` (frame numbers stay those of the file).
+    #[arg(short = 'Y', value_name = "FILTER", allow_hyphen_values = true)]
+    pub display_filter: Option<String>,
     /// Stop after COUNT packets.
     #[arg(short = 'c', value_name = "COUNT")]
     pub count: Option<u64>,

@@ -3,6 +3,7 @@
 
 mod args;
 mod fields_cmd;
+mod filter_cmd;
 mod run;
 mod sink;
 
@@ -13,6 +14,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         Some(args::Command::Fields(a)) => fields_cmd::run(&a),
+        Some(args::Command::Filter(a)) => filter_cmd::run(&a),
         Some(args::Command::Sample(a)) => run::sample(&a),
         None => run::read(&cli.read),
     };

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use wiresift_capture::{FileReader, Packet, PcapWriter, ReadError};
 use wiresift_engine::defrag::Limits;
+use wiresift_engine::filter::Filter;
 use wiresift_engine::{fields, Dissection, Dissector, Options};
 use wiresift_wire::frame::FrameMeta;
 
@@ -152,8 +153,14 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
     let opts = Options {
         verify_checksums: !a.no_checksum,
     };
+    // A filter that does not compile is reported before anything is read.
+    let filter = a
+        .display_filter
+        .as_deref()
+        .map(Filter::compile)
+        .transpose()?;
     if let Some(iface) = &a.interface {
-        return live(a, iface, opts);
+        return live(a, iface, opts, filter.as_ref());
     }
     let Some(path) = &a.read else {
         bail!(
@@ -187,6 +194,11 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
         let meta = clock.meta(&p);
         let mut d = Dissection::default();
         dissector.dissect(meta, p.data, &mut d);
+        // A packet the filter rejects is neither printed nor written; the
+        // frames that pass keep their numbers in the file.
+        if filter.as_ref().is_some_and(|f| !f.matches(&d)) {
+            continue;
+        }
         o.packet(&p, &d)?;
     }
     match out.as_mut() {
@@ -214,7 +226,7 @@ fn report_read_error(name: &str, e: &ReadError, read: u64) -> Result<ExitCode> {
 }
 
 /// Live capture until `-c` packets or Ctrl-C, then the capture statistics.
-fn live(a: &ReadArgs, iface: &str, opts: Options) -> Result<ExitCode> {
+fn live(a: &ReadArgs, iface: &str, opts: Options, filter: Option<&Filter>) -> Result<ExitCode> {
     use wiresift_capture::live::{LiveCapture, LiveOptions};
     let lo = LiveOptions {
         snaplen: a.snaplen,
@@ -240,6 +252,9 @@ fn live(a: &ReadArgs, iface: &str, opts: Options) -> Result<ExitCode> {
         let meta = clock.meta(&p);
         let mut d = Dissection::default();
         dissector.dissect(meta, p.data, &mut d);
+        if filter.is_some_and(|f| !f.matches(&d)) {
+            continue;
+        }
         out.packet(&p, &d)?;
         if a.write.is_none() {
             // Live output is for eyes: show each packet as it comes.

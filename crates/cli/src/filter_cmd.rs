@@ -1,0 +1,25 @@
+//! `wiresift filter --explain EXPR`: how a display filter is understood.
+
+use crate::args::FilterArgs;
+use anyhow::Result;
+use std::io::Write;
+use std::process::ExitCode;
+use wiresift_engine::filter::Filter;
+
+pub fn run(a: &FilterArgs) -> Result<ExitCode> {
+    let Some(expr) = &a.explain else {
+        anyhow::bail!("nothing to do: give --explain EXPR");
+    };
+    match Filter::compile(expr) {
+        Ok(f) => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(f.explain().as_bytes())?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("wiresift: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
