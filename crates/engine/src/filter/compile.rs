@@ -378,32 +378,11 @@ fn typed(op: &Operand) -> Result<Option<(Expr, Ty)>, FilterError> {
             op_span,
         } => {
             let (l, r) = (typed(lhs)?, typed(rhs)?);
-            let (le, re, ty) = match (l, r) {
+            // The type comes from the side that has one; check the
+            // operator fits it before converting the other side.
+            let ty = match (&l, &r) {
                 (None, None) => return Ok(None),
-                (Some((le, lt)), None) => {
-                    let re = value(rhs, arith_operand_ty(lt))?;
-                    (le, re, lt)
-                }
-                (None, Some((re, rt))) => {
-                    let le = value(lhs, arith_operand_ty(rt))?;
-                    (le, re, rt)
-                }
-                (Some((le, lt)), Some((re, rt))) => {
-                    if lt.class() != rt.class() {
-                        return Err(FilterError::new(
-                            format!(
-                                "{} ({}) and {} ({}) cannot be combined with '{}'",
-                                describe(&le),
-                                lt.name(),
-                                describe(&re),
-                                rt.name(),
-                                op.symbol()
-                            ),
-                            *op_span,
-                        ));
-                    }
-                    (le, re, lt)
-                }
+                (Some((_, t)), _) | (None, Some((_, t))) => *t,
             };
             let ok = match op {
                 ArithOp::BitAnd => ty.is_int() || matches!(ty, Ty::Bytes | Ty::Ether | Ty::Proto),
@@ -418,6 +397,27 @@ fn typed(op: &Operand) -> Result<Option<(Expr, Ty)>, FilterError> {
                     *op_span,
                 ));
             }
+            let (le, re) = match (l, r) {
+                (Some((le, _)), None) => (le, value(rhs, arith_operand_ty(ty))?),
+                (None, Some((re, _))) => (value(lhs, arith_operand_ty(ty))?, re),
+                (Some((le, lt)), Some((re, rt))) => {
+                    if lt.class() != rt.class() {
+                        return Err(FilterError::new(
+                            format!(
+                                "{} ({}) and {} ({}) cannot be combined with '{}'",
+                                describe(&le),
+                                lt.name(),
+                                describe(&re),
+                                rt.name(),
+                                op.symbol()
+                            ),
+                            *op_span,
+                        ));
+                    }
+                    (le, re)
+                }
+                (None, None) => return Ok(None),
+            };
             let rty = match ty {
                 Ty::Ether | Ty::Proto => Ty::Bytes,
                 t => t,
@@ -464,12 +464,18 @@ fn call(name: &str, args: &[Operand], span: Span) -> Result<(Expr, Ty), FilterEr
     match name {
         "len" | "count" => {
             let a = one()?;
-            let Operand::Word { text, span, layer } = a else {
-                return Err(FilterError::new(
+            let only = || {
+                FilterError::new(
                     format!("only fields and protocols can be used as the argument of {name}()"),
                     a.span(),
-                ));
+                )
             };
+            let Operand::Word { text, span, layer } = a else {
+                return Err(only());
+            };
+            if layer.is_none() && fields::resolve(text).is_err() && !looks_like_field(text) {
+                return Err(only());
+            }
             let sel = resolve(text, *span, layer.as_ref())?;
             if name == "len" {
                 Ok((Expr::Len(sel), Ty::UInt))

@@ -88,6 +88,22 @@ impl Const {
 #[inline]
 fn to_val(v: Value<'_>, ty: Ty) -> Val<'_> {
     match v {
+        // A text field whose value is not text (`ip.src_host` holds the
+        // address): compare its text form, as tshark shows it.
+        Value::UInt(_)
+        | Value::Int(_)
+        | Value::Bool(_)
+        | Value::Ipv4(_)
+        | Value::Ipv6(_)
+        | Value::Ether(_)
+        | Value::Time { .. }
+        | Value::Float(_)
+            if ty == Ty::Str =>
+        {
+            let mut s = String::new();
+            v.write_tshark(wiresift_wire::field::Kind::Str, &mut s);
+            Val::Owned(s.into_bytes(), true)
+        }
         Value::UInt(n) if ty == Ty::Bool => Val::Bool(n != 0),
         Value::UInt(n) => Val::Int(i128::from(n)),
         Value::Int(n) => Val::Int(i128::from(n)),
@@ -472,6 +488,10 @@ pub(crate) fn each<'e>(e: &'e Expr, d: &'e Dissection<'_>, f: &mut dyn FnMut(Val
         }),
         Expr::Len(sel) => each_field(sel, d, &mut |v, r| {
             let n = match v {
+                // a text field holding an address: the length of its text
+                Value::Ipv4(_) | Value::Ipv6(_) | Value::Ether(_) if sel.ty == Ty::Str => {
+                    to_val(v, Ty::Str).bytes().map_or(0, <[u8]>::len)
+                }
                 Value::Bytes(b) | Value::Str(b) => b.len(),
                 Value::Static(s) => s.len(),
                 Value::Ether(_) => 6,
