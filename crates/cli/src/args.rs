@@ -13,6 +13,8 @@ Examples:
   wiresift -r capture.pcap -T fields -e frame.number -e ip.src -e tcp.dstport -E header=y
   wiresift -r capture.pcap -Y 'tcp.port == 443 && ip.addr == 10.0.0.0/8'   display filter
   wiresift filter --explain 'tcp.port in {80, 443}'   how a display filter is understood
+  wiresift -r capture.pcap -f 'tcp port 80 and net 10.0.0.0/8'   capture filter (BPF)
+  wiresift filter --bpf 'tcp[tcpflags] & tcp-syn != 0'   the BPF program, like tcpdump -d
   wiresift -r capture.pcap -T json | jq '.layers[] | select(.protocol == \"ip\") | .fields'
   cat capture.pcap | wiresift -r -             read standard input
   sudo wiresift -i eth0 -c 100 -w out.pcap     live capture to a file
@@ -46,9 +48,10 @@ pub enum Command {
         after_help = "Example:\n  wiresift fields | grep '^ip\\.'\n  wiresift fields --protocols"
     )]
     Fields(FieldsArgs),
-    /// Check a display filter and show how it is understood.
+    /// Check a display filter and show how it is understood, or print the
+    /// BPF program of a capture filter.
     #[command(
-        after_help = "Example:\n  wiresift filter --explain 'ip.addr == 10.0.0.0/8 && tcp.port in {80, 443}'"
+        after_help = "Example:\n  wiresift filter --explain 'ip.addr == 10.0.0.0/8 && tcp.port in {80, 443}'\n  wiresift filter --bpf 'tcp port 80 and not net 10.0.0.0/8' --linktype 113"
     )]
     Filter(FilterArgs),
     /// Write the sample capture (built by wiresift's own packet builder).
@@ -70,8 +73,23 @@ pub struct FilterArgs {
     /// Print the parsed and type-checked form of display filter EXPR (fields
     /// with their types, literals converted), or the error with a caret
     /// under its place (exit status 1).
-    #[arg(long, value_name = "EXPR", required = true, allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "EXPR",
+        required_unless_present = "bpf",
+        conflicts_with = "bpf",
+        allow_hyphen_values = true
+    )]
     pub explain: Option<String>,
+    /// Compile capture filter EXPR (tcpdump/libpcap syntax) and print the
+    /// classic BPF program like `tcpdump -d`, or the error with a caret
+    /// under its place (exit status 1).
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    pub bpf: Option<String>,
+    /// The link type to compile `--bpf` for: 1 Ethernet (the default), 0 or
+    /// 108 BSD loopback, 101/228/229 raw IP, 113 Linux cooked v1.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "bpf")]
+    pub linktype: u32,
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +125,13 @@ pub struct ReadArgs {
     /// `-Y 'tcp.port == 443'` (frame numbers stay those of the file).
     #[arg(short = 'Y', value_name = "FILTER", allow_hyphen_values = true)]
     pub display_filter: Option<String>,
+    /// Keep only the packets that match a capture filter in tcpdump/libpcap
+    /// syntax, e.g. `-f 'tcp port 80 and not net 10.0.0.0/8'`. Live, the
+    /// kernel runs it; on files wiresift's BPF interpreter does, before
+    /// dissection, and the kept packets are numbered 1, 2, 3… as if the
+    /// file held only them (as `tcpdump -r F -w - EXPR` would write them).
+    #[arg(short = 'f', value_name = "FILTER", allow_hyphen_values = true)]
+    pub capture_filter: Option<String>,
     /// Stop after COUNT packets.
     #[arg(short = 'c', value_name = "COUNT")]
     pub count: Option<u64>,

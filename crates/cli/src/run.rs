@@ -8,7 +8,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use wiresift_capture::{FileReader, Packet, PcapWriter, ReadError};
+use wiresift_capture::bpf::{self, SockFilter, Target};
+use wiresift_capture::{ByteOrder, FileReader, Packet, PcapWriter, ReadError};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::filter::Filter;
 use wiresift_engine::{fields, Dissection, Dissector, Options};
@@ -148,6 +149,47 @@ fn diff(a: (i64, u32), b: (i64, u32)) -> (i64, u32) {
     )
 }
 
+/// A capture filter (`-f`) on a file: compiled for each link type met (a
+/// pcapng file may have several), run by our BPF interpreter on each
+/// packet's captured bytes before anything else is done with it.
+struct CaptureFilter {
+    expr: String,
+    null_big_endian: bool,
+    programs: Vec<(u32, Vec<SockFilter>)>,
+}
+
+impl CaptureFilter {
+    /// Check the filter's syntax before anything is read (compiling for
+    /// Ethernet, where every primitive exists).
+    fn new(expr: &str) -> Result<CaptureFilter> {
+        bpf::compile(expr, &Target::new(wiresift_capture::linktype::ETHERNET))
+            .map_err(|e| anyhow::anyhow!("capture filter: {e}"))?;
+        Ok(CaptureFilter {
+            expr: expr.to_string(),
+            null_big_endian: false,
+            programs: Vec::new(),
+        })
+    }
+
+    fn matches(&mut self, p: &Packet) -> Result<bool> {
+        let i = match self.programs.iter().position(|(lt, _)| *lt == p.link_type) {
+            Some(i) => i,
+            None => {
+                let target = Target {
+                    link_type: p.link_type,
+                    snaplen: 262_144,
+                    null_big_endian: self.null_big_endian,
+                };
+                let prog = bpf::compile(&self.expr, &target)
+                    .map_err(|e| anyhow::anyhow!("capture filter: {e}"))?;
+                self.programs.push((p.link_type, prog));
+                self.programs.len() - 1
+            }
+        };
+        Ok(bpf::interp::run(&self.programs[i].1, p.data, p.orig_len) != 0)
+    }
+}
+
 /// The main job: read, dissect, print.
 pub fn read(a: &ReadArgs) -> Result<ExitCode> {
     let opts = Options {
@@ -158,6 +200,11 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
         .display_filter
         .as_deref()
         .map(Filter::compile)
+        .transpose()?;
+    let mut capture_filter = a
+        .capture_filter
+        .as_deref()
+        .map(CaptureFilter::new)
         .transpose()?;
     if let Some(iface) = &a.interface {
         return live(a, iface, opts, filter.as_ref());
@@ -172,6 +219,19 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
         Ok(r) => r,
         Err(e) => return report_read_error(&name, &e, 0),
     };
+    if let Some(cf) = capture_filter.as_mut() {
+        // BSD loopback headers are in the writer's byte order; libpcap takes
+        // the file's.
+        cf.null_big_endian = matches!(
+            reader.format(),
+            wiresift_capture::Format::Pcap {
+                byte_order: ByteOrder::Big,
+                ..
+            } | wiresift_capture::Format::PcapNg {
+                byte_order: ByteOrder::Big
+            }
+        );
+    }
     let mut out: Option<Output> = None;
     let mut clock = Clock::default();
     let mut dissector = Dissector::new(opts, Limits::default());
@@ -187,6 +247,13 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
                 return report_read_error(&name, &e, clock.number);
             }
         };
+        // A capture filter drops packets before they are numbered: the kept
+        // ones are frames 1, 2, 3… as in the file `tcpdump -w` would write.
+        if let Some(cf) = capture_filter.as_mut() {
+            if !cf.matches(&p)? {
+                continue;
+            }
+        }
         let o = match out.as_mut() {
             Some(o) => o,
             None => out.insert(Output::new(a, p.link_type)?),
@@ -235,6 +302,25 @@ fn live(a: &ReadArgs, iface: &str, opts: Options, filter: Option<&Filter>) -> Re
     };
     let mut cap =
         LiveCapture::open(iface, &lo).with_context(|| format!("{iface}: cannot capture"))?;
+    if let Some(expr) = &a.capture_filter {
+        let target = Target {
+            link_type: cap.link_type(),
+            snaplen: cap.snaplen(),
+            null_big_endian: cfg!(target_endian = "big"),
+        };
+        let prog =
+            bpf::compile(expr, &target).map_err(|e| anyhow::anyhow!("capture filter: {e}"))?;
+        cap.attach_filter(&prog)
+            .with_context(|| format!("{iface}: cannot attach the capture filter"))?;
+        // Packets queued before the filter was attached did not go through
+        // it: drop them.
+        while cap
+            .next_packet(std::time::Duration::ZERO)
+            .ok()
+            .flatten()
+            .is_some()
+        {}
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
