@@ -571,7 +571,12 @@ impl Gen {
                     self.arith(l, out, checks, span)?;
                     out.push(SockFilter::stmt(ALU | code | K, k));
                 } else {
-                    self.arith(r, out, checks, span)?;
+                    // libpcap (gencode.c `gen_arth`) keeps only the
+                    // protocol checks of the left operand: `ip[8] - tcp[12]`
+                    // tests ip, not tcp. We do the same, so that the same
+                    // packets pass.
+                    let mut dropped = checks.clone();
+                    self.arith(r, out, &mut dropped, span)?;
                     let m = self.scratch(span)?;
                     out.push(SockFilter::stmt(ST, m));
                     self.arith(l, out, checks, span)?;

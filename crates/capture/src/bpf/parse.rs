@@ -371,47 +371,52 @@ fn constant(w: &str) -> Option<u32> {
     })
 }
 
-/// A few well-known service names (libpcap reads /etc/services; we do not
-/// depend on the host's files).
-fn service(w: &str) -> Option<u16> {
-    Some(match w {
-        "ftp-data" => 20,
-        "ftp" => 21,
-        "ssh" => 22,
-        "telnet" => 23,
-        "smtp" => 25,
-        "domain" => 53,
-        "bootps" => 67,
-        "bootpc" => 68,
-        "tftp" => 69,
-        "http" | "www" => 80,
-        "pop3" => 110,
-        "sunrpc" => 111,
-        "ntp" => 123,
-        "netbios-ns" => 137,
-        "netbios-dgm" => 138,
-        "netbios-ssn" => 139,
-        "imap" | "imap2" => 143,
-        "snmp" => 161,
-        "snmp-trap" => 162,
-        "bgp" => 179,
-        "ldap" => 389,
-        "https" => 443,
-        "microsoft-ds" => 445,
-        "isakmp" => 500,
-        "syslog" => 514,
-        "submission" => 587,
-        "ldaps" => 636,
-        "imaps" => 993,
-        "pop3s" => 995,
-        "openvpn" => 1194,
-        "radius" => 1812,
-        "nfs" => 2049,
-        "mysql" => 3306,
-        "sip" => 5060,
-        "postgresql" => 5432,
+/// Well-known service names and the transport protocol they are listed for
+/// (`None`: both tcp and udp), as Debian's /etc/services (netbase) lists
+/// them. libpcap reads the host's /etc/services; we do not depend on the
+/// host's files. As in libpcap, a name listed for one protocol only limits
+/// `port NAME` to it (`port http` is `tcp port 80`).
+fn service(w: &str) -> Option<(u16, Option<Proto>)> {
+    use Proto::{Tcp, Udp};
+    let (n, p) = match w {
+        "ftp-data" => (20, Some(Tcp)),
+        "ftp" => (21, Some(Tcp)),
+        "ssh" => (22, Some(Tcp)),
+        "telnet" => (23, Some(Tcp)),
+        "smtp" | "mail" => (25, Some(Tcp)),
+        "domain" => (53, None),
+        "bootps" => (67, Some(Udp)),
+        "bootpc" => (68, Some(Udp)),
+        "tftp" => (69, Some(Udp)),
+        "http" | "www" => (80, Some(Tcp)),
+        "pop3" | "pop-3" => (110, Some(Tcp)),
+        "sunrpc" | "portmapper" => (111, None),
+        "ntp" => (123, Some(Udp)),
+        "netbios-ns" => (137, Some(Udp)),
+        "netbios-dgm" => (138, Some(Udp)),
+        "netbios-ssn" => (139, Some(Tcp)),
+        "imap" | "imap2" => (143, Some(Tcp)),
+        "snmp" => (161, None),
+        "snmp-trap" | "snmptrap" => (162, None),
+        "bgp" => (179, Some(Tcp)),
+        "ldap" => (389, None),
+        "https" => (443, None),
+        "microsoft-ds" => (445, Some(Tcp)),
+        "isakmp" => (500, Some(Udp)),
+        "syslog" => (514, Some(Udp)),
+        "submission" => (587, Some(Tcp)),
+        "ldaps" => (636, None),
+        "imaps" => (993, Some(Tcp)),
+        "pop3s" => (995, Some(Tcp)),
+        "openvpn" => (1194, None),
+        "radius" => (1812, None),
+        "nfs" => (2049, None),
+        "mysql" => (3306, Some(Tcp)),
+        "sip" => (5060, None),
+        "postgresql" | "postgres" => (5432, Some(Tcp)),
         _ => return None,
-    })
+    };
+    Some((n, p))
 }
 
 /// A number in libpcap's forms: decimal, `0x` hex, leading-zero octal.
@@ -981,22 +986,29 @@ impl<'a> Parser<'a> {
                 if let Some(p) = q.proto {
                     if !matches!(p, Proto::Tcp | Proto::Udp | Proto::Sctp) {
                         return Err(CompileError::new(
-                            format!("'port' applies to tcp, udp or sctp, not '{}'", p.name()),
+                            format!(
+                                "illegal qualifier of 'port': '{}' (tcp, udp or sctp)",
+                                p.name()
+                            ),
                             vsp,
                         ));
                     }
                 }
-                let port = |s: &str| -> Option<u16> {
-                    number(s)
-                        .and_then(|n| u16::try_from(n).ok())
-                        .or_else(|| service(s))
+                // A number, or a name with the protocol it is listed for.
+                let port = |s: &str| -> Option<(u16, Option<Proto>)> {
+                    match number(s) {
+                        Some(n) => u16::try_from(n).ok().map(|n| (n, None)),
+                        None => service(s),
+                    }
                 };
-                let (lo, hi) = if kind == Kind::PortRange {
+                let (lo, hi, named) = if kind == Kind::PortRange {
                     let (a, b) = w.split_once('-').ok_or_else(|| {
                         CompileError::new(format!("'{w}' is not a port range (LOW-HIGH)"), vsp)
                     })?;
                     match (port(a), port(b)) {
-                        (Some(a), Some(b)) => (a.min(b), a.max(b)),
+                        (Some((a, pa)), Some((b, pb))) => {
+                            (a.min(b), a.max(b), if pa == pb { pa } else { None })
+                        }
                         _ => {
                             return Err(CompileError::new(
                                 format!("'{w}' is not a port range (LOW-HIGH)"),
@@ -1005,7 +1017,7 @@ impl<'a> Parser<'a> {
                         }
                     }
                 } else {
-                    let n = port(&w).ok_or_else(|| {
+                    let (n, p) = port(&w).ok_or_else(|| {
                         let e = CompileError::new(format!("'{w}' is not a port"), vsp);
                         if number(&w).is_some() {
                             e.with_help("ports are 0 to 65535")
@@ -1015,10 +1027,20 @@ impl<'a> Parser<'a> {
                             )
                         }
                     })?;
-                    (n, n)
+                    (n, n, p)
+                };
+                let proto = match (q.proto, named) {
+                    (Some(a), Some(b)) if a != b => {
+                        return Err(CompileError::new(
+                            format!("port '{w}' is {}", b.name()),
+                            vsp,
+                        ))
+                    }
+                    (Some(a), _) => Some(a),
+                    (None, b) => b,
                 };
                 Prim::Port {
-                    proto: q.proto,
+                    proto,
                     dir: q.dir,
                     lo,
                     hi,
@@ -1104,22 +1126,19 @@ impl<'a> Parser<'a> {
                 e
             });
         };
-        if kind == Kind::Host {
-            if parts != 4 {
-                // libpcap takes `host 10.1` as 10.0.0.1 (inet_aton); we ask
-                // for all four parts.
-                return Err(CompileError::new(
-                    format!("'{w}' is not a full IPv4 address"),
-                    vsp,
-                ));
-            }
-            return Ok(Net::V4 {
-                addr,
-                mask: u32::MAX,
-            });
-        }
-        // `net 10`, `net 10.1`: the mask covers the parts given.
+        // `net 10`, `net 10.1` (and, as in libpcap, `host 10.1`): the mask
+        // covers the parts given.
         let mut mask = u32::MAX.checked_shl(8 * (4 - parts)).unwrap_or(0);
+        if kind == Kind::Host {
+            return Ok(Net::V4 { addr, mask });
+        }
+        if parts == 1 && (self.is_word("mask") || self.is_op("/")) {
+            // libpcap's grammar wants at least `10.0` before a mask.
+            return Err(CompileError::new(
+                format!("a network with a mask needs at least two parts (like {w}.0)"),
+                vsp,
+            ));
+        }
         if self.is_word("mask") {
             self.pos += 1;
             let msp = self.span();
