@@ -493,6 +493,8 @@ pub(crate) struct Parser<'a> {
     pos: usize,
     src: &'a str,
     last: Option<Quals>,
+    /// The error of an arithmetic attempt that got furthest.
+    best: Option<CompileError>,
 }
 
 type R<T> = Result<T, CompileError>;
@@ -504,6 +506,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             src,
             last: None,
+            best: None,
         })
     }
 
@@ -568,12 +571,12 @@ impl<'a> Parser<'a> {
             ),
             Some(t) => {
                 let text = &self.src[t.span.0..t.span.1];
-                let e = CompileError::new(format!("expected {wanted}, found '{text}'"), t.span);
                 match &t.tok {
-                    Tok::Word(w) if !is_value(w) && !KEYWORDS.contains(&w.as_str()) => {
-                        suggest_for(e, w)
-                    }
-                    _ => e,
+                    Tok::Word(w) if !is_value(w) && !KEYWORDS.contains(&w.as_str()) => suggest_for(
+                        CompileError::new(format!("unknown keyword '{text}'"), t.span),
+                        w,
+                    ),
+                    _ => CompileError::new(format!("expected {wanted}, found '{text}'"), t.span),
                 }
             }
         }
@@ -584,11 +587,17 @@ impl<'a> Parser<'a> {
         if self.toks.is_empty() {
             return Ok(None);
         }
-        let e = self.expr()?;
-        if self.pos < self.toks.len() {
-            return Err(self.unexpected("'and', 'or' or the end of the filter"));
+        let r = self.expr().and_then(|e| {
+            if self.pos < self.toks.len() {
+                Err(self.unexpected("'and', 'or' or the end of the filter"))
+            } else {
+                Ok(e)
+            }
+        });
+        match (r, self.best.take()) {
+            (Err(e), Some(b)) if b.span.0 > e.span.0 => Err(b),
+            (r, _) => r.map(Some),
         }
-        Ok(Some(e))
     }
 
     fn and_or(&self) -> Option<bool> {
@@ -631,6 +640,13 @@ impl<'a> Parser<'a> {
             Ok(e) => return Ok(e),
             Err(e) => e,
         };
+        // An arithmetic attempt that got past its first token holds the
+        // better message if the primitive parse fails later, or earlier.
+        if rel_err.span.0 > self.toks.get(save).map_or(0, |t| t.span.0)
+            && self.best.as_ref().is_none_or(|b| rel_err.span.0 > b.span.0)
+        {
+            self.best = Some(rel_err.clone());
+        }
         self.pos = save;
         self.last = last;
         match self.primary() {
@@ -647,6 +663,7 @@ impl<'a> Parser<'a> {
 
     fn relation(&mut self) -> R<Expr> {
         let start = self.span().0;
+        let first = self.pos;
         let l = self.arith()?;
         let op = match self.peek() {
             Some(Tok::Op(">")) => RelOp::Gt,
@@ -655,9 +672,13 @@ impl<'a> Parser<'a> {
             Some(Tok::Op("<=")) => RelOp::Le,
             Some(Tok::Op("=" | "==")) => RelOp::Eq,
             Some(Tok::Op("!=")) => RelOp::Ne,
+            _ if self.pos > first + 1 => {
+                // An arithmetic expression that is not compared.
+                return Err(self.unexpected("a comparison (>, <, >=, <=, =, !=)"));
+            }
             _ => {
                 // Not a relation: point at the start so that the primitive's
-                // error wins unless the arithmetic went somewhere.
+                // error wins.
                 return Err(CompileError::new(
                     "expected a comparison (>, <, >=, <=, =, !=)",
                     (start, start),
@@ -1119,12 +1140,22 @@ impl<'a> Parser<'a> {
             return Ok(Net::V6 { addr, prefix });
         }
         let Some((addr, parts)) = ipv4_parts(w) else {
-            let e = CompileError::new(format!("'{w}' is not an address"), vsp);
-            return Err(if w.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                suggest_for(e, w).with_help_if_none("host names are not resolved: give the address")
-            } else {
-                e
-            });
+            if constant(w).is_some() || w == "len" {
+                return Err(CompileError::new(
+                    format!("'{w}' is a value for comparisons, not a primitive"),
+                    vsp,
+                )
+                .with_help(
+                    "e.g. tcp[tcpflags] & tcp-syn != 0, icmp[icmptype] = icmp-echo, len > 100",
+                ));
+            }
+            if w.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                let e =
+                    CompileError::new(format!("'{w}' is neither a keyword nor an address"), vsp);
+                return Err(suggest_for(e, w)
+                    .with_help_if_none("host names are not looked up: give the address"));
+            }
+            return Err(CompileError::new(format!("'{w}' is not an address"), vsp));
         };
         // `net 10`, `net 10.1` (and, as in libpcap, `host 10.1`): the mask
         // covers the parts given.
@@ -1190,14 +1221,20 @@ fn is_value(w: &str) -> bool {
 }
 
 fn suggest_for(e: CompileError, w: &str) -> CompileError {
-    let best = KEYWORDS
+    let dist: Vec<(usize, &str)> = KEYWORDS
         .iter()
         .map(|k| (super::edit_distance(w, k), *k))
-        .min();
-    match best {
-        Some((d, k)) if d <= 2 || (d <= 3 && w.len() > 6) => {
-            e.with_help(format!("did you mean {k}?"))
-        }
-        _ => e,
+        .collect();
+    let Some(best) = dist.iter().map(|(d, _)| *d).min() else {
+        return e;
+    };
+    if best == 0 || (best > 2 && !(best <= 3 && w.len() > 6)) {
+        return e;
     }
+    let near: Vec<&str> = dist
+        .iter()
+        .filter(|(d, _)| *d == best)
+        .map(|(_, k)| *k)
+        .collect();
+    e.with_help(format!("did you mean {}?", near.join(", ")))
 }
