@@ -88,8 +88,8 @@ pub struct FilterArgs {
     pub bpf: Option<String>,
     /// The link type to compile `--bpf` for: 1 Ethernet (the default), 0 or
     /// 108 BSD loopback, 101/228/229 raw IP, 113 Linux cooked v1.
-    #[arg(long, value_name = "N", default_value_t = 1, requires = "bpf")]
-    pub linktype: u32,
+    #[arg(long, value_name = "N", requires = "bpf")]
+    pub linktype: Option<u32>,
 }
 
 #[derive(Debug, Args)]

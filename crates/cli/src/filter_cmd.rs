@@ -10,8 +10,11 @@ use wiresift_capture::bpf;
 use wiresift_engine::filter::Filter;
 
 pub fn run(a: &FilterArgs) -> Result<ExitCode> {
+    if a.linktype.is_some() && a.bpf.is_none() {
+        anyhow::bail!("--linktype goes with --bpf (display filters do not depend on it)");
+    }
     if let Some(expr) = &a.bpf {
-        let target = bpf::Target::new(a.linktype);
+        let target = bpf::Target::new(a.linktype.unwrap_or(1));
         return match bpf::compile(expr, &target) {
             Ok(prog) => {
                 let mut out = std::io::stdout().lock();
