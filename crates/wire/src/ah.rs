@@ -171,18 +171,12 @@ impl AhRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
     use std::ops::Range;
 
     fn text(v: &AhView, f: Field) -> String {
-        let kind = FIELDS[f as usize].kind;
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, _r: Range<usize>| {
-            let mut s = String::new();
-            val.write_tshark(kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values(FIELDS[f as usize].kind, |out| v.field(f, out)).join(",")
     }
 
     /// AH over IPv4 carrying an ICMP echo request (nDPI ah.pcapng, frame 5,

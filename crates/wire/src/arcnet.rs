@@ -317,6 +317,7 @@ impl ArcnetRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
 
     /// Frame 1 of tcpdump__arcnet-rfc1051-arp-icmp-http.pcap (link type
@@ -339,13 +340,7 @@ mod tests {
     ];
 
     fn fields(v: &ArcnetView, f: Field) -> Vec<String> {
-        let mut got = Vec::new();
-        v.field(f, &mut |val: Value, _r: std::ops::Range<usize>| {
-            let mut s = String::new();
-            val.write_tshark(FIELDS[f as usize].kind, &mut s);
-            got.push(s);
-        });
-        got
+        values(FIELDS[f as usize].kind, |out| v.field(f, out))
     }
 
     #[test]

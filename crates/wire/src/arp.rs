@@ -408,21 +408,11 @@ impl ArpRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::occurrences;
     use proptest::prelude::*;
 
     fn all(v: &ArpView) -> Vec<(&'static str, String)> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            v.field(
-                Field::from_index(i).unwrap(),
-                &mut |val: Value, _r: Range<usize>| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    got.push((d.name, s));
-                },
-            );
-        }
-        got
+        occurrences(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     fn title(v: &ArpView) -> String {

@@ -629,6 +629,7 @@ impl CapwapRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
 
     /// The UDP payload of frame 1 of ndpi__capwap_data.pcapng (41264 ->
@@ -640,13 +641,7 @@ mod tests {
     ];
 
     fn fields(v: &CapwapView, f: Field) -> String {
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, _r: Range<usize>| {
-            let mut s = String::new();
-            val.write_tshark(FIELDS[f as usize].kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values(FIELDS[f as usize].kind, |out| v.field(f, out)).join(",")
     }
 
     #[test]

@@ -401,21 +401,11 @@ impl CfpRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::each_field_text;
     use proptest::prelude::*;
 
     fn all<'a>(v: &CfpView<'a>) -> Vec<String> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            v.field(
-                Field::from_index(i).unwrap(),
-                &mut |val: Value, _r: Range<usize>| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    got.push(format!("{}={s}", d.name));
-                },
-            );
-        }
-        got
+        each_field_text(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     /// ndpi ajp.pcap frame 3 (whole): FabricPath from switch 0xabc to

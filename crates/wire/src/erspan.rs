@@ -528,21 +528,11 @@ impl ErspanRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::each_field_text;
     use proptest::prelude::*;
 
     fn all<'a>(v: &ErspanView<'a>) -> Vec<String> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            v.field(
-                Field::from_index(i).unwrap(),
-                &mut |val: Value, _r: Range<usize>| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    got.push(format!("{}={s}", d.name));
-                },
-            );
-        }
-        got
+        each_field_text(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     /// tcpdump erspan-type-ii-1.pcap frame 1, from byte 42 (after the GRE

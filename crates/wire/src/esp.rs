@@ -95,16 +95,11 @@ impl EspRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
-    use std::ops::Range;
 
     fn text(v: &EspView, f: Field) -> String {
-        let kind = FIELDS[f as usize].kind;
-        let mut s = String::new();
-        v.field(f, &mut |val: Value, _r: Range<usize>| {
-            val.write_tshark(kind, &mut s);
-        });
-        s
+        values(FIELDS[f as usize].kind, |out| v.field(f, out)).concat()
     }
 
     /// ESP straight over IPv4, 8 bytes (suricata eve-flow-esp-input.pcap,

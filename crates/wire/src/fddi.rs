@@ -266,6 +266,7 @@ impl FddiRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
 
     /// Frame 1 of zeek__llc.pcap (link type 10, bit-swapped addresses): an
@@ -279,13 +280,7 @@ mod tests {
     ];
 
     fn collect(v: &FddiView, f: Field) -> Vec<String> {
-        let mut got = Vec::new();
-        v.field(f, &mut |val: Value, _r: std::ops::Range<usize>| {
-            let mut s = String::new();
-            val.write_tshark(FIELDS[f as usize].kind, &mut s);
-            got.push(s);
-        });
-        got
+        values(FIELDS[f as usize].kind, |out| v.field(f, out))
     }
 
     #[test]

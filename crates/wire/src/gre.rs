@@ -560,21 +560,11 @@ impl GreRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::occurrences;
     use proptest::prelude::*;
 
     fn all(v: &GreView) -> Vec<(&'static str, String)> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            v.field(
-                Field::from_index(i).unwrap(),
-                &mut |val: Value, _r: Range<usize>| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    got.push((d.name, s));
-                },
-            );
-        }
-        got
+        occurrences(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     fn get(v: &GreView, name: &str) -> Vec<String> {

@@ -516,8 +516,8 @@ impl IcmpRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values_checked;
     use proptest::prelude::*;
-    use std::ops::Range;
 
     /// An echo request from a real capture (10.0.0.1 -> 10.0.0.2, ident 3,
     /// seq 0, 72 bytes of data), checksum 0x035c.
@@ -539,15 +539,12 @@ mod tests {
     ];
 
     fn text(v: &IcmpView, f: Field) -> String {
-        let kind = FIELDS[f as usize].kind;
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, r: Range<usize>| {
-            assert!(r.end <= v.bytes.len(), "{f:?} {r:?}");
-            let mut s = String::new();
-            val.write_tshark(kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values_checked(
+            FIELDS[f as usize].kind,
+            |out| v.field(f, out),
+            |r| assert!(r.end <= v.bytes.len(), "{f:?} {r:?}"),
+        )
+        .join(",")
     }
 
     fn all_fields(v: &IcmpView) {

@@ -823,6 +823,7 @@ impl Icmpv6Repr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values_checked;
     use proptest::prelude::*;
 
     fn v6(s: &str) -> [u8; 16] {
@@ -882,19 +883,12 @@ mod tests {
     ];
 
     fn text(v: &Icmpv6View, f: Field) -> String {
-        let kind = FIELDS[f as usize].kind;
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, r: Range<usize>| {
-            assert!(r.start <= r.end && r.end <= v.bytes.len(), "{f:?} {r:?}");
-            let mut s = String::new();
-            match val {
-                // tshark prints presence-only fields as 1.
-                Value::Present => s.push('1'),
-                _ => val.write_tshark(kind, &mut s),
-            }
-            parts.push(s);
-        });
-        parts.join(",")
+        values_checked(
+            FIELDS[f as usize].kind,
+            |out| v.field(f, out),
+            |r| assert!(r.start <= r.end && r.end <= v.bytes.len(), "{f:?} {r:?}"),
+        )
+        .join(",")
     }
 
     fn all_fields(v: &Icmpv6View) {

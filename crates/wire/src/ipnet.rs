@@ -194,6 +194,7 @@ impl IpnetRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
 
     /// The header and IPv4 header of frame 1 of tcpdump__e1000g.pcap (ICMP
@@ -205,11 +206,7 @@ mod tests {
     ];
 
     fn first(v: &IpnetView, f: Field) -> String {
-        let mut s = String::new();
-        v.field(f, &mut |val: Value, _r: std::ops::Range<usize>| {
-            val.write_tshark(FIELDS[f as usize].kind, &mut s)
-        });
-        s
+        values(FIELDS[f as usize].kind, |out| v.field(f, out)).concat()
     }
 
     #[test]

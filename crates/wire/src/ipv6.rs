@@ -390,17 +390,11 @@ impl Ipv6Repr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
 
     fn text(v: &Ipv6View, f: Field) -> String {
-        let kind = FIELDS[f as usize].kind;
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, _r: Range<usize>| {
-            let mut s = String::new();
-            val.write_tshark(kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values(FIELDS[f as usize].kind, |out| v.field(f, out)).join(",")
     }
 
     /// Hop-by-hop (PadN), routing type 0 with two addresses, then UDP/53

@@ -17,9 +17,13 @@ pub mod layer;
 pub mod next;
 pub mod proto;
 pub mod registry;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub mod ah;
+pub mod arcnet;
 pub mod arp;
+pub mod capwap;
 pub mod data;
 pub mod esp;
 pub mod ethernet;
@@ -39,8 +43,6 @@ pub mod tcp;
 pub mod udp;
 pub mod vlan;
 pub mod vxlan;
-pub mod arcnet;
-pub mod capwap;
 pub use ppp::chdlc;
 pub mod avsp;
 pub mod cfp;

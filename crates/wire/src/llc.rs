@@ -348,26 +348,15 @@ impl LlcRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{occurrences, values};
     use proptest::prelude::*;
 
     fn collect(v: &LlcView, f: Field) -> Vec<String> {
-        let mut got = Vec::new();
-        v.field(f, &mut |val: Value, _r: Range<usize>| {
-            let mut s = String::new();
-            val.write_tshark(FIELDS[f as usize].kind, &mut s);
-            got.push(s);
-        });
-        got
+        values(FIELDS[f as usize].kind, |out| v.field(f, out))
     }
 
     fn all(v: &LlcView) -> Vec<(&'static str, String)> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            for s in collect(v, Field::from_index(i).unwrap()) {
-                got.push((d.name, s));
-            }
-        }
-        got
+        occurrences(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     /// zeek llc.pcap frame 1 (FDDI), bytes 13..21: RFC 1042 SNAP carrying IPv4.

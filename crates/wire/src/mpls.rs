@@ -211,21 +211,11 @@ impl MplsRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::each_field_text;
     use proptest::prelude::*;
 
     fn all(v: &MplsView) -> Vec<String> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            v.field(Field::from_index(i).unwrap(), &mut |val: Value,
-                                                         _r: std::ops::Range<
-                usize,
-            >| {
-                let mut s = String::new();
-                val.write_tshark(d.kind, &mut s);
-                got.push(format!("{}={s}", d.name));
-            });
-        }
-        got
+        each_field_text(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     fn title(v: &MplsView) -> String {

@@ -420,6 +420,7 @@ impl NflogRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
 
     /// Frame 1 of tcpdump__nflog.pcap: family IPv4, resource id 20, nine
@@ -445,13 +446,7 @@ mod tests {
     ];
 
     fn fields(v: &NflogView, f: Field) -> String {
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, _r: Range<usize>| {
-            let mut s = String::new();
-            val.write_tshark(FIELDS[f as usize].kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values(FIELDS[f as usize].kind, |out| v.field(f, out)).join(",")
     }
 
     #[test]

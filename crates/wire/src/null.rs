@@ -191,22 +191,11 @@ impl NullRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::occurrences;
     use proptest::prelude::*;
-    use std::ops::Range;
 
     fn all(v: &NullView) -> Vec<(&'static str, String)> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            v.field(
-                Field::from_index(i).unwrap(),
-                &mut |val: Value, _r: Range<usize>| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    got.push((d.name, s));
-                },
-            );
-        }
-        got
+        occurrences(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     /// arkime smtp-html.pcap frame 1, first 6 bytes: AF_INET, little-endian.

@@ -201,22 +201,11 @@ impl PbbRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::each_field_text;
     use proptest::prelude::*;
-    use std::ops::Range;
 
     fn all<'a>(v: &PbbView<'a>) -> Vec<String> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            v.field(
-                Field::from_index(i).unwrap(),
-                &mut |val: Value, _r: Range<usize>| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    got.push(format!("{}={s}", d.name));
-                },
-            );
-        }
-        got
+        each_field_text(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     /// zeek pbb.pcap frame 1, from byte 18 (after Ethernet and the

@@ -382,6 +382,7 @@ impl PpiRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values_checked;
     use proptest::prelude::*;
 
     /// The PPI header of frame 1 of ndpi__someip_sd_sample.pcap, with the
@@ -393,14 +394,12 @@ mod tests {
     ];
 
     fn fields(v: &PpiView, f: Field) -> String {
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, r: Range<usize>| {
-            assert!(r.end <= v.header_len());
-            let mut s = String::new();
-            val.write_tshark(FIELDS[f as usize].kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values_checked(
+            FIELDS[f as usize].kind,
+            |out| v.field(f, out),
+            |r| assert!(r.end <= v.header_len()),
+        )
+        .join(",")
     }
 
     #[test]

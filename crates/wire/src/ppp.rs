@@ -330,6 +330,7 @@ pub mod chdlc {
     #[cfg(test)]
     mod tests {
         use super::*;
+        use crate::testing::each_field_text;
         use proptest::prelude::*;
 
         /// pcpp CiscoHDLC.pcap frames 1 and 3: IPv4 (unicast) and SLARP
@@ -338,18 +339,7 @@ pub mod chdlc {
         const SLARP: [u8; 6] = [0x8f, 0x00, 0x80, 0x35, 0x00, 0x00];
 
         fn all(v: &ChdlcView) -> Vec<String> {
-            let mut got = Vec::new();
-            for (i, d) in FIELDS.iter().enumerate() {
-                v.field(Field::from_index(i).unwrap(), &mut |val: Value,
-                                                             _r: std::ops::Range<
-                    usize,
-                >| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    got.push(format!("{}={s}", d.name));
-                });
-            }
-            got
+            each_field_text(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
         }
 
         #[test]
@@ -388,21 +378,11 @@ pub mod chdlc {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::each_field_text;
     use proptest::prelude::*;
 
     fn all(v: &PppView) -> Vec<String> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            v.field(
-                Field::from_index(i).unwrap(),
-                &mut |val: Value, _r: Range<usize>| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    got.push(format!("{}={s}", d.name));
-                },
-            );
-        }
-        got
+        each_field_text(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     /// tcpdump bgp_vpn_attrset.pcap frame 1 (link type PPP), first 6 bytes.

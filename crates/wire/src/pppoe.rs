@@ -530,25 +530,11 @@ pub fn emit_tag(buf: &mut Vec<u8>, typ: u16, value: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::fields_text;
     use proptest::prelude::*;
 
     fn all<'a>(v: &PppoeView<'a>) -> Vec<String> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            let mut vals = Vec::new();
-            v.field(
-                Field::from_index(i).unwrap(),
-                &mut |val: Value, _r: Range<usize>| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    vals.push(s);
-                },
-            );
-            if !vals.is_empty() {
-                got.push(format!("{}={}", d.name, vals.join(",")));
-            }
-        }
-        got
+        fields_text(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     /// arkime pppoe.pcap frame 1, from byte 14: session 0x069d, 50 bytes of

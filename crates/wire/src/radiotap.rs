@@ -795,6 +795,7 @@ impl RadiotapRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values_checked;
     use proptest::prelude::*;
 
     /// The 48-byte radiotap header of frame 1 of zeek__radiotap.pcap (TSFT,
@@ -817,14 +818,12 @@ mod tests {
     ];
 
     fn fields(v: &RadiotapView, f: Field) -> String {
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, r: Range<usize>| {
-            assert!(r.end <= v.header_len());
-            let mut s = String::new();
-            val.write_tshark(FIELDS[f as usize].kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values_checked(
+            FIELDS[f as usize].kind,
+            |out| v.field(f, out),
+            |r| assert!(r.end <= v.header_len()),
+        )
+        .join(",")
     }
 
     #[test]

@@ -847,6 +847,7 @@ impl TcpRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
 
     /// A SYN from a real FTP capture (10.10.30.26:43958 -> 129.21.171.72:21)
@@ -870,14 +871,7 @@ mod tests {
 
     /// Every occurrence of `f`, in tshark's text form, joined by commas.
     fn text(v: &TcpView, f: Field) -> String {
-        let kind = FIELDS[f as usize].kind;
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, _r: Range<usize>| {
-            let mut s = String::new();
-            val.write_tshark(kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values(FIELDS[f as usize].kind, |out| v.field(f, out)).join(",")
     }
 
     fn every_field(v: &TcpView) {

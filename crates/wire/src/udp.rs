@@ -273,6 +273,7 @@ impl UdpRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values_checked;
     use proptest::prelude::*;
     use std::ops::Range;
 
@@ -292,15 +293,12 @@ mod tests {
     const QUOTED: [u8; 8] = [0x00, 0x35, 0xff, 0x72, 0x00, 0x6a, 0x00, 0x00];
 
     fn text(v: &UdpView, f: Field) -> String {
-        let kind = FIELDS[f as usize].kind;
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, r: Range<usize>| {
-            assert!(r.end <= v.bytes.len());
-            let mut s = String::new();
-            val.write_tshark(kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values_checked(
+            FIELDS[f as usize].kind,
+            |out| v.field(f, out),
+            |r| assert!(r.end <= v.bytes.len()),
+        )
+        .join(",")
     }
 
     fn present(v: &UdpView, f: Field) -> bool {

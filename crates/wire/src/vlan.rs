@@ -222,16 +222,11 @@ impl VlanRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values;
     use proptest::prelude::*;
 
     fn collect(v: &VlanView, f: Field) -> Vec<String> {
-        let mut got = Vec::new();
-        v.field(f, &mut |val: Value, _r: std::ops::Range<usize>| {
-            let mut s = String::new();
-            val.write_tshark(FIELDS[f as usize].kind, &mut s);
-            got.push(s);
-        });
-        got
+        values(FIELDS[f as usize].kind, |out| v.field(f, out))
     }
 
     /// pcpp ArpRequestWithVlan.pcap frame 1: two 802.1Q tags, the bytes

@@ -259,22 +259,11 @@ impl VxlanGpeRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::each_field_text;
     use proptest::prelude::*;
-    use std::ops::Range;
 
     fn all<'a>(v: &VxlanGpeView<'a>) -> Vec<String> {
-        let mut got = Vec::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            v.field(
-                Field::from_index(i).unwrap(),
-                &mut |val: Value, _r: Range<usize>| {
-                    let mut s = String::new();
-                    val.write_tshark(d.kind, &mut s);
-                    got.push(format!("{}={s}", d.name));
-                },
-            );
-        }
-        got
+        each_field_text(FIELDS, |i, out| v.field(Field::from_index(i).unwrap(), out))
     }
 
     /// arkime arkime_synthetic.pcap frame 618, bytes 42..54: VNI 54321,

@@ -1209,6 +1209,7 @@ pub fn emit_msdu(buf: &mut Vec<u8>, da: [u8; 6], sa: [u8; 6], msdu: &[u8], pad: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::values_checked;
     use proptest::prelude::*;
     use std::ops::Range;
 
@@ -1242,14 +1243,12 @@ mod tests {
     ];
 
     fn fields(v: &WlanView, f: Field) -> String {
-        let mut parts = Vec::new();
-        v.field(f, &mut |val: Value, r: Range<usize>| {
-            assert!(r.end <= v.bytes.len());
-            let mut s = String::new();
-            val.write_tshark(FIELDS[f as usize].kind, &mut s);
-            parts.push(s);
-        });
-        parts.join(",")
+        values_checked(
+            FIELDS[f as usize].kind,
+            |out| v.field(f, out),
+            |r| assert!(r.end <= v.bytes.len()),
+        )
+        .join(",")
     }
 
     fn check(v: &WlanView, want: &[(Field, &str)]) {

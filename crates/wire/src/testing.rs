@@ -1,0 +1,76 @@
+//! Helpers shared by the protocol modules' tests: a view's fields printed
+//! in tshark's `-T fields` text form.
+//!
+//! A view answers one field at a time through [`FieldSink`]; these collect
+//! the answers. `emit` is the view's `field` call, e.g.
+//! `|out| v.field(f, out)` for one field or
+//! `|i, out| v.field(Field::from_index(i).unwrap(), out)` for a whole table.
+
+use std::ops::Range;
+
+use crate::field::{FieldDef, FieldSink, Kind, Value};
+
+/// Every occurrence of one field of `kind`, in tshark's text form.
+pub(crate) fn values<'a>(kind: Kind, emit: impl FnOnce(&mut dyn FieldSink<'a>)) -> Vec<String> {
+    values_checked(kind, emit, |_| {})
+}
+
+/// As [`values`], handing each occurrence's byte range to `check` first
+/// (to assert it lies within the layer).
+pub(crate) fn values_checked<'a>(
+    kind: Kind,
+    emit: impl FnOnce(&mut dyn FieldSink<'a>),
+    mut check: impl FnMut(Range<usize>),
+) -> Vec<String> {
+    let mut got = Vec::new();
+    emit(&mut |val: Value<'a>, r: Range<usize>| {
+        check(r);
+        let mut s = String::new();
+        val.write_tshark(kind, &mut s);
+        got.push(s);
+    });
+    got
+}
+
+/// Every occurrence of every field of `table`, in table order, as
+/// `(name, text)`; `emit(i, out)` reports the field at index `i`.
+pub(crate) fn occurrences<'a>(
+    table: &'static [FieldDef],
+    emit: impl Fn(usize, &mut dyn FieldSink<'a>),
+) -> Vec<(&'static str, String)> {
+    let mut got = Vec::new();
+    for (i, d) in table.iter().enumerate() {
+        for s in values(d.kind, |out| emit(i, out)) {
+            got.push((d.name, s));
+        }
+    }
+    got
+}
+
+/// As [`occurrences`], each as `"name=text"` (a field seen twice gives two
+/// entries).
+pub(crate) fn each_field_text<'a>(
+    table: &'static [FieldDef],
+    emit: impl Fn(usize, &mut dyn FieldSink<'a>),
+) -> Vec<String> {
+    occurrences(table, emit)
+        .into_iter()
+        .map(|(name, s)| format!("{name}={s}"))
+        .collect()
+}
+
+/// One `"name=v1,v2"` entry per field of `table` that has any value, in
+/// table order; `emit(i, out)` reports the field at index `i`.
+pub(crate) fn fields_text<'a>(
+    table: &'static [FieldDef],
+    emit: impl Fn(usize, &mut dyn FieldSink<'a>),
+) -> Vec<String> {
+    let mut got = Vec::new();
+    for (i, d) in table.iter().enumerate() {
+        let vals = values(d.kind, |out| emit(i, out));
+        if !vals.is_empty() {
+            got.push(format!("{}={}", d.name, vals.join(",")));
+        }
+    }
+    got
+}
