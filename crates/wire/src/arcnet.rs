@@ -317,7 +317,7 @@ impl ArcnetRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values;
+    use crate::testing::{assert_ranges_within, values};
     use proptest::prelude::*;
 
     /// Frame 1 of tcpdump__arcnet-rfc1051-arp-icmp-http.pcap (link type
@@ -443,11 +443,9 @@ mod tests {
         #[test]
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..16), linux: bool) {
             if let Ok(v) = ArcnetView::new(&bytes, linux) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: std::ops::Range<usize>| {
-                        assert!(r.end <= bytes.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, bytes.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 assert!(v.header_len() <= bytes.len());
                 let _ = v.next_layer();
             }

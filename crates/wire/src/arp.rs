@@ -408,7 +408,7 @@ impl ArpRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::occurrences;
+    use crate::testing::{assert_ranges_within, occurrences, string_of};
     use proptest::prelude::*;
 
     fn all(v: &ArpView) -> Vec<(&'static str, String)> {
@@ -416,9 +416,7 @@ mod tests {
     }
 
     fn title(v: &ArpView) -> String {
-        let mut t = String::new();
-        v.title(&mut t);
-        t
+        string_of(|t| v.title(t))
     }
 
     /// arkime cloudshark-arp.pcap frame 2, bytes 14..42: a reply.
@@ -603,11 +601,9 @@ mod tests {
         #[test]
         fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..64)) {
             if let Ok(v) = ArpView::new(&b) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= b.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, b.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let _ = (v.payload(), v.sender_hw(), v.target_proto());
                 v.title(&mut String::new());
             }

@@ -629,7 +629,7 @@ impl CapwapRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values;
+    use crate::testing::{assert_ranges_within, values};
     use proptest::prelude::*;
 
     /// The UDP payload of frame 1 of ndpi__capwap_data.pcapng (41264 ->
@@ -791,11 +791,9 @@ mod tests {
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..48),
                         sp: u16, dp in prop_oneof![Just(5246u16), Just(5247u16), any::<u16>()]) {
             if let Ok(v) = CapwapView::for_udp(&bytes, sp, dp) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= bytes.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, bytes.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 assert!(v.header_len() <= bytes.len());
                 let _ = (v.next_layer(), v.payload(), v.radio_mac(), v.wireless_info());
             }

@@ -266,7 +266,7 @@ impl FddiRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values;
+    use crate::testing::{assert_ranges_within, values};
     use proptest::prelude::*;
 
     /// Frame 1 of zeek__llc.pcap (link type 10, bit-swapped addresses): an
@@ -383,11 +383,9 @@ mod tests {
         #[test]
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..40), swapped: bool) {
             if let Ok(v) = FddiView::new(&bytes, swapped) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: std::ops::Range<usize>| {
-                        assert!(r.end <= bytes.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, bytes.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let mut t = String::new();
                 v.title(&mut t);
             }

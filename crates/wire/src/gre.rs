@@ -560,7 +560,7 @@ impl GreRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::occurrences;
+    use crate::testing::{assert_ranges_within, occurrences, string_of};
     use proptest::prelude::*;
 
     fn all(v: &GreView) -> Vec<(&'static str, String)> {
@@ -576,9 +576,7 @@ mod tests {
     }
 
     fn title(v: &GreView) -> String {
-        let mut t = String::new();
-        v.title(&mut t);
-        t
+        string_of(|t| v.title(t))
     }
 
     /// arkime 6-4-gre-ppp-udp-4-dns.pcap frame 1, bytes 78..100: PPTP's
@@ -762,11 +760,9 @@ mod tests {
         fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..48)) {
             if let Ok(mut v) = GreView::new(&b) {
                 v.set_checksum_status(v.verify_checksum());
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= b.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, b.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let _ = v.payload();
                 v.title(&mut String::new());
             }

@@ -950,7 +950,7 @@ impl Ipv4Repr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values;
+    use crate::testing::{assert_ranges_within, string_of, values};
     use proptest::prelude::*;
 
     /// Collect every occurrence of a field as tshark's `-T fields` text.
@@ -959,9 +959,7 @@ mod tests {
     }
 
     fn title(v: &Ipv4View) -> String {
-        let mut t = String::new();
-        v.title(&mut t);
-        t
+        string_of(|t| v.title(t))
     }
 
     /// The second fragment of a TCP SYN, raw IP (suricata
@@ -1310,12 +1308,9 @@ mod tests {
                 let Ok(v) = Ipv4View::new(&sample[..n]) else {
                     continue;
                 };
-                for i in 0..FIELDS.len() {
-                    let f = Field::from_index(i).unwrap();
-                    v.field(f, &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= n, "{:?} range {r:?} past {n}", f);
-                    });
-                }
+                assert_ranges_within(FIELDS, n, |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 title(&v);
                 let _ = (v.payload(), v.verify_checksum(), v.final_dst());
             }
@@ -1399,11 +1394,9 @@ mod tests {
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
             if let Ok(v) = Ipv4View::new(&bytes) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= bytes.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, bytes.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let mut t = String::new();
                 v.title(&mut t);
                 let _ = (v.payload(), v.verify_checksum(), v.options().count());

@@ -703,7 +703,7 @@ fn push_head(buf: &mut Vec<u8>, next_header: u8, total: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values;
+    use crate::testing::{assert_ranges_within, string_of, values};
     use proptest::prelude::*;
 
     fn text(v: &Ipv6ExtView, f: Field) -> String {
@@ -711,9 +711,7 @@ mod tests {
     }
 
     fn title(v: &Ipv6ExtView) -> String {
-        let mut t = String::new();
-        v.title(&mut t);
-        t
+        string_of(|t| v.title(t))
     }
 
     /// Hop-by-hop with PadN(4), routing type 0 with two addresses, UDP
@@ -1073,11 +1071,9 @@ mod tests {
             k in prop::sample::select(vec![HOPOPTS, ROUTING, FRAGMENT, DSTOPTS, MOBILITY]),
         ) {
             if let Ok(v) = Ipv6ExtView::new(&bytes, k) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= bytes.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, bytes.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let mut t = String::new();
                 v.title(&mut t);
                 let _ = (v.payload(), v.jumbo_len(), v.options().count());

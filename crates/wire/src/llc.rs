@@ -348,7 +348,7 @@ impl LlcRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{occurrences, values};
+    use crate::testing::{assert_ranges_within, occurrences, values};
     use proptest::prelude::*;
 
     fn collect(v: &LlcView, f: Field) -> Vec<String> {
@@ -512,11 +512,9 @@ mod tests {
         #[test]
         fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..16)) {
             if let Ok(v) = LlcView::new(&b) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= b.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, b.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let _ = (v.payload(), v.snap_pid());
             }
         }

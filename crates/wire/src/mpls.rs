@@ -211,7 +211,7 @@ impl MplsRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::each_field_text;
+    use crate::testing::{each_field_text, string_of};
     use proptest::prelude::*;
 
     fn all(v: &MplsView) -> Vec<String> {
@@ -219,9 +219,7 @@ mod tests {
     }
 
     fn title(v: &MplsView) -> String {
-        let mut t = String::new();
-        v.title(&mut t);
-        t
+        string_of(|t| v.title(t))
     }
 
     /// arkime mpls-basic.pcap frame 9, bytes 14..20: label 29, then IPv4.

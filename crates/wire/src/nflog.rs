@@ -420,7 +420,7 @@ impl NflogRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values;
+    use crate::testing::{assert_ranges_within, values};
     use proptest::prelude::*;
 
     /// Frame 1 of tcpdump__nflog.pcap: family IPv4, resource id 20, nine
@@ -572,11 +572,9 @@ mod tests {
         #[test]
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
             if let Ok(v) = NflogView::new(&bytes) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= bytes.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, bytes.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 assert!(v.header_len() <= bytes.len());
                 let _ = (v.next_layer(), v.payload(), v.rest());
             }

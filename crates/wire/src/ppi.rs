@@ -382,7 +382,7 @@ impl PpiRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values_checked;
+    use crate::testing::{assert_ranges_within, values_checked};
     use proptest::prelude::*;
 
     /// The PPI header of frame 1 of ndpi__someip_sd_sample.pcap, with the
@@ -519,11 +519,9 @@ mod tests {
         #[test]
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
             if let Ok(v) = PpiView::new(&bytes) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= bytes.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, bytes.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let _ = (v.next_layer(), v.payload(), v.fcs_present());
             }
         }

@@ -795,7 +795,7 @@ impl RadiotapRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values_checked;
+    use crate::testing::{assert_ranges_within, values_checked};
     use proptest::prelude::*;
 
     /// The 48-byte radiotap header of frame 1 of zeek__radiotap.pcap (TSFT,
@@ -1012,11 +1012,9 @@ mod tests {
                         len in 0u16..90) {
             bytes[2..4].copy_from_slice(&len.to_le_bytes());
             if let Ok(v) = RadiotapView::new(&bytes) {
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= bytes.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, bytes.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let _ = (v.next_layer(), v.payload(), v.has_fcs(), v.data_pad());
             }
         }

@@ -364,7 +364,7 @@ impl SllRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::occurrences;
+    use crate::testing::{assert_ranges_within, occurrences, string_of};
     use proptest::prelude::*;
 
     fn all(v: &SllView) -> Vec<(&'static str, String)> {
@@ -372,9 +372,7 @@ mod tests {
     }
 
     fn title(v: &SllView) -> String {
-        let mut t = String::new();
-        v.title(&mut t);
-        t
+        string_of(|t| v.title(t))
     }
 
     /// pcpp SllPacket.pcap frame 1, first 18 bytes: SLL v1, IPv6.
@@ -525,11 +523,9 @@ mod tests {
         fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..24), v2: bool, n: usize) {
             if let Ok(mut v) = if v2 { SllView::new_v2(&b) } else { SllView::new_v1(&b) } {
                 v.set_trailer(n);
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                        assert!(r.end <= b.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, b.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let _ = (v.payload(), v.protocol(), v.src_addr());
             }
         }

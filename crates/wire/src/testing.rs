@@ -74,3 +74,26 @@ pub(crate) fn fields_text<'a>(
     }
     got
 }
+
+/// Asserts that every occurrence of every field of `table` was read from
+/// within the first `len` bytes; `emit(i, out)` reports the field at index
+/// `i`.
+pub(crate) fn assert_ranges_within<'a>(
+    table: &'static [FieldDef],
+    len: usize,
+    emit: impl Fn(usize, &mut dyn FieldSink<'a>),
+) {
+    for (i, d) in table.iter().enumerate() {
+        emit(i, &mut |_v: Value<'a>, r: Range<usize>| {
+            assert!(r.end <= len, "{} range {r:?} past {len}", d.name);
+        });
+    }
+}
+
+/// The text a `write(&mut String)` method appends to an empty string (a
+/// view's `title`, say).
+pub(crate) fn string_of(write: impl FnOnce(&mut String)) -> String {
+    let mut s = String::new();
+    write(&mut s);
+    s
+}

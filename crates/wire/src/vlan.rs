@@ -222,7 +222,7 @@ impl VlanRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values;
+    use crate::testing::{assert_ranges_within, values};
     use proptest::prelude::*;
 
     fn collect(v: &VlanView, f: Field) -> Vec<String> {
@@ -333,11 +333,9 @@ mod tests {
         fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..16), tpid: u16, n: usize) {
             if let Ok(mut v) = VlanView::new(&b, tpid) {
                 v.set_trailer(n);
-                for i in 0..FIELDS.len() {
-                    v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: std::ops::Range<usize>| {
-                        assert!(r.end <= b.len());
-                    });
-                }
+                assert_ranges_within(FIELDS, b.len(), |i, out| {
+                    v.field(Field::from_index(i).unwrap(), out)
+                });
                 let _ = v.payload();
                 v.title(&mut String::new());
             }

@@ -1209,9 +1209,8 @@ pub fn emit_msdu(buf: &mut Vec<u8>, da: [u8; 6], sa: [u8; 6], msdu: &[u8], pad: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::values_checked;
+    use crate::testing::{assert_ranges_within, values_checked};
     use proptest::prelude::*;
-    use std::ops::Range;
 
     /// The 802.11 frame of frame 1 of zeek__radiotap.pcap (after its 48-byte
     /// radiotap header): a QoS data frame To DS with FCS, carrying a DNS
@@ -1765,11 +1764,9 @@ mod tests {
                         fcs: bool, pad: bool, swapped: bool) {
             let opts = WlanOptions { has_fcs: fcs, data_pad: pad, swapped_fc: swapped };
             let v = WlanView::with_options(&bytes, opts).unwrap();
-            for i in 0..FIELDS.len() {
-                v.field(Field::from_index(i).unwrap(), &mut |_v: Value, r: Range<usize>| {
-                    assert!(r.end <= bytes.len());
-                });
-            }
+            assert_ranges_within(FIELDS, bytes.len(), |i, out| {
+                v.field(Field::from_index(i).unwrap(), out)
+            });
             assert!(v.header_len() <= bytes.len());
             let _ = (v.next_layer(), v.payload(), v.verify_fcs(), v.msdus().count());
             let mut t = String::new();
