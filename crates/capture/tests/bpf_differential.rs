@@ -290,6 +290,7 @@ fn capture_filters_match_tcpdump() {
                 link_type: *lt,
                 snaplen: 262_144,
                 null_big_endian: m.big_endian,
+                vlan_in_metadata: false,
             };
             let ours = bpf::compile(expr, &target);
             let theirs = tcpdump_keeps(&m.path, &out, expr);

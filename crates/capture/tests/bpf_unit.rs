@@ -11,6 +11,7 @@ fn t(lt: u32) -> Target {
         link_type: lt,
         snaplen: 65_535,
         null_big_endian: false,
+        vlan_in_metadata: false,
     }
 }
 
@@ -114,6 +115,37 @@ fn arithmetic_uses_scratch_memory_and_index_registers() {
     ] {
         assert!(d.contains(want), "{want} in\n{d}");
     }
+}
+
+#[test]
+fn live_vlan_reads_the_kernels_metadata() {
+    let live = Target {
+        vlan_in_metadata: true,
+        ..t(1)
+    };
+    let d = dump::dump(&bpf::compile("vlan 7 and udp", &live).unwrap());
+    assert!(
+        d.starts_with("(000) ld       vlan_avail\n(001) jeq      #0x1 "),
+        "{d}"
+    );
+    assert!(
+        d.contains("ld       vlan_tci\n(003) and      #0xfff\n(004) jeq      #0x7 "),
+        "{d}"
+    );
+    // No shift: the packet the kernel filters is untagged.
+    assert!(
+        d.contains("ldh      [12]") && !d.contains("ldh      [16]"),
+        "{d}"
+    );
+    // A second vlan (QinQ) looks in the packet.
+    let d = dump::dump(&bpf::compile("vlan and vlan 3", &live).unwrap());
+    assert!(
+        d.contains("jeq      #0x8100") && d.contains("ldh      [14]"),
+        "{d}"
+    );
+    // Our interpreter knows no metadata: such a load rejects.
+    let p = bpf::compile("vlan", &live).unwrap();
+    assert_eq!(interp::run(&p, &[0u8; 64], 64), 0);
 }
 
 // ---- semantics on hand-made packets ----------------------------------------------

@@ -179,6 +179,7 @@ impl CaptureFilter {
                     link_type: p.link_type,
                     snaplen: 262_144,
                     null_big_endian: self.null_big_endian,
+                    vlan_in_metadata: false,
                 };
                 let prog = bpf::compile(&self.expr, &target)
                     .map_err(|e| anyhow::anyhow!("capture filter: {e}"))?;
@@ -307,19 +308,25 @@ fn live(a: &ReadArgs, iface: &str, opts: Options, filter: Option<&Filter>) -> Re
             link_type: cap.link_type(),
             snaplen: cap.snaplen(),
             null_big_endian: cfg!(target_endian = "big"),
+            // The kernel has taken the VLAN tag off what the filter sees.
+            vlan_in_metadata: true,
         };
         let prog =
             bpf::compile(expr, &target).map_err(|e| anyhow::anyhow!("capture filter: {e}"))?;
-        cap.attach_filter(&prog)
-            .with_context(|| format!("{iface}: cannot attach the capture filter"))?;
-        // Packets queued before the filter was attached did not go through
-        // it: drop them.
+        // Packets already in the ring did not go through the filter. As
+        // libpcap does, first attach a filter that rejects everything, drain
+        // what was queued (a partly filled ring block is handed over after
+        // the block timeout, 50 ms), then attach the real one.
+        let attach = |cap: &mut LiveCapture, prog: &[SockFilter]| {
+            cap.attach_filter(prog)
+                .with_context(|| format!("{iface}: cannot attach the capture filter"))
+        };
+        attach(&mut cap, &bpf::accept_all(0))?;
         while cap
-            .next_packet(std::time::Duration::ZERO)
-            .ok()
-            .flatten()
+            .next_packet(std::time::Duration::from_millis(150))?
             .is_some()
         {}
+        attach(&mut cap, &prog)?;
     }
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();

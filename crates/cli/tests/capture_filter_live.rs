@@ -363,6 +363,137 @@ fn live_capture_filter_runs_in_the_kernel() {
     assert_eq!(stat(&err, " packets received by filter"), 3, "{err:?}");
 }
 
+/// Adds VLAN `id` on both ends (vethA.ID / vethB.ID, 10.217.S.0/24, static
+/// neighbours).
+fn add_vlan(net: &Net, id: u16) -> Result<(), String> {
+    let addr = |h: u8| format!("10.217.{}.{h}", net.subnet);
+    for (ns, dev, me, peer, peer_mac) in [
+        (&net.a, "vethA", A, B, MAC_B),
+        (&net.b, "vethB", B, A, MAC_A),
+    ] {
+        let v = format!("{dev}.{id}");
+        ip(&[
+            "-n",
+            ns,
+            "link",
+            "add",
+            "link",
+            dev,
+            "name",
+            &v,
+            "type",
+            "vlan",
+            "id",
+            &id.to_string(),
+        ])?;
+        ip(&[
+            "-n",
+            ns,
+            "addr",
+            "add",
+            &format!("{}/24", addr(me)),
+            "dev",
+            &v,
+        ])?;
+        ip(&[
+            "-n",
+            ns,
+            "neigh",
+            "add",
+            &addr(peer),
+            "lladdr",
+            peer_mac,
+            "dev",
+            &v,
+            "nud",
+            "permanent",
+        ])?;
+        if ns == &net.b {
+            ip(&[
+                "-n",
+                ns,
+                "neigh",
+                "add",
+                &addr(SINK),
+                "lladdr",
+                MAC_A,
+                "dev",
+                &v,
+                "nud",
+                "permanent",
+            ])?;
+        }
+        ip(&["-n", ns, "link", "set", &v, "up"])?;
+    }
+    Ok(())
+}
+
+/// Sends one UDP datagram from `src` to `dst` on each of `ports`.
+fn send_udp_from(net: &Net, src: &str, dst: &str, ports: &[u16]) {
+    let out = Command::new("ip")
+        .args(["netns", "exec", &net.b, "python3", "-c"])
+        .arg(
+            "import socket, sys, time\n\
+             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+             s.bind((sys.argv[1], 0))\n\
+             for p in sys.argv[3:]:\n    s.sendto(b'vlan test', (sys.argv[2], int(p)))\n    time.sleep(0.01)\n",
+        )
+        .args([src, dst])
+        .args(ports.iter().map(u16::to_string))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn live_vlan_filter_reads_the_tag_the_kernel_took_off() {
+    let Some(net) = net("v") else { return };
+    if let Err(e) = add_vlan(&net, 7) {
+        assert!(
+            std::env::var("WIRESIFT_REQUIRE_LIVE").as_deref() != Ok("1"),
+            "cannot add a VLAN: {e}"
+        );
+        println!("skipping: cannot add a VLAN interface: {e}");
+        return;
+    }
+    let cap = Capture::start(
+        &net,
+        &[
+            "-f",
+            "vlan 7 and udp dst port 47002",
+            "-c",
+            "2",
+            "-T",
+            "fields",
+            "-e",
+            "vlan.id",
+            "-e",
+            "udp.dstport",
+        ],
+    );
+    let plain = (net.addr(B), net.addr(SINK));
+    let tagged = (
+        format!("10.217.{}.{B}", net.subnet),
+        format!("10.217.{}.{SINK}", net.subnet),
+    );
+    // Untagged to the right port, tagged to the wrong one: both rejected.
+    send_udp_from(&net, &plain.0, &plain.1, &[47_002, 47_002]);
+    send_udp_from(
+        &net,
+        &tagged.0,
+        &tagged.1,
+        &[47_001, 47_002, 47_001, 47_002],
+    );
+    let (status, out, err) = cap.finish();
+    assert!(status.success(), "{err:?}");
+    assert_eq!(out, ["7\t47002", "7\t47002"], "stderr {err:?}");
+    assert_eq!(stat(&err, " packets received by filter"), 2, "{err:?}");
+}
+
 #[test]
 fn live_capture_filter_errors_before_capturing() {
     let Some(net) = net("e") else { return };

@@ -106,6 +106,9 @@ struct Gen {
     shift: u32,
     /// Next free scratch memory slot.
     mem: u32,
+    /// Whether the first `vlan` reads the kernel's metadata (live capture),
+    /// and whether it has been used.
+    vlan_meta: bool,
 }
 
 impl Gen {
@@ -351,6 +354,29 @@ impl Gen {
     fn vlan(&mut self, id: Option<u16>, span: Span) -> Result<C, CompileError> {
         if self.link != Link::Ether {
             return Err(self.unsupported("VLAN tags", span));
+        }
+        if self.vlan_meta {
+            // Live capture: the tag is in the metadata, not in the packet.
+            self.vlan_meta = false;
+            let present = C::Test {
+                pre: vec![ld(4, super::SKF_AD_OFF + super::SKF_AD_VLAN_TAG_PRESENT)],
+                code: JMP | JEQ | K,
+                k: 1,
+            };
+            return Ok(match id {
+                Some(v) => and(
+                    present,
+                    C::Test {
+                        pre: vec![
+                            ld(4, super::SKF_AD_OFF + super::SKF_AD_VLAN_TAG),
+                            SockFilter::stmt(ALU | AND | K, 0x0fff),
+                        ],
+                        code: JMP | JEQ | K,
+                        k: u32::from(v),
+                    },
+                ),
+                None => present,
+            });
         }
         let t = self.off_type();
         let tpid = or(
@@ -655,6 +681,13 @@ pub struct Target {
     /// the byte order of the machine that wrote the file: whether that was
     /// big-endian (libpcap takes the file's byte order).
     pub null_big_endian: bool,
+    /// Live capture on Linux: the kernel has taken the (outer) VLAN tag
+    /// off the packet the filter sees and keeps it in the socket buffer's
+    /// metadata. The first `vlan` then tests that metadata (the kernel's
+    /// BPF extensions `vlan_avail` and `vlan_tci`, as libpcap does on live
+    /// captures) and shifts no offsets. Programs compiled so are for the
+    /// kernel only: our interpreter rejects packets at such loads.
+    pub vlan_in_metadata: bool,
 }
 
 impl Target {
@@ -664,6 +697,7 @@ impl Target {
             link_type,
             snaplen: 262_144,
             null_big_endian: false,
+            vlan_in_metadata: false,
         }
     }
 }
@@ -711,6 +745,7 @@ pub(crate) fn generate(
         link_type: t.link_type,
         shift: 0,
         mem: 0,
+        vlan_meta: t.vlan_in_metadata,
     };
     let c = g.expr(e)?;
     if matches!(c, C::False) {

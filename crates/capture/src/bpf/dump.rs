@@ -11,6 +11,12 @@ pub fn image(ins: &SockFilter, n: usize) -> String {
     let (op, operand): (&str, String) = match ins.code {
         c if c == RET | K => ("ret", format!("#{k}")),
         c if c == RET | A => ("ret", String::new()),
+        c if c == LD | W | ABS && k == super::SKF_AD_OFF + super::SKF_AD_VLAN_TAG => {
+            ("ld", "vlan_tci".into())
+        }
+        c if c == LD | W | ABS && k == super::SKF_AD_OFF + super::SKF_AD_VLAN_TAG_PRESENT => {
+            ("ld", "vlan_avail".into())
+        }
         c if c == LD | W | ABS => ("ld", format!("[{k}]")),
         c if c == LD | H | ABS => ("ldh", format!("[{k}]")),
         c if c == LD | B | ABS => ("ldb", format!("[{k}]")),

@@ -87,15 +87,11 @@ pub fn validate(prog: &[SockFilter]) -> Result<(), InvalidProgram> {
                     return bad(i, "jump out of the program");
                 }
             }
-            ST | STX => {
-                if ins.k as usize >= MEMWORDS {
-                    return bad(i, "scratch memory index out of range");
-                }
+            ST | STX if ins.k as usize >= MEMWORDS => {
+                return bad(i, "scratch memory index out of range");
             }
-            LD | LDX if ins.code & 0xe0 == MEM => {
-                if ins.k as usize >= MEMWORDS {
-                    return bad(i, "scratch memory index out of range");
-                }
+            LD | LDX if ins.code & 0xe0 == MEM && ins.k as usize >= MEMWORDS => {
+                return bad(i, "scratch memory index out of range");
             }
             ALU => {
                 let op = ins.code & 0xf0;

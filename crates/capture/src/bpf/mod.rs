@@ -23,6 +23,14 @@ mod parse;
 pub use compile::{link_name, Target, SUPPORTED_LINK_TYPES};
 pub use interp::validate;
 
+/// Where the Linux kernel's BPF extensions start (`SKF_AD_OFF`, -0x1000):
+/// loads from offsets at or above it read socket-buffer metadata.
+pub const SKF_AD_OFF: u32 = 0xffff_f000;
+/// `SKF_AD_VLAN_TAG`: the VLAN TCI the kernel took off the packet.
+pub const SKF_AD_VLAN_TAG: u32 = 44;
+/// `SKF_AD_VLAN_TAG_PRESENT`: 1 if there was a tag.
+pub const SKF_AD_VLAN_TAG_PRESENT: u32 = 48;
+
 /// The kernel's limit on the length of a classic BPF program.
 pub const MAX_INSNS: usize = 4096;
 

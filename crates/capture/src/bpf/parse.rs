@@ -708,8 +708,7 @@ impl<'a> Parser<'a> {
             return self.ar_unary();
         };
         let mut l = self.ar_level(level + 1)?;
-        loop {
-            let Some(Tok::Op(o)) = self.peek() else { break };
+        while let Some(Tok::Op(o)) = self.peek() {
             let Some((_, op)) = ops.iter().find(|(s, _)| s == o) else {
                 break;
             };
