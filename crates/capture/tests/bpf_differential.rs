@@ -108,7 +108,9 @@ const FILTERS: &[&str] = &[
     "ether[12:2] = 0x0800",
     // vlan
     "vlan",
-    "vlan 1",
+    "vlan 3394 and vlan 113",
+    "vlan 50 or vlan 16",
+    "vlan 3394 and not vlan 113",
     "vlan and ip",
     "vlan and tcp port 80",
     "vlan 100 or arp",

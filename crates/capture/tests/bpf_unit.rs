@@ -68,6 +68,13 @@ fn simple_programs_read_like_tcpdumps() {
         .starts_with("(000) ld       [0]\n(001) jeq      #0x2 "));
     // Link type 0 in a little-endian file: the family byte-swapped.
     assert!(dump::dump(&bpf::compile("ip", &t(0)).unwrap()).contains("jeq      #0x2000000"));
+    // … and in a big-endian one, as written.
+    let be = Target {
+        null_big_endian: true,
+        ..t(0)
+    };
+    assert!(dump::dump(&bpf::compile("ip", &be).unwrap())
+        .starts_with("(000) ld       [0]\n(001) jeq      #0x2 "));
     // Raw IPv4 (228): `ip` is always true.
     assert_eq!(
         dump::dump(&bpf::compile("ip", &t(228)).unwrap()),
