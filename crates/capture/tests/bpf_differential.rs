@@ -40,6 +40,11 @@ const FILTERS: &[&str] = &[
     "icmp6",
     "sctp",
     "igmp",
+    "ah or esp",
+    "pim",
+    "vrrp or carp or igrp",
+    "ip multicast",
+    "ip6 multicast and udp",
     "not ip",
     "!arp && (ip || ip6)",
     // proto numbers

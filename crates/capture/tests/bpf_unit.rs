@@ -333,6 +333,14 @@ fn syntax_errors_point_at_the_place() {
     let e = err("port 80 $", 1);
     assert_eq!(e.msg, "unexpected character '$'");
     assert_eq!(e.caret(), (8, 1));
+    let e = err("tcp and gateway 1.2.3.4", 1);
+    assert_eq!(
+        e.msg,
+        "'gateway' is a libpcap keyword that wiresift does not support (yet)"
+    );
+    assert_eq!(e.caret(), (8, 7));
+    let e = err("esp[0] = 1", 1);
+    assert_eq!(e.caret(), (3, 1));
     let e = err("hots 10.0.0.1", 1);
     assert!(e.to_string().contains("did you mean host?"), "{e}");
 }

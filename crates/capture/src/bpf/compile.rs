@@ -214,7 +214,13 @@ impl Gen {
                 let n = p.ip_proto().unwrap_or(0);
                 or(self.ip4_proto(n), self.ip6_proto(n))
             }
-            Proto::Icmp | Proto::Igmp => self.ip4_proto(p.ip_proto().unwrap_or(0)),
+            Proto::Ah | Proto::Esp | Proto::Pim => {
+                let n = p.ip_proto().unwrap_or(0);
+                or(self.ip4_proto(n), self.ip6_proto(n))
+            }
+            Proto::Icmp | Proto::Igmp | Proto::Vrrp | Proto::Carp | Proto::Igrp => {
+                self.ip4_proto(p.ip_proto().unwrap_or(0))
+            }
             Proto::Icmp6 => self.ip6_proto(58),
         }
     }
@@ -417,6 +423,17 @@ impl Gen {
                     code: JMP | JSET | K,
                     k: 1,
                 }
+            }
+            Prim::IpMulticast { v6: false } => and(
+                self.ip(),
+                C::Test {
+                    pre: vec![ld(1, self.off_nl() + 16)],
+                    code: JMP | JGE | K,
+                    k: 224,
+                },
+            ),
+            Prim::IpMulticast { v6: true } => {
+                and(self.ip6(), cmp(1, self.off_nl() + 24, 0xff, 0xff))
             }
             Prim::Port { proto, dir, lo, hi } => self.ports(*proto, *dir, *lo, *hi),
             Prim::Proto(p) => self.proto(*p),

@@ -99,6 +99,12 @@ pub enum Proto {
     Icmp,
     Icmp6,
     Igmp,
+    Ah,
+    Esp,
+    Pim,
+    Vrrp,
+    Carp,
+    Igrp,
 }
 
 impl Proto {
@@ -115,6 +121,12 @@ impl Proto {
             "icmp" => Proto::Icmp,
             "icmp6" => Proto::Icmp6,
             "igmp" => Proto::Igmp,
+            "ah" => Proto::Ah,
+            "esp" => Proto::Esp,
+            "pim" => Proto::Pim,
+            "vrrp" => Proto::Vrrp,
+            "carp" => Proto::Carp,
+            "igrp" => Proto::Igrp,
             _ => return None,
         })
     }
@@ -132,6 +144,12 @@ impl Proto {
             Proto::Icmp => "icmp",
             Proto::Icmp6 => "icmp6",
             Proto::Igmp => "igmp",
+            Proto::Ah => "ah",
+            Proto::Esp => "esp",
+            Proto::Pim => "pim",
+            Proto::Vrrp => "vrrp",
+            Proto::Carp => "carp",
+            Proto::Igrp => "igrp",
         }
     }
 
@@ -144,6 +162,11 @@ impl Proto {
             Proto::Icmp => 1,
             Proto::Icmp6 => 58,
             Proto::Igmp => 2,
+            Proto::Ah => 51,
+            Proto::Esp => 50,
+            Proto::Pim => 103,
+            Proto::Vrrp | Proto::Carp => 112,
+            Proto::Igrp => 9,
             _ => return None,
         })
     }
@@ -223,6 +246,10 @@ pub enum Prim {
     /// `ether broadcast`, `ether multicast`.
     Broadcast,
     Multicast,
+    /// `ip multicast` (class D destination), `ip6 multicast` (ff00::/8).
+    IpMulticast {
+        v6: bool,
+    },
 }
 
 /// Arithmetic operators.
@@ -336,6 +363,85 @@ pub(crate) const KEYWORDS: &[&str] = &[
     "icmp-maskreply",
     "icmp6type",
     "icmp6code",
+    "ah",
+    "esp",
+    "pim",
+    "vrrp",
+    "carp",
+    "igrp",
+];
+
+/// libpcap keywords wiresift does not support (yet): named in the error.
+const UNSUPPORTED: &[&str] = &[
+    "gateway",
+    "inbound",
+    "outbound",
+    "ifname",
+    "on",
+    "rnr",
+    "rulenum",
+    "reason",
+    "rset",
+    "srnr",
+    "subrulenum",
+    "action",
+    "mpls",
+    "pppoed",
+    "pppoes",
+    "geneve",
+    "vxlan",
+    "llc",
+    "protochain",
+    "decnet",
+    "iso",
+    "esis",
+    "es-is",
+    "isis",
+    "is-is",
+    "clnp",
+    "l1",
+    "l2",
+    "iih",
+    "lsp",
+    "snp",
+    "csnp",
+    "psnp",
+    "atalk",
+    "aarp",
+    "ipx",
+    "netbeui",
+    "stp",
+    "lat",
+    "sca",
+    "moprc",
+    "mopdl",
+    "type",
+    "subtype",
+    "ra",
+    "ta",
+    "addr1",
+    "addr2",
+    "addr3",
+    "addr4",
+    "dir",
+    "radio",
+    "slip",
+    "hsls",
+    "vpi",
+    "vci",
+    "lane",
+    "oamf4",
+    "oamf4ec",
+    "oamf4sc",
+    "oam",
+    "metac",
+    "bcc",
+    "sc",
+    "ilmic",
+    "connectmsg",
+    "metaconnect",
+    "ip6protochain",
+    "atm",
 ];
 
 /// Named constants usable in arithmetic.
@@ -745,6 +851,17 @@ impl<'a> Parser<'a> {
             return Ok(Arith::Num(n));
         }
         if let Some(p) = Proto::from_word(&w) {
+            if self.is_op("[")
+                && matches!(
+                    p,
+                    Proto::Ah | Proto::Esp | Proto::Pim | Proto::Vrrp | Proto::Carp | Proto::Igrp
+                )
+            {
+                return Err(CompileError::new(
+                    format!("loads are not supported on '{w}' (as in libpcap)"),
+                    self.span(),
+                ));
+            }
             if self.is_op("[") {
                 self.pos += 1;
                 let idx = self.arith()?;
@@ -835,6 +952,12 @@ impl<'a> Parser<'a> {
         let Some(Tok::Word(w)) = self.peek().cloned() else {
             return Err(self.unexpected("a primitive (host, net, port, tcp, …)"));
         };
+        if UNSUPPORTED.contains(&w.as_str()) {
+            return Err(CompileError::new(
+                format!("'{w}' is a libpcap keyword that wiresift does not support (yet)"),
+                sp,
+            ));
+        }
         match w.as_str() {
             "less" | "greater" => {
                 self.pos += 1;
@@ -886,6 +1009,18 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             q.proto = Some(p);
             any = true;
+            if matches!(p, Proto::Ip | Proto::Ip6) && self.is_word("multicast") {
+                self.pos += 1;
+                return Ok(Prim::IpMulticast {
+                    v6: p == Proto::Ip6,
+                });
+            }
+            if p == Proto::Ip && self.is_word("broadcast") {
+                return Err(CompileError::new(
+                    "'ip broadcast' needs the network's mask; wiresift does not support it (yet)",
+                    (sp.0, self.span().1),
+                ));
+            }
             if p == Proto::Link && (self.is_word("broadcast") || self.is_word("multicast")) {
                 let b = self.is_word("broadcast");
                 self.pos += 1;
