@@ -35,8 +35,11 @@ enum C {
         code: u16,
         k: u32,
     },
-    And(Box<C>, Box<C>),
-    Or(Box<C>, Box<C>),
+    /// All of them, tested in order (n-ary, so that long chains do not
+    /// make deep trees).
+    And(Vec<C>),
+    /// Any of them, tested in order.
+    Or(Vec<C>),
     Not(Box<C>),
 }
 
@@ -46,7 +49,19 @@ fn and(a: C, b: C) -> C {
         (C::True, b) => b,
         (a, C::True) => a,
         (_, C::False) => C::False,
-        (a, b) => C::And(Box::new(a), Box::new(b)),
+        (C::And(mut v), C::And(w)) => {
+            v.extend(w);
+            C::And(v)
+        }
+        (C::And(mut v), b) => {
+            v.push(b);
+            C::And(v)
+        }
+        (a, C::And(mut w)) => {
+            w.insert(0, a);
+            C::And(w)
+        }
+        (a, b) => C::And(vec![a, b]),
     }
 }
 
@@ -56,7 +71,19 @@ fn or(a: C, b: C) -> C {
         (C::False, b) => b,
         (a, C::False) => a,
         (_, C::True) => C::True,
-        (a, b) => C::Or(Box::new(a), Box::new(b)),
+        (C::Or(mut v), C::Or(w)) => {
+            v.extend(w);
+            C::Or(v)
+        }
+        (C::Or(mut v), b) => {
+            v.push(b);
+            C::Or(v)
+        }
+        (a, C::Or(mut w)) => {
+            w.insert(0, a);
+            C::Or(w)
+        }
+        (a, b) => C::Or(vec![a, b]),
     }
 }
 
@@ -459,15 +486,21 @@ impl Gen {
 
     fn expr(&mut self, e: &Expr) -> Result<C, CompileError> {
         Ok(match e {
-            Expr::And(a, b) => {
-                let a = self.expr(a)?;
-                let b = self.expr(b)?;
-                and(a, b)
+            Expr::And(v) => {
+                let mut c = C::True;
+                for e in v {
+                    let x = self.expr(e)?;
+                    c = and(c, x);
+                }
+                c
             }
-            Expr::Or(a, b) => {
-                let a = self.expr(a)?;
-                let b = self.expr(b)?;
-                or(a, b)
+            Expr::Or(v) => {
+                let mut c = C::False;
+                for e in v {
+                    let x = self.expr(e)?;
+                    c = or(c, x);
+                }
+                c
             }
             Expr::Not(a) => not(self.expr(a)?),
             Expr::Prim(p, span) => self.prim(p, *span)?,
@@ -587,48 +620,73 @@ impl Gen {
                     }
                 }
             }
-            Arith::Bin(op, l, r) => {
-                let code = match op {
-                    ArOp::Add => ADD,
-                    ArOp::Sub => SUB,
-                    ArOp::Mul => MUL,
-                    ArOp::Div => DIV,
-                    ArOp::Mod => MOD,
-                    ArOp::And => AND,
-                    ArOp::Or => OR,
-                    ArOp::Xor => XOR,
-                    ArOp::Shl => LSH,
-                    ArOp::Shr => RSH,
-                };
-                if let Arith::Num(k) = **r {
-                    if k == 0 && matches!(op, ArOp::Div | ArOp::Mod) {
-                        return Err(CompileError::new(
-                            if *op == ArOp::Div {
-                                "division by zero"
-                            } else {
-                                "modulus by zero"
-                            },
-                            span,
-                        ));
-                    }
-                    self.arith(l, out, checks, span)?;
-                    out.push(SockFilter::stmt(ALU | code | K, k));
-                } else {
-                    // libpcap (gencode.c `gen_arth`) keeps only the
-                    // protocol checks of the left operand: `ip[8] - tcp[12]`
-                    // tests ip, not tcp. We do the same, so that the same
-                    // packets pass.
-                    let mut dropped = checks.clone();
-                    self.arith(r, out, &mut dropped, span)?;
-                    let m = self.scratch(span)?;
-                    out.push(SockFilter::stmt(ST, m));
-                    self.arith(l, out, checks, span)?;
-                    out.push(SockFilter::stmt(LDX | MEM, m));
-                    out.push(SockFilter::stmt(ALU | code | X, 0));
-                    self.mem -= 1;
+            Arith::Bin(..) => {
+                // Walk the left spine without recursion, so that a long
+                // chain (`a + b + c + …`) costs no stack; right operands are
+                // nested only as deep as the parentheses.
+                let mut spine = Vec::new();
+                let mut cur = a;
+                while let Arith::Bin(op, l, r) = cur {
+                    spine.push((*op, &**r));
+                    cur = l;
+                }
+                self.arith(cur, out, checks, span)?;
+                for (op, r) in spine.into_iter().rev() {
+                    self.apply(op, r, out, checks, span)?;
                 }
             }
         }
+        Ok(())
+    }
+
+    /// `A = A op r`.
+    fn apply(
+        &mut self,
+        op: ArOp,
+        r: &Arith,
+        out: &mut Vec<SockFilter>,
+        checks: &mut Vec<(Proto, C)>,
+        span: Span,
+    ) -> Result<(), CompileError> {
+        let code = match op {
+            ArOp::Add => ADD,
+            ArOp::Sub => SUB,
+            ArOp::Mul => MUL,
+            ArOp::Div => DIV,
+            ArOp::Mod => MOD,
+            ArOp::And => AND,
+            ArOp::Or => OR,
+            ArOp::Xor => XOR,
+            ArOp::Shl => LSH,
+            ArOp::Shr => RSH,
+        };
+        if let Arith::Num(k) = *r {
+            if k == 0 && matches!(op, ArOp::Div | ArOp::Mod) {
+                return Err(CompileError::new(
+                    if op == ArOp::Div {
+                        "division by zero"
+                    } else {
+                        "modulus by zero"
+                    },
+                    span,
+                ));
+            }
+            out.push(SockFilter::stmt(ALU | code | K, k));
+            return Ok(());
+        }
+        // The left value (in A) into scratch memory, the right one into X
+        // (its loads may use X), the left one back. libpcap (gencode.c
+        // `gen_arth`) keeps only the protocol checks of the left operand:
+        // `ip[8] - tcp[12]` tests ip, not tcp; we do the same, so that the
+        // same packets pass.
+        let m = self.scratch(span)?;
+        out.push(SockFilter::stmt(ST, m));
+        let mut dropped = checks.clone();
+        self.arith(r, out, &mut dropped, span)?;
+        out.push(SockFilter::stmt(MISC | TAX, 0));
+        out.push(SockFilter::stmt(LD | MEM, m));
+        out.push(SockFilter::stmt(ALU | code | X, 0));
+        self.mem -= 1;
         Ok(())
     }
 
@@ -639,11 +697,12 @@ impl Gen {
             self.arith(l, &mut pre, &mut checks, span)?;
             (K, *k)
         } else {
-            self.arith(r, &mut pre, &mut checks, span)?;
+            self.arith(l, &mut pre, &mut checks, span)?;
             let m = self.scratch(span)?;
             pre.push(SockFilter::stmt(ST, m));
-            self.arith(l, &mut pre, &mut checks, span)?;
-            pre.push(SockFilter::stmt(LDX | MEM, m));
+            self.arith(r, &mut pre, &mut checks, span)?;
+            pre.push(SockFilter::stmt(MISC | TAX, 0));
+            pre.push(SockFilter::stmt(LD | MEM, m));
             self.mem -= 1;
             (X, 0)
         };
@@ -830,17 +889,27 @@ impl Emitter {
                     f,
                 });
             }
-            C::And(a, b) => {
-                let m = self.label();
-                self.cond(a, m, f);
-                self.code.push(I::Label(m));
-                self.cond(b, t, f);
+            C::And(v) => {
+                for (i, x) in v.iter().enumerate() {
+                    if i + 1 == v.len() {
+                        self.cond(x, t, f);
+                    } else {
+                        let m = self.label();
+                        self.cond(x, m, f);
+                        self.code.push(I::Label(m));
+                    }
+                }
             }
-            C::Or(a, b) => {
-                let m = self.label();
-                self.cond(a, t, m);
-                self.code.push(I::Label(m));
-                self.cond(b, t, f);
+            C::Or(v) => {
+                for (i, x) in v.iter().enumerate() {
+                    if i + 1 == v.len() {
+                        self.cond(x, t, f);
+                    } else {
+                        let m = self.label();
+                        self.cond(x, t, m);
+                        self.code.push(I::Label(m));
+                    }
+                }
             }
             C::Not(a) => self.cond(a, f, t),
         }

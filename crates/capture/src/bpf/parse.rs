@@ -297,8 +297,8 @@ pub enum RelOp {
 /// A parsed filter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
     Not(Box<Expr>),
     Prim(Prim, Span),
     Rel(RelOp, Arith, Arith, Span),
@@ -601,7 +601,15 @@ pub(crate) struct Parser<'a> {
     last: Option<Quals>,
     /// The error of an arithmetic attempt that got furthest.
     best: Option<CompileError>,
+    /// How deep the recursive descent is (parentheses, `not`, unary minus).
+    depth: usize,
 }
+
+/// Limits that keep the recursive parser and code generator within the
+/// stack whatever the input: nesting depth, and tokens (a program of at most
+/// 4096 instructions cannot hold more primitives than that anyway).
+const MAX_DEPTH: usize = 100;
+const MAX_TOKENS: usize = 4096;
 
 type R<T> = Result<T, CompileError>;
 
@@ -613,6 +621,7 @@ impl<'a> Parser<'a> {
             src,
             last: None,
             best: None,
+            depth: 0,
         })
     }
 
@@ -693,6 +702,12 @@ impl<'a> Parser<'a> {
         if self.toks.is_empty() {
             return Ok(None);
         }
+        if let Some(t) = self.toks.get(MAX_TOKENS) {
+            return Err(CompileError::new(
+                format!("the filter is too long (more than {MAX_TOKENS} words and operators)"),
+                (t.span.0, self.src.len()),
+            ));
+        }
         let r = self.expr().and_then(|e| {
             if self.pos < self.toks.len() {
                 Err(self.unexpected("'and', 'or' or the end of the filter"))
@@ -722,16 +737,43 @@ impl<'a> Parser<'a> {
         while let Some(is_and) = self.and_or() {
             self.pos += 1;
             let r = self.unary()?;
-            e = if is_and {
-                Expr::And(Box::new(e), Box::new(r))
-            } else {
-                Expr::Or(Box::new(e), Box::new(r))
+            // Left to right, one level: `a or b and c` is `(a or b) and c`;
+            // runs of the same operator become one n-ary node.
+            e = match (e, is_and) {
+                (Expr::And(mut v), true) => {
+                    v.push(r);
+                    Expr::And(v)
+                }
+                (Expr::Or(mut v), false) => {
+                    v.push(r);
+                    Expr::Or(v)
+                }
+                (e, true) => Expr::And(vec![e, r]),
+                (e, false) => Expr::Or(vec![e, r]),
             };
         }
         Ok(e)
     }
 
     fn unary(&mut self) -> R<Expr> {
+        self.depth += 1;
+        let r = self.unary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn too_deep(&self) -> R<()> {
+        if self.depth > MAX_DEPTH {
+            return Err(CompileError::new(
+                format!("nested more than {MAX_DEPTH} deep"),
+                self.span(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn unary_inner(&mut self) -> R<Expr> {
+        self.too_deep()?;
         if self.is_word("not") || self.is_op("!") {
             self.pos += 1;
             return Ok(Expr::Not(Box::new(self.unary()?)));
@@ -827,6 +869,14 @@ impl<'a> Parser<'a> {
     }
 
     fn ar_unary(&mut self) -> R<Arith> {
+        self.depth += 1;
+        let r = self.ar_unary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn ar_unary_inner(&mut self) -> R<Arith> {
+        self.too_deep()?;
         if self.is_op("-") {
             self.pos += 1;
             return Ok(Arith::Neg(Box::new(self.ar_unary()?)));
