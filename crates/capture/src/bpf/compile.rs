@@ -645,7 +645,7 @@ impl Gen {
         op: ArOp,
         r: &Arith,
         out: &mut Vec<SockFilter>,
-        checks: &mut Vec<(Proto, C)>,
+        checks: &[(Proto, C)],
         span: Span,
     ) -> Result<(), CompileError> {
         let code = match op {
@@ -681,7 +681,7 @@ impl Gen {
         // same packets pass.
         let m = self.scratch(span)?;
         out.push(SockFilter::stmt(ST, m));
-        let mut dropped = checks.clone();
+        let mut dropped = checks.to_vec();
         self.arith(r, out, &mut dropped, span)?;
         out.push(SockFilter::stmt(MISC | TAX, 0));
         out.push(SockFilter::stmt(LD | MEM, m));
