@@ -15,9 +15,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
+use wiresift_capture::bpf;
 use wiresift_capture::FileReader;
 use wiresift_engine::dissect::{self, Dissection, Options};
-use wiresift_fuzz::{prefix_for, FILTER_SEEDS, VIEW_PROTOS, VIEW_TARGETS};
+use wiresift_fuzz::{prefix_for, BPF_SEEDS, FILTER_SEEDS, VIEW_PROTOS, VIEW_TARGETS};
 use wiresift_wire::frame::FrameMeta;
 use wiresift_wire::{Layer, Proto};
 
@@ -262,6 +263,34 @@ fn main() {
                 input.extend_from_slice(&samples[(i * 7 + k * 31) % samples.len()]);
             }
             c.put("filter", &input);
+        }
+    }
+    // bpf_compile: each capture filter for each supported link type, with
+    // a packet; bpf_interp: the programs that compile, with the packet.
+    for (i, f) in BPF_SEEDS.iter().enumerate() {
+        for (k, &lt) in bpf::SUPPORTED_LINK_TYPES.iter().enumerate() {
+            let packet = samples
+                .iter()
+                .filter(|s| u32::from(u16::from_be_bytes([s[0], s[1]]) & 0x3ff) == lt)
+                .nth(i % 3)
+                .map_or(&[][..], |s| &s[2..]);
+            let mut input = vec![k as u8];
+            input.extend_from_slice(f.as_bytes());
+            input.push(0);
+            input.extend_from_slice(packet);
+            c.put("bpf_compile", &input);
+            if let Ok(prog) = bpf::compile(f, &bpf::Target::new(lt)) {
+                if prog.len() <= 255 {
+                    let mut input = vec![prog.len() as u8];
+                    for ins in &prog {
+                        input.extend_from_slice(&ins.code.to_le_bytes());
+                        input.extend_from_slice(&[ins.jt, ins.jf]);
+                        input.extend_from_slice(&ins.k.to_le_bytes());
+                    }
+                    input.extend_from_slice(packet);
+                    c.put("bpf_interp", &input);
+                }
+            }
         }
     }
     let mut names: Vec<_> = c.written.iter().collect();

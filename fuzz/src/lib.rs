@@ -23,6 +23,8 @@
 //!   of `[len: u16 BE][time step: i8][len bytes]` (the last record takes what
 //!   is left).
 //! * `filter`: a display filter, a 0 byte, then a `dissect` input.
+//! * `bpf_compile`: a link-type byte, a capture filter, a 0 byte, a packet.
+//! * `bpf_interp`: an instruction count, 8 bytes per instruction, a packet.
 //! * `view_<module>`: one byte of extra arguments (VLAN TPID, extension
 //!   header kind, quoted or not, wire length, ...) then the header bytes.
 //! * `views`: one byte choosing the view in [`VIEW_TARGETS`], then the input
@@ -37,6 +39,7 @@ use wire::checksum::{self, Status};
 use wire::field::{FieldDef, Value};
 use wire::frame::{FrameMeta, FrameView};
 use wire::{Error, Layer, Proto};
+use wiresift_capture::bpf::{self, SockFilter};
 use wiresift_capture::{FileReader, ReadError};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::dissect::{self, Dissection, Dissector, Options};
@@ -187,6 +190,119 @@ pub fn file_reader(data: &[u8]) {
         "the end depends on the buffer size: {ea:?} / {eb:?}"
     );
 }
+
+/// `bpf_compile`: a libpcap capture filter through
+/// `capture::bpf::compile`. Input: one byte choosing the link type from
+/// `bpf::SUPPORTED_LINK_TYPES` (bit 7: loopback headers big-endian), the
+/// filter (UTF-8, up to the first 0 byte), then a packet. A program that
+/// compiles must pass `bpf::validate` (the kernel would refuse it
+/// otherwise), prints with `bpf::dump`, and runs on the packet; an error is
+/// formatted with its caret.
+pub fn bpf_compile(data: &[u8]) {
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let (text, packet) = match rest.iter().position(|&b| b == 0) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, &[][..]),
+    };
+    let Ok(src) = std::str::from_utf8(text) else {
+        return;
+    };
+    let lts = bpf::SUPPORTED_LINK_TYPES;
+    let mut target = bpf::Target::new(lts[usize::from(sel & 0x7f) % lts.len()]);
+    target.null_big_endian = sel & 0x80 != 0;
+    let _ = bpf::link_name(target.link_type);
+    match bpf::compile(src, &target) {
+        Ok(prog) => {
+            if let Err(e) = bpf::validate(&prog) {
+                panic!("compiled program does not validate: {e:?}");
+            }
+            let _ = bpf::dump::dump(&prog);
+            let _ = bpf::interp::run(&prog, packet, packet.len() as u32);
+        }
+        Err(e) => {
+            let _ = (e.to_string(), e.caret());
+        }
+    }
+}
+
+/// `bpf_interp`: a classic BPF program from the input (one byte with the
+/// number of instructions, then 8 bytes each: code u16, jt, jf, k u32, all
+/// little-endian), then a packet. A program that `bpf::validate` accepts
+/// is printed with `bpf::dump` and run by `bpf::interp::run` on the packet.
+pub fn bpf_interp(data: &[u8]) {
+    let Some((&n, rest)) = data.split_first() else {
+        return;
+    };
+    let n = usize::from(n).min(rest.len() / 8);
+    let (code, packet) = rest.split_at(n * 8);
+    let prog: Vec<SockFilter> = code
+        .chunks_exact(8)
+        .map(|c| SockFilter {
+            code: u16::from_le_bytes([c[0], c[1]]),
+            jt: c[2],
+            jf: c[3],
+            k: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+        })
+        .collect();
+    if bpf::validate(&prog).is_ok() {
+        let _ = bpf::dump::dump(&prog);
+        let wire = (packet.len() as u32).saturating_add(u32::from(n as u8 & 0x0f));
+        let _ = bpf::interp::run(&prog, packet, wire);
+    }
+}
+
+/// Capture filters that seed `bpf_compile` and `bpf_interp` (compiled) and
+/// that the replay test compiles: each primitive kind once at least, and
+/// some errors.
+pub const BPF_SEEDS: &[&str] = &[
+    "",
+    "tcp",
+    "udp or icmp",
+    "not arp",
+    "tcp port 80",
+    "udp dst port 53",
+    "src host 10.0.0.1",
+    "host 10.1",
+    "net 192.168.0.0/16",
+    "dst net 10.0.0.0 mask 255.0.0.0",
+    "portrange 1000-2000",
+    "ip6 and udp",
+    "ip6 proto 58",
+    "ip proto 47",
+    "ether host 00:11:22:33:44:55",
+    "ether broadcast",
+    "ether multicast",
+    "ip multicast",
+    "ether proto 0x88cc",
+    "vlan 10 and tcp",
+    "vlan and vlan",
+    "mpls 100",
+    "pppoes and ip",
+    "len > 100",
+    "greater 1000",
+    "less 64",
+    "icmp[icmptype] == icmp-echo",
+    "tcp[tcpflags] & (tcp-syn|tcp-ack) != 0",
+    "ip[2:2] > 576",
+    "ip[0] & 0xf != 5",
+    "tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x47455420",
+    "ip[6:2] & 0x1fff = 0",
+    "arp and host 10.0.0.1",
+    "(tcp or udp) and not port 22",
+    "ip6[6] == 17 and ip6[40:2] + 1 > 1024",
+    "udp[8] * 2 - 1 / 3 % 5 ^ 7 << 1 >> 2 | 3 & 1 == 0",
+    "tcp src port 22 && !(dst host 10.0.0.2 || src net 10/8)",
+    "tcp prot 80",
+    "host",
+    "port 99999",
+    "ip[",
+    "and",
+    "ether host 00:11",
+    "net 10.0.0.1/40",
+    "ip[0:3] == 1",
+];
 
 // ---------------------------------------------------------------- engine
 
@@ -655,6 +771,8 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("dissect", dissect),
     ("dissector_defrag", dissector_defrag),
     ("filter", filter),
+    ("bpf_compile", bpf_compile),
+    ("bpf_interp", bpf_interp),
     ("views", views),
 ];
 

@@ -4,12 +4,13 @@
 //! * every packet of every capture in `../shared/captures/dev` (`dissect`,
 //!   every layer's `view_*`, each file through `file_reader` and its packets
 //!   in order through `dissector_defrag`, the display filters of
-//!   `FILTER_SEEDS` on some of them);
+//!   `FILTER_SEEDS` and capture filters of `BPF_SEEDS` on some of them);
 //! * every file in `fuzz/regressions/<target>/`: crashes the fuzzer found,
 //!   replayed through the target their folder names;
 //! * 200 000 deterministic mutations of corpus packets (bit flips, bytes
 //!   set to edge values, truncations, length fields smashed, bytes inserted
-//!   and removed; filters mutated too), each numbered so that a failure can be replayed alone
+//!   and removed; display filters, capture filters and compiled BPF
+//!   programs mutated too), each numbered so that a failure can be replayed alone
 //!   (`WIRESIFT_MUTATION=<n>`).
 //!
 //! Each input runs under `catch_unwind`; a panic is reported with the file,
@@ -32,7 +33,7 @@ use std::sync::{Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 use std::{env, fs};
 
-use wiresift_capture::FileReader;
+use wiresift_capture::{bpf, FileReader};
 use wiresift_engine::dissect::{self, Dissection, Options};
 use wiresift_wire::frame::FrameMeta;
 use wiresift_wire::{Layer, Proto};
@@ -274,6 +275,38 @@ fn view_inputs(input: &[u8]) -> Vec<(usize, Vec<u8>)> {
         out.push((i, v));
     }
     out
+}
+
+/// The `bpf_compile` input for capture filter `src` on a `dissect` input.
+fn bpf_input(src: &[u8], packet: &[u8]) -> Vec<u8> {
+    let lt = u32::from(u16::from_be_bytes([packet[0], packet[1]]) & 0x3ff);
+    let sel = bpf::SUPPORTED_LINK_TYPES
+        .iter()
+        .position(|&l| l == lt)
+        .unwrap_or(1);
+    let mut v = vec![sel as u8];
+    v.extend_from_slice(src);
+    v.retain(|&b| b != 0);
+    v.push(0);
+    v.extend_from_slice(&packet[2..]);
+    v
+}
+
+/// The `bpf_interp` input for capture filter `src` compiled for Ethernet,
+/// on a packet (None if it does not compile or is too long).
+fn bpf_program_input(src: &str, packet: &[u8]) -> Option<Vec<u8>> {
+    let prog = bpf::compile(src, &bpf::Target::new(1)).ok()?;
+    if prog.len() > 255 {
+        return None;
+    }
+    let mut v = vec![prog.len() as u8];
+    for ins in &prog {
+        v.extend_from_slice(&ins.code.to_le_bytes());
+        v.extend_from_slice(&[ins.jt, ins.jf]);
+        v.extend_from_slice(&ins.k.to_le_bytes());
+    }
+    v.extend_from_slice(packet);
+    Some(v)
 }
 
 // ------------------------------------------------------------ (a) corpus
@@ -562,6 +595,32 @@ fn mutation(c: &Corpus, i: u64) -> (&'static str, fn(&[u8]), Vec<u8>, String) {
                 v,
                 format!("filter {src:?} on {from}"),
             );
+        }
+        // A capture filter, compiled and run on the packet.
+        7 => {
+            let src = bodies::BPF_SEEDS[rng.below(bodies::BPF_SEEDS.len())];
+            let mut text = src.as_bytes().to_vec();
+            mutate(&mut rng, &mut text, 0);
+            let v = bpf_input(&text, &base.input);
+            return (
+                "bpf_compile",
+                bodies::bpf_compile,
+                v,
+                format!("capture filter {src:?} on {from}"),
+            );
+        }
+        // A compiled capture filter, mutated, run on the packet.
+        8 => {
+            let src = bodies::BPF_SEEDS[rng.below(bodies::BPF_SEEDS.len())];
+            if let Some(mut v) = bpf_program_input(src, &base.input[2..]) {
+                mutate(&mut rng, &mut v, 1);
+                return (
+                    "bpf_interp",
+                    bodies::bpf_interp,
+                    v,
+                    format!("program of {src:?} on {from}"),
+                );
+            }
         }
         _ => {}
     }
