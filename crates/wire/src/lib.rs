@@ -11,6 +11,7 @@
 pub mod anomaly;
 pub mod bytes;
 pub mod checksum;
+pub mod diag;
 pub mod error;
 pub mod field;
 pub mod layer;

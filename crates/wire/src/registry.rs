@@ -81,7 +81,7 @@ pub fn suggest(name: &str, n: usize) -> Vec<&'static str> {
         .iter()
         .map(|p| p.name())
         .chain(all().map(|(_, d)| d.name))
-        .map(|cand| (edit_distance(name, cand), cand))
+        .map(|cand| (crate::diag::edit_distance(name, cand), cand))
         .collect();
     scored.sort();
     let limit = (name.len() / 2).max(2);
@@ -91,22 +91,6 @@ pub fn suggest(name: &str, n: usize) -> Vec<&'static str> {
         .take(n)
         .map(|(_, c)| c)
         .collect()
-}
-
-/// Levenshtein distance over bytes.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -94,74 +94,20 @@ impl CompileError {
     /// The column (in characters) where the caret starts, and how many
     /// characters it underlines.
     pub fn caret(&self) -> (usize, usize) {
-        let clamp = |i: usize| {
-            let mut i = i.min(self.src.len());
-            while !self.src.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
-        let start = clamp(self.span.0);
-        let end = clamp(self.span.1.max(self.span.0));
-        let col = self.src[..start].chars().count();
-        let width = self.src[start..end].chars().count().max(1);
-        (col, width)
+        let (start, end) = self.span;
+        wiresift_wire::diag::caret(&self.src, start, end)
     }
 }
 
 impl std::fmt::Display for CompileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.msg)?;
-        if !self.src.is_empty() {
-            let (col, width) = self.caret();
-            let src: String = self
-                .src
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            write!(
-                f,
-                "\n    {src}\n    {}^{}",
-                " ".repeat(col),
-                "~".repeat(width - 1)
-            )?;
-        }
-        if let Some(h) = &self.help {
-            write!(f, "\n    {h}")?;
-        }
-        Ok(())
+        wiresift_wire::diag::write_error(f, &self.msg, &self.src, self.span, self.help.as_deref())
     }
 }
 
 impl std::error::Error for CompileError {}
 
-/// Edit distance counting a swap of two neighbours as one edit (optimal
-/// string alignment), for suggestions: `prot` is one edit from `port`.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, x) in d.iter_mut().enumerate().take(w) {
-        *x = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
-}
+pub(crate) use wiresift_wire::diag::edit_distance;
 
 /// One classic BPF instruction (`struct sock_filter` of `<linux/filter.h>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -91,69 +91,26 @@ impl FilterError {
     /// The column (in characters) where the caret starts, and how many
     /// characters it underlines.
     pub fn caret(&self) -> (usize, usize) {
-        let clamp = |i: usize| {
-            let mut i = i.min(self.src.len());
-            while !self.src.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
-        let start = clamp(self.span.start);
-        let end = clamp(self.span.end.max(self.span.start));
-        let col = self.src[..start].chars().count();
-        let width = self.src[start..end].chars().count().max(1);
-        // A place past the end (a missing token) gets one caret there.
-        let col = if self.span.start >= self.src.len() {
-            self.src.chars().count()
-        } else {
-            col
-        };
-        (col, width)
+        let (start, end) = (self.span.start, self.span.end);
+        wiresift_wire::diag::caret(&self.src, start, end)
     }
 }
 
 impl std::fmt::Display for FilterError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.msg)?;
-        if !self.src.is_empty() {
-            let (col, width) = self.caret();
-            let src: String = self
-                .src
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            write!(
-                f,
-                "\n    {src}\n    {}^{}",
-                " ".repeat(col),
-                "~".repeat(width - 1)
-            )?;
-        }
-        if let Some(h) = &self.help {
-            write!(f, "\n    {h}")?;
-        }
-        Ok(())
+        wiresift_wire::diag::write_error(
+            f,
+            &self.msg,
+            &self.src,
+            (self.span.start, self.span.end),
+            self.help.as_deref(),
+        )
     }
 }
 
 impl std::error::Error for FilterError {}
 
-/// Levenshtein distance over bytes (for suggestions).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
+pub(crate) use wiresift_wire::diag::edit_distance;
 
 /// A compiled display filter.
 #[derive(Debug)]
