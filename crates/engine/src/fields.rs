@@ -51,6 +51,12 @@ impl Field {
     }
 }
 
+/// The field or protocol called `name`, if the registry knows it.
+pub fn find(name: &str) -> Option<Field> {
+    let refs: Vec<FieldRef> = registry::lookup_all(name).collect();
+    (!refs.is_empty()).then_some(Field { refs })
+}
+
 /// Resolve a field name, or say which names are near it.
 pub fn resolve(name: &str) -> Result<Field, UnknownField> {
     let refs: Vec<FieldRef> = registry::lookup_all(name).collect();

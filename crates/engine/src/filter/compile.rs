@@ -238,7 +238,7 @@ pub(crate) fn compile(t: &Test) -> Result<Node, FilterError> {
 /// arithmetic is non-zero.
 fn alone(v: &Operand) -> Result<Node, FilterError> {
     if let Operand::Word { text, span, .. } = v {
-        if fields::resolve(text).is_err() {
+        if fields::find(text).is_none() {
             return Err(unknown_field(text, *span));
         }
     }
@@ -302,7 +302,7 @@ fn resolve(
     span: Span,
     layer: Option<&(Vec<RangeNode>, Span)>,
 ) -> Result<FieldSel, FilterError> {
-    let field = fields::resolve(name).map_err(|_| unknown_field(name, span))?;
+    let field = fields::find(name).ok_or_else(|| unknown_field(name, span))?;
     let refs: Vec<(Proto, Option<usize>)> = registry::lookup_all(name)
         .map(|r| (r.proto, r.idx))
         .collect();
@@ -339,7 +339,7 @@ fn resolve(
 fn typed(op: &Operand) -> Result<Option<(Expr, Ty)>, FilterError> {
     match op {
         Operand::Word { text, span, layer } => {
-            if layer.is_none() && fields::resolve(text).is_err() {
+            if layer.is_none() && fields::find(text).is_none() {
                 return Ok(None);
             }
             let sel = resolve(text, *span, layer.as_ref())?;
@@ -473,7 +473,7 @@ fn call(name: &str, args: &[Operand], span: Span) -> Result<(Expr, Ty), FilterEr
             let Operand::Word { text, span, layer } = a else {
                 return Err(only());
             };
-            if layer.is_none() && fields::resolve(text).is_err() && !looks_like_field(text) {
+            if layer.is_none() && fields::find(text).is_none() && !looks_like_field(text) {
                 return Err(only());
             }
             let sel = resolve(text, *span, layer.as_ref())?;
