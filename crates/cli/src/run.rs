@@ -116,7 +116,13 @@ impl Clock {
         self.number += 1;
         let now = (p.ts_secs, p.ts_nanos);
         let first = *self.first.get_or_insert(now);
-        let prev = self.prev.replace(now).unwrap_or(now);
+        // As tshark: the delta is to the last frame that had a time (a
+        // record without one, a pcapng simple packet block, is skipped),
+        // or to the first frame.
+        let prev = self.prev.unwrap_or(now);
+        if p.has_timestamp || self.prev.is_none() {
+            self.prev = Some(now);
+        }
         let (rel_secs, rel_nanos) = diff(now, first);
         let (delta_secs, delta_nanos) = diff(now, prev);
         FrameMeta {

@@ -862,16 +862,12 @@ fn relation(quant: Option<Quant>, rel: &Rel, op_span: Span) -> Result<Node, Filt
             let pattern = String::from_utf8(bytes.clone()).map_err(|_| {
                 FilterError::new("the regular expression is not valid UTF-8", *span)
             })?;
-            let re = regex::bytes::RegexBuilder::new(&pattern)
+            // PCRE2 as Wireshark 4.0 runs it: on bytes, not UTF-8, so a
+            // non-ASCII character is its bytes (`·+` repeats the last one).
+            let re = regex::bytes::RegexBuilder::new(&bytes_pattern(&pattern))
                 .case_insensitive(true)
                 .unicode(false)
                 .build()
-                .or_else(|_| {
-                    // Patterns with non-ASCII classes need Unicode mode.
-                    regex::bytes::RegexBuilder::new(&pattern)
-                        .case_insensitive(true)
-                        .build()
-                })
                 .map_err(|e| {
                     let msg = e.to_string();
                     let last = msg
@@ -915,6 +911,37 @@ fn relation(quant: Option<Quant>, rel: &Rel, op_span: Span) -> Result<Node, Filt
             })
         }
     }
+}
+
+/// A regular expression with each non-ASCII character written as its
+/// UTF-8 bytes (`\xC2\xB7`), for a byte-oriented, non-Unicode regex.
+fn bytes_pattern(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.peek() {
+                // `\·`: an escaped literal, written as its bytes below
+                Some(n) if !n.is_ascii() => continue,
+                Some(&n) => {
+                    out.push('\\');
+                    out.push(n);
+                    chars.next();
+                }
+                None => out.push('\\'),
+            }
+            continue;
+        }
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "\\x{b:02X}");
+            }
+        }
+    }
+    out
 }
 
 // ---- explain ----
