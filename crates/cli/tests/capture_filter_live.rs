@@ -453,8 +453,12 @@ fn send_udp_from(net: &Net, src: &str, dst: &str, ports: &[u16]) {
 fn live_vlan_filter_reads_the_tag_the_kernel_took_off() {
     let Some(net) = net("v") else { return };
     if let Err(e) = add_vlan(&net, 7) {
+        // A kernel built without 802.1Q support cannot make the VLAN
+        // device at all: that is the machine's limit, not a failure of
+        // namespaces, so it skips even where live tests are required.
+        let no_8021q = e.contains("Unknown device type");
         assert!(
-            std::env::var("WIRESIFT_REQUIRE_LIVE").as_deref() != Ok("1"),
+            no_8021q || std::env::var("WIRESIFT_REQUIRE_LIVE").as_deref() != Ok("1"),
             "cannot add a VLAN: {e}"
         );
         println!("skipping: cannot add a VLAN interface: {e}");
