@@ -845,7 +845,6 @@ fn display_filters_agree_with_tshark() {
                 diff(file, n, want.contains(&n));
             }
         }
-        drop(diff);
         let failed = by_file.values().filter(|v| v.2).count();
         let explained = by_file.len() - failed;
         pairs_exact += files_compared - by_file.len();

@@ -26,13 +26,12 @@ fn check(src: &str, msg: &str, at: &str, help: Option<&str>) {
         "{src:?}: caret under {under:?}, message {:?}",
         e.msg
     );
-    match help {
-        Some(h) => assert!(
+    if let Some(h) = help {
+        assert!(
             e.help.as_deref().is_some_and(|x| x.contains(h)),
             "{src:?}: hint {:?} lacks {h:?}",
             e.help
-        ),
-        None => {}
+        );
     }
 }
 

@@ -265,7 +265,7 @@ fn truthy(v: &Val) -> bool {
         Val::Time(t) => *t != 0,
         Val::Float(f) => *f != 0.0,
         Val::Never => false,
-        v => v.bytes().map_or(true, |b| b.iter().any(|&x| x != 0)),
+        v => v.bytes().is_none_or(|b| b.iter().any(|&x| x != 0)),
     }
 }
 
