@@ -80,6 +80,26 @@ fn unknown_fields_suggest_the_nearest() {
         Some("did you mean"),
     );
     check("Tcp", "unknown field 'Tcp'", "Tcp", Some("tcp"));
+    // far from every name: a protocol wiresift does not dissect, or a
+    // field of a known protocol that it does not have
+    check(
+        "dns",
+        "unknown field 'dns'",
+        "dns",
+        Some("wiresift does not dissect 'dns' (yet)"),
+    );
+    check(
+        "http.request.method == \"GET\"",
+        "unknown field 'http.request.method'",
+        "http.request.method",
+        Some("does not dissect 'http'"),
+    );
+    check(
+        "tcp.analysis.retransmission",
+        "unknown field 'tcp.analysis.retransmission'",
+        "tcp.analysis.retransmission",
+        Some("`wiresift fields | grep '^tcp\\.'` lists the fields of tcp"),
+    );
 }
 
 #[test]

@@ -257,17 +257,32 @@ fn alone(v: &Operand) -> Result<Node, FilterError> {
 
 fn unknown_field(name: &str, span: Span) -> FilterError {
     let e = FilterError::new(format!("unknown field '{name}'"), span);
-    match suggest(name) {
-        Some(near) => e.with_help(format!("did you mean {near}?")),
-        None => e.with_help("`wiresift fields` lists every field"),
+    if let Some(near) = suggest(name) {
+        return e.with_help(format!("did you mean {near}?"));
+    }
+    // Far from every known name: a protocol wiresift does not dissect, or
+    // a field it does not have.
+    let proto = name.split('.').next().unwrap_or(name);
+    if fields::find(proto).is_none() {
+        e.with_help(format!(
+            "wiresift does not dissect '{proto}' (yet): `wiresift fields --protocols` lists the protocols it knows"
+        ))
+    } else {
+        e.with_help(format!(
+            "`wiresift fields | grep '^{proto}\\.'` lists the fields of {proto}"
+        ))
     }
 }
 
-/// The registry's nearest names to `name`: the best one, and the others
+/// The registry's nearest names to `name`, if one is near enough to be a
+/// typo (one edit, or one per four characters): the best one and the others
 /// that are as near (`tcp.prot` → `tcp.port`).
 fn suggest(name: &str) -> Option<String> {
     let near = registry::suggest(name, 3);
     let best = near.first().map(|n| super::edit_distance(name, n))?;
+    if best > (name.chars().count() / 4).max(1) {
+        return None;
+    }
     let same: Vec<&str> = near
         .into_iter()
         .filter(|n| super::edit_distance(name, n) == best)
