@@ -718,6 +718,17 @@ fn display_filters_agree_with_tshark() {
             refs
         }
     };
+    let here = String::from_utf8_lossy(&run(Command::new("tshark").arg("-v")).stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    if here != refs.tshark_version {
+        eprintln!(
+            "note: the references were made with {}, this machine has {here}",
+            refs.tshark_version
+        );
+    }
     let listed: Vec<&str> = refs.inputs.iter().map(|i| i.file.as_str()).collect();
     assert_eq!(
         listed,
