@@ -2,6 +2,8 @@
 //! the built `wiresift` binary.
 #![allow(dead_code)]
 
+pub mod netns;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
