@@ -16,13 +16,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 const SPORT: u16 = 40_001;
-use common::netns::{ip, Net, A, B, MAC_A, MAC_B, SINK};
+use common::netns::{ip, Capture, Net, A, B, MAC_A, MAC_B, SINK};
 
 fn net(tag: &str) -> Option<Net> {
     common::netns::net(tag, "wscf", 216, "live capture filter test")
@@ -78,113 +75,6 @@ fn stat(err: &[String], what: &str) -> u64 {
         })
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("no '{what}' line in {err:?}"))
-}
-
-// ---- the capture process ------------------------------------------------------
-
-/// `ip netns exec A wiresift -i vethA …`, running.
-struct Capture {
-    child: Child,
-    out: Receiver<String>,
-    err: Receiver<String>,
-    out_lines: Vec<String>,
-    err_lines: Vec<String>,
-}
-
-fn lines_of(r: impl std::io::Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(r).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-impl Capture {
-    /// Starts the capture and waits until it says it is capturing.
-    fn start(net: &Net, args: &[&str]) -> Capture {
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", &net.a])
-            .arg(common::bin())
-            .args(["-i", "vethA"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start wiresift");
-        let out = lines_of(child.stdout.take().unwrap());
-        let err = lines_of(child.stderr.take().unwrap());
-        let mut c = Capture {
-            child,
-            out,
-            err,
-            out_lines: vec![],
-            err_lines: vec![],
-        };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            match c.err.recv_timeout(Duration::from_millis(100)) {
-                Ok(l) => {
-                    let ready = l == "wiresift: capturing on vethA";
-                    c.err_lines.push(l);
-                    if ready {
-                        break;
-                    }
-                }
-                Err(_) if Instant::now() > deadline => {
-                    panic!("{args:?}: wiresift never started: {:?}", c.err_lines)
-                }
-                Err(_) => {
-                    if let Ok(Some(s)) = c.child.try_wait() {
-                        while let Ok(l) = c.err.recv_timeout(Duration::from_millis(200)) {
-                            c.err_lines.push(l);
-                        }
-                        panic!("{args:?}: wiresift exited ({s}): {:?}", c.err_lines);
-                    }
-                }
-            }
-        }
-        c
-    }
-
-    /// Waits for the process to end by itself (or fails): status, stdout
-    /// lines, stderr lines.
-    fn finish(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        let status = loop {
-            if let Some(s) = self.child.try_wait().expect("wait for wiresift") {
-                break s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "wiresift did not finish; printed {:?}, stderr {:?}",
-                self.out_lines,
-                self.err_lines
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        // The pipes close with the process: read them to the end.
-        self.out_lines.extend(self.out.iter());
-        self.err_lines.extend(self.err.iter());
-        (
-            status,
-            std::mem::take(&mut self.out_lines),
-            std::mem::take(&mut self.err_lines),
-        )
-    }
-}
-
-impl Drop for Capture {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! Two network namespaces joined by a veth pair (vethA in A, vethB in B),
 //! with static neighbours and no IPv6 chatter, for the live-capture tests.
 
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
 
 pub const MAC_A: &str = "02:00:00:00:00:0a";
 pub const MAC_B: &str = "02:00:00:00:00:0b";
@@ -156,4 +159,138 @@ pub fn net(tag: &str, prefix: &str, octet: u8, what: &str) -> Option<Net> {
     assert!(!required, "WIRESIFT_REQUIRE_LIVE=1 but {why}");
     println!("skipping {what} {tag}: {why}");
     None
+}
+
+// ---- the capture process ------------------------------------------------------
+
+/// `ip netns exec A wiresift -i vethA …`, running.
+pub struct Capture {
+    pub child: Child,
+    out: Receiver<String>,
+    err: Receiver<String>,
+    out_lines: Vec<String>,
+    err_lines: Vec<String>,
+}
+
+fn lines_of(r: impl std::io::Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(r).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+impl Capture {
+    /// Starts the capture and waits until it says it is capturing.
+    pub fn start(net: &Net, args: &[&str]) -> Capture {
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", &net.a])
+            .arg(super::bin())
+            .args(["-i", "vethA"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start wiresift");
+        let out = lines_of(child.stdout.take().unwrap());
+        let err = lines_of(child.stderr.take().unwrap());
+        let mut c = Capture {
+            child,
+            out,
+            err,
+            out_lines: vec![],
+            err_lines: vec![],
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            match c.err.recv_timeout(Duration::from_millis(100)) {
+                Ok(l) => {
+                    let ready = l == "wiresift: capturing on vethA";
+                    c.err_lines.push(l);
+                    if ready {
+                        break;
+                    }
+                }
+                Err(_) if Instant::now() > deadline => {
+                    panic!("{args:?}: wiresift never started: {:?}", c.err_lines)
+                }
+                Err(_) => {
+                    if let Ok(Some(s)) = c.child.try_wait() {
+                        while let Ok(l) = c.err.recv_timeout(Duration::from_millis(200)) {
+                            c.err_lines.push(l);
+                        }
+                        panic!("{args:?}: wiresift exited ({s}): {:?}", c.err_lines);
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    /// The process id of wiresift itself (`ip netns exec` execs it).
+    pub fn pid(&self) -> u32 {
+        let pid = self.child.id();
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        assert_eq!(
+            comm.trim(),
+            "wiresift",
+            "ip netns exec ran wiresift in place"
+        );
+        pid
+    }
+
+    /// Waits until `n` lines have been printed (or fails).
+    pub fn wait_for_lines(&mut self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.out_lines.len() < n {
+            match self.out.recv_timeout(Duration::from_millis(100)) {
+                Ok(l) => self.out_lines.push(l),
+                Err(_) if Instant::now() > deadline => panic!(
+                    "waited for {n} lines, got {:?}; stderr {:?}",
+                    self.out_lines, self.err_lines
+                ),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Waits for the process to end by itself (or fails): status, stdout
+    /// lines, stderr lines.
+    pub fn finish(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("wait for wiresift") {
+                break s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "wiresift did not finish; printed {:?}, stderr {:?}",
+                self.out_lines,
+                self.err_lines
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // The pipes close with the process: read them to the end.
+        self.out_lines.extend(self.out.iter());
+        self.err_lines.extend(self.err.iter());
+        (
+            status,
+            std::mem::take(&mut self.out_lines),
+            std::mem::take(&mut self.err_lines),
+        )
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
