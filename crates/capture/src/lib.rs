@@ -58,6 +58,7 @@
 #![warn(missing_docs)]
 
 mod bytes;
+pub mod clock;
 pub mod error;
 pub mod linktype;
 pub mod packet;

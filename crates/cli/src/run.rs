@@ -9,11 +9,11 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use wiresift_capture::bpf::{self, SockFilter, Target};
+use wiresift_capture::clock::FrameClock;
 use wiresift_capture::{ByteOrder, FileReader, Packet, PcapWriter, ReadError};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::filter::Filter;
 use wiresift_engine::{fields, Dissection, Dissector, Options};
-use wiresift_wire::frame::FrameMeta;
 
 /// Flush the output buffer to stdout once it holds this much.
 const FLUSH_AT: usize = 1 << 16;
@@ -103,58 +103,6 @@ impl Output {
     }
 }
 
-/// Numbers frames and derives their relative and delta times.
-#[derive(Default)]
-struct Clock {
-    number: u64,
-    first: Option<(i64, u32)>,
-    prev: Option<(i64, u32)>,
-}
-
-impl Clock {
-    fn meta(&mut self, p: &Packet) -> FrameMeta {
-        self.number += 1;
-        let now = (p.ts_secs, p.ts_nanos);
-        let first = *self.first.get_or_insert(now);
-        // As tshark: the delta is to the last frame that had a time (a
-        // record without one, a pcapng simple packet block, is skipped),
-        // or to the first frame.
-        let prev = self.prev.unwrap_or(now);
-        if p.has_timestamp || self.prev.is_none() {
-            self.prev = Some(now);
-        }
-        let (rel_secs, rel_nanos) = diff(now, first);
-        let (delta_secs, delta_nanos) = diff(now, prev);
-        FrameMeta {
-            number: self.number,
-            ts_secs: p.ts_secs,
-            ts_nanos: p.ts_nanos,
-            rel_secs,
-            rel_nanos,
-            delta_secs,
-            delta_nanos,
-            len: p.orig_len,
-            cap_len: p.cap_len,
-            interface_id: p.interface_id,
-            link_type: p.link_type,
-            has_time: p.has_timestamp,
-            checksum_offloaded: p.checksum_offloaded,
-        }
-    }
-}
-
-/// `a - b` as (seconds, nanoseconds in 0..1e9).
-fn diff(a: (i64, u32), b: (i64, u32)) -> (i64, u32) {
-    let total = (i128::from(a.0) * 1_000_000_000 + i128::from(a.1))
-        - (i128::from(b.0) * 1_000_000_000 + i128::from(b.1));
-    let secs = total.div_euclid(1_000_000_000);
-    let nanos = total.rem_euclid(1_000_000_000);
-    (
-        i64::try_from(secs).unwrap_or(i64::MAX),
-        u32::try_from(nanos).unwrap_or(0),
-    )
-}
-
 /// A capture filter (`-f`) on a file: compiled for each link type met (a
 /// pcapng file may have several), run by our BPF interpreter on each
 /// packet's captured bytes before anything else is done with it.
@@ -240,10 +188,10 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
         );
     }
     let mut out: Option<Output> = None;
-    let mut clock = Clock::default();
+    let mut clock = FrameClock::default();
     let mut dissector = Dissector::new(opts, Limits::default());
     let limit = a.count.unwrap_or(u64::MAX);
-    while clock.number < limit {
+    while clock.count() < limit {
         let p = match reader.next_packet() {
             Ok(Some(p)) => p,
             Ok(None) => break,
@@ -251,7 +199,7 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
                 if let Some(o) = out.as_mut() {
                     o.finish()?;
                 }
-                return report_read_error(&name, &e, clock.number);
+                return report_read_error(&name, &e, clock.count());
             }
         };
         // A capture filter drops packets before they are numbered: the kept
@@ -339,11 +287,11 @@ fn live(a: &ReadArgs, iface: &str, opts: Options, filter: Option<&Filter>) -> Re
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
         .context("cannot install the Ctrl-C handler")?;
     let mut out = Output::new(a, cap.link_type())?;
-    let mut clock = Clock::default();
+    let mut clock = FrameClock::default();
     let mut dissector = Dissector::new(opts, Limits::default());
     let limit = a.count.unwrap_or(u64::MAX);
     eprintln!("wiresift: capturing on {iface}");
-    while clock.number < limit && !stop.load(Ordering::SeqCst) {
+    while clock.count() < limit && !stop.load(Ordering::SeqCst) {
         let Some(p) = cap.next_packet(std::time::Duration::from_millis(200))? else {
             out.finish()?;
             continue;
@@ -364,7 +312,7 @@ fn live(a: &ReadArgs, iface: &str, opts: Options, filter: Option<&Filter>) -> Re
     let (received, dropped) = cap.stats()?;
     eprintln!(
         "{}\n{}\n{}",
-        plural(clock.number, "packet captured", "packets captured"),
+        plural(clock.count(), "packet captured", "packets captured"),
         plural(
             received,
             "packet received by filter",

@@ -37,11 +37,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use wiresift_capture::{FileReader, Packet};
+use wiresift_capture::FileReader;
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::filter::Filter;
 use wiresift_engine::{Dissection, Dissector, Options};
-use wiresift_wire::frame::FrameMeta;
 
 const EXPRS: &str = include_str!("data/display_filters.txt");
 const ALLOW: &str = include_str!("data/display_filter_allow.txt");
@@ -562,56 +561,11 @@ fn write_refs(refs: &Refs) {
     std::fs::write(refs_path(), text).expect("write display_filter_refs.txt");
 }
 
-/// Frame numbers and times, as `wiresift -r` gives them.
-#[derive(Default)]
-struct Clock {
-    number: u64,
-    first: Option<(i64, u32)>,
-    prev: Option<(i64, u32)>,
-}
-
-impl Clock {
-    fn meta(&mut self, p: &Packet) -> FrameMeta {
-        self.number += 1;
-        let now = (p.ts_secs, p.ts_nanos);
-        let first = *self.first.get_or_insert(now);
-        let prev = self.prev.unwrap_or(now);
-        if p.has_timestamp || self.prev.is_none() {
-            self.prev = Some(now);
-        }
-        let diff = |a: (i64, u32), b: (i64, u32)| {
-            let t = (i128::from(a.0) * 1_000_000_000 + i128::from(a.1))
-                - (i128::from(b.0) * 1_000_000_000 + i128::from(b.1));
-            (
-                t.div_euclid(1_000_000_000) as i64,
-                t.rem_euclid(1_000_000_000) as u32,
-            )
-        };
-        let (rel_secs, rel_nanos) = diff(now, first);
-        let (delta_secs, delta_nanos) = diff(now, prev);
-        FrameMeta {
-            number: self.number,
-            ts_secs: p.ts_secs,
-            ts_nanos: p.ts_nanos,
-            rel_secs,
-            rel_nanos,
-            delta_secs,
-            delta_nanos,
-            len: p.orig_len,
-            cap_len: p.cap_len,
-            interface_id: p.interface_id,
-            link_type: p.link_type,
-            has_time: p.has_timestamp,
-            checksum_offloaded: p.checksum_offloaded,
-        }
-    }
-}
-
 /// Every filter over every packet of `file`, dissected once.
 fn ours(file: &Path, filters: &[Filter]) -> (u64, Vec<Vec<u64>>) {
     let mut reader = FileReader::open(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let mut dissector = Dissector::new(Options::default(), Limits::default());
-    let mut clock = Clock::default();
+    let mut clock = wiresift_capture::clock::FrameClock::default();
     let mut kept = vec![Vec::new(); filters.len()];
     // A damaged file ends at the damage, as in tshark.
     while let Ok(Some(p)) = reader.next_packet() {
@@ -624,7 +578,7 @@ fn ours(file: &Path, filters: &[Filter]) -> (u64, Vec<Vec<u64>>) {
             }
         }
     }
-    (clock.number, kept)
+    (clock.count(), kept)
 }
 
 /// Differences explained in display_filter_allow.txt.
