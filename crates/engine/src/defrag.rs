@@ -20,6 +20,9 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Capture-time seconds a datagram may take to complete.
     pub timeout_secs: i64,
+    /// Fragments one datagram may have; a datagram sent in more pieces is
+    /// dropped (a real one needs at most 45 at the minimum IPv4 MTU of 68).
+    pub max_fragments: u32,
 }
 
 impl Default for Limits {
@@ -28,6 +31,7 @@ impl Default for Limits {
             max_datagrams: 4096,
             max_bytes: 64 << 20,
             timeout_secs: 60,
+            max_fragments: 1024,
         }
     }
 }
@@ -190,6 +194,13 @@ impl Defrag {
             return (Outcome::Dropped, false);
         };
         p.frames = p.frames.saturating_add(1);
+        if p.frames > self.limits.max_fragments {
+            // Too many pieces: give the whole datagram up rather than let
+            // its coverage list grow.
+            self.remove(&f.key);
+            self.stats.dropped += 1;
+            return (Outcome::Dropped, false);
+        }
         if !f.more {
             p.end = Some(end);
         }
@@ -270,6 +281,10 @@ impl Defrag {
 /// new coverage, and say whether an overlap disagreed with what was held.
 fn merge(p: &mut Pending, offset: usize, bytes: &[u8], stats: &mut Stats) -> bool {
     let (start, end) = (offset, offset + bytes.len());
+    if start == end {
+        // Covers nothing (a last fragment with no data only sets the end).
+        return false;
+    }
     let mut conflict = false;
     let mut overlapped = false;
     let mut cursor = start;
@@ -410,7 +425,7 @@ mod tests {
         let mut d = Defrag::new(Limits {
             max_datagrams: 10,
             max_bytes: 1000,
-            timeout_secs: 60,
+            ..Limits::default()
         });
         for id in 0..1000u16 {
             d.add(&frag(id, 0, true, &[7; 64]), 0);
@@ -418,6 +433,22 @@ mod tests {
             assert!(d.held <= 1000);
         }
         assert!(d.stats.evicted >= 990 - 10);
+    }
+
+    #[test]
+    fn a_flood_of_tiny_fragments_stays_bounded() {
+        let mut d = Defrag::new(Limits {
+            max_fragments: 100,
+            ..Limits::default()
+        });
+        // Empty fragments cover nothing; one-byte ones at distinct offsets
+        // would grow the coverage list, until the datagram is given up.
+        for i in 0..5000usize {
+            d.add(&frag(7, i * 8, true, &[]), 0);
+            d.add(&frag(8, i * 8, true, &[1]), 0);
+        }
+        assert!(d.table.values().all(|p| p.have.len() <= 100));
+        assert!(d.stats.dropped > 0);
     }
 
     #[test]
