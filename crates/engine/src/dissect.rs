@@ -8,6 +8,7 @@
 //! allocates: the layers and anomalies live in fixed-capacity arrays that the
 //! caller reuses.
 
+use crate::app;
 use crate::defrag::{Defrag, Fragment, Key, Limits, Outcome};
 use arrayvec::ArrayVec;
 use wire::anomaly::{Anomaly, AnomalyKind};
@@ -15,6 +16,7 @@ use wire::checksum::{self, Status};
 use wire::ethernet::{ethertype, EthernetView};
 use wire::frame::{FrameMeta, FrameView};
 use wire::next::NextLayer;
+use wire::stream::Pdu;
 use wire::{Layer, Proto};
 use wiresift_wire as wire;
 
@@ -802,7 +804,39 @@ impl<'a> Walker<'a, '_> {
         }
         self.push(Layer::Tcp(v));
         self.advance(v.header_len(), v.payload());
-        Next::Data
+        if self.quoted || self.rest.is_empty() {
+            return Next::Data;
+        }
+        match app::tcp(v.src_port(), v.dst_port(), self.rest) {
+            Some(a) => self.messages(a),
+            None => Next::Data,
+        }
+    }
+
+    /// The whole messages of `app` at the start of this segment's payload,
+    /// each a layer; what is left is data. (The flow engine, which sees the
+    /// stream, reassembles messages that segments cut.)
+    fn messages(&mut self, a: app::App) -> Next {
+        while !self.rest.is_empty() {
+            let n = match app::pdu_len(a, self.rest) {
+                Pdu::Whole(n) if n <= self.rest.len() => n,
+                _ => return Next::Data,
+            };
+            let (msg, tail) = self.rest.split_at(n);
+            match app::message(a, msg) {
+                Ok(l) => {
+                    if !self.push(l) {
+                        return Next::Done;
+                    }
+                }
+                Err(e) => {
+                    self.rest = msg;
+                    return self.fail(app::proto(a), e);
+                }
+            }
+            self.advance(n, tail);
+        }
+        Next::Done
     }
 
     fn udp(&mut self) -> Next {
@@ -893,7 +927,18 @@ impl<'a> Walker<'a, '_> {
         if either(port::GTP_PRIME) {
             return encap!(self, wire::gtp::GtpView::new_prime(self.rest), Gtp);
         }
-        Next::Data
+        match app::udp(src, dst, self.rest) {
+            Some(a) => match app::datagram(a, self.rest) {
+                Ok(l) => {
+                    self.push(l);
+                    Next::Done
+                }
+                // Not this protocol after all (a stub, or bytes that only
+                // share the port): show them as data, as tshark would.
+                Err(_) => Next::Data,
+            },
+            None => Next::Data,
+        }
     }
 
     /// Where an encapsulation's payload goes.

@@ -2,6 +2,7 @@
 //! and (as they come) flows, reassembly, application analyzers and filters.
 #![deny(unsafe_code)]
 
+pub mod app;
 pub mod craft;
 pub mod defrag;
 pub mod dissect;

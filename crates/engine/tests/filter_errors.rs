@@ -83,21 +83,21 @@ fn unknown_fields_suggest_the_nearest() {
     // far from every name: a protocol wiresift does not dissect, or a
     // field of a known protocol that it does not have
     check(
-        "dns",
-        "unknown field 'dns'",
-        "dns",
-        Some("wiresift does not dissect 'dns' (yet)"),
+        "radius",
+        "unknown field 'radius'",
+        "radius",
+        Some("wiresift does not dissect 'radius' (yet)"),
     );
     check(
-        "http.request.method == \"GET\"",
-        "unknown field 'http.request.method'",
-        "http.request.method",
-        Some("does not dissect 'http'"),
+        "sip.Method == \"INVITE\"",
+        "unknown field 'sip.Method'",
+        "sip.Method",
+        Some("does not dissect 'sip'"),
     );
     check(
-        "tcp.analysis.retransmission",
-        "unknown field 'tcp.analysis.retransmission'",
-        "tcp.analysis.retransmission",
+        "tcp.options.mptcp.subtype",
+        "unknown field 'tcp.options.mptcp.subtype'",
+        "tcp.options.mptcp.subtype",
         Some("`wiresift fields | grep '^tcp\\.'` lists the fields of tcp"),
     );
 }

@@ -68,6 +68,12 @@ pub enum Value<'a> {
         nanos: u32,
     },
     Float(f64),
+    /// A DNS name in a message (labels, possibly compressed): `msg` is the
+    /// whole DNS message, `at` the name's offset in it. Printed dotted.
+    DnsName {
+        msg: &'a [u8],
+        at: usize,
+    },
     /// Presence only.
     Present,
 }
@@ -104,6 +110,7 @@ impl Value<'_> {
             Value::Bytes(b) => write_hex_bytes(out, b, None),
             Value::Str(s) => write_escaped(out, s),
             Value::Static(s) => out.push_str(s),
+            Value::DnsName { msg, at } => crate::dns::write_name(msg, at, out),
             Value::Time { secs, nanos } => write_time(out, secs, nanos),
             Value::Float(f) => {
                 let _ = write!(out, "{f}");

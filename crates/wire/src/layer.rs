@@ -98,5 +98,11 @@ layers! {
     Avsp(avsp::AvspView<'a>) => avsp;
     Cfp(cfp::CfpView<'a>) => cfp;
     VxlanGpe(vxlan_gpe::VxlanGpeView<'a>) => vxlan_gpe;
+    Dns(dns::DnsView<'a>) => dns;
+    Mdns(dns::DnsView<'a>) => dns;
+    Llmnr(dns::DnsView<'a>) => dns;
+    Dhcp(dhcp::DhcpView<'a>) => dhcp;
+    Http(http::HttpView<'a>) => http;
+    Tls(tls::TlsView<'a>) => tls;
     Data(data::DataView<'a>) => data;
 }

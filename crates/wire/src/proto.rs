@@ -75,5 +75,11 @@ protocols! {
     Avsp => "avsp", "Arista Vendor Specific Protocol", avsp;
     Cfp => "cfp", "Cisco FabricPath", cfp;
     VxlanGpe => "vxlan_gpe", "Virtual eXtensible Local Area Network (GPE)", vxlan_gpe;
+    Dns => "dns", "Domain Name System", dns;
+    Mdns => "mdns", "Multicast Domain Name System", dns;
+    Llmnr => "llmnr", "Link-local Multicast Name Resolution", dns;
+    Dhcp => "dhcp", "Dynamic Host Configuration Protocol", dhcp;
+    Http => "http", "Hypertext Transfer Protocol", http;
+    Tls => "tls", "Transport Layer Security", tls;
     Data => "data", "Data", data;
 }

@@ -122,6 +122,12 @@ fn to_val(v: Value<'_>, ty: Ty) -> Val<'_> {
         }
         Value::Float(f) => Val::Float(f),
         Value::Present => Val::Present,
+        // A compressed name has no contiguous bytes: compare its text.
+        Value::DnsName { .. } => {
+            let mut s = String::new();
+            v.write_tshark(wiresift_wire::field::Kind::Str, &mut s);
+            Val::Owned(s.into_bytes(), true)
+        }
     }
 }
 
