@@ -3,8 +3,7 @@
 //! field over the whole corpus and fails below the target.
 
 mod common;
-use std::collections::BTreeMap;
-use std::process::Command;
+use common::fieldcmp::{self, Reference, Spec};
 
 /// The fields of the link-to-transport layers that must agree.
 const FIELDS: &[&str] = &[
@@ -100,158 +99,24 @@ const FLOORS: &[(&str, f64)] = &[
 // - Deeply nested MPLS pseudowires (suricata__decode-too-many-layers-input.pcap): wiresift
 //   stops at 32 layers, by design, where tshark goes deeper.
 
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    equal: u64,
-    different: u64,
-    missing: u64,
-    extra: u64,
-}
-
-impl Counts {
-    fn total(&self) -> u64 {
-        self.equal + self.different + self.missing + self.extra
-    }
-    fn pct(&self) -> f64 {
-        if self.total() == 0 {
-            100.0
-        } else {
-            100.0 * self.equal as f64 / self.total() as f64
-        }
-    }
-}
-
 #[test]
 fn fields_agree_with_tshark() {
-    let Some(shared) = common::shared() else {
+    let Some(total) = fieldcmp::compare(&Spec {
+        fields: FIELDS,
+        floors: FLOORS,
+        default_floor: 0.0,
+        protocols: &[],
+        reference: Reference::Stored,
+        tshark_args: &[],
+    }) else {
         return;
     };
-    let refs = shared.join("captures/tshark-ref");
-    let tool = shared.join("tools/fieldcmp.py");
-    let tmp = std::env::temp_dir().join(format!("wiresift-fields-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).unwrap();
-    let caps = common::dev_captures(&shared);
-    let mut args: Vec<String> = vec!["-T".into(), "fields".into(), "-E".into(), "header=y".into()];
-    for f in FIELDS {
-        args.push("-e".into());
-        args.push((*f).into());
-    }
-    let per_file = common::par_map(&caps, |cap| {
-        let name = cap.file_name().unwrap().to_string_lossy().to_string();
-        let reference = refs.join(format!("{name}.tsv"));
-        // tshark could not read these at all: its table is empty.
-        if std::fs::metadata(&reference).map_or(true, |m| m.len() == 0) {
-            return (name, BTreeMap::new(), None);
-        }
-        let ours = tmp.join(format!("{name}.tsv"));
-        let mut a = vec!["-r".to_string(), cap.display().to_string()];
-        a.extend(args.iter().cloned());
-        let out = Command::new(common::bin()).args(&a).output().unwrap();
-        assert!(
-            out.status.success() || !out.stderr.is_empty(),
-            "{name}: failed silently"
-        );
-        std::fs::write(&ours, &out.stdout).unwrap();
-        let cmp = Command::new("python3")
-            .arg(&tool)
-            .arg(&reference)
-            .arg(&ours)
-            .arg("--show")
-            .arg("3")
-            .arg("--fields")
-            .arg(FIELDS.join(","))
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&cmp.stdout).to_string();
-        (name, parse(&text), Some(text))
-    });
-    let mut total: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut worst: Vec<(u64, String, String)> = Vec::new();
-    for (name, counts, text) in &per_file {
-        let mut bad = 0;
-        for (f, c) in counts {
-            let t = total.entry(f.clone()).or_default();
-            t.equal += c.equal;
-            t.different += c.different;
-            t.missing += c.missing;
-            t.extra += c.extra;
-            bad += c.total() - c.equal;
-        }
-        if bad > 0 {
-            worst.push((bad, name.clone(), text.clone().unwrap_or_default()));
-        }
-    }
-    worst.sort_by(|a, b| b.0.cmp(&a.0));
-    println!("files with the most differing values:");
-    for (bad, name, text) in worst.iter().take(15) {
-        println!("== {name}: {bad} values differ");
-        for line in text.lines().filter(|l| l.starts_with("    frame")).take(6) {
-            println!("{line}");
-        }
-    }
-    let mut all = Counts::default();
-    println!(
-        "\n{:22} {:>8} {:>9} {:>7} {:>8} {:>7}",
-        "field", "agree%", "equal", "diff", "missing", "extra"
-    );
-    for f in FIELDS {
-        let c = total.get(*f).copied().unwrap_or_default();
-        println!(
-            "{:22} {:8.3} {:9} {:7} {:8} {:7}",
-            f,
-            c.pct(),
-            c.equal,
-            c.different,
-            c.missing,
-            c.extra
-        );
-        all.equal += c.equal;
-        all.different += c.different;
-        all.missing += c.missing;
-        all.extra += c.extra;
-    }
-    println!(
-        "overall agreement: {:.3}% of {} values over {} captures",
-        all.pct(),
-        all.total(),
-        caps.len()
-    );
-    let _ = std::fs::remove_dir_all(&tmp);
-    let fallen: Vec<String> = FLOORS
-        .iter()
-        .filter_map(|&(f, floor)| {
-            let pct = total.get(f).copied().unwrap_or_default().pct();
-            (pct < floor).then(|| format!("{f}: {pct:.3}% < {floor}%"))
-        })
-        .collect();
+    let (equal, all) = total
+        .values()
+        .fold((0, 0), |(e, a), c| (e + c.equal, a + c.total()));
+    let pct = 100.0 * equal as f64 / all.max(1) as f64;
     assert!(
-        fallen.is_empty(),
-        "agreement fell below its floor: {fallen:?}"
+        pct >= TARGET,
+        "overall agreement {pct:.3}% is below {TARGET}%"
     );
-    assert!(
-        all.pct() >= TARGET,
-        "overall agreement {:.3}% is below {TARGET}%",
-        all.pct()
-    );
-}
-
-/// The per-field rows of fieldcmp.py's report.
-fn parse(text: &str) -> BTreeMap<String, Counts> {
-    let mut m = BTreeMap::new();
-    for line in text.lines() {
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.len() == 6 && FIELDS.contains(&cols[0]) {
-            let n = |i: usize| cols[i].parse::<u64>().unwrap_or(0);
-            m.insert(
-                cols[0].to_string(),
-                Counts {
-                    equal: n(2),
-                    different: n(3),
-                    missing: n(4),
-                    extra: n(5),
-                },
-            );
-        }
-    }
-    m
 }

@@ -2,6 +2,7 @@
 //! the built `wiresift` binary.
 #![allow(dead_code)]
 
+pub mod fieldcmp;
 pub mod netns;
 
 use std::path::{Path, PathBuf};
