@@ -126,6 +126,169 @@ field_table! {
     OptUnknown: "tcp.options.unknown", "TCP Option - Unknown", Kind::Bytes;
     UnknownPayload: "tcp.options.unknown.payload", "Payload", Kind::Bytes;
     Payload: "tcp.payload", "TCP payload", Kind::Bytes;
+    Stream: "tcp.stream", "Stream index", Kind::Dec;
+    Nxtseq: "tcp.nxtseq", "Next Sequence Number", Kind::Dec;
+    TimeRelative: "tcp.time_relative", "Time since first frame in this TCP stream", Kind::RelTime;
+    TimeDelta: "tcp.time_delta", "Time since previous frame in this TCP stream", Kind::RelTime;
+    Analysis: "tcp.analysis", "SEQ/ACK analysis", Kind::None;
+    AnalysisFlags: "tcp.analysis.flags", "TCP Analysis Flags", Kind::None;
+    Retransmission: "tcp.analysis.retransmission", "This frame is a (suspected) retransmission", Kind::None;
+    FastRetransmission: "tcp.analysis.fast_retransmission", "This frame is a (suspected) fast retransmission", Kind::None;
+    SpuriousRetransmission: "tcp.analysis.spurious_retransmission", "This frame is a (suspected) spurious retransmission", Kind::None;
+    OutOfOrder: "tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment", Kind::None;
+    ReusedPorts: "tcp.analysis.reused_ports", "A new tcp session is started with the same ports as an earlier session in this trace", Kind::None;
+    LostSegment: "tcp.analysis.lost_segment", "Previous segment(s) not captured (common at capture start)", Kind::None;
+    AckLostSegment: "tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured (common at capture start)", Kind::None;
+    WindowUpdate: "tcp.analysis.window_update", "Window update", Kind::None;
+    WindowFull: "tcp.analysis.window_full", "Window full", Kind::None;
+    KeepAlive: "tcp.analysis.keep_alive", "Keep-Alive", Kind::None;
+    KeepAliveAck: "tcp.analysis.keep_alive_ack", "Keep-Alive ACK", Kind::None;
+    DuplicateAck: "tcp.analysis.duplicate_ack", "Duplicate ACK", Kind::None;
+    DuplicateAckNum: "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", Kind::Dec;
+    DuplicateAckFrame: "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", Kind::Dec;
+    ZeroWindowProbe: "tcp.analysis.zero_window_probe", "Zero Window Probe", Kind::None;
+    ZeroWindowProbeAck: "tcp.analysis.zero_window_probe_ack", "Zero Window Probe Ack", Kind::None;
+    ZeroWindow: "tcp.analysis.zero_window", "Zero Window", Kind::None;
+    AcksFrame: "tcp.analysis.acks_frame", "This is an ACK to the segment in frame", Kind::Dec;
+    AckRtt: "tcp.analysis.ack_rtt", "The RTT to ACK the segment was", Kind::RelTime;
+    InitialRtt: "tcp.analysis.initial_rtt", "iRTT", Kind::RelTime;
+    BytesInFlight: "tcp.analysis.bytes_in_flight", "Bytes in flight", Kind::Dec;
+    PushBytesSent: "tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", Kind::Dec;
+}
+
+/// The [SEQ/ACK analysis] flags of a segment (tshark's `tcp.analysis.*`),
+/// as bits of [`TcpAnalysis::flags`].
+pub mod analysis {
+    pub const RETRANSMISSION: u32 = 1 << 0;
+    pub const FAST_RETRANSMISSION: u32 = 1 << 1;
+    pub const SPURIOUS_RETRANSMISSION: u32 = 1 << 2;
+    pub const OUT_OF_ORDER: u32 = 1 << 3;
+    pub const REUSED_PORTS: u32 = 1 << 4;
+    pub const LOST_SEGMENT: u32 = 1 << 5;
+    pub const ACK_LOST_SEGMENT: u32 = 1 << 6;
+    pub const WINDOW_UPDATE: u32 = 1 << 7;
+    pub const WINDOW_FULL: u32 = 1 << 8;
+    pub const KEEP_ALIVE: u32 = 1 << 9;
+    pub const KEEP_ALIVE_ACK: u32 = 1 << 10;
+    pub const DUPLICATE_ACK: u32 = 1 << 11;
+    pub const ZERO_WINDOW_PROBE: u32 = 1 << 12;
+    pub const ZERO_WINDOW_PROBE_ACK: u32 = 1 << 13;
+    pub const ZERO_WINDOW: u32 = 1 << 14;
+}
+
+/// What the flow engine's sequence analysis found for one segment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpAnalysis {
+    /// Bits of [`analysis`].
+    pub flags: u32,
+    /// For a duplicate ACK: which one (1, 2, …) and the frame it repeats.
+    pub dup_ack_num: u32,
+    pub dup_ack_frame: u32,
+    /// The frame whose data this segment acknowledges (0: none) and how long
+    /// after it this came, in nanoseconds.
+    pub acks_frame: u32,
+    pub ack_rtt_ns: Option<u64>,
+    /// The handshake's round-trip time (SYN to the ACK of the SYN-ACK).
+    pub initial_rtt_ns: Option<u64>,
+    pub bytes_in_flight: Option<u32>,
+    pub push_bytes_sent: Option<u32>,
+}
+
+/// What the flow engine knows of a segment: its stream, timing and analysis.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpFlowInfo {
+    /// tshark's `tcp.stream`: conversations numbered from 0 in order of
+    /// first appearance.
+    pub stream: u32,
+    /// Relative sequence number after this segment, when tshark shows one.
+    pub nxtseq: Option<u32>,
+    /// Nanoseconds since the stream's first frame and since its previous one.
+    pub time_relative_ns: u64,
+    pub time_delta_ns: u64,
+    pub analysis: TcpAnalysis,
+}
+
+/// A field the flow engine supplied. These have no bytes of their own
+/// (tshark shows them in brackets): the range is empty.
+fn flow_field<'a>(info: &TcpFlowInfo, f: Field, out: &mut dyn FieldSink<'a>) {
+    use analysis::*;
+    let a = &info.analysis;
+    let none = 0..0;
+    let flag = |bit: u32, out: &mut dyn FieldSink<'a>| {
+        if a.flags & bit != 0 {
+            out.value(Value::Present, 0..0)
+        }
+    };
+    let some_u32 = |v: Option<u32>, out: &mut dyn FieldSink<'a>| {
+        if let Some(n) = v {
+            out.value(Value::UInt(n.into()), 0..0)
+        }
+    };
+    match f {
+        Field::Stream => out.value(Value::UInt(info.stream.into()), none),
+        Field::Nxtseq => some_u32(info.nxtseq, out),
+        Field::TimeRelative => out.value(rel_time(info.time_relative_ns), none),
+        Field::TimeDelta => out.value(rel_time(info.time_delta_ns), none),
+        Field::Analysis => {
+            if a.flags != 0
+                || a.acks_frame != 0
+                || a.bytes_in_flight.is_some()
+                || a.initial_rtt_ns.is_some()
+            {
+                out.value(Value::Present, none)
+            }
+        }
+        Field::AnalysisFlags => {
+            if a.flags != 0 {
+                out.value(Value::Present, none)
+            }
+        }
+        Field::Retransmission => flag(RETRANSMISSION, out),
+        Field::FastRetransmission => flag(FAST_RETRANSMISSION, out),
+        Field::SpuriousRetransmission => flag(SPURIOUS_RETRANSMISSION, out),
+        Field::OutOfOrder => flag(OUT_OF_ORDER, out),
+        Field::ReusedPorts => flag(REUSED_PORTS, out),
+        Field::LostSegment => flag(LOST_SEGMENT, out),
+        Field::AckLostSegment => flag(ACK_LOST_SEGMENT, out),
+        Field::WindowUpdate => flag(WINDOW_UPDATE, out),
+        Field::WindowFull => flag(WINDOW_FULL, out),
+        Field::KeepAlive => flag(KEEP_ALIVE, out),
+        Field::KeepAliveAck => flag(KEEP_ALIVE_ACK, out),
+        Field::DuplicateAck => flag(DUPLICATE_ACK, out),
+        Field::ZeroWindowProbe => flag(ZERO_WINDOW_PROBE, out),
+        Field::ZeroWindowProbeAck => flag(ZERO_WINDOW_PROBE_ACK, out),
+        Field::ZeroWindow => flag(ZERO_WINDOW, out),
+        Field::DuplicateAckNum if a.flags & DUPLICATE_ACK != 0 => {
+            out.value(Value::UInt(a.dup_ack_num.into()), none)
+        }
+        Field::DuplicateAckFrame if a.flags & DUPLICATE_ACK != 0 => {
+            out.value(Value::UInt(a.dup_ack_frame.into()), none)
+        }
+        Field::AcksFrame if a.acks_frame != 0 => {
+            out.value(Value::UInt(a.acks_frame.into()), none)
+        }
+        Field::AckRtt => {
+            if let Some(ns) = a.ack_rtt_ns {
+                out.value(rel_time(ns), none)
+            }
+        }
+        Field::InitialRtt => {
+            if let Some(ns) = a.initial_rtt_ns {
+                out.value(rel_time(ns), none)
+            }
+        }
+        Field::BytesInFlight => some_u32(a.bytes_in_flight, out),
+        Field::PushBytesSent => some_u32(a.push_bytes_sent, out),
+        _ => {}
+    }
+}
+
+/// A duration in nanoseconds as a relative-time value.
+fn rel_time(ns: u64) -> Value<'static> {
+    Value::Time {
+        secs: i64::try_from(ns / 1_000_000_000).unwrap_or(i64::MAX),
+        nanos: (ns % 1_000_000_000) as u32,
+    }
 }
 
 /// Sequence-number bases from the flow engine, to print relative numbers.
@@ -148,6 +311,7 @@ pub struct TcpView<'a> {
     quoted_v6: bool,
     relative: Option<Relative>,
     window_shift: Option<u8>,
+    flow: Option<TcpFlowInfo>,
 }
 
 impl<'a> TcpView<'a> {
@@ -187,6 +351,7 @@ impl<'a> TcpView<'a> {
             quoted_v6: false,
             relative: None,
             window_shift: None,
+            flow: None,
         }
     }
 
@@ -217,6 +382,15 @@ impl<'a> TcpView<'a> {
     /// `tcp.window_size` (the raw window otherwise).
     pub fn set_window_shift(&mut self, shift: Option<u8>) {
         self.window_shift = shift;
+    }
+
+    /// What the flow engine found: `tcp.stream`, timing and analysis fields.
+    pub fn set_flow(&mut self, info: TcpFlowInfo) {
+        self.flow = Some(info);
+    }
+
+    pub fn flow(&self) -> Option<&TcpFlowInfo> {
+        self.flow.as_ref()
     }
 
     /// Whether this view is of a segment quoted in an ICMP error.
@@ -491,6 +665,38 @@ impl<'a> TcpView<'a> {
                 if body && !p.is_empty() {
                     let start = self.bytes.len() - p.len();
                     out.value(Value::Bytes(p), start..self.bytes.len())
+                }
+            }
+            Field::Stream
+            | Field::Nxtseq
+            | Field::TimeRelative
+            | Field::TimeDelta
+            | Field::Analysis
+            | Field::AnalysisFlags
+            | Field::Retransmission
+            | Field::FastRetransmission
+            | Field::SpuriousRetransmission
+            | Field::OutOfOrder
+            | Field::ReusedPorts
+            | Field::LostSegment
+            | Field::AckLostSegment
+            | Field::WindowUpdate
+            | Field::WindowFull
+            | Field::KeepAlive
+            | Field::KeepAliveAck
+            | Field::DuplicateAck
+            | Field::DuplicateAckNum
+            | Field::DuplicateAckFrame
+            | Field::ZeroWindowProbe
+            | Field::ZeroWindowProbeAck
+            | Field::ZeroWindow
+            | Field::AcksFrame
+            | Field::AckRtt
+            | Field::InitialRtt
+            | Field::BytesInFlight
+            | Field::PushBytesSent => {
+                if let Some(info) = &self.flow {
+                    flow_field(info, f, out)
                 }
             }
             _ => {

@@ -34,6 +34,7 @@ field_table! {
     ChecksumStatus: "udp.checksum.status", "Checksum Status", Kind::Dec;
     ChecksumZero: "udp.checksum.zero", "Illegal checksum value (0)", Kind::None;
     Payload: "udp.payload", "Payload", Kind::Bytes;
+    Stream: "udp.stream", "Stream index", Kind::Dec;
 }
 
 /// tshark's `udp.checksum.status` for a zero checksum over IPv4: not present.
@@ -51,6 +52,8 @@ pub struct UdpView<'a> {
     ipv6: bool,
     /// Inside an ICMP error (the length field may run past the quote).
     quoted: bool,
+    /// tshark's `udp.stream`, from the flow engine.
+    stream: Option<u32>,
 }
 
 impl<'a> UdpView<'a> {
@@ -76,6 +79,7 @@ impl<'a> UdpView<'a> {
             checksum_status: Status::Unverified,
             ipv6: false,
             quoted,
+            stream: None,
         }
     }
 
@@ -208,7 +212,18 @@ impl<'a> UdpView<'a> {
                     out.value(Value::Bytes(p), at::HEADER_LEN..at::HEADER_LEN + p.len())
                 }
             }
+            Field::Stream => {
+                if let Some(n) = self.stream {
+                    out.value(uint(n.into()), 0..0)
+                }
+            }
         }
+    }
+
+    /// tshark's `udp.stream` (conversations numbered from 0 in order of first
+    /// appearance), from the flow engine.
+    pub fn set_stream(&mut self, n: u32) {
+        self.stream = Some(n);
     }
 
     /// `User Datagram Protocol, Src Port: 57766, Dst Port: 53`, as tshark.
