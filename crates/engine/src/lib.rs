@@ -9,5 +9,6 @@ pub mod dissect;
 pub mod fields;
 pub mod filter;
 pub mod sample;
+pub mod stats;
 
 pub use dissect::{dissect, Dissection, Dissector, Entry, Options};

@@ -1,0 +1,740 @@
+//! Statistics over a capture in one pass: the summary (capinfos), the
+//! protocol hierarchy (`tshark -z io,phs`), conversations and endpoints of
+//! Ethernet, IPv4, IPv6, TCP and UDP (`-z conv,…`, `-z endpoints,…`), top
+//! talkers, and frames and bytes over time (`-z io,stat,…`).
+//!
+//! [`Stats::add`] takes one dissection and does no allocation, formatting
+//! or name look-up on the common path: counters, a trie walk and one
+//! fixed-size-key hash look-up per addressed layer. Every table is bounded
+//! (see [`table`], [`io`], [`phs::MAX_NODES`]). [`Stats::merge`] folds the
+//! statistics of another worker in; the report is the same whatever the
+//! split of the packets, because everything is a sum, a min/max, or ordered
+//! by frame number. [`Stats::report`] makes the printable [`Report`].
+
+pub mod conv;
+pub mod endpoints;
+pub mod io;
+pub mod phs;
+pub mod summary;
+pub mod table;
+
+use crate::dissect::Dissection;
+use conv::{Conversations, Endpoint, Mac, Oriented, Sock4, Sock6, V4, V6};
+use foldhash::fast::RandomState;
+use serde::Serialize;
+use std::collections::HashMap;
+use wiresift_wire::field::{write_ipv4, write_ipv6, write_mac};
+use wiresift_wire::Layer;
+
+pub use io::{Interval, IoReport};
+pub use phs::PhsNode;
+pub use summary::{FileInfo, SummaryReport};
+
+/// Default cap of each conversation table.
+pub const DEFAULT_MAX_CONVERSATIONS: usize = 1_000_000;
+
+/// The parts of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sections {
+    pub summary: bool,
+    pub phs: bool,
+    pub conv: bool,
+    pub endpoints: bool,
+    pub talkers: bool,
+    pub io: bool,
+}
+
+impl Sections {
+    pub const ALL: Sections = Sections {
+        summary: true,
+        phs: true,
+        conv: true,
+        endpoints: true,
+        talkers: true,
+        io: true,
+    };
+    pub const NONE: Sections = Sections {
+        summary: false,
+        phs: false,
+        conv: false,
+        endpoints: false,
+        talkers: false,
+        io: false,
+    };
+
+    /// The section names, as `--section` takes them.
+    pub const NAMES: &'static [&'static str] =
+        &["summary", "phs", "conv", "endpoints", "talkers", "io"];
+
+    /// Turn on the section called `name`; false if there is none.
+    pub fn enable(&mut self, name: &str) -> bool {
+        let f = match name {
+            "summary" => &mut self.summary,
+            "phs" => &mut self.phs,
+            "conv" => &mut self.conv,
+            "endpoints" => &mut self.endpoints,
+            "talkers" => &mut self.talkers,
+            "io" => &mut self.io,
+            _ => return false,
+        };
+        *f = true;
+        true
+    }
+
+    /// Conversation tables are needed (endpoints and talkers are made from
+    /// them).
+    fn tables(&self) -> bool {
+        self.conv || self.endpoints || self.talkers
+    }
+}
+
+/// What to count and how to report it.
+#[derive(Clone, Copy, Debug)]
+pub struct StatsOptions {
+    pub sections: Sections,
+    pub interval: Interval,
+    /// Cap of each conversation table (TCP and UDP over IPv4 and over IPv6
+    /// are separate tables).
+    pub max_conversations: usize,
+    /// Rows per table in the report; 0 for all.
+    pub top: usize,
+}
+
+impl Default for StatsOptions {
+    fn default() -> Self {
+        StatsOptions {
+            sections: Sections::ALL,
+            interval: Interval::Auto,
+            max_conversations: DEFAULT_MAX_CONVERSATIONS,
+            top: 10,
+        }
+    }
+}
+
+/// The conversation tables of every layer.
+struct Tables {
+    eth: Conversations<Mac>,
+    ip: Conversations<V4>,
+    ipv6: Conversations<V6>,
+    tcp4: Conversations<Sock4>,
+    tcp6: Conversations<Sock6>,
+    udp4: Conversations<Sock4>,
+    udp6: Conversations<Sock6>,
+}
+
+impl Tables {
+    fn new(cap: usize) -> Self {
+        Tables {
+            eth: Conversations::new(cap),
+            ip: Conversations::new(cap),
+            ipv6: Conversations::new(cap),
+            tcp4: Conversations::new(cap),
+            tcp6: Conversations::new(cap),
+            udp4: Conversations::new(cap),
+            udp6: Conversations::new(cap),
+        }
+    }
+
+    fn merge(&mut self, o: Tables) {
+        self.eth.merge(o.eth);
+        self.ip.merge(o.ip);
+        self.ipv6.merge(o.ipv6);
+        self.tcp4.merge(o.tcp4);
+        self.tcp6.merge(o.tcp6);
+        self.udp4.merge(o.udp4);
+        self.udp6.merge(o.udp6);
+    }
+}
+
+/// The addresses of the IP layer a transport header rides on.
+#[derive(Clone, Copy)]
+enum IpAddrs {
+    None,
+    V4(V4, V4),
+    V6(V6, V6),
+}
+
+/// Statistics of a capture, or of one worker's share of it.
+pub struct Stats {
+    opts: StatsOptions,
+    summary: summary::Summary,
+    phs: phs::Phs,
+    tables: Tables,
+    io: io::Io,
+}
+
+/// Frame numbers above this share an order key (2^54 frames is beyond any
+/// file).
+const MAX_ORDER_FRAME: u64 = (1 << 54) - 1;
+
+impl Stats {
+    pub fn new(opts: StatsOptions) -> Self {
+        Stats {
+            opts,
+            summary: summary::Summary::default(),
+            phs: phs::Phs::default(),
+            tables: Tables::new(opts.max_conversations),
+            io: io::Io::new(opts.interval),
+        }
+    }
+
+    pub fn options(&self) -> &StatsOptions {
+        &self.opts
+    }
+
+    /// Count one dissected frame.
+    #[inline]
+    pub fn add(&mut self, d: &Dissection) {
+        let Some(f) = d.frame() else { return };
+        let m = &f.meta;
+        let len = u64::from(m.len);
+        let rel = m
+            .rel_secs
+            .saturating_mul(1_000_000_000)
+            .saturating_add(i64::from(m.rel_nanos));
+        let want = self.opts.sections;
+        if want.summary {
+            self.summary.add(m);
+        }
+        if want.io {
+            self.io.add(rel, len);
+        }
+        let tables = want.tables();
+        if !want.phs && !tables {
+            return;
+        }
+        let frame_key = m.number.min(MAX_ORDER_FRAME) << 6;
+        let mut node = Some(phs::Phs::ROOT).filter(|_| want.phs);
+        let mut ip = IpAddrs::None;
+        for (i, e) in d.layers.iter().enumerate().skip(1) {
+            if e.quoted {
+                continue;
+            }
+            if let Some(at) = node {
+                let p = e.layer.proto();
+                if phs::Phs::counts_layer(p) {
+                    node = self.phs.step(at, p, len, m.number);
+                    if node.is_none() {
+                        self.phs.note_truncated();
+                    }
+                }
+            }
+            if !tables {
+                continue;
+            }
+            let order = frame_key | i as u64;
+            let t = &mut self.tables;
+            match &e.layer {
+                Layer::Eth(v) => t.eth.add(v.src(), v.dst(), len, rel, order),
+                Layer::Ip(v) => {
+                    let (s, d) = (v.src(), v.dst());
+                    t.ip.add(s, d, len, rel, order);
+                    ip = IpAddrs::V4(s, d);
+                }
+                Layer::Ipv6(v) => {
+                    let (s, d) = (v.src(), v.dst());
+                    t.ipv6.add(s, d, len, rel, order);
+                    ip = IpAddrs::V6(s, d);
+                }
+                Layer::Tcp(v) => match ip {
+                    IpAddrs::V4(s, d) => {
+                        t.tcp4
+                            .add((s, v.src_port()), (d, v.dst_port()), len, rel, order)
+                    }
+                    IpAddrs::V6(s, d) => {
+                        t.tcp6
+                            .add((s, v.src_port()), (d, v.dst_port()), len, rel, order)
+                    }
+                    IpAddrs::None => {}
+                },
+                Layer::Udp(v) => match ip {
+                    IpAddrs::V4(s, d) => {
+                        t.udp4
+                            .add((s, v.src_port()), (d, v.dst_port()), len, rel, order)
+                    }
+                    IpAddrs::V6(s, d) => {
+                        t.udp6
+                            .add((s, v.src_port()), (d, v.dst_port()), len, rel, order)
+                    }
+                    IpAddrs::None => {}
+                },
+                _ => {}
+            }
+        }
+    }
+
+    /// Fold another worker's statistics (made with the same options) into
+    /// these.
+    pub fn merge(&mut self, other: Stats) {
+        self.summary.merge(&other.summary);
+        self.phs.merge(&other.phs);
+        self.io.merge(&other.io);
+        self.tables.merge(other.tables);
+    }
+
+    /// The report of the sections chosen.
+    pub fn report(&self) -> Report {
+        let want = self.opts.sections;
+        let top = self.opts.top;
+        let mut r = Report {
+            summary: want.summary.then(|| self.summary.report()),
+            phs: want.phs.then(|| PhsReport {
+                nodes: self.phs.report(),
+                truncated_frames: self.phs.truncated,
+            }),
+            conversations: None,
+            endpoints: None,
+            talkers: None,
+            io: want.io.then(|| self.io.report()),
+        };
+        if !want.tables() {
+            return r;
+        }
+        let t = &self.tables;
+        let eth = conv::sorted(&t.eth);
+        let ip = conv::sorted(&t.ip);
+        let ipv6 = conv::sorted(&t.ipv6);
+        let tcp = merge_sorted(conv::sorted(&t.tcp4), conv::sorted(&t.tcp6));
+        let udp = merge_sorted(conv::sorted(&t.udp4), conv::sorted(&t.udp6));
+        let other = |a: &[&table::Other]| Unattributed {
+            frames: a.iter().map(|o| o.frames).sum(),
+            bytes: a.iter().map(|o| o.bytes).sum(),
+        };
+        let o_eth = other(&[&t.eth.table.other]);
+        let o_ip = other(&[&t.ip.table.other]);
+        let o_ipv6 = other(&[&t.ipv6.table.other]);
+        let o_tcp = other(&[&t.tcp4.table.other, &t.tcp6.table.other]);
+        let o_udp = other(&[&t.udp4.table.other, &t.udp6.table.other]);
+        if want.conv {
+            r.conversations = Some(vec![
+                conv_table(Kind::Eth, &eth, top, o_eth),
+                conv_table(Kind::Ip, &ip, top, o_ip),
+                conv_table(Kind::Ipv6, &ipv6, top, o_ipv6),
+                conv_table(Kind::Tcp, &tcp, top, o_tcp),
+                conv_table(Kind::Udp, &udp, top, o_udp),
+            ]);
+        }
+        if !(want.endpoints || want.talkers) {
+            return r;
+        }
+        let eth_ep = fold(&eth);
+        let ip_ep = fold(&ip);
+        let ipv6_ep = fold(&ipv6);
+        if want.endpoints {
+            r.endpoints = Some(vec![
+                endpoint_table(Kind::Eth, &eth_ep, top, o_eth),
+                endpoint_table(Kind::Ip, &ip_ep, top, o_ip),
+                endpoint_table(Kind::Ipv6, &ipv6_ep, top, o_ipv6),
+                endpoint_table(Kind::Tcp, &fold(&tcp), top, o_tcp),
+                endpoint_table(Kind::Udp, &fold(&udp), top, o_udp),
+            ]);
+        }
+        if want.talkers {
+            r.talkers = Some(talkers(&ip_ep, &ipv6_ep, top, o_ip, o_ipv6));
+        }
+        r
+    }
+}
+
+/// A conversation of either IP version, for the tables that show both
+/// (TCP, UDP) and for endpoints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Addr {
+    Mac(Mac),
+    V4(V4),
+    V6(V6),
+    Sock4(Sock4),
+    Sock6(Sock6),
+}
+
+impl Addr {
+    fn text(&self) -> (String, Option<u16>) {
+        let mut s = String::new();
+        let port = match *self {
+            Addr::Mac(m) => {
+                write_mac(&mut s, m);
+                None
+            }
+            Addr::V4(a) => {
+                write_ipv4(&mut s, a);
+                None
+            }
+            Addr::V6(a) => {
+                write_ipv6(&mut s, &a);
+                None
+            }
+            Addr::Sock4((a, p)) => {
+                write_ipv4(&mut s, a);
+                Some(p)
+            }
+            Addr::Sock6((a, p)) => {
+                write_ipv6(&mut s, &a);
+                Some(p)
+            }
+        };
+        (s, port)
+    }
+}
+
+trait IntoAddr: Endpoint {
+    fn addr(self) -> Addr;
+}
+impl IntoAddr for Addr {
+    fn addr(self) -> Addr {
+        self
+    }
+}
+impl IntoAddr for Mac {
+    fn addr(self) -> Addr {
+        Addr::Mac(self)
+    }
+}
+impl IntoAddr for V4 {
+    fn addr(self) -> Addr {
+        Addr::V4(self)
+    }
+}
+impl IntoAddr for V6 {
+    fn addr(self) -> Addr {
+        Addr::V6(self)
+    }
+}
+impl IntoAddr for Sock4 {
+    fn addr(self) -> Addr {
+        Addr::Sock4(self)
+    }
+}
+impl IntoAddr for Sock6 {
+    fn addr(self) -> Addr {
+        Addr::Sock6(self)
+    }
+}
+
+fn to_addr<E: IntoAddr>(v: Vec<Oriented<E>>) -> Vec<Oriented<Addr>> {
+    v.into_iter()
+        .map(|c| Oriented {
+            a: c.a.addr(),
+            b: c.b.addr(),
+            a_to_b: c.a_to_b,
+            b_to_a: c.b_to_a,
+            start: c.start,
+            stop: c.stop,
+            first: c.first,
+        })
+        .collect()
+}
+
+trait Sorted {
+    fn sorted_addr(self) -> Vec<Oriented<Addr>>;
+}
+impl<E: IntoAddr> Sorted for Vec<Oriented<E>> {
+    fn sorted_addr(self) -> Vec<Oriented<Addr>> {
+        to_addr(self)
+    }
+}
+
+/// Two sorted lists (IPv4, IPv6) as one, in the same order.
+fn merge_sorted<A: IntoAddr, B: IntoAddr>(
+    a: Vec<Oriented<A>>,
+    b: Vec<Oriented<B>>,
+) -> Vec<Oriented<Addr>> {
+    let mut v = a.sorted_addr();
+    v.extend(b.sorted_addr());
+    v.sort_unstable_by(|x, y| y.frames().cmp(&x.frames()).then(x.first.cmp(&y.first)));
+    v
+}
+
+fn fold<E: IntoAddr>(
+    convs: &[Oriented<E>],
+) -> HashMap<Addr, endpoints::EndpointCounts, RandomState> {
+    let mut m = HashMap::with_hasher(RandomState::default());
+    endpoints::fold(convs, |e| e.addr(), &mut m);
+    m
+}
+
+/// Which layer a table is of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Eth,
+    Ip,
+    Ipv6,
+    Tcp,
+    Udp,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Eth => "eth",
+            Kind::Ip => "ip",
+            Kind::Ipv6 => "ipv6",
+            Kind::Tcp => "tcp",
+            Kind::Udp => "udp",
+        }
+    }
+
+    /// tshark's title of the table.
+    fn title(self) -> &'static str {
+        match self {
+            Kind::Eth => "Ethernet",
+            Kind::Ip => "IPv4",
+            Kind::Ipv6 => "IPv6",
+            Kind::Tcp => "TCP",
+            Kind::Udp => "UDP",
+        }
+    }
+
+    fn ports(self) -> bool {
+        matches!(self, Kind::Tcp | Kind::Udp)
+    }
+}
+
+fn take(n: usize, top: usize) -> usize {
+    if top == 0 {
+        n
+    } else {
+        n.min(top)
+    }
+}
+
+fn seconds(ns: i64) -> f64 {
+    ns as f64 / 1e9
+}
+
+fn conv_table<E: IntoAddr>(
+    kind: Kind,
+    v: &[Oriented<E>],
+    top: usize,
+    other: Unattributed,
+) -> ConvTable {
+    let rows = v[..take(v.len(), top)]
+        .iter()
+        .map(|c| {
+            let (a, port_a) = c.a.addr().text();
+            let (b, port_b) = c.b.addr().text();
+            ConvRow {
+                a,
+                port_a,
+                b,
+                port_b,
+                frames_a_to_b: c.a_to_b.0,
+                bytes_a_to_b: c.a_to_b.1,
+                frames_b_to_a: c.b_to_a.0,
+                bytes_b_to_a: c.b_to_a.1,
+                frames: c.frames(),
+                bytes: c.a_to_b.1.saturating_add(c.b_to_a.1),
+                rel_start: seconds(c.start),
+                duration: seconds(c.stop.saturating_sub(c.start)),
+            }
+        })
+        .collect();
+    ConvTable {
+        kind: kind.name(),
+        title: kind.title(),
+        ports: kind.ports(),
+        total: v.len(),
+        rows,
+        unattributed: other,
+    }
+}
+
+fn endpoint_table(
+    kind: Kind,
+    m: &HashMap<Addr, endpoints::EndpointCounts, RandomState>,
+    top: usize,
+    other: Unattributed,
+) -> EndpointTable {
+    let v = endpoints::sorted(m);
+    let rows = v[..take(v.len(), top)]
+        .iter()
+        .map(|(k, c)| {
+            let (address, port) = k.text();
+            EndpointRow {
+                address,
+                port,
+                frames: c.frames(),
+                bytes: c.bytes(),
+                tx_frames: c.tx_frames,
+                tx_bytes: c.tx_bytes,
+                rx_frames: c.rx_frames,
+                rx_bytes: c.rx_bytes,
+            }
+        })
+        .collect();
+    EndpointTable {
+        kind: kind.name(),
+        title: kind.title(),
+        ports: kind.ports(),
+        total: v.len(),
+        rows,
+        unattributed: other,
+    }
+}
+
+/// IP hosts by bytes sent and received, IPv4 and IPv6 together.
+fn talkers(
+    ip: &HashMap<Addr, endpoints::EndpointCounts, RandomState>,
+    ipv6: &HashMap<Addr, endpoints::EndpointCounts, RandomState>,
+    top: usize,
+    o4: Unattributed,
+    o6: Unattributed,
+) -> TalkersTable {
+    let mut v: Vec<(Addr, endpoints::EndpointCounts)> = ip
+        .iter()
+        .chain(ipv6.iter())
+        .map(|(k, c)| (*k, *c))
+        .collect();
+    v.sort_unstable_by(|x, y| {
+        y.1.bytes()
+            .cmp(&x.1.bytes())
+            .then(x.1.first.cmp(&y.1.first))
+    });
+    // Each frame between two IP hosts counts for both: shares are of the
+    // bytes of all IP conversations, so a host that is in all of them has
+    // 100 %.
+    let total: u64 = v.iter().map(|(_, c)| c.tx_bytes).sum();
+    let rows = v[..take(v.len(), top)]
+        .iter()
+        .map(|(k, c)| TalkerRow {
+            address: k.text().0,
+            frames: c.frames(),
+            bytes: c.bytes(),
+            tx_bytes: c.tx_bytes,
+            rx_bytes: c.rx_bytes,
+            share: if total > 0 {
+                c.bytes() as f64 * 100.0 / total as f64
+            } else {
+                0.0
+            },
+        })
+        .collect();
+    TalkersTable {
+        total: v.len(),
+        ip_bytes: total,
+        rows,
+        unattributed: Unattributed {
+            frames: o4.frames.saturating_add(o6.frames),
+            bytes: o4.bytes.saturating_add(o6.bytes),
+        },
+    }
+}
+
+/// The whole report; a section not asked for is absent.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SummaryReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phs: Option<PhsReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversations: Option<Vec<ConvTable>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Vec<EndpointTable>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub talkers: Option<TalkersTable>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub io: Option<IoReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PhsReport {
+    pub nodes: Vec<PhsNode>,
+    /// Frames whose stack went past the node cap (counted only down to it).
+    pub truncated_frames: u64,
+}
+
+/// Frames and bytes of conversations a full table did not keep.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Unattributed {
+    pub frames: u64,
+    pub bytes: u64,
+}
+
+/// One conversation: A is the source of its first frame.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConvRow {
+    pub a: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port_a: Option<u16>,
+    pub b: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port_b: Option<u16>,
+    /// tshark's `->` columns.
+    pub frames_a_to_b: u64,
+    pub bytes_a_to_b: u64,
+    /// tshark's `<-` columns.
+    pub frames_b_to_a: u64,
+    pub bytes_b_to_a: u64,
+    pub frames: u64,
+    pub bytes: u64,
+    /// Seconds from the first frame of the capture to the conversation's
+    /// earliest frame.
+    pub rel_start: f64,
+    /// Seconds from its earliest frame to its latest.
+    pub duration: f64,
+}
+
+/// The conversations of one layer, most frames first (ties: first seen
+/// first), at most `--top` rows of `total`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConvTable {
+    /// `eth`, `ip`, `ipv6`, `tcp`, `udp`.
+    pub kind: &'static str,
+    /// tshark's title (`Ethernet`, `IPv4`, …).
+    pub title: &'static str,
+    /// Rows have ports.
+    pub ports: bool,
+    pub total: usize,
+    pub rows: Vec<ConvRow>,
+    pub unattributed: Unattributed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EndpointRow {
+    pub address: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    pub frames: u64,
+    pub bytes: u64,
+    pub tx_frames: u64,
+    pub tx_bytes: u64,
+    pub rx_frames: u64,
+    pub rx_bytes: u64,
+}
+
+/// The endpoints of one layer, most frames first (ties: first seen first).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EndpointTable {
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub ports: bool,
+    pub total: usize,
+    pub rows: Vec<EndpointRow>,
+    /// Frames of conversations the table did not keep, not attributed to
+    /// any endpoint.
+    pub unattributed: Unattributed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TalkerRow {
+    pub address: String,
+    pub frames: u64,
+    pub bytes: u64,
+    pub tx_bytes: u64,
+    pub rx_bytes: u64,
+    /// Percent of all IP bytes this host sent or received.
+    pub share: f64,
+}
+
+/// IP hosts (v4 and v6) by bytes sent and received.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TalkersTable {
+    pub total: usize,
+    /// Bytes of all IP frames (each counted once).
+    pub ip_bytes: u64,
+    pub rows: Vec<TalkerRow>,
+    pub unattributed: Unattributed,
+}
+
+#[cfg(test)]
+mod tests;
