@@ -54,6 +54,12 @@ pub enum Command {
         after_help = "Example:\n  wiresift filter --explain 'ip.addr == 10.0.0.0/8 && tcp.port in {80, 443}'\n  wiresift filter --bpf 'tcp port 80 and not net 10.0.0.0/8' --linktype 113"
     )]
     Filter(FilterArgs),
+    /// Statistics of a capture in one pass: summary (like capinfos),
+    /// protocol hierarchy, conversations, endpoints, top talkers, and
+    /// packets and bytes over time (like tshark -q -z io,phs, conv,…,
+    /// endpoints,…, io,stat).
+    #[command(after_help = STATS_EXAMPLES)]
+    Stats(StatsArgs),
     /// Write the sample capture (built by wiresift's own packet builder).
     #[command(
         after_help = "Example:\n  wiresift sample samples/sample.pcap && wiresift -r samples/sample.pcap"
@@ -163,6 +169,50 @@ pub struct ReadArgs {
     /// Skip checksum verification (faster; statuses read "unverified").
     #[arg(long)]
     pub no_checksum: bool,
+}
+
+const STATS_EXAMPLES: &str = "\
+Examples:
+  wiresift stats -r capture.pcap                       every section, 10 rows a table
+  wiresift stats -r capture.pcap --section conv --top 0   every conversation
+  wiresift stats -r capture.pcap --section io --interval 60   packets and bytes a minute
+  wiresift stats -r capture.pcap -Y 'tcp.port == 443' --json | jq .talkers
+Sections: summary, phs, conv, endpoints, talkers, io (all by default).";
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Read packets from FILE (pcap or pcapng; `-` for standard input).
+    #[arg(short = 'r', value_name = "FILE", required = true)]
+    pub read: PathBuf,
+    /// Count only the packets that match a Wireshark display filter.
+    #[arg(short = 'Y', value_name = "FILTER", allow_hyphen_values = true)]
+    pub display_filter: Option<String>,
+    /// Keep only the packets that match a capture filter (tcpdump syntax),
+    /// before dissection; kept packets are numbered 1, 2, 3…
+    #[arg(short = 'f', value_name = "FILTER", allow_hyphen_values = true)]
+    pub capture_filter: Option<String>,
+    /// Stop after COUNT packets.
+    #[arg(short = 'c', value_name = "COUNT")]
+    pub count: Option<u64>,
+    /// The sections to print, comma-separated: summary, phs, conv,
+    /// endpoints, talkers, io (default: all).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub section: Vec<String>,
+    /// Seconds per row of the io section (e.g. 1, 0.5, 60), or `auto`: the
+    /// smallest of 1, 2 or 5 × 10^k seconds (1 ms at least) that gives at
+    /// most 20 rows.
+    #[arg(long, value_name = "SECS", default_value = "auto")]
+    pub interval: String,
+    /// Rows per table (0 for all).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    /// Conversations kept per table; frames of the others are reported as
+    /// not attributed.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_conversations: usize,
+    /// One JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod fields_cmd;
 mod filter_cmd;
 mod run;
 mod sink;
+mod stats_cmd;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
         Some(args::Command::Fields(a)) => fields_cmd::run(&a),
         Some(args::Command::Filter(a)) => filter_cmd::run(&a),
         Some(args::Command::Sample(a)) => run::sample(&a),
+        Some(args::Command::Stats(a)) => stats_cmd::run(&a),
         None => run::read(&cli.read),
     };
     match result {

@@ -106,16 +106,16 @@ impl Output {
 /// A capture filter (`-f`) on a file: compiled for each link type met (a
 /// pcapng file may have several), run by our BPF interpreter on each
 /// packet's captured bytes before anything else is done with it.
-struct CaptureFilter {
+pub(crate) struct CaptureFilter {
     expr: String,
-    null_big_endian: bool,
+    pub(crate) null_big_endian: bool,
     programs: Vec<(u32, Vec<SockFilter>)>,
 }
 
 impl CaptureFilter {
     /// Check the filter's syntax before anything is read (compiling for
     /// Ethernet, where every primitive exists).
-    fn new(expr: &str) -> Result<CaptureFilter> {
+    pub(crate) fn new(expr: &str) -> Result<CaptureFilter> {
         bpf::compile(expr, &Target::new(wiresift_capture::linktype::ETHERNET))
             .map_err(|e| anyhow::anyhow!("capture filter: {e}"))?;
         Ok(CaptureFilter {
@@ -125,7 +125,7 @@ impl CaptureFilter {
         })
     }
 
-    fn matches(&mut self, p: &Packet) -> Result<bool> {
+    pub(crate) fn matches(&mut self, p: &Packet) -> Result<bool> {
         let i = match self.programs.iter().position(|(lt, _)| *lt == p.link_type) {
             Some(i) => i,
             None => {
@@ -234,7 +234,7 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
 /// A file that ends early or has a broken record: every whole packet before
 /// it has been printed; say where it broke. A file that is not a capture at
 /// all is the user's to fix: fail.
-fn report_read_error(name: &str, e: &ReadError, read: u64) -> Result<ExitCode> {
+pub(crate) fn report_read_error(name: &str, e: &ReadError, read: u64) -> Result<ExitCode> {
     match e {
         ReadError::NotACapture { .. } => bail!("{name}: {e}"),
         // Cut inside the file header: there is no capture to read.

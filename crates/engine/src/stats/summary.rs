@@ -106,6 +106,7 @@ impl Summary {
             first_epoch: self.first.map(epoch),
             last_epoch: self.last.map(epoch),
             duration: secs,
+            time_digits: if self.sub_micro { 9 } else { 6 },
             byte_rate: rate(self.bytes),
             bit_rate: rate(self.bytes.saturating_mul(8)),
             packet_rate: rate(self.packets),
@@ -245,6 +246,9 @@ pub struct SummaryReport {
     pub last_epoch: Option<f64>,
     /// Seconds from the earliest to the latest packet.
     pub duration: f64,
+    /// Digits of the fraction of a second the times need: 6, or 9 when
+    /// some packet time is finer than a microsecond.
+    pub time_digits: u32,
     /// Bytes, bits and packets a second (none for a zero duration).
     pub byte_rate: Option<f64>,
     pub bit_rate: Option<f64>,

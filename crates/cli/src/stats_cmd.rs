@@ -1,0 +1,553 @@
+//! `wiresift stats`: read a capture once, feed every packet to the engine's
+//! statistics, and print the report as text (tshark's and capinfos' forms)
+//! or as one JSON document. A progress bar on standard error while a long
+//! file is read, when standard error is a terminal.
+
+use crate::args::StatsArgs;
+use crate::run::{report_read_error, CaptureFilter};
+use anyhow::{bail, Context, Result};
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use wiresift_capture::clock::FrameClock;
+use wiresift_capture::{ByteOrder, FileReader, Format, PcapVariant};
+use wiresift_engine::defrag::Limits;
+use wiresift_engine::filter::Filter;
+use wiresift_engine::stats::{
+    ConvTable, EndpointTable, FileInfo, Interval, IoReport, PhsNode, Report, Sections, Stats,
+    StatsOptions, SummaryReport, TalkersTable,
+};
+use wiresift_engine::{Dissection, Dissector, Options};
+
+/// How often (in packets) the progress bar is moved.
+const PROGRESS_EVERY: u64 = 1 << 16;
+
+pub fn run(a: &StatsArgs) -> Result<ExitCode> {
+    let opts = options(a)?;
+    let filter = a
+        .display_filter
+        .as_deref()
+        .map(Filter::compile)
+        .transpose()?;
+    let mut capture_filter = a
+        .capture_filter
+        .as_deref()
+        .map(CaptureFilter::new)
+        .transpose()?;
+    let name = a.read.display().to_string();
+    let stdin = a.read.as_os_str() == "-";
+    let mut reader = match FileReader::open(&a.read) {
+        Ok(r) => r,
+        Err(e) => {
+            report_read_error(&name, &e, 0)?;
+            bail!("{name}: {e}");
+        }
+    };
+    let format = reader.format();
+    if let Some(cf) = capture_filter.as_mut() {
+        cf.null_big_endian = matches!(
+            format,
+            Format::Pcap {
+                byte_order: ByteOrder::Big,
+                ..
+            } | Format::PcapNg {
+                byte_order: ByteOrder::Big
+            }
+        );
+    }
+    let size = if stdin {
+        None
+    } else {
+        std::fs::metadata(&a.read).ok().map(|m| m.len())
+    };
+    let progress = Progress::new(size);
+
+    let mut stats = Stats::new(opts);
+    let mut clock = FrameClock::default();
+    // Statistics never look at checksums: do not spend time on them.
+    let mut dissector = Dissector::new(
+        Options {
+            verify_checksums: false,
+        },
+        Limits::default(),
+    );
+    let limit = a.count.unwrap_or(u64::MAX);
+    let mut read: u64 = 0;
+    while clock.count() < limit {
+        if read % PROGRESS_EVERY == 0 {
+            progress.set(reader.bytes_offset());
+        }
+        let p = match reader.next_packet() {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(e) => {
+                progress.finish();
+                // A damaged tail still leaves the statistics of what came
+                // before it; a file that is no capture fails.
+                report_read_error(&name, &e, read)?;
+                break;
+            }
+        };
+        read += 1;
+        if let Some(cf) = capture_filter.as_mut() {
+            if !cf.matches(&p)? {
+                continue;
+            }
+        }
+        let meta = clock.meta(&p);
+        let mut d = Dissection::default();
+        dissector.dissect(meta, p.data, &mut d);
+        if filter.as_ref().is_some_and(|f| !f.matches(&d)) {
+            continue;
+        }
+        stats.add(&d);
+    }
+    progress.finish();
+
+    let mut report = stats.report();
+    if let Some(s) = report.summary.as_mut() {
+        s.file = Some(FileInfo {
+            name: name.clone(),
+            format: format_name(format),
+            size,
+            snaplen: reader.snaplen().filter(|&n| n > 0),
+        });
+        if filter.is_some() || capture_filter.is_some() {
+            s.packets_read = Some(read);
+        }
+    }
+    let mut out = String::with_capacity(1 << 14);
+    if a.json {
+        out = serde_json::to_string_pretty(&report)?;
+        out.push('\n');
+    } else {
+        let filter_text = match (&a.capture_filter, &a.display_filter) {
+            (None, None) => None,
+            (Some(f), None) => Some(format!("-f {f}")),
+            (None, Some(y)) => Some(y.clone()),
+            (Some(f), Some(y)) => Some(format!("-f {f} -Y {y}")),
+        };
+        text(&report, filter_text.as_deref(), &mut out);
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The engine's options from the flags.
+fn options(a: &StatsArgs) -> Result<StatsOptions> {
+    let sections = if a.section.is_empty() {
+        Sections::ALL
+    } else {
+        let mut s = Sections::NONE;
+        for name in &a.section {
+            let name = name.trim();
+            if !s.enable(name) {
+                bail!(
+                    "--section: unknown section '{name}' (sections: {})",
+                    Sections::NAMES.join(", ")
+                );
+            }
+        }
+        s
+    };
+    let interval = match a.interval.trim() {
+        "auto" => Interval::Auto,
+        t => {
+            let secs: f64 = t
+                .parse()
+                .ok()
+                .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                .with_context(|| {
+                    format!("--interval: '{t}' is neither 'auto' nor a number of seconds above 0")
+                })?;
+            let ns = (secs * 1e9).round();
+            if !(1.0..=1e18).contains(&ns) {
+                bail!("--interval: {t} seconds is out of range (1 ns to about 31 years)");
+            }
+            Interval::Fixed(ns as u64)
+        }
+    };
+    if a.max_conversations == 0 {
+        bail!("--max-conversations must be at least 1");
+    }
+    Ok(StatsOptions {
+        sections,
+        interval,
+        max_conversations: a.max_conversations,
+        top: a.top,
+    })
+}
+
+fn format_name(f: Format) -> String {
+    match f {
+        Format::Pcap {
+            variant: PcapVariant::Nanosecond,
+            ..
+        } => "pcap (nanosecond timestamps)".into(),
+        Format::Pcap { .. } => "pcap".into(),
+        Format::PcapNg { .. } => "pcapng".into(),
+    }
+}
+
+/// A progress bar over the bytes of the file (a spinner for standard
+/// input), drawn only when standard error is a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(size: Option<u64>) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let pb = match size {
+            Some(n) => {
+                let pb = indicatif::ProgressBar::new(n);
+                pb.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                pb
+            }
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        // Nothing shows for a file read in a moment.
+        pb.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+        Progress(Some(pb))
+    }
+
+    fn set(&self, pos: u64) {
+        if let Some(pb) = &self.0 {
+            pb.set_position(pos);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+const RULE: &str =
+    "================================================================================";
+const PHS_RULE: &str = "===================================================================";
+
+/// The report in text: capinfos' summary, then tshark's `-z` tables.
+pub fn text(r: &Report, filter: Option<&str>, out: &mut String) {
+    if let Some(s) = &r.summary {
+        summary(s, out);
+    }
+    if let Some(p) = &r.phs {
+        out.push('\n');
+        out.push_str(PHS_RULE);
+        out.push_str("\nProtocol Hierarchy Statistics\n");
+        let _ = writeln!(out, "Filter: {}\n", filter.unwrap_or(""));
+        phs(&p.nodes, 0, out);
+        if p.truncated_frames > 0 {
+            let _ = writeln!(
+                out,
+                "({} frames had more distinct protocol stacks than the hierarchy keeps)",
+                p.truncated_frames
+            );
+        }
+        out.push_str(PHS_RULE);
+        out.push('\n');
+    }
+    let no_filter = filter.unwrap_or("<No Filter>");
+    for t in r.conversations.iter().flatten() {
+        conversations(t, no_filter, out);
+    }
+    for t in r.endpoints.iter().flatten() {
+        endpoints(t, no_filter, out);
+    }
+    if let Some(t) = &r.talkers {
+        talkers(t, no_filter, out);
+    }
+    if let Some(io) = &r.io {
+        io_stat(io, no_filter, out);
+    }
+}
+
+fn summary(s: &SummaryReport, out: &mut String) {
+    let mut line = |k: &str, v: &str| {
+        let _ = writeln!(out, "{:<21}{v}", format!("{k}:"));
+    };
+    if let Some(f) = &s.file {
+        line("File name", &f.name);
+        line("File type", &f.format);
+    }
+    let encap = match s.link_types.as_slice() {
+        [] => "none".to_string(),
+        [one] => format!("{} ({})", one.name, one.link_type),
+        many => {
+            let each: Vec<String> = many
+                .iter()
+                .map(|l| format!("{} ({}): {} packets", l.name, l.link_type, l.packets))
+                .collect();
+            format!("per packet: {}", each.join(", "))
+        }
+    };
+    line("File encapsulation", &encap);
+    if let Some(n) = s.file.as_ref().and_then(|f| f.snaplen) {
+        line("Packet size limit", &format!("file hdr: {n} bytes"));
+    }
+    if let Some(n) = s.packets_read {
+        line("Packets read", &n.to_string());
+    }
+    line("Number of packets", &s.packets.to_string());
+    if let Some(n) = s.file.as_ref().and_then(|f| f.size) {
+        line("File size", &format!("{n} bytes"));
+    }
+    line("Data size", &format!("{} bytes", s.bytes));
+    if s.captured_bytes != s.bytes {
+        line("Captured data size", &format!("{} bytes", s.captured_bytes));
+    }
+    let digits = s.time_digits as usize;
+    line(
+        "Capture duration",
+        &format!("{:.*} seconds", digits, s.duration),
+    );
+    line(
+        "First packet time",
+        &s.first_time
+            .as_deref()
+            .map_or("n/a".to_string(), |t| format!("{t} UTC")),
+    );
+    line(
+        "Last packet time",
+        &s.last_time
+            .as_deref()
+            .map_or("n/a".to_string(), |t| format!("{t} UTC")),
+    );
+    let rate =
+        |r: Option<f64>, unit: &str| r.map_or("n/a".to_string(), |r| format!("{r:.2} {unit}"));
+    line("Data byte rate", &rate(s.byte_rate, "bytes/s"));
+    line("Data bit rate", &rate(s.bit_rate, "bits/s"));
+    line("Average packet size", &rate(s.average_size, "bytes"));
+    if let (Some(lo), Some(hi)) = (s.min_size, s.max_size) {
+        line("Packet size range", &format!("{lo} to {hi} bytes"));
+    }
+    line("Average packet rate", &rate(s.packet_rate, "packets/s"));
+    if s.timeless_packets > 0 {
+        line("Packets without time", &s.timeless_packets.to_string());
+    }
+}
+
+/// tshark's layout: two spaces a level, the name padded to 40 columns.
+fn phs(nodes: &[PhsNode], depth: usize, out: &mut String) {
+    for n in nodes {
+        let mut name = String::new();
+        for i in 0..depth {
+            if i > 15 {
+                name.push_str("...");
+                break;
+            }
+            name.push_str("  ");
+        }
+        name.push_str(n.protocol);
+        let _ = writeln!(out, "{name:<40} frames:{} bytes:{}", n.frames, n.bytes);
+        phs(&n.children, depth + 1, out);
+    }
+}
+
+fn more_rows(out: &mut String, shown: usize, total: usize) {
+    if total > shown {
+        let _ = writeln!(out, "({} more not shown; --top 0 shows all)", total - shown);
+    }
+}
+
+fn unattributed(out: &mut String, frames: u64, bytes: u64) {
+    if frames > 0 {
+        let _ = writeln!(
+            out,
+            "({frames} frames, {bytes} bytes in conversations past the table's cap; see --max-conversations)"
+        );
+    }
+}
+
+/// `-z conv,…`: tshark 4.0's columns, with exact byte counts (tshark's
+/// machine-readable form).
+fn conversations(t: &ConvTable, filter: &str, out: &mut String) {
+    if t.rows.is_empty() && t.unattributed.frames == 0 {
+        return;
+    }
+    let pad = if t.ports { "            " } else { "" };
+    out.push_str(RULE);
+    let _ = writeln!(out, "\n{} Conversations\nFilter:{filter}", t.title);
+    let _ = writeln!(out, "{pad}                                               |       <-      | |       ->      | |     Total     |    Relative    |   Duration   |");
+    let _ = writeln!(out, "{pad}                                               | Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |");
+    for c in &t.rows {
+        if t.ports {
+            let a = format!("{}:{}", c.a, c.port_a.unwrap_or(0));
+            let b = format!("{}:{}", c.b, c.port_b.unwrap_or(0));
+            let _ = write!(out, "{a:<26} <-> {b:<26}");
+        } else {
+            let _ = write!(out, "{:<20} <-> {:<20}", c.a, c.b);
+        }
+        let _ = writeln!(
+            out,
+            "  {:>6} {:>9}  {:>6} {:>9}  {:>6} {:>9}  {:>14.9}   {:>12.4}",
+            c.frames_b_to_a,
+            c.bytes_b_to_a,
+            c.frames_a_to_b,
+            c.bytes_a_to_b,
+            c.frames,
+            c.bytes,
+            c.rel_start,
+            c.duration
+        );
+    }
+    more_rows(out, t.rows.len(), t.total);
+    unattributed(out, t.unattributed.frames, t.unattributed.bytes);
+    out.push_str(RULE);
+    out.push('\n');
+}
+
+/// `-z endpoints,…` in tshark 4.0's columns.
+fn endpoints(t: &EndpointTable, filter: &str, out: &mut String) {
+    if t.rows.is_empty() && t.unattributed.frames == 0 {
+        return;
+    }
+    out.push_str(RULE);
+    let _ = writeln!(out, "\n{} Endpoints\nFilter:{filter}", t.title);
+    let _ = writeln!(
+        out,
+        "                       |  {}Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |",
+        if t.ports { "Port  ||  " } else { "" }
+    );
+    for e in &t.rows {
+        let _ = write!(out, "{:<20}      ", e.address);
+        if let Some(p) = e.port {
+            let _ = write!(out, "{p:>5}     ");
+        }
+        let _ = writeln!(
+            out,
+            "{:>6}     {:>9}     {:>6}       {:>9}      {:>6}       {:>9}   ",
+            e.frames, e.bytes, e.tx_frames, e.tx_bytes, e.rx_frames, e.rx_bytes
+        );
+    }
+    more_rows(out, t.rows.len(), t.total);
+    unattributed(out, t.unattributed.frames, t.unattributed.bytes);
+    out.push_str(RULE);
+    out.push('\n');
+}
+
+fn talkers(t: &TalkersTable, filter: &str, out: &mut String) {
+    if t.rows.is_empty() {
+        return;
+    }
+    out.push_str(RULE);
+    let _ = writeln!(
+        out,
+        "\nTop Talkers (IPv4 and IPv6 hosts by bytes)\nFilter:{filter}"
+    );
+    let _ = writeln!(
+        out,
+        "{:<40} {:>10} {:>14} {:>14} {:>14} {:>7}",
+        "Address", "Packets", "Bytes", "Tx Bytes", "Rx Bytes", "Share"
+    );
+    for r in &t.rows {
+        let _ = writeln!(
+            out,
+            "{:<40} {:>10} {:>14} {:>14} {:>14} {:>6.2}%",
+            r.address, r.frames, r.bytes, r.tx_bytes, r.rx_bytes, r.share
+        );
+    }
+    more_rows(out, t.rows.len(), t.total);
+    unattributed(out, t.unattributed.frames, t.unattributed.bytes);
+    out.push_str(RULE);
+    out.push('\n');
+}
+
+/// Seconds from nanoseconds, with no more decimals than `interval` needs.
+fn secs(ns: u64, decimals: usize) -> String {
+    format!("{:.*}", decimals, ns as f64 / 1e9)
+}
+
+/// Decimals to show times that are multiples of `interval_ns`.
+fn decimals(interval_ns: u64) -> usize {
+    let mut d = 0;
+    let mut unit = 1_000_000_000u64;
+    while d < 9 && interval_ns % unit != 0 {
+        d += 1;
+        unit /= 10;
+    }
+    d
+}
+
+/// `-z io,stat,INTERVAL`: one row an interval, the last one ending at the
+/// last frame ("Dur").
+fn io_stat(io: &IoReport, filter: &str, out: &mut String) {
+    let d = decimals(io.interval_ns);
+    let dur = io.duration_ns;
+    let labels: Vec<String> = io
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let end = if i + 1 == io.rows.len() {
+                "Dur".to_string()
+            } else {
+                secs(r.end_ns, d)
+            };
+            format!("{} <> {end}", secs(r.start_ns, d))
+        })
+        .collect();
+    let lw = labels.iter().map(String::len).max().unwrap_or(8).max(8);
+    let fw = io
+        .rows
+        .iter()
+        .map(|r| r.frames.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let bw = io
+        .rows
+        .iter()
+        .map(|r| r.bytes.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    let width = lw + fw + bw + 10;
+    let bar = "=".repeat(width);
+    let dash = format!("|{}|", "-".repeat(width - 2));
+    let boxed = |s: String| format!("| {s:<w$} |", w = width - 4);
+    let _ = writeln!(out, "\n{bar}");
+    let _ = writeln!(out, "{}", boxed("IO Statistics".into()));
+    let _ = writeln!(out, "{}", boxed(format!("Filter: {filter}")));
+    let _ = writeln!(out, "{}", boxed(format!("Duration: {} secs", secs(dur, 6))));
+    let _ = writeln!(
+        out,
+        "{}",
+        boxed(format!(
+            "Interval: {} secs{}",
+            secs(io.interval_ns, d),
+            if io.coarsened {
+                " (coarsened to fit)"
+            } else {
+                ""
+            }
+        ))
+    );
+    let _ = writeln!(out, "{dash}");
+    let _ = writeln!(
+        out,
+        "| {:<lw$} | {:>fw$} | {:>bw$} |",
+        "Interval", "Frames", "Bytes"
+    );
+    let _ = writeln!(out, "{dash}");
+    for (l, r) in labels.iter().zip(&io.rows) {
+        let _ = writeln!(out, "| {l:<lw$} | {:>fw$} | {:>bw$} |", r.frames, r.bytes);
+    }
+    if let Some(b) = io.before_start {
+        let _ = writeln!(
+            out,
+            "| {:<lw$} | {:>fw$} | {:>bw$} |",
+            "before 0", b.frames, b.bytes
+        );
+    }
+    let _ = writeln!(out, "{bar}");
+}
