@@ -13,6 +13,7 @@ use wiresift_capture::clock::FrameClock;
 use wiresift_capture::{ByteOrder, FileReader, Packet, PcapWriter, ReadError};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::filter::Filter;
+use wiresift_engine::flow::FlowOptions;
 use wiresift_engine::{fields, Dissection, Dissector, Options};
 
 /// Flush the output buffer to stdout once it holds this much.
@@ -189,7 +190,7 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
     }
     let mut out: Option<Output> = None;
     let mut clock = FrameClock::default();
-    let mut dissector = Dissector::new(opts, Limits::default());
+    let mut dissector = Dissector::new(opts, Limits::default()).with_flows(FlowOptions::default());
     let limit = a.count.unwrap_or(u64::MAX);
     while clock.count() < limit {
         let p = match reader.next_packet() {
@@ -288,7 +289,7 @@ fn live(a: &ReadArgs, iface: &str, opts: Options, filter: Option<&Filter>) -> Re
         .context("cannot install the Ctrl-C handler")?;
     let mut out = Output::new(a, cap.link_type())?;
     let mut clock = FrameClock::default();
-    let mut dissector = Dissector::new(opts, Limits::default());
+    let mut dissector = Dissector::new(opts, Limits::default()).with_flows(FlowOptions::default());
     let limit = a.count.unwrap_or(u64::MAX);
     eprintln!("wiresift: capturing on {iface}");
     while clock.count() < limit && !stop.load(Ordering::SeqCst) {

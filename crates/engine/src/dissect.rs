@@ -10,6 +10,7 @@
 
 use crate::app;
 use crate::defrag::{Defrag, Fragment, Key, Limits, Outcome};
+use crate::flow::{FlowEngine, FlowOptions};
 use arrayvec::ArrayVec;
 use wire::anomaly::{Anomaly, AnomalyKind};
 use wire::checksum::{self, Status};
@@ -232,10 +233,12 @@ pub fn dissect<'a>(meta: FrameMeta, data: &'a [u8], opts: Options, d: &mut Disse
 
 /// Dissection with memory across frames: IP fragments are collected and,
 /// on the frame that completes a datagram, the reassembled payload is
-/// dissected after that frame's own layers (as tshark shows it).
+/// dissected after that frame's own layers (as tshark shows it); then the
+/// flow engine (when there is one) follows the frame's conversation.
 pub struct Dissector {
     pub opts: Options,
     pub defrag: Defrag,
+    pub flows: Option<FlowEngine>,
 }
 
 impl Dissector {
@@ -243,61 +246,84 @@ impl Dissector {
         Dissector {
             opts,
             defrag: Defrag::new(limits),
+            flows: None,
         }
     }
 
-    /// Dissect one frame into `d`, reassembling IP fragments.
-    pub fn dissect<'a>(&'a mut self, meta: FrameMeta, data: &'a [u8], d: &mut Dissection<'a>) {
-        dissect(meta, data, self.opts, d);
-        let Some(frag) = d.fragment else { return };
-        let (outcome, conflict) = self.defrag.add(&frag, meta.ts_secs);
-        if conflict {
-            let at = d.layers.last().map_or(0, |e| e.offset);
-            d.note(
-                Proto::Data,
-                AnomalyKind::Malformed,
-                at..at + frag.data.len(),
-                "fragment overlaps earlier bytes with different data",
-            );
-        }
-        let Outcome::Complete { proto, .. } = outcome else {
-            return;
-        };
-        // The defragmenter is not touched again for this frame: lend its
-        // buffer to the dissection for as long as the dissection lives.
-        let this: &'a Dissector = self;
-        let datagram = this.defrag.completed();
-        let src_dst = match frag.key {
-            Key::V4 { src, dst, .. } => {
-                let (mut s, mut t) = ([0u8; 16], [0u8; 16]);
-                s[..4].copy_from_slice(&src);
-                t[..4].copy_from_slice(&dst);
-                IpCtx {
-                    v6: false,
-                    src: s,
-                    dst: t,
-                }
-            }
-            Key::V6 { src, dst, .. } => IpCtx { v6: true, src, dst },
-        };
-        // Drop the Data layer that stood for this fragment's bytes.
-        if matches!(d.layers.last().map(|e| &e.layer), Some(Layer::Data(_))) {
-            d.layers.pop();
-        }
-        let mut w = Walker {
-            d,
-            opts: this.opts,
-            off: 0,
-            rest: datagram,
-            ip: Some(src_dst),
-            quoted: false,
-            reassembled: true,
-            wlan_opts: (false, false, false),
-            wire_len: datagram.len(),
-            link_idx: None,
-        };
-        w.run(Next::Ip(proto));
+    /// Follow conversations too (stream numbers, TCP analysis).
+    pub fn with_flows(mut self, o: FlowOptions) -> Self {
+        self.flows = Some(FlowEngine::new(o));
+        self
     }
+
+    /// Dissect one frame into `d`, reassembling IP fragments and following
+    /// its conversation.
+    pub fn dissect<'a>(&'a mut self, meta: FrameMeta, data: &'a [u8], d: &mut Dissection<'a>) {
+        let Dissector {
+            opts,
+            defrag,
+            flows,
+        } = self;
+        dissect(meta, data, *opts, d);
+        defragment(*opts, defrag, meta, d);
+        if let Some(f) = flows {
+            f.process(d, &meta);
+        }
+    }
+}
+
+/// Give the frame's IP fragment to the defragmenter; on the fragment that
+/// completes a datagram, dissect the datagram's payload after the frame's
+/// own layers.
+fn defragment<'a>(opts: Options, defrag: &'a mut Defrag, meta: FrameMeta, d: &mut Dissection<'a>) {
+    let Some(frag) = d.fragment else { return };
+    let (outcome, conflict) = defrag.add(&frag, meta.ts_secs);
+    if conflict {
+        let at = d.layers.last().map_or(0, |e| e.offset);
+        d.note(
+            Proto::Data,
+            AnomalyKind::Malformed,
+            at..at + frag.data.len(),
+            "fragment overlaps earlier bytes with different data",
+        );
+    }
+    let Outcome::Complete { proto, .. } = outcome else {
+        return;
+    };
+    // The defragmenter is not touched again for this frame: lend its
+    // buffer to the dissection for as long as the dissection lives.
+    let defrag: &'a Defrag = defrag;
+    let datagram = defrag.completed();
+    let src_dst = match frag.key {
+        Key::V4 { src, dst, .. } => {
+            let (mut s, mut t) = ([0u8; 16], [0u8; 16]);
+            s[..4].copy_from_slice(&src);
+            t[..4].copy_from_slice(&dst);
+            IpCtx {
+                v6: false,
+                src: s,
+                dst: t,
+            }
+        }
+        Key::V6 { src, dst, .. } => IpCtx { v6: true, src, dst },
+    };
+    // Drop the Data layer that stood for this fragment's bytes.
+    if matches!(d.layers.last().map(|e| &e.layer), Some(Layer::Data(_))) {
+        d.layers.pop();
+    }
+    let mut w = Walker {
+        d,
+        opts,
+        off: 0,
+        rest: datagram,
+        ip: Some(src_dst),
+        quoted: false,
+        reassembled: true,
+        wlan_opts: (false, false, false),
+        wire_len: datagram.len(),
+        link_idx: None,
+    };
+    w.run(Next::Ip(proto));
 }
 
 struct Walker<'a, 'd> {

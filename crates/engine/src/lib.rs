@@ -8,6 +8,7 @@ pub mod defrag;
 pub mod dissect;
 pub mod fields;
 pub mod filter;
+pub mod flow;
 pub mod sample;
 pub mod stats;
 

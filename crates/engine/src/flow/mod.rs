@@ -1,0 +1,351 @@
+//! The flow engine: every packet's conversation, found in a bounded table
+//! and followed through its life. It numbers conversations as tshark does
+//! (`tcp.stream`, `udp.stream`), runs TCP sequence analysis, keeps the
+//! counters and history Zeek's conn.log reports, and hands back each
+//! conversation when it ends (closed and idle, evicted to make room, or at
+//! the end of the capture).
+
+pub mod history;
+pub mod key;
+pub mod table;
+pub mod tcp;
+
+use crate::dissect::Dissection;
+use history::History;
+use key::{FlowKey, Side, Transport};
+use table::{Table, Taken};
+use tcp::TcpConv;
+use wire::frame::FrameMeta;
+use wire::tcp::{analysis, TcpFlowInfo};
+use wiresift_wire as wire;
+
+/// Bounds and timeouts.
+#[derive(Clone, Copy, Debug)]
+pub struct FlowOptions {
+    /// Conversations held at once, per transport (TCP, UDP, ICMP); when
+    /// full, the least recently seen makes room.
+    pub max_flows: usize,
+    /// End conversations idle this long (capture time), as Zeek does
+    /// (`None`: only when the table is full, as tshark never forgets).
+    pub idle: Option<Timeouts>,
+}
+
+/// Idle timeouts in seconds of capture time.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    pub tcp: i64,
+    pub udp: i64,
+    pub icmp: i64,
+}
+
+impl Timeouts {
+    /// Zeek's defaults: tcp_inactivity_timeout 5 min, udp and icmp 1 min.
+    pub const ZEEK: Timeouts = Timeouts {
+        tcp: 300,
+        udp: 60,
+        icmp: 60,
+    };
+}
+
+impl Default for FlowOptions {
+    fn default() -> Self {
+        FlowOptions {
+            max_flows: 1_000_000,
+            idle: None,
+        }
+    }
+}
+
+/// Why a conversation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// Idle for longer than its timeout.
+    Idle,
+    /// Evicted to make room in a full table.
+    Evicted,
+    /// A new conversation started on the same addresses and ports.
+    Reused,
+    /// The capture ended.
+    CaptureEnd,
+}
+
+/// One conversation.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    /// Index among conversations of its transport, in order of first
+    /// appearance (tshark's `tcp.stream` / `udp.stream`).
+    pub stream: u32,
+    /// Which side of the key sent the first packet (Zeek's originator).
+    pub orig: Side,
+    pub first_frame: u64,
+    pub first_ns: i64,
+    pub last_ns: i64,
+    /// Per side of the key ([`Side::index`]): packets, IP bytes (the IP
+    /// header's length), payload bytes above the transport header.
+    pub packets: [u64; 2],
+    pub ip_bytes: [u64; 2],
+    pub payload_bytes: [u64; 2],
+    /// ICMP: type and code of the first packet.
+    pub icmp: Option<(u8, u8)>,
+    pub tcp: Option<Box<TcpConv>>,
+    pub history: History,
+}
+
+impl Flow {
+    fn new(stream: u32, orig: Side, frame: u64, now: i64, is_tcp: bool) -> Self {
+        Flow {
+            stream,
+            orig,
+            first_frame: frame,
+            first_ns: now,
+            last_ns: now,
+            packets: [0; 2],
+            ip_bytes: [0; 2],
+            payload_bytes: [0; 2],
+            icmp: None,
+            tcp: is_tcp.then(|| Box::new(TcpConv::new())),
+            history: History::default(),
+        }
+    }
+}
+
+/// A conversation that ended, with why.
+pub struct Ended {
+    pub key: FlowKey,
+    pub flow: Flow,
+    pub why: EndReason,
+}
+
+/// What the engine has counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FlowStats {
+    pub created: u64,
+    pub evicted: u64,
+    pub expired: u64,
+    pub reused: u64,
+    /// Most conversations held at once (over all transports).
+    pub peak: u64,
+}
+
+/// The flow table of each transport, the stream counters and what ended.
+pub struct FlowEngine {
+    opts: FlowOptions,
+    tcp: Table<Flow>,
+    udp: Table<Flow>,
+    icmp: Table<Flow>,
+    next_tcp: u32,
+    next_udp: u32,
+    next_icmp: u32,
+    ended: Vec<Ended>,
+    pub stats: FlowStats,
+}
+
+/// Capture time of a frame in nanoseconds (saturating: a hostile file's
+/// times cannot overflow).
+pub fn time_ns(meta: &FrameMeta) -> i64 {
+    meta.ts_secs
+        .saturating_mul(1_000_000_000)
+        .saturating_add(i64::from(meta.ts_nanos))
+}
+
+impl FlowEngine {
+    pub fn new(opts: FlowOptions) -> Self {
+        FlowEngine {
+            opts,
+            tcp: Table::new(opts.max_flows),
+            udp: Table::new(opts.max_flows),
+            icmp: Table::new(opts.max_flows),
+            next_tcp: 0,
+            next_udp: 0,
+            next_icmp: 0,
+            ended: Vec::new(),
+            stats: FlowStats::default(),
+        }
+    }
+
+    /// Conversations held now.
+    pub fn active(&self) -> usize {
+        self.tcp.len() + self.udp.len() + self.icmp.len()
+    }
+
+    /// Take what ended since the last call, oldest first.
+    pub fn drain_ended(&mut self) -> std::vec::Drain<'_, Ended> {
+        self.ended.drain(..)
+    }
+
+    /// Follow one dissected frame: find or make its conversation, update
+    /// it, and write what it knows (stream, relative numbers, analysis)
+    /// into the frame's transport layer.
+    pub fn process(&mut self, d: &mut Dissection, meta: &FrameMeta) {
+        let now = time_ns(meta);
+        self.expire(now);
+        let Some((key, side, transport)) = key::of(d) else {
+            return;
+        };
+        let frame = meta.number;
+        let ip_len = ip_len_of(d);
+        match transport {
+            Transport::Tcp(i) => {
+                let Some(t) = key::tcp_at(d, i).copied() else {
+                    return;
+                };
+                let mut reused = false;
+                let slot = match self.tcp.find(&key) {
+                    Some(s)
+                        if self
+                            .tcp
+                            .get(s)
+                            .and_then(|f| f.tcp.as_deref())
+                            .is_some_and(|c| c.starts_anew(side, &t)) =>
+                    {
+                        reused = true;
+                        self.stats.reused += 1;
+                        if let Some(x) = self.tcp.remove(s) {
+                            self.ended.push(ended(x, EndReason::Reused));
+                        }
+                        self.create(key, side, frame, now, transport)
+                    }
+                    Some(s) => s,
+                    None => self.create(key, side, frame, now, transport),
+                };
+                self.tcp.touch(slot, now);
+                let Some(flow) = self.tcp.get_mut(slot) else {
+                    return;
+                };
+                let prev_ns = flow.last_ns;
+                account(flow, side, now, ip_len, t.payload().len());
+                let orig = side == flow.orig;
+                flow.history.tcp(orig, &t);
+                let Some(conv) = flow.tcp.as_deref_mut() else {
+                    return;
+                };
+                let seg = conv.segment(side, &t, frame as u32, now);
+                let mut info = TcpFlowInfo {
+                    stream: flow.stream,
+                    nxtseq: seg.nxtseq,
+                    time_relative_ns: now.saturating_sub(flow.first_ns).max(0) as u64,
+                    time_delta_ns: now.saturating_sub(prev_ns).max(0) as u64,
+                    analysis: seg.analysis,
+                };
+                if reused {
+                    info.analysis.flags |= analysis::REUSED_PORTS;
+                }
+                if let Some(v) = key::tcp_at(d, i) {
+                    v.set_relative(seg.seq_base, seg.ack_base);
+                    v.set_window_shift(seg.window_shift);
+                    v.set_flow(info);
+                }
+            }
+            Transport::Udp(i) => {
+                let payload = key::udp_at(d, i).map_or(0, |u| u.payload().len());
+                let slot = match self.udp.find(&key) {
+                    Some(s) => s,
+                    None => self.create(key, side, frame, now, transport),
+                };
+                self.udp.touch(slot, now);
+                let Some(flow) = self.udp.get_mut(slot) else {
+                    return;
+                };
+                account(flow, side, now, ip_len, payload);
+                let orig = side == flow.orig;
+                flow.history.datagram(orig, payload);
+                let stream = flow.stream;
+                if let Some(u) = key::udp_at(d, i) {
+                    u.set_stream(stream);
+                }
+            }
+            Transport::Icmp { kind, code } => {
+                let slot = match self.icmp.find(&key) {
+                    Some(s) => s,
+                    None => self.create(key, side, frame, now, transport),
+                };
+                self.icmp.touch(slot, now);
+                let Some(flow) = self.icmp.get_mut(slot) else {
+                    return;
+                };
+                flow.icmp.get_or_insert((kind, code));
+                let payload = ip_len.saturating_sub(8) as usize;
+                account(flow, side, now, ip_len, payload);
+                let orig = side == flow.orig;
+                flow.history.datagram(orig, payload);
+            }
+        }
+    }
+
+    /// End every conversation still held (the capture is over).
+    pub fn finish(&mut self) {
+        for table in [&mut self.tcp, &mut self.udp, &mut self.icmp] {
+            // Oldest first, as they would have timed out.
+            while let Some(x) = table.pop_oldest() {
+                self.ended.push(ended(x, EndReason::CaptureEnd));
+            }
+        }
+    }
+
+    fn create(&mut self, key: FlowKey, side: Side, frame: u64, now: i64, t: Transport) -> u32 {
+        let (table, counter) = match t {
+            Transport::Tcp(_) => (&mut self.tcp, &mut self.next_tcp),
+            Transport::Udp(_) => (&mut self.udp, &mut self.next_udp),
+            Transport::Icmp { .. } => (&mut self.icmp, &mut self.next_icmp),
+        };
+        let stream = *counter;
+        *counter = counter.saturating_add(1);
+        let flow = Flow::new(stream, side, frame, now, matches!(t, Transport::Tcp(_)));
+        let (slot, evicted) = table.insert(key, flow, now);
+        self.stats.created += 1;
+        if let Some(x) = evicted {
+            self.stats.evicted += 1;
+            self.ended.push(ended(x, EndReason::Evicted));
+        }
+        let active = self.active() as u64;
+        self.stats.peak = self.stats.peak.max(active);
+        slot
+    }
+
+    fn expire(&mut self, now: i64) {
+        let Some(t) = self.opts.idle else {
+            return;
+        };
+        let secs = |s: i64| now.saturating_sub(s.saturating_mul(1_000_000_000));
+        for (table, before) in [
+            (&mut self.tcp, secs(t.tcp)),
+            (&mut self.udp, secs(t.udp)),
+            (&mut self.icmp, secs(t.icmp)),
+        ] {
+            while let Some(x) = table.pop_idle(before) {
+                self.stats.expired += 1;
+                self.ended.push(ended(x, EndReason::Idle));
+            }
+        }
+    }
+}
+
+fn ended(x: Taken<Flow>, why: EndReason) -> Ended {
+    Ended {
+        key: x.key,
+        flow: x.value,
+        why,
+    }
+}
+
+fn account(flow: &mut Flow, side: Side, now: i64, ip_len: u64, payload: usize) {
+    let i = side.index();
+    flow.last_ns = flow.last_ns.max(now);
+    flow.packets[i] += 1;
+    flow.ip_bytes[i] = flow.ip_bytes[i].saturating_add(ip_len);
+    flow.payload_bytes[i] = flow.payload_bytes[i].saturating_add(payload as u64);
+}
+
+/// The length of the innermost IP datagram outside quotes (Zeek's IP bytes).
+fn ip_len_of(d: &Dissection) -> u64 {
+    d.layers
+        .iter()
+        .rev()
+        .filter(|e| !e.quoted)
+        .find_map(|e| match &e.layer {
+            wire::Layer::Ip(ip) => Some(ip.total_len() as u64),
+            wire::Layer::Ipv6(ip) => Some(40 + u64::from(ip.payload_len())),
+            _ => None,
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,226 @@
+//! A bounded table of conversations, least recently seen first: lookups by
+//! key, eviction of the oldest when full, expiry of the idle. Everything it
+//! evicts or expires is handed back so it can be counted and logged.
+
+use super::key::FlowKey;
+use std::collections::HashMap;
+
+/// Fast, non-cryptographic hashing of fixed-size keys. Keys are packet
+/// addresses an attacker may choose, but the table is bounded and a bad
+/// spread costs speed only.
+type Hasher = foldhash::fast::FixedState;
+
+const NIL: u32 = u32::MAX;
+
+struct Slot<V> {
+    key: FlowKey,
+    value: Option<V>,
+    /// Capture time of the last packet, nanoseconds.
+    last_ns: i64,
+    prev: u32,
+    next: u32,
+}
+
+/// Conversations by key, at most `cap` of them.
+pub struct Table<V> {
+    map: HashMap<FlowKey, u32, Hasher>,
+    slots: Vec<Slot<V>>,
+    free: Vec<u32>,
+    /// Least recently seen.
+    head: u32,
+    /// Most recently seen.
+    tail: u32,
+    cap: usize,
+}
+
+/// An entry taken out of the table.
+pub struct Taken<V> {
+    pub key: FlowKey,
+    pub value: V,
+}
+
+impl<V> Table<V> {
+    pub fn new(cap: usize) -> Self {
+        Table {
+            map: HashMap::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            head: NIL,
+            tail: NIL,
+            cap: cap.max(1),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The slot of `key`, if present.
+    pub fn find(&self, key: &FlowKey) -> Option<u32> {
+        self.map.get(key).copied()
+    }
+
+    pub fn get_mut(&mut self, slot: u32) -> Option<&mut V> {
+        self.slots.get_mut(slot as usize)?.value.as_mut()
+    }
+
+    pub fn get(&self, slot: u32) -> Option<&V> {
+        self.slots.get(slot as usize)?.value.as_ref()
+    }
+
+    /// Mark `slot` seen at `now_ns`: it becomes the most recent.
+    pub fn touch(&mut self, slot: u32, now_ns: i64) {
+        if let Some(s) = self.slots.get_mut(slot as usize) {
+            s.last_ns = s.last_ns.max(now_ns);
+        }
+        self.unlink(slot);
+        self.push_back(slot);
+    }
+
+    /// Insert `value` under `key` (which must not be present), seen at
+    /// `now_ns`. When the table is full the least recently seen entry makes
+    /// room and is returned.
+    pub fn insert(&mut self, key: FlowKey, value: V, now_ns: i64) -> (u32, Option<Taken<V>>) {
+        let evicted = if self.map.len() >= self.cap {
+            self.pop_oldest()
+        } else {
+            None
+        };
+        let slot = Slot {
+            key,
+            value: Some(value),
+            last_ns: now_ns,
+            prev: NIL,
+            next: NIL,
+        };
+        let i = match self.free.pop() {
+            Some(i) => {
+                if let Some(s) = self.slots.get_mut(i as usize) {
+                    *s = slot;
+                }
+                i
+            }
+            None => {
+                self.slots.push(slot);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.map.insert(key, i);
+        self.push_back(i);
+        (i, evicted)
+    }
+
+    /// Take the entry at `slot` out.
+    pub fn remove(&mut self, slot: u32) -> Option<Taken<V>> {
+        let s = self.slots.get_mut(slot as usize)?;
+        let value = s.value.take()?;
+        let key = s.key;
+        self.map.remove(&key);
+        self.unlink(slot);
+        self.free.push(slot);
+        Some(Taken { key, value })
+    }
+
+    /// Take out the least recently seen entry if it was last seen before
+    /// `before_ns`.
+    pub fn pop_idle(&mut self, before_ns: i64) -> Option<Taken<V>> {
+        let head = self.slots.get(self.head as usize)?;
+        if head.last_ns >= before_ns {
+            return None;
+        }
+        self.remove(self.head)
+    }
+
+    /// Take out the least recently seen entry.
+    pub fn pop_oldest(&mut self) -> Option<Taken<V>> {
+        self.remove(self.head)
+    }
+
+    fn unlink(&mut self, i: u32) {
+        let Some(s) = self.slots.get(i as usize) else {
+            return;
+        };
+        let (prev, next) = (s.prev, s.next);
+        match self.slots.get_mut(prev as usize) {
+            Some(p) => p.next = next,
+            None => {
+                if self.head == i {
+                    self.head = next
+                }
+            }
+        }
+        match self.slots.get_mut(next as usize) {
+            Some(n) => n.prev = prev,
+            None => {
+                if self.tail == i {
+                    self.tail = prev
+                }
+            }
+        }
+        if let Some(s) = self.slots.get_mut(i as usize) {
+            s.prev = NIL;
+            s.next = NIL;
+        }
+    }
+
+    fn push_back(&mut self, i: u32) {
+        let tail = self.tail;
+        if let Some(s) = self.slots.get_mut(i as usize) {
+            s.prev = tail;
+            s.next = NIL;
+        }
+        match self.slots.get_mut(tail as usize) {
+            Some(t) => t.next = i,
+            None => self.head = i,
+        }
+        self.tail = i;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u8) -> FlowKey {
+        FlowKey::new(6, false, [n; 16], 1, [200; 16], 2).0
+    }
+
+    #[test]
+    fn full_table_evicts_the_least_recently_seen() {
+        let mut t: Table<u8> = Table::new(3);
+        let (s1, _) = t.insert(key(1), 1, 10);
+        t.insert(key(2), 2, 20);
+        t.insert(key(3), 3, 30);
+        t.touch(s1, 40); // 1 is now the most recent; 2 the oldest
+        let (_, ev) = t.insert(key(4), 4, 50);
+        let ev = ev.expect("an eviction");
+        assert_eq!((ev.key, ev.value), (key(2), 2));
+        assert_eq!(t.len(), 3);
+        assert!(t.find(&key(2)).is_none());
+        assert_eq!(t.find(&key(1)).and_then(|s| t.get(s)), Some(&1));
+    }
+
+    #[test]
+    fn idle_entries_expire_oldest_first_and_slots_are_reused() {
+        let mut t: Table<u8> = Table::new(10);
+        for n in 0..5u8 {
+            t.insert(key(n), n, i64::from(n) * 10);
+        }
+        let mut gone = Vec::new();
+        while let Some(x) = t.pop_idle(25) {
+            gone.push(x.value);
+        }
+        assert_eq!(gone, vec![0, 1, 2]);
+        assert_eq!(t.len(), 2);
+        let (s, _) = t.insert(key(9), 9, 60);
+        assert!(s < 5, "a freed slot is reused");
+        assert_eq!(t.pop_oldest().map(|x| x.value), Some(3));
+        assert_eq!(t.pop_oldest().map(|x| x.value), Some(4));
+        assert_eq!(t.pop_oldest().map(|x| x.value), Some(9));
+        assert!(t.pop_oldest().is_none() && t.is_empty());
+    }
+}
