@@ -24,7 +24,10 @@
 //!   clients send it so);
 //! * with option 52 (overload) the options held in the server-name and
 //!   boot-file fields are walked right after it, and those fields are then
-//!   not shown as text.
+//!   not shown as text;
+//! * when the capture cut the message before its end option, tshark shows
+//!   no field at all (its first walk, over the length as sent, fails); the
+//!   view does too once told that length ([`DhcpView::with_wire_len`]).
 //!
 //! A message is shown with what could be read: the constructor refuses
 //! only an empty datagram.
@@ -445,12 +448,17 @@ impl<'a> Iterator for Options<'a> {
 struct FirstPass {
     msg_type: Option<u8>,
     overload: u8,
+    /// The walk reached the end of the captured bytes inside the message
+    /// as sent (see [`DhcpView::with_wire_len`]).
+    cut: bool,
 }
 
 /// A view over a DHCP or BOOTP message (one UDP datagram's payload).
 #[derive(Clone, Copy, Debug)]
 pub struct DhcpView<'a> {
     bytes: &'a [u8],
+    /// The message's length as sent (at least the bytes captured).
+    wire_len: usize,
 }
 
 impl<'a> DhcpView<'a> {
@@ -461,7 +469,27 @@ impl<'a> DhcpView<'a> {
     /// where their bytes are. Only an empty datagram is refused.
     pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
         need(bytes, 1)?;
-        Ok(DhcpView { bytes })
+        Ok(DhcpView {
+            bytes,
+            wire_len: bytes.len(),
+        })
+    }
+
+    /// The message's length as sent (the UDP length field minus 8, at
+    /// most the IP payload as sent minus 8), when the capture cut it.
+    /// tshark walks the options twice, the first time up to this length
+    /// to find the message type; when that walk runs past the captured
+    /// bytes it gives up before any field, and so does [`DhcpView::field`]
+    /// (the accessors still read what was captured).
+    pub fn with_wire_len(mut self, len: usize) -> Self {
+        self.wire_len = len.max(self.bytes.len());
+        self
+    }
+
+    /// Whether the capture cut the message where tshark shows no field
+    /// at all (see [`DhcpView::with_wire_len`]).
+    pub fn is_cut_before_fields(&self) -> bool {
+        self.first_pass().cut
     }
 
     fn u8(&self, r: Range<usize>) -> Option<u8> {
@@ -617,9 +645,12 @@ impl<'a> DhcpView<'a> {
     /// the main area, read where their value bytes are there.
     fn first_pass(&self) -> FirstPass {
         let mut fp = FirstPass::default();
-        let (mut pos, end) = (self.options_start(), self.bytes.len());
+        let (mut pos, end) = (self.options_start(), self.wire_len.max(self.bytes.len()));
         while pos < end {
             let Some(code) = u8_at(self.bytes, pos) else {
+                // The walk runs past the bytes captured, not past the
+                // message as sent: tshark's first pass fails here.
+                fp.cut = true;
                 break;
             };
             match code {
@@ -819,6 +850,9 @@ impl<'a> DhcpView<'a> {
     }
 
     pub fn field(&self, f: Field, out: &mut dyn FieldSink<'a>) {
+        if self.is_cut_before_fields() {
+            return;
+        }
         let b = self.bytes;
         let uint = |n: u64| Value::UInt(n);
         let ip = |a: [u8; 4]| Value::Ipv4(a);
@@ -976,6 +1010,9 @@ impl<'a> DhcpView<'a> {
     /// name of each message type option in parentheses.
     pub fn title(&self, out: &mut String) {
         out.push_str("Dynamic Host Configuration Protocol");
+        if self.is_cut_before_fields() {
+            return;
+        }
         self.visit(&mut |item| {
             if let OptItem::Opt(o) = item {
                 if o.code == opt::MESSAGE_TYPE {
@@ -1612,6 +1649,46 @@ mod tests {
         assert_eq!(v.sname(), None);
         assert_eq!(v.options().count(), 0);
         assert_eq!(v.message_type(), None);
+    }
+
+    #[test]
+    fn options_cut_by_the_capture_hide_every_field() {
+        // tcpdump tests/rx_serviceid_oobr.pcap frame 1: 29 bytes captured
+        // of a datagram whose UDP length says 8093 (port 68).
+        const RX: [u8; 29] = [
+            0x00, 0x01, 0x5b, 0x04, 0xd8, 0xda, 0xda, 0x0d, 0x00, 0x00, 0x00, 0x00, 0x03, 0xff,
+            0x00, 0xff, 0xff, 0x80, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00,
+        ];
+        let v = DhcpView::new(&RX).unwrap();
+        assert_eq!(field(&RX, Field::Id), ["0xd8dada0d"]);
+        let v = v.with_wire_len(8085);
+        assert!(v.is_cut_before_fields());
+        let mut n = 0;
+        for i in 0..FIELDS.len() {
+            v.field(
+                Field::from_index(i).unwrap(),
+                &mut |_: Value, _: Range<usize>| n += 1,
+            );
+        }
+        assert_eq!(n, 0);
+        assert_eq!(v.xid(), Some(0xd8dada0d));
+        assert_eq!(
+            string_of(|s| v.title(s)),
+            "Dynamic Host Configuration Protocol"
+        );
+        // A full header whose options end at the bytes captured, as sent.
+        let m = discover_with(&[255]);
+        let v = DhcpView::new(&m).unwrap().with_wire_len(m.len());
+        assert!(!v.is_cut_before_fields());
+        // Options cut before the end option, the rest not captured.
+        let v = DhcpView::new(&m[..m.len() - 1])
+            .unwrap()
+            .with_wire_len(m.len());
+        assert!(v.is_cut_before_fields());
+        // ... but the end option there: the rest does not matter.
+        let v = DhcpView::new(&m).unwrap().with_wire_len(m.len() + 100);
+        assert!(!v.is_cut_before_fields());
     }
 
     #[test]
