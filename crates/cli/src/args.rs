@@ -60,6 +60,10 @@ pub enum Command {
     /// endpoints,…, io,stat).
     #[command(after_help = STATS_EXAMPLES)]
     Stats(StatsArgs),
+    /// Zeek-style logs (conn.log, …) of a capture, as Zeek's TSV or JSON
+    /// lines, on standard output or in a directory.
+    #[command(after_help = LOGS_EXAMPLES)]
+    Logs(LogsArgs),
     /// Write the sample capture (built by wiresift's own packet builder).
     #[command(
         after_help = "Example:\n  wiresift sample samples/sample.pcap && wiresift -r samples/sample.pcap"
@@ -213,6 +217,36 @@ pub struct StatsArgs {
     /// One JSON document instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+const LOGS_EXAMPLES: &str = "\
+Examples:
+  wiresift logs conn -r capture.pcap                   conn.log (Zeek TSV) on standard output
+  wiresift logs conn -r capture.pcap --json | jq .uid  one JSON object a connection
+  wiresift logs all -r capture.pcap -o logs/           every log, in logs/conn.log, …
+Logs: conn, all.";
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// The log to write: conn, or all (every log; needs -o).
+    #[arg(value_name = "LOG")]
+    pub log: String,
+    /// Read packets from FILE (pcap or pcapng; `-` for standard input).
+    #[arg(short = 'r', value_name = "FILE", required = true)]
+    pub read: PathBuf,
+    /// Keep only the packets that match a capture filter (tcpdump syntax),
+    /// before dissection.
+    #[arg(short = 'f', value_name = "FILTER", allow_hyphen_values = true)]
+    pub capture_filter: Option<String>,
+    /// Stop after COUNT packets.
+    #[arg(short = 'c', value_name = "COUNT")]
+    pub count: Option<u64>,
+    /// Zeek's JSON form: one object a line, unset fields left out.
+    #[arg(long)]
+    pub json: bool,
+    /// Write DIR/<log>.log instead of standard output.
+    #[arg(short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 #[cfg(test)]
