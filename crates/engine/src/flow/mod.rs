@@ -7,6 +7,7 @@
 
 pub mod history;
 pub mod key;
+pub mod reassembly;
 pub mod table;
 pub mod tcp;
 
