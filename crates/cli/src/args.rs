@@ -64,6 +64,10 @@ pub enum Command {
     /// lines, on standard output or in a directory.
     #[command(after_help = LOGS_EXAMPLES)]
     Logs(LogsArgs),
+    /// The payload of one TCP or UDP stream in order, retransmissions once
+    /// and gaps marked, as `tshark -q -z follow,tcp,ascii,N` prints it.
+    #[command(after_help = FOLLOW_EXAMPLES)]
+    Follow(FollowArgs),
     /// Write the sample capture (built by wiresift's own packet builder).
     #[command(
         after_help = "Example:\n  wiresift sample samples/sample.pcap && wiresift -r samples/sample.pcap"
@@ -247,6 +251,49 @@ pub struct LogsArgs {
     /// Write DIR/<log>.log instead of standard output.
     #[arg(short = 'o', value_name = "DIR")]
     pub output: Option<PathBuf>,
+}
+
+const FOLLOW_EXAMPLES: &str = "\
+Examples:
+  wiresift follow tcp 0 -r capture.pcap                TCP stream 0 (tcp.stream eq 0) as text
+  wiresift follow tcp 3 -r capture.pcap --format hex   offsets, hex and text, like a hex dump
+  wiresift follow udp 1 -r capture.pcap --format raw   each datagram's payload as one hex line
+Stream numbers are tshark's tcp.stream and udp.stream (see `wiresift -r FILE -T fields -e tcp.stream`).";
+
+/// The transport of a followed stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FollowProto {
+    Tcp,
+    Udp,
+}
+
+/// How followed payload is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FollowFormat {
+    /// Printable bytes as they are, others as `.`; each record after its length.
+    Ascii,
+    /// Offset, 16 bytes in hex and as text a line.
+    Hex,
+    /// Each record as one line of hex digits.
+    Raw,
+    /// tshark's YAML: the peers, then each record with its frame, time and base64 data.
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct FollowArgs {
+    /// tcp or udp.
+    #[arg(value_enum)]
+    pub proto: FollowProto,
+    /// The stream number (tcp.stream / udp.stream).
+    #[arg(value_name = "N")]
+    pub stream: u32,
+    /// Read packets from FILE (pcap or pcapng; `-` for standard input).
+    #[arg(short = 'r', value_name = "FILE", required = true)]
+    pub read: PathBuf,
+    /// ascii, hex, raw or yaml.
+    #[arg(long, value_enum, default_value = "ascii")]
+    pub format: FollowFormat,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod args;
 mod fields_cmd;
 mod filter_cmd;
+mod follow_cmd;
 mod logs_cmd;
 mod run;
 mod sink;
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         Some(args::Command::Sample(a)) => run::sample(&a),
         Some(args::Command::Stats(a)) => stats_cmd::run(&a),
         Some(args::Command::Logs(a)) => logs_cmd::run(&a),
+        Some(args::Command::Follow(a)) => follow_cmd::run(&a),
         None => run::read(&cli.read),
     };
     match result {
