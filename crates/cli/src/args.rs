@@ -221,6 +221,10 @@ pub struct StatsArgs {
     /// One JSON document instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Worker threads, each taking the conversations of its share of host
+    /// pairs (0: one per core). The report is the same for any number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 const LOGS_EXAMPLES: &str = "\

@@ -6,6 +6,7 @@ mod fields_cmd;
 mod filter_cmd;
 mod follow_cmd;
 mod logs_cmd;
+mod parallel;
 mod run;
 mod sink;
 mod stats_cmd;

@@ -4,13 +4,12 @@
 //! file is read, when standard error is a terminal.
 
 use crate::args::StatsArgs;
-use crate::run::{report_read_error, CaptureFilter};
+use crate::parallel::{self, Job, Source};
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
-use wiresift_capture::clock::FrameClock;
-use wiresift_capture::{ByteOrder, FileReader, Format, PcapVariant};
+use wiresift_capture::{Format, PcapVariant};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::filter::Filter;
 use wiresift_engine::stats::{
@@ -18,9 +17,7 @@ use wiresift_engine::stats::{
     StatsOptions, SummaryReport, TalkersTable,
 };
 use wiresift_engine::{Dissection, Dissector, Options};
-
-/// How often (in packets) the progress bar is moved.
-const PROGRESS_EVERY: u64 = 1 << 16;
+use wiresift_wire::frame::FrameMeta;
 
 pub fn run(a: &StatsArgs) -> Result<ExitCode> {
     let opts = options(a)?;
@@ -29,91 +26,50 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
         .as_deref()
         .map(Filter::compile)
         .transpose()?;
-    let mut capture_filter = a
-        .capture_filter
-        .as_deref()
-        .map(CaptureFilter::new)
-        .transpose()?;
     let name = a.read.display().to_string();
-    let stdin = a.read.as_os_str() == "-";
-    let mut reader = match FileReader::open(&a.read) {
-        Ok(r) => r,
-        Err(e) => {
-            report_read_error(&name, &e, 0)?;
-            bail!("{name}: {e}");
-        }
+    let src = Source {
+        path: &a.read,
+        capture_filter: a.capture_filter.as_deref(),
+        count: a.count,
     };
-    let format = reader.format();
-    if let Some(cf) = capture_filter.as_mut() {
-        cf.null_big_endian = matches!(
-            format,
-            Format::Pcap {
-                byte_order: ByteOrder::Big,
-                ..
-            } | Format::PcapNg {
-                byte_order: ByteOrder::Big
-            }
-        );
-    }
-    let size = if stdin {
-        None
-    } else {
-        std::fs::metadata(&a.read).ok().map(|m| m.len())
+    let n = parallel::workers(a.threads, &a.read);
+    let (jobs, read) = parallel::run(&src, n, |_| {
+        Ok(StatsJob {
+            stats: Stats::new(opts.clone()),
+            // Statistics never look at checksums: do not spend time on them.
+            dissector: Dissector::new(
+                Options {
+                    verify_checksums: false,
+                },
+                Limits::default(),
+            ),
+            filter: a
+                .display_filter
+                .as_deref()
+                .map(Filter::compile)
+                .transpose()?,
+        })
+    })?;
+    let mut jobs = jobs.into_iter();
+    let Some(first) = jobs.next() else {
+        bail!("{name}: no worker ran");
     };
-    let progress = Progress::new(size);
-
-    let mut stats = Stats::new(opts);
-    let mut clock = FrameClock::default();
-    // Statistics never look at checksums: do not spend time on them.
-    let mut dissector = Dissector::new(
-        Options {
-            verify_checksums: false,
-        },
-        Limits::default(),
-    );
-    let limit = a.count.unwrap_or(u64::MAX);
-    let mut read: u64 = 0;
-    while clock.count() < limit {
-        if read % PROGRESS_EVERY == 0 {
-            progress.set(reader.bytes_offset());
-        }
-        let p = match reader.next_packet() {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(e) => {
-                progress.finish();
-                // A damaged tail still leaves the statistics of what came
-                // before it; a file that is no capture fails.
-                report_read_error(&name, &e, read)?;
-                break;
-            }
-        };
-        read += 1;
-        if let Some(cf) = capture_filter.as_mut() {
-            if !cf.matches(&p)? {
-                continue;
-            }
-        }
-        let meta = clock.meta(&p);
-        let mut d = Dissection::default();
-        dissector.dissect(meta, p.data, &mut d);
-        if filter.as_ref().is_some_and(|f| !f.matches(&d)) {
-            continue;
-        }
-        stats.add(&d);
+    let mut stats = first.stats;
+    for j in jobs {
+        stats.merge(j.stats);
     }
-    progress.finish();
-
+    let (format, size) = (read.format, read.size);
+    let read_count = read.read;
     let mut report = stats.report();
     if let Some(s) = report.summary.as_mut() {
         s.file = Some(FileInfo {
             name: name.clone(),
             format: format_name(format),
             size,
-            snaplen: reader.snaplen().filter(|&n| n > 0),
+            snaplen: read.snaplen.filter(|&n| n > 0),
         });
-        if filter.is_some() || capture_filter.is_some() {
-            s.packets_read = Some(read);
+        if filter.is_some() || a.capture_filter.is_some() {
+            s.packets_read = Some(read_count);
         }
     }
     let mut out = String::with_capacity(1 << 14);
@@ -191,43 +147,22 @@ fn format_name(f: Format) -> String {
     }
 }
 
-/// A progress bar over the bytes of the file (a spinner for standard
-/// input), drawn only when standard error is a terminal.
-struct Progress(Option<indicatif::ProgressBar>);
+/// One worker's statistics.
+struct StatsJob {
+    stats: Stats,
+    dissector: Dissector,
+    filter: Option<Filter>,
+}
 
-impl Progress {
-    fn new(size: Option<u64>) -> Progress {
-        if !std::io::stderr().is_terminal() {
-            return Progress(None);
+impl Job for StatsJob {
+    fn frame(&mut self, meta: FrameMeta, data: &[u8]) -> Result<()> {
+        let mut d = Dissection::default();
+        self.dissector.dissect(meta, data, &mut d);
+        if self.filter.as_ref().is_some_and(|f| !f.matches(&d)) {
+            return Ok(());
         }
-        let pb = match size {
-            Some(n) => {
-                let pb = indicatif::ProgressBar::new(n);
-                pb.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                pb
-            }
-            None => indicatif::ProgressBar::new_spinner(),
-        };
-        // Nothing shows for a file read in a moment.
-        pb.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
-        Progress(Some(pb))
-    }
-
-    fn set(&self, pos: u64) {
-        if let Some(pb) = &self.0 {
-            pb.set_position(pos);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(pb) = &self.0 {
-            pb.finish_and_clear();
-        }
+        self.stats.add(&d);
+        Ok(())
     }
 }
 

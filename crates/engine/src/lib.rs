@@ -10,6 +10,7 @@ pub mod fields;
 pub mod filter;
 pub mod flow;
 pub mod sample;
+pub mod shard;
 pub mod stats;
 
 pub use dissect::{dissect, Dissection, Dissector, Entry, Options};
