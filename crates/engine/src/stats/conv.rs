@@ -64,6 +64,7 @@ impl Counted for ConvCounts {
 }
 
 /// The conversations of one layer, bounded by the table's cap.
+#[derive(Clone)]
 pub struct Conversations<E: Endpoint> {
     pub table: Table<(E, E), ConvCounts>,
 }
@@ -107,6 +108,58 @@ impl<E: Endpoint> Conversations<E> {
             None => {
                 self.table.other.frames = self.table.other.frames.saturating_add(1);
                 self.table.other.bytes = self.table.other.bytes.saturating_add(len);
+            }
+        }
+    }
+
+    /// Frames counted elsewhere: `ab` from `a` to `b`, `ba` back, between
+    /// `start` and `stop`, the first with order key `first`, sent by `a` if
+    /// `first_from_a`. The same as adding the frames one by one.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_counts(
+        &mut self,
+        a: E,
+        b: E,
+        ab: (u64, u64),
+        ba: (u64, u64),
+        start: i64,
+        stop: i64,
+        first: u64,
+        first_from_a: bool,
+    ) {
+        // As `add`: a frame from an end to itself goes "forward".
+        let (key, lo_hi, hi_lo, fwd) = match a.cmp(&b) {
+            std::cmp::Ordering::Less => ((a, b), ab, ba, first_from_a),
+            std::cmp::Ordering::Greater => ((b, a), ba, ab, !first_from_a),
+            std::cmp::Ordering::Equal => (
+                (a, b),
+                (ab.0.saturating_add(ba.0), ab.1.saturating_add(ba.1)),
+                (0, 0),
+                true,
+            ),
+        };
+        let make = || ConvCounts {
+            frames: [0; 2],
+            bytes: [0; 2],
+            start,
+            stop,
+            first,
+            first_forward: fwd,
+        };
+        let add = ConvCounts {
+            frames: [lo_hi.0, hi_lo.0],
+            bytes: [lo_hi.1, hi_lo.1],
+            start,
+            stop,
+            first,
+            first_forward: fwd,
+        };
+        match self.table.get_or_insert(key, make) {
+            Some(c) => c.merge(&add),
+            None => {
+                let (f, b) = add.counts();
+                self.table.other.frames = self.table.other.frames.saturating_add(f);
+                self.table.other.bytes = self.table.other.bytes.saturating_add(b);
             }
         }
     }

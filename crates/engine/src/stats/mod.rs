@@ -13,6 +13,7 @@
 
 pub mod conv;
 pub mod endpoints;
+pub mod fine;
 pub mod io;
 pub mod phs;
 pub mod summary;
@@ -112,7 +113,8 @@ impl Default for StatsOptions {
 }
 
 /// The conversation tables of every layer.
-struct Tables {
+#[derive(Clone)]
+pub struct Tables {
     eth: Conversations<Mac>,
     ip: Conversations<V4>,
     ipv6: Conversations<V6>,
@@ -146,9 +148,87 @@ impl Tables {
     }
 }
 
+/// What [`Stats::add`] notes of a frame's addressed layers on its way down.
+#[derive(Default)]
+struct Common {
+    eth: Option<(u8, Mac, Mac)>,
+    ip: Option<(u8, IpAddrs)>,
+    transport: Option<(u8, u16, u16, bool)>,
+    /// A second addressed layer of some kind, or one out of order: not the
+    /// common stack.
+    other: bool,
+}
+
+enum CommonFrame {
+    V4(fine::Frame<V4>),
+    V6(fine::Frame<V6>),
+}
+
+impl Common {
+    #[inline]
+    fn see(&mut self, i: usize, l: &Layer) {
+        let at = i as u8;
+        match l {
+            Layer::Eth(v) => {
+                self.other |= self.eth.is_some() || self.ip.is_some();
+                self.eth = Some((at, v.src(), v.dst()));
+            }
+            Layer::Ip(v) => {
+                self.other |= self.ip.is_some();
+                self.ip = Some((at, IpAddrs::V4(v.src(), v.dst())));
+            }
+            Layer::Ipv6(v) => {
+                self.other |= self.ip.is_some();
+                self.ip = Some((at, IpAddrs::V6(v.src(), v.dst())));
+            }
+            Layer::Tcp(v) => {
+                self.other |= self.transport.is_some() || self.ip.is_none();
+                self.transport = Some((at, v.src_port(), v.dst_port(), false));
+            }
+            Layer::Udp(v) => {
+                self.other |= self.transport.is_some() || self.ip.is_none();
+                self.transport = Some((at, v.src_port(), v.dst_port(), true));
+            }
+            _ => {}
+        }
+    }
+
+    #[inline]
+    fn frame(&self) -> Option<CommonFrame> {
+        if self.other {
+            return None;
+        }
+        let (ip_at, ip) = self.ip?;
+        let (tr_at, sp, dp, udp) = self.transport?;
+        let (eth_at, mac) = match self.eth {
+            Some((at, s, d)) => (at, Some((s, d))),
+            None => (0, None),
+        };
+        let at = [eth_at, ip_at, tr_at];
+        Some(match ip {
+            IpAddrs::V4(s, d) => CommonFrame::V4(fine::Frame {
+                mac,
+                src: (s, sp),
+                dst: (d, dp),
+                udp,
+                at,
+            }),
+            IpAddrs::V6(s, d) => CommonFrame::V6(fine::Frame {
+                mac,
+                src: (s, sp),
+                dst: (d, dp),
+                udp,
+                at,
+            }),
+            IpAddrs::None => return None,
+        })
+    }
+}
+
 /// The addresses of the IP layer a transport header rides on.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 enum IpAddrs {
+    #[default]
     None,
     V4(V4, V4),
     V6(V6, V6),
@@ -159,8 +239,19 @@ pub struct Stats {
     opts: StatsOptions,
     summary: summary::Summary,
     phs: phs::Phs,
+    /// Frames of the common stack, by whole tuple (see [`fine`]).
+    tuples4: fine::Tuples<V4>,
+    tuples6: fine::Tuples<V6>,
+    /// Frames of every other shape, per layer.
     tables: Tables,
     io: io::Io,
+}
+
+/// The order key of a layer at position `at` of frame `number`: frames in
+/// file order, then layers outer first.
+#[inline]
+pub(crate) fn order_frame(number: u64) -> u64 {
+    number.min(MAX_ORDER_FRAME) << 6
 }
 
 /// Frame numbers above this share an order key (2^54 frames is beyond any
@@ -173,6 +264,8 @@ impl Stats {
             opts,
             summary: summary::Summary::default(),
             phs: phs::Phs::default(),
+            tuples4: fine::Tuples::new(opts.max_conversations),
+            tuples6: fine::Tuples::new(opts.max_conversations),
             tables: Tables::new(opts.max_conversations),
             io: io::Io::new(opts.interval),
         }
@@ -203,9 +296,10 @@ impl Stats {
         if !want.phs && !tables {
             return;
         }
-        let frame_key = m.number.min(MAX_ORDER_FRAME) << 6;
         let mut node = Some(phs::Phs::ROOT).filter(|_| want.phs);
-        let mut ip = IpAddrs::None;
+        // The common stack, found on the way: [Ethernet] IP TCP|UDP, one
+        // of each.
+        let mut common = Common::default();
         for (i, e) in d.layers.iter().enumerate().skip(1) {
             if e.quoted {
                 continue;
@@ -219,7 +313,29 @@ impl Stats {
                     }
                 }
             }
-            if !tables {
+            if tables {
+                common.see(i, &e.layer);
+            }
+        }
+        if !tables {
+            return;
+        }
+        let counted = match common.frame() {
+            Some(CommonFrame::V4(f)) => self.tuples4.add(&f, len, rel, m.number),
+            Some(CommonFrame::V6(f)) => self.tuples6.add(&f, len, rel, m.number),
+            None => false,
+        };
+        if !counted {
+            self.add_per_layer(d, len, rel, m.number);
+        }
+    }
+
+    /// Count a frame in each layer's table.
+    fn add_per_layer(&mut self, d: &Dissection, len: u64, rel: i64, number: u64) {
+        let frame_key = order_frame(number);
+        let mut ip = IpAddrs::None;
+        for (i, e) in d.layers.iter().enumerate().skip(1) {
+            if e.quoted {
                 continue;
             }
             let order = frame_key | i as u64;
@@ -270,6 +386,8 @@ impl Stats {
         self.phs.merge(&other.phs);
         self.io.merge(&other.io);
         self.tables.merge(other.tables);
+        self.tuples4.merge(other.tuples4, &mut self.tables);
+        self.tuples6.merge(other.tuples6, &mut self.tables);
     }
 
     /// The report of the sections chosen.
@@ -290,7 +408,10 @@ impl Stats {
         if !want.tables() {
             return r;
         }
-        let t = &self.tables;
+        let mut rolled = self.tables.clone();
+        self.tuples4.roll_up(&mut rolled);
+        self.tuples6.roll_up(&mut rolled);
+        let t = &rolled;
         let eth = conv::sorted(&t.eth);
         let ip = conv::sorted(&t.ip);
         let ipv6 = conv::sorted(&t.ipv6);

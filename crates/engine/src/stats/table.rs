@@ -42,6 +42,7 @@ impl Other {
 /// The seed of the eviction priority: fixed, so every worker ranks keys alike.
 const PRIORITY_SEED: u64 = 0x5157_4946_5453_5441;
 
+#[derive(Clone)]
 pub struct Table<K, V> {
     map: HashMap<K, V, RandomState>,
     cap: usize,
@@ -73,6 +74,11 @@ impl<K: Copy + Eq + Hash + Ord, V: Counted> Table<K, V> {
         self.map.iter()
     }
 
+    /// The kept keys and values, consuming the table.
+    pub fn into_iter(self) -> impl Iterator<Item = (K, V)> {
+        self.map.into_iter()
+    }
+
     /// The value of `key`, made by `make` if the key is new and the table
     /// takes it; `None` if the table is full and the key ranks too high (the
     /// caller then counts the packet in [`Table::other`]).
@@ -89,6 +95,16 @@ impl<K: Copy + Eq + Hash + Ord, V: Counted> Table<K, V> {
             *v = make();
             v
         })
+    }
+
+    /// The value of `key`, made by `make` if the key is new and the table
+    /// has room; `None` when it is full (nothing is evicted).
+    #[inline]
+    pub fn get_or_insert_no_evict(&mut self, key: K, make: impl FnOnce() -> V) -> Option<&mut V> {
+        if self.map.len() < self.cap || self.map.contains_key(&key) {
+            return Some(self.map.entry(key).or_insert_with(make));
+        }
+        None
     }
 
     /// Fold `other` into this table: the same keys kept, the same counts, as

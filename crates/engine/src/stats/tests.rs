@@ -610,3 +610,53 @@ fn sections_left_out_are_absent() {
     assert!(r.summary.is_none() && r.phs.is_none() && r.conversations.is_none());
     assert!(r.endpoints.is_none() && r.talkers.is_none());
 }
+
+#[test]
+fn tuple_path_rolls_up_to_the_per_layer_counts() {
+    // The same frames counted per layer only, and by the default path
+    // (whole tuples for the common stack): the same report.
+    let pkts = corpus();
+    let opts = all(0);
+    let want = one_pass(&pkts, opts);
+    let mut per_layer = Stats::new(opts);
+    let mut clock = FrameClock::default();
+    let mut dissector = Dissector::new(
+        Options {
+            verify_checksums: false,
+        },
+        Default::default(),
+    );
+    for p in &pkts {
+        let packet = Packet {
+            ts_secs: 1_700_000_000 + (p.us / 1_000_000) as i64,
+            ts_nanos: (p.us % 1_000_000) as u32 * 1000,
+            has_timestamp: true,
+            checksum_offloaded: false,
+            cap_len: p.data.len() as u32,
+            orig_len: p.data.len() as u32,
+            link_type: 1,
+            interface_id: 0,
+            data: &p.data,
+        };
+        let meta = clock.meta(&packet);
+        let mut d = Dissection::default();
+        dissector.dissect(meta, &p.data, &mut d);
+        let mut summary_etc = Stats::new(StatsOptions {
+            sections: Sections {
+                conv: false,
+                endpoints: false,
+                talkers: false,
+                ..Sections::ALL
+            },
+            ..opts
+        });
+        summary_etc.add(&d);
+        per_layer.summary.merge(&summary_etc.summary);
+        per_layer.phs.merge(&summary_etc.phs);
+        per_layer.io.merge(&summary_etc.io);
+        let rel = meta.rel_secs * 1_000_000_000 + i64::from(meta.rel_nanos);
+        per_layer.add_per_layer(&d, u64::from(meta.len), rel, meta.number);
+    }
+    assert!(per_layer.tuples4.table.is_empty() && per_layer.tuples6.table.is_empty());
+    assert_eq!(per_layer.report(), want);
+}
