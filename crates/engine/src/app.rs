@@ -80,6 +80,12 @@ pub fn pdu_len(app: App, bytes: &[u8]) -> Pdu {
     }
 }
 
+/// Does the last message of `app` run to the end of the stream when no
+/// length says otherwise (an HTTP/1.0 body)?
+pub fn ends_at_close(app: App) -> bool {
+    app == App::Http
+}
+
 /// The layer of one datagram of `app`.
 pub fn datagram(app: App, bytes: &[u8]) -> Result<Layer<'_>, Error> {
     Ok(match app {

@@ -9,7 +9,8 @@ pub enum Pdu {
     Whole(usize),
     /// A message of this protocol starts here but needs at least this many
     /// bytes in all (more than are at hand) before its length is known or
-    /// it is complete.
+    /// it is complete. `Need(usize::MAX)`: the message runs to the end of
+    /// the stream (an HTTP body without a length).
     Need(usize),
     /// These bytes do not start a message of this protocol.
     NotMine,

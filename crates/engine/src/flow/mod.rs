@@ -5,6 +5,7 @@
 //! conversation when it ends (closed and idle, evicted to make room, or at
 //! the end of the capture).
 
+pub mod app_stream;
 pub mod history;
 pub mod key;
 pub mod reassembly;

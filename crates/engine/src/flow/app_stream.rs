@@ -1,0 +1,212 @@
+//! One direction of a TCP stream cut into application messages. Bytes come
+//! in sequence order from the reassembler; a message cut by segments is
+//! held until it is whole, so the frame that completes it shows it whole,
+//! as tshark does. After a hole in the stream the framing is lost: bytes are
+//! skipped until a message of the protocol starts again.
+
+use crate::app::{self, App};
+use std::ops::Range;
+use wire::stream::Pdu;
+use wiresift_wire as wire;
+
+/// The most bytes one message may take while it is put together; a longer
+/// one (a big HTTP body) is given up and the stream re-synchronised.
+pub const MAX_MESSAGE: usize = 16 << 20;
+
+/// Application framing of one direction of a stream.
+#[derive(Debug, Default)]
+pub struct AppStream {
+    /// Bytes of the current frame's messages and of an unfinished one.
+    buf: Vec<u8>,
+    /// Bytes at the front of `buf` already shown (dropped at the next frame).
+    shown: usize,
+    /// A hole, or a message over the limit, broke the framing.
+    lost: bool,
+    /// The unfinished message needs at least this many bytes held: the
+    /// framing is not asked again before (so a message put together from
+    /// many segments is not re-read from its start at each one).
+    need: usize,
+    /// What was given up: messages over the limit, bytes skipped to find
+    /// the framing again.
+    pub oversized: u64,
+    pub skipped: u64,
+}
+
+impl AppStream {
+    /// A new frame: what the last one showed is no longer needed.
+    pub fn begin_frame(&mut self) {
+        if self.shown > 0 {
+            self.buf.drain(..self.shown.min(self.buf.len()));
+            self.shown = 0;
+        }
+    }
+
+    /// The bytes that `push` and `close` ranges index.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Bytes held for an unfinished message.
+    pub fn held(&self) -> usize {
+        self.buf.len().saturating_sub(self.shown)
+    }
+
+    /// Add in-order bytes that follow `gap` missing ones; each message they
+    /// complete is given to `out` as a range of [`AppStream::bytes`].
+    pub fn push(&mut self, app: App, bytes: &[u8], gap: u32, out: &mut impl FnMut(Range<usize>)) {
+        if gap > 0 {
+            // The unfinished message lost its middle: drop it.
+            self.skipped = self.skipped.saturating_add(self.held() as u64);
+            self.buf.truncate(self.shown);
+            self.lost = true;
+            self.need = 0;
+        }
+        if bytes.is_empty() {
+            return;
+        }
+        if self.lost {
+            // Take up the framing again only where a message starts.
+            if matches!(app::pdu_len(app, bytes), Pdu::NotMine) {
+                self.skipped = self.skipped.saturating_add(bytes.len() as u64);
+                return;
+            }
+            self.lost = false;
+        }
+        self.buf.extend_from_slice(bytes);
+        if self.held() >= self.need {
+            self.cut(app, out);
+        }
+    }
+
+    /// The stream ended: a protocol whose last message runs to the close
+    /// (an HTTP body without a length) has it whole now.
+    pub fn close(&mut self, app: App, out: &mut impl FnMut(Range<usize>)) {
+        let rest = self.shown..self.buf.len();
+        if !rest.is_empty() && !self.lost && app::ends_at_close(app) {
+            self.shown = self.buf.len();
+            self.need = 0;
+            out(rest);
+        }
+    }
+
+    /// Hand out every whole message at the front of what is held.
+    fn cut(&mut self, app: App, out: &mut impl FnMut(Range<usize>)) {
+        loop {
+            let rest = self.buf.get(self.shown..).unwrap_or(&[]);
+            if rest.is_empty() {
+                return;
+            }
+            match app::pdu_len(app, rest) {
+                Pdu::Whole(n) if n > 0 && n <= rest.len() => {
+                    self.need = 0;
+                    let start = self.shown;
+                    self.shown += n;
+                    out(start..self.shown);
+                }
+                Pdu::Whole(_) | Pdu::Need(_) => {
+                    let need = match app::pdu_len(app, rest) {
+                        Pdu::Need(n) | Pdu::Whole(n) => n,
+                        Pdu::NotMine => 0,
+                    };
+                    // A message that runs to the close is held up to the
+                    // limit; one that says it is longer is given up now.
+                    let claimed_too_long = need > MAX_MESSAGE && need != usize::MAX;
+                    if claimed_too_long || rest.len() > MAX_MESSAGE {
+                        self.oversized += 1;
+                        self.skipped = self.skipped.saturating_add(rest.len() as u64);
+                        self.buf.truncate(self.shown);
+                        self.lost = true;
+                        self.need = 0;
+                    } else {
+                        self.need = need.min(MAX_MESSAGE);
+                    }
+                    return;
+                }
+                Pdu::NotMine => {
+                    // Not a message where one should start: the framing is
+                    // lost until one starts again.
+                    self.skipped = self.skipped.saturating_add(rest.len() as u64);
+                    self.buf.truncate(self.shown);
+                    self.lost = true;
+                    self.need = 0;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An HTTP request whose body is `len` bytes of `fill`.
+    fn request(len: usize, fill: u8) -> Vec<u8> {
+        let mut r = format!("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: {len}\r\n\r\n").into_bytes();
+        r.extend(std::iter::repeat_n(fill, len));
+        r
+    }
+
+    fn feed(s: &mut AppStream, bytes: &[u8], gap: u32) -> Vec<Vec<u8>> {
+        s.begin_frame();
+        let mut got = Vec::new();
+        s.push(App::Http, bytes, gap, &mut |r| got.push(r));
+        got.iter().map(|r| s.bytes()[r.clone()].to_vec()).collect()
+    }
+
+    #[test]
+    fn a_message_cut_by_segments_comes_out_whole_on_the_last() {
+        let r = request(300, b'a');
+        let mut s = AppStream::default();
+        assert!(feed(&mut s, &r[..3], 0).is_empty());
+        assert!(feed(&mut s, &r[3..200], 0).is_empty());
+        let mut tail = r[200..].to_vec();
+        let r2 = request(10, b'b');
+        tail.extend_from_slice(&r2[..4]);
+        assert_eq!(feed(&mut s, &tail, 0), vec![r.clone()]);
+        assert_eq!(feed(&mut s, &r2[4..], 0), vec![r2]);
+        assert_eq!(s.held(), 0);
+    }
+
+    #[test]
+    fn several_messages_in_one_segment_each_come_out() {
+        let mut both = request(4, b'c');
+        both.extend(request(6, b'd'));
+        let mut s = AppStream::default();
+        assert_eq!(feed(&mut s, &both, 0), vec![request(4, b'c'), request(6, b'd')]);
+    }
+
+    #[test]
+    fn after_a_hole_framing_resumes_where_a_message_starts() {
+        let r = request(100, b'e');
+        let mut s = AppStream::default();
+        assert!(feed(&mut s, &r[..50], 0).is_empty());
+        // The rest of the request is lost; the next bytes are its body's tail.
+        assert!(feed(&mut s, &[b'e'; 20], 30).is_empty());
+        assert!(s.skipped >= 70);
+        assert_eq!(feed(&mut s, &request(2, b'f'), 0), vec![request(2, b'f')]);
+    }
+
+    #[test]
+    fn a_body_that_runs_to_the_close_comes_out_at_the_close() {
+        let resp = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello, until the end";
+        let mut s = AppStream::default();
+        assert!(feed(&mut s, resp, 0).is_empty());
+        s.begin_frame();
+        let mut got = Vec::new();
+        s.close(App::Http, &mut |r| got.push(r));
+        assert_eq!(got.len(), 1);
+        assert_eq!(&s.bytes()[got[0].clone()], &resp[..]);
+    }
+
+    #[test]
+    fn a_message_over_the_limit_is_given_up_not_held() {
+        let mut s = AppStream::default();
+        // An HTTP request announcing a body far over the limit.
+        let head = format!("POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n", MAX_MESSAGE * 2);
+        s.begin_frame();
+        s.push(App::Http, head.as_bytes(), 0, &mut |_| panic!("nothing whole"));
+        assert_eq!(s.oversized, 1);
+        assert_eq!(s.held(), 0);
+    }
+}
