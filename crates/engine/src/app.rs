@@ -13,8 +13,17 @@ pub enum App {
     Mdns,
     Llmnr,
     Dhcp,
+    Quic,
     Http,
+    Http2,
+    Websocket,
     Tls,
+    Mqtt,
+    Smtp,
+    Pop,
+    Imap,
+    Ftp,
+    Ssh,
 }
 
 mod port {
@@ -23,15 +32,42 @@ mod port {
     pub const LLMNR: u16 = 5355;
     pub const BOOTPS: u16 = 67;
     pub const BOOTPC: u16 = 68;
+    pub const QUIC: u16 = 443;
     /// tshark's default HTTP ports.
     pub const HTTP: &[u16] = &[80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710];
     /// tshark's default TLS ports (https, smtps, ldaps, ftps, telnets,
     /// imaps, ircs, pop3s, sip-tls, …).
     pub const TLS: &[u16] = &[443, 465, 636, 853, 989, 990, 992, 993, 994, 995, 5061];
+    pub const MQTT: &[u16] = &[1883];
+    pub const SMTP: &[u16] = &[25, 587];
+    pub const POP: &[u16] = &[110];
+    pub const IMAP: &[u16] = &[143];
+    pub const FTP: &[u16] = &[21];
+    pub const SSH: &[u16] = &[22];
+}
+
+/// The well-known ports of a stream protocol (empty: found by content only).
+fn ports(app: App) -> &'static [u16] {
+    match app {
+        App::Http => port::HTTP,
+        App::Tls => port::TLS,
+        App::Mqtt => port::MQTT,
+        App::Smtp => port::SMTP,
+        App::Pop => port::POP,
+        App::Imap => port::IMAP,
+        App::Ftp => port::FTP,
+        App::Ssh => port::SSH,
+        App::Dns => &[port::DNS],
+        App::Mdns => &[port::MDNS],
+        App::Llmnr => &[port::LLMNR],
+        App::Dhcp => &[port::BOOTPS, port::BOOTPC],
+        App::Quic => &[port::QUIC],
+        App::Http2 | App::Websocket => &[],
+    }
 }
 
 /// The protocol of a UDP datagram between ports `src` and `dst`.
-pub fn udp(src: u16, dst: u16, _payload: &[u8]) -> Option<App> {
+pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<App> {
     let either = |p: u16| src == p || dst == p;
     if either(port::DNS) {
         Some(App::Dns)
@@ -41,32 +77,69 @@ pub fn udp(src: u16, dst: u16, _payload: &[u8]) -> Option<App> {
         Some(App::Llmnr)
     } else if either(port::BOOTPS) || either(port::BOOTPC) {
         Some(App::Dhcp)
+    } else if either(port::QUIC) && wire::quic::QuicView::new(payload).is_ok() {
+        Some(App::Quic)
     } else {
         None
     }
 }
 
+/// Stream protocols in the order their content is tried.
+const BY_CONTENT: &[App] = &[
+    App::Tls,
+    App::Http,
+    App::Ssh,
+    App::Mqtt,
+    App::Smtp,
+    App::Ftp,
+    App::Pop,
+    App::Imap,
+];
+
 /// The protocol of a TCP stream between ports `src` and `dst` whose bytes
 /// (in this direction) begin with `first`.
 pub fn tcp(src: u16, dst: u16, first: &[u8]) -> Option<App> {
     let either = |p: u16| src == p || dst == p;
-    let any = |ps: &[u16]| ps.iter().any(|&p| either(p));
     if either(port::DNS) {
         return Some(App::Dns);
     }
-    if any(port::TLS) && wire::tls::looks_like(first) {
-        return Some(App::Tls);
+    // The protocol of a well-known port, when the bytes agree; then any
+    // protocol the bytes show, whatever the port.
+    let on_port = BY_CONTENT
+        .iter()
+        .find(|&&a| ports(a).iter().any(|&p| either(p)) && looks_like(a, first));
+    on_port
+        .or_else(|| BY_CONTENT.iter().find(|&&a| looks_like(a, first)))
+        .copied()
+}
+
+fn looks_like(app: App, bytes: &[u8]) -> bool {
+    match app {
+        App::Tls => wire::tls::looks_like(bytes),
+        App::Http => wire::http::looks_like(bytes),
+        App::Http2 => wire::http2::looks_like(bytes),
+        App::Websocket => wire::websocket::looks_like(bytes),
+        App::Mqtt => wire::mqtt::looks_like(bytes),
+        App::Smtp => wire::smtp::looks_like(bytes),
+        App::Pop => wire::pop::looks_like(bytes),
+        App::Imap => wire::imap::looks_like(bytes),
+        App::Ftp => wire::ftp::looks_like(bytes),
+        App::Ssh => wire::ssh::looks_like(bytes),
+        App::Dns | App::Mdns | App::Llmnr | App::Dhcp | App::Quic => false,
     }
-    if any(port::HTTP) && wire::http::looks_like(first) {
-        return Some(App::Http);
-    }
-    // By content, whatever the port.
-    if wire::tls::looks_like(first) {
-        Some(App::Tls)
-    } else if wire::http::looks_like(first) {
-        Some(App::Http)
+}
+
+/// Is a packet from port `src` to port `dst` of `app` going to the server?
+/// (The side on the protocol's port is the server; failing that, the
+/// client sends first.)
+pub fn to_server(app: App, src: u16, dst: u16) -> bool {
+    let ps = ports(app);
+    if ps.contains(&dst) {
+        true
+    } else if ps.contains(&src) {
+        false
     } else {
-        None
+        dst < src
     }
 }
 
@@ -75,8 +148,16 @@ pub fn pdu_len(app: App, bytes: &[u8]) -> Pdu {
     match app {
         App::Dns | App::Mdns | App::Llmnr => wire::dns::pdu_len_tcp(bytes),
         App::Http => wire::http::pdu_len(bytes),
+        App::Http2 => wire::http2::pdu_len(bytes),
+        App::Websocket => wire::websocket::pdu_len(bytes),
         App::Tls => wire::tls::pdu_len(bytes),
-        App::Dhcp => Pdu::NotMine,
+        App::Mqtt => wire::mqtt::pdu_len(bytes),
+        App::Smtp => wire::smtp::pdu_len(bytes),
+        App::Pop => wire::pop::pdu_len(bytes),
+        App::Imap => wire::imap::pdu_len(bytes),
+        App::Ftp => wire::ftp::pdu_len(bytes),
+        App::Ssh => wire::ssh::pdu_len(bytes),
+        App::Dhcp | App::Quic => Pdu::NotMine,
     }
 }
 
@@ -86,26 +167,59 @@ pub fn ends_at_close(app: App) -> bool {
     app == App::Http
 }
 
-/// The layer of one datagram of `app`.
-pub fn datagram(app: App, bytes: &[u8]) -> Result<Layer<'_>, Error> {
+/// The protocol a stream of `app` turns into after message `l` (an HTTP
+/// `101 Switching Protocols` to WebSocket or to HTTP/2), if it does.
+pub fn upgrade(app: App, l: &Layer) -> Option<App> {
+    let (App::Http, Layer::Http(h)) = (app, l) else {
+        return None;
+    };
+    if h.status() != Some(101) {
+        return None;
+    }
+    let to = h.header(b"upgrade")?;
+    if to.eq_ignore_ascii_case(b"websocket") {
+        Some(App::Websocket)
+    } else if to.eq_ignore_ascii_case(b"h2c") {
+        Some(App::Http2)
+    } else {
+        None
+    }
+}
+
+/// The layer of one datagram of `app`; `wire_len` is the datagram's
+/// payload length as sent (more than `bytes` when the capture cut it).
+pub fn datagram(app: App, bytes: &[u8], wire_len: usize) -> Result<Layer<'_>, Error> {
     Ok(match app {
         App::Dns => Layer::Dns(wire::dns::DnsView::new(bytes)?),
         App::Mdns => Layer::Mdns(wire::dns::DnsView::new(bytes)?),
         App::Llmnr => Layer::Llmnr(wire::dns::DnsView::new(bytes)?),
-        App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?),
-        App::Http => Layer::Http(wire::http::HttpView::new(bytes)?),
-        App::Tls => Layer::Tls(wire::tls::TlsView::new(bytes)?),
+        App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?.with_wire_len(wire_len)),
+        App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
+        _ => message(app, bytes, true)?,
     })
 }
 
-/// The layer of one whole message of `app` taken from a stream.
-pub fn message(app: App, bytes: &[u8]) -> Result<Layer<'_>, Error> {
-    match app {
-        App::Dns => Ok(Layer::Dns(wire::dns::DnsView::new_tcp(bytes)?)),
-        App::Mdns => Ok(Layer::Mdns(wire::dns::DnsView::new_tcp(bytes)?)),
-        App::Llmnr => Ok(Layer::Llmnr(wire::dns::DnsView::new_tcp(bytes)?)),
-        _ => datagram(app, bytes),
-    }
+/// The layer of one whole message of `app` taken from a stream, sent to the
+/// server or (`to_server` false) from it.
+pub fn message(app: App, bytes: &[u8], to_server: bool) -> Result<Layer<'_>, Error> {
+    let _ = to_server;
+    Ok(match app {
+        App::Dns => Layer::Dns(wire::dns::DnsView::new_tcp(bytes)?),
+        App::Mdns => Layer::Mdns(wire::dns::DnsView::new_tcp(bytes)?),
+        App::Llmnr => Layer::Llmnr(wire::dns::DnsView::new_tcp(bytes)?),
+        App::Http => Layer::Http(wire::http::HttpView::new(bytes)?),
+        App::Http2 => Layer::Http2(wire::http2::Http2View::new(bytes)?),
+        App::Websocket => Layer::Websocket(wire::websocket::WebsocketView::new(bytes)?),
+        App::Tls => Layer::Tls(wire::tls::TlsView::new(bytes)?),
+        App::Mqtt => Layer::Mqtt(wire::mqtt::MqttView::new(bytes)?),
+        App::Smtp => Layer::Smtp(wire::smtp::SmtpView::new(bytes)?),
+        App::Pop => Layer::Pop(wire::pop::PopView::new(bytes)?),
+        App::Imap => Layer::Imap(wire::imap::ImapView::new(bytes)?),
+        App::Ftp => Layer::Ftp(wire::ftp::FtpView::new(bytes)?),
+        App::Ssh => Layer::Ssh(wire::ssh::SshView::new(bytes)?),
+        App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?),
+        App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
+    })
 }
 
 /// The protocol a layer of `app` is.
@@ -116,7 +230,16 @@ pub fn proto(app: App) -> wire::Proto {
         App::Mdns => Proto::Mdns,
         App::Llmnr => Proto::Llmnr,
         App::Dhcp => Proto::Dhcp,
+        App::Quic => Proto::Quic,
         App::Http => Proto::Http,
+        App::Http2 => Proto::Http2,
+        App::Websocket => Proto::Websocket,
         App::Tls => Proto::Tls,
+        App::Mqtt => Proto::Mqtt,
+        App::Smtp => Proto::Smtp,
+        App::Pop => Proto::Pop,
+        App::Imap => Proto::Imap,
+        App::Ftp => Proto::Ftp,
+        App::Ssh => Proto::Ssh,
     }
 }

@@ -834,7 +834,7 @@ impl<'a> Walker<'a, '_> {
             return Next::Data;
         }
         match app::tcp(v.src_port(), v.dst_port(), self.rest) {
-            Some(a) => self.messages(a),
+            Some(a) => self.messages(a, app::to_server(a, v.src_port(), v.dst_port())),
             None => Next::Data,
         }
     }
@@ -842,14 +842,14 @@ impl<'a> Walker<'a, '_> {
     /// The whole messages of `app` at the start of this segment's payload,
     /// each a layer; what is left is data. (The flow engine, which sees the
     /// stream, reassembles messages that segments cut.)
-    fn messages(&mut self, a: app::App) -> Next {
+    fn messages(&mut self, a: app::App, to_server: bool) -> Next {
         while !self.rest.is_empty() {
             let n = match app::pdu_len(a, self.rest) {
                 Pdu::Whole(n) if n <= self.rest.len() => n,
                 _ => return Next::Data,
             };
             let (msg, tail) = self.rest.split_at(n);
-            match app::message(a, msg) {
+            match app::message(a, msg, to_server) {
                 Ok(l) => {
                     if !self.push(l) {
                         return Next::Done;
@@ -903,11 +903,13 @@ impl<'a> Walker<'a, '_> {
         if self.quoted {
             return Next::Done;
         }
-        self.udp_payload(v.src_port(), v.dst_port())
+        // The payload as sent: the UDP length, within the IP payload.
+        let payload_len = usize::from(v.length()).min(self.wire_len).saturating_sub(8);
+        self.udp_payload(v.src_port(), v.dst_port(), payload_len)
     }
 
     /// Tunnels and encapsulations that UDP ports announce.
-    fn udp_payload(&mut self, src: u16, dst: u16) -> Next {
+    fn udp_payload(&mut self, src: u16, dst: u16, payload_len: usize) -> Next {
         let either = |p: u16| src == p || dst == p;
         if either(port::VXLAN) {
             return match wire::vxlan::VxlanView::new(self.rest) {
@@ -954,7 +956,7 @@ impl<'a> Walker<'a, '_> {
             return encap!(self, wire::gtp::GtpView::new_prime(self.rest), Gtp);
         }
         match app::udp(src, dst, self.rest) {
-            Some(a) => match app::datagram(a, self.rest) {
+            Some(a) => match app::datagram(a, self.rest, payload_len) {
                 Ok(l) => {
                     self.push(l);
                     Next::Done

@@ -104,5 +104,14 @@ layers! {
     Dhcp(dhcp::DhcpView<'a>) => dhcp;
     Http(http::HttpView<'a>) => http;
     Tls(tls::TlsView<'a>) => tls;
+    Quic(quic::QuicView<'a>) => quic;
+    Http2(http2::Http2View<'a>) => http2;
+    Websocket(websocket::WebsocketView<'a>) => websocket;
+    Mqtt(mqtt::MqttView<'a>) => mqtt;
+    Smtp(smtp::SmtpView<'a>) => smtp;
+    Pop(pop::PopView<'a>) => pop;
+    Imap(imap::ImapView<'a>) => imap;
+    Ftp(ftp::FtpView<'a>) => ftp;
+    Ssh(ssh::SshView<'a>) => ssh;
     Data(data::DataView<'a>) => data;
 }

@@ -81,5 +81,14 @@ protocols! {
     Dhcp => "dhcp", "Dynamic Host Configuration Protocol", dhcp;
     Http => "http", "Hypertext Transfer Protocol", http;
     Tls => "tls", "Transport Layer Security", tls;
+    Quic => "quic", "QUIC IETF", quic;
+    Http2 => "http2", "HyperText Transfer Protocol 2", http2;
+    Websocket => "websocket", "WebSocket", websocket;
+    Mqtt => "mqtt", "MQ Telemetry Transport Protocol", mqtt;
+    Smtp => "smtp", "Simple Mail Transfer Protocol", smtp;
+    Pop => "pop", "Post Office Protocol", pop;
+    Imap => "imap", "Internet Message Access Protocol", imap;
+    Ftp => "ftp", "File Transfer Protocol (FTP)", ftp;
+    Ssh => "ssh", "SSH Protocol", ssh;
     Data => "data", "Data", data;
 }
