@@ -142,7 +142,8 @@ mod tests {
 
     /// An HTTP request whose body is `len` bytes of `fill`.
     fn request(len: usize, fill: u8) -> Vec<u8> {
-        let mut r = format!("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: {len}\r\n\r\n").into_bytes();
+        let mut r =
+            format!("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: {len}\r\n\r\n").into_bytes();
         r.extend(std::iter::repeat_n(fill, len));
         r
     }
@@ -173,7 +174,10 @@ mod tests {
         let mut both = request(4, b'c');
         both.extend(request(6, b'd'));
         let mut s = AppStream::default();
-        assert_eq!(feed(&mut s, &both, 0), vec![request(4, b'c'), request(6, b'd')]);
+        assert_eq!(
+            feed(&mut s, &both, 0),
+            vec![request(4, b'c'), request(6, b'd')]
+        );
     }
 
     #[test]
@@ -203,9 +207,14 @@ mod tests {
     fn a_message_over_the_limit_is_given_up_not_held() {
         let mut s = AppStream::default();
         // An HTTP request announcing a body far over the limit.
-        let head = format!("POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n", MAX_MESSAGE * 2);
+        let head = format!(
+            "POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+            MAX_MESSAGE * 2
+        );
         s.begin_frame();
-        s.push(App::Http, head.as_bytes(), 0, &mut |_| panic!("nothing whole"));
+        s.push(App::Http, head.as_bytes(), 0, &mut |_| {
+            panic!("nothing whole")
+        });
         assert_eq!(s.oversized, 1);
         assert_eq!(s.held(), 0);
     }
