@@ -8,7 +8,7 @@
 //! conversation table stays under its cap; frames of conversations a full
 //! table did not keep are reported as not attributed.
 
-use super::conv::{Conversations, Endpoint, Oriented};
+use super::conv::{Endpoint, Oriented};
 use foldhash::fast::RandomState;
 use std::collections::HashMap;
 
@@ -65,12 +65,4 @@ pub fn sorted<K: Copy>(m: &HashMap<K, EndpointCounts, RandomState>) -> Vec<(K, E
             .then(x.1.first.cmp(&y.1.first))
     });
     v
-}
-
-/// Convenience: the endpoints of one conversation table.
-pub fn of<E: Endpoint>(t: &Conversations<E>) -> HashMap<E, EndpointCounts, RandomState> {
-    let convs: Vec<Oriented<E>> = t.table.iter().map(|(k, c)| Oriented::new(k, c)).collect();
-    let mut m = HashMap::with_hasher(RandomState::default());
-    fold(&convs, |e| e, &mut m);
-    m
 }

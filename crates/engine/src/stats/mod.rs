@@ -4,9 +4,10 @@
 //! talkers, and frames and bytes over time (`-z io,stat,…`).
 //!
 //! [`Stats::add`] takes one dissection and does no allocation, formatting
-//! or name look-up on the common path: counters, a trie walk and one
-//! fixed-size-key hash look-up per addressed layer. Every table is bounded
-//! (see [`table`], [`io`], [`phs::MAX_NODES`]). [`Stats::merge`] folds the
+//! or name look-up on the common path: counters, a trie walk and one hash
+//! look-up with a fixed-size key (see [`fine`]; a frame of any other shape
+//! takes one look-up per addressed layer). Every table is bounded (see
+//! [`table`], [`io`], [`phs::MAX_NODES`]). [`Stats::merge`] folds the
 //! statistics of another worker in; the report is the same whatever the
 //! split of the packets, because everything is a sum, a min/max, or ordered
 //! by frame number. [`Stats::report`] makes the printable [`Report`].
@@ -545,22 +546,13 @@ fn to_addr<E: IntoAddr>(v: Vec<Oriented<E>>) -> Vec<Oriented<Addr>> {
         .collect()
 }
 
-trait Sorted {
-    fn sorted_addr(self) -> Vec<Oriented<Addr>>;
-}
-impl<E: IntoAddr> Sorted for Vec<Oriented<E>> {
-    fn sorted_addr(self) -> Vec<Oriented<Addr>> {
-        to_addr(self)
-    }
-}
-
 /// Two sorted lists (IPv4, IPv6) as one, in the same order.
 fn merge_sorted<A: IntoAddr, B: IntoAddr>(
     a: Vec<Oriented<A>>,
     b: Vec<Oriented<B>>,
 ) -> Vec<Oriented<Addr>> {
-    let mut v = a.sorted_addr();
-    v.extend(b.sorted_addr());
+    let mut v = to_addr(a);
+    v.extend(to_addr(b));
     v.sort_unstable_by(|x, y| y.frames().cmp(&x.frames()).then(x.first.cmp(&y.first)));
     v
 }
