@@ -232,6 +232,7 @@ Examples:
   wiresift logs conn -r capture.pcap                   conn.log (Zeek TSV) on standard output
   wiresift logs conn -r capture.pcap --json | jq .uid  one JSON object a connection
   wiresift logs all -r capture.pcap -o logs/           every log, in logs/conn.log, …
+  wiresift logs conn -r capture.pcap -C                ignore checksums (like zeek -C)
 Logs: conn, all.";
 
 #[derive(Debug, Args)]
@@ -255,6 +256,11 @@ pub struct LogsArgs {
     /// Write DIR/<log>.log instead of standard output.
     #[arg(short = 'o', value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Ignore checksums, like `zeek -C` (by default a packet with a bad
+    /// TCP or ICMP checksum is left out, as Zeek does, and marked `c` in
+    /// the history).
+    #[arg(short = 'C')]
+    pub no_checksum: bool,
 }
 
 const FOLLOW_EXAMPLES: &str = "\

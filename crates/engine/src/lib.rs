@@ -9,6 +9,7 @@ pub mod dissect;
 pub mod fields;
 pub mod filter;
 pub mod flow;
+pub mod logs;
 pub mod sample;
 pub mod shard;
 pub mod stats;

@@ -200,12 +200,16 @@ fn make(
             } else {
                 transport::ICMP
             };
-            // ICMP has no ports: one conversation per address pair.
+            // ICMP has no ports; as Zeek does, a message's type stands for
+            // the sender's port and the type of the expected answer (or the
+            // code of a one-way message) for the receiver's, so a request
+            // and its reply share a conversation.
             let t = Transport::Icmp {
                 kind: kind as u8,
                 code: code as u8,
             };
-            (p, 0, 0, t)
+            let back = super::history::icmp_counterpart(v6, kind as u8, code as u8);
+            (p, kind, back, t)
         }
     };
     let (k, s) = FlowKey::new(proto, v6, src, sport, dst, dport);

@@ -217,6 +217,7 @@ impl FlowEngine {
                 let prev_ns = flow.last_ns;
                 account(flow, side, now, ip_len, t.payload().len());
                 let orig = side == flow.orig;
+                flow.history.at(now, ip_len);
                 flow.history.tcp(orig, &t);
                 let Some(conv) = flow.tcp.as_deref_mut() else {
                     return;
@@ -250,7 +251,11 @@ impl FlowEngine {
                 };
                 account(flow, side, now, ip_len, payload);
                 let orig = side == flow.orig;
-                flow.history.datagram(orig, payload);
+                flow.history.at(now, ip_len);
+                match key::udp_at(d, i) {
+                    Some(u) => flow.history.udp(orig, u),
+                    None => flow.history.datagram(orig, payload),
+                }
                 let stream = flow.stream;
                 if let Some(u) = key::udp_at(d, i) {
                     u.set_stream(stream);
@@ -269,7 +274,8 @@ impl FlowEngine {
                 let payload = ip_len.saturating_sub(8) as usize;
                 account(flow, side, now, ip_len, payload);
                 let orig = side == flow.orig;
-                flow.history.datagram(orig, payload);
+                flow.history.at(now, ip_len);
+                flow.history.icmp(orig, d);
             }
         }
     }

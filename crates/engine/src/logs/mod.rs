@@ -1,0 +1,514 @@
+//! Zeek-style logs: one declared record schema per log (its `#path`, field
+//! names and Zeek types), records filled as values in schema order, and two
+//! writers for every log — Zeek's tab-separated form with its header lines,
+//! and Zeek's JSON lines.
+//!
+//! Adding a log means declaring a [`Schema`] (field names and types as
+//! Zeek's log has them), a record type implementing [`Record`] (its values
+//! in schema order, [`Value::Unset`] where Zeek leaves a field unset),
+//! listing the schema in [`ALL`], and handing records to a [`Sink`] where
+//! the engine produces them. `wiresift logs all` then writes it along with
+//! the others in the same pass.
+//!
+//! Value formats follow Zeek 6's ASCII and JSON writers: times and
+//! intervals with six decimals in TSV and as numbers in JSON, `T`/`F` and
+//! `true`/`false`, `-` for unset and `(empty)` for empty strings and sets
+//! in TSV (unset fields are left out of JSON), non-printable bytes as
+//! `\xNN`.
+
+pub mod conn;
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+use std::net::IpAddr;
+
+/// A field's type, as Zeek's `#types` line names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    Time,
+    Interval,
+    Addr,
+    Port,
+    Count,
+    Int,
+    Double,
+    Bool,
+    String,
+    Enum,
+    StringSet,
+    StringVector,
+}
+
+impl Type {
+    pub fn zeek_name(self) -> &'static str {
+        match self {
+            Type::Time => "time",
+            Type::Interval => "interval",
+            Type::Addr => "addr",
+            Type::Port => "port",
+            Type::Count => "count",
+            Type::Int => "int",
+            Type::Double => "double",
+            Type::Bool => "bool",
+            Type::String => "string",
+            Type::Enum => "enum",
+            Type::StringSet => "set[string]",
+            Type::StringVector => "vector[string]",
+        }
+    }
+}
+
+/// One column of a log.
+#[derive(Clone, Copy, Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Type,
+}
+
+/// A log's declaration: its name (Zeek's `#path`, the file is
+/// `<path>.log`) and columns in order.
+#[derive(Debug)]
+pub struct Schema {
+    pub path: &'static str,
+    pub fields: &'static [Field],
+}
+
+/// Every log wiresift writes, in the order `logs all` opens them.
+pub const ALL: &[&Schema] = &[&conn::SCHEMA];
+
+/// The schema of the log called `name` (its path: "conn", …).
+pub fn schema(name: &str) -> Option<&'static Schema> {
+    ALL.iter().copied().find(|s| s.path == name)
+}
+
+/// One field's value in a record.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// Zeek's unset field (`-`, left out of JSON).
+    Unset,
+    /// Seconds since the epoch, in nanoseconds (written to the
+    /// microsecond, as Zeek reads captures).
+    Time(i64),
+    /// A duration in nanoseconds.
+    Interval(i64),
+    Addr(IpAddr),
+    Port(u16),
+    Count(u64),
+    Int(i64),
+    Double(f64),
+    Bool(bool),
+    /// Bytes of a string (printed as UTF-8, other bytes escaped).
+    Str(Cow<'a, [u8]>),
+    /// An enum's name (`tcp`, …).
+    Enum(&'static str),
+    /// A set or vector of strings.
+    Strings(Vec<Cow<'a, [u8]>>),
+}
+
+impl<'a> Value<'a> {
+    pub fn str(s: &'a str) -> Self {
+        Value::Str(Cow::Borrowed(s.as_bytes()))
+    }
+
+    pub fn string(s: String) -> Self {
+        Value::Str(Cow::Owned(s.into_bytes()))
+    }
+}
+
+/// A log record: its values in the order of its schema's fields.
+pub trait Record {
+    fn schema(&self) -> &'static Schema;
+    /// Push one value per field of the schema, in order.
+    fn values<'s>(&'s self, out: &mut Vec<Value<'s>>);
+}
+
+/// Where records go.
+pub trait Sink {
+    /// Does this sink write the log? (Records of other logs need not be
+    /// built.)
+    fn wants(&self, schema: &'static Schema) -> bool;
+    fn write(&mut self, schema: &'static Schema, values: &[Value<'_>]) -> io::Result<()>;
+}
+
+/// The two forms a log is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Zeek's tab-separated form with `#` header lines.
+    Tsv,
+    /// One JSON object per line.
+    Json,
+}
+
+/// One log's writer.
+pub struct Writer<W: Write> {
+    out: W,
+    schema: &'static Schema,
+    format: Format,
+    line: Vec<u8>,
+    /// Records written.
+    pub records: u64,
+}
+
+/// Zeek's header time: `%Y-%m-%d-%H-%M-%S`, here in UTC.
+pub fn header_time(unix_secs: i64) -> String {
+    let days = unix_secs.div_euclid(86_400);
+    let rem = unix_secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}-{:02}-{:02}-{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01 (Howard
+/// Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+impl<W: Write> Writer<W> {
+    /// Start a log; TSV writes Zeek's header lines, with `open_secs` (Unix
+    /// time) as `#open`.
+    pub fn new(
+        mut out: W,
+        schema: &'static Schema,
+        format: Format,
+        open_secs: i64,
+    ) -> io::Result<Self> {
+        if format == Format::Tsv {
+            let mut h = String::with_capacity(512);
+            h.push_str(
+                "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n",
+            );
+            h.push_str("#path\t");
+            h.push_str(schema.path);
+            h.push_str("\n#open\t");
+            h.push_str(&header_time(open_secs));
+            h.push_str("\n#fields");
+            for f in schema.fields {
+                h.push('\t');
+                h.push_str(f.name);
+            }
+            h.push_str("\n#types");
+            for f in schema.fields {
+                h.push('\t');
+                h.push_str(f.ty.zeek_name());
+            }
+            h.push('\n');
+            out.write_all(h.as_bytes())?;
+        }
+        Ok(Writer {
+            out,
+            schema,
+            format,
+            line: Vec::with_capacity(512),
+            records: 0,
+        })
+    }
+
+    pub fn schema(&self) -> &'static Schema {
+        self.schema
+    }
+
+    /// Write one record. A record with fewer values than fields is padded
+    /// with unset ones; extra values are ignored (a schema and its record
+    /// out of step is a bug, caught by the tests).
+    pub fn write(&mut self, values: &[Value<'_>]) -> io::Result<()> {
+        debug_assert_eq!(
+            values.len(),
+            self.schema.fields.len(),
+            "{} record out of step with its schema",
+            self.schema.path
+        );
+        self.line.clear();
+        let unset = Value::Unset;
+        let vals = self
+            .schema
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f, values.get(i).unwrap_or(&unset)));
+        match self.format {
+            Format::Tsv => {
+                for (i, (_, v)) in vals.enumerate() {
+                    if i > 0 {
+                        self.line.push(b'\t');
+                    }
+                    tsv_value(v, &mut self.line);
+                }
+            }
+            Format::Json => {
+                self.line.push(b'{');
+                let mut first = true;
+                for (f, v) in vals {
+                    if matches!(v, Value::Unset) {
+                        continue;
+                    }
+                    if !first {
+                        self.line.push(b',');
+                    }
+                    first = false;
+                    json_str(f.name.as_bytes(), &mut self.line);
+                    self.line.push(b':');
+                    json_value(v, &mut self.line);
+                }
+                self.line.push(b'}');
+            }
+        }
+        self.line.push(b'\n');
+        self.records += 1;
+        self.out.write_all(&self.line)
+    }
+
+    /// End the log (TSV: Zeek's `#close` line) and hand back the output.
+    pub fn close(mut self, close_secs: i64) -> io::Result<W> {
+        if self.format == Format::Tsv {
+            writeln!(self.out, "#close\t{}", header_time(close_secs))?;
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Microseconds of a nanosecond time, rounded down (Zeek reads captures to
+/// the microsecond).
+pub fn micros(ns: i64) -> i64 {
+    ns.div_euclid(1000)
+}
+
+/// `%.6f` of a microsecond count, in integers (no rounding surprises).
+fn fixed6(us: i64, out: &mut Vec<u8>) {
+    let sign = if us < 0 { "-" } else { "" };
+    let a = us.unsigned_abs();
+    let _ = write!(out, "{sign}{}.{:06}", a / 1_000_000, a % 1_000_000);
+}
+
+/// A number as Zeek's JSON writer (rapidjson) prints a double: the
+/// shortest form that reads back the same, with `.0` on whole numbers.
+fn json_double(v: f64, out: &mut Vec<u8>) {
+    if !v.is_finite() {
+        out.extend_from_slice(b"null");
+    } else if v.fract() == 0.0 && v.abs() < 1e21 {
+        let _ = write!(out, "{v:.1}");
+    } else {
+        let _ = write!(out, "{v}");
+    }
+}
+
+/// A microsecond count as the double Zeek computes (`sec + usec / 1e6`).
+fn us_as_f64(us: i64) -> f64 {
+    let secs = us.div_euclid(1_000_000);
+    let frac = us.rem_euclid(1_000_000);
+    secs as f64 + frac as f64 / 1e6
+}
+
+fn tsv_value(v: &Value<'_>, out: &mut Vec<u8>) {
+    match v {
+        Value::Unset => out.push(b'-'),
+        Value::Time(ns) | Value::Interval(ns) => fixed6(micros(*ns), out),
+        Value::Addr(a) => {
+            let _ = write!(out, "{a}");
+        }
+        Value::Port(p) => {
+            let _ = write!(out, "{p}");
+        }
+        Value::Count(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Double(d) => {
+            // Zeek's ODesc: up to six decimals, trailing zeros dropped.
+            let s = format!("{d:.6}");
+            let s = if s.contains('.') {
+                s.trim_end_matches('0').trim_end_matches('.')
+            } else {
+                &s
+            };
+            out.extend_from_slice(s.as_bytes());
+        }
+        Value::Bool(b) => out.push(if *b { b'T' } else { b'F' }),
+        Value::Str(s) => tsv_str(s, false, out),
+        Value::Enum(s) => tsv_str(s.as_bytes(), false, out),
+        Value::Strings(items) => {
+            if items.is_empty() {
+                out.extend_from_slice(b"(empty)");
+            }
+            for (i, s) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                tsv_str(s, true, out);
+            }
+        }
+    }
+}
+
+/// A string in Zeek's ASCII form: empty as `(empty)`, a value equal to
+/// `-` or `(empty)` with its first byte escaped, tabs, control bytes and
+/// bytes that are not UTF-8 as `\xNN` (and `,` inside sets).
+fn tsv_str(s: &[u8], in_set: bool, out: &mut Vec<u8>) {
+    if s.is_empty() {
+        out.extend_from_slice(b"(empty)");
+        return;
+    }
+    let mut rest = s;
+    if s == b"-" || s == b"(empty)" {
+        let _ = write!(out, "\\x{:02x}", s.first().copied().unwrap_or(0));
+        rest = s.get(1..).unwrap_or_default();
+    }
+    for chunk in rest.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if (c as u32) < 0x20 || c == '\x7f' || (in_set && c == ',') {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            } else {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+}
+
+fn json_value(v: &Value<'_>, out: &mut Vec<u8>) {
+    match v {
+        Value::Unset => out.extend_from_slice(b"null"),
+        Value::Time(ns) | Value::Interval(ns) => json_double(us_as_f64(micros(*ns)), out),
+        Value::Addr(a) => {
+            let _ = write!(out, "\"{a}\"");
+        }
+        Value::Port(p) => {
+            let _ = write!(out, "{p}");
+        }
+        Value::Count(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Double(d) => json_double(*d, out),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Str(s) => json_str(s, out),
+        Value::Enum(s) => json_str(s.as_bytes(), out),
+        Value::Strings(items) => {
+            out.push(b'[');
+            for (i, s) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_str(s, out);
+            }
+            out.push(b']');
+        }
+    }
+}
+
+/// A JSON string as Zeek writes it: UTF-8 kept, bytes that are not UTF-8
+/// as the text `\xNN`, control characters escaped.
+fn json_str(s: &[u8], out: &mut Vec<u8>) {
+    out.push(b'"');
+    for chunk in s.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => out.extend_from_slice(b"\\\""),
+                '\\' => out.extend_from_slice(b"\\\\"),
+                '\n' => out.extend_from_slice(b"\\n"),
+                '\r' => out.extend_from_slice(b"\\r"),
+                '\t' => out.extend_from_slice(b"\\t"),
+                '\x08' => out.extend_from_slice(b"\\b"),
+                '\x0c' => out.extend_from_slice(b"\\f"),
+                c if (c as u32) < 0x20 => {
+                    let _ = write!(out, "\\u{:04X}", c as u32);
+                }
+                c => {
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\\\x{b:02x}");
+        }
+    }
+    out.push(b'"');
+}
+
+/// Writers for a set of logs (the ones selected), by schema.
+pub struct Writers<W: Write> {
+    writers: Vec<Writer<W>>,
+}
+
+impl<W: Write> Writers<W> {
+    pub fn new(writers: Vec<Writer<W>>) -> Self {
+        Writers { writers }
+    }
+
+    /// Close every log; the records each had.
+    pub fn close(self, close_secs: i64) -> io::Result<Vec<(&'static str, u64)>> {
+        let mut counts = Vec::with_capacity(self.writers.len());
+        for w in self.writers {
+            counts.push((w.schema.path, w.records));
+            w.close(close_secs)?;
+        }
+        Ok(counts)
+    }
+}
+
+impl<W: Write> Sink for Writers<W> {
+    fn wants(&self, schema: &'static Schema) -> bool {
+        self.writers.iter().any(|w| std::ptr::eq(w.schema, schema))
+    }
+
+    fn write(&mut self, schema: &'static Schema, values: &[Value<'_>]) -> io::Result<()> {
+        match self
+            .writers
+            .iter_mut()
+            .find(|w| std::ptr::eq(w.schema, schema))
+        {
+            Some(w) => w.write(values),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Hand a record to a sink (if it wants its log), reusing `buf`.
+pub fn emit<R: Record>(rec: &R, sink: &mut dyn Sink) -> io::Result<()> {
+    let schema = rec.schema();
+    if !sink.wants(schema) {
+        return Ok(());
+    }
+    let mut values = Vec::with_capacity(schema.fields.len());
+    rec.values(&mut values);
+    sink.write(schema, &values)
+}
+
+/// Write the conn record of every conversation that ended since the last
+/// call (after each packet, and after [`crate::flow::FlowEngine::finish`]).
+pub fn drain_flows(flows: &mut crate::flow::FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
+    if !sink.wants(&conn::SCHEMA) {
+        // Still take them, so they do not pile up.
+        flows.drain_ended().for_each(drop);
+        return Ok(());
+    }
+    for ended in flows.drain_ended() {
+        emit(&conn::Conn::from_ended(&ended), sink)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
