@@ -336,12 +336,13 @@ impl TcpSide {
         }
         let last = Self::full(self.last_seq, self.seq_wraps);
         let ack = Self::full(self.ack_seq, self.ack_wraps);
-        let mut size = last.max(ack).wrapping_sub(self.start_seq as u64);
-        if size != 0 {
-            size -= 1; // the SYN
-        }
-        if self.fin_cnt > 0 && size != 0 {
-            size -= 1; // the FIN
+        // Less the SYN, and the FIN if one was sent (never below zero).
+        let mut size = last
+            .max(ack)
+            .wrapping_sub(self.start_seq as u64)
+            .saturating_sub(1);
+        if self.fin_cnt > 0 {
+            size = size.saturating_sub(1);
         }
         size
     }
@@ -729,10 +730,13 @@ impl History {
 
         // update_window: a zero window is news unless it comes with or
         // after a RST, or after the peer's FIN.
-        if t.window() == 0 && !rst && p.state != TcpState::Closed && e.state != TcpState::Reset {
-            if e.win0.hit() {
-                self.add_role(is_orig, b'w');
-            }
+        if t.window() == 0
+            && !rst
+            && p.state != TcpState::Closed
+            && e.state != TcpState::Reset
+            && e.win0.hit()
+        {
+            self.add_role(is_orig, b'w');
         }
 
         if !(e.did_close && p.did_close) {
