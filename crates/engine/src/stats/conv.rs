@@ -209,10 +209,25 @@ impl<E: Endpoint> Oriented<E> {
     }
 }
 
-/// The conversations of `t`, oriented, in tshark's order: most frames first,
-/// then first seen first.
-pub fn sorted<E: Endpoint>(t: &Conversations<E>) -> Vec<Oriented<E>> {
-    let mut v: Vec<Oriented<E>> = t.table.iter().map(|(k, c)| Oriented::new(k, c)).collect();
-    v.sort_unstable_by(|x, y| y.frames().cmp(&x.frames()).then(x.first.cmp(&y.first)));
-    v
+/// The conversations of `t`, oriented, in no order.
+pub fn listed<E: Endpoint>(t: &Conversations<E>) -> Vec<Oriented<E>> {
+    t.table.iter().map(|(k, c)| Oriented::new(k, c)).collect()
+}
+
+/// tshark's order of conversations: most frames first, then first seen
+/// first (a total order: no two conversations share a first frame and
+/// layer).
+pub fn order<E: Endpoint>(x: &Oriented<E>, y: &Oriented<E>) -> std::cmp::Ordering {
+    y.frames().cmp(&x.frames()).then(x.first.cmp(&y.first))
+}
+
+/// Put the first `top` items of `v` (all if 0) in `cmp`'s order; the rest
+/// stay after them, unsorted.
+pub fn sort_top<T>(v: &mut [T], top: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if top == 0 || top >= v.len() {
+        v.sort_unstable_by(cmp);
+        return;
+    }
+    v.select_nth_unstable_by(top, &cmp);
+    v[..top].sort_unstable_by(cmp);
 }

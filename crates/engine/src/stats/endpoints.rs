@@ -56,10 +56,14 @@ pub fn fold<E: Endpoint, K: Copy + Eq + std::hash::Hash>(
     }
 }
 
-/// Endpoints in tshark's order: most frames first, then first seen first.
-pub fn sorted<K: Copy>(m: &HashMap<K, EndpointCounts, RandomState>) -> Vec<(K, EndpointCounts)> {
+/// Endpoints in tshark's order, most frames first, then first seen first:
+/// the first `top` of them (all if 0), the rest after them unsorted.
+pub fn sorted<K: Copy>(
+    m: &HashMap<K, EndpointCounts, RandomState>,
+    top: usize,
+) -> Vec<(K, EndpointCounts)> {
     let mut v: Vec<(K, EndpointCounts)> = m.iter().map(|(k, c)| (*k, *c)).collect();
-    v.sort_unstable_by(|x, y| {
+    super::conv::sort_top(&mut v, top, |x, y| {
         y.1.frames()
             .cmp(&x.1.frames())
             .then(x.1.first.cmp(&y.1.first))

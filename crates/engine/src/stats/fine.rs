@@ -18,15 +18,33 @@
 use super::conv::{Conversations, Endpoint};
 use super::table::{Counted, Table};
 use super::{Mac, Tables, V4, V6};
+use std::hash::{Hash, Hasher};
 
 /// A tuple, oriented so that `(ip[0], port[0]) <= (ip[1], port[1])`; `mac`
 /// is the pair as frames from end 0 to end 1 carry it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Tuple<A> {
     pub mac: Option<(Mac, Mac)>,
     pub ip: [A; 2],
     pub port: [u16; 2],
     pub udp: bool,
+}
+
+/// Hashed as a few whole words, not field by field (this is the one hash
+/// of every frame).
+impl<A: IpVersion> Hash for Tuple<A> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let mut w = [0u8; 16];
+        if let Some((a, b)) = self.mac {
+            w[..6].copy_from_slice(&a);
+            w[6..12].copy_from_slice(&b);
+            w[12] = 1;
+        }
+        w[13] = u8::from(self.udp);
+        h.write_u128(u128::from_le_bytes(w));
+        h.write_u32(u32::from(self.port[0]) << 16 | u32::from(self.port[1]));
+        A::hash_pair(&self.ip, h);
+    }
 }
 
 /// Counts of one tuple; `[0]` from end 0 to end 1.
@@ -77,11 +95,11 @@ pub struct Frame<A> {
     pub at: [u8; 3],
 }
 
-pub struct Tuples<A: Endpoint> {
+pub struct Tuples<A: IpVersion> {
     pub table: Table<Tuple<A>, TupleCounts>,
 }
 
-impl<A: Endpoint> Tuples<A> {
+impl<A: IpVersion> Tuples<A> {
     pub fn new(cap: usize) -> Self {
         Tuples {
             table: Table::new(cap),
@@ -153,12 +171,19 @@ fn project<E: Endpoint>(
 
 /// The layer tables of one IP version.
 pub trait IpVersion: Endpoint {
+    /// Hash two addresses as whole words.
+    fn hash_pair<H: Hasher>(a: &[Self; 2], h: &mut H);
     fn ip(t: &mut Tables) -> &mut Conversations<Self>;
     fn tcp(t: &mut Tables) -> &mut Conversations<(Self, u16)>;
     fn udp(t: &mut Tables) -> &mut Conversations<(Self, u16)>;
 }
 
 impl IpVersion for V4 {
+    fn hash_pair<H: Hasher>(a: &[Self; 2], h: &mut H) {
+        h.write_u64(
+            u64::from(u32::from_le_bytes(a[0])) << 32 | u64::from(u32::from_le_bytes(a[1])),
+        );
+    }
     fn ip(t: &mut Tables) -> &mut Conversations<Self> {
         &mut t.ip
     }
@@ -171,6 +196,10 @@ impl IpVersion for V4 {
 }
 
 impl IpVersion for V6 {
+    fn hash_pair<H: Hasher>(a: &[Self; 2], h: &mut H) {
+        h.write_u128(u128::from_le_bytes(a[0]));
+        h.write_u128(u128::from_le_bytes(a[1]));
+    }
     fn ip(t: &mut Tables) -> &mut Conversations<Self> {
         &mut t.ipv6
     }

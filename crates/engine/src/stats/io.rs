@@ -2,7 +2,7 @@
 //! capture, like tshark's `-z io,stat,INTERVAL`.
 //!
 //! Frames are counted in buckets of a base width: the chosen interval, or
-//! 1 µs when the interval is chosen automatically. The bucket list is
+//! 1 ms when the interval is chosen automatically. The bucket list is
 //! bounded by [`MAX_ROWS`]: a frame that falls beyond it makes the width ten
 //! times coarser (folding ten buckets into one) until it fits, so a file
 //! spanning years costs no more memory than one spanning seconds. Widths
@@ -18,8 +18,9 @@ pub const MAX_ROWS: usize = 100_000;
 pub const AUTO_ROWS: u64 = 20;
 /// The smallest automatic interval: 1 ms.
 pub const AUTO_MIN_NS: u64 = 1_000_000;
-/// The base width of an automatic interval's buckets: 1 µs.
-const AUTO_BASE_NS: u64 = 1_000;
+/// The base width of an automatic interval's buckets: the smallest
+/// automatic interval, of which every larger one is a multiple.
+const AUTO_BASE_NS: u64 = AUTO_MIN_NS;
 
 /// How the interval is chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

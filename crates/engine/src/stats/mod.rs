@@ -308,15 +308,23 @@ impl Stats {
             if let Some(at) = node {
                 let p = e.layer.proto();
                 if phs::Phs::counts_layer(p) {
-                    node = self.phs.step(at, p, len, m.number);
-                    if node.is_none() {
-                        self.phs.note_truncated();
+                    match self.phs.step(at, p, m.number) {
+                        Some(next) => node = Some(next),
+                        None => {
+                            // Out of nodes: the frame ends where it got to.
+                            self.phs.note_truncated();
+                            self.phs.end(at, len);
+                            node = None;
+                        }
                     }
                 }
             }
             if tables {
                 common.see(i, &e.layer);
             }
+        }
+        if let Some(at) = node {
+            self.phs.end(at, len);
         }
         if !tables {
             return;
@@ -413,11 +421,17 @@ impl Stats {
         self.tuples4.roll_up(&mut rolled);
         self.tuples6.roll_up(&mut rolled);
         let t = &rolled;
-        let eth = conv::sorted(&t.eth);
-        let ip = conv::sorted(&t.ip);
-        let ipv6 = conv::sorted(&t.ipv6);
-        let tcp = merge_sorted(conv::sorted(&t.tcp4), conv::sorted(&t.tcp6));
-        let udp = merge_sorted(conv::sorted(&t.udp4), conv::sorted(&t.udp6));
+        // Only the rows shown are sorted (all with --top 0).
+        let mut eth = conv::listed(&t.eth);
+        let mut ip = conv::listed(&t.ip);
+        let mut ipv6 = conv::listed(&t.ipv6);
+        let mut tcp = both(conv::listed(&t.tcp4), conv::listed(&t.tcp6));
+        let mut udp = both(conv::listed(&t.udp4), conv::listed(&t.udp6));
+        conv::sort_top(&mut eth, top, conv::order);
+        conv::sort_top(&mut ip, top, conv::order);
+        conv::sort_top(&mut ipv6, top, conv::order);
+        conv::sort_top(&mut tcp, top, conv::order);
+        conv::sort_top(&mut udp, top, conv::order);
         let other = |a: &[&table::Other]| Unattributed {
             frames: a.iter().map(|o| o.frames).sum(),
             bytes: a.iter().map(|o| o.bytes).sum(),
@@ -546,14 +560,10 @@ fn to_addr<E: IntoAddr>(v: Vec<Oriented<E>>) -> Vec<Oriented<Addr>> {
         .collect()
 }
 
-/// Two sorted lists (IPv4, IPv6) as one, in the same order.
-fn merge_sorted<A: IntoAddr, B: IntoAddr>(
-    a: Vec<Oriented<A>>,
-    b: Vec<Oriented<B>>,
-) -> Vec<Oriented<Addr>> {
+/// The conversations over IPv4 and over IPv6 as one list.
+fn both<A: IntoAddr, B: IntoAddr>(a: Vec<Oriented<A>>, b: Vec<Oriented<B>>) -> Vec<Oriented<Addr>> {
     let mut v = to_addr(a);
     v.extend(to_addr(b));
-    v.sort_unstable_by(|x, y| y.frames().cmp(&x.frames()).then(x.first.cmp(&y.first)));
     v
 }
 
@@ -657,7 +667,7 @@ fn endpoint_table(
     top: usize,
     other: Unattributed,
 ) -> EndpointTable {
-    let v = endpoints::sorted(m);
+    let v = endpoints::sorted(m, top);
     let rows = v[..take(v.len(), top)]
         .iter()
         .map(|(k, c)| {
@@ -697,7 +707,7 @@ fn talkers(
         .chain(ipv6.iter())
         .map(|(k, c)| (*k, *c))
         .collect();
-    v.sort_unstable_by(|x, y| {
+    conv::sort_top(&mut v, top, |x, y| {
         y.1.bytes()
             .cmp(&x.1.bytes())
             .then(x.1.first.cmp(&y.1.first))

@@ -12,7 +12,10 @@ use wiresift_wire::Proto;
 
 /// Nodes the trie may hold; a frame whose stack would need more stops at the
 /// deepest node it has (and is counted in [`Phs::truncated`]).
-pub const MAX_NODES: usize = 65_536;
+pub const MAX_NODES: usize = 16_384;
+
+/// Protocols there are: each node has a slot per protocol for its child.
+const PROTOS: usize = Proto::ALL.len();
 
 const NONE: u32 = u32::MAX;
 
@@ -21,15 +24,22 @@ struct Node {
     proto: Proto,
     first_child: u32,
     next_sibling: u32,
+    /// Frames whose stack ends at this node, and their bytes (a node's
+    /// total, its subtree's sum, is made for the report: one increment a
+    /// frame instead of one a layer).
     frames: u64,
     bytes: u64,
-    /// The first frame (by number) that passed through this node.
+    /// The first frame (by number) that passed through this node: the one
+    /// that made it, as each worker sees its frames in file order.
     first: u64,
 }
 
 pub struct Phs {
     /// `nodes[0]` is the root (no protocol of its own).
     nodes: Vec<Node>,
+    /// `kids[n * PROTOS + p]`: the child of node `n` for protocol `p`, so a
+    /// step down is one load (the sibling links keep the order first seen).
+    kids: Vec<u32>,
     /// Frames whose stack went deeper than the node cap allowed.
     pub truncated: u64,
 }
@@ -45,6 +55,7 @@ impl Default for Phs {
                 bytes: 0,
                 first: u64::MAX,
             }],
+            kids: vec![NONE; PROTOS],
             truncated: 0,
         }
     }
@@ -63,30 +74,33 @@ impl Phs {
         !matches!(p, Proto::Frame | Proto::Ipv6Ext)
     }
 
-    /// Go from `at` down to its child `proto` (made if new), counting the
-    /// frame there. `None` when the node cap is reached.
+    /// Go from `at` down to its child `proto` (made if new, by frame
+    /// `frame`). `None` when the node cap is reached.
     #[inline]
-    pub fn step(&mut self, at: Cursor, proto: Proto, len: u64, frame: u64) -> Option<Cursor> {
-        let i = self.child(at.0, proto, frame)?;
-        let n = &mut self.nodes[i as usize];
-        n.frames = n.frames.saturating_add(1);
-        n.bytes = n.bytes.saturating_add(len);
-        n.first = n.first.min(frame);
-        Some(Cursor(i))
+    pub fn step(&mut self, at: Cursor, proto: Proto, frame: u64) -> Option<Cursor> {
+        self.child(at.0, proto, frame).map(Cursor)
+    }
+
+    /// Count a frame of `len` bytes whose stack ends at `at`.
+    #[inline]
+    pub fn end(&mut self, at: Cursor, len: u64) {
+        if let Some(n) = self.nodes.get_mut(at.0 as usize) {
+            n.frames = n.frames.saturating_add(1);
+            n.bytes = n.bytes.saturating_add(len);
+        }
     }
 
     /// The child of `parent` for `proto`, made if new (appended to the
     /// siblings).
+    #[inline]
     fn child(&mut self, parent: u32, proto: Proto, first: u64) -> Option<u32> {
-        let mut last = NONE;
-        let mut c = self.nodes.get(parent as usize)?.first_child;
-        while c != NONE {
-            let n = &self.nodes[c as usize];
-            if n.proto == proto {
-                return Some(c);
-            }
-            last = c;
-            c = n.next_sibling;
+        let slot = (parent as usize)
+            .checked_mul(PROTOS)?
+            .checked_add(proto as usize)?;
+        match self.kids.get(slot) {
+            Some(&c) if c != NONE => return Some(c),
+            Some(_) => {}
+            None => return None,
         }
         if self.nodes.len() >= MAX_NODES {
             return None;
@@ -100,10 +114,17 @@ impl Phs {
             bytes: 0,
             first,
         });
-        if last == NONE {
+        self.kids.resize(self.nodes.len() * PROTOS, NONE);
+        self.kids[slot] = i;
+        // Append to the siblings, keeping the order first seen.
+        let mut c = self.nodes[parent as usize].first_child;
+        if c == NONE {
             self.nodes[parent as usize].first_child = i;
         } else {
-            self.nodes[last as usize].next_sibling = i;
+            while self.nodes[c as usize].next_sibling != NONE {
+                c = self.nodes[c as usize].next_sibling;
+            }
+            self.nodes[c as usize].next_sibling = i;
         }
         Some(i)
     }
@@ -118,24 +139,45 @@ impl Phs {
         // (node in other, node in self)
         let mut stack = vec![(0u32, 0u32)];
         while let Some((o, s)) = stack.pop() {
-            let mut c = other.nodes[o as usize].first_child;
+            let on = other.nodes[o as usize];
+            let n = &mut self.nodes[s as usize];
+            n.frames = n.frames.saturating_add(on.frames);
+            n.bytes = n.bytes.saturating_add(on.bytes);
+            n.first = n.first.min(on.first);
+            let mut c = on.first_child;
             while c != NONE {
-                let on = other.nodes[c as usize];
-                match self.child(s, on.proto, on.first) {
-                    Some(m) => {
-                        let n = &mut self.nodes[m as usize];
-                        n.frames = n.frames.saturating_add(on.frames);
-                        n.bytes = n.bytes.saturating_add(on.bytes);
-                        n.first = n.first.min(on.first);
-                        stack.push((c, m));
+                let oc = &other.nodes[c as usize];
+                match self.child(s, oc.proto, oc.first) {
+                    Some(m) => stack.push((c, m)),
+                    // Out of nodes: this subtree's frames end at `s`.
+                    None => {
+                        let (f, b) = other.subtree(c);
+                        let n = &mut self.nodes[s as usize];
+                        n.frames = n.frames.saturating_add(f);
+                        n.bytes = n.bytes.saturating_add(b);
+                        self.truncated = self.truncated.saturating_add(f);
                     }
-                    // Out of nodes: these frames (and so all below) stop
-                    // at the parent.
-                    None => self.truncated = self.truncated.saturating_add(on.frames),
                 }
-                c = on.next_sibling;
+                c = oc.next_sibling;
             }
         }
+    }
+
+    /// Frames and bytes ending in the subtree of `at`.
+    fn subtree(&self, at: u32) -> (u64, u64) {
+        let mut sum = (0u64, 0u64);
+        let mut stack = vec![at];
+        while let Some(i) = stack.pop() {
+            let n = &self.nodes[i as usize];
+            sum.0 = sum.0.saturating_add(n.frames);
+            sum.1 = sum.1.saturating_add(n.bytes);
+            let mut c = n.first_child;
+            while c != NONE {
+                stack.push(c);
+                c = self.nodes[c as usize].next_sibling;
+            }
+        }
+        sum
     }
 
     /// The hierarchy, children in the order first seen.
@@ -148,21 +190,27 @@ impl Phs {
         let mut c = self.nodes[parent as usize].first_child;
         while c != NONE {
             let n = &self.nodes[c as usize];
+            let children = self.children(c);
+            let (mut frames, mut bytes) = (n.frames, n.bytes);
+            for k in &children {
+                frames = frames.saturating_add(k.frames);
+                bytes = bytes.saturating_add(k.bytes);
+            }
             v.push((
                 n.first,
                 PhsNode {
                     protocol: n.proto.name(),
-                    frames: n.frames,
-                    bytes: n.bytes,
-                    children: self.children(c),
+                    frames,
+                    bytes,
+                    children,
                 },
             ));
             c = n.next_sibling;
         }
         // After a merge, siblings are in merge order: put them back in the
-        // order first seen (protocol name breaks a tie between shards that
-        // each saw a node first in the same frame, which cannot happen in
-        // one frame's stack).
+        // order first seen (two siblings are never first seen in one frame,
+        // whose stack has one layer a level; the name only makes the order
+        // total).
         v.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.protocol.cmp(b.1.protocol)));
         v.into_iter().map(|(_, n)| n).collect()
     }

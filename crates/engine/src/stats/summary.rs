@@ -53,6 +53,12 @@ impl Summary {
 
     #[inline]
     fn link_type(&mut self, lt: u32, n: u64, first: u64) {
+        // Nearly always the one link type of the file.
+        if let Some(e) = self.link_types.first_mut().filter(|e| e.0 == lt) {
+            e.1 = e.1.saturating_add(n);
+            e.2 = e.2.min(first);
+            return;
+        }
         if let Some(e) = self.link_types.iter_mut().find(|e| e.0 == lt) {
             e.1 = e.1.saturating_add(n);
             e.2 = e.2.min(first);
