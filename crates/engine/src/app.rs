@@ -15,6 +15,8 @@ pub enum App {
     Dhcp,
     Quic,
     Http,
+    /// HTTP messages in UDP datagrams (port 1900).
+    Ssdp,
     Http2,
     Websocket,
     Tls,
@@ -33,6 +35,7 @@ mod port {
     pub const BOOTPS: u16 = 67;
     pub const BOOTPC: u16 = 68;
     pub const QUIC: u16 = 443;
+    pub const SSDP: u16 = 1900;
     /// tshark's default HTTP ports.
     pub const HTTP: &[u16] = &[80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710];
     /// tshark's default TLS ports (https, smtps, ldaps, ftps, telnets,
@@ -62,6 +65,7 @@ fn ports(app: App) -> &'static [u16] {
         App::Llmnr => &[port::LLMNR],
         App::Dhcp => &[port::BOOTPS, port::BOOTPC],
         App::Quic => &[port::QUIC],
+        App::Ssdp => &[port::SSDP],
         App::Http2 | App::Websocket => &[],
     }
 }
@@ -77,6 +81,8 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<App> {
         Some(App::Llmnr)
     } else if either(port::BOOTPS) || either(port::BOOTPC) {
         Some(App::Dhcp)
+    } else if either(port::SSDP) {
+        Some(App::Ssdp)
     } else if either(port::QUIC) && wire::quic::QuicView::new(payload).is_ok() {
         Some(App::Quic)
     } else {
@@ -125,7 +131,7 @@ fn looks_like(app: App, bytes: &[u8]) -> bool {
         App::Imap => wire::imap::looks_like(bytes),
         App::Ftp => wire::ftp::looks_like(bytes),
         App::Ssh => wire::ssh::looks_like(bytes),
-        App::Dns | App::Mdns | App::Llmnr | App::Dhcp | App::Quic => false,
+        App::Dns | App::Mdns | App::Llmnr | App::Dhcp | App::Quic | App::Ssdp => false,
     }
 }
 
@@ -157,7 +163,7 @@ pub fn pdu_len(app: App, bytes: &[u8]) -> Pdu {
         App::Imap => wire::imap::pdu_len(bytes),
         App::Ftp => wire::ftp::pdu_len(bytes),
         App::Ssh => wire::ssh::pdu_len(bytes),
-        App::Dhcp | App::Quic => Pdu::NotMine,
+        App::Dhcp | App::Quic | App::Ssdp => Pdu::NotMine,
     }
 }
 
@@ -195,6 +201,7 @@ pub fn datagram(app: App, bytes: &[u8], wire_len: usize) -> Result<Layer<'_>, Er
         App::Llmnr => Layer::Llmnr(wire::dns::DnsView::new(bytes)?),
         App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?.with_wire_len(wire_len)),
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
+        App::Ssdp => Layer::Ssdp(wire::http::HttpView::new(bytes)?),
         _ => message(app, bytes, true)?,
     })
 }
@@ -219,6 +226,7 @@ pub fn message(app: App, bytes: &[u8], to_server: bool) -> Result<Layer<'_>, Err
         App::Ssh => Layer::Ssh(wire::ssh::SshView::new(bytes)?),
         App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?),
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
+        App::Ssdp => Layer::Ssdp(wire::http::HttpView::new(bytes)?),
     })
 }
 
@@ -231,6 +239,7 @@ pub fn proto(app: App) -> wire::Proto {
         App::Llmnr => Proto::Llmnr,
         App::Dhcp => Proto::Dhcp,
         App::Quic => Proto::Quic,
+        App::Ssdp => Proto::Ssdp,
         App::Http => Proto::Http,
         App::Http2 => Proto::Http2,
         App::Websocket => Proto::Websocket,

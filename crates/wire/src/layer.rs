@@ -103,6 +103,7 @@ layers! {
     Llmnr(dns::DnsView<'a>) => dns;
     Dhcp(dhcp::DhcpView<'a>) => dhcp;
     Http(http::HttpView<'a>) => http;
+    Ssdp(http::HttpView<'a>) => http;
     Tls(tls::TlsView<'a>) => tls;
     Quic(quic::QuicView<'a>) => quic;
     Http2(http2::Http2View<'a>) => http2;

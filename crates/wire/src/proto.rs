@@ -80,6 +80,7 @@ protocols! {
     Llmnr => "llmnr", "Link-local Multicast Name Resolution", dns;
     Dhcp => "dhcp", "Dynamic Host Configuration Protocol", dhcp;
     Http => "http", "Hypertext Transfer Protocol", http;
+    Ssdp => "ssdp", "Simple Service Discovery Protocol", http;
     Tls => "tls", "Transport Layer Security", tls;
     Quic => "quic", "QUIC IETF", quic;
     Http2 => "http2", "HyperText Transfer Protocol 2", http2;
