@@ -11,6 +11,8 @@
 #   SKIP_TSHARK=1   skip tshark (slow on big files)
 # Prints wall time and CPU time (user + system): on a machine shared with other work the wall
 # time counts their load too, the CPU time much less so. Rates are packets per second of each.
+# With several threads every worker reads the whole file, so CPU time grows with the threads;
+# the one-core figures are the --threads 1 rows.
 # Needs: python3, GNU time; tshark and capinfos for the peers (apt-get install -y tshark time).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,14 +60,15 @@ run() {  # run NAME CMD...
         printf "%-44s %8.2f %11.0f %8.2f %11.0f %9.1f\n", n, w, (w > 0 ? p / w : 0), c, (c > 0 ? p / c : 0), r / 1024}'
 }
 
-run "wiresift stats (every section)" "$WIRESIFT" stats -r "$cap"
-run "wiresift stats --section conv" "$WIRESIFT" stats -r "$cap" --section conv
-run "wiresift stats --section summary" "$WIRESIFT" stats -r "$cap" --section summary
+run "wiresift stats (every section, all cores)" "$WIRESIFT" stats -r "$cap"
+run "wiresift stats --threads 1" "$WIRESIFT" stats --threads 1 -r "$cap"
+run "wiresift stats --threads 1 --section conv" "$WIRESIFT" stats --threads 1 -r "$cap" --section conv
+run "wiresift stats --threads 1 --section summary" "$WIRESIFT" stats --threads 1 -r "$cap" --section summary
 if command -v capinfos > /dev/null; then run "capinfos" capinfos "$cap"; fi
 if [ "${SKIP_TSHARK:-0}" != 1 ] && command -v tshark > /dev/null; then
     run "tshark -q -z conv,tcp" tshark -q -z conv,tcp -r "$cap"
     t=${CPU["tshark -q -z conv,tcp"]}
-    for mine in "wiresift stats (every section)" "wiresift stats --section conv"; do
+    for mine in "wiresift stats --threads 1" "wiresift stats --threads 1 --section conv"; do
         awk -v a="${CPU[$mine]}" -v b="$t" -v n="$mine" 'BEGIN {if (a > 0) printf "%s vs tshark -z conv,tcp (CPU time): %.1fx\n", n, b / a}'
     done
 fi
