@@ -286,15 +286,18 @@ const MAX_CHUNK_SIZE: u64 = 1 << 31;
 /// `pdu_len(bytes)` is `Framer::new().feed(bytes)`. A caller that buffers a
 /// stream and asks again each time more bytes arrive can keep one `Framer`
 /// per message and call [`feed`](Framer::feed) with the grown buffer (always
-/// starting at the message's first byte): the walk then resumes where it
-/// stopped, so framing a message costs time linear in its length however
-/// finely it arrives. After a `Whole` or `NotMine`, `feed` keeps returning it.
+/// starting at the message's first byte): the walk resumes where it stopped,
+/// including inside a line whose end has not come yet, so framing a message
+/// costs time linear in its length however finely it arrives. After a
+/// `Whole`, a `NotMine` or a `Need(UNTIL_CLOSE)`, `feed` keeps returning it.
 #[derive(Clone, Copy, Debug)]
 pub struct Framer {
     state: State,
-    /// The response answers a request that gets no body back (HEAD), or a
-    /// CONNECT (whose 2xx answer has none).
+    /// What is known of the request a response answers.
     request: RequestHint,
+    /// Where to go on looking for the end of the line being read: the bytes
+    /// before it hold no line end (all positions only grow).
+    hint: usize,
 }
 
 /// What the caller knows of the request a response answers.
@@ -311,7 +314,10 @@ enum State {
     Start,
     /// In the header block: next line at `pos`.
     Headers(Head),
-    /// In a chunked body: next chunk-size line at `pos`.
+    /// The message ends here (by Content-Length).
+    Length(usize),
+    /// In a chunked body: next chunk-size line at `pos` (which may be past
+    /// the bytes seen: the previous chunk's data is not all there yet).
     Chunks {
         pos: usize,
         body: usize,
@@ -319,6 +325,7 @@ enum State {
     },
     /// After the last chunk: next trailer line at `pos`.
     Trailers {
+        from: usize,
         pos: usize,
         lines: usize,
     },
@@ -334,7 +341,12 @@ struct Head {
     no_body: bool,
     length: Option<u32>,
     chunked: bool,
+    /// The Content-Type names MS-RPCH's `application/rpc`.
+    rpc_type: bool,
 }
+
+/// A line or its absence: `Err` is what to answer until it is complete.
+type Line = Result<(usize, usize), Pdu>;
 
 impl Default for Framer {
     fn default() -> Self {
@@ -347,6 +359,7 @@ impl Framer {
         Framer {
             state: State::Start,
             request: RequestHint::Unknown,
+            hint: 0,
         }
     }
 
@@ -362,8 +375,8 @@ impl Framer {
             RequestHint::Unknown
         };
         Framer {
-            state: State::Start,
             request,
+            ..Framer::new()
         }
     }
 
@@ -378,41 +391,59 @@ impl Framer {
         pdu
     }
 
-    fn run(&mut self, b: &[u8]) -> Pdu {
-        loop {
-            match self.state {
-                State::Done(p) => return p,
-                State::Start => match self.start_line(b) {
-                    Ok(h) => self.state = State::Headers(h),
-                    Err(p) => return p,
-                },
-                State::Headers(mut h) => {
-                    let r = self.headers(b, &mut h);
-                    self.state = State::Headers(h);
-                    match r {
-                        Ok(next) => self.state = next,
-                        Err(p) => return p,
-                    }
+    /// The line starting at `from`, searching for its end from where the
+    /// last call stopped. A line not ended within `cap` bytes of `block`
+    /// (where its block began) ends the message at `stop`.
+    fn line(&mut self, b: &[u8], from: usize, block: usize, stop: usize) -> Line {
+        let at = self.hint.max(from);
+        let found = b
+            .get(at..)
+            .and_then(|rest| rest.iter().position(|&c| c == b'\r' || c == b'\n'))
+            .map(|i| at + i);
+        let over = |end: usize| end.saturating_sub(block) >= MAX_HEADER_BLOCK;
+        match found {
+            Some(i) => {
+                self.hint = i;
+                let next = match (b.get(i), b.get(i + 1)) {
+                    (Some(b'\r'), Some(b'\n')) => i + 2,
+                    (Some(b'\r'), None) if !over(b.len()) => return Err(Pdu::Need(b.len() + 1)),
+                    _ => i + 1,
+                };
+                if over(next.saturating_sub(1)) {
+                    return Err(Pdu::Whole(stop));
                 }
-                State::Chunks { pos, body, chunks } => match chunk_walk(b, pos, body, chunks) {
-                    Ok(next) => self.state = next,
-                    Err((p, resume)) => {
-                        self.state = resume;
-                        return p;
-                    }
-                },
-                State::Trailers { pos, lines } => match trailer_walk(b, pos, lines) {
-                    Ok(end) => return Pdu::Whole(end),
-                    Err((p, resume)) => {
-                        self.state = resume;
-                        return p;
-                    }
-                },
+                Ok((i, next))
+            }
+            None => {
+                self.hint = b.len().max(from);
+                if over(b.len()) {
+                    Err(Pdu::Whole(stop))
+                } else {
+                    Err(Pdu::Need(b.len().saturating_add(1)))
+                }
             }
         }
     }
 
-    fn start_line(&self, b: &[u8]) -> Result<Head, Pdu> {
+    fn run(&mut self, b: &[u8]) -> Pdu {
+        loop {
+            let next = match self.state {
+                State::Done(p) => return p,
+                State::Length(total) if total <= b.len() => return Pdu::Whole(total),
+                State::Length(total) => return Pdu::Need(total),
+                State::Start => self.start_line(b),
+                State::Headers(h) => self.headers(b, h),
+                State::Chunks { pos, body, chunks } => self.chunks(b, pos, body, chunks),
+                State::Trailers { from, pos, lines } => self.trailers(b, from, pos, lines),
+            };
+            match next {
+                Ok(s) => self.state = s,
+                Err(p) => return p,
+            }
+        }
+    }
+
+    fn start_line(&mut self, b: &[u8]) -> Result<State, Pdu> {
         if b.is_empty() {
             return Err(Pdu::Need(1));
         }
@@ -421,18 +452,20 @@ impl Framer {
             return Err(Pdu::Need(4));
         }
         let start = skip_leading_crlf(b);
-        let Some((end, next)) = line_strict(b, start) else {
-            let partial = b.get(start..).unwrap_or_default();
-            let partial = partial.strip_suffix(b"\r").unwrap_or(partial);
-            if !could_start(partial) {
-                return Err(Pdu::NotMine);
+        let (end, next) = match self.line(b, start, start, start + MAX_HEADER_BLOCK) {
+            Ok(l) => l,
+            Err(p) => {
+                let partial = b.get(start..).unwrap_or_default();
+                let partial = partial.strip_suffix(b"\r").unwrap_or(partial);
+                let partial = partial.get(..MAX_HEADER_BLOCK).unwrap_or(partial);
+                return Err(if could_start(partial) {
+                    p
+                } else {
+                    Pdu::NotMine
+                });
             }
-            if b.len() - start >= MAX_HEADER_BLOCK {
-                return Err(Pdu::Whole(start + MAX_HEADER_BLOCK));
-            }
-            return Err(Pdu::Need(b.len() + 1));
         };
-        let line = &b[start..end];
+        let line = b.get(start..end).unwrap_or_default();
         let kind = classify(line).ok_or(Pdu::NotMine)?;
         let no_body = match kind {
             MessageKind::Response => {
@@ -443,7 +476,7 @@ impl Framer {
             }
             _ => false,
         };
-        Ok(Head {
+        Ok(State::Headers(Head {
             start,
             pos: next,
             lines: 0,
@@ -451,23 +484,23 @@ impl Framer {
             no_body,
             length: None,
             chunked: false,
-        })
+            rpc_type: false,
+        }))
     }
 
-    /// Walk header lines; on success the state that follows the block.
-    fn headers(&self, b: &[u8], h: &mut Head) -> Result<State, Pdu> {
+    /// Walk header lines up to the empty line; then the body's framing.
+    fn headers(&mut self, b: &[u8], mut h: Head) -> Result<State, Pdu> {
         loop {
-            let Some((end, next)) = line_strict(b, h.pos) else {
-                if b.len().saturating_sub(h.start) >= MAX_HEADER_BLOCK {
-                    return Err(Pdu::Whole(h.start + MAX_HEADER_BLOCK));
+            let line = self.line(b, h.pos, h.start, h.start + MAX_HEADER_BLOCK);
+            let (end, next) = match line {
+                Ok(l) => l,
+                Err(p) => {
+                    self.state = State::Headers(h);
+                    return Err(p);
                 }
-                return Err(Pdu::Need(b.len() + 1));
             };
-            if next - h.start > MAX_HEADER_BLOCK {
-                return Err(Pdu::Whole(h.start + MAX_HEADER_BLOCK));
-            }
-            let line = &b[h.pos..end];
-            if line.is_empty() {
+            let text = b.get(h.pos..end).unwrap_or_default();
+            if text.is_empty() {
                 h.pos = next;
                 break;
             }
@@ -476,17 +509,19 @@ impl Framer {
             }
             h.pos = next;
             h.lines += 1;
-            if let Some(v) = header_value(line, b"content-length") {
+            if let Some(v) = header_value(text, b"content-length") {
                 if let Some(n) = framing_length(v) {
                     h.length = Some(n);
                 }
-            } else if let Some(v) = header_value(line, b"transfer-encoding") {
+            } else if let Some(v) = header_value(text, b"transfer-encoding") {
                 h.chunked |= is_chunked(v);
+            } else if let Some(v) = header_value(text, b"content-type") {
+                h.rpc_type = v.starts_with(b"application/rpc");
             }
         }
         let end = h.pos;
         if h.no_body {
-            return Err(Pdu::Whole(end));
+            return Ok(State::Done(Pdu::Whole(end)));
         }
         if h.chunked {
             return Ok(State::Chunks {
@@ -495,19 +530,82 @@ impl Framer {
                 chunks: 0,
             });
         }
-        match (h.length, h.kind) {
-            (Some(n), _) => {
-                let total = end.saturating_add(n as usize);
-                if total <= b.len() {
-                    Err(Pdu::Whole(total))
-                } else {
-                    Err(Pdu::Need(total))
-                }
+        Ok(match (h.length, h.kind) {
+            (Some(n), _) if rpc_over_http(n, h.rpc_type, b) => State::Done(Pdu::Whole(end)),
+            (Some(n), _) => State::Length(end.saturating_add(n as usize)),
+            (None, MessageKind::Response) => State::Done(Pdu::Need(UNTIL_CLOSE)),
+            (None, _) => State::Done(Pdu::Whole(end)),
+        })
+    }
+
+    /// Walk chunks from the size line at `pos`; then the trailers.
+    fn chunks(
+        &mut self,
+        b: &[u8],
+        mut pos: usize,
+        body: usize,
+        mut chunks: usize,
+    ) -> Result<State, Pdu> {
+        loop {
+            self.state = State::Chunks { pos, body, chunks };
+            if pos > b.len() {
+                // The previous chunk's data is not all there.
+                return Err(Pdu::Need(pos));
             }
-            (None, MessageKind::Response) => Err(Pdu::Need(UNTIL_CLOSE)),
-            (None, _) => Err(Pdu::Whole(end)),
+            if chunks >= MAX_CHUNKS || pos - body >= MAX_CHUNKED_BODY {
+                return Err(Pdu::Whole(pos));
+            }
+            // A size line not ended within the header cap ends the message.
+            let (end, next) = self.line(b, pos, pos, pos)?;
+            let size = match chunk_size(b.get(pos..end).unwrap_or_default()) {
+                Some(n) if n <= MAX_CHUNK_SIZE => n as usize,
+                // Not a size, or an unreasonable one: the message ends here.
+                _ => return Err(Pdu::Whole(pos)),
+            };
+            chunks += 1;
+            if size == 0 {
+                return Ok(State::Trailers {
+                    from: next,
+                    pos: next,
+                    lines: 0,
+                });
+            }
+            // The data and its CRLF (not checked, as tshark).
+            pos = next.saturating_add(size).saturating_add(2);
         }
     }
+
+    /// Walk trailer lines after the last chunk up to the empty line.
+    fn trailers(
+        &mut self,
+        b: &[u8],
+        from: usize,
+        mut pos: usize,
+        mut lines: usize,
+    ) -> Result<State, Pdu> {
+        loop {
+            self.state = State::Trailers { from, pos, lines };
+            // Trailers past the header cap end the message where they began.
+            let (end, next) = self.line(b, pos, from, from)?;
+            if end == pos {
+                return Err(Pdu::Whole(next));
+            }
+            if lines >= MAX_HEADERS {
+                return Err(Pdu::Whole(from));
+            }
+            lines += 1;
+            pos = next;
+        }
+    }
+}
+
+/// MS-RPCH (RPC over HTTP): RPC_IN_DATA and RPC_OUT_DATA carry a
+/// Content-Length of 128 KiB to 2 GiB that bounds a whole connection's worth
+/// of RPC traffic, not one body. tshark does not wait for such a body; the
+/// message ends at its headers.
+pub(crate) fn rpc_over_http(length: u32, rpc_type: bool, msg: &[u8]) -> bool {
+    length >= 128 * 1024
+        && (rpc_type || msg.starts_with(b"RPC_IN_DATA") || msg.starts_with(b"RPC_OUT_DATA"))
 }
 
 /// The value of a header line if its name is `name` (lowercase), with the
@@ -520,67 +618,6 @@ pub(crate) fn header_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> 
     let v = &line[colon + 1..];
     let skip = v.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
     Some(&v[skip..])
-}
-
-type Stop = (Pdu, State);
-
-/// Walk chunks from the size line at `pos`. `Ok` is the trailer state after
-/// the last chunk; `Err` a result to return with the state to resume from.
-fn chunk_walk(b: &[u8], mut pos: usize, body: usize, mut chunks: usize) -> Result<State, Stop> {
-    loop {
-        if chunks >= MAX_CHUNKS || pos - body >= MAX_CHUNKED_BODY {
-            return Err((Pdu::Whole(pos), State::Done(Pdu::Whole(pos))));
-        }
-        let resume = State::Chunks { pos, body, chunks };
-        if pos > b.len() {
-            // Resumed before the last chunk's data is all there.
-            return Err((Pdu::Need(pos), resume));
-        }
-        let Some((end, next)) = line_strict(b, pos) else {
-            return Err((Pdu::Need(b.len().saturating_add(1)), resume));
-        };
-        let size = match chunk_size(&b[pos..end]) {
-            Some(n) if n <= MAX_CHUNK_SIZE => n as usize,
-            // Not a size, or an unreasonable one: the message ends here.
-            _ => return Err((Pdu::Whole(pos), State::Done(Pdu::Whole(pos)))),
-        };
-        chunks += 1;
-        if size == 0 {
-            return Ok(State::Trailers {
-                pos: next,
-                lines: 0,
-            });
-        }
-        // The data and its CRLF (not checked, as tshark).
-        let after = next.saturating_add(size).saturating_add(2);
-        if after > b.len() {
-            let resume = State::Chunks {
-                pos: after,
-                body,
-                chunks,
-            };
-            return Err((Pdu::Need(after), resume));
-        }
-        pos = after;
-    }
-}
-
-/// Walk trailer lines after the last chunk up to the empty line.
-fn trailer_walk(b: &[u8], mut pos: usize, mut lines: usize) -> Result<usize, Stop> {
-    loop {
-        let Some((end, next)) = line_strict(b, pos) else {
-            let resume = State::Trailers { pos, lines };
-            return Err((Pdu::Need(b.len().saturating_add(1)), resume));
-        };
-        if end == pos {
-            return Ok(next);
-        }
-        if lines >= MAX_HEADERS {
-            return Err((Pdu::Whole(pos), State::Done(Pdu::Whole(pos))));
-        }
-        lines += 1;
-        pos = next;
-    }
 }
 
 /// The request methods (not the notification ones), for tests that build messages.

@@ -188,10 +188,33 @@ pub fn looks_like(bytes: &[u8]) -> bool {
     if b.starts_with(b"HTTP/1.") {
         return true;
     }
-    let b = b.strip_prefix(b"M-").unwrap_or(b);
-    match b.iter().take(17).position(|&c| c == b' ') {
-        Some(sp) => classify(&b[..sp]).is_some() && !b[..sp].starts_with(b"HTTP/"),
-        None => false,
+    let m = b.strip_prefix(b"M-").unwrap_or(b);
+    let Some(sp) = m
+        .iter()
+        .take(17)
+        .position(|&c| c == b' ' || c == b'\r' || c == b'\n')
+    else {
+        return false;
+    };
+    let method = m.get(..sp).unwrap_or_default();
+    if method.starts_with(b"HTTP/") || classify(method).is_none() {
+        return false;
+    }
+    // A whole request line must not end with another protocol's version
+    // (SIP/2.0, RTSP/1.0: same methods, not HTTP). A line the segment cut,
+    // a bare method or an odd last token (`/HTTP/1.1`) is let through.
+    match line_strict(b, 0) {
+        Some((end, _)) if m.get(sp) == Some(&b' ') => {
+            let line = b.get(..end).unwrap_or_default();
+            let last = line.rsplit(|&c| c == b' ').next().unwrap_or_default();
+            let name = last.split(|&c| c == b'/').next().unwrap_or_default();
+            let other = last.len() > name.len()
+                && !name.is_empty()
+                && name.iter().all(u8::is_ascii_uppercase)
+                && name != b"HTTP";
+            !other
+        }
+        _ => true,
     }
 }
 
@@ -553,6 +576,13 @@ impl<'a> HttpView<'a> {
         }
         let bodiless = self.status().is_some_and(bodiless_status);
         if let (Some(n), false) = (self.length, bodiless) {
+            let rpc_type = self
+                .header(b"content-type")
+                .is_some_and(|t| t.starts_with(b"application/rpc"));
+            let msg = self.bytes.get(self.start..).unwrap_or_default();
+            if frame::rpc_over_http(n, rpc_type, msg) {
+                return None;
+            }
             if self.body_start.saturating_add(n as usize) > end {
                 return Some((Problem::BodyCut, self.body_start..end));
             }

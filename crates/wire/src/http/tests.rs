@@ -170,6 +170,25 @@ fn every_prefix_needs_more_and_resumes() {
         assert_eq!(framer.feed(msg), Pdu::Whole(msg.len()));
         assert_eq!(framer.feed(msg), Pdu::Whole(msg.len()));
     }
+    // Bodies framed by length or by the close, fed in pieces (the fuzzer's
+    // find: a resumed framer must not read the body as headers).
+    for msg in [
+        &b"HTTP/1.1 200 OK\r\n\r\nHi Andy!\r\n\r\nmore"[..],
+        b"POST / HTTP/1.1\r\nContent-Length: 12\r\n\r\nab\r\n\r\ncd\r\n\r\nGET",
+    ] {
+        for step in 1..8 {
+            let mut framer = Framer::new();
+            let mut n = 0;
+            while n < msg.len() {
+                n = (n + step).min(msg.len());
+                assert_eq!(
+                    framer.feed(&msg[..n]),
+                    pdu_len(&msg[..n]),
+                    "step {step}, {n}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -189,6 +208,17 @@ fn start_lines_that_are_not_http() {
     assert!(!looks_like(b"GET"));
     assert!(!looks_like(b"HTTP/2 200\r\n"));
     assert!(!looks_like(b"get / HTTP/1.1\r\n"));
+    // Same methods, other protocols.
+    assert!(!looks_like(
+        b"OPTIONS sip:probe@edge.test SIP/2.0\r\nVia: x\r\n"
+    ));
+    assert!(!looks_like(b"OPTIONS rtsp://h/ RTSP/1.0\r\n"));
+    // zeek http-methods.pcap frame 34: a bare method, LF line ends.
+    assert!(looks_like(b"OPTIONS\nHost: www.google.com\n\n"));
+    assert_eq!(
+        pdu_len(b"OPTIONS\nHost: www.google.com\n\n"),
+        Pdu::Whole(30)
+    );
 }
 
 #[test]
@@ -319,6 +349,19 @@ fn body_framing() {
         ),
         Pdu::Whole(39)
     );
+    // MS-RPCH: a connection-long Content-Length is not waited for (arkime
+    // arkime_synthetic.pcap frame 136, the whole TCP payload).
+    let rpc = b"RPC_IN_DATA /rpc/rpcproxy.dll?MAIL.example.com:6001 HTTP/1.1\r\n\
+Host: mail.example.com\r\nUser-Agent: MSRPC\r\nCache-Control: no-cache\r\n\
+Connection: Keep-Alive\r\nContent-Length: 1073741824\r\n\r\n";
+    assert_eq!(pdu_len(rpc), Pdu::Whole(rpc.len()));
+    assert_eq!(
+        pdu_len(&[&rpc[..], b"\x05\x00"].concat()),
+        Pdu::Whole(rpc.len())
+    );
+    let v = HttpView::new(rpc).unwrap();
+    assert_eq!(v.problem(), None);
+    assert_eq!(text(&v, Field::UserAgent), "MSRPC");
     // A request without a length has no body.
     assert_eq!(
         pdu_len(b"GET / HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n"),
@@ -372,6 +415,19 @@ fn hostile_ten_thousand_headers() {
 }
 
 #[test]
+fn framing_a_long_line_byte_by_byte_is_linear() {
+    // 60,000 calls; rescanning the line each time would be 1.8e9 steps.
+    let mut m = b"GET / HTTP/1.1\r\nCookie: ".to_vec();
+    m.resize(60_000, b'c');
+    m.extend_from_slice(b"\r\n\r\n");
+    let mut f = Framer::new();
+    for n in 1..m.len() {
+        assert_eq!(f.feed(&m[..n]), Pdu::Need(n + 1));
+    }
+    assert_eq!(f.feed(&m), Pdu::Whole(m.len()));
+}
+
+#[test]
 fn hostile_header_block_without_end() {
     let mut m = b"GET / HTTP/1.1\r\n".to_vec();
     while m.len() < 200_000 {
@@ -412,6 +468,11 @@ fn hostile_chunk_sizes() {
     assert_eq!(pdu_len(&m), Pdu::Whole(head.len()));
     let m = [&head[..], b"80000000\r\n"].concat();
     assert_eq!(pdu_len(&m), Pdu::Need(m.len() + (1 << 31) + 2));
+    // A size line that never ends: the message ends before it.
+    let mut m = head.to_vec();
+    m.resize(head.len() + limits::MAX_HEADER_BLOCK + 10, b'1');
+    assert_eq!(pdu_len(&m), Pdu::Whole(head.len()));
+    walk(&m);
     // Not hex, negative: the message ends there; the view calls it size 0.
     for bad in [&b"zz\r\n"[..], b"-5\r\nabc\r\n", b"\r\n"] {
         let m = [&head[..], bad].concat();
