@@ -124,6 +124,28 @@ fn describe(d: &Dissection, s: &mut String) {
         _ => {}
     }
     upper_layer(upper, s);
+    for e in upper {
+        app_summary(&e.layer, s);
+    }
+}
+
+/// What an application message says, after the transport's words, as
+/// tshark's Info column puts it (`: DNS Standard query 0x1a2b A example.com`).
+fn app_summary(l: &Layer, s: &mut String) {
+    let start = s.len();
+    s.push_str(": ");
+    s.push_str(&l.proto().name().to_ascii_uppercase());
+    s.push(' ');
+    let before = s.len();
+    match l {
+        Layer::Dns(v) | Layer::Mdns(v) | Layer::Llmnr(v) => v.summary(s),
+        Layer::Dhcp(v) => v.summary(s),
+        Layer::Http(v) | Layer::Ssdp(v) => v.summary(s),
+        _ => {}
+    }
+    if s.len() == before {
+        s.truncate(start);
+    }
 }
 
 /// For tunnelled traffic (IP in GRE, VXLAN, GTP, …): the outer IP pair and
