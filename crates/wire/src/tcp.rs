@@ -179,6 +179,9 @@ pub mod analysis {
 /// What the flow engine's sequence analysis found for one segment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TcpAnalysis {
+    /// tshark made an analysis record for the segment (`tcp.analysis` is
+    /// shown), even if nothing in it is printed.
+    pub present: bool,
     /// Bits of [`analysis`].
     pub flags: u32,
     /// For a duplicate ACK: which one (1, 2, …) and the frame it repeats.
@@ -230,7 +233,8 @@ fn flow_field<'a>(info: &TcpFlowInfo, f: Field, out: &mut dyn FieldSink<'a>) {
         Field::TimeRelative => out.value(rel_time(info.time_relative_ns), none),
         Field::TimeDelta => out.value(rel_time(info.time_delta_ns), none),
         Field::Analysis => {
-            if a.flags != 0
+            if a.present
+                || a.flags != 0
                 || a.acks_frame != 0
                 || a.bytes_in_flight.is_some()
                 || a.initial_rtt_ns.is_some()
@@ -254,7 +258,11 @@ fn flow_field<'a>(info: &TcpFlowInfo, f: Field, out: &mut dyn FieldSink<'a>) {
         Field::WindowFull => flag(WINDOW_FULL, out),
         Field::KeepAlive => flag(KEEP_ALIVE, out),
         Field::KeepAliveAck => flag(KEEP_ALIVE_ACK, out),
-        Field::DuplicateAck => flag(DUPLICATE_ACK, out),
+        // tshark shows the item and, under the same name, its expert info.
+        Field::DuplicateAck => {
+            flag(DUPLICATE_ACK, out);
+            flag(DUPLICATE_ACK, out)
+        }
         Field::ZeroWindowProbe => flag(ZERO_WINDOW_PROBE, out),
         Field::ZeroWindowProbeAck => flag(ZERO_WINDOW_PROBE_ACK, out),
         Field::ZeroWindow => flag(ZERO_WINDOW, out),
