@@ -35,7 +35,7 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
     let n = parallel::workers(a.threads, &a.read);
     let (jobs, read) = parallel::run(&src, n, |_| {
         Ok(StatsJob {
-            stats: Stats::new(opts.clone()),
+            stats: Stats::new(opts),
             // Statistics never look at checksums: do not spend time on them.
             dissector: Dissector::new(
                 Options {

@@ -75,7 +75,7 @@ impl<K: Copy + Eq + Hash + Ord, V: Counted> Table<K, V> {
     }
 
     /// The kept keys and values, consuming the table.
-    pub fn into_iter(self) -> impl Iterator<Item = (K, V)> {
+    pub fn into_entries(self) -> impl Iterator<Item = (K, V)> {
         self.map.into_iter()
     }
 
