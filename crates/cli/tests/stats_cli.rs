@@ -203,3 +203,42 @@ fn help_has_examples() {
     assert!(text.contains("wiresift stats -r capture.pcap"), "{text}");
     assert!(text.contains("--interval"));
 }
+
+/// Every dev capture: no failure, and the same report from one worker as
+/// from three (each counting its share of host pairs, merged): the merge
+/// is exact on real traffic, tunnels and damaged files included.
+#[test]
+fn corpus_reports_do_not_depend_on_the_number_of_workers() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let files = common::dev_captures(&shared);
+    let bad: Vec<String> = common::par_map(&files, |f| {
+        let report = |threads: &str| {
+            let out = run(&[
+                "stats",
+                "-r",
+                arg(f),
+                "--json",
+                "--top",
+                "0",
+                "--threads",
+                threads,
+            ]);
+            (out.status.code(), out.stdout)
+        };
+        let one = report("1");
+        let three = report("3");
+        match (one.0, one == three) {
+            (Some(0), true) => None,
+            (code, same) => Some(format!(
+                "{}: exit {code:?}, same report with 1 and 3 workers: {same}",
+                f.display()
+            )),
+        }
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
