@@ -209,7 +209,6 @@ pub fn datagram(app: App, bytes: &[u8], wire_len: usize) -> Result<Layer<'_>, Er
 /// The layer of one whole message of `app` taken from a stream, sent to the
 /// server or (`to_server` false) from it.
 pub fn message(app: App, bytes: &[u8], to_server: bool) -> Result<Layer<'_>, Error> {
-    let _ = to_server;
     Ok(match app {
         App::Dns => Layer::Dns(wire::dns::DnsView::new_tcp(bytes)?),
         App::Mdns => Layer::Mdns(wire::dns::DnsView::new_tcp(bytes)?),
@@ -219,11 +218,11 @@ pub fn message(app: App, bytes: &[u8], to_server: bool) -> Result<Layer<'_>, Err
         App::Websocket => Layer::Websocket(wire::websocket::WebsocketView::new(bytes)?),
         App::Tls => Layer::Tls(wire::tls::TlsView::new(bytes)?),
         App::Mqtt => Layer::Mqtt(wire::mqtt::MqttView::new(bytes)?),
-        App::Smtp => Layer::Smtp(wire::smtp::SmtpView::new(bytes)?),
-        App::Pop => Layer::Pop(wire::pop::PopView::new(bytes)?),
-        App::Imap => Layer::Imap(wire::imap::ImapView::new(bytes)?),
-        App::Ftp => Layer::Ftp(wire::ftp::FtpView::new(bytes)?),
-        App::Ssh => Layer::Ssh(wire::ssh::SshView::new(bytes)?),
+        App::Smtp => Layer::Smtp(wire::smtp::SmtpView::new(bytes, to_server)?),
+        App::Pop => Layer::Pop(wire::pop::PopView::new(bytes, to_server)?),
+        App::Imap => Layer::Imap(wire::imap::ImapView::new(bytes, to_server)?),
+        App::Ftp => Layer::Ftp(wire::ftp::FtpView::new(bytes, to_server)?),
+        App::Ssh => Layer::Ssh(wire::ssh::SshView::new(bytes, to_server)?),
         App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?),
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
         App::Ssdp => Layer::Ssdp(wire::http::HttpView::new(bytes)?),

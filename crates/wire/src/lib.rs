@@ -53,6 +53,7 @@ pub mod sll;
 pub mod smtp;
 pub mod ssh;
 pub mod tcp;
+pub(crate) mod text;
 pub mod udp;
 pub mod vlan;
 pub mod vxlan;

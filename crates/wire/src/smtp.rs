@@ -1,46 +1,604 @@
-//! STUB: SMTP commands and replies — being written; replaced by the full module.
+//! SMTP (RFC 5321) commands and replies, read as tshark 4.0 reads them.
+//!
+//! A message is one command line from the client, or one reply from the
+//! server: a line that starts with a three-digit code and, when its fourth
+//! character is `-`, the lines after it up to the first coded line without
+//! one (`250-…` … `250 …`). tshark's forms are kept: the command is the
+//! line's first four characters and the parameter what follows the fifth
+//! (`STARTTLS` reads as `STAR` + `TLS`, as in tshark), a reply shows its
+//! first line and code once and a parameter per coded line.
+//!
+//! Mail content (after `DATA` and `354`, or a BDAT chunk) is not commands;
+//! tshark, which keeps the session's state, shows it as DATA fragments for
+//! IMF. Without per-flow state, [`pdu_len`] takes a client line for a
+//! command only when its first word is one (four letters, or `STARTTLS`,
+//! `X-EXPS`, `X-LINK2STATE`, `XEXCH50`: tshark's own test), so most content
+//! lines are not SMTP here ([`Pdu::NotMine`]); a content line that begins
+//! with a four-letter word still reads as a command until the flow keeps
+//! the DATA state. AUTH exchanges (base64 lines) are likewise left to that
+//! state.
 
-use crate::error::Error;
-use crate::field::{FieldSink, Kind};
+use crate::error::{need, Error};
+use crate::field::{FieldSink, Kind, Value};
 use crate::field_table;
+use crate::stream::Pdu;
+use crate::text::{self, Line};
 
 field_table! {
-    Placeholder: "smtp.stub", "Stub", Kind::None;
+    Req: "smtp.req", "Request", Kind::Bool;
+    Rsp: "smtp.rsp", "Response", Kind::Bool;
+    CommandLine: "smtp.command_line", "Command Line", Kind::Str;
+    ReqCommand: "smtp.req.command", "Command", Kind::Str;
+    ReqParameter: "smtp.req.parameter", "Request parameter", Kind::Str;
+    Response: "smtp.response", "Response", Kind::Str;
+    ResponseCode: "smtp.response.code", "Response code", Kind::Dec;
+    RspParameter: "smtp.rsp.parameter", "Response parameter", Kind::Str;
 }
 
-/// STUB view.
+/// Command words that are not four letters, which tshark also takes as
+/// commands.
+const LONG_COMMANDS: &[&str] = &["STARTTLS", "X-EXPS", "X-LINK2STATE", "XEXCH50"];
+
+/// Commands of RFC 5321 and its extensions, for content detection.
+const KNOWN_COMMANDS: &[&str] = &[
+    "HELO",
+    "EHLO",
+    "MAIL",
+    "RCPT",
+    "DATA",
+    "RSET",
+    "VRFY",
+    "EXPN",
+    "HELP",
+    "NOOP",
+    "QUIT",
+    "AUTH",
+    "BDAT",
+    "ETRN",
+    "TURN",
+    "ATRN",
+    "SEND",
+    "SOML",
+    "SAML",
+    "VERB",
+    "ONEX",
+    "XCLIENT",
+    "XFORWARD",
+    "STARTTLS",
+    "X-EXPS",
+    "X-LINK2STATE",
+    "XEXCH50",
+];
+
+/// Reply codes of RFC 5321 and its extensions, for content detection.
+const KNOWN_CODES: &[u16] = &[
+    211, 214, 220, 221, 235, 250, 251, 252, 334, 354, 421, 432, 450, 451, 452, 454, 455, 500, 501,
+    502, 503, 504, 521, 523, 530, 534, 535, 538, 550, 551, 552, 553, 554, 555, 556,
+];
+
+/// tshark's `line_is_smtp_command`: is `word` (a line up to its first
+/// space) a command word?
+fn is_command_word(word: &[u8]) -> bool {
+    (word.len() == 4 && word.iter().all(u8::is_ascii_alphabetic))
+        || text::is_one_of(word, LONG_COMMANDS)
+}
+
+/// A reply line continues the reply when its fourth character is `-`.
+fn continues(line: &[u8]) -> bool {
+    line.get(3) == Some(&b'-')
+}
+
+/// The last line of a multi-line reply: coded, without the `-`.
+fn ends_reply(line: &[u8]) -> bool {
+    text::code3(line).is_some() && !continues(line)
+}
+
+/// How many bytes the SMTP message at the start of `bytes` takes: one
+/// command line, or one whole reply (bounded at 64 KiB); `NotMine` for a
+/// line that is neither (mail content, an AUTH line, binary data).
+pub fn pdu_len(bytes: &[u8]) -> Pdu {
+    let Some(&first) = bytes.first() else {
+        return Pdu::Need(1);
+    };
+    if first.is_ascii_digit() {
+        let head = bytes.get(..3).unwrap_or(bytes);
+        if !head.iter().all(u8::is_ascii_digit) {
+            return Pdu::NotMine;
+        }
+        return text::reply_pdu(bytes, continues, ends_reply);
+    }
+    if !first.is_ascii_alphabetic() {
+        return Pdu::NotMine;
+    }
+    // The command word, as far as it is here: letters, digits and `-`,
+    // at most as long as the longest command.
+    let word_end = bytes
+        .iter()
+        .position(|&c| c == b' ' || c == b'\r' || c == b'\n')
+        .unwrap_or(bytes.len());
+    let word = bytes.get(..word_end).unwrap_or_default();
+    if word.len() > 12 || !word.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-') {
+        return Pdu::NotMine;
+    }
+    if word_end < bytes.len() && !is_command_word(word) {
+        return Pdu::NotMine;
+    }
+    text::line_pdu(bytes)
+}
+
+/// Do these first bytes of a stream look like SMTP? A complete first line
+/// that is a reply (a code SMTP uses, then a space, `-` or the line end; a
+/// `220` greeting that names FTP and not SMTP is left to FTP) or a command
+/// of RFC 5321 or its extensions. Stricter than [`pdu_len`]: content
+/// detection on any port relies on it.
+pub fn looks_like(bytes: &[u8]) -> bool {
+    let Some(line) = text::first_line_is_text(bytes, 1024) else {
+        return false;
+    };
+    if let Some(code) = text::code3(line) {
+        let sep_ok = matches!(line.get(3), None | Some(b' ') | Some(b'-'));
+        let ftp_greeting = code == 220
+            && contains_ci(line, b"FTP")
+            && !contains_ci(line, b"SMTP")
+            && !contains_ci(line, b"MAIL");
+        return KNOWN_CODES.contains(&code) && sep_ok && !ftp_greeting;
+    }
+    let word_end = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
+    text::is_one_of(line.get(..word_end).unwrap_or_default(), KNOWN_COMMANDS)
+}
+
+/// Does `hay` contain `needle`, ignoring ASCII case?
+pub(crate) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// A view over one SMTP message: a command line (or lines) sent to the
+/// server, or a reply from it.
 #[derive(Clone, Copy, Debug)]
 pub struct SmtpView<'a> {
     bytes: &'a [u8],
+    to_server: bool,
 }
 
 impl<'a> SmtpView<'a> {
-    pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
-        let _ = bytes;
-        Err(Error::Malformed("not yet dissected"))
+    /// A view over a whole message sent to the server (`to_server`, a
+    /// command) or from it (a reply). Fails only on no bytes at all.
+    pub fn new(bytes: &'a [u8], to_server: bool) -> Result<Self, Error> {
+        need(bytes, 1)?;
+        Ok(SmtpView { bytes, to_server })
     }
 
+    /// Is this a command (sent to the server)?
+    pub fn is_request(&self) -> bool {
+        self.to_server
+    }
+
+    /// The message is all text: header and message are the same bytes.
     pub fn header_len(&self) -> usize {
         self.bytes.len()
     }
 
+    pub fn payload(&self) -> &'a [u8] {
+        &[]
+    }
+
+    fn lines(&self) -> text::Lines<'a> {
+        text::lines_from(self.bytes, 0)
+    }
+
+    fn first(&self) -> Option<Line> {
+        text::line_at(self.bytes, 0)
+    }
+
+    /// The first line's text (without its end).
+    pub fn first_line(&self) -> &'a [u8] {
+        self.first().map(|l| l.text(self.bytes)).unwrap_or_default()
+    }
+
+    /// A command's word: the first line up to its first space (`MAIL`,
+    /// `STARTTLS`).
+    pub fn command(&self) -> Option<&'a [u8]> {
+        if !self.to_server {
+            return None;
+        }
+        let line = self.first_line();
+        let end = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
+        line.get(..end).filter(|w| !w.is_empty())
+    }
+
+    /// A command's argument: what follows its word and one space
+    /// (`FROM:<a@example.com>`), if there is a space.
+    pub fn argument(&self) -> Option<&'a [u8]> {
+        if !self.to_server {
+            return None;
+        }
+        let line = self.first_line();
+        let sp = line.iter().position(|&c| c == b' ')?;
+        line.get(sp + 1..)
+    }
+
+    /// A reply's code (its first line's).
+    pub fn reply_code(&self) -> Option<u16> {
+        if self.to_server {
+            return None;
+        }
+        text::code3(self.first_line())
+    }
+
+    /// The text of each coded line of a reply, after the code and the
+    /// separator (`SIZE 52428800`, `PIPELINING`, …).
+    pub fn reply_lines(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let b = self.bytes;
+        let reply = !self.to_server;
+        text::lines_from(b, 0)
+            .filter(move |l| reply && l.end - l.start >= 4 && text::code3(l.text(b)).is_some())
+            .map(move |l| l.text(b).get(4..).unwrap_or_default())
+    }
+
+    /// Is this the `STARTTLS` command (after which, on a `220` reply, the
+    /// connection turns to TLS)?
+    pub fn is_starttls(&self) -> bool {
+        self.to_server && self.first_line().eq_ignore_ascii_case(b"STARTTLS")
+    }
+
     pub fn field(&self, f: Field, out: &mut dyn FieldSink<'a>) {
-        let _ = (f, out);
+        let b = self.bytes;
+        if self.to_server {
+            for l in self.lines() {
+                let t = l.text(b);
+                match f {
+                    Field::Req => out.value(Value::Bool(true), l.range()),
+                    Field::CommandLine => out.value(Value::Str(l.whole(b)), l.range()),
+                    Field::ReqCommand => {
+                        let n = t.len().min(4);
+                        out.value(
+                            Value::Str(t.get(..n).unwrap_or_default()),
+                            l.start..l.start + n,
+                        )
+                    }
+                    Field::ReqParameter if t.len() > 5 => out.value(
+                        Value::Str(t.get(5..).unwrap_or_default()),
+                        l.start + 5..l.end,
+                    ),
+                    _ => {}
+                }
+            }
+            return;
+        }
+        if f == Field::Rsp {
+            out.value(Value::Bool(true), 0..b.len());
+            return;
+        }
+        // tshark's walk over a reply's lines: a coded line that does not
+        // continue a multi-line reply starts a new response.
+        let mut in_reply = false;
+        for l in self.lines() {
+            let t = l.text(b);
+            let Some(code) = text::code3(t) else {
+                continue;
+            };
+            let fresh = !in_reply;
+            in_reply = continues(t);
+            match f {
+                Field::Response if fresh => out.value(Value::Str(l.whole(b)), l.range()),
+                Field::ResponseCode if fresh => {
+                    out.value(Value::UInt(code.into()), l.start..l.start + 3)
+                }
+                Field::RspParameter if t.len() >= 4 => out.value(
+                    Value::Str(t.get(4..).unwrap_or_default()),
+                    l.start + 4..l.end,
+                ),
+                _ => {}
+            }
+        }
     }
 
     pub fn title(&self, out: &mut String) {
-        out.push_str("STUB");
+        out.push_str("Simple Mail Transfer Protocol");
+    }
+
+    /// tshark's Info column: `C: EHLO example.com` (lines joined by ` | `),
+    /// `S: 250-first line | SIZE 52428800 | …` (a continuation line shows
+    /// its text after the code).
+    pub fn summary(&self, out: &mut String) {
+        let b = self.bytes;
+        out.push_str(if self.to_server { "C: " } else { "S: " });
+        let mut in_reply = false;
+        for (i, l) in self.lines().enumerate() {
+            if i > 0 {
+                out.push_str(" | ");
+            }
+            let t = l.text(b);
+            if self.to_server {
+                text::push_text(out, t);
+                continue;
+            }
+            if text::code3(t).is_none() {
+                continue;
+            }
+            if in_reply {
+                text::push_text(out, t.get(4..).unwrap_or_default());
+            } else {
+                text::push_text(out, t);
+            }
+            in_reply = continues(t);
+        }
     }
 }
 
-/// How many bytes the message at the start of `bytes` takes.
-pub fn pdu_len(bytes: &[u8]) -> crate::stream::Pdu {
-    let _ = bytes;
-    crate::stream::Pdu::NotMine
+/// The plain values of an SMTP message, for building one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SmtpRepr {
+    /// `COMMAND[ argument]` CR LF.
+    Command {
+        command: Vec<u8>,
+        argument: Option<Vec<u8>>,
+    },
+    /// A reply: one line per text (`code-text` for all but the last,
+    /// `code text` for the last); no text at all is the bare code.
+    Reply { code: u16, lines: Vec<Vec<u8>> },
 }
 
-/// Do these first bytes of a stream look like this protocol?
-pub fn looks_like(bytes: &[u8]) -> bool {
-    let _ = bytes;
-    false
+impl SmtpRepr {
+    pub fn parse(v: &SmtpView) -> Self {
+        if v.is_request() {
+            SmtpRepr::Command {
+                command: v.command().unwrap_or_default().to_vec(),
+                argument: v.argument().map(<[u8]>::to_vec),
+            }
+        } else {
+            SmtpRepr::Reply {
+                code: v.reply_code().unwrap_or(0),
+                lines: v.reply_lines().map(<[u8]>::to_vec).collect(),
+            }
+        }
+    }
+
+    /// Is this message sent to the server?
+    pub fn to_server(&self) -> bool {
+        matches!(self, SmtpRepr::Command { .. })
+    }
+
+    /// Append the message's bytes (CR LF line ends).
+    pub fn emit(&self, buf: &mut Vec<u8>) {
+        match self {
+            SmtpRepr::Command { command, argument } => {
+                buf.extend_from_slice(command);
+                if let Some(a) = argument {
+                    buf.push(b' ');
+                    buf.extend_from_slice(a);
+                }
+                buf.extend_from_slice(b"\r\n");
+            }
+            SmtpRepr::Reply { code, lines } => emit_reply(buf, *code, lines),
+        }
+    }
+}
+
+/// Append a reply in the `code-text` … `code text` form (shared with FTP).
+pub(crate) fn emit_reply(buf: &mut Vec<u8>, code: u16, lines: &[Vec<u8>]) {
+    let digits = [
+        b'0' + (code / 100 % 10) as u8,
+        b'0' + (code / 10 % 10) as u8,
+        b'0' + (code % 10) as u8,
+    ];
+    if lines.is_empty() {
+        buf.extend_from_slice(&digits);
+        buf.extend_from_slice(b"\r\n");
+    }
+    for (i, l) in lines.iter().enumerate() {
+        buf.extend_from_slice(&digits);
+        buf.push(if i + 1 == lines.len() { b' ' } else { b'-' });
+        buf.extend_from_slice(l);
+        buf.extend_from_slice(b"\r\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every value of field `f` in tshark's `-T fields` form, joined by `,`.
+    fn get(v: &SmtpView, f: Field) -> String {
+        let mut s = String::new();
+        let mut n = 0;
+        let kind = FIELDS[f as usize].kind;
+        v.field(f, &mut |val: Value, r: std::ops::Range<usize>| {
+            if n > 0 {
+                s.push(',');
+            }
+            n += 1;
+            assert!(r.start <= r.end);
+            val.write_tshark(kind, &mut s);
+        });
+        s
+    }
+
+    fn summary(v: &SmtpView) -> String {
+        let mut s = String::new();
+        v.summary(&mut s);
+        s
+    }
+
+    /// zeek__smtp.pcap frame 6: the server's greeting, three lines.
+    const GREETING: &[u8] = b"220-xc90.websitewelcome.com ESMTP Exim 4.69 #1 Mon, 05 Oct 2009 01:05:54 -0500 \r\n220-We do not authorize the use of this system to transport unsolicited, \r\n220 and/or bulk e-mail.\r\n";
+
+    #[test]
+    fn multi_line_greeting_as_tshark_shows_it() {
+        assert_eq!(pdu_len(GREETING), Pdu::Whole(GREETING.len()));
+        let v = SmtpView::new(GREETING, false).unwrap();
+        assert_eq!(get(&v, Field::Rsp), "1");
+        assert_eq!(get(&v, Field::Req), "");
+        assert_eq!(
+            get(&v, Field::Response),
+            "220-xc90.websitewelcome.com ESMTP Exim 4.69 #1 Mon, 05 Oct 2009 01:05:54 -0500 \\r\\n"
+        );
+        assert_eq!(get(&v, Field::ResponseCode), "220");
+        assert_eq!(
+            get(&v, Field::RspParameter),
+            "xc90.websitewelcome.com ESMTP Exim 4.69 #1 Mon, 05 Oct 2009 01:05:54 -0500 ,We do not authorize the use of this system to transport unsolicited, ,and/or bulk e-mail."
+        );
+        assert_eq!(
+            summary(&v),
+            "S: 220-xc90.websitewelcome.com ESMTP Exim 4.69 #1 Mon, 05 Oct 2009 01:05:54 -0500  | We do not authorize the use of this system to transport unsolicited,  | and/or bulk e-mail."
+        );
+        assert_eq!(v.reply_code(), Some(220));
+        assert_eq!(v.reply_lines().count(), 3);
+        assert!(looks_like(GREETING));
+    }
+
+    /// zeek__smtp.pcap frames 7 and 16.
+    #[test]
+    fn commands_as_tshark_shows_them() {
+        let v = SmtpView::new(b"EHLO GP\r\n", true).unwrap();
+        assert_eq!(get(&v, Field::Req), "1");
+        assert_eq!(get(&v, Field::Rsp), "");
+        assert_eq!(get(&v, Field::CommandLine), "EHLO GP\\r\\n");
+        assert_eq!(get(&v, Field::ReqCommand), "EHLO");
+        assert_eq!(get(&v, Field::ReqParameter), "GP");
+        assert_eq!(summary(&v), "C: EHLO GP");
+        let m = b"MAIL FROM: <gurpartap@patriots.in>\r\n";
+        assert_eq!(pdu_len(m), Pdu::Whole(m.len()));
+        let v = SmtpView::new(m, true).unwrap();
+        assert_eq!(
+            get(&v, Field::ReqParameter),
+            "FROM: <gurpartap@patriots.in>"
+        );
+        assert_eq!(v.command(), Some(&b"MAIL"[..]));
+        assert_eq!(v.argument(), Some(&b"FROM: <gurpartap@patriots.in>"[..]));
+        // tshark cuts every command at four characters.
+        let v = SmtpView::new(b"STARTTLS\r\n", true).unwrap();
+        assert_eq!(get(&v, Field::ReqCommand), "STAR");
+        assert_eq!(get(&v, Field::ReqParameter), "TLS");
+        assert!(v.is_starttls());
+        assert_eq!(v.command(), Some(&b"STARTTLS"[..]));
+        let v = SmtpView::new(b"DATA\r\n", true).unwrap();
+        assert_eq!(get(&v, Field::ReqParameter), "");
+        assert!(!v.is_starttls());
+    }
+
+    #[test]
+    fn reply_lines_without_codes_and_new_replies() {
+        // Checked against tshark 4.0 on crafted segments.
+        let v = SmtpView::new(b"250-a\r\nfoo\r\n250 c\r\n", false).unwrap();
+        assert_eq!(get(&v, Field::Response), "250-a\\r\\n");
+        assert_eq!(get(&v, Field::RspParameter), "a,c");
+        assert_eq!(summary(&v), "S: 250-a |  | c");
+        let v = SmtpView::new(b"250 ok\r\n251 two\r\n", false).unwrap();
+        assert_eq!(get(&v, Field::Response), "250 ok\\r\\n,251 two\\r\\n");
+        assert_eq!(get(&v, Field::ResponseCode), "250,251");
+        assert_eq!(summary(&v), "S: 250 ok | 251 two");
+        let v = SmtpView::new(b"250-\r\n250 \r\n", false).unwrap();
+        assert_eq!(get(&v, Field::RspParameter), ",");
+        assert_eq!(summary(&v), "S: 250- | ");
+        let v = SmtpView::new(b"250\r\n", false).unwrap();
+        assert_eq!(get(&v, Field::RspParameter), "");
+        assert_eq!(get(&v, Field::ResponseCode), "250");
+        let v = SmtpView::new(b"25\r\n", false).unwrap();
+        assert_eq!(get(&v, Field::Response), "");
+        assert_eq!(get(&v, Field::Rsp), "1");
+        assert_eq!(summary(&v), "S: ");
+    }
+
+    #[test]
+    fn framing() {
+        assert_eq!(pdu_len(b"RCPT TO:<a@b>\r\nDATA\r\n"), Pdu::Whole(15));
+        assert_eq!(pdu_len(b"250-a\r\n250-b\r\n"), Pdu::Need(15));
+        assert_eq!(pdu_len(b"250 a\r\n250 b\r\n"), Pdu::Whole(7));
+        assert_eq!(pdu_len(b"25"), Pdu::Need(3));
+        assert_eq!(pdu_len(b"EHL"), Pdu::Need(4));
+        assert_eq!(pdu_len(b""), Pdu::Need(1));
+        // Mail content and AUTH lines are not commands.
+        assert_eq!(pdu_len(b"From: a@b\r\n"), Pdu::NotMine);
+        assert_eq!(pdu_len(b"Hello world\r\n"), Pdu::NotMine);
+        assert_eq!(pdu_len(b"Z2FsdW50\r\n"), Pdu::NotMine);
+        assert_eq!(pdu_len(b".\r\n"), Pdu::NotMine);
+        assert_eq!(pdu_len(b"\r\n"), Pdu::NotMine);
+        assert_eq!(pdu_len(b"\x16\x03\x01\x02\x00"), Pdu::NotMine);
+        assert_eq!(pdu_len(b"2x0 ok\r\n"), Pdu::NotMine);
+        assert_eq!(pdu_len(b"X-LINK2STATE LAST\r\n"), Pdu::Whole(19));
+    }
+
+    #[test]
+    fn content_detection() {
+        assert!(looks_like(b"EHLO client.example.com\r\n"));
+        assert!(looks_like(b"250 OK\r\n"));
+        assert!(looks_like(b"220 mail.example.com ESMTP Postfix\r\n"));
+        assert!(!looks_like(b"220 ProFTPD Server (Debian)\r\n"));
+        assert!(!looks_like(b"PING\r\n"));
+        assert!(!looks_like(b"EHLO without end"));
+        assert!(!looks_like(b"From: x\r\n"));
+        assert!(!looks_like(b"150 ok\r\n"));
+        assert!(!looks_like(b"250\x01ok\r\n"));
+    }
+
+    #[test]
+    fn hostile_inputs() {
+        assert!(SmtpView::new(b"", true).is_err());
+        for b in [
+            &b"\r"[..],
+            b"\n\n\n",
+            b"250-",
+            b"2",
+            b"\xff\xfe",
+            b"250-a\r250 b\n\r\n",
+        ] {
+            for to_server in [true, false] {
+                let v = SmtpView::new(b, to_server).unwrap();
+                for i in 0..FIELDS.len() {
+                    let _ = get(&v, Field::from_index(i).unwrap());
+                }
+                let _ = summary(&v);
+                let r = SmtpRepr::parse(&v);
+                let mut out = Vec::new();
+                r.emit(&mut out);
+            }
+            let _ = pdu_len(b);
+            let _ = looks_like(b);
+        }
+    }
+
+    fn text_bytes() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            any::<u8>().prop_filter("no line end", |c| *c != b'\r' && *c != b'\n'),
+            0..40,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn build_then_parse_command(
+            command in "[A-Za-z][A-Za-z0-9-]{0,11}",
+            argument in proptest::option::of(text_bytes()),
+        ) {
+            let r = SmtpRepr::Command { command: command.into_bytes(), argument };
+            let mut buf = Vec::new();
+            r.emit(&mut buf);
+            let v = SmtpView::new(&buf, true).unwrap();
+            prop_assert_eq!(SmtpRepr::parse(&v), r);
+        }
+
+        #[test]
+        fn build_then_parse_reply(code in 0u16..1000, lines in proptest::collection::vec(text_bytes(), 0..5)) {
+            let r = SmtpRepr::Reply { code, lines };
+            let mut buf = Vec::new();
+            r.emit(&mut buf);
+            prop_assert_eq!(pdu_len(&buf), Pdu::Whole(buf.len()));
+            let v = SmtpView::new(&buf, false).unwrap();
+            prop_assert_eq!(SmtpRepr::parse(&v), r);
+        }
+
+        #[test]
+        fn framing_never_overruns(b in proptest::collection::vec(any::<u8>(), 0..300)) {
+            match pdu_len(&b) {
+                Pdu::Whole(n) => prop_assert!(n >= 1 && n <= b.len()),
+                Pdu::Need(n) => prop_assert!(n > b.len()),
+                Pdu::NotMine => {}
+            }
+        }
+    }
 }
