@@ -10,6 +10,7 @@ pub mod fields;
 pub mod filter;
 pub mod flow;
 pub mod logs;
+pub mod follow;
 pub mod sample;
 pub mod shard;
 pub mod stats;

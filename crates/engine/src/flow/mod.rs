@@ -15,10 +15,11 @@ pub mod tcp;
 use crate::dissect::Dissection;
 use history::History;
 use key::{FlowKey, Side, Transport};
+use reassembly::{Budget, Chunk, Reassembler, Segment, Why};
 use table::{Table, Taken};
 use tcp::TcpConv;
 use wire::frame::FrameMeta;
-use wire::tcp::{analysis, TcpFlowInfo};
+use wire::tcp::{analysis, TcpFlowInfo, TcpView};
 use wiresift_wire as wire;
 
 /// Bounds and timeouts.
@@ -30,6 +31,14 @@ pub struct FlowOptions {
     /// End conversations idle this long (capture time), as Zeek does
     /// (`None`: only when the table is full, as tshark never forgets).
     pub idle: Option<Timeouts>,
+    /// Reassemble TCP streams and hand out UDP payloads
+    /// ([`FlowEngine::delivered`]). Off by default: per-packet output does
+    /// not pay for it.
+    pub reassemble: bool,
+    /// Reassemble only this conversation (following one stream need not
+    /// hold the bytes of all the others).
+    pub reassemble_only: Option<(StreamProto, u32)>,
+    pub reassembly: reassembly::Limits,
 }
 
 /// Idle timeouts in seconds of capture time.
@@ -54,6 +63,9 @@ impl Default for FlowOptions {
         FlowOptions {
             max_flows: 1_000_000,
             idle: None,
+            reassemble: false,
+            reassemble_only: None,
+            reassembly: reassembly::Limits::default(),
         }
     }
 }
@@ -91,6 +103,9 @@ pub struct Flow {
     pub icmp: Option<(u8, u8)>,
     pub tcp: Option<Box<TcpConv>>,
     pub history: History,
+    /// TCP reassembly of each side of the key ([`Side::index`]), made at
+    /// the first segment when reassembly is on.
+    pub streams: Option<Box<[Reassembler; 2]>>,
 }
 
 impl Flow {
@@ -107,6 +122,7 @@ impl Flow {
             icmp: None,
             tcp: is_tcp.then(|| Box::new(TcpConv::new())),
             history: History::default(),
+            streams: None,
         }
     }
 }
@@ -129,6 +145,92 @@ pub struct FlowStats {
     pub peak: u64,
 }
 
+/// The transports whose payload is delivered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamProto {
+    Tcp,
+    Udp,
+}
+
+/// Bytes of one conversation's side handed out for the current frame: a
+/// TCP chunk in sequence order, or a UDP datagram's payload.
+#[derive(Clone, Copy, Debug)]
+pub struct Delivered {
+    pub proto: StreamProto,
+    /// `tcp.stream` / `udp.stream`.
+    pub stream: u32,
+    pub key: FlowKey,
+    /// The side of the key that sent the bytes.
+    pub side: Side,
+    /// Sent by the conversation's originator (the first packet's sender).
+    pub from_orig: bool,
+    /// Bytes missing just before these.
+    pub gap_before: u32,
+    pub why: Why,
+    /// The frame that carried the bytes (an earlier one for bytes held out
+    /// of order), and its capture time.
+    pub frame: u64,
+    pub ts_ns: i64,
+    start: usize,
+    end: usize,
+}
+
+/// The conversation of the current frame.
+#[derive(Clone, Copy, Debug)]
+pub struct Current {
+    pub proto: StreamProto,
+    pub stream: u32,
+    pub key: FlowKey,
+    /// Who sent this frame, and who sent the conversation's first packet.
+    pub side: Side,
+    pub orig: Side,
+    /// The frame's payload went through reassembly (TCP: a segment tshark
+    /// would follow; UDP: any datagram).
+    pub reassembled: bool,
+}
+
+/// What reassembly hands out for one frame: the list, its bytes in one
+/// buffer reused frame after frame, and the budget of held bytes.
+struct Delivery {
+    list: Vec<Delivered>,
+    bytes: Vec<u8>,
+    budget: Budget,
+}
+
+/// Who a delivery belongs to.
+#[derive(Clone, Copy)]
+struct Tag {
+    proto: StreamProto,
+    stream: u32,
+    key: FlowKey,
+    orig: Side,
+}
+
+impl Delivery {
+    fn clear(&mut self) {
+        self.list.clear();
+        self.bytes.clear();
+    }
+}
+
+fn push(list: &mut Vec<Delivered>, bytes: &mut Vec<u8>, tag: &Tag, side: Side, c: Chunk) {
+    let start = bytes.len();
+    bytes.extend_from_slice(c.bytes);
+    list.push(Delivered {
+        proto: tag.proto,
+        stream: tag.stream,
+        key: tag.key,
+        side,
+        from_orig: side == tag.orig,
+        gap_before: c.gap_before,
+        why: c.why,
+        frame: c.frame,
+        ts_ns: c.ts_ns,
+        start,
+        end: bytes.len(),
+    });
+}
+
 /// The flow table of each transport, the stream counters and what ended.
 pub struct FlowEngine {
     opts: FlowOptions,
@@ -139,6 +241,8 @@ pub struct FlowEngine {
     next_udp: u32,
     next_icmp: u32,
     ended: Vec<Ended>,
+    delivery: Delivery,
+    current: Option<Current>,
     pub stats: FlowStats,
 }
 
@@ -161,6 +265,12 @@ impl FlowEngine {
             next_udp: 0,
             next_icmp: 0,
             ended: Vec::new(),
+            delivery: Delivery {
+                list: Vec::new(),
+                bytes: Vec::new(),
+                budget: Budget::new(opts.reassembly.budget),
+            },
+            current: None,
             stats: FlowStats::default(),
         }
     }
@@ -175,11 +285,57 @@ impl FlowEngine {
         self.ended.drain(..)
     }
 
+    /// The bytes delivered by the last [`FlowEngine::process`] (or
+    /// [`FlowEngine::finish`]), in order: the frame's own, bytes held
+    /// earlier that it put in order, and those of conversations that ended
+    /// meanwhile. Empty unless [`FlowOptions::reassemble`].
+    pub fn delivered(&self) -> &[Delivered] {
+        &self.delivery.list
+    }
+
+    /// The bytes of one delivery.
+    pub fn bytes(&self, d: &Delivered) -> &[u8] {
+        self.delivery.bytes.get(d.start..d.end).unwrap_or(&[])
+    }
+
+    /// Bytes held out of order or kept for checks, over all conversations.
+    pub fn reassembly_bytes(&self) -> u64 {
+        self.delivery.budget.used()
+    }
+
+    /// The TCP or UDP conversation of the last frame processed.
+    pub fn current(&self) -> Option<&Current> {
+        self.current.as_ref()
+    }
+
+    /// The flow of the last frame processed, while it is held: the logs
+    /// read its first frame and orientation (for the uid and the endpoints
+    /// of their records) and mark the services they confirm on it.
+    pub fn current_flow_mut(&mut self) -> Option<&mut Flow> {
+        let c = self.current?;
+        let table = match c.proto {
+            StreamProto::Tcp => &mut self.tcp,
+            StreamProto::Udp => &mut self.udp,
+        };
+        let slot = table.find(&c.key)?;
+        table.get_mut(slot)
+    }
+
+    fn reassembles(&self, proto: StreamProto, stream: u32) -> bool {
+        self.opts.reassemble
+            && self
+                .opts
+                .reassemble_only
+                .is_none_or(|only| only == (proto, stream))
+    }
+
     /// Follow one dissected frame: find or make its conversation, update
     /// it, and write what it knows (stream, relative numbers, analysis)
     /// into the frame's transport layer.
     pub fn process(&mut self, d: &mut Dissection, meta: &FrameMeta) {
         let now = time_ns(meta);
+        self.delivery.clear();
+        self.current = None;
         self.expire(now);
         let Some((key, side, transport)) = key::of(d) else {
             return;
@@ -203,7 +359,7 @@ impl FlowEngine {
                         reused = true;
                         self.stats.reused += 1;
                         if let Some(x) = self.tcp.remove(s) {
-                            self.ended.push(ended(x, EndReason::Reused));
+                            close(&mut self.delivery, &mut self.ended, x, EndReason::Reused);
                         }
                         self.create(key, side, frame, now, transport)
                     }
@@ -211,6 +367,10 @@ impl FlowEngine {
                     None => self.create(key, side, frame, now, transport),
                 };
                 self.tcp.touch(slot, now);
+                let reassemble = self
+                    .tcp
+                    .get(slot)
+                    .is_some_and(|f| self.reassembles(StreamProto::Tcp, f.stream));
                 let Some(flow) = self.tcp.get_mut(slot) else {
                     return;
                 };
@@ -219,10 +379,30 @@ impl FlowEngine {
                 let orig = side == flow.orig;
                 flow.history.at(now, ip_len);
                 flow.history.tcp(orig, &t);
+                self.current = Some(Current {
+                    proto: StreamProto::Tcp,
+                    stream: flow.stream,
+                    key,
+                    side,
+                    orig: flow.orig,
+                    reassembled: false,
+                });
                 let Some(conv) = flow.tcp.as_deref_mut() else {
                     return;
                 };
                 let seg = conv.segment(side, &t, frame as u32, now);
+                if reassemble {
+                    // In tshark's relative numbers: where it starts a
+                    // direction anew (a SYN after other packets), so does
+                    // reassembly.
+                    let rel = (seg.seq_base, seg.ack_base);
+                    let limits = self.opts.reassembly;
+                    let at = (frame, now);
+                    let taken = deliver_tcp(&mut self.delivery, limits, key, flow, side, &t, rel, at);
+                    if let Some(c) = self.current.as_mut() {
+                        c.reassembled = taken;
+                    }
+                }
                 let mut info = TcpFlowInfo {
                     stream: flow.stream,
                     nxtseq: seg.nxtseq,
@@ -240,7 +420,8 @@ impl FlowEngine {
                 }
             }
             Transport::Udp(i) => {
-                let payload = key::udp_at(d, i).map_or(0, |u| u.payload().len());
+                let data = key::udp_at(d, i).map_or(&[][..], |u| u.payload());
+                let payload = data.len();
                 let slot = match self.udp.find(&key) {
                     Some(s) => s,
                     None => self.create(key, side, frame, now, transport),
@@ -257,6 +438,32 @@ impl FlowEngine {
                     None => flow.history.datagram(orig, payload),
                 }
                 let stream = flow.stream;
+                let tag = Tag {
+                    proto: StreamProto::Udp,
+                    stream,
+                    key,
+                    orig: flow.orig,
+                };
+                self.current = Some(Current {
+                    proto: tag.proto,
+                    stream,
+                    key,
+                    side,
+                    orig: tag.orig,
+                    reassembled: self.reassembles(StreamProto::Udp, stream),
+                });
+                if !data.is_empty() && self.reassembles(StreamProto::Udp, stream) {
+                    // A datagram is delivered as it is.
+                    let c = Chunk {
+                        bytes: data,
+                        gap_before: 0,
+                        why: Why::InOrder,
+                        frame,
+                        ts_ns: now,
+                    };
+                    let Delivery { list, bytes, .. } = &mut self.delivery;
+                    push(list, bytes, &tag, side, c);
+                }
                 if let Some(u) = key::udp_at(d, i) {
                     u.set_stream(stream);
                 }
@@ -280,12 +487,15 @@ impl FlowEngine {
         }
     }
 
-    /// End every conversation still held (the capture is over).
+    /// End every conversation still held (the capture is over); what
+    /// their reassembly still held is delivered ([`FlowEngine::delivered`]).
     pub fn finish(&mut self) {
+        self.delivery.clear();
+        self.current = None;
         for table in [&mut self.tcp, &mut self.udp, &mut self.icmp] {
             // Oldest first, as they would have timed out.
             while let Some(x) = table.pop_oldest() {
-                self.ended.push(ended(x, EndReason::CaptureEnd));
+                close(&mut self.delivery, &mut self.ended, x, EndReason::CaptureEnd);
             }
         }
     }
@@ -303,7 +513,7 @@ impl FlowEngine {
         self.stats.created += 1;
         if let Some(x) = evicted {
             self.stats.evicted += 1;
-            self.ended.push(ended(x, EndReason::Evicted));
+            close(&mut self.delivery, &mut self.ended, x, EndReason::Evicted);
         }
         let active = self.active() as u64;
         self.stats.peak = self.stats.peak.max(active);
@@ -322,18 +532,98 @@ impl FlowEngine {
         ] {
             while let Some(x) = table.pop_idle(before) {
                 self.stats.expired += 1;
-                self.ended.push(ended(x, EndReason::Idle));
+                close(&mut self.delivery, &mut self.ended, x, EndReason::Idle);
             }
         }
     }
 }
 
-fn ended(x: Taken<Flow>, why: EndReason) -> Ended {
-    Ended {
+/// A conversation ends: what its reassembly held is delivered (holes
+/// skipped), and it joins the ended list.
+fn close(dl: &mut Delivery, ended: &mut Vec<Ended>, mut x: Taken<Flow>, why: EndReason) {
+    if let Some(streams) = x.value.streams.as_deref_mut() {
+        let tag = Tag {
+            proto: StreamProto::Tcp,
+            stream: x.value.stream,
+            key: x.key,
+            orig: x.value.orig,
+        };
+        let Delivery {
+            list,
+            bytes,
+            budget,
+        } = dl;
+        let [a, b] = streams;
+        for (r, side) in [(a, Side::A), (b, Side::B)] {
+            r.flush(budget, &mut |c| push(list, bytes, &tag, side, c));
+        }
+    }
+    ended.push(Ended {
         key: x.key,
         flow: x.value,
         why,
+    });
+}
+
+/// Reassembly of one TCP segment: the peer's acknowledgment first (it may
+/// say a hole in this direction's peer stream will never fill), then the
+/// segment itself. This is the one place where TCP payload is delivered.
+/// False when the segment is not one to reassemble.
+#[allow(clippy::too_many_arguments)]
+fn deliver_tcp(
+    dl: &mut Delivery,
+    limits: reassembly::Limits,
+    key: FlowKey,
+    flow: &mut Flow,
+    side: Side,
+    t: &TcpView,
+    (seq_base, ack_base): (u32, Option<u32>),
+    (frame, ts_ns): (u64, i64),
+) -> bool {
+    // tshark follows no segment whose header is bogus (shorter than 20
+    // bytes, longer than the segment) or not wholly captured (its options
+    // cannot be read).
+    if !t.data_offset_ok() || t.header_len() < t.header_len_field() {
+        return false;
     }
+    let Some(len) = t.segment_len() else {
+        return false;
+    };
+    let tag = Tag {
+        proto: StreamProto::Tcp,
+        stream: flow.stream,
+        key,
+        orig: flow.orig,
+    };
+    let streams = flow
+        .streams
+        .get_or_insert_with(|| Box::new([Reassembler::new(limits), Reassembler::new(limits)]));
+    let [a, b] = &mut **streams;
+    let (mine, theirs) = match side {
+        Side::A => (a, b),
+        Side::B => (b, a),
+    };
+    let Delivery {
+        list,
+        bytes,
+        budget,
+    } = dl;
+    if let Some(base) = ack_base.filter(|_| t.ack_flag()) {
+        let peer = side.other();
+        let ack = t.ack().wrapping_sub(base);
+        theirs.ack(ack, budget, &mut |c| push(list, bytes, &tag, peer, c));
+    }
+    let seg = Segment {
+        seq: t.seq().wrapping_sub(seq_base),
+        syn: t.syn(),
+        fin: t.fin(),
+        len: u32::try_from(len).unwrap_or(u32::MAX),
+        payload: t.payload(),
+        frame,
+        ts_ns,
+    };
+    mine.segment(seg, budget, &mut |c| push(list, bytes, &tag, side, c));
+    true
 }
 
 fn account(flow: &mut Flow, side: Side, now: i64, ip_len: u64, payload: usize) {

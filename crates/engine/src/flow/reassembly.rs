@@ -129,8 +129,9 @@ pub struct Chunk<'a> {
     /// Bytes missing just before these (lost or not captured).
     pub gap_before: u32,
     pub why: Why,
-    /// The frame that carried these bytes.
+    /// The frame that carried these bytes, and its capture time.
     pub frame: u64,
+    pub ts_ns: i64,
 }
 
 /// One segment of a direction.
@@ -144,6 +145,7 @@ pub struct Segment<'a> {
     pub len: u32,
     pub payload: &'a [u8],
     pub frame: u64,
+    pub ts_ns: i64,
 }
 
 /// What a direction has counted.
@@ -167,6 +169,7 @@ pub struct ReassemblyStats {
 struct Piece {
     bytes: Vec<u8>,
     frame: u64,
+    ts_ns: i64,
 }
 
 /// One direction's reassembly state.
@@ -265,10 +268,10 @@ impl Reassembler {
                 return;
             };
             let seq_len = u64::from(s.len).saturating_sub(skip);
-            self.deliver(rest, seq_len, s.frame, Why::InOrder, budget, out);
+            self.deliver(rest, seq_len, (s.frame, s.ts_ns), Why::InOrder, budget, out);
             self.drain(Why::InOrder, budget, out);
         } else {
-            self.hold(off as u64, payload, s.frame, budget, out);
+            self.hold(off as u64, payload, (s.frame, s.ts_ns), budget, out);
         }
     }
 
@@ -308,7 +311,7 @@ impl Reassembler {
         &mut self,
         off: u64,
         payload: &[u8],
-        frame: u64,
+        frame: (u64, i64),
         budget: &mut Budget,
         out: &mut impl FnMut(Chunk),
     ) {
@@ -319,7 +322,8 @@ impl Reassembler {
             self.arrivals += 1;
             let piece = Piece {
                 bytes: payload.to_vec(),
-                frame,
+                frame: frame.0,
+                ts_ns: frame.1,
             };
             self.held.insert((off, self.arrivals), piece);
             return;
@@ -395,7 +399,7 @@ impl Reassembler {
             }
             self.stats.retransmitted += skip;
             let rest = p.bytes.get(skip as usize..).unwrap_or(&[]);
-            self.deliver(rest, len - skip, p.frame, why, budget, out);
+            self.deliver(rest, len - skip, (p.frame, p.ts_ns), why, budget, out);
         }
     }
 
@@ -405,7 +409,7 @@ impl Reassembler {
         &mut self,
         bytes: &[u8],
         seq_len: u64,
-        frame: u64,
+        (frame, ts_ns): (u64, i64),
         why: Why,
         budget: &mut Budget,
         out: &mut impl FnMut(Chunk),
@@ -417,6 +421,7 @@ impl Reassembler {
                 gap_before: self.pending_gap.min(u64::from(u32::MAX)) as u32,
                 why,
                 frame,
+                ts_ns,
             });
             self.pending_gap = 0;
             self.stats.delivered += bytes.len() as u64;
@@ -518,6 +523,7 @@ mod tests {
                 len,
                 payload: data,
                 frame: 0,
+                ts_ns: 0,
             };
             self.r.segment(s, &mut self.budget, &mut |c: Chunk| {
                 got.push((c.bytes.to_vec(), c.gap_before, c.why))
@@ -736,6 +742,7 @@ mod tests {
             len: payload.len() as u32,
             payload,
             frame: 0,
+            ts_ns: 0,
         }
     }
 
@@ -775,6 +782,7 @@ mod tests {
             len: 1,
             payload: b"c",
             frame: 0,
+            ts_ns: 0,
         };
         r.r.segment(s, &mut r.budget, &mut |_| {});
         assert!(r.r.finished());
