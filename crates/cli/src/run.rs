@@ -190,7 +190,8 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
     }
     let mut out: Option<Output> = None;
     let mut clock = FrameClock::default();
-    let mut dissector = Dissector::new(opts, Limits::default()).with_flows(FlowOptions::default());
+    let mut dissector =
+        Dissector::new(opts, Limits::default()).with_streams(FlowOptions::default());
     let limit = a.count.unwrap_or(u64::MAX);
     while clock.count() < limit {
         let p = match reader.next_packet() {
@@ -289,7 +290,8 @@ fn live(a: &ReadArgs, iface: &str, opts: Options, filter: Option<&Filter>) -> Re
         .context("cannot install the Ctrl-C handler")?;
     let mut out = Output::new(a, cap.link_type())?;
     let mut clock = FrameClock::default();
-    let mut dissector = Dissector::new(opts, Limits::default()).with_flows(FlowOptions::default());
+    let mut dissector =
+        Dissector::new(opts, Limits::default()).with_streams(FlowOptions::default());
     let limit = a.count.unwrap_or(u64::MAX);
     eprintln!("wiresift: capturing on {iface}");
     while clock.count() < limit && !stop.load(Ordering::SeqCst) {

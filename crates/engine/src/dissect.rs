@@ -11,6 +11,7 @@
 use crate::app;
 use crate::defrag::{Defrag, Fragment, Key, Limits, Outcome};
 use crate::flow::{FlowEngine, FlowOptions};
+use crate::stream_apps::StreamApps;
 use arrayvec::ArrayVec;
 use wire::anomaly::{Anomaly, AnomalyKind};
 use wire::checksum::{self, Status};
@@ -141,6 +142,27 @@ impl<'a> Dissection<'a> {
         }
     }
 
+    /// Drop the layers after the one at `i` (what a stateless look at one
+    /// segment made of bytes the stream engine knows better).
+    pub(crate) fn truncate_after(&mut self, i: usize) {
+        self.layers.truncate(i.saturating_add(1));
+    }
+
+    /// Add a layer made from reassembled bytes (its offsets count from the
+    /// start of its message, not of the frame).
+    pub(crate) fn push_reassembled(&mut self, layer: Layer<'a>) -> bool {
+        self.push(0, layer, false, true)
+    }
+
+    /// A message of `proto` that could not be read.
+    pub(crate) fn note_error(&mut self, proto: Proto, e: wire::Error, len: usize) {
+        let (kind, msg) = match e {
+            wire::Error::Truncated { .. } => (AnomalyKind::Truncated, "message cut short"),
+            wire::Error::Malformed(m) => (AnomalyKind::Malformed, m),
+        };
+        self.note(proto, kind, 0..len, msg);
+    }
+
     fn push(&mut self, offset: usize, layer: Layer<'a>, quoted: bool, reassembled: bool) -> bool {
         self.layers
             .try_push(Entry {
@@ -239,6 +261,9 @@ pub struct Dissector {
     pub opts: Options,
     pub defrag: Defrag,
     pub flows: Option<FlowEngine>,
+    /// Application messages over reassembled TCP streams (needs `flows`
+    /// with reassembly on).
+    pub apps: Option<StreamApps>,
 }
 
 impl Dissector {
@@ -247,12 +272,24 @@ impl Dissector {
             opts,
             defrag: Defrag::new(limits),
             flows: None,
+            apps: None,
         }
     }
 
     /// Follow conversations too (stream numbers, TCP analysis).
     pub fn with_flows(mut self, o: FlowOptions) -> Self {
         self.flows = Some(FlowEngine::new(o));
+        self
+    }
+
+    /// Follow conversations, reassemble TCP streams and show application
+    /// messages on the frame that completes them, as tshark does.
+    pub fn with_streams(mut self, o: FlowOptions) -> Self {
+        self.flows = Some(FlowEngine::new(FlowOptions {
+            reassemble: true,
+            ..o
+        }));
+        self.apps = Some(StreamApps::new(o.max_flows));
         self
     }
 
@@ -263,11 +300,27 @@ impl Dissector {
             opts,
             defrag,
             flows,
+            apps,
         } = self;
         dissect(meta, data, *opts, d);
         defragment(*opts, defrag, meta, d);
-        if let Some(f) = flows {
-            f.process(d, &meta);
+        let Some(f) = flows else {
+            return;
+        };
+        f.process(d, &meta);
+        if let Some(a) = apps {
+            let fin = d
+                .layers
+                .iter()
+                .rev()
+                .find_map(|e| match &e.layer {
+                    Layer::Tcp(t) if !e.quoted => Some(t.fin()),
+                    _ => None,
+                })
+                .unwrap_or(false);
+            a.frame(f, meta.number, crate::flow::time_ns(&meta), fin);
+            let a: &'a StreamApps = a;
+            a.layers(d);
         }
     }
 }

@@ -9,10 +9,11 @@ pub mod dissect;
 pub mod fields;
 pub mod filter;
 pub mod flow;
-pub mod logs;
 pub mod follow;
+pub mod logs;
 pub mod sample;
 pub mod shard;
 pub mod stats;
+pub mod stream_apps;
 
 pub use dissect::{dissect, Dissection, Dissector, Entry, Options};

@@ -2,6 +2,7 @@
 //! transport protocol, the same whichever way a packet goes.
 
 use crate::dissect::Dissection;
+use arrayvec::ArrayVec;
 use wire::tcp::TcpView;
 use wire::udp::UdpView;
 use wire::Layer;
@@ -138,82 +139,89 @@ pub enum Transport {
     },
 }
 
-/// The conversation a dissected frame belongs to: the innermost TCP, UDP or
-/// ICMP layer outside ICMP quotes and the IP layer that carries it.
-pub fn of(d: &Dissection) -> Option<(FlowKey, Side, Transport)> {
-    let mut transport = None;
-    for (i, e) in d.layers.iter().enumerate().rev() {
+/// One transport layer of a frame and the conversation it belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct Conversation {
+    pub key: FlowKey,
+    pub side: Side,
+    pub transport: Transport,
+    /// The carrying IP datagram's length (Zeek's IP bytes).
+    pub ip_len: u64,
+}
+
+/// The most transport layers of one frame we follow (tunnels in tunnels).
+pub const MAX_PER_FRAME: usize = 4;
+
+/// The conversations of a dissected frame: each TCP, UDP or ICMP layer
+/// outside ICMP quotes with the IP layer that carries it, outermost first.
+pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
+    let mut out = ArrayVec::new();
+    let mut ip: Option<(bool, [u8; 16], [u8; 16], u64)> = None;
+    for (i, e) in d.layers.iter().enumerate() {
         if e.quoted {
             continue;
         }
-        match (&e.layer, transport) {
-            (Layer::Tcp(t), None) if is_full_tcp(t) => transport = Some((i, 0u16, 0u16)),
-            (Layer::Udp(_), None) => transport = Some((i, 0, 0)),
-            (Layer::Icmp(v), None) => {
-                transport = Some((i, u16::from(v.kind()), u16::from(v.code())))
-            }
-            (Layer::Icmpv6(v), None) => {
-                transport = Some((i, u16::from(v.kind()), u16::from(v.code())))
-            }
-            (Layer::Ip(ip), Some(t)) => {
+        let t = match &e.layer {
+            Layer::Ip(v) => {
                 let mut s = [0u8; 16];
                 let mut x = [0u8; 16];
-                s[..4].copy_from_slice(&ip.src());
-                x[..4].copy_from_slice(&ip.dst());
-                return make(d, t, false, s, x);
+                s[..4].copy_from_slice(&v.src());
+                x[..4].copy_from_slice(&v.dst());
+                ip = Some((false, s, x, v.total_len() as u64));
+                continue;
             }
-            (Layer::Ipv6(ip), Some(t)) => return make(d, t, true, ip.src(), ip.dst()),
-            _ => {}
+            Layer::Ipv6(v) => {
+                ip = Some((true, v.src(), v.dst(), 40 + u64::from(v.payload_len())));
+                continue;
+            }
+            Layer::Tcp(t) if !t.is_quoted() => (
+                transport::TCP,
+                t.src_port(),
+                t.dst_port(),
+                Transport::Tcp(i),
+            ),
+            Layer::Udp(u) => (
+                transport::UDP,
+                u.src_port(),
+                u.dst_port(),
+                Transport::Udp(i),
+            ),
+            Layer::Icmp(v) => icmp(false, v.kind(), v.code()),
+            Layer::Icmpv6(v) => icmp(true, v.kind(), v.code()),
+            _ => continue,
+        };
+        let Some((v6, src, dst, ip_len)) = ip else {
+            continue;
+        };
+        let (proto, sport, dport, transport) = t;
+        let (key, side) = FlowKey::new(proto, v6, src, sport, dst, dport);
+        if out
+            .try_push(Conversation {
+                key,
+                side,
+                transport,
+                ip_len,
+            })
+            .is_err()
+        {
+            break;
         }
     }
-    None
+    out
 }
 
-fn is_full_tcp(t: &TcpView) -> bool {
-    !t.is_quoted()
-}
-
-fn make(
-    d: &Dissection,
-    (i, kind, code): (usize, u16, u16),
-    v6: bool,
-    src: [u8; 16],
-    dst: [u8; 16],
-) -> Option<(FlowKey, Side, Transport)> {
-    let layer = &d.layers.get(i)?.layer;
-    let (proto, sport, dport, t) = match layer {
-        Layer::Tcp(t) => (
-            transport::TCP,
-            t.src_port(),
-            t.dst_port(),
-            Transport::Tcp(i),
-        ),
-        Layer::Udp(u) => (
-            transport::UDP,
-            u.src_port(),
-            u.dst_port(),
-            Transport::Udp(i),
-        ),
-        _ => {
-            let p = if v6 {
-                transport::ICMPV6
-            } else {
-                transport::ICMP
-            };
-            // ICMP has no ports; as Zeek does, a message's type stands for
-            // the sender's port and the type of the expected answer (or the
-            // code of a one-way message) for the receiver's, so a request
-            // and its reply share a conversation.
-            let t = Transport::Icmp {
-                kind: kind as u8,
-                code: code as u8,
-            };
-            let back = super::history::icmp_counterpart(v6, kind as u8, code as u8);
-            (p, kind, back, t)
-        }
+/// ICMP has no ports; as Zeek does, a message's type stands for the
+/// sender's port and the type of the expected answer (or the code of a
+/// one-way message) for the receiver's, so a request and its reply share a
+/// conversation.
+fn icmp(v6: bool, kind: u8, code: u8) -> (u8, u16, u16, Transport) {
+    let p = if v6 {
+        transport::ICMPV6
+    } else {
+        transport::ICMP
     };
-    let (k, s) = FlowKey::new(proto, v6, src, sport, dst, dport);
-    Some((k, s, t))
+    let back = super::history::icmp_counterpart(v6, kind, code);
+    (p, u16::from(kind), back, Transport::Icmp { kind, code })
 }
 
 /// The UDP view at `i`, if that is what it is.

@@ -337,11 +337,22 @@ impl FlowEngine {
         self.delivery.clear();
         self.current = None;
         self.expire(now);
-        let Some((key, side, transport)) = key::of(d) else {
-            return;
-        };
-        let frame = meta.number;
-        let ip_len = ip_len_of(d);
+        // Each transport layer outside ICMP quotes is a conversation of its
+        // own (a tunnel's and the traffic inside it), outermost first, as
+        // tshark numbers them and Zeek logs them.
+        for c in key::all(d) {
+            self.one(d, meta.number, now, c);
+        }
+    }
+
+    /// Follow one transport layer of a frame.
+    fn one(&mut self, d: &mut Dissection, frame: u64, now: i64, c: key::Conversation) {
+        let key::Conversation {
+            key,
+            side,
+            transport,
+            ip_len,
+        } = c;
         match transport {
             Transport::Tcp(i) => {
                 let Some(t) = key::tcp_at(d, i).copied() else {
@@ -398,7 +409,8 @@ impl FlowEngine {
                     let rel = (seg.seq_base, seg.ack_base);
                     let limits = self.opts.reassembly;
                     let at = (frame, now);
-                    let taken = deliver_tcp(&mut self.delivery, limits, key, flow, side, &t, rel, at);
+                    let taken =
+                        deliver_tcp(&mut self.delivery, limits, key, flow, side, &t, rel, at);
                     if let Some(c) = self.current.as_mut() {
                         c.reassembled = taken;
                     }
@@ -495,7 +507,12 @@ impl FlowEngine {
         for table in [&mut self.tcp, &mut self.udp, &mut self.icmp] {
             // Oldest first, as they would have timed out.
             while let Some(x) = table.pop_oldest() {
-                close(&mut self.delivery, &mut self.ended, x, EndReason::CaptureEnd);
+                close(
+                    &mut self.delivery,
+                    &mut self.ended,
+                    x,
+                    EndReason::CaptureEnd,
+                );
             }
         }
     }
@@ -632,18 +649,4 @@ fn account(flow: &mut Flow, side: Side, now: i64, ip_len: u64, payload: usize) {
     flow.packets[i] += 1;
     flow.ip_bytes[i] = flow.ip_bytes[i].saturating_add(ip_len);
     flow.payload_bytes[i] = flow.payload_bytes[i].saturating_add(payload as u64);
-}
-
-/// The length of the innermost IP datagram outside quotes (Zeek's IP bytes).
-fn ip_len_of(d: &Dissection) -> u64 {
-    d.layers
-        .iter()
-        .rev()
-        .filter(|e| !e.quoted)
-        .find_map(|e| match &e.layer {
-            wire::Layer::Ip(ip) => Some(ip.total_len() as u64),
-            wire::Layer::Ipv6(ip) => Some(40 + u64::from(ip.payload_len())),
-            _ => None,
-        })
-        .unwrap_or(0)
 }

@@ -1,0 +1,220 @@
+//! Application messages over reassembled TCP streams: after the flow
+//! engine has put a frame's bytes in sequence order, each conversation's
+//! protocol is chosen (by port, by content), each direction is cut into
+//! messages, and the frame that completes a message shows it — as tshark
+//! shows a PDU on the segment that completes it.
+
+use crate::app::{self, App};
+use crate::dissect::Dissection;
+use crate::flow::app_stream::AppStream;
+use crate::flow::key::{FlowKey, Side};
+use crate::flow::table::Table;
+use crate::flow::{FlowEngine, StreamProto};
+use std::ops::Range;
+use wire::Layer;
+use wiresift_wire as wire;
+
+/// Conversations whose protocol is looked for this many times (the first
+/// payloads of each side) before it is given up.
+const TRIES: u8 = 4;
+
+/// One conversation's application state.
+#[derive(Debug, Default)]
+struct AppConv {
+    /// The conversation's stream number: a new one on the same key (ports
+    /// reused) starts afresh.
+    stream: u32,
+    app: Option<App>,
+    tries: u8,
+    /// Framing of each side of the key ([`Side::index`]).
+    sides: [AppStream; 2],
+    /// The frame each side last began (its shown bytes are dropped once a
+    /// frame).
+    began: [u64; 2],
+}
+
+/// A message the current frame completes.
+#[derive(Clone, Debug)]
+struct Shown {
+    side: Side,
+    range: Range<usize>,
+    app: App,
+    to_server: bool,
+}
+
+/// What the stream application layer counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppStats {
+    pub messages: u64,
+    pub evicted: u64,
+}
+
+/// Application state of every TCP conversation, bounded like the flows.
+pub struct StreamApps {
+    table: Table<AppConv>,
+    /// The current frame's messages: where they are and what they are.
+    shown: Vec<Shown>,
+    /// Reused for the ranges one delivery completes.
+    scratch: Vec<Range<usize>>,
+    current: Option<(FlowKey, Side)>,
+    frame: u64,
+    pub stats: AppStats,
+}
+
+impl StreamApps {
+    pub fn new(max_flows: usize) -> Self {
+        StreamApps {
+            table: Table::new(max_flows),
+            shown: Vec::new(),
+            scratch: Vec::new(),
+            current: None,
+            frame: 0,
+            stats: AppStats::default(),
+        }
+    }
+
+    /// Frame what the flow engine delivered for frame `frame`; remember the
+    /// messages of the frame's own conversation. `fin` says the frame
+    /// closes its sender's direction (a body that runs to the close ends).
+    pub fn frame(&mut self, flows: &FlowEngine, frame: u64, now_ns: i64, fin: bool) {
+        self.shown.clear();
+        self.frame = frame;
+        self.current = flows
+            .current()
+            .filter(|c| c.proto == StreamProto::Tcp)
+            .map(|c| (c.key, c.side));
+        for dl in flows.delivered() {
+            if dl.proto != StreamProto::Tcp {
+                continue;
+            }
+            let bytes = flows.bytes(dl);
+            let slot = match self.table.find(&dl.key) {
+                Some(s) => s,
+                None => {
+                    let (s, evicted) = self.table.insert(dl.key, AppConv::default(), now_ns);
+                    if evicted.is_some() {
+                        self.stats.evicted += 1;
+                    }
+                    s
+                }
+            };
+            self.table.touch(slot, now_ns);
+            let Some(conv) = self.table.get_mut(slot) else {
+                continue;
+            };
+            if conv.stream != dl.stream {
+                *conv = AppConv {
+                    stream: dl.stream,
+                    ..AppConv::default()
+                };
+            }
+            if conv.app.is_none() && !bytes.is_empty() && conv.tries < TRIES {
+                conv.tries += 1;
+                let (src, dst) = (dl.key.port(dl.side), dl.key.port(dl.side.other()));
+                conv.app = app::tcp(src, dst, bytes);
+            }
+            let Some(a) = conv.app else {
+                continue;
+            };
+            let i = dl.side.index();
+            if conv.began[i] != frame {
+                conv.began[i] = frame;
+                conv.sides[i].begin_frame();
+            }
+            let mine = self.current == Some((dl.key, dl.side));
+            let to_server = app::to_server(a, dl.key.port(dl.side), dl.key.port(dl.side.other()));
+            let mut got = std::mem::take(&mut self.scratch);
+            got.clear();
+            conv.sides[i].push(a, bytes, dl.gap_before, &mut |r| got.push(r));
+            for r in got.drain(..) {
+                self.stats.messages += 1;
+                // A 101 Switching Protocols turns the rest of the stream
+                // (both ways) into the new protocol.
+                if a == App::Http {
+                    let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
+                    if let Some(next) = app::message(a, msg, to_server)
+                        .ok()
+                        .and_then(|l| app::upgrade(a, &l))
+                    {
+                        conv.app = Some(next);
+                    }
+                }
+                if mine {
+                    self.shown.push(Shown {
+                        side: dl.side,
+                        range: r,
+                        app: a,
+                        to_server,
+                    });
+                }
+            }
+            self.scratch = got;
+        }
+        // The sender closed its direction: a message that runs to the close
+        // is whole.
+        if let (true, Some((key, side))) = (fin, self.current) {
+            let i = side.index();
+            if let Some(conv) = self.table.find(&key).and_then(|s| self.table.get_mut(s)) {
+                if let Some(a) = conv.app {
+                    if conv.began[i] != frame {
+                        conv.began[i] = frame;
+                        conv.sides[i].begin_frame();
+                    }
+                    let to_server = app::to_server(a, key.port(side), key.port(side.other()));
+                    let shown = &mut self.shown;
+                    conv.sides[i].close(a, &mut |range| {
+                        shown.push(Shown {
+                            side,
+                            range,
+                            app: a,
+                            to_server,
+                        })
+                    });
+                }
+            }
+        }
+    }
+
+    /// The protocol of the current frame's conversation, once known.
+    pub fn current_app(&self) -> Option<App> {
+        let (key, _) = self.current?;
+        self.table.find(&key).and_then(|s| self.table.get(s))?.app
+    }
+
+    /// Put the current frame's messages in `d` after its TCP layer (the
+    /// last one), in place of what the stateless dissection put there: a
+    /// segment that only carries part of a message shows no layer above
+    /// TCP, as in tshark.
+    pub fn layers<'a>(&'a self, d: &mut Dissection<'a>) {
+        let Some((key, _)) = self.current else {
+            return;
+        };
+        let Some(conv) = self.table.find(&key).and_then(|s| self.table.get(s)) else {
+            return;
+        };
+        if conv.app.is_none() {
+            return;
+        }
+        let Some(tcp) = d
+            .layers
+            .iter()
+            .rposition(|e| !e.quoted && matches!(e.layer, Layer::Tcp(_)))
+        else {
+            return;
+        };
+        d.truncate_after(tcp);
+        for m in &self.shown {
+            let Some(msg) = conv.sides[m.side.index()].bytes().get(m.range.clone()) else {
+                continue;
+            };
+            match app::message(m.app, msg, m.to_server) {
+                Ok(l) => {
+                    if !d.push_reassembled(l) {
+                        return;
+                    }
+                }
+                Err(e) => d.note_error(app::proto(m.app), e, msg.len()),
+            }
+        }
+    }
+}
