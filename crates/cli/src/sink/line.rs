@@ -141,6 +141,11 @@ fn app_summary(l: &Layer, s: &mut String) {
         Layer::Dns(v) | Layer::Mdns(v) | Layer::Llmnr(v) => v.summary(s),
         Layer::Dhcp(v) => v.summary(s),
         Layer::Http(v) | Layer::Ssdp(v) => v.summary(s),
+        Layer::Ftp(v) => v.summary(s),
+        Layer::Smtp(v) => v.summary(s),
+        Layer::Pop(v) => v.summary(s),
+        Layer::Imap(v) => v.summary(s),
+        Layer::Ssh(v) => v.summary(s),
         _ => {}
     }
     if s.len() == before {
