@@ -14,6 +14,10 @@ use std::ops::Range;
 use wire::Layer;
 use wiresift_wire as wire;
 
+/// Bytes held for unfinished messages over all conversations: past this, a
+/// stream that would hold more gives its message up (counted).
+pub const MAX_HELD_TOTAL: u64 = 64 << 20;
+
 /// Conversations whose protocol is looked for this many times (the first
 /// payloads of each side) before it is given up.
 const TRIES: u8 = 4;
@@ -46,6 +50,8 @@ struct Shown {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AppStats {
     pub messages: u64,
+    /// Unfinished messages given up because the budget was spent.
+    pub over_budget: u64,
     pub evicted: u64,
 }
 
@@ -58,6 +64,8 @@ pub struct StreamApps {
     scratch: Vec<Range<usize>>,
     current: Option<(FlowKey, Side)>,
     frame: u64,
+    /// Bytes held for unfinished messages, all conversations together.
+    held: u64,
     pub stats: AppStats,
 }
 
@@ -69,6 +77,7 @@ impl StreamApps {
             scratch: Vec::new(),
             current: None,
             frame: 0,
+            held: 0,
             stats: AppStats::default(),
         }
     }
@@ -92,8 +101,9 @@ impl StreamApps {
                 Some(s) => s,
                 None => {
                     let (s, evicted) = self.table.insert(dl.key, AppConv::default(), now_ns);
-                    if evicted.is_some() {
+                    if let Some(x) = evicted {
                         self.stats.evicted += 1;
+                        self.release(&x.value);
                     }
                     s
                 }
@@ -103,6 +113,8 @@ impl StreamApps {
                 continue;
             };
             if conv.stream != dl.stream {
+                let was = conv.sides.iter().map(|x| x.held() as u64).sum::<u64>();
+                self.held = self.held.saturating_sub(was);
                 *conv = AppConv {
                     stream: dl.stream,
                     ..AppConv::default()
@@ -125,7 +137,15 @@ impl StreamApps {
             let to_server = app::to_server(a, dl.key.port(dl.side), dl.key.port(dl.side.other()));
             let mut got = std::mem::take(&mut self.scratch);
             got.clear();
+            let before = conv.sides[i].held() as u64;
             conv.sides[i].push(a, bytes, dl.gap_before, &mut |r| got.push(r));
+            let after = conv.sides[i].held() as u64;
+            self.held = self.held.saturating_sub(before).saturating_add(after);
+            if self.held > MAX_HELD_TOTAL && after > 0 {
+                conv.sides[i].give_up();
+                self.held = self.held.saturating_sub(after);
+                self.stats.over_budget += 1;
+            }
             for r in got.drain(..) {
                 self.stats.messages += 1;
                 // A 101 Switching Protocols turns the rest of the stream
@@ -173,6 +193,17 @@ impl StreamApps {
                 }
             }
         }
+    }
+
+    /// A conversation leaves: what it held is no longer counted.
+    fn release(&mut self, c: &AppConv) {
+        let was = c.sides.iter().map(|x| x.held() as u64).sum::<u64>();
+        self.held = self.held.saturating_sub(was);
+    }
+
+    /// Bytes held for unfinished messages, all conversations together.
+    pub fn held(&self) -> u64 {
+        self.held
     }
 
     /// The protocol of the current frame's conversation, once known.

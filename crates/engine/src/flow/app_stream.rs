@@ -89,6 +89,17 @@ impl AppStream {
         }
     }
 
+    /// Give up the unfinished message (a memory budget is spent): its bytes
+    /// are dropped and the framing is found again where a message starts.
+    pub fn give_up(&mut self) {
+        self.oversized += 1;
+        self.skipped = self.skipped.saturating_add(self.held() as u64);
+        self.buf.truncate(self.shown);
+        self.buf.shrink_to(self.shown.max(4096));
+        self.lost = true;
+        self.need = 0;
+    }
+
     /// Hand out every whole message at the front of what is held.
     fn cut(&mut self, app: App, out: &mut impl FnMut(Range<usize>)) {
         loop {
