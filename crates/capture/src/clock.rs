@@ -51,16 +51,17 @@ impl FrameClock {
     }
 }
 
-/// `a - b` as (seconds, nanoseconds in 0..1e9).
+/// `a - b` as (seconds, nanoseconds in 0..1e9). Nanoseconds are below 1e9
+/// in both (the readers normalise them), so one borrow is enough: no
+/// division on this per-frame path.
 fn diff(a: (i64, u32), b: (i64, u32)) -> (i64, u32) {
-    let total = (i128::from(a.0) * 1_000_000_000 + i128::from(a.1))
-        - (i128::from(b.0) * 1_000_000_000 + i128::from(b.1));
-    let secs = total.div_euclid(1_000_000_000);
-    let nanos = total.rem_euclid(1_000_000_000);
-    (
-        i64::try_from(secs).unwrap_or(i64::MAX),
-        u32::try_from(nanos).unwrap_or(0),
-    )
+    let (an, bn) = (a.1.min(999_999_999), b.1.min(999_999_999));
+    let secs = a.0.saturating_sub(b.0);
+    if an >= bn {
+        (secs, an - bn)
+    } else {
+        (secs.saturating_sub(1), an + 1_000_000_000 - bn)
+    }
 }
 
 #[cfg(test)]
