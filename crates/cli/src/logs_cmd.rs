@@ -1,8 +1,10 @@
 //! `wiresift logs`: Zeek-style logs of a capture in one pass. Every packet
 //! goes through the dissector and the flow engine (with Zeek's idle
-//! timeouts); after each packet the conversations that ended are written
-//! as conn records, then the rest at the end of the capture — the order in
-//! which they end. Logs go to standard output (one log) or to DIR/<log>.log.
+//! timeouts); its application messages (DNS, DHCP, HTTP, …) go to the
+//! application analyzers, which write a record as each transaction ends;
+//! after each packet the conversations that ended are written as conn
+//! records, then the rest at the end of the capture — the order in which
+//! they end. Logs go to standard output (one log) or to DIR/<log>.log.
 
 use crate::args::LogsArgs;
 use crate::run::{report_read_error, CaptureFilter};
@@ -14,6 +16,7 @@ use wiresift_capture::clock::FrameClock;
 use wiresift_capture::{ByteOrder, FileReader, Format};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::flow::{FlowOptions, Timeouts};
+use wiresift_engine::logs::apps::{AppLogs, Wants};
 use wiresift_engine::logs::{self, Schema, Writer, Writers};
 use wiresift_engine::{Dissection, Dissector, Options};
 
@@ -90,6 +93,7 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
     }
     let mut sink = Writers::new(writers);
 
+    let mut apps = AppLogs::new(Wants::of(&selected));
     let mut clock = FrameClock::default();
     let mut dissector = Dissector::new(
         Options {
@@ -97,7 +101,9 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
         },
         Limits::default(),
     )
-    .with_flows(FlowOptions {
+    // Streams reassembled: an HTTP or TLS message shows whole on the frame
+    // that completes it.
+    .with_streams(FlowOptions {
         idle: Some(Timeouts::ZEEK),
         ..FlowOptions::default()
     });
@@ -121,17 +127,18 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
         }
         let meta = clock.meta(&p);
         {
-            // The dissection borrows the dissector; done with it here.
+            // The dissection borrows the dissector: what the application
+            // logs need of it is copied out before it goes.
             let mut d = Dissection::default();
             dissector.dissect(meta, p.data, &mut d);
+            apps.collect(&d, wiresift_engine::flow::time_ns(&meta));
         }
         if let Some(flows) = dissector.flows.as_mut() {
-            logs::drain_flows(flows, &mut sink)?;
+            apps.frame(flows, &mut sink)?;
         }
     }
     if let Some(flows) = dissector.flows.as_mut() {
-        flows.finish();
-        logs::drain_flows(flows, &mut sink)?;
+        apps.finish(flows, &mut sink)?;
     }
     sink.close(now_secs())?;
     Ok(ExitCode::SUCCESS)

@@ -197,6 +197,78 @@ fn is_broadcast(a: &IpAddr) -> bool {
     matches!(a, IpAddr::V4(v4) if v4.is_broadcast())
 }
 
+/// A connection's endpoints as Zeek names them, as things stand: its
+/// originator (the first packet's sender unless Zeek flipped the roles)
+/// and responder, with Zeek's ICMP "ports".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Endpoints {
+    /// The side of the key that is the originator.
+    pub orig: Side,
+    /// The roles are flipped from the first packet's sender.
+    pub flipped: bool,
+    pub orig_h: IpAddr,
+    pub orig_p: u16,
+    pub resp_h: IpAddr,
+    pub resp_p: u16,
+    /// "tcp", "udp" or "icmp".
+    pub proto: &'static str,
+}
+
+/// The transport's name as Zeek's `proto` field gives it.
+pub fn proto_name(key: &FlowKey) -> &'static str {
+    match key.proto {
+        transport::TCP => "tcp",
+        transport::UDP => "udp",
+        transport::ICMP | transport::ICMPV6 => "icmp",
+        _ => "unknown_transport",
+    }
+}
+
+/// Zeek flips a UDP flow whose first datagram came from a likely server
+/// port to a port that is not one (not to a broadcast).
+fn udp_flip(key: &FlowKey, flow: &Flow) -> bool {
+    let first = flow.orig;
+    let second = first.other();
+    key.proto == transport::UDP
+        && likely_udp_server(key.port(first))
+        && !likely_udp_server(key.port(second))
+        && !is_broadcast(&addr(key, second))
+}
+
+/// The endpoints of a flow as Zeek reports them now (TCP flips as its
+/// history says; UDP by the likely-server-port rule).
+pub fn endpoints(key: &FlowKey, flow: &Flow) -> Endpoints {
+    let proto = proto_name(key);
+    let flipped = match proto {
+        "tcp" => flow.history.flipped(),
+        "udp" => udp_flip(key, flow),
+        _ => false,
+    };
+    orient(key, flow, proto, flipped)
+}
+
+fn orient(key: &FlowKey, flow: &Flow, proto: &'static str, flipped: bool) -> Endpoints {
+    let (orig, resp) = if flipped {
+        (flow.orig.other(), flow.orig)
+    } else {
+        (flow.orig, flow.orig.other())
+    };
+    let (orig_p, resp_p) = match (proto, flow.icmp) {
+        // Zeek's ICMP "ports": the type, and its counterpart or code.
+        ("icmp", Some((kind, code))) => (u16::from(kind), icmp_counterpart(key.v6, kind, code)),
+        _ => (key.port(orig), key.port(resp)),
+    };
+    Endpoints {
+        orig,
+        flipped,
+        orig_h: addr(key, orig),
+        orig_p,
+        resp_h: addr(key, resp),
+        resp_p,
+        proto,
+    }
+}
+
 impl Conn {
     /// The record of a flow that ended.
     pub fn from_ended(e: &Ended) -> Conn {
@@ -206,31 +278,10 @@ impl Conn {
     /// The record of a flow, as it stands.
     pub fn from_flow(key: &FlowKey, flow: &Flow) -> Conn {
         let h = &flow.history;
-        let proto = match key.proto {
-            transport::TCP => "tcp",
-            transport::UDP => "udp",
-            transport::ICMP | transport::ICMPV6 => "icmp",
-            _ => "unknown_transport",
-        };
-        let first = flow.orig;
-        let second = first.other();
-        // Zeek flips a UDP flow whose first datagram came from a likely
-        // server port to a port that is not one (not to a broadcast).
-        let udp_flip = proto == "udp"
-            && likely_udp_server(key.port(first))
-            && !likely_udp_server(key.port(second))
-            && !is_broadcast(&addr(key, second));
-        let summary = h.summary(proto, udp_flip);
-        let (orig, resp, oi, ri) = if summary.flipped {
-            (second, first, 1, 0)
-        } else {
-            (first, second, 0, 1)
-        };
-        let (orig_p, resp_p) = match (proto, flow.icmp) {
-            // Zeek's ICMP "ports": the type, and its counterpart or code.
-            ("icmp", Some((kind, code))) => (u16::from(kind), icmp_counterpart(key.v6, kind, code)),
-            _ => (key.port(orig), key.port(resp)),
-        };
+        let proto = proto_name(key);
+        let summary = h.summary(proto, udp_flip(key, flow));
+        let ends = orient(key, flow, proto, summary.flipped);
+        let (oi, ri) = if summary.flipped { (1, 0) } else { (0, 1) };
         let first_us = super::micros(flow.first_ns);
         let last_us = super::micros(h.last_ns.unwrap_or(flow.first_ns));
         let lasted = last_us > first_us;
@@ -240,10 +291,10 @@ impl Conn {
         Conn {
             ts_ns: flow.first_ns,
             uid: uid(key, flow.first_frame),
-            orig_h: addr(key, orig),
-            orig_p,
-            resp_h: addr(key, resp),
-            resp_p,
+            orig_h: ends.orig_h,
+            orig_p: ends.orig_p,
+            resp_h: ends.resp_h,
+            resp_p: ends.resp_p,
             proto,
             service,
             duration_ns: lasted.then(|| (last_us - first_us).saturating_mul(1000)),

@@ -16,7 +16,11 @@
 //! in TSV (unset fields are left out of JSON), non-printable bytes as
 //! `\xNN`.
 
+pub mod apps;
 pub mod conn;
+pub mod dhcp;
+pub mod dns;
+pub mod http;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -37,6 +41,10 @@ pub enum Type {
     Enum,
     StringSet,
     StringVector,
+    /// A set of enum names (http.log `tags`).
+    EnumSet,
+    /// A vector of intervals (dns.log `TTLs`).
+    IntervalVector,
 }
 
 impl Type {
@@ -54,6 +62,8 @@ impl Type {
             Type::Enum => "enum",
             Type::StringSet => "set[string]",
             Type::StringVector => "vector[string]",
+            Type::EnumSet => "set[enum]",
+            Type::IntervalVector => "vector[interval]",
         }
     }
 }
@@ -65,6 +75,11 @@ pub struct Field {
     pub ty: Type,
 }
 
+/// A column (for schema tables).
+pub const fn field(name: &'static str, ty: Type) -> Field {
+    Field { name, ty }
+}
+
 /// A log's declaration: its name (Zeek's `#path`, the file is
 /// `<path>.log`) and columns in order.
 #[derive(Debug)]
@@ -74,7 +89,7 @@ pub struct Schema {
 }
 
 /// Every log wiresift writes, in the order `logs all` opens them.
-pub const ALL: &[&Schema] = &[&conn::SCHEMA];
+pub const ALL: &[&Schema] = &[&conn::SCHEMA, &dns::SCHEMA, &dhcp::SCHEMA, &http::SCHEMA];
 
 /// The schema of the log called `name` (its path: "conn", …).
 pub fn schema(name: &str) -> Option<&'static Schema> {
@@ -103,6 +118,8 @@ pub enum Value<'a> {
     Enum(&'static str),
     /// A set or vector of strings.
     Strings(Vec<Cow<'a, [u8]>>),
+    /// A vector of durations in nanoseconds.
+    Intervals(Vec<i64>),
 }
 
 impl<'a> Value<'a> {
@@ -353,6 +370,17 @@ fn tsv_value(v: &Value<'_>, out: &mut Vec<u8>) {
                 tsv_str(s, true, out);
             }
         }
+        Value::Intervals(items) => {
+            if items.is_empty() {
+                out.extend_from_slice(b"(empty)");
+            }
+            for (i, ns) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                fixed6(micros(*ns), out);
+            }
+        }
     }
 }
 
@@ -411,6 +439,16 @@ fn json_value(v: &Value<'_>, out: &mut Vec<u8>) {
                     out.push(b',');
                 }
                 json_str(s, out);
+            }
+            out.push(b']');
+        }
+        Value::Intervals(items) => {
+            out.push(b'[');
+            for (i, ns) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_double(us_as_f64(micros(*ns)), out);
             }
             out.push(b']');
         }

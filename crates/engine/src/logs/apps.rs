@@ -1,0 +1,357 @@
+//! The application logs' side of a pass over a capture: the application
+//! messages each frame's dissection holds (DNS, DHCP, HTTP, TLS) go to the
+//! analyzer of their log, which pairs them into transactions (a query and
+//! its reply, a DHCP exchange, a request and its response, a handshake)
+//! and writes a record when a transaction ends. Every record names its
+//! connection by the uid conn.log gives it, and what the analyzers confirm
+//! becomes the connection's `service` in conn.log.
+//!
+//! Driving it, per frame: [`AppLogs::collect`] while the dissection lives
+//! (it keeps owned copies of what the logs need, since the dissection
+//! borrows the dissector), then [`AppLogs::frame`] once the flow engine has
+//! followed the frame (conversations that ended first — their pending
+//! records, then their conn record — then this frame's messages). At the
+//! end, [`AppLogs::finish`].
+
+use super::{conn, dhcp, dns, http, Schema, Sink};
+use crate::dissect::Dissection;
+use crate::flow::key::{self, transport, Transport};
+use crate::flow::{Ended, FlowEngine, StreamProto};
+use std::io;
+use std::net::IpAddr;
+use wire::Layer;
+use wiresift_wire as wire;
+
+/// The maps of the analyzers: a fixed hasher (nothing depends on the
+/// iteration order: whatever is written from a map is sorted first).
+pub(crate) type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// A connection's identity while it is held: its transport and stream
+/// number (stream numbers never repeat within a transport, so this names
+/// one connection of the capture even after its addresses are reused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId {
+    pub proto: u8,
+    pub stream: u32,
+}
+
+impl ConnId {
+    pub fn of_ended(e: &Ended) -> ConnId {
+        ConnId {
+            proto: e.key.proto,
+            stream: e.flow.stream,
+        }
+    }
+}
+
+/// A connection as the application logs name it: uid and endpoints (as
+/// they stood when the message was seen, as Zeek's `c$id` does).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnRef {
+    pub id: ConnId,
+    pub uid: String,
+    pub orig_h: IpAddr,
+    pub orig_p: u16,
+    pub resp_h: IpAddr,
+    pub resp_p: u16,
+    /// "tcp" or "udp".
+    pub proto: &'static str,
+}
+
+/// Where and when a message was seen.
+#[derive(Clone, Copy, Debug)]
+pub struct Frame<'c> {
+    pub ts_ns: i64,
+    pub conn: &'c ConnRef,
+    /// Sent by the connection's originator.
+    pub from_orig: bool,
+}
+
+/// One application message of the current frame, as the logs need it.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Dns(Box<dns::Msg>),
+    Dhcp(Box<dhcp::Msg>),
+    Http(Box<http::Msg>),
+    /// A protocol without a log of its own: only conn.log's `service`.
+    Service(&'static str),
+}
+
+/// Which application logs are written (the others' messages are only
+/// looked at for conn.log's `service`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Wants {
+    pub dns: bool,
+    pub dhcp: bool,
+    pub http: bool,
+}
+
+impl Wants {
+    pub fn of(selected: &[&'static Schema]) -> Wants {
+        let has = |s: &'static Schema| selected.iter().any(|x| std::ptr::eq(*x, s));
+        Wants {
+            dns: has(&dns::SCHEMA),
+            dhcp: has(&dhcp::SCHEMA),
+            http: has(&http::SCHEMA),
+        }
+    }
+}
+
+/// Messages kept for one frame; more are counted and dropped (a frame holds
+/// at most [`crate::dissect::MAX_LAYERS`] layers, so this never binds).
+const MAX_MSGS: usize = 64;
+
+/// What the application logs counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Application messages seen on a conversation the flow engine does not
+    /// hold (no TCP/UDP flow for the frame): not logged.
+    pub orphaned: u64,
+}
+
+/// The application analyzers of one pass.
+pub struct AppLogs {
+    wants: Wants,
+    msgs: Vec<Msg>,
+    ts_ns: i64,
+    pub dns: dns::Tracker,
+    pub dhcp: dhcp::Tracker,
+    pub http: http::Tracker,
+    pub stats: Stats,
+}
+
+impl AppLogs {
+    pub fn new(wants: Wants) -> Self {
+        AppLogs {
+            wants,
+            msgs: Vec::new(),
+            ts_ns: 0,
+            dns: dns::Tracker::default(),
+            dhcp: dhcp::Tracker::default(),
+            http: http::Tracker::default(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Take this frame's application messages from its dissection: the
+    /// layers above its innermost conversation's transport (TCP or UDP
+    /// outside ICMP quotes) — single datagrams, segments' whole messages, or
+    /// messages reassembled from the stream.
+    pub fn collect(&mut self, d: &Dissection<'_>, ts_ns: i64) {
+        self.msgs.clear();
+        self.ts_ns = ts_ns;
+        // The innermost conversation is the one the flow engine reports as
+        // current (it follows them outermost first).
+        let from = match key::all(d).last().map(|c| c.transport) {
+            Some(Transport::Tcp(i) | Transport::Udp(i)) => i,
+            _ => return,
+        };
+        for e in d.layers.iter().skip(from.saturating_add(1)) {
+            if e.quoted {
+                continue;
+            }
+            let m = match &e.layer {
+                Layer::Dns(v) | Layer::Mdns(v) | Layer::Llmnr(v) => {
+                    Msg::Dns(Box::new(dns::Msg::read(v, self.wants.dns)))
+                }
+                Layer::Dhcp(v) => match dhcp::Msg::read(v) {
+                    Some(m) => Msg::Dhcp(Box::new(m)),
+                    None => continue,
+                },
+                Layer::Http(v) => Msg::Http(Box::new(http::Msg::read(v, self.wants.http))),
+                Layer::Ssh(_) => Msg::Service("ssh"),
+                Layer::Smtp(_) => Msg::Service("smtp"),
+                Layer::Ftp(_) => Msg::Service("ftp"),
+                Layer::Pop(_) => Msg::Service("pop3"),
+                Layer::Imap(_) => Msg::Service("imap"),
+                _ => continue,
+            };
+            if self.msgs.len() < MAX_MSGS {
+                self.msgs.push(m);
+            }
+        }
+    }
+
+    /// After the flow engine followed the frame: write what the
+    /// conversations that ended leave (pending application records, then
+    /// their conn record), then take this frame's messages.
+    pub fn frame(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
+        let now = self.ts_ns;
+        // Timers first, as Zeek runs those due before the packet's events.
+        self.ended(flows, sink)?;
+        self.dns.tick(now, sink)?;
+        self.dhcp.tick(now, sink)?;
+        if !self.msgs.is_empty() {
+            self.messages(flows, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The capture ended: end every conversation, then write everything
+    /// still pending.
+    pub fn finish(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
+        self.msgs.clear();
+        flows.finish();
+        self.ended(flows, sink)?;
+        self.dns.finish(sink)?;
+        self.dhcp.finish(sink)?;
+        self.http.finish(sink)
+    }
+
+    fn ended(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
+        let want_conn = sink.wants(&conn::SCHEMA);
+        for e in flows.drain_ended() {
+            let id = ConnId::of_ended(&e);
+            if id.proto == transport::TCP || id.proto == transport::UDP {
+                self.dns.conn_ended(id, sink)?;
+                self.http.conn_ended(id, sink)?;
+            }
+            if want_conn {
+                super::emit(&conn::Conn::from_ended(&e), sink)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn messages(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
+        let Some(cur) = flows.current().copied() else {
+            self.stats.orphaned += self.msgs.len() as u64;
+            self.msgs.clear();
+            return Ok(());
+        };
+        let Some(flow) = flows.current_flow_mut() else {
+            self.stats.orphaned += self.msgs.len() as u64;
+            self.msgs.clear();
+            return Ok(());
+        };
+        let ends = conn::endpoints(&cur.key, flow);
+        let conn = ConnRef {
+            id: ConnId {
+                proto: match cur.proto {
+                    StreamProto::Tcp => transport::TCP,
+                    StreamProto::Udp => transport::UDP,
+                },
+                stream: cur.stream,
+            },
+            uid: conn::uid(&cur.key, flow.first_frame),
+            orig_h: ends.orig_h,
+            orig_p: ends.orig_p,
+            resp_h: ends.resp_h,
+            resp_p: ends.resp_p,
+            proto: ends.proto,
+        };
+        let f = Frame {
+            ts_ns: self.ts_ns,
+            conn: &conn,
+            from_orig: cur.side == ends.orig,
+        };
+        for m in self.msgs.drain(..) {
+            let service = match m {
+                Msg::Dns(m) => {
+                    let confirmed = m.confirmed;
+                    if self.wants.dns {
+                        self.dns.message(&f, *m, sink)?;
+                    }
+                    confirmed.then_some("dns")
+                }
+                Msg::Dhcp(m) => {
+                    if self.wants.dhcp {
+                        self.dhcp.message(&f, *m, sink)?;
+                    }
+                    Some("dhcp")
+                }
+                Msg::Http(m) => {
+                    if self.wants.http {
+                        self.http.message(&f, *m, sink)?;
+                    }
+                    Some("http")
+                }
+                Msg::Service(s) => Some(s),
+            };
+            if let Some(s) = service {
+                flow.history.service.add(s);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Helpers for the analyzers' tests: a sink that keeps rows as TSV texts,
+/// and a connection to hang messages on.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::logs::Value;
+
+    /// Every record written, as (log, field texts in TSV form).
+    #[derive(Default)]
+    pub struct Rows {
+        pub rows: Vec<(&'static str, Vec<String>)>,
+    }
+
+    impl Rows {
+        /// The value of field `name` in row `i` of log `path`.
+        pub fn get(&self, path: &str, i: usize, name: &str) -> String {
+            let (schema, row) = self
+                .rows
+                .iter()
+                .filter(|(p, _)| *p == path)
+                .nth(i)
+                .map(|(p, r)| (crate::logs::schema(p), r))
+                .unwrap_or_else(|| panic!("no row {i} of {path}"));
+            let k = schema
+                .and_then(|s| s.fields.iter().position(|f| f.name == name))
+                .unwrap_or_else(|| panic!("no field {name}"));
+            row[k].clone()
+        }
+
+        pub fn count(&self, path: &str) -> usize {
+            self.rows.iter().filter(|(p, _)| *p == path).count()
+        }
+    }
+
+    impl Sink for Rows {
+        fn wants(&self, _: &'static Schema) -> bool {
+            true
+        }
+
+        fn write(&mut self, schema: &'static Schema, values: &[Value<'_>]) -> io::Result<()> {
+            assert_eq!(values.len(), schema.fields.len(), "{}", schema.path);
+            let row = values
+                .iter()
+                .map(|v| {
+                    let mut b = Vec::new();
+                    crate::logs::tsv_value(v, &mut b);
+                    String::from_utf8_lossy(&b).into_owned()
+                })
+                .collect();
+            self.rows.push((schema.path, row));
+            Ok(())
+        }
+    }
+
+    /// A UDP or TCP connection from `orig` to `resp` (addresses and ports
+    /// as text), numbered `stream`.
+    pub fn conn(tcp: bool, stream: u32, orig: (&str, u16), resp: (&str, u16)) -> ConnRef {
+        ConnRef {
+            id: ConnId {
+                proto: if tcp { transport::TCP } else { transport::UDP },
+                stream,
+            },
+            uid: format!("Ctest{stream}"),
+            orig_h: orig.0.parse().expect("address"),
+            orig_p: orig.1,
+            resp_h: resp.0.parse().expect("address"),
+            resp_p: resp.1,
+            proto: if tcp { "tcp" } else { "udp" },
+        }
+    }
+
+    /// Bytes from hex text.
+    pub fn hex(s: &str) -> Vec<u8> {
+        let s: Vec<u8> = s.bytes().filter(|c| c.is_ascii_hexdigit()).collect();
+        s.chunks(2)
+            .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap_or("0"), 16).unwrap_or(0))
+            .collect()
+    }
+}

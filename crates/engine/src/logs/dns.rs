@@ -1,0 +1,859 @@
+//! Zeek's dns.log: one record per DNS transaction — a query and the reply
+//! with its transaction id on the same connection — as Zeek 6's DNS
+//! analyzer and `base/protocols/dns/main.zeek` make it.
+//!
+//! What Zeek does, and so this module:
+//! - Only standard queries (opcode 0) are followed.
+//! - Pairing is per connection by transaction id, first come first served:
+//!   a reply takes the oldest pending query with its id, a query the oldest
+//!   pending reply (a reply seen first waits for its query). A record is
+//!   written when it has both; queries never answered and replies never
+//!   asked for are written when the connection ends (Zeek's
+//!   `finalize_dns`), or early when a connection holds too many (more than
+//!   50 ids pending, or more than 50 messages of one id, each direction).
+//! - Names are folded to lower case and printed as their raw labels joined
+//!   by dots (no escaping but the log writer's); the root name is empty.
+//! - The query, its class and type, RD, TC and Z come from the query; the
+//!   rcode from the reply; AA, RA, the rtt (time from the first message to
+//!   the reply) and `answers`/`TTLs` from the answer section of the reply
+//!   (records of types Zeek summarises: addresses, names, TXT, …, and
+//!   `<unknown type=N>` for types it does not parse). A reply without
+//!   answers leaves the rtt unset, as Zeek does.
+//! - `rejected`: a reply with a non-zero rcode and no question, or one with
+//!   a question and no records at all.
+//! - Zeek's DNS connections over UDP end after 10 s without a message
+//!   (`dns_session_timeout`): pending messages of such a connection are
+//!   written then.
+//!
+//! Bounds: per connection Zeek's 50/50 rule; over all connections at most
+//! [`MAX_PENDING`] messages wait (past that a message is written at once,
+//! unpaired, and counted in [`Stats::overflow`]).
+
+use super::apps::{ConnId, Frame, Map};
+use super::{emit, field, Record, Schema, Sink, Type, Value};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use wire::bytes::be16;
+use wire::dns::{DnsView, NameRef, Section};
+use wiresift_wire as wire;
+
+pub static SCHEMA: Schema = Schema {
+    path: "dns",
+    fields: &[
+        field("ts", Type::Time),
+        field("uid", Type::String),
+        field("id.orig_h", Type::Addr),
+        field("id.orig_p", Type::Port),
+        field("id.resp_h", Type::Addr),
+        field("id.resp_p", Type::Port),
+        field("proto", Type::Enum),
+        field("trans_id", Type::Count),
+        field("rtt", Type::Interval),
+        field("query", Type::String),
+        field("qclass", Type::Count),
+        field("qclass_name", Type::String),
+        field("qtype", Type::Count),
+        field("qtype_name", Type::String),
+        field("rcode", Type::Count),
+        field("rcode_name", Type::String),
+        field("AA", Type::Bool),
+        field("TC", Type::Bool),
+        field("RD", Type::Bool),
+        field("RA", Type::Bool),
+        field("Z", Type::Count),
+        field("answers", Type::StringVector),
+        field("TTLs", Type::IntervalVector),
+        field("rejected", Type::Bool),
+    ],
+};
+
+/// Zeek's `dns_max_queries`: a message claiming more questions is not read.
+const MAX_QUERIES: u16 = 25;
+/// Zeek's `max_pending_query_ids` and `max_pending_msgs`.
+const MAX_PENDING_IDS: usize = 50;
+const MAX_PENDING_MSGS: usize = 50;
+/// Messages waiting for their other half, over all connections.
+pub const MAX_PENDING: usize = 100_000;
+/// Zeek's `dns_session_timeout` for DNS over UDP.
+const SESSION_TIMEOUT_NS: i64 = 10_000_000_000;
+/// Zeek's name buffer (512 characters).
+const MAX_NAME: usize = 512;
+
+/// A question as Zeek's `dns_request` reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub name: Vec<u8>,
+    pub qtype: u16,
+    pub qclass: u16,
+}
+
+/// An answer-section record of a reply that Zeek's `do_reply` sees: its
+/// owner name, TTL and summary (empty: seen, but nothing to add).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub name: Vec<u8>,
+    pub ttl: u32,
+    pub reply: Vec<u8>,
+}
+
+/// What dns.log needs of one DNS message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Msg {
+    pub id: u16,
+    pub qr: bool,
+    pub opcode: u8,
+    pub rcode: u8,
+    pub aa: bool,
+    pub tc: bool,
+    pub rd: bool,
+    pub ra: bool,
+    pub z: u8,
+    pub qdcount: u16,
+    /// The last question of a query (Zeek keeps the last one it reports).
+    pub question: Option<Question>,
+    /// A reply with a question and no records at all (`dns_rejected`).
+    pub rejected: bool,
+    /// The answers Zeek reports, replies only.
+    pub answers: Vec<Answer>,
+    /// The questions and answers were read whole (Zeek's protocol
+    /// confirmation, which makes the connection's service "dns").
+    pub confirmed: bool,
+}
+
+/// A name as Zeek's analyzer extracts it: the labels joined by dots,
+/// lower-cased, at most [`MAX_NAME`] bytes; the root is empty.
+pub fn zeek_name(n: NameRef<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for l in n.labels() {
+        if out.len() + l.len() + 1 > MAX_NAME {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(b'.');
+        }
+        out.extend_from_slice(l);
+    }
+    out.make_ascii_lowercase();
+    out
+}
+
+mod rr {
+    pub const A: u16 = 1;
+    pub const NS: u16 = 2;
+    pub const CNAME: u16 = 5;
+    pub const SOA: u16 = 6;
+    pub const WKS: u16 = 11;
+    pub const PTR: u16 = 12;
+    pub const HINFO: u16 = 13;
+    pub const MX: u16 = 15;
+    pub const TXT: u16 = 16;
+    pub const AAAA: u16 = 28;
+    pub const LOC: u16 = 29;
+    pub const NBS: u16 = 32;
+    pub const SRV: u16 = 33;
+    pub const A6: u16 = 38;
+    pub const EDNS: u16 = 41;
+    pub const DS: u16 = 43;
+    pub const SSHFP: u16 = 44;
+    pub const RRSIG: u16 = 46;
+    pub const NSEC: u16 = 47;
+    pub const DNSKEY: u16 = 48;
+    pub const NSEC3: u16 = 50;
+    pub const NSEC3PARAM: u16 = 51;
+    pub const SVCB: u16 = 64;
+    pub const HTTPS: u16 = 65;
+    pub const SPF: u16 = 99;
+    pub const TSIG: u16 = 250;
+    pub const CAA: u16 = 257;
+    pub const BINDS: u16 = 65534;
+}
+
+/// How Zeek's analyzer takes one resource record: the summary `do_reply`
+/// gets (None: no event reaches it), and whether reading goes on after it.
+struct Parsed {
+    reply: Option<Vec<u8>>,
+    ok: bool,
+}
+
+/// One answer record as Zeek reads it. `rest` is the number of message
+/// bytes from the record's data to the end (Zeek checks some lengths
+/// against it, not against the data length).
+fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool) -> Parsed {
+    let data = rec.rdata();
+    let at = rec.rdata_at();
+    let rest = msg.len().saturating_sub(at);
+    let name_at = |o: usize| zeek_name(NameRef { msg, at: at + o });
+    let some = |v: Vec<u8>| Parsed {
+        reply: Some(v),
+        ok: true,
+    };
+    let fail = Parsed {
+        reply: None,
+        ok: false,
+    };
+    let silent = Parsed {
+        reply: None,
+        ok: true,
+    };
+    match rec.rtype() {
+        rr::A => match <[u8; 4]>::try_from(data) {
+            Ok(a) => some(Ipv4Addr::from(a).to_string().into_bytes()),
+            Err(_) => fail,
+        },
+        rr::AAAA | rr::A6 => match <[u8; 16]>::try_from(data) {
+            Ok(a) => some(Ipv6Addr::from(a).to_string().into_bytes()),
+            Err(_) => fail,
+        },
+        rr::NS | rr::CNAME | rr::PTR => some(name_at(0)),
+        rr::MX => some(name_at(2)),
+        rr::SOA => {
+            // Two names, then five 32-bit numbers Zeek insists on.
+            let m = rec.rdata_view();
+            match m {
+                wire::dns::Rdata::Soa { mname, .. } => some(zeek_name(mname)),
+                _ if rest < 22 => fail,
+                _ => some(name_at(0)),
+            }
+        }
+        rr::SRV if resp_p_137 => silent,
+        rr::SRV => some(name_at(6)),
+        rr::WKS => some(Vec::new()),
+        rr::HINFO | rr::NBS | rr::EDNS | rr::TSIG | rr::SVCB | rr::HTTPS => silent,
+        rr::TXT | rr::SPF => {
+            let tag: &[u8] = if rec.rtype() == rr::TXT {
+                b"TXT"
+            } else {
+                b"SPF"
+            };
+            let mut out = Vec::new();
+            let mut pos = 0usize;
+            let mut ok = true;
+            while pos < data.len() {
+                let n = usize::from(data.get(pos).copied().unwrap_or(0));
+                pos += 1;
+                let Some(s) = data.get(pos..pos + n) else {
+                    ok = false;
+                    break;
+                };
+                if !out.is_empty() {
+                    out.push(b' ');
+                }
+                out.extend_from_slice(tag);
+                out.extend_from_slice(format!(" {n} ").as_bytes());
+                out.extend_from_slice(s);
+                pos += n;
+            }
+            Parsed {
+                reply: Some(out),
+                ok,
+            }
+        }
+        rr::CAA => Parsed {
+            reply: None,
+            ok: data.len() >= 2 && usize::from(data.get(1).copied().unwrap_or(0)) < data.len() - 2,
+        },
+        rr::RRSIG => {
+            if rest < 18 {
+                return fail;
+            }
+            let covered = be16(data, 0).unwrap_or(0);
+            let mut signer = name_at(18);
+            if signer.is_empty() {
+                signer = b"<Root>".to_vec();
+            }
+            let mut s = format!("RRSIG {covered} ").into_bytes();
+            s.extend_from_slice(&signer);
+            some(s)
+        }
+        rr::DNSKEY if rest < 4 => fail,
+        rr::DNSKEY => some(format!("DNSKEY {}", data.get(3).copied().unwrap_or(0)).into_bytes()),
+        rr::NSEC => {
+            let mut s = b"NSEC ".to_vec();
+            s.extend_from_slice(&zeek_name(rec.name()));
+            s.push(b' ');
+            s.extend_from_slice(&name_at(0));
+            some(s)
+        }
+        rr::NSEC3 if rest < 6 => fail,
+        rr::NSEC3 => some(b"NSEC3".to_vec()),
+        rr::NSEC3PARAM if rest < 5 => fail,
+        rr::NSEC3PARAM => some(b"NSEC3PARAM".to_vec()),
+        rr::DS if rest < 4 => fail,
+        rr::DS => some(
+            format!(
+                "DS {} {}",
+                data.get(2).copied().unwrap_or(0),
+                data.get(3).copied().unwrap_or(0)
+            )
+            .into_bytes(),
+        ),
+        rr::BINDS if rest < 5 => fail,
+        rr::BINDS => some(b"BIND9 signing signal".to_vec()),
+        rr::SSHFP if rest < 2 => fail,
+        rr::SSHFP => {
+            let mut s = b"SSHFP: ".to_vec();
+            for b in data.get(2..).unwrap_or_default() {
+                s.extend_from_slice(format!("{b:02x}").as_bytes());
+            }
+            some(s)
+        }
+        rr::LOC if rest < 15 => fail,
+        rr::LOC => some(
+            format!(
+                "LOC:  {} {} {}",
+                data.get(1).copied().unwrap_or(0),
+                data.get(2).copied().unwrap_or(0),
+                data.get(3).copied().unwrap_or(0)
+            )
+            .into_bytes(),
+        ),
+        t => some(format!("<unknown type={t}>").into_bytes()),
+    }
+}
+
+impl Msg {
+    /// Read a message as Zeek's DNS analyzer does. `build`: keep the
+    /// names and answers (dns.log is written); otherwise only what decides
+    /// the service.
+    pub fn read(v: &DnsView<'_>, build: bool) -> Msg {
+        let flags = v.flags();
+        let [qd, an, ns, ar] = v.counts();
+        let mut m = Msg {
+            id: v.id(),
+            qr: v.is_response(),
+            opcode: v.opcode(),
+            rcode: v.rcode(),
+            aa: v.authoritative(),
+            tc: v.truncated(),
+            rd: v.recursion_desired(),
+            ra: v.recursion_available(),
+            z: ((flags & 0x0070) >> 4) as u8,
+            qdcount: qd,
+            ..Msg::default()
+        };
+        if qd > MAX_QUERIES {
+            return m;
+        }
+        let msg = v.message();
+        let mut recs = v.records();
+        for _ in 0..qd {
+            match recs.next() {
+                Some(r) if r.section == Section::Question => {
+                    if !m.qr {
+                        if build {
+                            m.question = Some(Question {
+                                name: zeek_name(r.name()),
+                                qtype: r.rtype(),
+                                qclass: r.class(),
+                            });
+                        }
+                    } else if an == 0 && ns == 0 && ar == 0 {
+                        m.rejected = true;
+                    }
+                }
+                _ => return m,
+            }
+        }
+        for _ in 0..an {
+            let Some(r) = recs
+                .next()
+                .filter(|r| r.section == Section::Answer && r.is_whole())
+            else {
+                return m;
+            };
+            // Only replies' answers reach the log; a query's are still read
+            // (they decide the confirmation).
+            let p = parse_rr(&r, msg, false);
+            if m.qr && build {
+                if let Some(reply) = p.reply {
+                    m.answers.push(Answer {
+                        name: zeek_name(r.name()),
+                        ttl: r.ttl().unwrap_or(0),
+                        reply,
+                    });
+                }
+            }
+            if !p.ok {
+                return m;
+            }
+        }
+        m.confirmed = true;
+        m
+    }
+}
+
+/// One dns.log record (Zeek's `DNS::Info`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dns {
+    pub ts_ns: i64,
+    pub uid: String,
+    pub orig_h: IpAddr,
+    pub orig_p: u16,
+    pub resp_h: IpAddr,
+    pub resp_p: u16,
+    pub proto: &'static str,
+    pub trans_id: u16,
+    pub rtt_ns: Option<i64>,
+    pub query: Option<Vec<u8>>,
+    pub qclass: Option<u16>,
+    pub qtype: Option<u16>,
+    pub rcode: Option<u8>,
+    pub aa: bool,
+    pub tc: bool,
+    pub rd: bool,
+    pub ra: bool,
+    pub z: u8,
+    pub answers: Option<Vec<Vec<u8>>>,
+    pub ttls: Option<Vec<i64>>,
+    pub rejected: bool,
+    saw_query: bool,
+    saw_reply: bool,
+}
+
+impl Dns {
+    fn new(f: &Frame<'_>, trans_id: u16) -> Dns {
+        let c = f.conn;
+        Dns {
+            ts_ns: f.ts_ns,
+            uid: c.uid.clone(),
+            orig_h: c.orig_h,
+            orig_p: c.orig_p,
+            resp_h: c.resp_h,
+            resp_p: c.resp_p,
+            proto: c.proto,
+            trans_id,
+            rtt_ns: None,
+            query: None,
+            qclass: None,
+            qtype: None,
+            rcode: None,
+            aa: false,
+            tc: false,
+            rd: false,
+            ra: false,
+            z: 0,
+            answers: None,
+            ttls: None,
+            rejected: false,
+            saw_query: false,
+            saw_reply: false,
+        }
+    }
+
+    /// Take one message into the record, as Zeek's handlers do.
+    fn apply(&mut self, m: Msg, now_ns: i64) {
+        if m.qr {
+            self.rcode = Some(m.rcode);
+            if m.rcode != 0 && m.qdcount == 0 {
+                self.rejected = true;
+            }
+        } else if let Some(q) = m.question {
+            self.rd = m.rd;
+            self.tc = m.tc;
+            self.qclass = Some(q.qclass);
+            self.qtype = Some(q.qtype);
+            self.z = m.z;
+            self.query = Some(q.name);
+        }
+        if m.rejected {
+            self.rejected = true;
+        }
+        if m.qr {
+            for a in m.answers {
+                if self.query.is_none() {
+                    self.query = Some(a.name);
+                }
+                self.aa = m.aa;
+                self.ra = m.ra;
+                if self.rtt_ns.is_none() {
+                    // Zeek's times are microseconds; a reply seen alone has
+                    // no round trip (zero is left unset).
+                    let us = super::micros(now_ns) - super::micros(self.ts_ns);
+                    self.rtt_ns = (us != 0).then(|| us.saturating_mul(1000));
+                }
+                if !a.reply.is_empty() {
+                    self.answers.get_or_insert_with(Vec::new).push(a.reply);
+                    self.ttls
+                        .get_or_insert_with(Vec::new)
+                        .push(i64::from(a.ttl).saturating_mul(1_000_000_000));
+                }
+            }
+            self.saw_reply = true;
+        } else {
+            self.saw_query = true;
+        }
+    }
+}
+
+/// Zeek's name of a query class.
+fn class_name(c: u16) -> Cow<'static, str> {
+    Cow::Borrowed(match c {
+        1 => "C_INTERNET",
+        2 => "C_CSNET",
+        3 => "C_CHAOS",
+        4 => "C_HESIOD",
+        254 => "C_NONE",
+        255 => "C_ANY",
+        _ => return Cow::Owned(format!("qclass-{c}")),
+    })
+}
+
+/// Zeek's name of a query type (`DNS::query_types`).
+pub fn type_name(t: u16) -> Cow<'static, str> {
+    const NAMES: [&str; 66] = [
+        "",
+        "A",
+        "NS",
+        "MD",
+        "MF",
+        "CNAME",
+        "SOA",
+        "MB",
+        "MG",
+        "MR",
+        "NULL",
+        "WKS",
+        "PTR",
+        "HINFO",
+        "MINFO",
+        "MX",
+        "TXT",
+        "RP",
+        "AFSDB",
+        "X25",
+        "ISDN",
+        "RT",
+        "NSAP",
+        "NSAP-PTR",
+        "SIG",
+        "KEY",
+        "PX",
+        "GPOS",
+        "AAAA",
+        "LOC",
+        "NXT",
+        "EID",
+        "NIMLOC",
+        "SRV",
+        "ATMA",
+        "NAPTR",
+        "KX",
+        "CERT",
+        "A6",
+        "DNAME",
+        "SINK",
+        "OPT",
+        "APL",
+        "DS",
+        "SSHFP",
+        "IPSECKEY",
+        "RRSIG",
+        "NSEC",
+        "DNSKEY",
+        "DHCID",
+        "NSEC3",
+        "NSEC3PARAM",
+        "TLSA",
+        "SMIMEA",
+        "",
+        "HIP",
+        "NINFO",
+        "RKEY",
+        "TALINK",
+        "CDS",
+        "CDNSKEY",
+        "OPENPGPKEY",
+        "CSYNC",
+        "ZONEMD",
+        "SVCB",
+        "HTTPS",
+    ];
+    let named = match t {
+        1..=65 => NAMES.get(usize::from(t)).copied().filter(|s| !s.is_empty()),
+        99 => Some("SPF"),
+        100 => Some("UINFO"),
+        101 => Some("UID"),
+        102 => Some("GID"),
+        103 => Some("UNSPEC"),
+        104 => Some("NID"),
+        105 => Some("L32"),
+        106 => Some("L64"),
+        107 => Some("LP"),
+        108 => Some("EUI48"),
+        109 => Some("EUI64"),
+        249 => Some("TKEY"),
+        250 => Some("TSIG"),
+        251 => Some("IXFR"),
+        252 => Some("AXFR"),
+        253 => Some("MAILB"),
+        254 => Some("MAILA"),
+        255 => Some("*"),
+        256 => Some("URI"),
+        257 => Some("CAA"),
+        32768 => Some("TA"),
+        32769 => Some("DLV"),
+        65281 => Some("WINS"),
+        65282 => Some("WINS-R"),
+        65422 => Some("XPF"),
+        65521 => Some("INTEGRITY"),
+        _ => None,
+    };
+    match named {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(format!("query-{t}")),
+    }
+}
+
+/// Zeek's name of a reply code (`DNS::base_errors`).
+fn rcode_name(r: u8) -> Cow<'static, str> {
+    const NAMES: [&str; 24] = [
+        "NOERROR",
+        "FORMERR",
+        "SERVFAIL",
+        "NXDOMAIN",
+        "NOTIMP",
+        "REFUSED",
+        "YXDOMAIN",
+        "YXRRSET",
+        "NXRRSet",
+        "NOTAUTH",
+        "NOTZONE",
+        "unassigned-11",
+        "unassigned-12",
+        "unassigned-13",
+        "unassigned-14",
+        "unassigned-15",
+        "BADVERS",
+        "BADKEY",
+        "BADTIME",
+        "BADMODE",
+        "BADNAME",
+        "BADALG",
+        "BADTRUNC",
+        "BADCOOKIE",
+    ];
+    match NAMES.get(usize::from(r)) {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(format!("rcode-{r}")),
+    }
+}
+
+fn cow_str(c: Cow<'static, str>) -> Value<'static> {
+    match c {
+        Cow::Borrowed(s) => Value::str(s),
+        Cow::Owned(s) => Value::string(s),
+    }
+}
+
+impl Record for Dns {
+    fn schema(&self) -> &'static Schema {
+        &SCHEMA
+    }
+
+    fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
+        let opt_count = |v: Option<u64>| v.map_or(Value::Unset, Value::Count);
+        out.extend([
+            Value::Time(self.ts_ns),
+            Value::str(&self.uid),
+            Value::Addr(self.orig_h),
+            Value::Port(self.orig_p),
+            Value::Addr(self.resp_h),
+            Value::Port(self.resp_p),
+            Value::Enum(self.proto),
+            Value::Count(u64::from(self.trans_id)),
+            self.rtt_ns.map_or(Value::Unset, Value::Interval),
+            self.query
+                .as_deref()
+                .map_or(Value::Unset, |q| Value::Str(Cow::Borrowed(q))),
+            opt_count(self.qclass.map(u64::from)),
+            self.qclass.map_or(Value::Unset, |c| cow_str(class_name(c))),
+            opt_count(self.qtype.map(u64::from)),
+            self.qtype.map_or(Value::Unset, |t| cow_str(type_name(t))),
+            opt_count(self.rcode.map(u64::from)),
+            self.rcode.map_or(Value::Unset, |r| cow_str(rcode_name(r))),
+            Value::Bool(self.aa),
+            Value::Bool(self.tc),
+            Value::Bool(self.rd),
+            Value::Bool(self.ra),
+            Value::Count(u64::from(self.z)),
+            self.answers.as_ref().map_or(Value::Unset, |a| {
+                Value::Strings(a.iter().map(|s| Cow::Borrowed(s.as_slice())).collect())
+            }),
+            self.ttls
+                .as_ref()
+                .map_or(Value::Unset, |t| Value::Intervals(t.clone())),
+            Value::Bool(self.rejected),
+        ]);
+    }
+}
+
+/// What the DNS analyzer counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub records: u64,
+    /// Messages written unpaired because [`MAX_PENDING`] were waiting.
+    pub overflow: u64,
+    /// Messages written unpaired by Zeek's per-connection rule (too many
+    /// ids, or too many messages of one id, waiting).
+    pub flushed: u64,
+    /// Messages of another opcode than a standard query (not followed).
+    pub other_opcode: u64,
+}
+
+/// One connection's unpaired queries and replies, oldest first.
+#[derive(Debug, Default)]
+struct ConnState {
+    udp: bool,
+    last_ns: i64,
+    queries: VecDeque<Dns>,
+    replies: VecDeque<Dns>,
+}
+
+impl ConnState {
+    fn len(&self) -> usize {
+        self.queries.len() + self.replies.len()
+    }
+}
+
+/// DNS transactions in progress, per connection.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    conns: Map<ConnId, ConnState>,
+    pending: usize,
+    last_sweep_ns: i64,
+    pub stats: Stats,
+}
+
+fn take(q: &mut VecDeque<Dns>, id: u16) -> Option<Dns> {
+    let i = q.iter().position(|d| d.trans_id == id)?;
+    q.remove(i)
+}
+
+impl Tracker {
+    fn write(&mut self, d: &Dns, sink: &mut dyn Sink) -> io::Result<()> {
+        self.stats.records += 1;
+        emit(d, sink)
+    }
+
+    /// One message of a connection.
+    pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
+        if m.opcode != 0 {
+            self.stats.other_opcode += 1;
+            return Ok(());
+        }
+        let st = self.conns.entry(f.conn.id).or_default();
+        st.udp = f.conn.proto == "udp";
+        st.last_ns = f.ts_ns;
+        let is_query = !m.qr;
+        let found = if is_query {
+            take(&mut st.replies, m.id)
+        } else {
+            take(&mut st.queries, m.id)
+        };
+        if found.is_some() {
+            self.pending = self.pending.saturating_sub(1);
+        }
+        let mut d = found.unwrap_or_else(|| Dns::new(f, m.id));
+        d.apply(m, f.ts_ns);
+        if d.saw_query && d.saw_reply {
+            return self.write(&d, sink);
+        }
+        if self.pending >= MAX_PENDING {
+            self.stats.overflow += 1;
+            return self.write(&d, sink);
+        }
+        // Zeek's enqueue_new_msg: make room by writing out what it gives up
+        // on, then queue.
+        let q = if is_query {
+            &mut st.queries
+        } else {
+            &mut st.replies
+        };
+        let id = d.trans_id;
+        let same = q.iter().filter(|x| x.trans_id == id).count();
+        let mut out: Vec<Dns> = Vec::new();
+        if same == 0 {
+            let mut ids: Vec<u16> = Vec::new();
+            for x in q.iter() {
+                if !ids.contains(&x.trans_id) {
+                    ids.push(x.trans_id);
+                    if ids.len() > MAX_PENDING_IDS {
+                        break;
+                    }
+                }
+            }
+            if ids.len() > MAX_PENDING_IDS {
+                out.extend(q.drain(..));
+            }
+        } else if same > MAX_PENDING_MSGS {
+            let (give_up, keep): (Vec<Dns>, Vec<Dns>) = q.drain(..).partition(|x| x.trans_id == id);
+            q.extend(keep);
+            out = give_up;
+        }
+        q.push_back(d);
+        self.pending = self.pending.saturating_sub(out.len()) + 1;
+        self.stats.flushed += out.len() as u64;
+        for x in &out {
+            self.write(x, sink)?;
+        }
+        Ok(())
+    }
+
+    /// Write what a connection left unpaired (it ended).
+    fn flush(&mut self, st: ConnState, sink: &mut dyn Sink) -> io::Result<()> {
+        self.pending = self.pending.saturating_sub(st.len());
+        for d in st.queries.iter().chain(st.replies.iter()) {
+            self.write(d, sink)?;
+        }
+        Ok(())
+    }
+
+    /// A connection ended: its unpaired messages are written.
+    pub fn conn_ended(&mut self, id: ConnId, sink: &mut dyn Sink) -> io::Result<()> {
+        match self.conns.remove(&id) {
+            Some(st) => self.flush(st, sink),
+            None => Ok(()),
+        }
+    }
+
+    /// Capture time moved on: DNS over UDP quiet for Zeek's session
+    /// timeout ends (checked once a second of capture time).
+    pub fn tick(&mut self, now_ns: i64, sink: &mut dyn Sink) -> io::Result<()> {
+        if now_ns.saturating_sub(self.last_sweep_ns) < 1_000_000_000 {
+            return Ok(());
+        }
+        self.last_sweep_ns = now_ns;
+        let mut done: Vec<(i64, ConnId)> = self
+            .conns
+            .iter()
+            .filter(|(_, s)| s.udp && now_ns.saturating_sub(s.last_ns) >= SESSION_TIMEOUT_NS)
+            .map(|(id, s)| (s.last_ns, *id))
+            .collect();
+        done.sort_unstable();
+        for (_, id) in done {
+            self.conn_ended(id, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The capture ended: everything still pending, connection by
+    /// connection in the order they were numbered.
+    pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            self.conn_ended(id, sink)?;
+        }
+        Ok(())
+    }
+
+    /// Messages waiting for their other half.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+}
+
+#[cfg(test)]
+mod tests;

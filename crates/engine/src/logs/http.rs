@@ -1,0 +1,727 @@
+//! Zeek's http.log (Zeek 6, `base/protocols/http/main.zeek` with the
+//! files fields of `http/files.zeek`): one record per request/response
+//! pair on a connection, pipelined requests answered in order, counted by
+//! `trans_depth`.
+//!
+//! Messages arrive whole (the dissection shows an HTTP message on the
+//! frame that completes it). As Zeek does:
+//! - a request opens the next transaction (after the last answered one if
+//!   responses ran ahead of requests), a response closes the oldest open
+//!   one — except a 1xx, which is noted (`info_code`, `info_msg`) and waits
+//!   for the final response on the same record;
+//! - the record is written when its final response ends; transactions still
+//!   open are written when the connection ends; more than 100 requests
+//!   waiting for their responses are written out at the next request
+//!   (Zeek's `max_pending_requests`);
+//! - the URI is logged with its `%XX` escapes decoded (Zeek's
+//!   `unescape_URI`), `version` is the response's, Host, Referer,
+//!   User-Agent and Origin come from the request's headers (the last of
+//!   each), `proxied` lists the proxy headers as `NAME -> value`, and a
+//!   Basic Authorization gives `username` (the password is not captured,
+//!   Zeek's default);
+//! - body lengths are the bodies' lengths without chunk framing.
+//!
+//! Files: a message with a body gets a file id (`orig_fuids` /
+//! `resp_fuids`; deterministic, `F` and base-62 digits hashed from the
+//! connection's uid, the transaction and the direction — Zeek's are
+//! random), the file name a Content-Disposition header gives, and the MIME
+//! type of the body's first bytes for the common signatures (HTML, XML,
+//! images, PDF, archives, executables; unset otherwise).
+//!
+//! Known differences: Zeek counts a body after undoing gzip/deflate
+//! content coding, and sniffs that; here the coded bytes are counted (and
+//! a coded body has no MIME type). Multipart bodies are not split into
+//! their parts.
+
+use super::apps::{ConnId, Frame, Map};
+use super::{emit, field, Record, Schema, Sink, Type, Value};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io;
+use std::net::IpAddr;
+use wire::http::HttpView;
+use wiresift_wire as wire;
+
+pub static SCHEMA: Schema = Schema {
+    path: "http",
+    fields: &[
+        field("ts", Type::Time),
+        field("uid", Type::String),
+        field("id.orig_h", Type::Addr),
+        field("id.orig_p", Type::Port),
+        field("id.resp_h", Type::Addr),
+        field("id.resp_p", Type::Port),
+        field("trans_depth", Type::Count),
+        field("method", Type::String),
+        field("host", Type::String),
+        field("uri", Type::String),
+        field("referrer", Type::String),
+        field("version", Type::String),
+        field("user_agent", Type::String),
+        field("origin", Type::String),
+        field("request_body_len", Type::Count),
+        field("response_body_len", Type::Count),
+        field("status_code", Type::Count),
+        field("status_msg", Type::String),
+        field("info_code", Type::Count),
+        field("info_msg", Type::String),
+        field("tags", Type::EnumSet),
+        field("username", Type::String),
+        field("password", Type::String),
+        field("proxied", Type::StringSet),
+        field("orig_fuids", Type::StringVector),
+        field("orig_filenames", Type::StringVector),
+        field("orig_mime_types", Type::StringVector),
+        field("resp_fuids", Type::StringVector),
+        field("resp_filenames", Type::StringVector),
+        field("resp_mime_types", Type::StringVector),
+    ],
+};
+
+/// Zeek's `HTTP::max_pending_requests`.
+const MAX_PENDING_REQUESTS: usize = 100;
+/// Connections with HTTP state at once; past that the oldest one's open
+/// transactions are written early ([`Stats::overflow`]).
+pub const MAX_CONNS: usize = 100_000;
+/// Body bytes kept to recognise the body's type.
+const SNIFF: usize = 64;
+/// Zeek's `HTTP::proxy_headers`.
+const PROXY_HEADERS: &[&[u8]] = &[
+    b"FORWARDED",
+    b"X-FORWARDED-FOR",
+    b"X-FORWARDED-FROM",
+    b"CLIENT-IP",
+    b"VIA",
+    b"XROXY-CONNECTION",
+    b"PROXY-CONNECTION",
+];
+
+/// What http.log needs of one message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Msg {
+    pub request: bool,
+    pub method: Vec<u8>,
+    /// The request target, `%XX` escapes decoded.
+    pub uri: Vec<u8>,
+    /// A response's status code, reason phrase and version (`1.1`).
+    pub status: Option<u16>,
+    pub reason: Vec<u8>,
+    pub version: Option<Vec<u8>>,
+    pub host: Option<Vec<u8>>,
+    pub referrer: Option<Vec<u8>>,
+    pub user_agent: Option<Vec<u8>>,
+    pub origin: Option<Vec<u8>>,
+    pub proxied: Vec<Vec<u8>>,
+    pub username: Option<Vec<u8>>,
+    pub filename: Option<Vec<u8>>,
+    pub body_len: u64,
+    /// The body's first bytes (without chunk framing), or nothing when it
+    /// is content-coded.
+    pub body_head: Vec<u8>,
+}
+
+/// Zeek's `unescape_URI`: `%XX` decoded, `%uXXXX` (IIS) decoded to one or
+/// two bytes, a doubled `%` taken as one, anything else kept as written.
+pub fn unescape_uri(u: &[u8]) -> Vec<u8> {
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(u.len());
+    let mut i = 0usize;
+    while i < u.len() {
+        let c = u.get(i).copied().unwrap_or(0);
+        if c != b'%' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let rest = u.get(i + 1..).unwrap_or_default();
+        match rest {
+            [] => {
+                out.push(b'%');
+                break;
+            }
+            [x] => {
+                out.push(b'%');
+                out.push(*x);
+                break;
+            }
+            [b'%', ..] => {
+                // "%%": the first is dropped, the second starts an escape.
+                i += 1;
+            }
+            [a, b, ..] if hex(*a).is_some() && hex(*b).is_some() => {
+                out.push((hex(*a).unwrap_or(0) << 4) | hex(*b).unwrap_or(0));
+                i += 3;
+            }
+            [b'u', a, b, c2, d, ..] if [a, b, c2, d].iter().all(|x| hex(**x).is_some()) => {
+                let hi = (hex(*a).unwrap_or(0) << 4) | hex(*b).unwrap_or(0);
+                let lo = (hex(*c2).unwrap_or(0) << 4) | hex(*d).unwrap_or(0);
+                if hi != 0 {
+                    out.push(hi);
+                }
+                out.push(lo);
+                i += 6;
+            }
+            [x, ..] => {
+                out.push(b'%');
+                out.push(*x);
+                i += 2;
+            }
+        }
+    }
+    out
+}
+
+/// Standard base64, white space skipped; None at any other stray byte.
+fn base64(s: &[u8]) -> Option<Vec<u8>> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in s {
+        if c == b'=' {
+            break;
+        }
+        if c.is_ascii_whitespace() {
+            continue;
+        }
+        acc = (acc << 6) | u32::from(val(c)?);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// The user name of a Basic Authorization value, as Zeek logs it.
+fn basic_user(value: &[u8]) -> Option<Vec<u8>> {
+    let scheme = value.get(..6)?;
+    if !scheme.eq_ignore_ascii_case(b"basic ") {
+        return None;
+    }
+    let rest = value.get(6..).unwrap_or_default();
+    let creds = rest
+        .get(
+            rest.iter()
+                .take_while(|c| **c == b' ' || **c == b'\t')
+                .count()..,
+        )
+        .unwrap_or_default();
+    let decoded = base64(creds).unwrap_or_default();
+    Some(match decoded.iter().position(|&c| c == b':') {
+        Some(i) => decoded.get(..i).unwrap_or_default().to_vec(),
+        None => {
+            let mut s = b"<problem-decoding> (".to_vec();
+            s.extend_from_slice(value);
+            s.push(b')');
+            s
+        }
+    })
+}
+
+/// The file name of a Content-Disposition value (`filename=`, quotes
+/// removed).
+fn disposition_filename(v: &[u8]) -> Option<Vec<u8>> {
+    let lower = v.to_ascii_lowercase();
+    let at = lower.windows(9).position(|w| w == b"filename=")?;
+    let rest = v.get(at + 9..)?;
+    let name = if let Some(q) = rest.strip_prefix(b"\"") {
+        q.split(|&c| c == b'"').next().unwrap_or_default()
+    } else {
+        rest.split(|&c| c == b';').next().unwrap_or_default()
+    };
+    (!name.is_empty()).then(|| name.trim_ascii().to_vec())
+}
+
+/// The MIME type of a body by its first bytes, for the signatures Zeek's
+/// file magic is surest of.
+pub fn sniff(b: &[u8]) -> Option<&'static str> {
+    let t = b.trim_ascii_start();
+    let starts_ci = |p: &[u8]| t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p);
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if b.starts_with(b"\xff\xd8\xff") {
+        Some("image/jpeg")
+    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if b.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if b.starts_with(b"PK\x03\x04") {
+        Some("application/zip")
+    } else if b.starts_with(b"\x1f\x8b") {
+        Some("application/x-gzip")
+    } else if b.starts_with(b"MZ") {
+        Some("application/x-dosexec")
+    } else if b.starts_with(b"\x7fELF") {
+        Some("application/x-executable")
+    } else if b.starts_with(b"FWS") || b.starts_with(b"CWS") || b.starts_with(b"ZWS") {
+        Some("application/x-shockwave-flash")
+    } else if starts_ci(b"<?xml") {
+        Some("application/xml")
+    } else if starts_ci(b"<!doctype html")
+        || starts_ci(b"<html")
+        || starts_ci(b"<head")
+        || starts_ci(b"<title")
+        || starts_ci(b"<body")
+        || starts_ci(b"<script")
+    {
+        Some("text/html")
+    } else {
+        None
+    }
+}
+
+impl Msg {
+    /// What the log needs of a message. `build`: keep the texts (http.log
+    /// is written); otherwise nothing is kept.
+    pub fn read(v: &HttpView<'_>, build: bool) -> Msg {
+        let mut m = Msg {
+            request: !v.is_response(),
+            ..Msg::default()
+        };
+        if !build {
+            return m;
+        }
+        if m.request {
+            m.method = v.method().unwrap_or_default().to_vec();
+            m.uri = unescape_uri(v.uri().unwrap_or_default());
+        } else {
+            m.status = v.status();
+            m.reason = v.reason().unwrap_or_default().to_vec();
+            m.version = v
+                .version()
+                .map(|x| x.strip_prefix(b"HTTP/").unwrap_or(x).to_vec());
+        }
+        let mut coded = false;
+        for h in v.headers() {
+            let name = h.name.to_ascii_uppercase();
+            let val = h.value;
+            if name == b"CONTENT-DISPOSITION" {
+                if let Some(f) = disposition_filename(val) {
+                    m.filename = Some(f);
+                }
+            } else if name == b"CONTENT-ENCODING" {
+                let t = val.trim_ascii();
+                coded = !(t.is_empty() || t.eq_ignore_ascii_case(b"identity"));
+            }
+            if !m.request {
+                continue;
+            }
+            match name.as_slice() {
+                b"REFERER" => m.referrer = Some(val.to_vec()),
+                b"HOST" => m.host = Some(val.to_vec()),
+                b"ORIGIN" => m.origin = Some(val.to_vec()),
+                b"USER-AGENT" => m.user_agent = Some(val.to_vec()),
+                n if PROXY_HEADERS.contains(&n) => {
+                    let mut s = name.clone();
+                    s.extend_from_slice(b" -> ");
+                    s.extend_from_slice(val);
+                    if !m.proxied.contains(&s) {
+                        m.proxied.push(s);
+                    }
+                }
+                b"AUTHORIZATION" | b"PROXY-AUTHORIZATION" => {
+                    if let Some(u) = basic_user(val) {
+                        m.username = Some(u);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if v.is_chunked() {
+            let body = v.body();
+            let base = v.header_block_len();
+            for c in v.chunks() {
+                m.body_len = m.body_len.saturating_add(c.data.len() as u64);
+                if m.body_head.len() < SNIFF {
+                    let s = c.data.start.saturating_sub(base);
+                    let e = c.data.end.saturating_sub(base);
+                    let piece = body.get(s..e).unwrap_or_default();
+                    let room = SNIFF - m.body_head.len();
+                    m.body_head
+                        .extend_from_slice(piece.get(..room.min(piece.len())).unwrap_or_default());
+                }
+            }
+        } else {
+            let body = v.body();
+            m.body_len = body.len() as u64;
+            m.body_head = body
+                .get(..SNIFF.min(body.len()))
+                .unwrap_or_default()
+                .to_vec();
+        }
+        if coded {
+            m.body_head.clear();
+        }
+        m
+    }
+}
+
+/// One http.log record (Zeek's `HTTP::Info` with the files fields).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Http {
+    pub ts_ns: i64,
+    pub uid: String,
+    pub orig_h: IpAddr,
+    pub orig_p: u16,
+    pub resp_h: IpAddr,
+    pub resp_p: u16,
+    pub trans_depth: u64,
+    pub method: Option<Vec<u8>>,
+    pub host: Option<Vec<u8>>,
+    pub uri: Option<Vec<u8>>,
+    pub referrer: Option<Vec<u8>>,
+    pub version: Option<Vec<u8>>,
+    pub user_agent: Option<Vec<u8>>,
+    pub origin: Option<Vec<u8>>,
+    pub request_body_len: u64,
+    pub response_body_len: u64,
+    pub status_code: Option<u16>,
+    pub status_msg: Option<Vec<u8>>,
+    pub info_code: Option<u16>,
+    pub info_msg: Option<Vec<u8>>,
+    pub username: Option<Vec<u8>>,
+    pub proxied: Option<Vec<Vec<u8>>>,
+    pub orig_files: Files,
+    pub resp_files: Files,
+}
+
+/// The files of one direction of a transaction.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Files {
+    pub fuids: Vec<String>,
+    pub filenames: Vec<Vec<u8>>,
+    pub mime_types: Vec<&'static str>,
+}
+
+/// A deterministic file id: `F` and base-62 digits of a hash of the
+/// connection's uid, the transaction and the direction.
+fn fuid(uid: &str, depth: u64, orig: bool, n: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in uid
+        .bytes()
+        .chain(depth.to_be_bytes())
+        .chain([u8::from(orig)])
+        .chain((n as u64).to_be_bytes())
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    const B62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut s = String::from("F");
+    let mut x = h;
+    for _ in 0..17 {
+        s.push(B62.get((x % 62) as usize).copied().unwrap_or(b'0') as char);
+        x /= 62;
+        if x == 0 {
+            x = h.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
+        }
+    }
+    s
+}
+
+impl Http {
+    fn new(f: &Frame<'_>, trans_depth: u64) -> Http {
+        let c = f.conn;
+        Http {
+            ts_ns: f.ts_ns,
+            uid: c.uid.clone(),
+            orig_h: c.orig_h,
+            orig_p: c.orig_p,
+            resp_h: c.resp_h,
+            resp_p: c.resp_p,
+            trans_depth,
+            method: None,
+            host: None,
+            uri: None,
+            referrer: None,
+            version: None,
+            user_agent: None,
+            origin: None,
+            request_body_len: 0,
+            response_body_len: 0,
+            status_code: None,
+            status_msg: None,
+            info_code: None,
+            info_msg: None,
+            username: None,
+            proxied: None,
+            orig_files: Files::default(),
+            resp_files: Files::default(),
+        }
+    }
+
+    fn file(&mut self, orig: bool, m: &Msg) {
+        if m.body_len == 0 {
+            return;
+        }
+        let depth = self.trans_depth;
+        let uid = self.uid.clone();
+        let files = if orig {
+            &mut self.orig_files
+        } else {
+            &mut self.resp_files
+        };
+        let n = files.fuids.len();
+        files.fuids.push(fuid(&uid, depth, orig, n));
+        if let Some(name) = &m.filename {
+            files.filenames.push(name.clone());
+        }
+        if let Some(t) = sniff(&m.body_head) {
+            files.mime_types.push(t);
+        }
+    }
+}
+
+fn strings<'s, I: IntoIterator<Item = &'s [u8]>>(items: I, empty_unset: bool) -> Value<'s> {
+    let v: Vec<Cow<'s, [u8]>> = items.into_iter().map(Cow::Borrowed).collect();
+    if v.is_empty() && empty_unset {
+        Value::Unset
+    } else {
+        Value::Strings(v)
+    }
+}
+
+impl Record for Http {
+    fn schema(&self) -> &'static Schema {
+        &SCHEMA
+    }
+
+    fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
+        let bytes = |v: &'s Option<Vec<u8>>| {
+            v.as_deref()
+                .map_or(Value::Unset, |b| Value::Str(Cow::Borrowed(b)))
+        };
+        let files = |f: &'s Files| {
+            [
+                strings(f.fuids.iter().map(|s| s.as_bytes()), true),
+                strings(f.filenames.iter().map(|s| s.as_slice()), true),
+                strings(f.mime_types.iter().map(|s| s.as_bytes()), true),
+            ]
+        };
+        out.extend([
+            Value::Time(self.ts_ns),
+            Value::str(&self.uid),
+            Value::Addr(self.orig_h),
+            Value::Port(self.orig_p),
+            Value::Addr(self.resp_h),
+            Value::Port(self.resp_p),
+            Value::Count(self.trans_depth),
+            bytes(&self.method),
+            bytes(&self.host),
+            bytes(&self.uri),
+            bytes(&self.referrer),
+            bytes(&self.version),
+            bytes(&self.user_agent),
+            bytes(&self.origin),
+            Value::Count(self.request_body_len),
+            Value::Count(self.response_body_len),
+            self.status_code
+                .map_or(Value::Unset, |c| Value::Count(u64::from(c))),
+            bytes(&self.status_msg),
+            self.info_code
+                .map_or(Value::Unset, |c| Value::Count(u64::from(c))),
+            bytes(&self.info_msg),
+            // No tag is defined in base Zeek: always the empty set.
+            Value::Strings(Vec::new()),
+            bytes(&self.username),
+            // Zeek's default is not to capture passwords.
+            Value::Unset,
+            self.proxied.as_ref().map_or(Value::Unset, |p| {
+                strings(p.iter().map(|s| s.as_slice()), false)
+            }),
+        ]);
+        out.extend(files(&self.orig_files));
+        out.extend(files(&self.resp_files));
+    }
+}
+
+/// What the HTTP analyzer counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub records: u64,
+    /// Transactions written before their response by Zeek's pipelining
+    /// bound.
+    pub flushed: u64,
+    /// Connections whose open transactions were written early because
+    /// [`MAX_CONNS`] had HTTP state.
+    pub overflow: u64,
+}
+
+/// One connection's transactions (Zeek's `HTTP::State`).
+#[derive(Debug, Default)]
+struct ConnState {
+    pending: BTreeMap<u64, Http>,
+    current_request: u64,
+    current_response: u64,
+    trans_depth: u64,
+    /// When the connection got HTTP state (to pick the oldest on overflow).
+    since_ns: i64,
+}
+
+impl ConnState {
+    /// Zeek's `set_state`: the record of the current request or response,
+    /// made if missing.
+    fn current(&mut self, f: &Frame<'_>, orig: bool) -> &mut Http {
+        let k = if orig {
+            self.current_request
+        } else {
+            self.current_response
+        };
+        let depth = &mut self.trans_depth;
+        self.pending.entry(k).or_insert_with(|| {
+            *depth += 1;
+            Http::new(f, *depth)
+        })
+    }
+}
+
+/// HTTP transactions in progress, per connection.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    conns: Map<ConnId, ConnState>,
+    pub stats: Stats,
+}
+
+impl Tracker {
+    fn write(&mut self, h: &Http, sink: &mut dyn Sink) -> io::Result<()> {
+        self.stats.records += 1;
+        emit(h, sink)
+    }
+
+    /// One whole message of a connection.
+    pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
+        if !self.conns.contains_key(&f.conn.id) && self.conns.len() >= MAX_CONNS {
+            let oldest = self
+                .conns
+                .iter()
+                .min_by_key(|(id, s)| (s.since_ns, **id))
+                .map(|(id, _)| *id);
+            if let Some(id) = oldest {
+                self.stats.overflow += 1;
+                self.conn_ended(id, sink)?;
+            }
+        }
+        let mut out: Vec<Http> = Vec::new();
+        let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
+            since_ns: f.ts_ns,
+            ..ConnState::default()
+        });
+        if m.request {
+            // http_request
+            if st.current_request < st.current_response {
+                st.current_request = st.current_response;
+            }
+            if st.pending.len() > MAX_PENDING_REQUESTS {
+                if st.current_response == 0 {
+                    st.current_response += 1;
+                }
+                while st.current_response < st.current_request {
+                    if let Some(h) = st.pending.remove(&st.current_response) {
+                        out.push(h);
+                    }
+                    st.current_response += 1;
+                }
+            }
+            st.current_request += 1;
+            let h = st.current(f, true);
+            h.method = Some(m.method.clone());
+            h.uri = Some(m.uri.clone());
+            // http_header (client side)
+            if m.referrer.is_some() {
+                h.referrer = m.referrer.clone();
+            }
+            if m.host.is_some() {
+                h.host = m.host.clone();
+            }
+            if m.origin.is_some() {
+                h.origin = m.origin.clone();
+            }
+            if m.user_agent.is_some() {
+                h.user_agent = m.user_agent.clone();
+            }
+            if !m.proxied.is_empty() {
+                let p = h.proxied.get_or_insert_with(Vec::new);
+                for x in &m.proxied {
+                    if !p.contains(x) {
+                        p.push(x.clone());
+                    }
+                }
+            }
+            if m.username.is_some() {
+                h.username = m.username.clone();
+            }
+            // http_message_done
+            h.request_body_len = m.body_len;
+            h.file(true, &m);
+            self.stats.flushed += out.len() as u64;
+        } else {
+            // http_reply
+            let informational = |c: Option<u16>| c.is_some_and(|c| (100..=199).contains(&c));
+            let advance = match st.pending.get(&st.current_response) {
+                None => true,
+                Some(h) => h.status_code.is_some() && !informational(h.status_code),
+            };
+            if advance {
+                st.current_response += 1;
+            }
+            let key = st.current_response;
+            let h = st.current(f, false);
+            h.status_code = m.status;
+            h.status_msg = Some(m.reason.clone());
+            h.version = m.version.clone();
+            if informational(m.status) {
+                h.info_code = m.status;
+                h.info_msg = Some(m.reason.clone());
+            }
+            // http_message_done: the response is over.
+            h.response_body_len = m.body_len;
+            h.file(false, &m);
+            if !informational(h.status_code) {
+                if let Some(h) = st.pending.remove(&key) {
+                    out.push(h);
+                }
+            }
+        }
+        for h in &out {
+            self.write(h, sink)?;
+        }
+        Ok(())
+    }
+
+    /// A connection ended: its open transactions are written, in order.
+    pub fn conn_ended(&mut self, id: ConnId, sink: &mut dyn Sink) -> io::Result<()> {
+        let Some(st) = self.conns.remove(&id) else {
+            return Ok(());
+        };
+        for (k, h) in &st.pending {
+            // Zeek keeps nothing at index 0 worth logging.
+            if *k != 0 {
+                self.write(h, sink)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The capture ended: whatever is still open (connections end first,
+    /// so normally nothing).
+    pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            self.conn_ended(id, sink)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

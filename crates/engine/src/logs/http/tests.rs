@@ -1,0 +1,251 @@
+use super::*;
+use crate::logs::apps::testing::{conn, Rows};
+use crate::logs::apps::ConnRef;
+
+const SEC: i64 = 1_000_000_000;
+
+/// ndpi http_starting_with_reply.pcapng, frames 5 and 13 (a GET and a
+/// 404 with an HTML body).
+const GET: &str = "GET /icons/ubuntu-logo.png HTTP/1.1\r\n\
+Host: proxy.wiresharkfest.acropolis.local\r\n\
+User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:91.0) Gecko/20100101 Firefox/91.0\r\n\
+Accept: image/webp,*/*\r\n\
+Accept-Language: en-US,en;q=0.5\r\n\
+Accept-Encoding: gzip, deflate\r\n\
+DNT: 1\r\n\
+Connection: keep-alive\r\n\
+Referer: http://proxy.wiresharkfest.acropolis.local/\r\n\r\n";
+
+const NOT_FOUND: &str = "HTTP/1.1 404 Not Found\r\n\
+Date: Sat, 11 Sep 2021 16:36:50 GMT\r\n\
+Server: Apache/2.4.41 (Ubuntu)\r\n\
+Content-Length: 52\r\n\
+Content-Type: text/html; charset=iso-8859-1\r\n\r\n\
+<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\r\n";
+
+fn tcp() -> ConnRef {
+    conn(true, 7, ("192.168.1.103", 1044), ("192.168.1.146", 80))
+}
+
+fn msg(text: &str) -> Msg {
+    Msg::read(&HttpView::new(text.as_bytes()).expect("HTTP"), true)
+}
+
+fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, text: &str) {
+    let m = msg(text);
+    let f = Frame {
+        ts_ns: ts,
+        conn: c,
+        from_orig: m.request,
+    };
+    t.message(&f, m, rows).expect("sink");
+}
+
+#[test]
+fn request_and_response_make_one_record() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    feed(&mut t, &mut rows, &c, 10 * SEC, GET);
+    assert_eq!(rows.count("http"), 0);
+    feed(&mut t, &mut rows, &c, 11 * SEC, NOT_FOUND);
+    assert_eq!(rows.count("http"), 1);
+    let g = |k: &str| rows.get("http", 0, k);
+    assert_eq!(g("ts"), "10.000000");
+    assert_eq!(g("uid"), "Ctest7");
+    assert_eq!(g("id.orig_p"), "1044");
+    assert_eq!(g("trans_depth"), "1");
+    assert_eq!(g("method"), "GET");
+    assert_eq!(g("host"), "proxy.wiresharkfest.acropolis.local");
+    assert_eq!(g("uri"), "/icons/ubuntu-logo.png");
+    assert_eq!(g("referrer"), "http://proxy.wiresharkfest.acropolis.local/");
+    assert_eq!(g("version"), "1.1");
+    assert!(g("user_agent").starts_with("Mozilla/5.0 (Windows NT 10.0;"));
+    assert_eq!(g("origin"), "-");
+    assert_eq!(g("request_body_len"), "0");
+    assert_eq!(g("response_body_len"), "52");
+    assert_eq!(g("status_code"), "404");
+    assert_eq!(g("status_msg"), "Not Found");
+    assert_eq!(g("info_code"), "-");
+    assert_eq!(g("tags"), "(empty)");
+    assert_eq!(g("username"), "-");
+    assert_eq!(g("password"), "-");
+    assert_eq!(g("proxied"), "-");
+    assert_eq!(g("orig_fuids"), "-");
+    assert!(g("resp_fuids").starts_with('F'));
+    assert_eq!(g("resp_mime_types"), "text/html");
+}
+
+#[test]
+fn pipelined_requests_are_answered_in_order() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    feed(
+        &mut t,
+        &mut rows,
+        &c,
+        SEC,
+        "GET /a HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    feed(
+        &mut t,
+        &mut rows,
+        &c,
+        2 * SEC,
+        "GET /b HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    feed(
+        &mut t,
+        &mut rows,
+        &c,
+        3 * SEC,
+        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na",
+    );
+    feed(
+        &mut t,
+        &mut rows,
+        &c,
+        4 * SEC,
+        "HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n",
+    );
+    assert_eq!(rows.count("http"), 2);
+    assert_eq!(rows.get("http", 0, "uri"), "/a");
+    assert_eq!(rows.get("http", 0, "status_code"), "200");
+    assert_eq!(rows.get("http", 0, "trans_depth"), "1");
+    assert_eq!(rows.get("http", 1, "uri"), "/b");
+    assert_eq!(rows.get("http", 1, "status_code"), "302");
+    assert_eq!(rows.get("http", 1, "trans_depth"), "2");
+    assert_eq!(rows.get("http", 1, "ts"), "2.000000");
+}
+
+#[test]
+fn informational_reply_waits_for_the_final_one() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    feed(
+        &mut t,
+        &mut rows,
+        &c,
+        SEC,
+        "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+    );
+    feed(
+        &mut t,
+        &mut rows,
+        &c,
+        2 * SEC,
+        "HTTP/1.1 100 Continue\r\n\r\n",
+    );
+    assert_eq!(rows.count("http"), 0);
+    feed(
+        &mut t,
+        &mut rows,
+        &c,
+        3 * SEC,
+        "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+    );
+    assert_eq!(rows.count("http"), 1);
+    let g = |k: &str| rows.get("http", 0, k);
+    assert_eq!(g("method"), "POST");
+    assert_eq!(g("request_body_len"), "3");
+    assert_eq!(g("status_code"), "201");
+    assert_eq!(g("info_code"), "100");
+    assert_eq!(g("info_msg"), "Continue");
+    assert!(g("orig_fuids").starts_with('F'));
+    assert_eq!(g("orig_mime_types"), "-");
+}
+
+#[test]
+fn unanswered_request_is_written_when_the_connection_ends() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    feed(&mut t, &mut rows, &c, SEC, GET);
+    t.conn_ended(c.id, &mut rows).expect("sink");
+    assert_eq!(rows.count("http"), 1);
+    assert_eq!(rows.get("http", 0, "status_code"), "-");
+    assert_eq!(rows.get("http", 0, "version"), "-");
+    assert_eq!(rows.get("http", 0, "response_body_len"), "0");
+}
+
+#[test]
+fn response_without_request() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    feed(&mut t, &mut rows, &c, SEC, NOT_FOUND);
+    assert_eq!(rows.count("http"), 1);
+    assert_eq!(rows.get("http", 0, "method"), "-");
+    assert_eq!(rows.get("http", 0, "trans_depth"), "1");
+    // A request after it opens the next transaction.
+    feed(&mut t, &mut rows, &c, 2 * SEC, GET);
+    t.finish(&mut rows).expect("sink");
+    assert_eq!(rows.get("http", 1, "trans_depth"), "2");
+}
+
+#[test]
+fn too_many_pending_requests_are_written_out() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    for i in 0..102 {
+        feed(&mut t, &mut rows, &c, SEC + i, "GET / HTTP/1.1\r\n\r\n");
+    }
+    // With 101 waiting, the 102nd request writes out all but the newest
+    // (Zeek's loop stops short of the current request).
+    assert_eq!(rows.count("http"), 100);
+    assert_eq!(t.stats.flushed, 100);
+    t.finish(&mut rows).expect("sink");
+    assert_eq!(rows.count("http"), 102);
+}
+
+#[test]
+fn headers_as_zeek_reads_them() {
+    let m = msg(
+        "GET /x%41%2fy HTTP/1.1\r\nhost: a\r\nHOST: b\r\nOrigin: o\r\n\
+X-Forwarded-For: 10.0.0.1\r\nVia: 1.1 proxy\r\nAuthorization: Basic dXNlcjpwYXNz\r\n\
+Content-Disposition: attachment; filename=\"r.pdf\"\r\n\r\n",
+    );
+    assert_eq!(m.uri, b"/xA/y");
+    assert_eq!(m.host.as_deref(), Some(&b"b"[..]), "the last Host");
+    assert_eq!(m.origin.as_deref(), Some(&b"o"[..]));
+    assert_eq!(
+        m.proxied,
+        [&b"X-FORWARDED-FOR -> 10.0.0.1"[..], b"VIA -> 1.1 proxy"]
+    );
+    assert_eq!(m.username.as_deref(), Some(&b"user"[..]));
+    assert_eq!(m.filename.as_deref(), Some(&b"r.pdf"[..]));
+    assert_eq!(
+        basic_user(b"Basic bm9jb2xvbg=="),
+        Some(b"<problem-decoding> (Basic bm9jb2xvbg==)".to_vec())
+    );
+    assert_eq!(basic_user(b"Bearer abc"), None);
+}
+
+#[test]
+fn uri_unescaping_as_zeek() {
+    let u = |s: &str| String::from_utf8_lossy(&unescape_uri(s.as_bytes())).into_owned();
+    assert_eq!(u("/a%20b"), "/a b");
+    assert_eq!(u("%%41"), "A");
+    assert_eq!(u("%u0041%u4142"), "AAB");
+    assert_eq!(u("%zz"), "%zz");
+    assert_eq!(u("a%"), "a%");
+    assert_eq!(u("a%4"), "a%4");
+}
+
+#[test]
+fn chunked_body_length_without_framing() {
+    let m = msg("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\
+5\r\n<html\r\n3\r\n>x<\r\n0\r\n\r\n");
+    assert_eq!(m.body_len, 8);
+    assert_eq!(sniff(&m.body_head), Some("text/html"));
+    let gz =
+        msg("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\u{8b}ab");
+    assert!(gz.body_head.is_empty(), "coded bodies are not sniffed");
+}
+
+#[test]
+fn sniffing() {
+    assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+    assert_eq!(sniff(b"GIF89a"), Some("image/gif"));
+    assert_eq!(sniff(b"  <?xml version"), Some("application/xml"));
+    assert_eq!(sniff(b"{\"a\":1}"), None);
+}
+
+#[test]
+fn file_ids_are_deterministic() {
+    assert_eq!(fuid("Cabc", 1, false, 0), fuid("Cabc", 1, false, 0));
+    assert_ne!(fuid("Cabc", 1, false, 0), fuid("Cabc", 2, false, 0));
+    assert_ne!(fuid("Cabc", 1, false, 0), fuid("Cabc", 1, true, 0));
+    assert_eq!(fuid("Cabc", 1, false, 0).len(), 18);
+}
