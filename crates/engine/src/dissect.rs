@@ -898,9 +898,14 @@ impl<'a> Walker<'a, '_> {
     fn messages(&mut self, a: app::App, to_server: bool) -> Next {
         while !self.rest.is_empty() {
             let n = match app::pdu_len(a, self.rest) {
+                // The TLS records that follow each other make one layer.
+                Pdu::Whole(_) if a == app::App::Tls => wire::tls::whole_records_len(self.rest),
                 Pdu::Whole(n) if n <= self.rest.len() => n,
                 _ => return Next::Data,
             };
+            if n == 0 {
+                return Next::Data;
+            }
             let (msg, tail) = self.rest.split_at(n);
             match app::message(a, msg, to_server) {
                 Ok(l) => {

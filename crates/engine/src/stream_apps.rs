@@ -11,6 +11,7 @@ use crate::flow::key::{FlowKey, Side};
 use crate::flow::table::Table;
 use crate::flow::{FlowEngine, StreamProto};
 use std::ops::Range;
+use wire::tls::{self, Session};
 use wire::Layer;
 use wiresift_wire as wire;
 
@@ -35,6 +36,12 @@ struct AppConv {
     /// The frame each side last began (its shown bytes are dropped once a
     /// frame).
     began: [u64; 2],
+    /// TLS: what each side's records need to be read right (the version
+    /// the server chose; a ChangeCipherSpec sent in an earlier frame).
+    tls: [Session; 2],
+    /// A ChangeCipherSpec sent in the current frame (it counts from the
+    /// next one, as in tshark).
+    ccs_now: [bool; 2],
 }
 
 /// A message the current frame completes.
@@ -44,6 +51,8 @@ struct Shown {
     range: Range<usize>,
     app: App,
     to_server: bool,
+    /// TLS session state the message is read with.
+    tls: Session,
 }
 
 /// What the stream application layer counts.
@@ -132,6 +141,9 @@ impl StreamApps {
             if conv.began[i] != frame {
                 conv.began[i] = frame;
                 conv.sides[i].begin_frame();
+                if std::mem::take(&mut conv.ccs_now[i]) {
+                    conv.tls[i].ccs_seen = true;
+                }
             }
             let mine = self.current == Some((dl.key, dl.side));
             let to_server = app::to_server(a, dl.key.port(dl.side), dl.key.port(dl.side.other()));
@@ -150,6 +162,24 @@ impl StreamApps {
                 self.stats.messages += 1;
                 // A 101 Switching Protocols turns the rest of the stream
                 // (both ways) into the new protocol.
+                let session = conv.tls[i];
+                if a == App::Tls {
+                    let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
+                    match msg.first() {
+                        Some(&tls::content_type::CHANGE_CIPHER_SPEC) => conv.ccs_now[i] = true,
+                        Some(&tls::content_type::HANDSHAKE) if !session.ccs_seen => {
+                            let sh = tls::TlsView::new(msg)
+                                .ok()
+                                .and_then(|v| v.server_hello())
+                                .map(|h| h.negotiated_version());
+                            if let Some(v) = sh {
+                                conv.tls[0].version = v;
+                                conv.tls[1].version = v;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
                 if a == App::Http {
                     let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
                     if let Some(next) = app::message(a, msg, to_server)
@@ -165,6 +195,7 @@ impl StreamApps {
                         range: r,
                         app: a,
                         to_server,
+                        tls: session,
                     });
                 }
             }
@@ -188,6 +219,7 @@ impl StreamApps {
                             range,
                             app: a,
                             to_server,
+                            tls: Session::default(),
                         })
                     });
                 }
@@ -234,11 +266,32 @@ impl StreamApps {
             return;
         };
         d.truncate_after(tcp);
-        for m in &self.shown {
-            let Some(msg) = conv.sides[m.side.index()].bytes().get(m.range.clone()) else {
+        let mut i = 0;
+        while let Some(m) = self.shown.get(i) {
+            let bytes = conv.sides[m.side.index()].bytes();
+            // TLS records that follow each other make one layer, as tshark
+            // shows one TLS layer with several records.
+            let mut end = m.range.end;
+            i += 1;
+            while let Some(n) = self.shown.get(i) {
+                if m.app != App::Tls
+                    || n.app != App::Tls
+                    || n.side != m.side
+                    || n.range.start != end
+                {
+                    break;
+                }
+                end = n.range.end;
+                i += 1;
+            }
+            let Some(msg) = bytes.get(m.range.start..end) else {
                 continue;
             };
-            match app::message(m.app, msg, m.to_server) {
+            let made = match m.app {
+                App::Tls => tls::TlsView::new(msg).map(|v| Layer::Tls(v.with_session(m.tls))),
+                a => app::message(a, msg, m.to_server),
+            };
+            match made {
                 Ok(l) => {
                     if !d.push_reassembled(l) {
                         return;
