@@ -391,6 +391,30 @@ impl Framer {
         pdu
     }
 
+    /// [`feed`](Self::feed) for bytes after which no more will come (the
+    /// segment carried FIN, or the snap length cut it): once the header
+    /// block is complete the message is whole, its body cut where the bytes
+    /// end, as tshark stops waiting for a body at the end of a stream.
+    pub fn feed_at_end(&mut self, b: &[u8]) -> Pdu {
+        match self.feed(b) {
+            Pdu::Need(_) if self.headers_done() => {
+                self.state = State::Done(Pdu::Whole(b.len()));
+                Pdu::Whole(b.len())
+            }
+            p => p,
+        }
+    }
+
+    fn headers_done(&self) -> bool {
+        matches!(
+            self.state,
+            State::Length(_)
+                | State::Chunks { .. }
+                | State::Trailers { .. }
+                | State::Done(Pdu::Need(_))
+        )
+    }
+
     /// The line starting at `from`, searching for its end from where the
     /// last call stopped. A line not ended within `cap` bytes of `block`
     /// (where its block began) ends the message at `stop`.

@@ -178,6 +178,14 @@ pub fn pdu_len_response_to(bytes: &[u8], method: &[u8]) -> Pdu {
     Framer::for_response_to(method).feed(bytes)
 }
 
+/// [`pdu_len`] for bytes after which the stream has no more (a segment
+/// with FIN, or one the snap length cut): a message whose header block is
+/// complete is whole, its body cut where the bytes end (tshark dissects it
+/// so); one whose headers are not complete still needs more.
+pub fn pdu_len_at_end(bytes: &[u8]) -> Pdu {
+    Framer::new().feed_at_end(bytes)
+}
+
 /// Do these first bytes of a stream look like an HTTP/1.x message? A start
 /// line begins with a method tshark knows followed by a space, or with
 /// `HTTP/1.` (after at most one leading CRLF). Content detection on any port

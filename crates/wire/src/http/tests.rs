@@ -378,6 +378,15 @@ Connection: Keep-Alive\r\nContent-Length: 1073741824\r\n\r\n";
     assert_eq!(text(&v, Field::ChunkSize), "1,0");
     assert_eq!(text(&v, Field::FileData), "a");
     assert_eq!(v.body().len(), t.len() - 47);
+    // At the end of the stream (arkime gre-erspan-vxlan.pcap frame 5: a
+    // response with FIN in its segment) the body is what is there.
+    let fin = b"HTTP/1.1 200 OK\r\nServer: x\r\n\r\nHi Andy!";
+    assert_eq!(pdu_len(fin), Pdu::Need(UNTIL_CLOSE));
+    assert_eq!(pdu_len_at_end(fin), Pdu::Whole(fin.len()));
+    assert_eq!(pdu_len_at_end(&head[..]), Pdu::Whole(head.len()));
+    assert_eq!(pdu_len_at_end(&t[..t.len() - 2]), Pdu::Whole(t.len() - 2));
+    assert_eq!(pdu_len_at_end(b"HTTP/1.1 200 OK\r\nServer"), Pdu::Need(24));
+    assert_eq!(pdu_len_at_end(b"GET / HTTP/1.1\r\n\r\n"), Pdu::Whole(18));
 }
 
 #[test]
