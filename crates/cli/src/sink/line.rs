@@ -146,6 +146,8 @@ fn app_summary(l: &Layer, s: &mut String) {
         Layer::Pop(v) => v.summary(s),
         Layer::Imap(v) => v.summary(s),
         Layer::Ssh(v) => v.summary(s),
+        Layer::Mqtt(v) => v.summary(s),
+        Layer::Websocket(v) => v.summary(s),
         _ => {}
     }
     if s.len() == before {
