@@ -38,6 +38,14 @@ impl AppStream {
         if self.shown > 0 {
             self.buf.drain(..self.shown.min(self.buf.len()));
             self.shown = 0;
+            // Memory goes back when nothing is held (the usual case between
+            // messages): thousands of idle streams must not each keep the
+            // size of their largest message.
+            if self.buf.is_empty() {
+                self.buf = Vec::new();
+            } else if self.buf.capacity() > 4 * self.buf.len() + 4096 {
+                self.buf.shrink_to(2 * self.buf.len());
+            }
         }
     }
 
