@@ -16,8 +16,8 @@
 //! ICMP errors (6), responses to HEAD (3: the request's method says there is
 //! no body), a response ended by FIN in its own segment and two cut by the
 //! snap length or an sFlow sample (tshark stops waiting for the body there:
-//! `pdu_len_at_end`), and
-//! backslashes in 5 URIs (tshark 4.0 prints them unescaped). Without the
+//! `pdu_len_at_end`), and backslashes in 5 URIs (tshark 4.0 prints them
+//! unescaped). Without the
 //! retransmitted and ICMP-quoted frames: method, Host, User-Agent 100%,
 //! URI 99.6%, status code 96.5%, Content-Type 98.5%.
 

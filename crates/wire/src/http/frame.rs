@@ -33,7 +33,7 @@ pub(crate) fn line_strict(b: &[u8], from: usize) -> Option<(usize, usize)> {
 /// terminator runs to the end.
 pub(crate) fn line_lenient(b: &[u8], from: usize) -> (usize, usize) {
     let from = from.min(b.len());
-    let rest = &b[from..];
+    let rest = b.get(from..).unwrap_or_default();
     match rest.iter().position(|&c| c == b'\r' || c == b'\n') {
         None => (b.len(), b.len()),
         Some(i) => {
@@ -142,7 +142,7 @@ fn could_start(p: &[u8]) -> bool {
         return true;
     }
     match p.iter().position(|&c| c == b' ') {
-        Some(sp) => METHODS.iter().any(|(m, _)| *m == &p[..sp]),
+        Some(sp) => METHODS.iter().any(|(m, _)| Some(*m) == p.get(..sp)),
         None => METHODS.iter().any(|(m, _)| m.starts_with(p)),
     }
 }
@@ -151,11 +151,15 @@ fn could_start(p: &[u8]) -> bool {
 /// starts (after the spaces that follow). tshark's `get_token_len`.
 pub(crate) fn token(line: &[u8], at: usize) -> (usize, usize) {
     let at = at.min(line.len());
-    let end = line[at..]
+    let end = line
+        .get(at..)
+        .unwrap_or_default()
         .iter()
         .position(|&c| c == b' ' || c == b'\r' || c == b'\n')
         .map_or(line.len(), |i| at + i);
-    let next = line[end..]
+    let next = line
+        .get(end..)
+        .unwrap_or_default()
         .iter()
         .position(|&c| c != b' ')
         .map_or(line.len(), |i| end + i);
@@ -234,7 +238,8 @@ pub(crate) fn framing_length(value: &[u8]) -> Option<u32> {
 pub(crate) fn is_chunked(value: &[u8]) -> bool {
     value.split(|&c| c == b',').any(|coding| {
         let c = trim(coding);
-        c.len() >= 7 && c[..7].eq_ignore_ascii_case(b"chunked")
+        c.get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"chunked"))
     })
 }
 
@@ -256,8 +261,10 @@ pub(crate) fn chunk_size(line: &[u8]) -> Option<u64> {
     if let [b'+' | b'-', rest @ ..] = s {
         s = rest;
     }
-    if s.len() > 2 && (s.starts_with(b"0x") || s.starts_with(b"0X")) && s[2].is_ascii_hexdigit() {
-        s = &s[2..];
+    if let [b'0', b'x' | b'X', d, ..] = s {
+        if d.is_ascii_hexdigit() {
+            s = s.get(2..).unwrap_or_default();
+        }
     }
     let mut n: u64 = 0;
     let mut any = false;
@@ -636,12 +643,12 @@ pub(crate) fn rpc_over_http(length: u32, rpc_type: bool, msg: &[u8]) -> bool {
 /// white space after the colon skipped.
 pub(crate) fn header_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     let colon = line.iter().position(|&c| c == b':')?;
-    if !line[..colon].eq_ignore_ascii_case(name) {
+    if !line.get(..colon)?.eq_ignore_ascii_case(name) {
         return None;
     }
-    let v = &line[colon + 1..];
+    let v = line.get(colon + 1..)?;
     let skip = v.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
-    Some(&v[skip..])
+    v.get(skip..)
 }
 
 /// The request methods (not the notification ones), for tests that build messages.

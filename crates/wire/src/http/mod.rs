@@ -303,7 +303,7 @@ impl<'a> HttpView<'a> {
         }
         let start = skip_leading_crlf(bytes);
         let (line_end, first_next) = line_lenient(bytes, start);
-        let kind = classify(&bytes[start..line_end])
+        let kind = classify(bytes.get(start..line_end).unwrap_or_default())
             .ok_or(Error::Malformed("not an HTTP request or response line"))?;
         let mut v = HttpView {
             bytes,
@@ -340,7 +340,7 @@ impl<'a> HttpView<'a> {
                 self.stop_at(pos, HeadEnd::TooLong);
                 return;
             }
-            let line = &b[pos..end];
+            let line = b.get(pos..end).unwrap_or_default();
             if line.is_empty() {
                 self.lines_end = pos;
                 self.body_start = next;
@@ -470,7 +470,7 @@ impl<'a> HttpView<'a> {
             Some((_, _, v)) => line.get(v),
             None => {
                 let (end, _) = token(line, 0);
-                (end > 0).then(|| &line[..end])
+                line.get(..end).filter(|v| !v.is_empty())
             }
         }
     }
@@ -786,16 +786,23 @@ impl<'a> HttpView<'a> {
         };
         let q_at = uri.start + q;
         match f {
-            Field::RequestUriPath => out.value(Value::Str(&u[..q]), uri.start..q_at),
-            Field::RequestUriQuery => out.value(Value::Str(&u[q + 1..]), q_at + 1..uri.end),
+            Field::RequestUriPath => {
+                out.value(Value::Str(u.get(..q).unwrap_or_default()), uri.start..q_at)
+            }
+            Field::RequestUriQuery => out.value(
+                Value::Str(u.get(q + 1..).unwrap_or_default()),
+                q_at + 1..uri.end,
+            ),
             _ => {
                 let mut at = q_at + 1;
                 while at < uri.end {
-                    let end = b[at..uri.end]
+                    let end = b
+                        .get(at..uri.end)
+                        .unwrap_or_default()
                         .iter()
                         .position(|&c| c == b'&')
                         .map_or(uri.end, |i| at + i);
-                    out.value(Value::Str(&b[at..end]), at..end);
+                    out.value(Value::Str(b.get(at..end).unwrap_or_default()), at..end);
                     at = end + 1;
                 }
             }
@@ -897,7 +904,7 @@ fn dissector_length(value: &[u8]) -> Option<u64> {
         }
     }
     let mut n: i64 = 0;
-    for &c in &s[..digits] {
+    for &c in s.get(..digits).unwrap_or_default() {
         n = n.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
     }
     if neg && n != 0 {
@@ -910,19 +917,22 @@ fn dissector_length(value: &[u8]) -> Option<u64> {
 /// trailing white space kept.
 fn cookie_pairs<'a>(value: &'a [u8], at: usize, out: &mut dyn FieldSink<'a>) {
     let mut i = 0;
-    while i < value.len() {
-        while i < value.len() && (value[i] == b';' || value[i].is_ascii_whitespace()) {
-            i += 1;
-        }
-        if i >= value.len() {
-            break;
-        }
-        let end = value[i..]
+    loop {
+        let rest = value.get(i..).unwrap_or_default();
+        i += rest
             .iter()
-            .position(|&c| c == b';')
-            .map_or(value.len(), |p| i + p);
-        out.value(Value::Str(&value[i..end]), at + i..at + end);
-        i = end;
+            .take_while(|&&c| c == b';' || c.is_ascii_whitespace())
+            .count();
+        let rest = value.get(i..).unwrap_or_default();
+        if rest.is_empty() {
+            return;
+        }
+        let len = rest.iter().position(|&c| c == b';').unwrap_or(rest.len());
+        out.value(
+            Value::Str(rest.get(..len).unwrap_or_default()),
+            at + i..at + i + len,
+        );
+        i += len;
     }
 }
 
@@ -973,7 +983,7 @@ impl<'a> Iterator for Headers<'a> {
         let start = self.pos;
         let (end, next) = line_lenient(b, start);
         self.pos = next.max(start + 1);
-        let line = &b[start..end];
+        let line = b.get(start..end).unwrap_or_default();
         let colon = line.iter().position(|&c| c == b':').unwrap_or(line.len());
         let after = line.get(colon + 1..).unwrap_or_default();
         let skip = after
@@ -981,8 +991,8 @@ impl<'a> Iterator for Headers<'a> {
             .take_while(|&&c| c == b' ' || c == b'\t')
             .count();
         Some(Header {
-            name: &line[..colon],
-            value: &after[skip..],
+            name: line.get(..colon).unwrap_or_default(),
+            value: after.get(skip..).unwrap_or_default(),
             line_start: start,
             line_end: next,
             value_start: (start + colon + 1 + skip).min(end),
@@ -1080,7 +1090,7 @@ impl Iterator for Chunks<'_> {
         };
         // As C's strtol then a cast to 32 bits; a size larger than the rest
         // is clamped to it (measured from the size line, as tshark does).
-        let size = match chunk_size(&b[at..end]) {
+        let size = match chunk_size(b.get(at..end).unwrap_or_default()) {
             None => 0,
             Some(u64::MAX) => u32::MAX,
             Some(n) => n as u32,
