@@ -231,6 +231,19 @@ impl IpCtx {
 
 /// Dissect one frame into `d` (cleared first).
 pub fn dissect<'a>(meta: FrameMeta, data: &'a [u8], opts: Options, d: &mut Dissection<'a>) {
+    dissect_frame(meta, data, opts, d, true);
+}
+
+/// [`dissect`]; `segment_apps`: read application messages out of each TCP
+/// segment on its own (off when the stream layer reads them from the
+/// reassembled stream instead).
+fn dissect_frame<'a>(
+    meta: FrameMeta,
+    data: &'a [u8],
+    opts: Options,
+    d: &mut Dissection<'a>,
+    segment_apps: bool,
+) {
     d.clear();
     d.push(
         0,
@@ -249,6 +262,7 @@ pub fn dissect<'a>(meta: FrameMeta, data: &'a [u8], opts: Options, d: &mut Disse
         wlan_opts: (false, false, false),
         wire_len: data.len(),
         link_idx: None,
+        segment_apps,
     };
     w.run(Next::Link(meta.link_type));
 }
@@ -302,7 +316,7 @@ impl Dissector {
             flows,
             apps,
         } = self;
-        dissect(meta, data, *opts, d);
+        dissect_frame(meta, data, *opts, d, apps.is_none());
         defragment(*opts, defrag, meta, d);
         let Some(f) = flows else {
             return;
@@ -375,6 +389,7 @@ fn defragment<'a>(opts: Options, defrag: &'a mut Defrag, meta: FrameMeta, d: &mu
         wlan_opts: (false, false, false),
         wire_len: datagram.len(),
         link_idx: None,
+        segment_apps: true,
     };
     w.run(Next::Ip(proto));
 }
@@ -395,6 +410,9 @@ struct Walker<'a, 'd> {
     wire_len: usize,
     /// Index of the Ethernet layer whose trailer an IP length reveals.
     link_idx: Option<usize>,
+    /// Look for application messages in each TCP segment (see
+    /// [`dissect_frame`]).
+    segment_apps: bool,
 }
 
 impl<'a> Walker<'a, '_> {
@@ -883,7 +901,7 @@ impl<'a> Walker<'a, '_> {
         }
         self.push(Layer::Tcp(v));
         self.advance(v.header_len(), v.payload());
-        if self.quoted || self.rest.is_empty() {
+        if self.quoted || self.rest.is_empty() || !self.segment_apps {
             return Next::Data;
         }
         match app::tcp(v.src_port(), v.dst_port(), self.rest) {
