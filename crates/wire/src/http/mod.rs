@@ -21,8 +21,12 @@
 //! (`Need(UNTIL_CLOSE)`); 1xx, 204 and 304 responses end at their headers.
 
 mod frame;
+mod repr;
+mod status;
 
 pub use frame::{classify, Framer, MessageKind, UNTIL_CLOSE};
+pub use repr::{Body, HttpRepr, StartLine};
+pub use status::status_text;
 
 use crate::error::Error;
 use crate::field::{FieldSink, Kind, Value};
@@ -50,11 +54,8 @@ pub mod limits {
 }
 
 field_table! {
-    Notification: "http.notification", "Notification", Kind::Bool;
-    Response: "http.response", "Response", Kind::Bool;
-    Request: "http.request", "Request", Kind::Bool;
-    ResponseLine: "http.response.line", "Response line", Kind::Str;
-    RequestLine: "http.request.line", "Request line", Kind::Str;
+    // In the order of the tree: start line, headers, body; then what
+    // tshark keeps hidden (each header's line, the message kind).
     RequestMethod: "http.request.method", "Request Method", Kind::Str;
     RequestUri: "http.request.uri", "Request URI", Kind::Str;
     RequestUriPath: "http.request.uri.path", "Request URI Path", Kind::Str;
@@ -65,48 +66,53 @@ field_table! {
     ResponseCode: "http.response.code", "Status Code", Kind::Dec;
     ResponseCodeDesc: "http.response.code.desc", "Status Code Description", Kind::Str;
     ResponsePhrase: "http.response.phrase", "Response Phrase", Kind::Str;
+    Host: "http.host", "Host", Kind::Str;
+    UserAgent: "http.user_agent", "User-Agent", Kind::Str;
+    Accept: "http.accept", "Accept", Kind::Str;
+    AcceptLanguage: "http.accept_language", "Accept-Language", Kind::Str;
+    AcceptEncoding: "http.accept_encoding", "Accept Encoding", Kind::Str;
+    Referer: "http.referer", "Referer", Kind::Str;
+    Cookie: "http.cookie", "Cookie", Kind::Str;
+    CookiePair: "http.cookie_pair", "Cookie pair", Kind::Str;
     Authorization: "http.authorization", "Authorization", Kind::Str;
-    ProxyAuthenticate: "http.proxy_authenticate", "Proxy-Authenticate", Kind::Str;
     ProxyAuthorization: "http.proxy_authorization", "Proxy-Authorization", Kind::Str;
+    Connection: "http.connection", "Connection", Kind::Str;
+    Upgrade: "http.upgrade", "Upgrade", Kind::Str;
+    SecWebsocketKey: "http.sec_websocket_key", "Sec-WebSocket-Key", Kind::Str;
+    SecWebsocketVersion: "http.sec_websocket_version", "Sec-WebSocket-Version", Kind::Str;
+    SecWebsocketExtensions: "http.sec_websocket_extensions", "Sec-WebSocket-Extensions", Kind::Str;
+    SecWebsocketProtocol: "http.sec_websocket_protocol", "Sec-WebSocket-Protocol", Kind::Str;
+    SecWebsocketAccept: "http.sec_websocket_accept", "Sec-WebSocket-Accept", Kind::Str;
+    Http2Settings: "http.http2_settings", "HTTP2-Settings", Kind::Str;
+    Date: "http.date", "Date", Kind::Str;
+    Server: "http.server", "Server", Kind::Str;
+    Location: "http.location", "Location", Kind::Str;
+    SetCookie: "http.set_cookie", "Set-Cookie", Kind::Str;
+    CacheControl: "http.cache_control", "Cache-Control", Kind::Str;
+    LastModified: "http.last_modified", "Last-Modified", Kind::Str;
     WwwAuthenticate: "http.www_authenticate", "WWW-Authenticate", Kind::Str;
+    ProxyAuthenticate: "http.proxy_authenticate", "Proxy-Authenticate", Kind::Str;
+    XForwardedFor: "http.x_forwarded_for", "X-Forwarded-For", Kind::Str;
     ContentType: "http.content_type", "Content-Type", Kind::Str;
     ContentLengthHeader: "http.content_length_header", "Content-Length", Kind::Str;
     ContentLength: "http.content_length", "Content length", Kind::Dec;
     ContentEncoding: "http.content_encoding", "Content-Encoding", Kind::Str;
     TransferEncoding: "http.transfer_encoding", "Transfer-Encoding", Kind::Str;
-    Upgrade: "http.upgrade", "Upgrade", Kind::Str;
-    UserAgent: "http.user_agent", "User-Agent", Kind::Str;
-    Host: "http.host", "Host", Kind::Str;
-    Connection: "http.connection", "Connection", Kind::Str;
-    Cookie: "http.cookie", "Cookie", Kind::Str;
-    CookiePair: "http.cookie_pair", "Cookie pair", Kind::Str;
-    Accept: "http.accept", "Accept", Kind::Str;
-    Referer: "http.referer", "Referer", Kind::Str;
-    AcceptLanguage: "http.accept_language", "Accept-Language", Kind::Str;
-    AcceptEncoding: "http.accept_encoding", "Accept Encoding", Kind::Str;
-    Date: "http.date", "Date", Kind::Str;
-    CacheControl: "http.cache_control", "Cache-Control", Kind::Str;
-    Server: "http.server", "Server", Kind::Str;
-    Location: "http.location", "Location", Kind::Str;
-    SecWebsocketAccept: "http.sec_websocket_accept", "Sec-WebSocket-Accept", Kind::Str;
-    SecWebsocketExtensions: "http.sec_websocket_extensions", "Sec-WebSocket-Extensions", Kind::Str;
-    SecWebsocketKey: "http.sec_websocket_key", "Sec-WebSocket-Key", Kind::Str;
-    SecWebsocketProtocol: "http.sec_websocket_protocol", "Sec-WebSocket-Protocol", Kind::Str;
-    SecWebsocketVersion: "http.sec_websocket_version", "Sec-WebSocket-Version", Kind::Str;
-    SetCookie: "http.set_cookie", "Set-Cookie", Kind::Str;
-    LastModified: "http.last_modified", "Last-Modified", Kind::Str;
-    XForwardedFor: "http.x_forwarded_for", "X-Forwarded-For", Kind::Str;
-    Http2Settings: "http.http2_settings", "HTTP2-Settings", Kind::Str;
+    TeAndLength: "http.te_and_length", "The Content-Length and Transfer-Encoding header must not be set together", Kind::None;
     UnknownHeader: "http.unknown_header", "Unknown header", Kind::Str;
+    BadHeaderName: "http.bad_header_name", "Illegal characters found in header name", Kind::None;
+    LeadingCrlf: "http.leading_crlf", "Leading CRLF previous message in the stream may have extra CRLF", Kind::None;
     ChunkSize: "http.chunk_size", "Chunk size", Kind::Dec;
     ChunkData: "http.chunk_data", "Chunk data", Kind::Bytes;
     ChunkBoundary: "http.chunk_boundary", "Chunk boundary", Kind::Bytes;
     ChunkedTrailerPart: "http.chunked_trailer_part", "trailer-part", Kind::Str;
     FileData: "http.file_data", "File Data", Kind::Str;
+    RequestLine: "http.request.line", "Request line", Kind::Str;
+    ResponseLine: "http.response.line", "Response line", Kind::Str;
+    Request: "http.request", "Request", Kind::Bool;
+    Response: "http.response", "Response", Kind::Bool;
+    Notification: "http.notification", "Notification", Kind::Bool;
     Chat: "http.chat", "Formatted text", Kind::None;
-    TeAndLength: "http.te_and_length", "The Content-Length and Transfer-Encoding header must not be set together", Kind::None;
-    LeadingCrlf: "http.leading_crlf", "Leading CRLF previous message in the stream may have extra CRLF", Kind::None;
-    BadHeaderName: "http.bad_header_name", "Illegal characters found in header name", Kind::None;
 }
 
 /// Headers tshark 4.0 gives a field of their own (names compared without
@@ -1119,256 +1125,6 @@ impl Iterator for Chunks<'_> {
             boundary: (after > data_end).then_some(data_end..after),
             last: false,
         })
-    }
-}
-
-/// The text tshark gives a status code (`http.response.code.desc`).
-pub fn status_text(code: u16) -> &'static str {
-    match code {
-        100 => "Continue",
-        101 => "Switching Protocols",
-        102 => "Processing",
-        103 => "Early Hints",
-        199 => "Informational - Others",
-        200 => "OK",
-        201 => "Created",
-        202 => "Accepted",
-        203 => "Non-authoritative Information",
-        204 => "No Content",
-        205 => "Reset Content",
-        206 => "Partial Content",
-        207 => "Multi-Status",
-        208 => "Already Reported",
-        226 => "IM Used",
-        299 => "Success - Others",
-        300 => "Multiple Choices",
-        301 => "Moved Permanently",
-        302 => "Found",
-        303 => "See Other",
-        304 => "Not Modified",
-        305 => "Use Proxy",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
-        399 => "Redirection - Others",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        406 => "Not Acceptable",
-        407 => "Proxy Authentication Required",
-        408 => "Request Time-out",
-        409 => "Conflict",
-        410 => "Gone",
-        411 => "Length Required",
-        412 => "Precondition Failed",
-        413 => "Request Entity Too Large",
-        414 => "Request-URI Too Long",
-        415 => "Unsupported Media Type",
-        416 => "Requested Range Not Satisfiable",
-        417 => "Expectation Failed",
-        418 => "I'm a teapot",
-        421 => "Misdirected Request",
-        422 => "Unprocessable Entity",
-        423 => "Locked",
-        424 => "Failed Dependency",
-        425 => "Too Early",
-        426 => "Upgrade Required",
-        428 => "Precondition Required",
-        429 => "Too Many Requests",
-        431 => "Request Header Fields Too Large",
-        451 => "Unavailable For Legal Reasons",
-        499 => "Client Error - Others",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Time-out",
-        505 => "HTTP Version not supported",
-        506 => "Variant Also Negotiates",
-        507 => "Insufficient Storage",
-        508 => "Loop Detected",
-        510 => "Not Extended",
-        511 => "Network Authentication Required",
-        599 => "Server Error - Others",
-        _ => unknown_status(code),
-    }
-}
-
-/// `Unknown (N)` for N below 1000 (a status code is 3 characters), from a
-/// table built at compile time so that no call allocates.
-fn unknown_status(code: u16) -> &'static str {
-    const W: usize = 13; // "Unknown (999)"
-    type Table = ([[u8; W]; 1000], [u8; 1000]);
-    const fn build() -> Table {
-        let mut text = [[0u8; W]; 1000];
-        let mut lens = [0u8; 1000];
-        let prefix = b"Unknown (";
-        let mut n = 0;
-        while n < 1000 {
-            let mut i = 0;
-            while i < prefix.len() {
-                text[n][i] = prefix[i];
-                i += 1;
-            }
-            if n >= 100 {
-                text[n][i] = b'0' + (n / 100) as u8;
-                i += 1;
-            }
-            if n >= 10 {
-                text[n][i] = b'0' + (n / 10 % 10) as u8;
-                i += 1;
-            }
-            text[n][i] = b'0' + (n % 10) as u8;
-            text[n][i + 1] = b')';
-            lens[n] = (i + 2) as u8;
-            n += 1;
-        }
-        (text, lens)
-    }
-    static TABLE: Table = build();
-    let i = usize::from(code);
-    match (TABLE.0.get(i), TABLE.1.get(i)) {
-        (Some(row), Some(&len)) => row
-            .get(..usize::from(len))
-            .and_then(|t| std::str::from_utf8(t).ok())
-            .unwrap_or("Unknown"),
-        _ => "Unknown",
-    }
-}
-
-/// The start line of a message being built.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StartLine {
-    Request {
-        method: Vec<u8>,
-        uri: Vec<u8>,
-        version: Vec<u8>,
-    },
-    Response {
-        version: Vec<u8>,
-        code: u16,
-        reason: Vec<u8>,
-    },
-}
-
-/// How a built message carries its body.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Body {
-    /// With a `Content-Length` header.
-    Length(Vec<u8>),
-    /// In chunked coding, one chunk per piece (empty pieces are left out:
-    /// a chunk of size 0 is the last).
-    Chunked(Vec<Vec<u8>>),
-    /// No framing header: the bytes follow the header block as they are
-    /// (nothing for a request; until the connection closes for a response).
-    Raw(Vec<u8>),
-}
-
-/// The plain values of an HTTP message, for building one. `Content-Length`
-/// and `Transfer-Encoding` are not in `headers`: [`emit`](Self::emit) writes
-/// them from `body`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpRepr {
-    pub start: StartLine,
-    pub headers: Vec<(Vec<u8>, Vec<u8>)>,
-    pub body: Body,
-}
-
-impl HttpRepr {
-    pub fn parse(v: &HttpView) -> Self {
-        let start = match v.kind {
-            MessageKind::Response => StartLine::Response {
-                version: v.version().unwrap_or_default().to_vec(),
-                code: v.status().unwrap_or(0),
-                reason: v.reason().unwrap_or_default().to_vec(),
-            },
-            _ => StartLine::Request {
-                method: v.method().unwrap_or_default().to_vec(),
-                uri: v.uri().unwrap_or_default().to_vec(),
-                version: v.version().unwrap_or_default().to_vec(),
-            },
-        };
-        let framing = |n: &[u8]| {
-            n.eq_ignore_ascii_case(b"content-length")
-                || n.eq_ignore_ascii_case(b"transfer-encoding")
-        };
-        let headers = v
-            .headers()
-            .filter(|h| !framing(h.name))
-            .map(|h| (h.name.to_vec(), h.value.to_vec()))
-            .collect();
-        let body = if v.chunked {
-            Body::Chunked(
-                v.chunks()
-                    .filter(|c| !c.last)
-                    .map(|c| v.bytes.get(c.data).unwrap_or_default().to_vec())
-                    .collect(),
-            )
-        } else if v.length.is_some() {
-            Body::Length(v.body().to_vec())
-        } else {
-            Body::Raw(v.body().to_vec())
-        };
-        HttpRepr {
-            start,
-            headers,
-            body,
-        }
-    }
-
-    /// Append the message to `buf`, with a correct `Content-Length` or
-    /// chunked framing.
-    pub fn emit(&self, buf: &mut Vec<u8>) {
-        match &self.start {
-            StartLine::Request {
-                method,
-                uri,
-                version,
-            } => {
-                buf.extend_from_slice(method);
-                buf.push(b' ');
-                buf.extend_from_slice(uri);
-                buf.push(b' ');
-                buf.extend_from_slice(version);
-            }
-            StartLine::Response {
-                version,
-                code,
-                reason,
-            } => {
-                buf.extend_from_slice(version);
-                buf.extend_from_slice(format!(" {:03} ", code % 1000).as_bytes());
-                buf.extend_from_slice(reason);
-            }
-        }
-        buf.extend_from_slice(b"\r\n");
-        for (name, value) in &self.headers {
-            buf.extend_from_slice(name);
-            buf.extend_from_slice(b": ");
-            buf.extend_from_slice(value);
-            buf.extend_from_slice(b"\r\n");
-        }
-        match &self.body {
-            Body::Length(data) => {
-                buf.extend_from_slice(format!("Content-Length: {}\r\n\r\n", data.len()).as_bytes());
-                buf.extend_from_slice(data);
-            }
-            Body::Chunked(pieces) => {
-                buf.extend_from_slice(b"Transfer-Encoding: chunked\r\n\r\n");
-                for p in pieces.iter().filter(|p| !p.is_empty()) {
-                    buf.extend_from_slice(format!("{:x}\r\n", p.len()).as_bytes());
-                    buf.extend_from_slice(p);
-                    buf.extend_from_slice(b"\r\n");
-                }
-                buf.extend_from_slice(b"0\r\n\r\n");
-            }
-            Body::Raw(data) => {
-                buf.extend_from_slice(b"\r\n");
-                buf.extend_from_slice(data);
-            }
-        }
     }
 }
 
