@@ -1,4 +1,5 @@
-//! HTTP/1.x framing and view on any bytes: `looks_like`, `pdu_len` (and the
+//! HTTP/1.x framing and view on any bytes: `looks_like`, `pdu_len`,
+//! `pdu_len_at_end` (and the
 //! resumable `Framer` fed the same bytes in pieces: it must agree), then the
 //! view over the message framing cut (or over all the bytes when framing
 //! wants more): every field of the table formatted as the sinks do (each
@@ -37,6 +38,13 @@ libfuzzer_sys::fuzz_target!(|input: &[u8]| {
         assert_eq!(once, fed, "fed in steps of {step}");
     }
     let _ = http::pdu_len_response_to(data, b"HEAD");
+    // At the end of the stream a whole message stays whole; any other whole
+    // one ends within the bytes.
+    match (once, http::pdu_len_at_end(data)) {
+        (Pdu::Whole(x), end) => assert_eq!(end, Pdu::Whole(x)),
+        (_, Pdu::Whole(y)) => assert!(y <= data.len()),
+        _ => {}
+    }
     let msg = match once {
         Pdu::Whole(k) => data.get(..k).unwrap_or(data),
         _ => data,

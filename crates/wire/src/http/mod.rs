@@ -781,15 +781,20 @@ impl<'a> HttpView<'a> {
     }
 
     /// `http.request.uri.path`, `.query` and `.query.parameter`: tshark 4.0
-    /// splits a URI with a `?` into path and query, and the query at `&`.
+    /// splits a URI with a `?` and something after it into path and query,
+    /// and the query at `&` (empty parameters left out).
     fn uri_parts(&self, f: Field, uri: Range<usize>, out: &mut dyn FieldSink<'a>) {
         let b = self.bytes;
         let Some(u) = b.get(uri.clone()) else {
             return;
         };
+        // tshark 4.0 splits only a URI with a non-empty query.
         let Some(q) = u.iter().position(|&c| c == b'?') else {
             return;
         };
+        if q + 1 >= u.len() {
+            return;
+        }
         let q_at = uri.start + q;
         match f {
             Field::RequestUriPath => {
@@ -808,7 +813,9 @@ impl<'a> HttpView<'a> {
                         .iter()
                         .position(|&c| c == b'&')
                         .map_or(uri.end, |i| at + i);
-                    out.value(Value::Str(b.get(at..end).unwrap_or_default()), at..end);
+                    if end > at {
+                        out.value(Value::Str(b.get(at..end).unwrap_or_default()), at..end);
+                    }
                     at = end + 1;
                 }
             }

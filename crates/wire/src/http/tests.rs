@@ -258,6 +258,23 @@ fn tshark_leniencies() {
         values(Kind::Str, |o| v.field(Field::UserAgent, o)),
         vec![""]
     );
+    let parts = |uri: &str| {
+        let m = format!("GET {uri} HTTP/1.1\r\n\r\n");
+        let v = HttpView::new(m.as_bytes()).unwrap();
+        [
+            Field::RequestUriPath,
+            Field::RequestUriQuery,
+            Field::RequestUriQueryParameter,
+        ]
+        .map(|f| text(&v, f))
+        .join("|")
+    };
+    assert_eq!(parts("/x"), "||");
+    assert_eq!(parts("/x?"), "||");
+    assert_eq!(parts("/x?a&&b&"), "/x|a&&b&|a,b");
+    assert_eq!(parts("/x?a=1&=2&"), "/x|a=1&=2&|a=1,=2");
+    assert_eq!(parts("?q"), "|q|q");
+    assert_eq!(parts("/x??"), "/x|?|?");
     // A line without a colon ends the header block; the rest is body.
     let m = b"GET /plain HTTP/1.1\r\nHost: a\r\nno colon here\r\nAccept: */*\r\n\r\n";
     let v = HttpView::new(m).unwrap();
