@@ -2,6 +2,7 @@
 //! well-known port where the port is the protocol's, by content where ports
 //! lie (HTTP on 8081, TLS on 8443). And how to frame and view its messages.
 
+use wire::dns::Flavor;
 use wire::stream::Pdu;
 use wire::{Error, Layer};
 use wiresift_wire as wire;
@@ -36,6 +37,8 @@ mod port {
     pub const BOOTPC: u16 = 68;
     pub const QUIC: u16 = 443;
     pub const SSDP: u16 = 1900;
+    pub const NETBIOS_NS: u16 = 137;
+    pub const SUNRPC: u16 = 111;
     /// tshark's default HTTP ports.
     pub const HTTP: &[u16] = &[80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710];
     /// tshark's default TLS ports (https, smtps, ldaps, ftps, telnets,
@@ -85,6 +88,10 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<App> {
         Some(App::Ssdp)
     } else if either(port::QUIC) && wire::quic::QuicView::new(payload).is_ok() {
         Some(App::Quic)
+    } else if !either(port::NETBIOS_NS) && !either(port::SUNRPC) && wire::dns::looks_like(payload) {
+        // tshark's DNS heuristic (DNSCrypt on 443, DNS on odd ports); NBNS
+        // and portmapper replies look like DNS but are theirs.
+        Some(App::Dns)
     } else {
         None
     }
@@ -203,8 +210,8 @@ pub fn upgrade(app: App, l: &Layer) -> Option<App> {
 pub fn datagram(app: App, bytes: &[u8], wire_len: usize) -> Result<Layer<'_>, Error> {
     Ok(match app {
         App::Dns => Layer::Dns(wire::dns::DnsView::new(bytes)?),
-        App::Mdns => Layer::Mdns(wire::dns::DnsView::new(bytes)?),
-        App::Llmnr => Layer::Llmnr(wire::dns::DnsView::new(bytes)?),
+        App::Mdns => Layer::Mdns(wire::dns::DnsView::new(bytes)?.with_flavor(Flavor::Mdns)),
+        App::Llmnr => Layer::Llmnr(wire::dns::DnsView::new(bytes)?.with_flavor(Flavor::Llmnr)),
         App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?.with_wire_len(wire_len)),
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
         App::Ssdp => Layer::Ssdp(wire::http::HttpView::new(bytes)?),
@@ -217,8 +224,8 @@ pub fn datagram(app: App, bytes: &[u8], wire_len: usize) -> Result<Layer<'_>, Er
 pub fn message(app: App, bytes: &[u8], to_server: bool) -> Result<Layer<'_>, Error> {
     Ok(match app {
         App::Dns => Layer::Dns(wire::dns::DnsView::new_tcp(bytes)?),
-        App::Mdns => Layer::Mdns(wire::dns::DnsView::new_tcp(bytes)?),
-        App::Llmnr => Layer::Llmnr(wire::dns::DnsView::new_tcp(bytes)?),
+        App::Mdns => Layer::Mdns(wire::dns::DnsView::new_tcp(bytes)?.with_flavor(Flavor::Mdns)),
+        App::Llmnr => Layer::Llmnr(wire::dns::DnsView::new_tcp(bytes)?.with_flavor(Flavor::Llmnr)),
         App::Http => Layer::Http(wire::http::HttpView::new(bytes)?),
         App::Http2 => Layer::Http2(wire::http2::Http2View::new(bytes)?),
         App::Websocket => Layer::Websocket(wire::websocket::WebsocketView::new(bytes)?),
