@@ -703,8 +703,13 @@ impl<'a> TcpView<'a> {
             | Field::InitialRtt
             | Field::BytesInFlight
             | Field::PushBytesSent => {
+                // With a header length below 20 bytes tshark stops after
+                // the stream index (and the sequence number).
+                let short = self.full() && !self.quoted && self.data_offset() < 5;
                 if let Some(info) = &self.flow {
-                    flow_field(info, f, out)
+                    if !short || f == Field::Stream {
+                        flow_field(info, f, out)
+                    }
                 }
             }
             _ => {

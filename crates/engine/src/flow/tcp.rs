@@ -229,27 +229,7 @@ impl TcpConv {
         let seq = t.seq();
         let ack = t.ack();
         let mut ta = Ta::default();
-
-        match flags & (flag::SYN | flag::ACK) {
-            // A SYN repeating this direction's base (one with another number
-            // went to a new conversation: `starts_anew`) is a retransmitted
-            // handshake. A RST may have carried a sequence number from
-            // nowhere (RFC 9293 3.10.7.3: the ACK it answers), so tshark
-            // takes the next expected number back to the end of the
-            // contiguous data.
-            flag::SYN if self.dir[f].base == Some(seq) => {
-                let d = &mut self.dir[f];
-                d.nextseq = d.maxseqtobeacked;
-            }
-            // A SYN-ACK with another number than the base moves the base;
-            // tshark keeps the conversation and flags reused ports.
-            x if x == flag::SYN | flag::ACK && self.dir[f].base.is_some_and(|b| b != seq) => {
-                self.dir[f].base = Some(seq);
-                ta.set(an::REUSED_PORTS);
-            }
-            _ => {}
-        }
-        self.dir[f].sack_len = 0;
+        self.handshake(f, flags, seq, &mut ta);
 
         let Some(seglen) = t.segment_len() else {
             // The header does not fit in the segment: tshark shows raw
@@ -344,6 +324,46 @@ impl TcpConv {
             nxtseq,
             analysis,
         }
+    }
+
+    /// A segment quoted in an ICMP error, sent by `side`: tshark finds (or
+    /// makes) its conversation and shows the stream and times, but does no
+    /// sequence analysis (the segment's length is unknown) and shows the
+    /// raw numbers. What it does on a SYN or SYN-ACK before the analysis
+    /// still happens.
+    pub fn quoted(&mut self, side: Side, t: &TcpView) -> SegmentInfo {
+        let mut ta = Ta::default();
+        self.handshake(side.index(), t.flags(), t.seq(), &mut ta);
+        SegmentInfo {
+            analysis: self.report(&ta),
+            ..SegmentInfo::default()
+        }
+    }
+
+    /// What tshark does with a SYN or SYN-ACK from direction `f` before
+    /// anything else, and the SACK blocks it forgets.
+    fn handshake(&mut self, f: usize, flags: u16, seq: u32, ta: &mut Ta) {
+        match flags & (flag::SYN | flag::ACK) {
+            // A SYN repeating this direction's base (one with another number
+            // went to a new conversation: `starts_anew`) is a retransmitted
+            // handshake. A RST may have carried a sequence number from
+            // nowhere (RFC 9293 3.10.7.3: the ACK it answers), so tshark
+            // takes the next expected number back to the end of the
+            // contiguous data; it makes an analysis record on the way.
+            flag::SYN if self.dir[f].base == Some(seq) => {
+                let d = &mut self.dir[f];
+                d.nextseq = d.maxseqtobeacked;
+                ta.present = true;
+            }
+            // A SYN-ACK with another number than the base moves the base;
+            // tshark keeps the conversation and flags reused ports.
+            x if x == flag::SYN | flag::ACK && self.dir[f].base.is_some_and(|b| b != seq) => {
+                self.dir[f].base = Some(seq);
+                ta.set(an::REUSED_PORTS);
+            }
+            _ => {}
+        }
+        self.dir[f].sack_len = 0;
     }
 
     /// What tshark prints from an analysis record.
@@ -586,6 +606,12 @@ impl TcpConv {
             }
             gt(u.nextseq, ack)
         });
+        // Give back the room of a burst that has been acknowledged, so a
+        // conversation holds what it has in flight now, not its peak.
+        let cap = rv.unacked.capacity();
+        if cap > 64 && rv.unacked.len() < cap / 4 {
+            rv.unacked.shrink_to(cap / 2);
+        }
         if let Some(u) = exact {
             ta.present = true;
             ta.acked_frame = u.frame;
@@ -1166,6 +1192,47 @@ mod tests {
             assert!(d.unacked.len() <= MAX_UNACKED);
             assert!(d.unacked.capacity() <= 2 * MAX_UNACKED);
         }
+    }
+
+    /// A header quoted in an ICMP error gets no analysis, but a quoted SYN
+    /// repeating the base makes an (empty) analysis record, as in
+    /// arkime__ospf.pcap frame 25 (the SYN of frame 24 quoted in an ICMPv6
+    /// error), and a quoted SYN-ACK with a new number moves the base.
+    #[test]
+    fn quoted_headers() {
+        let mut conv = TcpConv::new();
+        let syn = segment(flag::SYN, 419032480, 0, 0);
+        let t = TcpView::new(&syn).unwrap();
+        conv.segment(A, &t, 24, EPOCH);
+        let q = conv.quoted(A, &t);
+        assert!(q.analysis.present && q.analysis.flags == 0 && q.nxtseq.is_none());
+        let synack = segment(flag::SYN | flag::ACK, 5000, 419032481, 0);
+        conv.segment(B, &TcpView::new(&synack).unwrap(), 26, EPOCH + 1000);
+        let other = segment(flag::SYN | flag::ACK, 9000, 419032481, 0);
+        let q = conv.quoted(B, &TcpView::new(&other).unwrap());
+        assert_eq!(q.analysis.flags, an::REUSED_PORTS);
+        assert_eq!(conv.dir[1].base, Some(9000));
+    }
+
+    /// A burst of 1000 segments, then ACKs of all of it: the list empties
+    /// and gives its room back.
+    #[test]
+    fn acknowledged_burst_gives_memory_back() {
+        let mut conv = TcpConv::new();
+        let syn = segment(flag::SYN, 0, 0, 0);
+        conv.segment(A, &TcpView::new(&syn).unwrap(), 1, EPOCH);
+        for i in 0..1000u32 {
+            let b = segment(flag::ACK, 1 + i * 100, 1, 100);
+            conv.segment(A, &TcpView::new(&b).unwrap(), i + 2, EPOCH + i64::from(i));
+        }
+        assert_eq!(conv.dir[0].unacked.len(), 1001);
+        for i in 0..10u32 {
+            let row = r(0, 0, B, flag::ACK, 1, 100_001, 1000, 0, "", "");
+            let b = bytes(&row, [0, 0]);
+            conv.segment(B, &TcpView::new(&b).unwrap(), 2000 + i, EPOCH + 1_000_000);
+        }
+        assert!(conv.dir[0].unacked.is_empty());
+        assert!(conv.dir[0].unacked.capacity() <= 64);
     }
 
     /// Hostile headers: random bytes (options included) of every length
