@@ -6,24 +6,49 @@
 //!
 //! tshark's rules, kept here:
 //! - TCP: node 0 sent the conversation's first segment (with a sound
-//!   header). Each delivered chunk
-//!   is one record (tshark never merges segments). A hole skipped because
-//!   the peer acknowledged past it becomes its own record, the text
-//!   `[N bytes missing in capture file]` and a NUL byte, from the side of
-//!   the hole. Bytes still held out of order when the capture ends are not
-//!   shown (tshark never shows them).
-//! - UDP: node 0 sent the first datagram with payload; each datagram with
-//!   payload is one record; empty ones are not followed at all.
+//!   header). Each delivered chunk is one record (tshark never merges
+//!   segments). A hole skipped because the peer acknowledged past it
+//!   becomes its own record, the text `[N bytes missing in capture file]`
+//!   and a NUL byte, from the side of the hole. Bytes still held out of
+//!   order when the capture ends are not shown (tshark never shows them).
+//! - UDP: tshark's tap takes the payload of every UDP layer of a frame in
+//!   which any UDP layer is stream N (a tunnel's and the datagram inside
+//!   it), empty ones left out, and tells the ends apart by the frame's
+//!   innermost addresses and ports (what its packet info holds once the
+//!   whole frame is dissected): node 0 is the source of the first such
+//!   frame, a record is node 0's when its frame has the same source.
 
-use crate::flow::reassembly::Why;
+use crate::dissect::Dissection;
 use crate::flow::key::{FlowKey, Side};
-use crate::flow::{FlowEngine, FlowOptions, StreamProto};
+use crate::flow::reassembly::Why;
+use crate::flow::{FlowEngine, FlowOptions, StreamProto, TcpStreams};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use wiresift_wire::Layer;
 
-/// One end of the conversation.
+/// An address as tshark's packet info holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Address {
+    Ip(IpAddr),
+    Mac([u8; 6]),
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Address::Ip(a) => a.fmt(f),
+            Address::Mac(m) => write!(
+                f,
+                "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+                m[0], m[1], m[2], m[3], m[4], m[5]
+            ),
+        }
+    }
+}
+
+/// One end of the conversation (no address: the stream was not found).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Node {
-    pub addr: IpAddr,
+    pub addr: Option<Address>,
     pub port: u16,
 }
 
@@ -38,7 +63,7 @@ impl Node {
             IpAddr::V4(Ipv4Addr::UNSPECIFIED)
         };
         Node {
-            addr,
+            addr: Some(Address::Ip(addr)),
             port: key.port(side),
         }
     }
@@ -62,13 +87,91 @@ pub enum Event<'a> {
     },
 }
 
+/// The innermost addresses and ports of a frame outside ICMP quotes: what
+/// tshark's packet info holds when its taps run, after the whole frame
+/// (an Ethernet frame inside a tunnel gives its MAC addresses; an IPv6
+/// routing header of type 0 or 2 its final destination, a home address
+/// option its source).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameEnds {
+    pub src: Option<Address>,
+    pub dst: Option<Address>,
+    pub sport: u16,
+    pub dport: u16,
+}
+
+const ROUTING: u8 = 43;
+const DEST_OPTIONS: u8 = 60;
+const HOME_ADDRESS: u8 = 0xc9;
+
+impl FrameEnds {
+    pub fn of(d: &Dissection) -> FrameEnds {
+        let v6 = |b: &[u8]| {
+            <[u8; 16]>::try_from(b)
+                .ok()
+                .map(|a| Address::Ip(IpAddr::V6(Ipv6Addr::from(a))))
+        };
+        let mut e = FrameEnds::default();
+        for x in d.layers.iter().filter(|x| !x.quoted) {
+            match &x.layer {
+                Layer::Eth(eth) => {
+                    e.src = Some(Address::Mac(eth.src()));
+                    e.dst = Some(Address::Mac(eth.dst()));
+                }
+                Layer::Ip(ip) => {
+                    e.src = Some(Address::Ip(IpAddr::V4(Ipv4Addr::from(ip.src()))));
+                    e.dst = Some(Address::Ip(IpAddr::V4(Ipv4Addr::from(ip.dst()))));
+                }
+                Layer::Ipv6(ip) => {
+                    e.src = Some(Address::Ip(IpAddr::V6(Ipv6Addr::from(ip.src()))));
+                    e.dst = Some(Address::Ip(IpAddr::V6(Ipv6Addr::from(ip.dst()))));
+                }
+                Layer::Ipv6Ext(h)
+                    if h.kind() == ROUTING
+                        && matches!(h.routing_type(), 0 | 2)
+                        && h.segments_left() > 0 =>
+                {
+                    let last = h.header().get(8..).and_then(|a| a.chunks_exact(16).last());
+                    if let Some(a) = last.and_then(v6) {
+                        e.dst = Some(a);
+                    }
+                }
+                Layer::Ipv6Ext(h) if h.kind() == DEST_OPTIONS => {
+                    let home = h.options().find(|o| o.kind == HOME_ADDRESS);
+                    if let Some(a) = home.and_then(|o| v6(o.data)) {
+                        e.src = Some(a);
+                    }
+                }
+                Layer::Tcp(t) if !t.is_quoted() => {
+                    (e.sport, e.dport) = (t.src_port(), t.dst_port())
+                }
+                Layer::Udp(u) => (e.sport, e.dport) = (u.src_port(), u.dst_port()),
+                _ => {}
+            }
+        }
+        e
+    }
+
+    fn source(&self) -> (Option<Address>, u16) {
+        (self.src, self.sport)
+    }
+}
+
+/// Which end node 0 is.
+#[derive(Clone, Copy, Debug)]
+enum Node0 {
+    /// TCP: a side of the conversation's key.
+    Side(Side),
+    /// UDP: the source address and port of frames from node 0.
+    Source(Option<Address>, u16),
+}
+
 /// The state of following one stream.
 #[derive(Clone, Debug)]
 pub struct Follow {
     proto: StreamProto,
     stream: u32,
-    /// The side of the key that is node 0, once known.
-    node0: Option<Side>,
+    node0: Option<Node0>,
     note: Vec<u8>,
 }
 
@@ -83,12 +186,15 @@ impl Follow {
         }
     }
 
-    /// The flow engine's options that deliver this stream's bytes (and
-    /// only this stream's).
+    /// The flow engine's options that deliver what following needs: this
+    /// TCP stream's bytes and no other TCP stream's, or UDP payloads.
     pub fn flow_options(&self, base: FlowOptions) -> FlowOptions {
         FlowOptions {
             reassemble: true,
-            reassemble_only: Some((self.proto, self.stream)),
+            reassemble_tcp: match self.proto {
+                StreamProto::Tcp => TcpStreams::Only(self.stream),
+                StreamProto::Udp => TcpStreams::None,
+            },
             ..base
         }
     }
@@ -98,20 +204,34 @@ impl Follow {
         self.node0.is_some()
     }
 
-    /// After the engine has processed frame `frame` (or finished): what to
-    /// print of it.
-    pub fn frame(&mut self, engine: &FlowEngine, frame: u64, out: &mut impl FnMut(Event<'_>)) {
-        if self.proto == StreamProto::Tcp && self.node0.is_none() {
+    /// After the engine has processed frame `frame` (whose ends are
+    /// `ends`), or finished: what to print of it.
+    pub fn frame(
+        &mut self,
+        engine: &FlowEngine,
+        ends: &FrameEnds,
+        frame: u64,
+        out: &mut impl FnMut(Event<'_>),
+    ) {
+        match self.proto {
+            StreamProto::Tcp => self.tcp(engine, frame, out),
+            StreamProto::Udp => self.udp(engine, ends, out),
+        }
+    }
+
+    fn tcp(&mut self, engine: &FlowEngine, frame: u64, out: &mut impl FnMut(Event<'_>)) {
+        if self.node0.is_none() {
             // Node 0 sent the first segment tshark follows.
-            if let Some(c) = engine
-                .current()
-                .filter(|c| c.proto == self.proto && c.stream == self.stream && c.reassembled)
-            {
-                self.start(&c.key, c.side, out);
+            let first = engine
+                .conversations()
+                .iter()
+                .find(|c| c.proto == StreamProto::Tcp && c.stream == self.stream && c.reassembled);
+            if let Some(c) = first {
+                self.start_tcp(&c.key, c.side, out);
             }
         }
         for d in engine.delivered() {
-            if d.proto != self.proto || d.stream != self.stream {
+            if d.proto != StreamProto::Tcp || d.stream != self.stream {
                 continue;
             }
             // tshark never shows what was still held at the end.
@@ -119,17 +239,13 @@ impl Follow {
                 continue;
             }
             let node0 = match self.node0 {
-                Some(s) => s,
-                None => {
-                    // UDP: the first datagram with payload; TCP (not reached
-                    // when the frame's conversation was seen): the originator.
-                    let first = if self.proto == StreamProto::Udp || d.from_orig {
-                        d.side
-                    } else {
-                        d.side.other()
-                    };
-                    self.start(&d.key, first, out);
-                    first
+                Some(Node0::Side(s)) => s,
+                _ => {
+                    // Not reached while the frame's own conversation is
+                    // seen first; the originator is the best guess.
+                    let s = if d.from_orig { d.side } else { d.side.other() };
+                    self.start_tcp(&d.key, s, out);
+                    s
                 }
             };
             let node = u8::from(d.side != node0);
@@ -154,8 +270,50 @@ impl Follow {
         }
     }
 
-    fn start(&mut self, key: &FlowKey, node0: Side, out: &mut impl FnMut(Event<'_>)) {
-        self.node0 = Some(node0);
+    fn udp(&mut self, engine: &FlowEngine, ends: &FrameEnds, out: &mut impl FnMut(Event<'_>)) {
+        let ours = engine
+            .conversations()
+            .iter()
+            .any(|c| c.proto == StreamProto::Udp && c.stream == self.stream);
+        if !ours {
+            return;
+        }
+        for d in engine.delivered() {
+            if d.proto != StreamProto::Udp {
+                continue;
+            }
+            let bytes = engine.bytes(d);
+            if bytes.is_empty() {
+                continue;
+            }
+            let source = match self.node0 {
+                Some(Node0::Source(a, p)) => (a, p),
+                _ => {
+                    self.node0 = Some(Node0::Source(ends.src, ends.sport));
+                    out(Event::Nodes([
+                        Node {
+                            addr: ends.src,
+                            port: ends.sport,
+                        },
+                        Node {
+                            addr: ends.dst,
+                            port: ends.dport,
+                        },
+                    ]));
+                    ends.source()
+                }
+            };
+            out(Event::Record {
+                node: u8::from(ends.source() != source),
+                frame: d.frame,
+                ts_ns: d.ts_ns,
+                bytes,
+            });
+        }
+    }
+
+    fn start_tcp(&mut self, key: &FlowKey, node0: Side, out: &mut impl FnMut(Event<'_>)) {
+        self.node0 = Some(Node0::Side(node0));
         out(Event::Nodes([
             Node::of(key, node0),
             Node::of(key, node0.other()),

@@ -13,6 +13,7 @@ pub mod table;
 pub mod tcp;
 
 use crate::dissect::Dissection;
+use arrayvec::ArrayVec;
 use history::History;
 use key::{FlowKey, Side, Transport};
 use reassembly::{Budget, Chunk, Reassembler, Segment, Why};
@@ -35,10 +36,20 @@ pub struct FlowOptions {
     /// ([`FlowEngine::delivered`]). Off by default: per-packet output does
     /// not pay for it.
     pub reassemble: bool,
-    /// Reassemble only this conversation (following one stream need not
-    /// hold the bytes of all the others).
-    pub reassemble_only: Option<(StreamProto, u32)>,
+    /// Which TCP streams are reassembled (following one stream need not
+    /// hold the bytes of all the others). UDP payloads, a copy each, are
+    /// all delivered.
+    pub reassemble_tcp: TcpStreams,
     pub reassembly: reassembly::Limits,
+}
+
+/// The TCP streams reassembled when [`FlowOptions::reassemble`] is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TcpStreams {
+    All,
+    /// Only this `tcp.stream`.
+    Only(u32),
+    None,
 }
 
 /// Idle timeouts in seconds of capture time.
@@ -64,7 +75,7 @@ impl Default for FlowOptions {
             max_flows: 1_000_000,
             idle: None,
             reassemble: false,
-            reassemble_only: None,
+            reassemble_tcp: TcpStreams::All,
             reassembly: reassembly::Limits::default(),
         }
     }
@@ -243,6 +254,7 @@ pub struct FlowEngine {
     ended: Vec<Ended>,
     delivery: Delivery,
     current: Option<Current>,
+    conversations: ArrayVec<Current, { key::MAX_PER_FRAME }>,
     pub stats: FlowStats,
 }
 
@@ -271,6 +283,7 @@ impl FlowEngine {
                 budget: Budget::new(opts.reassembly.budget),
             },
             current: None,
+            conversations: ArrayVec::new(),
             stats: FlowStats::default(),
         }
     }
@@ -303,9 +316,16 @@ impl FlowEngine {
         self.delivery.budget.used()
     }
 
-    /// The TCP or UDP conversation of the last frame processed.
+    /// The TCP or UDP conversation of the last frame processed (its
+    /// innermost, when it has several).
     pub fn current(&self) -> Option<&Current> {
         self.current.as_ref()
+    }
+
+    /// Every TCP and UDP conversation of the last frame processed,
+    /// outermost first (a tunnel's, then the traffic inside it).
+    pub fn conversations(&self) -> &[Current] {
+        &self.conversations
     }
 
     /// The flow of the last frame processed, while it is held: the logs
@@ -323,10 +343,11 @@ impl FlowEngine {
 
     fn reassembles(&self, proto: StreamProto, stream: u32) -> bool {
         self.opts.reassemble
-            && self
-                .opts
-                .reassemble_only
-                .is_none_or(|only| only == (proto, stream))
+            && match (proto, self.opts.reassemble_tcp) {
+                (StreamProto::Udp, _) | (StreamProto::Tcp, TcpStreams::All) => true,
+                (StreamProto::Tcp, TcpStreams::Only(n)) => n == stream,
+                (StreamProto::Tcp, TcpStreams::None) => false,
+            }
     }
 
     /// Follow one dissected frame: find or make its conversation, update
@@ -336,12 +357,20 @@ impl FlowEngine {
         let now = time_ns(meta);
         self.delivery.clear();
         self.current = None;
+        self.conversations.clear();
         self.expire(now);
         // Each transport layer outside ICMP quotes is a conversation of its
         // own (a tunnel's and the traffic inside it), outermost first, as
         // tshark numbers them and Zeek logs them.
         for c in key::all(d) {
+            let before = self.current.take();
             self.one(d, meta.number, now, c);
+            match self.current {
+                Some(cur) => {
+                    let _ = self.conversations.try_push(cur);
+                }
+                None => self.current = before,
+            }
         }
     }
 
@@ -504,6 +533,7 @@ impl FlowEngine {
     pub fn finish(&mut self) {
         self.delivery.clear();
         self.current = None;
+        self.conversations.clear();
         for table in [&mut self.tcp, &mut self.udp, &mut self.icmp] {
             // Oldest first, as they would have timed out.
             while let Some(x) = table.pop_oldest() {
