@@ -11,6 +11,7 @@ pub mod filter;
 pub mod flow;
 pub mod follow;
 pub mod logs;
+pub mod quic;
 pub mod sample;
 pub mod shard;
 pub mod stats;

@@ -1,0 +1,577 @@
+//! QUIC Initial packets opened (RFC 9001 §5.2): the keys come from the
+//! client's first Destination Connection ID and a version's public salt, so
+//! anyone on the path can read the Initial packets, and with them the TLS
+//! ClientHello (SNI, ALPN, versions, cipher suites).
+//!
+//! Supported: QUIC v1, v2 (RFC 9369), IETF drafts 22 to 34 and mvfst
+//! (0xfaceb00x) with the salts their drafts used. Only AES-128-GCM applies
+//! to Initial packets, so only it is here.
+//!
+//! The ClientHello is taken from the CRYPTO frames of one datagram
+//! ([`initial_client_hello`], frames in any order within it) or of several
+//! ([`HelloAssembler`], for a ClientHello split over datagrams, bounded).
+
+use aes::cipher::{BlockEncrypt, KeyInit};
+use aes::Aes128;
+use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::{Aes128Gcm, Nonce};
+use hkdf::Hkdf;
+use sha2::Sha256;
+use wiresift_wire::quic::{self, varint, Form, PacketType, QuicView};
+
+/// The largest ClientHello gathered (bytes of CRYPTO data from offset 0).
+pub const MAX_HELLO: usize = 16 * 1024;
+/// Bounds on what a [`QuicHello`] keeps.
+const MAX_SNI: usize = 255;
+const MAX_LIST: usize = 32;
+
+/// One direction's Initial keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keys {
+    pub key: [u8; 16],
+    pub iv: [u8; 12],
+    pub hp: [u8; 16],
+}
+
+/// The Initial salt of `version`, and whether its labels are v2's.
+fn salt(version: u32) -> Option<(&'static [u8; 20], bool)> {
+    const V1: [u8; 20] = hex20("38762cf7f55934b34d179ae6a4c80cadccbb7f0a");
+    const V2: [u8; 20] = hex20("0dede3def700a6db819381be6e269dcbf9bd2ed9");
+    const D29: [u8; 20] = hex20("afbfec289993d24c9e9786f19c6111e04390a899");
+    const D23: [u8; 20] = hex20("c3eef712c72ebb5a11a7d2432bb46365bef9f502");
+    const D22: [u8; 20] = hex20("7fbcdb0e7c66bbe9193a96cd21519ebd7a02644a");
+    match version {
+        quic::version::V1 => Some((&V1, false)),
+        quic::version::V2 => Some((&V2, true)),
+        0xff00_001d..=0xff00_0022 => Some((&D29, false)),
+        0xff00_0017..=0xff00_001c => Some((&D23, false)),
+        0xff00_0015..=0xff00_0016 => Some((&D22, false)),
+        // mvfst: 0xfaceb001 is draft 22, 0xfaceb002 draft 27, 0xfaceb00e draft 29.
+        0xface_b001 => Some((&D22, false)),
+        0xface_b002 => Some((&D23, false)),
+        0xface_b00e => Some((&D29, false)),
+        _ => None,
+    }
+}
+
+const fn hex20(s: &str) -> [u8; 20] {
+    let b = s.as_bytes();
+    let mut out = [0u8; 20];
+    let mut i = 0;
+    while i < 20 {
+        out[i] = (nib(b[2 * i]) << 4) | nib(b[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+const fn nib(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        _ => c - b'a' + 10,
+    }
+}
+
+/// TLS 1.3's HKDF-Expand-Label with an empty context.
+fn expand_label(secret: &[u8], label: &str, out: &mut [u8]) -> Option<()> {
+    let hk = Hkdf::<Sha256>::from_prk(secret).ok()?;
+    let full_len = 6 + label.len();
+    let mut info = Vec::with_capacity(4 + full_len);
+    info.extend_from_slice(&(out.len() as u16).to_be_bytes());
+    info.push(u8::try_from(full_len).ok()?);
+    info.extend_from_slice(b"tls13 ");
+    info.extend_from_slice(label.as_bytes());
+    info.push(0);
+    hk.expand(&info, out).ok()
+}
+
+/// The Initial keys of the client (`server == false`) or the server for a
+/// connection whose client chose `dcid` as its first Destination Connection ID.
+pub fn initial_keys(version: u32, dcid: &[u8], server: bool) -> Option<Keys> {
+    let (salt, v2) = salt(version)?;
+    let (initial, _) = Hkdf::<Sha256>::extract(Some(salt), dcid);
+    let mut secret = [0u8; 32];
+    expand_label(
+        &initial,
+        if server { "server in" } else { "client in" },
+        &mut secret,
+    )?;
+    let (lk, li, lh) = if v2 {
+        ("quicv2 key", "quicv2 iv", "quicv2 hp")
+    } else {
+        ("quic key", "quic iv", "quic hp")
+    };
+    let mut k = Keys {
+        key: [0; 16],
+        iv: [0; 12],
+        hp: [0; 16],
+    };
+    expand_label(&secret, lk, &mut k.key)?;
+    expand_label(&secret, li, &mut k.iv)?;
+    expand_label(&secret, lh, &mut k.hp)?;
+    Some(k)
+}
+
+/// A decrypted packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    pub packet_number: u64,
+    /// The frames.
+    pub plaintext: Vec<u8>,
+}
+
+/// Remove header protection and open the long-header packet `p` of
+/// `datagram` with `keys`. The packet number is taken as sent (no earlier
+/// packet to expand it from: right for a connection's first packets).
+pub fn open(datagram: &[u8], p: &quic::Packet, keys: &Keys) -> Option<Opened> {
+    let pkt = datagram.get(p.start..p.end)?;
+    let pn_off = p.pn_offset.checked_sub(p.start)?;
+    let sample: [u8; 16] = pkt.get(pn_off + 4..pn_off + 20)?.try_into().ok()?;
+    let mut block = aes::Block::from(sample);
+    Aes128::new(&keys.hp.into()).encrypt_block(&mut block);
+    let mask = block;
+    let first = pkt.first()? ^ (mask[0] & 0x0f);
+    let pn_len = usize::from(first & 3) + 1;
+    let mut header = pkt.get(..pn_off + pn_len)?.to_vec();
+    header[0] = first;
+    let mut pn = 0u64;
+    for i in 0..pn_len {
+        header[pn_off + i] ^= mask[1 + i];
+        pn = (pn << 8) | u64::from(header[pn_off + i]);
+    }
+    let mut nonce = keys.iv;
+    for (i, b) in pn.to_be_bytes().iter().enumerate() {
+        nonce[4 + i] ^= b;
+    }
+    let ct = pkt.get(pn_off + pn_len..)?;
+    let aead = Aes128Gcm::new(&keys.key.into());
+    let plaintext = aead
+        .decrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: ct,
+                aad: &header,
+            },
+        )
+        .ok()?;
+    Some(Opened {
+        packet_number: pn,
+        plaintext,
+    })
+}
+
+/// A frame of an Initial packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame<'a> {
+    /// A run of PADDING bytes.
+    Padding(usize),
+    Ping,
+    Ack {
+        largest: u64,
+    },
+    Crypto {
+        offset: u64,
+        data: &'a [u8],
+    },
+    ConnectionClose {
+        error: u64,
+    },
+}
+
+/// The frames of a plaintext, in order, until one that cannot be read (or
+/// one not allowed in Initial packets). Each step consumes at least a byte.
+pub fn frames(plain: &[u8]) -> impl Iterator<Item = Frame<'_>> {
+    let mut at = 0usize;
+    std::iter::from_fn(move || {
+        let (ty, n) = varint(plain, at)?;
+        let mut p = at.checked_add(n)?;
+        let v = |p: &mut usize| -> Option<u64> {
+            let (x, n) = varint(plain, *p)?;
+            *p += n;
+            Some(x)
+        };
+        let f = match ty {
+            0x00 => {
+                let run = plain.get(at..)?.iter().take_while(|&&b| b == 0).count();
+                p = at + run;
+                Frame::Padding(run)
+            }
+            0x01 => Frame::Ping,
+            0x02 | 0x03 => {
+                let largest = v(&mut p)?;
+                let _delay = v(&mut p)?;
+                let count = v(&mut p)?;
+                let _first = v(&mut p)?;
+                // Each range takes two bytes at least: bounded by the bytes.
+                let mut i = 0u64;
+                while i < count {
+                    v(&mut p)?;
+                    v(&mut p)?;
+                    i += 1;
+                }
+                if ty == 0x03 {
+                    for _ in 0..3 {
+                        v(&mut p)?;
+                    }
+                }
+                Frame::Ack { largest }
+            }
+            0x06 => {
+                let offset = v(&mut p)?;
+                let len = usize::try_from(v(&mut p)?).ok()?;
+                let data = plain.get(p..p.checked_add(len)?)?;
+                p += len;
+                Frame::Crypto { offset, data }
+            }
+            0x1c | 0x1d => {
+                let error = v(&mut p)?;
+                if ty == 0x1c {
+                    v(&mut p)?;
+                }
+                let len = usize::try_from(v(&mut p)?).ok()?;
+                p = p.checked_add(len).filter(|&e| e <= plain.len())?;
+                Frame::ConnectionClose { error }
+            }
+            _ => return None,
+        };
+        at = p;
+        Some(f)
+    })
+}
+
+/// What a client's Initial tells about the connection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuicHello {
+    pub version: u32,
+    pub dcid: Vec<u8>,
+    pub scid: Vec<u8>,
+    /// Server Name Indication (lossy UTF-8, at most 255 bytes).
+    pub sni: Option<String>,
+    /// ALPN protocols (at most 32, lossy UTF-8).
+    pub alpn: Vec<String>,
+    /// The ClientHello's legacy version.
+    pub tls_version: u16,
+    /// supported_versions (at most 32, GREASE included).
+    pub supported_versions: Vec<u16>,
+    /// Cipher suites (at most 32).
+    pub ciphers: Vec<u16>,
+}
+
+/// CRYPTO data gathered from offset 0, out of order, within a bound.
+#[derive(Clone, Debug, Default)]
+pub struct HelloAssembler {
+    buf: Vec<u8>,
+    /// Which bytes of `buf` are filled (one flag a byte, bounded by MAX_HELLO).
+    have: Vec<bool>,
+    version: u32,
+    dcid: Vec<u8>,
+    scid: Vec<u8>,
+    done: bool,
+}
+
+impl HelloAssembler {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a client datagram; returns the ClientHello once it is whole
+    /// (once only). Keys come from each packet's own DCID, which is the
+    /// client's first one until the server answers.
+    pub fn push(&mut self, datagram: &[u8]) -> Option<QuicHello> {
+        if self.done {
+            return None;
+        }
+        let view = QuicView::new(datagram).ok()?;
+        for p in view.packets() {
+            if p.form != Form::Long(PacketType::Initial) {
+                continue;
+            }
+            let dcid = view.slice(p.dcid.clone());
+            let Some(keys) = initial_keys(p.version, dcid, false) else {
+                continue;
+            };
+            let Some(opened) = open(datagram, &p, &keys) else {
+                continue;
+            };
+            if self.dcid.is_empty() && self.scid.is_empty() {
+                self.version = p.version;
+                self.dcid = dcid.to_vec();
+                self.scid = view.slice(p.scid.clone()).to_vec();
+            }
+            for f in frames(&opened.plaintext) {
+                if let Frame::Crypto { offset, data } = f {
+                    self.add(offset, data);
+                }
+            }
+        }
+        let hello = self.hello()?;
+        self.done = true;
+        Some(hello)
+    }
+
+    fn add(&mut self, offset: u64, data: &[u8]) {
+        let Ok(off) = usize::try_from(offset) else {
+            return;
+        };
+        if off >= MAX_HELLO {
+            return;
+        }
+        let end = off.saturating_add(data.len()).min(MAX_HELLO);
+        if self.buf.len() < end {
+            self.buf.resize(end, 0);
+            self.have.resize(end, false);
+        }
+        let n = end - off;
+        self.buf[off..end].copy_from_slice(&data[..n]);
+        self.have[off..end].iter_mut().for_each(|h| *h = true);
+    }
+
+    /// The ClientHello when the bytes from 0 cover its whole message.
+    fn hello(&self) -> Option<QuicHello> {
+        let filled = self.have.iter().take_while(|&&h| h).count();
+        let bytes = self.buf.get(..filled)?;
+        if bytes.len() < 4 || bytes.first() != Some(&1) {
+            return None;
+        }
+        let len = u32::from_be_bytes([0, bytes[1], bytes[2], bytes[3]]) as usize;
+        let msg = bytes.get(..len.checked_add(4)?)?;
+        let hs = wiresift_wire::tls::Handshake::new(msg).ok()?;
+        let ch = hs.client_hello()?;
+        let text =
+            |b: &[u8], max: usize| String::from_utf8_lossy(&b[..b.len().min(max)]).into_owned();
+        Some(QuicHello {
+            version: self.version,
+            dcid: self.dcid.clone(),
+            scid: self.scid.clone(),
+            sni: ch.server_name().map(|s| text(s, MAX_SNI)),
+            alpn: ch.alpn().take(MAX_LIST).map(|a| text(a, MAX_SNI)).collect(),
+            tls_version: ch.version(),
+            supported_versions: ch.supported_versions().take(MAX_LIST).collect(),
+            ciphers: ch.cipher_suites().take(MAX_LIST).collect(),
+        })
+    }
+}
+
+/// The ClientHello of a client's Initial datagram, when the datagram holds
+/// all of it (CRYPTO frames from offset 0, in any order).
+pub fn initial_client_hello(datagram: &[u8]) -> Option<QuicHello> {
+    HelloAssembler::new().push(datagram)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        let s: Vec<u8> = s.bytes().filter(|b| b.is_ascii_hexdigit()).collect();
+        s.chunks(2)
+            .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
+            .collect()
+    }
+
+    const RFC_DCID: &str = "8394c8f03e515708";
+
+    #[test]
+    fn rfc9001_appendix_a1_keys() {
+        let dcid = unhex(RFC_DCID);
+        let c = initial_keys(1, &dcid, false).unwrap();
+        assert_eq!(c.key.to_vec(), unhex("1f369613dd76d5467730efcbe3b1a22d"));
+        assert_eq!(c.iv.to_vec(), unhex("fa044b2f42a3fd3b46fb255c"));
+        assert_eq!(c.hp.to_vec(), unhex("9f50449e04a0e810283a1e9933adedd2"));
+        let s = initial_keys(1, &dcid, true).unwrap();
+        assert_eq!(s.key.to_vec(), unhex("cf3a5331653c364c88f0f379b6067e37"));
+        assert_eq!(s.iv.to_vec(), unhex("0ac1493ca1905853b0bba03e"));
+        assert_eq!(s.hp.to_vec(), unhex("c206b8d9b9f0f37644430b490eeaa314"));
+    }
+
+    /// RFC 9001 A.3: the server's Initial (short enough to paste whole).
+    #[test]
+    fn rfc9001_appendix_a3_server_initial() {
+        let pkt = unhex(
+            "cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a
+             5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3
+             dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84
+             022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc4
+             2158407dd074ee",
+        );
+        let v = QuicView::new(&pkt).unwrap();
+        let p = v.packets().next().unwrap();
+        assert_eq!(p.form, Form::Long(PacketType::Initial));
+        let keys = initial_keys(1, &unhex(RFC_DCID), true).unwrap();
+        let o = open(&pkt, &p, &keys).unwrap();
+        assert_eq!(o.packet_number, 1);
+        assert_eq!(
+            o.plaintext,
+            unhex(
+                "02000000000600405a020000560303eefce7f7b37ba1d1632e96677825ddf739
+                 88cfc79825df566dc5430b9a045a1200130100002e00330024001d00209d3c94
+                 0d89690b84d08a60993c144eca684d1081287c834d5311bcf32bb9da1a002b00
+                 020304"
+            )
+        );
+        let fr: Vec<_> = frames(&o.plaintext).collect();
+        assert_eq!(fr[0], Frame::Ack { largest: 0 });
+        assert!(matches!(fr[1], Frame::Crypto { offset: 0, data } if data.len() == 90));
+    }
+
+    /// RFC 9001 A.2's client Initial built from its plaintext (the CRYPTO
+    /// frame and padding to 1162 bytes) and protected by hand here; opening
+    /// it gives back the plaintext and the ClientHello.
+    #[test]
+    fn rfc9001_appendix_a2_client_initial() {
+        let crypto = unhex(
+            "060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e868
+             04fe3a47f06a2b69484c00000413011302010000c000000010000e00000b6578
+             616d706c652e636f6dff01000100000a00080006001d00170018001000070005
+             04616c706e000500050100000000003300260024001d00209370b2c9caa47fba
+             baf4559fedba753de171fa71f50f1ce15d43e994ec74d748002b000302030400
+             0d0010000e0403050306030203080408050806002d00020101001c0002400100
+             3900320408ffffffffffffffff05048000ffff07048000ffff08011001048000
+             75300901100f088394c8f03e51570806048000ffff",
+        );
+        let mut plain = crypto.clone();
+        plain.resize(1162, 0);
+        let header = unhex("c300000001088394c8f03e5157080000449e00000002");
+        let keys = initial_keys(1, &unhex(RFC_DCID), false).unwrap();
+        // Protect: AEAD then header protection (RFC 9001 §5.3, §5.4).
+        let mut nonce = keys.iv;
+        nonce[11] ^= 2;
+        let ct = Aes128Gcm::new(&keys.key.into())
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: &plain,
+                    aad: &header,
+                },
+            )
+            .unwrap();
+        let mut pkt = header.clone();
+        pkt.extend_from_slice(&ct);
+        let pn_off = header.len() - 4;
+        let mut block = aes::Block::clone_from_slice(&pkt[pn_off + 4..pn_off + 20]);
+        Aes128::new(&keys.hp.into()).encrypt_block(&mut block);
+        // RFC 9001 A.2: sample d1b1c98dd7689fb8ec11d242b123dc9b, mask 437b9aec36.
+        assert_eq!(block[..5].to_vec(), unhex("437b9aec36"));
+        pkt[0] ^= block[0] & 0x0f;
+        for i in 0..4 {
+            pkt[pn_off + i] ^= block[1 + i];
+        }
+        assert_eq!(
+            pkt[..pn_off + 4].to_vec(),
+            unhex("c000000001088394c8f03e5157080000449e7b9aec34")
+        );
+        assert_eq!(pkt.len(), 1200);
+        let v = QuicView::new(&pkt).unwrap();
+        let p = v.packets().next().unwrap();
+        let o = open(&pkt, &p, &keys).unwrap();
+        assert_eq!(o.packet_number, 2);
+        assert_eq!(o.plaintext, plain);
+        let h = initial_client_hello(&pkt).unwrap();
+        assert_eq!(h.sni.as_deref(), Some("example.com"));
+        assert_eq!(h.alpn, ["alpn"]);
+        assert_eq!(h.dcid, unhex(RFC_DCID));
+        assert_eq!(h.ciphers, [0x1301, 0x1302]);
+        assert_eq!(h.supported_versions, [0x0304]);
+    }
+
+    #[test]
+    fn hostile_bytes_are_refused_quietly() {
+        let keys = initial_keys(1, b"12345678", false).unwrap();
+        let mut d = vec![0xc0, 0, 0, 0, 1, 8];
+        d.extend_from_slice(b"12345678");
+        d.extend_from_slice(&[0, 0, 0x40, 0x40]);
+        d.resize(80, 0x11);
+        let v = QuicView::new(&d).unwrap();
+        let p = v.packets().next().unwrap();
+        assert!(open(&d, &p, &keys).is_none());
+        assert!(initial_client_hello(&d).is_none());
+        for n in 0..d.len() {
+            let _ = initial_client_hello(&d[..n]);
+        }
+        // Frames over junk: every step consumes bytes.
+        let junk = [0x02, 0x00, 0x00, 0xff, 0x06, 0x00, 0x3f, 0x1c];
+        assert!(frames(&junk).count() <= junk.len());
+    }
+
+    /// arkime__quicietf.pcap frame 1: a client Initial (v1) whose ClientHello
+    /// tshark shows with SNI ssl.gstatic.com and ALPN h3 (UDP payload).
+    const QUICIETF_FRAME1: &[&str] = &[
+            "c700000001083233ff7a63cd9d380037004f4b86abfb112e86fe490976c43797825b8cb06b5654d1473c0279b561e4a5",
+            "ac15c8fbdecfbd939c4824d32a948deb8108e26335938044e958044d172918803bc05f5b2cbe9484a904eec9c1c3c0e3",
+            "7f835460f4d0422387b145391c62c7e72ef4a5ffc0e121c27308d58a327cbdf40e1638746f06a06391e3cfeff02bff57",
+            "79eceed4890fec27820d352cbc889952571d24d25cd77fb76798efb6b2be3759ae151bf9f42cb16e1304e437b2100ffb",
+            "8cb21e850e54b0745a788eb46f48416094a4dfb642085709fe987e412d1eed620ec5eae1f772b0dab002df36c99792d6",
+            "4f7f01aced4de076ee1bb258373663189026d2bca4322771b36d4e8869f48e0e7fab53334c3285b0cae96d29e6941c9a",
+            "ff6cb73124d6ef3f45d01823d9b4da7e2169a7dfbc1d22c928854c308f629805aa651586c99bcf4fd48fa0fd85421230",
+            "c060dbb0f8c4404131c1eed65f0ffc5e9ee56dc6aba18d76f5fdc6a386d6082082a82e1a6ea74c57b9fb190a27a2e670",
+            "0e7af69657edab249db71eb3bc027fad2ef68040bf11e20f0892a35342068d6ab5a723af148e2ae78a05618f09137f78",
+            "7ae9a4aa50cbefbc04704bab671cb0581e1663554c165f44f66236b3c3caec82b4ddaa732aa2983d1cc4a364d5856386",
+            "868320f60d5709db273859842fb11e4e6367723695e0986285d54747cc5803ca74586ddaaf72b066b2a89babdf67aeb6",
+            "869d025cc439ca2beb179622fae6bac9b53413cadeb408b5a4f6699b703a7d72de6de066c285c19a5e8bea3c777bec73",
+            "82fb2b86487bb00adb42ab59d782611ad03d69016718d19c42274aed74110ac74a142904907b63d034bcb7e5425ec0c8",
+            "915dea09a84c003e463a4bd7cf17d841cd6e7e1f8e50e8119b6474ec73c8144b5ed385a348c536e344b8711778fdf872",
+            "78f24c228985c2a5569efc1048a8c93274db976b310bdd06f2c588776581073ad2d34a08824c2a315d348736249754c0",
+            "ed1254a9bb6e297197594cc3f33e7789d84689399864968163559ec11264697e98cb98d6e446f2ccc65af9a1172e80e4",
+            "e53092e0f31b12086d9ef21c75b907a6341dfed534f18af19b9e14aa20f36b78f5295b8dcdee51a3f77ea0d85894d2a3",
+            "d76c857037aee7f409465d228e85fc0336886701cf471d486649cadd0fab7d4e8ff7e712bc28fe570e14bd6d07bfbefc",
+            "f37a88aa1f4dd15242603f7096afa250e332952d70f445b947865a395cdfa14f4d628e36081d0654389b2cff73fccab2",
+            "4b19df5e268ca916b5d11b8f8e61c4770e11a9f7891080654eeb1195aff45f29c7b16e9fd110b25d83cef56bbd5daef2",
+            "828e380cd981d25d4ff32f50e386d9d584ed21edd5223dcdee1f06f3982b0eaba52836e28c44c34d07a78cc65a0d643e",
+            "cc6b848f1b2f799243de430fbc56847781b101ad620c65cd00f0c64eb84e6dc83fe65f84b2ccbfca939f9e2ff8309592",
+            "02c2b8969453cb61e758f2e951c1df6e64f11a80996ea6292a3da57189420358c202ba302ed385b89e722f7ad84e9991",
+            "08316823579d86120004a99277abb908d62bb5cdc97f22856dae4b79d45726ee5c9c5c2ab779d23b17b6116d042106d4",
+            "1251887a7121da4350def794c1b56c15f256a34b851f0ce4f308d53b1ae113d7e4da6037d4118457fde3a5622c772a9a",
+            "a0be9d3fa081d742d1e17a53165afbdbb89dbf947f38b8885be6aff73f27012d132d6364eb89c8905a06b4e1b6ebfe3c",
+            "5916ffbb73b64bc7a9a976a763833b78b516bc1f50541af72984ac73bfe9b32be3eaa7bc7780821d935ade518e41522a",
+            "ba6fee9c6828499a2d92c6d78a4f86116cd5893c3e732085ffa75e6fcadd04a5cef1",
+    ];
+
+    /// ndpi__quic-v2.pcapng frame 1: a client Initial of QUIC v2 (RFC 9369
+    /// salt and labels); tshark: SNI "test", ALPN h3.
+    const QUIC_V2_FRAME1: &[&str] = &[
+            "d66b3343cf080726272642fc2eb20811fffdea452422b832a196c2fa15ec4a99b399b9116eb2c5ef233065423a33ac16",
+            "db1be7c47541e1dbc9337bc0326b173b40bfcb11d25b647d0e8141c89fd5d4fe0ae06a3a4962392c9e91c2e1b3920ae3",
+            "f12a7128aed5573623691908c9962a936cabe187e5acf4e4047e6fe88834c87e48cab6336dcf659934dffc133e0b4672",
+            "e74e81a0d801d41fd6abdb6e04c27d9c831771e2c8fe0e025fe22818a653f609bbf7f500392b83579bdb2ef50507795f",
+            "7bf7a63c939e9c6b8292d9fafbfd0daff19350ccb31c473981ddcff35e2d44465427a3ce8f5f91da78c35e9479bf6d37",
+            "2b5ac20129844c77052541040d4f2f1567dddd86ebe0b18efcde66d1098ee7a330ec771df5edc99baaa853ef72b0a49b",
+            "685d976f83600e5bbed12fb1c123e189b90a7585bf3e3bc42ef017d060cb4638a4e693cc9e04916be5ea6bf5f0b46aaa",
+            "166619dc465a0ddb25b89226216b70dc49014284ee512ca3ba354cdd26fdc3a36e5e41693069e7fa89fb45d8c687802c",
+            "8362440d78ab2c727e7827af5663be939dd4888ace2214195d0e8861f7dfbcc0c3c886c03ee2424d960192010158c016",
+            "737b5a6edaf09f13f65d830e476c41a07c7e6badfc1ff2e2a70b0f1ad551ef429e0ef6b0d85b0834c08ffdef70af1745",
+            "ad61b83381339680ae39b9c92e5cdb8475f5efd7b76b3f7877126431960b60a5a61b3a12ee1e5f1eea7958b16d0c4859",
+            "9bf4f6bee36b3343cf080726272642fc2eb20811fffdea452422b842a36e46d441f8c3f756c608d417943fb77a8fdc13",
+            "b99403e5bb94d6a809d67cdfbffe00d687862536d8dcbb9a0d94a3aa080c8fe40379d52d3f982a521af9900d8034fb0a",
+            "e504b28073dc59a189c126ab9fe636588d1034f9dc00ebb01e8729d663404e00f0e38e902af72e2b92387dcab96bea2b",
+            "445b8f3f6c2bafb3fc01aa152bf874c8d4b3b46bfbf5b6167a139ca4cda71a917762b3013a7b6e7bcb9fe6fc13b32136",
+            "36dd97389174e56d63302a1fde2f20938e20c7bc6bdfe8890528b53c72f1f346d5a8d964a46f2f49ea554eb3754a8788",
+            "caeed7fc6e49acd25302f3f8e53b1173264a443e665bc09d3a73f183ed3deb90974a6c993cd0aa6fae24e23fef2e4934",
+            "16d858f981dda4632e306b7544ec9fb65c144baeb456c895baf6e310f611537be8e07e4ebddec383c455fe882539b08f",
+            "a0073a7e66cc5ee81f836dfec3ef43d77dc30b260ebe17f1c13eb609897cba3648ebe0a7dae509fddfddf290e69d7a25",
+            "ac5db1920dd5806c6165fe4905fccdd96355636883c977d68d987672c1d96c6efae19bfa7494f89b66d61e0980847448",
+            "463834485b07515833ed34ae181adfb4ec769836a626d4efa240c6f1f010a1f142c9f948edde0a0840b66c9e248698f4",
+            "56397ed4dc6c3e3ec5bac71812ad41e36531e8ba62faf269cbbce55ae5e3201d443f3504ea9727787ad20ff0b8e73eda",
+            "0d7c522fd467beec602f7a536da1c248262305d26efe21f17ddb9b5409fe19145aa3df1629d5a381c83035284fc94941",
+            "0a7c1d66e727cd2e96b0c2664754dfa7c7c465be6555e462bf83b9404a4f266b0df00373f8de23b90c28c92a9c33e7a6",
+            "5aa6258cb1d5b26ec1f74c05430d67c0122e19c0f5b066e16727145c0047e77b8113d41e73456795f5c6db66d4caaab7",
+            "d25c18a72a163d75b9ec4569146cb20de5ac44b365b03452be4c05734b28603c",
+    ];
+
+    #[test]
+    fn real_client_initials() {
+        let d = unhex(&QUICIETF_FRAME1.concat());
+        let h = initial_client_hello(&d).unwrap();
+        assert_eq!(h.version, 1);
+        assert_eq!(h.sni.as_deref(), Some("ssl.gstatic.com"));
+        assert_eq!(h.alpn, ["h3"]);
+        let d = unhex(&QUIC_V2_FRAME1.concat());
+        let h = initial_client_hello(&d).unwrap();
+        assert_eq!(h.version, quic::version::V2);
+        assert_eq!(h.sni.as_deref(), Some("test"));
+        assert_eq!(h.alpn, ["h3"]);
+        // Cut anywhere: no hello, no panic.
+        for n in (0..d.len()).step_by(7) {
+            let _ = initial_client_hello(&d[..n]);
+        }
+    }
+}
