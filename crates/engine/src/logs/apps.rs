@@ -13,7 +13,7 @@
 //! records, then their conn record — then this frame's messages). At the
 //! end, [`AppLogs::finish`].
 
-use super::{conn, dhcp, dns, http, Schema, Sink};
+use super::{conn, dhcp, dns, http, ssl, Schema, Sink};
 use crate::dissect::Dissection;
 use crate::flow::key::{self, transport, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
@@ -73,6 +73,7 @@ pub enum Msg {
     Dns(Box<dns::Msg>),
     Dhcp(Box<dhcp::Msg>),
     Http(Box<http::Msg>),
+    Ssl(Box<ssl::Msg>),
     /// A protocol without a log of its own: only conn.log's `service`.
     Service(&'static str),
 }
@@ -84,6 +85,7 @@ pub struct Wants {
     pub dns: bool,
     pub dhcp: bool,
     pub http: bool,
+    pub ssl: bool,
 }
 
 impl Wants {
@@ -93,6 +95,7 @@ impl Wants {
             dns: has(&dns::SCHEMA),
             dhcp: has(&dhcp::SCHEMA),
             http: has(&http::SCHEMA),
+            ssl: has(&ssl::SCHEMA),
         }
     }
 }
@@ -117,6 +120,7 @@ pub struct AppLogs {
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
+    pub ssl: ssl::Tracker,
     pub stats: Stats,
 }
 
@@ -129,6 +133,7 @@ impl AppLogs {
             dns: dns::Tracker::default(),
             dhcp: dhcp::Tracker::default(),
             http: http::Tracker::default(),
+            ssl: ssl::Tracker::default(),
             stats: Stats::default(),
         }
     }
@@ -159,6 +164,10 @@ impl AppLogs {
                     None => continue,
                 },
                 Layer::Http(v) => Msg::Http(Box::new(http::Msg::read(v, self.wants.http))),
+                // The service needs no reading: a TLS layer is confirmed
+                // TLS (its records parsed).
+                Layer::Tls(v) if self.wants.ssl => Msg::Ssl(Box::new(ssl::Msg::read(v))),
+                Layer::Tls(_) => Msg::Service("ssl"),
                 Layer::Ssh(_) => Msg::Service("ssh"),
                 Layer::Smtp(_) => Msg::Service("smtp"),
                 Layer::Ftp(_) => Msg::Service("ftp"),
@@ -195,7 +204,8 @@ impl AppLogs {
         self.ended(flows, sink)?;
         self.dns.finish(sink)?;
         self.dhcp.finish(sink)?;
-        self.http.finish(sink)
+        self.http.finish(sink)?;
+        self.ssl.finish(sink)
     }
 
     fn ended(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
@@ -205,6 +215,7 @@ impl AppLogs {
             if id.proto == transport::TCP || id.proto == transport::UDP {
                 self.dns.conn_ended(id, sink)?;
                 self.http.conn_ended(id, sink)?;
+                self.ssl.conn_ended(id, sink)?;
             }
             if want_conn {
                 super::emit(&conn::Conn::from_ended(&e), sink)?;
@@ -265,6 +276,10 @@ impl AppLogs {
                         self.http.message(&f, *m, sink)?;
                     }
                     Some("http")
+                }
+                Msg::Ssl(m) => {
+                    self.ssl.message(&f, *m, sink)?;
+                    Some("ssl")
                 }
                 Msg::Service(s) => Some(s),
             };

@@ -21,6 +21,7 @@ pub mod conn;
 pub mod dhcp;
 pub mod dns;
 pub mod http;
+pub mod ssl;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -89,7 +90,13 @@ pub struct Schema {
 }
 
 /// Every log wiresift writes, in the order `logs all` opens them.
-pub const ALL: &[&Schema] = &[&conn::SCHEMA, &dns::SCHEMA, &dhcp::SCHEMA, &http::SCHEMA];
+pub const ALL: &[&Schema] = &[
+    &conn::SCHEMA,
+    &dns::SCHEMA,
+    &dhcp::SCHEMA,
+    &http::SCHEMA,
+    &ssl::SCHEMA,
+];
 
 /// The schema of the log called `name` (its path: "conn", …).
 pub fn schema(name: &str) -> Option<&'static Schema> {
@@ -385,8 +392,9 @@ fn tsv_value(v: &Value<'_>, out: &mut Vec<u8>) {
 }
 
 /// A string in Zeek's ASCII form: empty as `(empty)`, a value equal to
-/// `-` or `(empty)` with its first byte escaped, tabs, control bytes and
-/// bytes that are not UTF-8 as `\xNN` (and `,` inside sets).
+/// `-` or `(empty)` with its first byte escaped, tabs, control bytes,
+/// backslashes and bytes that are not UTF-8 as `\xNN` (and `,` inside
+/// sets).
 fn tsv_str(s: &[u8], in_set: bool, out: &mut Vec<u8>) {
     if s.is_empty() {
         out.extend_from_slice(b"(empty)");
@@ -399,7 +407,9 @@ fn tsv_str(s: &[u8], in_set: bool, out: &mut Vec<u8>) {
     }
     for chunk in rest.utf8_chunks() {
         for c in chunk.valid().chars() {
-            if (c as u32) < 0x20 || c == '\x7f' || (in_set && c == ',') {
+            // Zeek escapes the backslash too, so that every `\` starts an
+            // escape.
+            if (c as u32) < 0x20 || c == '\x7f' || c == '\\' || (in_set && c == ',') {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             } else {
                 let mut buf = [0u8; 4];

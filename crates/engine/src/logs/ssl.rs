@@ -1,0 +1,822 @@
+//! Zeek's ssl.log: one record per TLS connection (Zeek 6,
+//! `base/protocols/ssl/main.zeek` and `files.zeek`), with the fields of
+//! the common JA3 package (`ja3`, `ja3s`) and a `ja4`.
+//!
+//! As Zeek does:
+//! - The record starts at the connection's first TLS message. The hellos
+//!   give `server_name` (the client's first SNI name), `version` (the
+//!   ServerHello's, or the one its supported_versions extension selects),
+//!   `cipher`, `next_protocol` (the server's ALPN choice), `curve` (the
+//!   ECDHE group of the ServerKeyExchange or of the ServerHello's
+//!   key_share), `resumed` (the client's session id echoed by a pre-1.3
+//!   server, a session ticket sent with an empty id and no key exchange
+//!   before the client's ChangeCipherSpec, or a pre-shared key the server
+//!   accepts).
+//! - `ssl_history` has a letter per handshake message, ChangeCipherSpec
+//!   (`i`), alert (`l`) and heartbeat (`b`) in clear, upper case from the
+//!   client, at most 100; `^` where the first ClientHello came from the
+//!   responder (the client is then the responder).
+//! - A direction's records after its ChangeCipherSpec are ciphertext; the
+//!   first ciphertext record once both directions changed cipher makes the
+//!   connection `established`, and the record is written then. A
+//!   connection that never gets there is written when it ends.
+//! - Certificates (in clear, so up to TLS 1.2): `cert_chain_fps` and
+//!   `client_cert_chain_fps` are the SHA-256 fingerprints of the server's
+//!   and client's chains; `subject`/`issuer` (and the client's) are the
+//!   first certificate's names as OpenSSL prints them with RFC 2253 flags;
+//!   `sni_matches_cert` says whether the SNI name matches the server
+//!   certificate's DNS names (or its CN when it has none), wildcards
+//!   included.
+//! - `ja3`/`ja3s` are the MD5 of the JA3/JA3S strings, `ja4` FoxIO's JA4 of
+//!   the ClientHello.
+//!
+//! Known differences: `validation_status` stays unset (no trust store);
+//! SSLv2 and DTLS are not followed.
+//!
+//! Bounds: per connection one record; at most [`MAX_CONNS`] connections
+//! with TLS state (past that the oldest is written early, counted in
+//! [`Stats::overflow`]); at most [`MAX_CERTS`] certificates of a chain are
+//! fingerprinted.
+
+mod ciphers;
+mod x509;
+
+use super::apps::{ConnId, Frame, Map};
+use super::{emit, field, Record, Schema, Sink, Type, Value};
+use md5::{Digest as _, Md5};
+use sha2::Sha256;
+use std::borrow::Cow;
+use std::io;
+use std::net::IpAddr;
+use wire::tls::{content_type as ct, extension_type as ext, handshake_type as hs, Item, TlsView};
+use wiresift_wire as wire;
+
+pub static SCHEMA: Schema = Schema {
+    path: "ssl",
+    fields: &[
+        field("ts", Type::Time),
+        field("uid", Type::String),
+        field("id.orig_h", Type::Addr),
+        field("id.orig_p", Type::Port),
+        field("id.resp_h", Type::Addr),
+        field("id.resp_p", Type::Port),
+        field("version", Type::String),
+        field("cipher", Type::String),
+        field("curve", Type::String),
+        field("server_name", Type::String),
+        field("resumed", Type::Bool),
+        field("last_alert", Type::String),
+        field("next_protocol", Type::String),
+        field("established", Type::Bool),
+        field("ssl_history", Type::String),
+        field("cert_chain_fps", Type::StringVector),
+        field("client_cert_chain_fps", Type::StringVector),
+        field("subject", Type::String),
+        field("issuer", Type::String),
+        field("client_subject", Type::String),
+        field("client_issuer", Type::String),
+        field("sni_matches_cert", Type::Bool),
+        field("validation_status", Type::String),
+        field("ja3", Type::String),
+        field("ja3s", Type::String),
+        field("ja4", Type::String),
+    ],
+};
+
+/// Connections with TLS state at once.
+pub const MAX_CONNS: usize = 100_000;
+/// Certificates of one chain that are fingerprinted.
+pub const MAX_CERTS: usize = 16;
+/// Zeek's `max_ssl_history_length`.
+const MAX_HISTORY: usize = 100;
+/// Events kept from one TLS layer (a layer holds a few records).
+const MAX_EVENTS: usize = 256;
+
+/// What ssl.log needs of a ClientHello.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientHello {
+    pub session_id: Vec<u8>,
+    pub server_name: Option<Vec<u8>>,
+    /// A session ticket extension with data.
+    pub ticket: bool,
+    /// A pre_shared_key extension.
+    pub psk: bool,
+    pub ja3: String,
+    pub ja4: String,
+}
+
+/// What ssl.log needs of a ServerHello.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerHello {
+    pub version: u16,
+    /// The supported_versions extension's one version.
+    pub selected: Option<u16>,
+    pub session_id: Vec<u8>,
+    pub cipher: Option<u16>,
+    pub hrr: bool,
+    pub key_share: Option<u16>,
+    pub alpn: Option<Vec<u8>>,
+    pub psk: bool,
+    pub ja3s: String,
+}
+
+/// What ssl.log keeps of a Certificate message: the fingerprints of the
+/// chain and the first certificate's names.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Certs {
+    pub fps: Vec<String>,
+    pub subject: Option<String>,
+    pub issuer: Option<String>,
+    /// DNS names (SAN, else the CN) for the SNI check.
+    pub names: Vec<String>,
+}
+
+/// One thing a TLS layer holds, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ev {
+    /// A record begins (its content type).
+    Record(u8),
+    ClientHello(Box<ClientHello>),
+    ServerHello(Box<ServerHello>),
+    Certificate(Box<Certs>),
+    /// The named curve of an ECDHE ServerKeyExchange.
+    ServerKeyExchange(Option<u16>),
+    /// Another handshake message (its type).
+    Handshake(u8),
+    ChangeCipherSpec,
+    Alert(u8),
+    Heartbeat,
+}
+
+/// What ssl.log needs of one TLS layer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Msg {
+    pub evs: Vec<Ev>,
+}
+
+fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}
+
+/// JA4's hash of one part: the first 12 hex digits of its SHA-256, or
+/// zeros for an empty part.
+fn ja4_hash(s: &str) -> String {
+    if s.is_empty() {
+        return "000000000000".to_owned();
+    }
+    let h = hex(&Sha256::digest(s.as_bytes()));
+    h.get(..12).unwrap_or_default().to_owned()
+}
+
+fn client_hello(h: &wire::tls::ClientHello<'_>) -> ClientHello {
+    let mut ja3 = String::new();
+    h.write_ja3_full(&mut ja3);
+    let p = h.ja4_parts();
+    ClientHello {
+        session_id: h.session_id().to_vec(),
+        server_name: h.server_name().map(<[u8]>::to_vec),
+        ticket: h
+            .extension(ext::SESSION_TICKET)
+            .is_some_and(|e| !e.data.is_empty()),
+        psk: h.extension(ext::PRE_SHARED_KEY).is_some(),
+        ja3: hex(&Md5::digest(ja3.as_bytes())),
+        ja4: format!(
+            "{}_{}_{}",
+            p.prefix,
+            ja4_hash(&p.ciphers),
+            ja4_hash(&p.extensions)
+        ),
+    }
+}
+
+fn server_hello(h: &wire::tls::ServerHello<'_>) -> ServerHello {
+    let mut ja3s = String::new();
+    h.write_ja3s_full(&mut ja3s);
+    let two = |t: u16| {
+        h.extension(t)
+            .and_then(|e| e.data.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])))
+    };
+    ServerHello {
+        version: h.version(),
+        selected: h.selected_version(),
+        session_id: h.session_id().to_vec(),
+        cipher: h.cipher_suite(),
+        hrr: h.is_hello_retry_request(),
+        key_share: two(ext::KEY_SHARE),
+        alpn: h.alpn().map(<[u8]>::to_vec),
+        psk: h.extension(ext::PRE_SHARED_KEY).is_some(),
+        ja3s: hex(&Md5::digest(ja3s.as_bytes())),
+    }
+}
+
+fn certs<'a>(list: impl Iterator<Item = (usize, &'a [u8])>) -> Certs {
+    let mut c = Certs::default();
+    for (i, (_, der)) in list.take(MAX_CERTS).enumerate() {
+        c.fps.push(hex(&Sha256::digest(der)));
+        if i == 0 {
+            if let Some(n) = x509::names(der) {
+                c.subject = Some(n.subject);
+                c.issuer = Some(n.issuer);
+                c.names = n.dns;
+            }
+        }
+    }
+    c
+}
+
+impl Msg {
+    /// The events of one TLS layer, in order.
+    pub fn read(v: &TlsView<'_>) -> Msg {
+        let mut evs = Vec::new();
+        for it in v.items() {
+            if evs.len() >= MAX_EVENTS {
+                break;
+            }
+            let e = match it {
+                Item::Record { record, .. } => Ev::Record(record.content_type),
+                Item::ChangeCipherSpec(_) => Ev::ChangeCipherSpec,
+                Item::Alert(r) => Ev::Alert(r.body.get(1).copied().unwrap_or(0)),
+                Item::Heartbeat(_) => Ev::Heartbeat,
+                Item::Handshake { msg, .. } => match msg.msg_type() {
+                    hs::CLIENT_HELLO => match msg.client_hello() {
+                        Some(h) => Ev::ClientHello(Box::new(client_hello(&h))),
+                        None => Ev::Handshake(hs::CLIENT_HELLO),
+                    },
+                    hs::SERVER_HELLO => match msg.server_hello() {
+                        Some(h) => Ev::ServerHello(Box::new(server_hello(&h))),
+                        None => Ev::Handshake(hs::SERVER_HELLO),
+                    },
+                    hs::CERTIFICATE => match msg.certificates() {
+                        Some(list) => Ev::Certificate(Box::new(certs(list))),
+                        None => Ev::Handshake(hs::CERTIFICATE),
+                    },
+                    hs::SERVER_KEY_EXCHANGE => {
+                        // ECParameters: curve_type 3 (named_curve), then the
+                        // group.
+                        let b = msg.body();
+                        let curve = (b.first() == Some(&3))
+                            .then(|| b.get(1..3).map(|g| u16::from_be_bytes([g[0], g[1]])))
+                            .flatten();
+                        Ev::ServerKeyExchange(curve)
+                    }
+                    t => Ev::Handshake(t),
+                },
+                _ => continue,
+            };
+            evs.push(e);
+        }
+        Msg { evs }
+    }
+}
+
+/// Zeek's name of a version (`SSL::version_strings`).
+pub fn version_name(v: u16) -> String {
+    match v {
+        0x0002 => "SSLv2".into(),
+        0x0300 => "SSLv3".into(),
+        0x0301 => "TLSv10".into(),
+        0x0302 => "TLSv11".into(),
+        0x0303 => "TLSv12".into(),
+        0x0304 => "TLSv13".into(),
+        0xfeff => "DTLSv10".into(),
+        0xfefd => "DTLSv12".into(),
+        0xfefc => "DTLSv13".into(),
+        v if v / 0xff == 0x7f => format!("TLSv13-draft{}", v % 0x7f),
+        v => format!("unknown-{v}"),
+    }
+}
+
+/// Zeek's name of a cipher suite (IANA's).
+pub fn cipher_name(c: u16) -> String {
+    match ciphers::CIPHERS.binary_search_by_key(&c, |(k, _)| *k) {
+        Ok(i) => ciphers::CIPHERS
+            .get(i)
+            .map_or_else(|| format!("unknown-{c}"), |(_, n)| (*n).to_owned()),
+        Err(_) => format!("unknown-{c}"),
+    }
+}
+
+/// Zeek's name of a group (`SSL::ec_curves`).
+pub fn curve_name(g: u16) -> String {
+    const SECT: [&str; 41] = [
+        "sect163k1",
+        "sect163r1",
+        "sect163r2",
+        "sect193r1",
+        "sect193r2",
+        "sect233k1",
+        "sect233r1",
+        "sect239k1",
+        "sect283k1",
+        "sect283r1",
+        "sect409k1",
+        "sect409r1",
+        "sect571k1",
+        "sect571r1",
+        "secp160k1",
+        "secp160r1",
+        "secp160r2",
+        "secp192k1",
+        "secp192r1",
+        "secp224k1",
+        "secp224r1",
+        "secp256k1",
+        "secp256r1",
+        "secp384r1",
+        "secp521r1",
+        "brainpoolP256r1",
+        "brainpoolP384r1",
+        "brainpoolP512r1",
+        "x25519",
+        "x448",
+        "brainpoolP256r1tls13",
+        "brainpoolP384r1tls13",
+        "brainpoolP512r1tls13",
+        "GC256A",
+        "GC256B",
+        "GC256C",
+        "GC256D",
+        "GC512A",
+        "GC512B",
+        "GC512C",
+        "curveSM2",
+    ];
+    let named = match g {
+        1..=41 => SECT.get(usize::from(g) - 1).copied(),
+        256 => Some("ffdhe2048"),
+        257 => Some("ffdhe3072"),
+        258 => Some("ffdhe4096"),
+        259 => Some("ffdhe6144"),
+        260 => Some("ffdhe8192"),
+        512 => Some("MLKEM512"),
+        513 => Some("MLKEM768"),
+        514 => Some("MLKEM1024"),
+        4587 => Some("SecP256r1MLKEM768"),
+        4588 => Some("X25519MLKEM768"),
+        4589 => Some("SecP384r1MLKEM1024"),
+        16696 => Some("CECPQ2"),
+        25497 => Some("X25519Kyber768Draft00"),
+        25498 => Some("SecP256r1Kyber768Draft00"),
+        0xff01 => Some("arbitrary_explicit_prime_curves"),
+        0xff02 => Some("arbitrary_explicit_char2_curves"),
+        g if wire::tls::is_grease(g) => return format!("grease_0x{g:04X}"),
+        _ => None,
+    };
+    named.map_or_else(|| format!("unknown-{g}"), str::to_owned)
+}
+
+/// Zeek's name of an alert description (`SSL::alert_descriptions`).
+pub fn alert_name(d: u8) -> String {
+    let n = match d {
+        0 => "close_notify",
+        10 => "unexpected_message",
+        20 => "bad_record_mac",
+        21 => "decryption_failed",
+        22 => "record_overflow",
+        30 => "decompression_failure",
+        40 => "handshake_failure",
+        41 => "no_certificate",
+        42 => "bad_certificate",
+        43 => "unsupported_certificate",
+        44 => "certificate_revoked",
+        45 => "certificate_expired",
+        46 => "certificate_unknown",
+        47 => "illegal_parameter",
+        48 => "unknown_ca",
+        49 => "access_denied",
+        50 => "decode_error",
+        51 => "decrypt_error",
+        60 => "export_restriction",
+        70 => "protocol_version",
+        71 => "insufficient_security",
+        80 => "internal_error",
+        86 => "inappropriate_fallback",
+        90 => "user_canceled",
+        100 => "no_renegotiation",
+        110 => "unsupported_extension",
+        111 => "certificate_unobtainable",
+        112 => "unrecognized_name",
+        113 => "bad_certificate_status_response",
+        114 => "bad_certificate_hash_value",
+        115 => "unknown_psk_identity",
+        116 => "certificate_required",
+        117 => "general_error",
+        120 => "no_application_protocol",
+        121 => "ech_required",
+        d => return format!("unknown-{d}"),
+    };
+    n.to_owned()
+}
+
+/// The history letter of a handshake message type.
+fn letter(t: u8) -> u8 {
+    match t {
+        hs::HELLO_REQUEST => b'h',
+        hs::CLIENT_HELLO => b'c',
+        hs::SERVER_HELLO => b's',
+        hs::HELLO_VERIFY_REQUEST => b'v',
+        hs::NEW_SESSION_TICKET => b't',
+        hs::END_OF_EARLY_DATA => b'e',
+        hs::HELLO_RETRY_REQUEST => b'j',
+        hs::ENCRYPTED_EXTENSIONS => b'o',
+        hs::CERTIFICATE => b'x',
+        hs::SERVER_KEY_EXCHANGE => b'k',
+        hs::CERTIFICATE_REQUEST => b'r',
+        hs::SERVER_HELLO_DONE => b'n',
+        hs::CERTIFICATE_VERIFY => b'y',
+        hs::CLIENT_KEY_EXCHANGE => b'g',
+        hs::FINISHED => b'f',
+        hs::CERTIFICATE_URL => b'w',
+        hs::CERTIFICATE_STATUS => b'u',
+        hs::SUPPLEMENTAL_DATA => b'a',
+        hs::KEY_UPDATE => b'p',
+        254 => b'm',
+        _ => b'z',
+    }
+}
+
+/// Does `host` match a certificate name (`*.` matches one left-most
+/// label)?
+pub fn host_matches(name: &str, host: &str) -> bool {
+    let (name, host) = (name.to_ascii_lowercase(), host.to_ascii_lowercase());
+    let host = host.trim_end_matches('.');
+    match name.strip_prefix("*.") {
+        Some(rest) => host
+            .split_once('.')
+            .is_some_and(|(first, tail)| !first.is_empty() && tail == rest),
+        None => name.trim_end_matches('.') == host,
+    }
+}
+
+/// One ssl.log record (Zeek's `SSL::Info` and the JA3 package's fields).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ssl {
+    pub ts_ns: i64,
+    pub uid: String,
+    pub orig_h: IpAddr,
+    pub orig_p: u16,
+    pub resp_h: IpAddr,
+    pub resp_p: u16,
+    pub version: Option<String>,
+    pub cipher: Option<String>,
+    pub curve: Option<String>,
+    pub server_name: Option<Vec<u8>>,
+    pub resumed: bool,
+    pub last_alert: Option<String>,
+    pub next_protocol: Option<Vec<u8>>,
+    pub established: bool,
+    pub history: String,
+    pub cert_chain_fps: Option<Vec<String>>,
+    pub client_cert_chain_fps: Option<Vec<String>>,
+    pub subject: Option<String>,
+    pub issuer: Option<String>,
+    pub client_subject: Option<String>,
+    pub client_issuer: Option<String>,
+    pub sni_matches_cert: Option<bool>,
+    pub ja3: Option<String>,
+    pub ja3s: Option<String>,
+    pub ja4: Option<String>,
+}
+
+impl Record for Ssl {
+    fn schema(&self) -> &'static Schema {
+        &SCHEMA
+    }
+
+    fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
+        let s = |v: &'s Option<String>| v.as_deref().map_or(Value::Unset, Value::str);
+        let b = |v: &'s Option<Vec<u8>>| {
+            v.as_deref()
+                .map_or(Value::Unset, |x| Value::Str(Cow::Borrowed(x)))
+        };
+        let fps = |v: &'s Option<Vec<String>>| {
+            v.as_ref().map_or(Value::Unset, |l| {
+                Value::Strings(l.iter().map(|x| Cow::Borrowed(x.as_bytes())).collect())
+            })
+        };
+        out.extend([
+            Value::Time(self.ts_ns),
+            Value::str(&self.uid),
+            Value::Addr(self.orig_h),
+            Value::Port(self.orig_p),
+            Value::Addr(self.resp_h),
+            Value::Port(self.resp_p),
+            s(&self.version),
+            s(&self.cipher),
+            s(&self.curve),
+            b(&self.server_name),
+            Value::Bool(self.resumed),
+            s(&self.last_alert),
+            b(&self.next_protocol),
+            Value::Bool(self.established),
+            Value::str(&self.history),
+            fps(&self.cert_chain_fps),
+            fps(&self.client_cert_chain_fps),
+            s(&self.subject),
+            s(&self.issuer),
+            s(&self.client_subject),
+            s(&self.client_issuer),
+            self.sni_matches_cert.map_or(Value::Unset, Value::Bool),
+            // No trust store: never validated.
+            Value::Unset,
+            s(&self.ja3),
+            s(&self.ja3s),
+            s(&self.ja4),
+        ]);
+    }
+}
+
+/// One connection's TLS state.
+#[derive(Debug)]
+struct ConnState {
+    info: Ssl,
+    /// The first ClientHello came from the responder.
+    flipped: bool,
+    hello_seen: bool,
+    /// Each side (client, server) sent its ChangeCipherSpec.
+    encrypted: [bool; 2],
+    session_id: Option<Vec<u8>>,
+    ticket_empty_session: bool,
+    client_key_exchange: bool,
+    client_psk: bool,
+    hrr_seen: bool,
+    version_num: Option<u16>,
+    server_names: Vec<String>,
+    /// Written (established): later messages are not looked at, as Zeek
+    /// then takes its analyzer off the connection.
+    logged: bool,
+}
+
+impl ConnState {
+    fn new(f: &Frame<'_>) -> ConnState {
+        let c = f.conn;
+        ConnState {
+            info: Ssl {
+                ts_ns: f.ts_ns,
+                uid: c.uid.clone(),
+                orig_h: c.orig_h,
+                orig_p: c.orig_p,
+                resp_h: c.resp_h,
+                resp_p: c.resp_p,
+                version: None,
+                cipher: None,
+                curve: None,
+                server_name: None,
+                resumed: false,
+                last_alert: None,
+                next_protocol: None,
+                established: false,
+                history: String::new(),
+                cert_chain_fps: None,
+                client_cert_chain_fps: None,
+                subject: None,
+                issuer: None,
+                client_subject: None,
+                client_issuer: None,
+                sni_matches_cert: None,
+                ja3: None,
+                ja3s: None,
+                ja4: None,
+            },
+            flipped: false,
+            hello_seen: false,
+            encrypted: [false; 2],
+            session_id: None,
+            ticket_empty_session: false,
+            client_key_exchange: false,
+            client_psk: false,
+            hrr_seen: false,
+            version_num: None,
+            server_names: Vec::new(),
+            logged: false,
+        }
+    }
+
+    fn add(&mut self, client: bool, c: u8) {
+        if self.info.history.len() >= MAX_HISTORY {
+            return;
+        }
+        let c = if client {
+            c.to_ascii_uppercase()
+        } else {
+            c.to_ascii_lowercase()
+        };
+        self.info.history.push(char::from(c));
+    }
+
+    fn sni_check(&mut self) {
+        if let (Some(sni), false) = (&self.info.server_name, self.server_names.is_empty()) {
+            let sni = String::from_utf8_lossy(sni);
+            self.info.sni_matches_cert =
+                Some(self.server_names.iter().any(|n| host_matches(n, &sni)));
+        }
+    }
+
+    /// Take one layer's events; true when the connection became
+    /// established (the record is to be written).
+    fn apply(&mut self, from_orig: bool, m: Msg) -> bool {
+        let mut cipher_rec = false;
+        for e in m.evs {
+            let client = from_orig != self.flipped;
+            if let Ev::Record(t) = e {
+                let side = usize::from(!client);
+                cipher_rec = self.encrypted.get(side).copied().unwrap_or(false);
+                if cipher_rec && t != ct::CHANGE_CIPHER_SPEC && self.encrypted == [true, true] {
+                    self.info.established = true;
+                    return true;
+                }
+                continue;
+            }
+            if cipher_rec {
+                // Ciphertext: Zeek does not look inside.
+                continue;
+            }
+            match e {
+                Ev::Record(_) => {}
+                Ev::ClientHello(h) => {
+                    if !self.hello_seen && !from_orig {
+                        // The client is the responder.
+                        self.flipped = true;
+                        self.info.history.push('^');
+                    }
+                    self.hello_seen = true;
+                    let client = from_orig != self.flipped;
+                    if h.ticket {
+                        self.ticket_empty_session = true;
+                    }
+                    if h.psk {
+                        self.client_psk = true;
+                    }
+                    if let Some(n) = &h.server_name {
+                        self.info.server_name = Some(n.clone());
+                    }
+                    if !h.session_id.is_empty() && h.session_id.iter().any(|&b| b != 0) {
+                        self.session_id = Some(h.session_id.clone());
+                        self.ticket_empty_session = false;
+                    }
+                    self.info.ja3 = Some(h.ja3.clone());
+                    self.info.ja4 = Some(h.ja4.clone());
+                    self.add(client, b'c');
+                }
+                Ev::ServerHello(h) => {
+                    // Extensions first, as Zeek raises their events first.
+                    if let Some(v) = h.selected {
+                        self.version_num = Some(v);
+                        self.info.version = Some(version_name(v));
+                    }
+                    if let Some(g) = h.key_share {
+                        self.info.curve = Some(curve_name(g));
+                    }
+                    if let Some(p) = &h.alpn {
+                        self.info.next_protocol = Some(p.clone());
+                    }
+                    if h.psk && self.client_psk {
+                        self.info.resumed = true;
+                    }
+                    if self.version_num.is_none() {
+                        self.version_num = Some(h.version);
+                        self.info.version = Some(version_name(h.version));
+                    }
+                    self.info.cipher = h.cipher.map(cipher_name);
+                    if h.hrr {
+                        self.hrr_seen = true;
+                    }
+                    let v = self.version_num.unwrap_or(0);
+                    if self.session_id.as_deref() == Some(h.session_id.as_slice())
+                        && v / 0xff != 0x7f
+                        && v != 0x0304
+                    {
+                        self.info.resumed = true;
+                    }
+                    self.info.ja3s = Some(h.ja3s.clone());
+                    if self.hrr_seen {
+                        self.hrr_seen = false;
+                        self.add(client, b'j');
+                    } else {
+                        self.add(client, b's');
+                    }
+                }
+                Ev::Certificate(c) => {
+                    if client {
+                        self.info.client_cert_chain_fps = Some(c.fps);
+                        self.info.client_subject = c.subject;
+                        self.info.client_issuer = c.issuer;
+                    } else {
+                        self.info.cert_chain_fps = Some(c.fps);
+                        self.info.subject = c.subject;
+                        self.info.issuer = c.issuer;
+                        self.server_names = c.names;
+                        self.sni_check();
+                    }
+                    self.add(client, b'x');
+                }
+                Ev::ServerKeyExchange(curve) => {
+                    if let Some(g) = curve {
+                        self.info.curve = Some(curve_name(g));
+                    }
+                    self.add(client, b'k');
+                }
+                Ev::Handshake(t) => {
+                    if client && t == hs::CLIENT_KEY_EXCHANGE {
+                        self.client_key_exchange = true;
+                    }
+                    self.add(client, letter(t));
+                }
+                Ev::ChangeCipherSpec => {
+                    self.add(client, b'i');
+                    if client && self.ticket_empty_session && !self.client_key_exchange {
+                        self.info.resumed = true;
+                    }
+                    if let Some(s) = self.encrypted.get_mut(usize::from(!client)) {
+                        *s = true;
+                    }
+                }
+                Ev::Alert(d) => {
+                    self.add(client, b'l');
+                    self.info.last_alert = Some(alert_name(d));
+                }
+                Ev::Heartbeat => self.add(client, b'b'),
+            }
+        }
+        false
+    }
+}
+
+/// What the TLS analyzer counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub records: u64,
+    /// Connections written early because [`MAX_CONNS`] had TLS state.
+    pub overflow: u64,
+}
+
+/// TLS connections in progress.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    conns: Map<ConnId, ConnState>,
+    pub stats: Stats,
+}
+
+impl Tracker {
+    fn write(&mut self, s: &Ssl, sink: &mut dyn Sink) -> io::Result<()> {
+        self.stats.records += 1;
+        emit(s, sink)
+    }
+
+    /// One TLS layer of a connection.
+    pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
+        if m.evs.is_empty() {
+            return Ok(());
+        }
+        if !self.conns.contains_key(&f.conn.id) && self.conns.len() >= MAX_CONNS {
+            let oldest = self
+                .conns
+                .iter()
+                .min_by_key(|(id, s)| (s.info.ts_ns, **id))
+                .map(|(id, _)| *id);
+            if let Some(id) = oldest {
+                self.stats.overflow += 1;
+                self.conn_ended(id, sink)?;
+            }
+        }
+        let st = self
+            .conns
+            .entry(f.conn.id)
+            .or_insert_with(|| ConnState::new(f));
+        if st.logged {
+            return Ok(());
+        }
+        if st.apply(f.from_orig, m) {
+            st.logged = true;
+            let info = st.info.clone();
+            self.write(&info, sink)?;
+        }
+        Ok(())
+    }
+
+    /// A connection ended: its record, if not written yet.
+    pub fn conn_ended(&mut self, id: ConnId, sink: &mut dyn Sink) -> io::Result<()> {
+        match self.conns.remove(&id) {
+            Some(st) if !st.logged => self.write(&st.info, sink),
+            _ => Ok(()),
+        }
+    }
+
+    /// The capture ended: what is left (connections end first, so normally
+    /// nothing).
+    pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            self.conn_ended(id, sink)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
