@@ -320,3 +320,117 @@ impl Follow {
         ]));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::craft::{self, ipproto, Link};
+    use crate::defrag::Limits;
+    use crate::{Dissection, Dissector, Options};
+    use wiresift_wire::ethernet::ethertype;
+    use wiresift_wire::frame::FrameMeta;
+    use wiresift_wire::tcp::{flag, TcpRepr};
+
+    const C: [u8; 4] = [10, 0, 0, 1];
+    const S: [u8; 4] = [10, 0, 0, 2];
+
+    /// A segment from the client (`up`) or the server.
+    fn seg(up: bool, seq: u32, ack: u32, flags: u16, data: &[u8]) -> Vec<u8> {
+        let (src, dst, sp, dp) = if up {
+            (C, S, 40000, 80)
+        } else {
+            (S, C, 80, 40000)
+        };
+        let t = TcpRepr {
+            src_port: sp,
+            dst_port: dp,
+            seq,
+            ack,
+            flags,
+            window: 1000,
+            ..TcpRepr::default()
+        };
+        let tcp = craft::tcp_segment(&t, data, &src, &dst);
+        let ip = craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
+        let link = Link {
+            src: [2, 0, 0, 0, 0, u8::from(up)],
+            dst: [2, 0, 0, 0, 0, u8::from(!up)],
+            vlan: None,
+        };
+        link.frame(ethertype::IPV4, &ip)
+    }
+
+    /// Follow stream 0 over `frames`: (node, text) of each record.
+    fn follow(frames: &[Vec<u8>]) -> (Vec<Node>, Vec<(u8, String)>) {
+        let mut f = Follow::new(StreamProto::Tcp, 0);
+        let mut dis = Dissector::new(Options::default(), Limits::default())
+            .with_flows(f.flow_options(FlowOptions::default()));
+        let mut nodes = Vec::new();
+        let mut recs = Vec::new();
+        let mut take = |ev: Event<'_>| match ev {
+            Event::Nodes(n) => nodes.extend(n),
+            Event::Record { node, bytes, .. } => {
+                recs.push((node, String::from_utf8_lossy(bytes).into_owned()))
+            }
+        };
+        for (i, data) in frames.iter().enumerate() {
+            let meta = FrameMeta {
+                number: i as u64 + 1,
+                ts_secs: i as i64,
+                len: data.len() as u32,
+                cap_len: data.len() as u32,
+                link_type: 1,
+                ..FrameMeta::default()
+            };
+            let mut d = Dissection::default();
+            dis.dissect(meta, data, &mut d);
+            let ends = FrameEnds::of(&d);
+            drop(d);
+            if let Some(e) = dis.flows.as_ref() {
+                f.frame(e, &ends, meta.number, &mut take);
+            }
+        }
+        if let Some(e) = dis.flows.as_mut() {
+            e.finish();
+            f.frame(e, &FrameEnds::default(), 99, &mut take);
+        }
+        (nodes, recs)
+    }
+
+    #[test]
+    fn in_order_out_of_order_retransmitted_and_lost() {
+        let (a, s) = (100u32, 5000u32);
+        let ack = flag::ACK;
+        let frames = vec![
+            seg(true, a, 0, flag::SYN, b""),
+            seg(false, s, a + 1, flag::SYN | ack, b""),
+            seg(true, a + 1, s + 1, ack, b"GET "),
+            seg(true, a + 9, s + 1, ack, b"HTTP"), // ahead of "/x  "
+            seg(true, a + 5, s + 1, ack, b"/x  "), // fills the hole
+            seg(true, a + 1, s + 1, ack, b"GET /x  "), // retransmission
+            seg(false, s + 1, a + 13, ack, b"OK"),
+            seg(false, s + 9, a + 13, ack, b"late"), // 6 bytes lost before it
+            seg(true, a + 13, s + 20, ack, b""),     // acknowledges past the hole
+            seg(false, s + 30, a + 13, ack, b"held"), // never in order
+        ];
+        let (nodes, recs) = follow(&frames);
+        assert_eq!(nodes.len(), 2);
+        assert_eq!(nodes[0].port, 40000);
+        assert_eq!(nodes[1].port, 80);
+        let want: Vec<(u8, String)> = vec![
+            (0, "GET ".into()),
+            (0, "/x  ".into()),
+            (0, "HTTP".into()),
+            (1, "OK".into()),
+            (1, "[6 bytes missing in capture file]\0".into()),
+            (1, "late".into()),
+        ];
+        assert_eq!(recs, want);
+    }
+
+    #[test]
+    fn a_stream_not_in_the_capture_has_no_ends() {
+        let (nodes, recs) = follow(&[]);
+        assert!(nodes.is_empty() && recs.is_empty());
+    }
+}
