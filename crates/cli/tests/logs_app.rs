@@ -1,0 +1,646 @@
+//! `wiresift logs all` over the dev corpus: every capture gives well-formed
+//! application logs (Zeek TSV header lines, as many columns per row as
+//! `#fields` names, `#close` last; JSON lines that parse, the same records
+//! in both), every record's uid names a connection of conn.log, and what
+//! the logs say agrees with tshark 4.0 run now on the same frames (query
+//! names, transaction ids and reply codes of DNS; methods, URIs and status
+//! codes of HTTP; DHCP message types and host names; TLS server names and
+//! JA3/JA3S hashes), plus a few known records.
+
+mod common;
+
+use common::fieldcmp::tshark_present;
+use common::{arg, dev_captures, par_map, run, shared, stderr_lines, TempDir};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+/// The application logs and their column counts.
+const LOGS: &[(&str, usize)] = &[("dns", 24), ("dhcp", 15), ("http", 30), ("ssl", 26)];
+
+/// One TSV log: its field names and rows.
+struct Log {
+    fields: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Log {
+    fn col(&self, name: &str) -> usize {
+        self.fields
+            .iter()
+            .position(|f| f == name)
+            .unwrap_or_else(|| panic!("no field {name}"))
+    }
+
+    /// The values of one column.
+    fn column(&self, name: &str) -> Vec<String> {
+        let k = self.col(name);
+        self.rows.iter().map(|r| r[k].clone()).collect()
+    }
+
+    /// Rows as field → value maps.
+    fn records(&self) -> Vec<BTreeMap<String, String>> {
+        self.rows
+            .iter()
+            .map(|r| self.fields.iter().cloned().zip(r.iter().cloned()).collect())
+            .collect()
+    }
+}
+
+/// Check a TSV log's shape; its rows.
+fn parse_tsv(name: &str, path: &str, text: &str) -> Log {
+    let lines: Vec<&str> = text.lines().collect();
+    let heads = [
+        "#separator \\x09",
+        "#set_separator\t,",
+        "#empty_field\t(empty)",
+        "#unset_field\t-",
+    ];
+    for (i, want) in heads.iter().enumerate() {
+        assert_eq!(lines.get(i), Some(want), "{name} {path}: header line {i}");
+    }
+    assert_eq!(
+        lines.get(4).copied(),
+        Some(format!("#path\t{path}").as_str())
+    );
+    assert!(lines.get(5).is_some_and(|l| l.starts_with("#open\t")));
+    let fields: Vec<String> = lines
+        .get(6)
+        .and_then(|l| l.strip_prefix("#fields\t"))
+        .expect("#fields")
+        .split('\t')
+        .map(str::to_owned)
+        .collect();
+    let types = lines
+        .get(7)
+        .and_then(|l| l.strip_prefix("#types\t"))
+        .expect("#types")
+        .split('\t')
+        .count();
+    assert_eq!(types, fields.len(), "{name} {path}");
+    assert!(
+        lines.last().is_some_and(|l| l.starts_with("#close\t")),
+        "{name} {path}: no #close"
+    );
+    let mut rows = Vec::new();
+    for l in &lines[8..lines.len() - 1] {
+        let cols: Vec<String> = l.split('\t').map(str::to_owned).collect();
+        assert_eq!(cols.len(), fields.len(), "{name} {path}: {l}");
+        let ts = &cols[0];
+        assert!(
+            ts.parse::<f64>().is_ok() && ts.split('.').nth(1).is_some_and(|f| f.len() == 6),
+            "{name} {path}: ts {ts}"
+        );
+        rows.push(cols);
+    }
+    Log { fields, rows }
+}
+
+/// `logs all` of a capture into `dir`: each log's text, or None when the
+/// file is not a capture.
+fn logs_all(f: &Path, dir: &Path, json: bool) -> Option<BTreeMap<String, String>> {
+    let mut args = vec!["logs", "all", "-r", arg(f), "-o", arg(dir)];
+    if json {
+        args.push("--json");
+    }
+    let out = run(&args);
+    let err = stderr_lines(&out).join("\n");
+    assert!(!err.contains("panicked"), "{}: {err}", f.display());
+    if !out.status.success() {
+        return None;
+    }
+    let mut m = BTreeMap::new();
+    for p in ["conn", "dns", "dhcp", "http", "ssl"] {
+        let text = std::fs::read_to_string(dir.join(format!("{p}.log")))
+            .unwrap_or_else(|e| panic!("{}: {p}.log: {e}", f.display()));
+        m.insert(p.to_owned(), text);
+    }
+    Some(m)
+}
+
+#[test]
+fn every_dev_capture_gives_well_formed_app_logs() {
+    let Some(shared) = shared() else { return };
+    let files = dev_captures(&shared);
+    let tmp = TempDir::new("logs-app");
+    let results = par_map(&files, |f| {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let tsv_dir = tmp.path(&format!("{name}.tsv"));
+        let Some(tsv) = logs_all(f, &tsv_dir, false) else {
+            return (name, None);
+        };
+        let conn = parse_tsv(&name, "conn", &tsv["conn"]);
+        let uids: BTreeSet<String> = conn.column("uid").into_iter().collect();
+        let json = logs_all(f, &tmp.path(&format!("{name}.json")), true).expect("JSON logs");
+        let mut counts = BTreeMap::new();
+        for &(path, ncols) in LOGS {
+            let log = parse_tsv(&name, path, &tsv[path]);
+            assert_eq!(log.fields.len(), ncols, "{name} {path}");
+            // Every record names connections of conn.log.
+            let (col, many) = if path == "dhcp" {
+                ("uids", true)
+            } else {
+                ("uid", false)
+            };
+            for v in log.column(col) {
+                let named: Vec<&str> = if many {
+                    v.split(',').collect()
+                } else {
+                    vec![&v]
+                };
+                for u in named {
+                    assert!(uids.contains(u), "{name} {path}: uid {u} not in conn.log");
+                }
+            }
+            // The same records in JSON, unset fields left out.
+            let objs: Vec<serde_json::Value> = json[path]
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{name}: {e}: {l}")))
+                .collect();
+            assert_eq!(objs.len(), log.rows.len(), "{name} {path}");
+            for (o, rec) in objs.iter().zip(log.records()) {
+                for (k, v) in &rec {
+                    assert_eq!(o.get(k).is_none(), v == "-", "{name} {path}: {k}");
+                }
+                if !many {
+                    assert_eq!(o["uid"].as_str(), rec.get("uid").map(String::as_str));
+                }
+            }
+            counts.insert(path, log.rows.len());
+        }
+        (name, Some(counts))
+    });
+    let mut total: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, c) in &results {
+        for (k, n) in c.iter().flatten() {
+            *total.entry(k).or_default() += n;
+        }
+    }
+    eprintln!("{} captures; records: {total:?}", results.len());
+    assert!(total.get("dns").copied().unwrap_or(0) > 1000);
+    assert!(total.get("dhcp").copied().unwrap_or(0) > 20);
+    assert!(total.get("http").copied().unwrap_or(0) > 200);
+    assert!(total.get("ssl").copied().unwrap_or(0) > 200);
+}
+
+/// One log of one capture.
+fn one_log(shared: &Path, file: &str, path: &str) -> Log {
+    let p = shared.join("captures/dev").join(file);
+    let out = run(&["logs", path, "-r", arg(&p)]);
+    assert!(out.status.success(), "{file}: {:?}", stderr_lines(&out));
+    parse_tsv(file, path, &String::from_utf8_lossy(&out.stdout))
+}
+
+/// tshark's fields of the frames a display filter picks, one row a frame.
+fn tshark(shared: &Path, file: &str, filter: &str, fields: &[&str]) -> Vec<Vec<String>> {
+    let p = shared.join("captures/dev").join(file);
+    let mut cmd = Command::new("tshark");
+    cmd.args(["-n", "-r", arg(&p), "-Y", filter, "-T", "fields"]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().expect("run tshark");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}
+
+/// Items of `want` found in `got` (as multisets).
+fn found(want: &[String], got: &[String]) -> usize {
+    let mut left: BTreeMap<&String, usize> = BTreeMap::new();
+    for g in got {
+        *left.entry(g).or_default() += 1;
+    }
+    want.iter()
+        .filter(|w| {
+            left.get_mut(w)
+                .filter(|n| **n > 0)
+                .map(|n| *n -= 1)
+                .is_some()
+        })
+        .count()
+}
+
+/// Captures of the corpus that hold a protocol, per its manifest.
+fn with_protocol(shared: &Path, proto: &str, max_packets: u64) -> Vec<String> {
+    let m = std::fs::read_to_string(shared.join("captures/MANIFEST.tsv")).expect("manifest");
+    m.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            let packets: u64 = c.get(4)?.parse().ok()?;
+            let protos = c.get(6)?;
+            (protos.split(',').any(|p| p == proto) && packets <= max_packets)
+                .then(|| c[0].to_owned())
+        })
+        .collect()
+}
+
+/// DNS where Zeek's analyzer looks for it (by port; tshark also finds it
+/// elsewhere by content), outside ICMP quotes.
+const ZEEK_DNS: &str = "(udp.port in {53, 5353, 5355} || tcp.port == 53) && !icmp && !icmpv6";
+
+#[test]
+fn dns_agrees_with_tshark() {
+    let Some(shared) = shared() else { return };
+    if !tshark_present() {
+        return;
+    }
+    let files = with_protocol(&shared, "dns", 3000);
+    let per = par_map(&files, |file| {
+        let log = one_log(&shared, file, "dns");
+        // Standard queries: transaction id, name (lower case) and type of
+        // the last question — what Zeek keeps.
+        let last = |s: &str| s.rsplit(',').next().unwrap_or("").to_owned();
+        let want_q: Vec<String> = tshark(
+            &shared,
+            file,
+            &format!("dns.flags.response == 0 && dns.flags.opcode == 0 && dns.count.queries > 0 && dns.count.queries <= 25 && {ZEEK_DNS}"),
+            &["dns.id", "dns.qry.name", "dns.qry.type"],
+        )
+        .into_iter()
+        .filter(|r| r.len() == 3 && !r[1].is_empty())
+        .map(|r| {
+            let id = u64::from_str_radix(r[0].trim_start_matches("0x"), 16).unwrap_or(0);
+            format!("{id} {} {}", last(&r[1]).to_lowercase(), last(&r[2]))
+        })
+        .collect();
+        let got_q: Vec<String> = log
+            .records()
+            .iter()
+            .filter(|r| r["qtype"] != "-")
+            .map(|r| {
+                let q = if r["query"] == "(empty)" {
+                    "<root>"
+                } else {
+                    &r["query"]
+                };
+                format!("{} {} {}", r["trans_id"], q, r["qtype"])
+            })
+            .collect();
+        // Replies: transaction id and reply code.
+        let want_r: Vec<String> = tshark(
+            &shared,
+            file,
+            &format!("dns.flags.response == 1 && dns.flags.opcode == 0 && {ZEEK_DNS}"),
+            &["dns.id", "dns.flags.rcode"],
+        )
+        .into_iter()
+        .filter(|r| r.len() == 2)
+        .map(|r| {
+            let id = u64::from_str_radix(r[0].trim_start_matches("0x"), 16).unwrap_or(0);
+            format!("{id} {}", r[1])
+        })
+        .collect();
+        let got_r: Vec<String> = log
+            .records()
+            .iter()
+            .filter(|r| r["rcode"] != "-")
+            .map(|r| format!("{} {}", r["trans_id"], r["rcode"]))
+            .collect();
+        (
+            file.clone(),
+            found(&want_q, &got_q),
+            want_q.len(),
+            found(&want_r, &got_r),
+            want_r.len(),
+        )
+    });
+    let (mut fq, mut nq, mut fr, mut nr) = (0, 0, 0, 0);
+    for (file, a, b, c, d) in &per {
+        if a != b || c != d {
+            eprintln!("{file}: queries {a}/{b}, replies {c}/{d}");
+        }
+        fq += a;
+        nq += b;
+        fr += c;
+        nr += d;
+    }
+    eprintln!(
+        "{} captures: queries {fq}/{nq} ({:.2}%), replies {fr}/{nr} ({:.2}%)",
+        per.len(),
+        100.0 * fq as f64 / nq.max(1) as f64,
+        100.0 * fr as f64 / nr.max(1) as f64
+    );
+    assert!(nq > 500 && nr > 300, "too few DNS messages to compare");
+    assert!(fq * 1000 >= nq * 990, "queries {fq}/{nq}");
+    assert!(fr * 1000 >= nr * 990, "replies {fr}/{nr}");
+}
+
+#[test]
+fn dns_known_records() {
+    let Some(shared) = shared() else { return };
+    let log = one_log(&shared, "arkime__dns-mx.pcap", "dns");
+    let r = &log.records()[0];
+    assert_eq!(r["query"], "mx.com");
+    assert_eq!(r["qtype_name"], "MX");
+    assert_eq!(r["rcode_name"], "NOERROR");
+    assert_eq!(
+        r["answers"],
+        "cluster5.us.messagelabs.com,cluster5a.us.messagelabs.com"
+    );
+    assert_eq!(r["TTLs"], "3600.000000,3600.000000");
+    assert_eq!(r["rtt"], "0.082653");
+    let log = one_log(&shared, "arkime__dns-error.pcap", "dns");
+    let r = &log.records()[0];
+    assert_eq!(r["query"], "no.such.host");
+    assert_eq!(r["rcode_name"], "NXDOMAIN");
+    assert_eq!(r["answers"], "-");
+    // The conn record of a DNS exchange says so.
+    let conn = one_log(&shared, "arkime__dns-mx.pcap", "conn");
+    assert_eq!(conn.column("service"), ["dns"]);
+    assert_eq!(conn.column("uid"), log_uids(&shared, "arkime__dns-mx.pcap"));
+}
+
+fn log_uids(shared: &Path, file: &str) -> Vec<String> {
+    one_log(shared, file, "dns").column("uid")
+}
+
+/// Zeek's unescaping of a URI's `%XX` (enough for tshark's raw URIs).
+fn unescape(u: &str) -> String {
+    let b = u.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let h = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
+            if let Ok(x) = u8::from_str_radix(h, 16) {
+                out.push(x);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    // As the TSV writer shows it: bytes that are not UTF-8 as \xNN, the
+    // empty string as (empty).
+    if out.is_empty() {
+        return "(empty)".to_owned();
+    }
+    let mut text = String::new();
+    for chunk in out.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for x in chunk.invalid() {
+            text.push_str(&format!("\\x{x:02x}"));
+        }
+    }
+    text
+}
+
+#[test]
+fn http_agrees_with_tshark() {
+    let Some(shared) = shared() else { return };
+    if !tshark_present() {
+        return;
+    }
+    let files = with_protocol(&shared, "http", 3000);
+    let per = par_map(&files, |file| {
+        let log = one_log(&shared, file, "http");
+        let want_q: Vec<String> = tshark(
+            &shared,
+            file,
+            "http.request && tcp && !icmp && !icmpv6",
+            &["http.request.method", "http.request.uri"],
+        )
+        .into_iter()
+        .filter(|r| r.len() == 2)
+        .map(|r| format!("{} {}", r[0], unescape(&r[1])))
+        .collect();
+        let got_q: Vec<String> = log
+            .records()
+            .iter()
+            .filter(|r| r["method"] != "-")
+            .map(|r| format!("{} {}", r["method"], r["uri"]))
+            .collect();
+        // Final status codes (a 1xx rides with the final response).
+        let want_s: Vec<String> = tshark(
+            &shared,
+            file,
+            "http.response && http.response.code >= 200 && tcp && !icmp && !icmpv6",
+            &["http.response.code"],
+        )
+        .into_iter()
+        .map(|r| r.join(""))
+        .collect();
+        let got_s: Vec<String> = log
+            .column("status_code")
+            .into_iter()
+            .filter(|s| s != "-" && !s.starts_with('1'))
+            .collect();
+        (
+            file.clone(),
+            found(&want_q, &got_q),
+            want_q.len(),
+            found(&want_s, &got_s),
+            want_s.len(),
+        )
+    });
+    let (mut fq, mut nq, mut fs, mut ns) = (0, 0, 0, 0);
+    for (file, a, b, c, d) in &per {
+        if a != b || c != d {
+            eprintln!("{file}: requests {a}/{b}, status codes {c}/{d}");
+        }
+        fq += a;
+        nq += b;
+        fs += c;
+        ns += d;
+    }
+    eprintln!(
+        "{} captures: requests {fq}/{nq} ({:.2}%), status codes {fs}/{ns} ({:.2}%)",
+        per.len(),
+        100.0 * fq as f64 / nq.max(1) as f64,
+        100.0 * fs as f64 / ns.max(1) as f64
+    );
+    assert!(nq > 200 && ns > 150, "too few HTTP messages to compare");
+    assert!(fq * 100 >= nq * 95, "requests {fq}/{nq}");
+    assert!(fs * 100 >= ns * 95, "status codes {fs}/{ns}");
+}
+
+#[test]
+fn http_known_records() {
+    let Some(shared) = shared() else { return };
+    let log = one_log(&shared, "ndpi__http_starting_with_reply.pcapng", "http");
+    let recs = log.records();
+    let r = recs
+        .iter()
+        .find(|r| r["uri"] == "/icons/ubuntu-logo.png")
+        .expect("the logo request");
+    assert_eq!(r["method"], "GET");
+    assert_eq!(r["host"], "proxy.wiresharkfest.acropolis.local");
+    assert_eq!(r["status_code"], "200");
+    assert_eq!(r["resp_mime_types"], "image/png");
+    let r = recs
+        .iter()
+        .find(|r| r["uri"] == "/favicon.ico")
+        .expect("the favicon request");
+    assert_eq!(r["status_code"], "404");
+    assert_eq!(r["status_msg"], "Not Found");
+    assert_eq!(r["response_body_len"], "297");
+    // The capture starts inside a response: a transaction of its own
+    // (without a request) comes first, as in Zeek.
+    assert_eq!(r["trans_depth"], "3");
+    assert_eq!(recs[0]["method"], "-");
+    assert_eq!(recs[0]["status_code"], "200");
+    assert_eq!(recs[0]["id.orig_h"], "192.168.1.103", "the client, flipped");
+}
+
+#[test]
+fn dhcp_agrees_with_tshark() {
+    let Some(shared) = shared() else { return };
+    if !tshark_present() {
+        return;
+    }
+    let names = |t: &str| match t {
+        "1" => "DISCOVER",
+        "2" => "OFFER",
+        "3" => "REQUEST",
+        "4" => "DECLINE",
+        "5" => "ACK",
+        "6" => "NAK",
+        "7" => "RELEASE",
+        "8" => "INFORM",
+        _ => "other",
+    };
+    let (mut f, mut n) = (0, 0);
+    for file in with_protocol(&shared, "dhcp", 3000) {
+        let log = one_log(&shared, &file, "dhcp");
+        // Messages with the magic cookie, not cut before their options.
+        let want: Vec<String> = tshark(
+            &shared,
+            &file,
+            "dhcp.option.dhcp && !icmp",
+            &["dhcp.option.dhcp"],
+        )
+        .into_iter()
+        .map(|r| names(r[0].as_str()).to_owned())
+        .collect();
+        let got: Vec<String> = log
+            .column("msg_types")
+            .iter()
+            .flat_map(|t| t.split(',').map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        let k = found(&want, &got);
+        if k != want.len() || got.len() != want.len() {
+            eprintln!("{file}: {k}/{} (logged {})", want.len(), got.len());
+        }
+        f += k;
+        n += want.len();
+    }
+    eprintln!("DHCP message types {f}/{n}");
+    assert!(n > 500);
+    assert!(f * 1000 >= n * 990, "{f}/{n}");
+    // A DORA exchange with the client's host name.
+    let log = one_log(&shared, "ndpi__android.pcap", "dhcp");
+    let recs = log.records();
+    let r = recs
+        .iter()
+        .find(|r| r["msg_types"] == "DISCOVER,OFFER,REQUEST,ACK")
+        .expect("a DORA record");
+    assert_eq!(r["assigned_addr"], "192.168.2.16");
+    assert_eq!(r["server_addr"], "192.168.2.1");
+    assert_eq!(r["mac"], "4c:6a:f6:9f:f6:27");
+    assert_eq!(r["lease_time"], "85536.000000");
+    assert!(r["uids"].contains(','), "two connections: {}", r["uids"]);
+    let hosts = tshark(
+        &shared,
+        "ndpi__android.pcap",
+        "dhcp",
+        &["dhcp.option.hostname"],
+    );
+    assert!(hosts.iter().any(|h| h[0] == "Lucas-iMac"));
+    assert!(recs.iter().any(|r| r["host_name"] == "Lucas-iMac"));
+}
+
+#[test]
+fn ssl_agrees_with_tshark() {
+    let Some(shared) = shared() else { return };
+    if !tshark_present() {
+        return;
+    }
+    let files = with_protocol(&shared, "tls", 3000);
+    let per = par_map(&files, |file| {
+        let log = one_log(&shared, file, "ssl");
+        let recs = log.records();
+        // Per connection: the first ClientHello's SNI and JA3, the first
+        // ServerHello's JA3S (over TCP, outside ICMP quotes).
+        let first = |ty: u8, f: &str| -> Vec<String> {
+            let mut seen = BTreeSet::new();
+            tshark(
+                &shared,
+                file,
+                &format!("tls.handshake.type == {ty} && tcp && !icmp && !icmpv6"),
+                &["tcp.stream", f],
+            )
+            .into_iter()
+            .filter(|r| r.len() == 2 && !r[1].is_empty() && seen.insert(r[0].clone()))
+            .map(|r| r[1].split(',').next().unwrap_or("").to_owned())
+            .collect()
+        };
+        let col = |k: &str| -> Vec<String> {
+            recs.iter()
+                .map(|r| r[k].clone())
+                .filter(|v| v != "-")
+                .collect()
+        };
+        let pairs = [
+            (
+                first(1, "tls.handshake.extensions_server_name"),
+                col("server_name"),
+            ),
+            (first(1, "tls.handshake.ja3"), col("ja3")),
+            (first(2, "tls.handshake.ja3s"), col("ja3s")),
+        ];
+        let counts: Vec<(usize, usize)> = pairs
+            .iter()
+            .map(|(want, got)| (found(want, got), want.len()))
+            .collect();
+        (file.clone(), counts)
+    });
+    let names = ["server_name", "ja3", "ja3s"];
+    let mut tot = [(0usize, 0usize); 3];
+    for (file, counts) in &per {
+        for (i, (f, n)) in counts.iter().enumerate() {
+            if f != n {
+                eprintln!("{file}: {} {f}/{n}", names[i]);
+            }
+            tot[i].0 += f;
+            tot[i].1 += n;
+        }
+    }
+    for (i, (f, n)) in tot.iter().enumerate() {
+        eprintln!(
+            "{} captures: {} {f}/{n} ({:.2}%)",
+            per.len(),
+            names[i],
+            100.0 * *f as f64 / (*n).max(1) as f64
+        );
+        assert!(*n > 100, "too few TLS hellos to compare");
+        assert!(f * 100 >= n * 95, "{} {f}/{n}", names[i]);
+    }
+}
+
+#[test]
+fn ssl_known_records() {
+    let Some(shared) = shared() else { return };
+    let log = one_log(&shared, "arkime__tls-alpn-h2.pcap", "ssl");
+    let r = &log.records()[0];
+    assert_eq!(r["server_name"], "www.cloudflare.com");
+    assert_eq!(r["version"], "TLSv12");
+    assert_eq!(r["cipher"], "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+    assert_eq!(r["curve"], "x25519");
+    assert_eq!(r["next_protocol"], "h2");
+    // tshark's tls.handshake.ja3 / ja3s; openssl's subject and fingerprint.
+    assert_eq!(r["ja3"], "3faa4ad39f690c4ef1c3160caa375465");
+    assert_eq!(r["ja3s"], "7f76f3e952a1bc7d407366fafe1db7ed");
+    assert!(r["subject"].starts_with("CN=cloudflare.com,O=Cloudflare\\x5c, Inc.,L=San Francisco"));
+    assert!(r["cert_chain_fps"]
+        .starts_with("84694645cbd183bf9be472ce702bd189246e1fcd1544ffead466d956a71690bf,"));
+    assert_eq!(r["sni_matches_cert"], "T");
+    let conn = one_log(&shared, "arkime__tls-alpn-h2.pcap", "conn");
+    assert_eq!(conn.column("service"), ["ssl"]);
+}
