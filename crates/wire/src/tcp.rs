@@ -272,9 +272,7 @@ fn flow_field<'a>(info: &TcpFlowInfo, f: Field, out: &mut dyn FieldSink<'a>) {
         Field::DuplicateAckFrame if a.flags & DUPLICATE_ACK != 0 => {
             out.value(Value::UInt(a.dup_ack_frame.into()), none)
         }
-        Field::AcksFrame if a.acks_frame != 0 => {
-            out.value(Value::UInt(a.acks_frame.into()), none)
-        }
+        Field::AcksFrame if a.acks_frame != 0 => out.value(Value::UInt(a.acks_frame.into()), none),
         Field::AckRtt => {
             if let Some(ns) = a.ack_rtt_ns {
                 out.value(rel_time(ns), none)
