@@ -110,6 +110,8 @@ pub struct Stats {
     /// Application messages seen on a conversation the flow engine does not
     /// hold (no TCP/UDP flow for the frame): not logged.
     pub orphaned: u64,
+    /// Messages past [`MAX_MSGS`] in one frame.
+    pub dropped: u64,
 }
 
 /// The application analyzers of one pass.
@@ -177,6 +179,8 @@ impl AppLogs {
             };
             if self.msgs.len() < MAX_MSGS {
                 self.msgs.push(m);
+            } else {
+                self.stats.dropped += 1;
             }
         }
     }
