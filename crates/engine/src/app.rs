@@ -128,12 +128,14 @@ pub fn tcp(src: u16, dst: u16, first: &[u8]) -> Option<App> {
 
 fn looks_like(app: App, bytes: &[u8]) -> bool {
     // The text protocols start with a letter, a digit or `+`/`*`/`-`: most
-    // binary payloads need not be scanned by each of them.
+    // binary payloads need not be scanned by each of them. (SSH is looked
+    // for in binary too: SSH 1 and key exchange packets, when a capture
+    // starts after the banners; its check reads a few header bytes.)
     let text = bytes
         .first()
         .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'*' | b'-'));
     match app {
-        App::Smtp | App::Pop | App::Imap | App::Ftp | App::Ssh | App::Http if !text => false,
+        App::Smtp | App::Pop | App::Imap | App::Ftp | App::Http if !text => false,
         App::Tls => wire::tls::looks_like(bytes),
         App::Http => wire::http::looks_like(bytes),
         App::Http2 => wire::http2::looks_like(bytes),

@@ -50,15 +50,6 @@ const KNOWN_COMMANDS: &[&str] = &[
     "XCWD", "XMKD", "XPWD", "XRMD", "XCUP", "HOST",
 ];
 
-/// Reply codes of RFC 959 and its extensions (tshark's table), for
-/// content detection.
-const KNOWN_CODES: &[u16] = &[
-    110, 120, 125, 150, 200, 202, 211, 212, 213, 214, 215, 220, 221, 225, 226, 227, 228, 229, 230,
-    231, 232, 234, 235, 250, 257, 331, 332, 334, 335, 336, 350, 421, 425, 426, 430, 431, 434, 450,
-    451, 452, 500, 501, 502, 503, 504, 522, 530, 532, 533, 534, 535, 536, 537, 550, 551, 552, 553,
-    631, 632, 633,
-];
-
 /// Where the data connection of a transfer is to be opened, as a command
 /// or reply on the control connection announces it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,26 +89,39 @@ pub fn pdu_len(bytes: &[u8]) -> Pdu {
 }
 
 /// Do these first bytes of a stream look like FTP? A complete first line
-/// that is a reply (a code FTP uses, then a space, `-` or the line end; a
-/// `220` greeting that names SMTP is left to SMTP) or a command of RFC 959
-/// or its extensions. Stricter than [`pdu_len`]: content detection on any
-/// port relies on it.
+/// that is the server's greeting (`220`, `120` or `421`, then a space, `-`
+/// or the line end; one that names SMTP or NNTP is left to them) or one
+/// line holding a command of RFC 959 or its extensions in upper case.
+/// Stricter than [`pdu_len`]: content detection on any port relies on it
+/// (the flow engine asks it about the first payloads of a conversation).
 pub fn looks_like(bytes: &[u8]) -> bool {
-    let Some(line) = text::first_line_is_text(bytes, 1024) else {
+    let Some((line, next)) = text::first_line_is_text(bytes, 1024) else {
         return false;
     };
     if let Some(code) = text::code3(line) {
         let sep_ok = matches!(line.get(3), None | Some(b' ') | Some(b'-'));
-        let smtp_greeting = code == 220
-            && (crate::smtp::contains_ci(line, b"SMTP") || crate::smtp::contains_ci(line, b"MAIL"));
-        return KNOWN_CODES.contains(&code) && sep_ok && !smtp_greeting;
+        let other_greeting = matches!(code, 200 | 201 | 220)
+            && [&b"SMTP"[..], b"MAIL", b"NNTP"]
+                .iter()
+                .any(|w| crate::smtp::contains_ci(line, w));
+        // A conversation starts with the server's greeting; other replies
+        // (`200 …`, `211 …`) are shared with NNTP and the like.
+        return matches!(code, 120 | 220 | 421) && sep_ok && !other_greeting;
     }
-    // IRC shares USER and PASS; its last parameter follows ` :`.
-    if line.windows(2).any(|w| w == b" :") {
+    // A client sends one command at a time: the line is all the bytes.
+    // USER and PASS (common words elsewhere) need their argument.
+    let Some((w, arg)) = text::known_command(line, KNOWN_COMMANDS) else {
         return false;
-    }
-    let word_end = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
-    text::is_one_of(line.get(..word_end).unwrap_or_default(), KNOWN_COMMANDS)
+    };
+    // MODE, STRU and TYPE take a letter (NNTP's `MODE READER` does not).
+    let first_arg = line
+        .get(5..)
+        .unwrap_or_default()
+        .split(|&c| c == b' ')
+        .next();
+    let letter =
+        !matches!(w, b"MODE" | b"STRU" | b"TYPE") || first_arg.is_some_and(|a| a.len() == 1);
+    next == bytes.len() && letter && (arg || (w != b"USER" && w != b"PASS"))
 }
 
 /// Does a command token name `cmd` the way tshark tests it (`tvb_strneql`
@@ -821,6 +825,15 @@ mod tests {
         // A line with another code does not end the reply.
         assert_eq!(pdu_len(b"211-a\r\n200 x\r\n211 b\r\n"), Pdu::Whole(21));
         assert!(looks_like(b"USER anonymous\r\n"));
+        assert!(!looks_like(b"USER anonymous\r\nPASS x\r\n"));
+        assert!(!looks_like(b"user\r\n"));
+        assert!(!looks_like(b"USER\r\n"));
+        assert!(!looks_like(b"200 Leafnode NNTP Daemon\r\n"));
+        assert!(!looks_like(
+            b"200 Leafnode 1.11.7.rc1, pleased to meet you!\r\n"
+        ));
+        assert!(!looks_like(b"MODE READER\r\n"));
+        assert!(looks_like(b"TYPE I\r\n"));
         assert!(looks_like(b"220 (vsFTPd 3.0.3)\r\n"));
         assert!(!looks_like(b"220 mail.example.com ESMTP\r\n"));
         assert!(!looks_like(b"NICK x\r\n"));

@@ -170,20 +170,24 @@ pub fn pdu_len(bytes: &[u8]) -> Pdu {
     }
 }
 
-/// Is `tag` a plausible IMAP tag (for content detection)?
+/// Is `tag` a plausible IMAP tag for content detection? Clients number
+/// their commands (`a001`, `A1`, `C7`): letters, digits, `.`, `-`, `_`, at
+/// least one digit, at most 32 characters.
 fn is_tag(tag: &[u8]) -> bool {
-    (1..=64).contains(&tag.len())
+    (1..=32).contains(&tag.len())
+        && tag.iter().any(u8::is_ascii_digit)
         && tag
             .iter()
-            .all(|&c| c.is_ascii_graphic() && !b"(){%*\"\\]+".contains(&c))
+            .all(|&c| c.is_ascii_alphanumeric() || b".-_".contains(&c))
 }
 
 /// Do these first bytes of a stream look like IMAP? A complete first line
 /// that is an untagged response (`* OK …`, `* 3 EXISTS`), a continuation
 /// request (`+ …`), a tagged status (`a1 OK …`) or a tagged command of
-/// RFC 3501 or its extensions. Stricter than [`pdu_len`].
+/// RFC 3501 or its extensions (upper case; a tag with a digit). Stricter
+/// than [`pdu_len`]: content detection on any port relies on it.
 pub fn looks_like(bytes: &[u8]) -> bool {
-    let Some(line) = text::first_line_is_text(bytes, 8192) else {
+    let Some((line, _)) = text::first_line_is_text(bytes, 8192) else {
         return false;
     };
     let mut words = line.split(|&c| c == b' ');
@@ -198,12 +202,13 @@ pub fn looks_like(bytes: &[u8]) -> bool {
             } else {
                 w2
             };
-            text::is_one_of(w, UNTAGGED)
-                || text::is_one_of(w, &["EXISTS", "RECENT", "EXPUNGE", "FETCH"])
+            UNTAGGED.iter().any(|u| u.as_bytes() == w)
+                || [&b"EXISTS"[..], b"RECENT", b"EXPUNGE", b"FETCH"].contains(&w)
         }
         b"+" => true,
         tag if is_tag(tag) => {
-            text::is_one_of(w2, &["OK", "NO", "BAD"]) || text::is_one_of(w2, KNOWN_COMMANDS)
+            [&b"OK"[..], b"NO", b"BAD"].contains(&w2)
+                || KNOWN_COMMANDS.iter().any(|c| c.as_bytes() == w2)
         }
         _ => false,
     }
@@ -678,6 +683,9 @@ mod tests {
         assert!(looks_like(b"A1 OK done\r\n"));
         assert!(!looks_like(b"USER bob\r\n"));
         assert!(!looks_like(b"GET / HTTP/1.1\r\n"));
+        assert!(!looks_like(b"Warning: no Kerberos tickets issued.\r\n"));
+        assert!(!looks_like(b"!0 ENABLE GPS lat,lon\n"));
+        assert!(!looks_like(b"@RSYNCD: OK\n"));
     }
 
     #[test]

@@ -35,7 +35,7 @@ field_table! {
 /// Commands of RFC 1939 and its extensions, for content detection.
 const KNOWN_COMMANDS: &[&str] = &[
     "USER", "PASS", "APOP", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "QUIT", "TOP", "UIDL",
-    "CAPA", "STLS", "AUTH", "UTF8", "LANG", "XTND", "LAST", "RPOP",
+    "CAPA", "STLS", "AUTH", "UTF8", "LANG",
 ];
 
 /// Does the server's line start a response (tshark's test: `+OK` or
@@ -78,19 +78,24 @@ pub fn pdu_len(bytes: &[u8]) -> Pdu {
 }
 
 /// Do these first bytes of a stream look like POP? A complete first line
-/// that is `+OK` or `-ERR` (then a space or the line end) or a POP command.
-/// Stricter than [`pdu_len`]: content detection on any port relies on it.
+/// that is `+OK ` or `-ERR ` and text, or one line holding a POP command
+/// in upper case. Stricter than [`pdu_len`]: content detection on any port
+/// relies on it.
 pub fn looks_like(bytes: &[u8]) -> bool {
-    let Some(line) = text::first_line_is_text(bytes, 1024) else {
+    let Some((line, next)) = text::first_line_is_text(bytes, 1024) else {
         return false;
     };
-    for ind in [&b"+OK"[..], b"-ERR"] {
-        if let Some(rest) = line.strip_prefix(ind) {
-            return rest.is_empty() || rest.starts_with(b" ");
+    // A bare `+OK` is also Redis's answer: a space must follow.
+    for ind in [&b"+OK "[..], b"-ERR "] {
+        if line.starts_with(ind) {
+            return true;
         }
     }
-    let word_end = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
-    text::is_one_of(line.get(..word_end).unwrap_or_default(), KNOWN_COMMANDS)
+    // A client sends one command at a time: the line is all the bytes.
+    match text::known_command(line, KNOWN_COMMANDS) {
+        Some((w, arg)) => next == bytes.len() && (arg || (w != b"USER" && w != b"PASS")),
+        None => false,
+    }
 }
 
 /// A view over one POP message: a command sent to the server, or a line
@@ -204,15 +209,15 @@ impl<'a> PopView<'a> {
             (Field::Request, true) | (Field::Response, false) => {
                 out.value(Value::Str(&[]), l.range())
             }
-            (Field::RequestCommand, true) | (Field::ResponseIndicator, false) => {
-                if !tok.is_empty() {
-                    out.value(Value::Str(b.get(tok.clone()).unwrap_or_default()), tok)
-                }
+            (Field::RequestCommand, true) | (Field::ResponseIndicator, false)
+                if !tok.is_empty() =>
+            {
+                out.value(Value::Str(b.get(tok.clone()).unwrap_or_default()), tok)
             }
-            (Field::RequestParameter, true) | (Field::ResponseDescription, false) => {
-                if !rest.is_empty() {
-                    out.value(Value::Str(b.get(rest.clone()).unwrap_or_default()), rest)
-                }
+            (Field::RequestParameter, true) | (Field::ResponseDescription, false)
+                if !rest.is_empty() =>
+            {
+                out.value(Value::Str(b.get(rest.clone()).unwrap_or_default()), rest)
             }
             (Field::RequestData, true) | (Field::ResponseData, false) => {
                 for m in text::lines_from(b, l.next) {
@@ -245,7 +250,8 @@ impl<'a> PopView<'a> {
 /// The plain values of a POP message, for building one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PopRepr {
-    /// `COMMAND[ parameter]` CR LF.
+    /// `COMMAND[ parameter]` CR LF (with no command, the parameter is
+    /// the line).
     Command {
         command: Vec<u8>,
         parameter: Option<Vec<u8>>,
@@ -281,7 +287,10 @@ impl PopRepr {
         };
         buf.extend_from_slice(head);
         if let Some(t) = tail {
-            buf.push(b' ');
+            // A line without a command word is all parameter.
+            if !head.is_empty() {
+                buf.push(b' ');
+            }
             buf.extend_from_slice(t);
         }
         buf.extend_from_slice(b"\r\n");
@@ -376,6 +385,10 @@ mod tests {
         assert_eq!(pdu_len(b"-ER"), Pdu::Need(4));
         assert_eq!(pdu_len(b"\x16\x03\x01"), Pdu::NotMine);
         assert!(!looks_like(b"+OKAY\r\n"));
+        assert!(!looks_like(b"+OK\r\n"));
+        assert!(looks_like(b"+OK \r\n"));
+        assert!(!looks_like(b"USER bob 0 * :Bob\r\n"));
+        assert!(!looks_like(b"Last login: today\r\n"));
         assert!(looks_like(b"CAPA\r\n"));
         assert!(!looks_like(b"HELO x\r\n"));
     }

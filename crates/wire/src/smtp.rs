@@ -11,12 +11,12 @@
 //! Mail content (after `DATA` and `354`, or a BDAT chunk) is not commands;
 //! tshark, which keeps the session's state, shows it as DATA fragments for
 //! IMF. Without per-flow state, [`pdu_len`] takes a client line for a
-//! command only when its first word is one (four letters, or `STARTTLS`,
-//! `X-EXPS`, `X-LINK2STATE`, `XEXCH50`: tshark's own test), so most content
-//! lines are not SMTP here ([`Pdu::NotMine`]); a content line that begins
-//! with a four-letter word still reads as a command until the flow keeps
-//! the DATA state. AUTH exchanges (base64 lines) are likewise left to that
-//! state.
+//! command only when its first word is one (a known command in any case,
+//! `STARTTLS`, `X-EXPS`, `X-LINK2STATE`, `XEXCH50`, or four upper-case
+//! letters: tshark takes any four letters), so content lines are not SMTP
+//! here ([`Pdu::NotMine`]); a content line that begins with a known command
+//! or four capitals still reads as a command until the flow keeps the DATA
+//! state. AUTH exchanges (base64 lines) are likewise left to that state.
 
 use crate::error::{need, Error};
 use crate::field::{FieldSink, Kind, Value};
@@ -70,17 +70,14 @@ const KNOWN_COMMANDS: &[&str] = &[
     "XEXCH50",
 ];
 
-/// Reply codes of RFC 5321 and its extensions, for content detection.
-const KNOWN_CODES: &[u16] = &[
-    211, 214, 220, 221, 235, 250, 251, 252, 334, 354, 421, 432, 450, 451, 452, 454, 455, 500, 501,
-    502, 503, 504, 521, 523, 530, 534, 535, 538, 550, 551, 552, 553, 554, 555, 556,
-];
-
-/// tshark's `line_is_smtp_command`: is `word` (a line up to its first
-/// space) a command word?
+/// Is `word` (a line up to its first space) a command word? tshark's
+/// `line_is_smtp_command` takes any four letters; a known command is taken
+/// in any case, an unknown one only in upper case, so that mail content
+/// after DATA (`This is…`, `port for…`) is not read as commands.
 fn is_command_word(word: &[u8]) -> bool {
-    (word.len() == 4 && word.iter().all(u8::is_ascii_alphabetic))
+    text::is_one_of(word, KNOWN_COMMANDS)
         || text::is_one_of(word, LONG_COMMANDS)
+        || (word.len() == 4 && word.iter().all(u8::is_ascii_uppercase))
 }
 
 /// A reply line continues the reply when its fourth character is `-`.
@@ -127,12 +124,13 @@ pub fn pdu_len(bytes: &[u8]) -> Pdu {
 }
 
 /// Do these first bytes of a stream look like SMTP? A complete first line
-/// that is a reply (a code SMTP uses, then a space, `-` or the line end; a
-/// `220` greeting that names FTP and not SMTP is left to FTP) or a command
-/// of RFC 5321 or its extensions. Stricter than [`pdu_len`]: content
-/// detection on any port relies on it.
+/// that is the server's greeting (`220`, `421` or `554`, then a space, `-`
+/// or the line end; a `220` that names FTP and not SMTP is left to FTP) or
+/// a command of RFC 5321 or its extensions in upper case. Stricter than
+/// [`pdu_len`]: content detection on any port relies on it (the flow
+/// engine asks it about the first payloads of a conversation).
 pub fn looks_like(bytes: &[u8]) -> bool {
-    let Some(line) = text::first_line_is_text(bytes, 1024) else {
+    let Some((line, _)) = text::first_line_is_text(bytes, 1024) else {
         return false;
     };
     if let Some(code) = text::code3(line) {
@@ -141,10 +139,11 @@ pub fn looks_like(bytes: &[u8]) -> bool {
             && contains_ci(line, b"FTP")
             && !contains_ci(line, b"SMTP")
             && !contains_ci(line, b"MAIL");
-        return KNOWN_CODES.contains(&code) && sep_ok && !ftp_greeting;
+        // A conversation starts with the server's greeting; other replies
+        // (`250 …`, `500 …`) are shared with FTP, NNTP and the like.
+        return matches!(code, 220 | 421 | 554) && sep_ok && !ftp_greeting;
     }
-    let word_end = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
-    text::is_one_of(line.get(..word_end).unwrap_or_default(), KNOWN_COMMANDS)
+    text::known_command(line, KNOWN_COMMANDS).is_some()
 }
 
 /// Does `hay` contain `needle`, ignoring ASCII case?
@@ -515,6 +514,10 @@ mod tests {
         // Mail content and AUTH lines are not commands.
         assert_eq!(pdu_len(b"From: a@b\r\n"), Pdu::NotMine);
         assert_eq!(pdu_len(b"Hello world\r\n"), Pdu::NotMine);
+        assert_eq!(pdu_len(b"This is a test\r\n"), Pdu::NotMine);
+        assert_eq!(pdu_len(b"port for the '::' operator\r\n"), Pdu::NotMine);
+        assert_eq!(pdu_len(b"ehlo x\r\n"), Pdu::Whole(8));
+        assert_eq!(pdu_len(b"XUSR x\r\n"), Pdu::Whole(8));
         assert_eq!(pdu_len(b"Z2FsdW50\r\n"), Pdu::NotMine);
         assert_eq!(pdu_len(b".\r\n"), Pdu::NotMine);
         assert_eq!(pdu_len(b"\r\n"), Pdu::NotMine);
@@ -526,7 +529,7 @@ mod tests {
     #[test]
     fn content_detection() {
         assert!(looks_like(b"EHLO client.example.com\r\n"));
-        assert!(looks_like(b"250 OK\r\n"));
+        assert!(!looks_like(b"250 OK\r\n"));
         assert!(looks_like(b"220 mail.example.com ESMTP Postfix\r\n"));
         assert!(!looks_like(b"220 ProFTPD Server (Debian)\r\n"));
         assert!(!looks_like(b"PING\r\n"));

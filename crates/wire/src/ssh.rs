@@ -74,9 +74,27 @@ pub mod msg {
 /// maximum).
 const MAX_PACKET: u32 = 256 * 1024;
 
-/// Messages of the SSH 2 transport layer, sent before encryption starts.
-fn is_transport_code(c: u8) -> bool {
-    matches!(c, 1..=7 | 20 | 21 | 30..=34)
+/// Is `body` what a key exchange message (30 to 34) carries after its code:
+/// the 4 or 12 bytes of a group-exchange request, or one to three strings
+/// (public keys, signatures, mpints) that fill it exactly?
+fn kex_body(body: &[u8]) -> bool {
+    if body.len() == 4 || body.len() == 12 {
+        return true;
+    }
+    let mut at = 0usize;
+    for _ in 0..3 {
+        let Some(n) = be32(body, at) else {
+            return false;
+        };
+        at = match at.checked_add(4 + n as usize) {
+            Some(a) if a <= body.len() => a,
+            _ => return false,
+        };
+        if at == body.len() {
+            return true;
+        }
+    }
+    false
 }
 
 /// The ten name-lists of KEXINIT, in order, with their fields.
@@ -203,7 +221,7 @@ fn classify(b: &[u8]) -> (Shape, Pdu) {
         return (Shape::Encrypted, Pdu::Need(1));
     }
     if b.len() < 4 && text::starts_with_ci(b"SSH-", b) {
-        return (Shape::Banner { text_end: b.len() }, Pdu::Need(5));
+        return (Shape::Encrypted, Pdu::Need(5));
     }
     if text::starts_with_ci(b, b"SSH-") {
         let window = b.get(..b.len().min(text::MAX_LINE)).unwrap_or(b);
@@ -289,45 +307,45 @@ pub fn pdu_len(bytes: &[u8]) -> Pdu {
 }
 
 /// Do these first bytes of a stream look like SSH? A version line
-/// (`SSH-` and a digit), a whole SSH 2 transport message in the clear (a
-/// KEXINIT whose name-lists fit), or bytes that are exactly one to eight
-/// SSH 1 packets.
+/// (`SSH-` and a digit), a whole SSH 2 key exchange message in the clear
+/// (a KEXINIT whose name-lists fit, a NEWKEYS, a message 30 to 34 whose
+/// strings fill it), or bytes that are exactly one to eight SSH 1 packets.
 pub fn looks_like(bytes: &[u8]) -> bool {
     if text::starts_with_ci(bytes, b"SSH-") {
         return bytes.get(4).is_some_and(u8::is_ascii_digit);
     }
-    match classify(bytes) {
-        (Shape::V2 { len, pad }, Pdu::Whole(_)) => {
-            let Ok(v) = SshView::new(bytes.get(..4 + len as usize).unwrap_or(bytes), true) else {
-                return false;
+    if let Some((len, pad, aligned)) = v2_header(bytes) {
+        if let Some(p) = bytes.get(..4 + len as usize) {
+            let v = SshView {
+                bytes: p,
+                to_server: true,
+                shape: Shape::V2 { len, pad },
             };
-            let code = v.message_code().unwrap_or(0);
-            let payload_len = len as usize - usize::from(pad) - 1;
-            is_transport_code(code)
-                && match code {
-                    msg::KEXINIT => v.kexinit_end().is_some(),
-                    msg::NEWKEYS => payload_len == 1,
-                    _ => true,
-                }
-        }
-        (Shape::V1 { .. }, Pdu::Whole(mut n)) => {
-            // Whole SSH 1 packets up to the end, the last one possibly
-            // begun only (its length already read).
-            for _ in 0..8 {
-                let rest = bytes.get(n..).unwrap_or_default();
-                if rest.is_empty() {
-                    return true;
-                }
-                match classify(rest) {
-                    (Shape::V1 { .. }, Pdu::Whole(m)) => n += m,
-                    (Shape::V1 { .. }, Pdu::Need(_)) => return true,
-                    _ => return false,
-                }
+            let body = v.message().and_then(|m| m.get(1..)).unwrap_or_default();
+            let ok = match v.message_code() {
+                Some(msg::KEXINIT) => v.kexinit_end().is_some(),
+                Some(msg::NEWKEYS) => aligned && body.is_empty(),
+                Some(30..=34) => aligned && kex_body(body),
+                _ => false,
+            };
+            if ok {
+                return true;
             }
-            false
         }
-        _ => false,
     }
+    // Exactly a chain of SSH 1 packets (other protocols with a length
+    // prefix count no padding). No CRC here: this runs on any payload.
+    let mut n = 0usize;
+    for _ in 0..8 {
+        match v1_header(bytes.get(n..).unwrap_or_default()) {
+            Some((_, _, total)) if n + total <= bytes.len() => n += total,
+            _ => return false,
+        }
+        if n == bytes.len() {
+            return true;
+        }
+    }
+    false
 }
 
 /// A view over one SSH message: the version line, a packet, or encrypted
@@ -524,15 +542,12 @@ impl<'a> SshView<'a> {
                     out.value(Value::Str(shown), 0..text_end)
                 }
             }
-            Shape::Encrypted => match f {
-                Field::PacketLengthEncrypted if b.len() > 4 => {
-                    out.value(Value::Bytes(b.get(..4).unwrap_or_default()), 0..4)
-                }
-                Field::EncryptedPacket if b.len() > 4 => {
-                    out.value(Value::Bytes(b.get(4..).unwrap_or_default()), 4..b.len())
-                }
-                _ => {}
-            },
+            // tshark, which follows the session, shows nothing of an
+            // encrypted packet it cannot decrypt (only a capture that
+            // starts mid-session gets `ssh.packet_length_encrypted` and
+            // `ssh.encrypted_packet`); a stream we know as SSH began with
+            // its banners, so nothing is shown either.
+            Shape::Encrypted => {}
             Shape::V1 { len, pad, .. } => match f {
                 Field::PacketLength => out.value(Value::UInt(len.into()), 0..4),
                 Field::PaddingLength => out.value(
@@ -929,12 +944,12 @@ mod tests {
         assert_eq!(get(&v, Field::MessageCode), "");
         assert!(v.is_encrypted());
         assert_eq!(summary(&v), "Server: Encrypted packet (len=5)");
-        // Two packets in one segment are still SSH 1, and so is one with
-        // the start of the next; one with garbage after it is not.
+        // Two packets in one segment are still SSH 1; one and a bit, or
+        // one with garbage after it, is not.
         let mut two = enc.clone();
         two.extend_from_slice(&enc);
         assert!(looks_like(&two));
-        assert!(looks_like(&two[..20]));
+        assert!(!looks_like(&two[..20]));
         let mut bad = enc.clone();
         bad.extend_from_slice(b"\xff\xff\xff\xff\xff\xff");
         assert!(!looks_like(&bad));
@@ -948,7 +963,8 @@ mod tests {
         let junk = b"\xde\xad\xbe\xef\x00\x01\x02\x03\x04\x05";
         assert_eq!(pdu_len(junk), Pdu::Whole(junk.len()));
         let v = SshView::new(junk, true).unwrap();
-        assert_eq!(get(&v, Field::PacketLengthEncrypted), "deadbeef");
+        assert_eq!(get(&v, Field::PacketLengthEncrypted), "");
+        assert_eq!(get(&v, Field::Direction), "0");
         assert_eq!(summary(&v), "Client: Encrypted packet (len=10)");
         assert!(!looks_like(junk));
         assert!(!looks_like(b"GET / HTTP/1.1\r\n\r\n"));

@@ -224,15 +224,34 @@ pub(crate) fn is_one_of(word: &[u8], known: &[&str]) -> bool {
 
 /// Is the first line of `b` a plausible protocol line for content
 /// detection: it ends (CR LF or LF) within `max` bytes and holds no control
-/// characters but tabs?
-pub(crate) fn first_line_is_text(b: &[u8], max: usize) -> Option<&[u8]> {
+/// characters but tabs? Returns its text and where the next line starts.
+pub(crate) fn first_line_is_text(b: &[u8], max: usize) -> Option<(&[u8], usize)> {
     let window = b.get(..b.len().min(max)).unwrap_or_default();
     let i = window.iter().position(|&c| c == LF)?;
     let text = window.get(..i)?;
     let text = text.strip_suffix(b"\r").unwrap_or(text);
     text.iter()
         .all(|&c| c == b'\t' || (c >= 0x20 && c != 0x7f))
-        .then_some(text)
+        .then_some((text, i + 1))
+}
+
+/// A client line's command word for content detection: the line up to its
+/// first space when it is one of `known` written in upper case (as clients
+/// send them: lower-case words are too common in other text protocols),
+/// and the line has no ` :` (IRC's trailing parameter, with USER and PASS
+/// shared with FTP and POP). Returns the word and whether an argument
+/// follows it.
+pub(crate) fn known_command<'a>(line: &'a [u8], known: &[&str]) -> Option<(&'a [u8], bool)> {
+    if line.windows(2).any(|w| w == b" :") {
+        return None;
+    }
+    let end = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
+    let word = line.get(..end)?;
+    let arg = line.get(end + 1..).is_some_and(|a| !a.is_empty());
+    known
+        .iter()
+        .any(|k| k.as_bytes() == word)
+        .then_some((word, arg))
 }
 
 /// Append `s` as tshark's `format_text` shows packet text in the Info
