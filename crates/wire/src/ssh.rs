@@ -31,9 +31,6 @@ field_table! {
     PacketLength: "ssh.packet_length", "Packet Length", Kind::Dec;
     PacketLengthEncrypted: "ssh.packet_length_encrypted", "Packet Length (encrypted)", Kind::Bytes;
     PaddingLength: "ssh.padding_length", "Padding Length", Kind::Dec;
-    EncryptedPacket: "ssh.encrypted_packet", "Encrypted Packet", Kind::Bytes;
-    PaddingString: "ssh.padding_string", "Padding String", Kind::Bytes;
-    Direction: "ssh.direction", "Direction", Kind::Bool;
     MessageCode: "ssh.message_code", "Message Code", Kind::Dec;
     Cookie: "ssh.cookie", "Cookie", Kind::Bytes;
     KexAlgorithmsLength: "ssh.kex_algorithms_length", "kex_algorithms length", Kind::Dec;
@@ -58,6 +55,9 @@ field_table! {
     LanguagesServerToClient: "ssh.languages_server_to_client", "languages_server_to_client string", Kind::Str;
     FirstKexPacketFollows: "ssh.first_kex_packet_follows", "First KEX Packet Follows", Kind::Dec;
     KexReserved: "ssh.kex.reserved", "Reserved", Kind::Bytes;
+    PaddingString: "ssh.padding_string", "Padding String", Kind::Bytes;
+    EncryptedPacket: "ssh.encrypted_packet", "Encrypted Packet", Kind::Bytes;
+    Direction: "ssh.direction", "Direction", Kind::Bool;
 }
 
 /// Message numbers (RFC 4250).
