@@ -177,6 +177,11 @@ pub struct ReadArgs {
     /// Skip checksum verification (faster; statuses read "unverified").
     #[arg(long)]
     pub no_checksum: bool,
+    /// Worker threads for a file printed to standard output, each taking
+    /// the conversations of its share of host pairs (0: one per core). The
+    /// output is the same for any number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 const STATS_EXAMPLES: &str = "\
@@ -261,6 +266,10 @@ pub struct LogsArgs {
     /// the history).
     #[arg(short = 'C')]
     pub no_checksum: bool,
+    /// Worker threads, each taking the conversations of its share of host
+    /// pairs (0: one per core). The logs are the same for any number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 const FOLLOW_EXAMPLES: &str = "\
