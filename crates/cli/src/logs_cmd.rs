@@ -3,22 +3,31 @@
 //! timeouts); its application messages (DNS, DHCP, HTTP, …) go to the
 //! application analyzers, which write a record as each transaction ends;
 //! after each packet the conversations that ended are written as conn
-//! records, then the rest at the end of the capture — the order in which
-//! they end. Logs go to standard output (one log) or to DIR/<log>.log.
+//! records, then the rest at the end of the capture. Logs go to standard
+//! output (one log) or to DIR/<log>.log.
+//!
+//! On several workers (`--threads`, see `parallel`) each follows the
+//! conversations of its shard. Records are written in the order of the
+//! frame that ends them (the end of the capture last) and, among the
+//! records one frame ends, in the order of their text (so by time, then
+//! uid): the same order for any number of workers.
 
 use crate::args::LogsArgs;
-use crate::run::{report_read_error, CaptureFilter};
+use crate::parallel::{self, Job, Out, Pieces, Source, END};
+use crate::run::report_read_error;
 use anyhow::{bail, Context, Result};
-use std::io::{BufWriter, Write};
+use std::cell::RefCell;
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
-use wiresift_capture::clock::FrameClock;
-use wiresift_capture::{ByteOrder, FileReader, Format};
 use wiresift_engine::defrag::Limits;
-use wiresift_engine::flow::{FlowOptions, Timeouts};
+use wiresift_engine::flow::{self, FlowOptions, Timeouts};
 use wiresift_engine::logs::apps::{AppLogs, Wants};
 use wiresift_engine::logs::{self, Schema, Writer, Writers};
 use wiresift_engine::{Dissection, Dissector, Options};
+use wiresift_wire::frame::FrameMeta;
 
 fn now_secs() -> i64 {
     SystemTime::now()
@@ -45,37 +54,16 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
             }
         },
     };
-    let mut capture_filter = a
-        .capture_filter
-        .as_deref()
-        .map(CaptureFilter::new)
-        .transpose()?;
     let name = a.read.display().to_string();
-    let mut reader = match FileReader::open(&a.read) {
-        Ok(r) => r,
-        Err(e) => {
-            report_read_error(&name, &e, 0)?;
-            bail!("{name}: {e}");
-        }
-    };
-    if let Some(cf) = capture_filter.as_mut() {
-        cf.null_big_endian = matches!(
-            reader.format(),
-            Format::Pcap {
-                byte_order: ByteOrder::Big,
-                ..
-            } | Format::PcapNg {
-                byte_order: ByteOrder::Big
-            }
-        );
-    }
-
     let format = if a.json {
         logs::Format::Json
     } else {
         logs::Format::Tsv
     };
     let open = now_secs();
+    // Each log's file, shared by its Writer (header, #close) and by the
+    // merge below, which writes the records the workers formatted.
+    let mut files: Vec<Rc<RefCell<Box<dyn Write>>>> = Vec::with_capacity(selected.len());
     let mut writers = Vec::with_capacity(selected.len());
     for schema in &selected {
         let out: Box<dyn Write> = match &a.output {
@@ -89,57 +77,200 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
             }
             None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
         };
-        writers.push(Writer::new(out, schema, format, open)?);
+        let file = Rc::new(RefCell::new(out));
+        writers.push(Writer::new(SharedOut(file.clone()), schema, format, open)?);
+        files.push(file);
     }
-    let mut sink = Writers::new(writers);
 
-    let mut apps = AppLogs::new(Wants::of(&selected));
-    let mut clock = FrameClock::default();
-    let mut dissector = Dissector::new(
-        Options {
-            verify_checksums: !a.no_checksum,
-        },
-        Limits::default(),
-    )
-    // Streams reassembled: an HTTP or TLS message shows whole on the frame
-    // that completes it.
-    .with_streams(FlowOptions {
-        idle: Some(Timeouts::ZEEK),
-        ..FlowOptions::default()
-    });
-    let limit = a.count.unwrap_or(u64::MAX);
-    let mut read: u64 = 0;
-    while clock.count() < limit {
-        let p = match reader.next_packet() {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(e) => {
-                // The records of what came before a damaged tail are kept.
-                report_read_error(&name, &e, read)?;
-                break;
-            }
-        };
-        read += 1;
-        if let Some(cf) = capture_filter.as_mut() {
-            if !cf.matches(&p)? {
-                continue;
+    let src = Source {
+        path: &a.read,
+        capture_filter: a.capture_filter.as_deref(),
+        count: a.count,
+    };
+    let n = parallel::workers(a.threads, &a.read);
+    let make = |_| {
+        LogsJob::new(
+            &selected,
+            format,
+            Options {
+                verify_checksums: !a.no_checksum,
+            },
+        )
+    };
+    let write = |_frame: u64, pieces: &mut Pieces| -> Result<()> {
+        pieces.sort_unstable();
+        for (tag, line) in pieces.iter() {
+            if let Some(f) = files.get(*tag as usize) {
+                f.borrow_mut().write_all(line)?;
             }
         }
-        let meta = clock.meta(&p);
+        Ok(())
+    };
+    let (_, read) = match parallel::run(&src, n, make, write) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = Writers::new(writers).close(now_secs());
+            return Err(e);
+        }
+    };
+    if let Some(e) = &read.error {
+        // The records of what came before a damaged tail are kept.
+        if let Err(e) = report_read_error(&name, e, read.read) {
+            let _ = Writers::new(writers).close(now_secs());
+            return Err(e);
+        }
+    }
+    Writers::new(writers).close(now_secs())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A log's output, written by its [`Writer`] and by the merge.
+struct SharedOut<W>(Rc<RefCell<W>>);
+
+impl<W: Write> Write for SharedOut<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
+}
+
+/// Where a worker's [`Writer`]s put a record's line, to be moved to the
+/// worker's output as one piece.
+#[derive(Clone, Default)]
+struct Line(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Line {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Ok(mut l) = self.0.lock() {
+            l.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One worker: the dissector and flow engine of its shard, the application
+/// analyzers, and a writer a log formatting records into pieces.
+struct LogsJob {
+    apps: AppLogs,
+    dissector: Dissector,
+    writers: Vec<Writer<Line>>,
+    line: Line,
+}
+
+impl LogsJob {
+    fn new(selected: &[&'static Schema], format: logs::Format, opts: Options) -> Result<Self> {
+        let line = Line::default();
+        let writers = selected
+            .iter()
+            .map(|s| Writer::new(line.clone(), s, format, 0))
+            .collect::<io::Result<Vec<_>>>()?;
+        // The headers are the main thread's to write.
+        if let Ok(mut l) = line.0.lock() {
+            l.clear();
+        }
+        Ok(LogsJob {
+            apps: AppLogs::new(Wants::of(selected)),
+            // Streams reassembled: an HTTP or TLS message shows whole on
+            // the frame that completes it.
+            dissector: Dissector::new(opts, Limits::default()).with_streams(FlowOptions {
+                idle: Some(Timeouts::ZEEK),
+                ..FlowOptions::default()
+            }),
+            writers,
+            line,
+        })
+    }
+
+    /// Write what ended at `frame` (the application records and conn
+    /// records [`AppLogs::frame`] or [`AppLogs::finish`] give).
+    fn records(&mut self, frame: u64, out: &mut Out, end: bool) -> Result<()> {
+        let Some(flows) = self.dissector.flows.as_mut() else {
+            return Ok(());
+        };
+        let mut sink = Records {
+            writers: &mut self.writers,
+            line: &self.line,
+            out,
+            frame,
+        };
+        if end {
+            self.apps.finish(flows, &mut sink)?;
+        } else {
+            self.apps.frame(flows, &mut sink)?;
+        }
+        Ok(())
+    }
+}
+
+impl Job for LogsJob {
+    fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()> {
         {
             // The dissection borrows the dissector: what the application
             // logs need of it is copied out before it goes.
             let mut d = Dissection::default();
-            dissector.dissect(meta, p.data, &mut d);
-            apps.collect(&d, wiresift_engine::flow::time_ns(&meta));
+            self.dissector.dissect(meta, data, &mut d);
+            self.apps.collect(&d, flow::time_ns(&meta));
         }
-        if let Some(flows) = dissector.flows.as_mut() {
-            apps.frame(flows, &mut sink)?;
+        self.records(meta.number, out, false)
+    }
+
+    /// Another shard's frame: this shard's conversations idle past their
+    /// timeout, and its DNS and DHCP transactions past theirs, end at this
+    /// frame, as they do on one worker.
+    fn tick(&mut self, meta: &FrameMeta, out: &mut Out) {
+        let empty = Dissection::default();
+        self.apps.collect(&empty, flow::time_ns(meta));
+        if let Some(flows) = self.dissector.flows.as_mut() {
+            flows.process(&mut Dissection::default(), meta);
         }
+        // Writing to memory does not fail.
+        let _ = self.records(meta.number, out, false);
     }
-    if let Some(flows) = dissector.flows.as_mut() {
-        apps.finish(flows, &mut sink)?;
+
+    fn finish(&mut self, out: &mut Out) -> Result<()> {
+        self.records(END, out, true)
     }
-    sink.close(now_secs())?;
-    Ok(ExitCode::SUCCESS)
+}
+
+/// A [`logs::Sink`] that makes each record a piece of the worker's output,
+/// tagged with its log.
+struct Records<'a> {
+    writers: &'a mut [Writer<Line>],
+    line: &'a Line,
+    out: &'a mut Out,
+    frame: u64,
+}
+
+impl logs::Sink for Records<'_> {
+    fn wants(&self, schema: &'static Schema) -> bool {
+        self.writers
+            .iter()
+            .any(|w| std::ptr::eq(w.schema(), schema))
+    }
+
+    fn write(&mut self, schema: &'static Schema, values: &[logs::Value<'_>]) -> io::Result<()> {
+        let Some(i) = self
+            .writers
+            .iter()
+            .position(|w| std::ptr::eq(w.schema(), schema))
+        else {
+            return Ok(());
+        };
+        if let Some(w) = self.writers.get_mut(i) {
+            w.write(values)?;
+        }
+        if let Ok(mut l) = self.line.0.lock() {
+            self.out.buf.extend_from_slice(&l);
+            l.clear();
+        }
+        self.out.end(self.frame, i as u32);
+        Ok(())
+    }
 }

@@ -1,27 +1,80 @@
-//! Reading a capture file on several cores. Every worker reads the whole
-//! file (from the page cache: cheap next to dissection), numbers every
-//! frame, and works only on the frames of its shard — the ones whose
-//! outermost IP address pair hashes to it (`engine::shard`). So each worker
-//! owns whole conversations and shares nothing; the caller merges what the
-//! workers made. The other workers' frames still move each worker's clock
-//! ([`Job::tick`]), so time-driven work (idle timeouts) happens at the same
-//! frame whatever the number of workers, and results do not depend on it.
+//! Reading a capture file on several cores. One reader thread reads the
+//! file, numbers and times every frame, applies the capture filter and
+//! picks each frame's shard — the worker its outermost IP address pair
+//! hashes to (`engine::shard`), so each worker owns whole conversations and
+//! shares no table. Frames go out in batches (their bytes copied into
+//! reusable buffers, handed back once every worker is done with them) that
+//! every worker receives: it works on the frames of its shard and lets the
+//! others only move its clock ([`Job::tick`]), so time-driven work (idle
+//! timeouts) happens at the same frame whatever the number of workers.
+//!
+//! What a worker prints for a frame goes to its [`Out`], tagged with the
+//! frame's number; the calling thread merges the workers' outputs of each
+//! batch back into frame order and hands them, a frame at a time, to the
+//! caller's writer. Channels are bounded: a slow writer holds the reader.
+//! With one worker everything runs on the calling thread, with no copy.
 
-use crate::run::{report_read_error, CaptureFilter};
+use crate::run::CaptureFilter;
 use anyhow::{bail, Result};
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
 use wiresift_capture::clock::FrameClock;
-use wiresift_capture::{ByteOrder, FileReader, Format};
+use wiresift_capture::{ByteOrder, FileReader, Format, Packet, ReadError};
 use wiresift_engine::shard;
 use wiresift_wire::frame::FrameMeta;
 
 /// The work one worker does.
 pub trait Job: Send {
     /// A frame of this worker's shard.
-    fn frame(&mut self, meta: FrameMeta, data: &[u8]) -> Result<()>;
+    fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()>;
     /// A frame of another shard: only its time matters.
-    fn tick(&mut self, _meta: &FrameMeta) {}
+    fn tick(&mut self, _meta: &FrameMeta, _out: &mut Out) {}
+    /// Every frame up to `last` has been through [`Job::frame`] or
+    /// [`Job::tick`].
+    fn seen(&mut self, _last: u64) {}
+    /// The capture has ended.
+    fn finish(&mut self, _out: &mut Out) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The frame number of what a job writes in [`Job::finish`]: after every
+/// frame.
+pub const END: u64 = u64::MAX;
+
+/// What a worker writes, in pieces tagged with a frame number (in order)
+/// and a tag of the caller's (which log, …).
+#[derive(Default)]
+pub struct Out {
+    pub buf: Vec<u8>,
+    /// (frame, tag, end of the piece in `buf`).
+    marks: Vec<(u64, u32, usize)>,
+}
+
+impl Out {
+    /// What was written to `buf` since the last piece is one piece.
+    pub fn end(&mut self, frame: u64, tag: u32) {
+        let start = self.marks.last().map_or(0, |m| m.2);
+        if self.buf.len() > start {
+            self.marks.push((frame, tag, self.buf.len()));
+        }
+    }
+
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.marks.clear();
+    }
+
+    fn piece(&self, i: usize) -> &[u8] {
+        let start = i
+            .checked_sub(1)
+            .and_then(|p| self.marks.get(p))
+            .map_or(0, |m| m.2);
+        let end = self.marks.get(i).map_or(start, |m| m.2);
+        self.buf.get(start..end).unwrap_or(&[])
+    }
 }
 
 /// What to read.
@@ -38,7 +91,12 @@ pub struct ReadSummary {
     pub snaplen: Option<u32>,
     /// Records read (before the capture filter).
     pub read: u64,
+    /// Frames numbered (after it).
+    pub frames: u64,
     pub size: Option<u64>,
+    /// Where the file broke, if it did: every whole frame before it has
+    /// been worked on and written.
+    pub error: Option<ReadError>,
 }
 
 /// How many workers `--threads N` means: 0 is every core; standard input
@@ -53,133 +111,362 @@ pub fn workers(threads: usize, path: &Path) -> usize {
     }
 }
 
-/// Run `make(i)`'s job as worker `i` of `n` over the capture; the jobs come
-/// back in worker order.
+/// The pieces of one frame, from every worker that wrote for it (in worker
+/// order).
+pub type Pieces<'a> = Vec<(u32, &'a [u8])>;
+
+/// Run `make(i)`'s job as worker `i` of `n` over the capture, handing what
+/// they write to `write` frame by frame in frame order; the jobs come back
+/// in worker order.
 pub fn run<J: Job>(
     src: &Source,
     n: usize,
     make: impl Fn(usize) -> Result<J> + Sync,
+    mut write: impl FnMut(u64, &mut Pieces) -> Result<()>,
 ) -> Result<(Vec<J>, ReadSummary)> {
     let n = n.max(1);
     let name = src.path.display().to_string();
-    // Open once here so that a file that is no capture fails before any
-    // thread starts, with one message.
-    let first = match FileReader::open(src.path) {
+    let reader = match FileReader::open(src.path) {
         Ok(r) => r,
-        Err(e) => {
-            report_read_error(&name, &e, 0)?;
-            bail!("{name}: {e}");
-        }
+        Err(e) => bail!("{name}: {e}"),
     };
-    let (format, snaplen) = (first.format(), first.snaplen());
-    let size = if src.path.as_os_str() == "-" {
-        None
-    } else {
-        std::fs::metadata(src.path).ok().map(|m| m.len())
-    };
-    let results: Vec<Result<(J, u64)>> = std::thread::scope(|s| {
-        let mut first = Some(first);
-        let handles: Vec<_> = (0..n)
-            .map(|i| {
-                let reader = first.take();
-                let make = &make;
-                let name = &name;
-                s.spawn(move || -> Result<(J, u64)> {
-                    let reader = match reader {
-                        Some(r) => r,
-                        None => FileReader::open(src.path)?,
-                    };
-                    let job = make(i)?;
-                    let progress = if i == 0 { Progress::new(size) } else { None };
-                    work(src, name, reader, i, n, job, progress.as_ref())
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| bail!("a worker stopped")))
-            .collect()
-    });
-    let mut jobs = Vec::with_capacity(n);
-    let mut read = 0;
-    for r in results {
-        let (j, r) = r?;
-        jobs.push(j);
-        read = r;
-    }
-    Ok((
-        jobs,
-        ReadSummary {
-            format,
-            snaplen,
-            read,
-            size,
+    let mut summary = ReadSummary {
+        format: reader.format(),
+        snaplen: reader.snaplen(),
+        read: 0,
+        frames: 0,
+        size: if src.path.as_os_str() == "-" {
+            None
+        } else {
+            std::fs::metadata(src.path).ok().map(|m| m.len())
         },
-    ))
-}
-
-/// One worker's pass over the file.
-fn work<J: Job>(
-    src: &Source,
-    name: &str,
-    mut reader: FileReader,
-    me: usize,
-    n: usize,
-    mut job: J,
-    progress: Option<&Progress>,
-) -> Result<(J, u64)> {
-    let mut cf = src.capture_filter.map(CaptureFilter::new).transpose()?;
-    if let Some(cf) = cf.as_mut() {
-        cf.null_big_endian = matches!(
-            reader.format(),
-            Format::Pcap {
-                byte_order: ByteOrder::Big,
-                ..
-            } | Format::PcapNg {
-                byte_order: ByteOrder::Big
+        error: None,
+    };
+    let mut frames = Frames::new(src, reader, Progress::new(summary.size))?;
+    if n == 1 {
+        let mut job = make(0)?;
+        let mut out = Out::default();
+        frames.each(|meta, p| {
+            job.frame(meta, p.data, &mut out)?;
+            if out.marks.len() >= BATCH_FRAMES || out.buf.len() >= BATCH_BYTES {
+                merge(std::slice::from_mut(&mut out), &mut write)?;
+                out.clear();
             }
-        );
+            Ok(())
+        })?;
+        job.finish(&mut out)?;
+        merge(std::slice::from_mut(&mut out), &mut write)?;
+        frames.done(&mut summary);
+        return Ok((vec![job], summary));
     }
-    let mut clock = FrameClock::default();
-    let limit = src.count.unwrap_or(u64::MAX);
-    let mut read: u64 = 0;
-    while clock.count() < limit {
-        if let Some(p) = progress {
-            if read % PROGRESS_EVERY == 0 {
-                p.set(reader.bytes_offset());
-            }
+    std::thread::scope(|s| {
+        let (pool_tx, pool_rx) = sync_channel::<Batch>(QUEUE * 2 + 2);
+        let mut batch_txs = Vec::with_capacity(n);
+        let mut out_rxs = Vec::with_capacity(n);
+        let mut back_txs = Vec::with_capacity(n);
+        let mut handles = Vec::with_capacity(n);
+        for i in 0..n {
+            let (batch_tx, batch_rx) = sync_channel::<Arc<Batch>>(QUEUE);
+            let (out_tx, out_rx) = sync_channel::<Out>(QUEUE);
+            let (back_tx, back_rx) = sync_channel::<Out>(QUEUE + 2);
+            batch_txs.push(batch_tx);
+            out_rxs.push(out_rx);
+            back_txs.push(back_tx);
+            let make = &make;
+            let pool_tx = pool_tx.clone();
+            handles.push(
+                s.spawn(move || work(make(i)?, i as u32, batch_rx, pool_tx, out_tx, back_rx)),
+            );
         }
-        let p = match reader.next_packet() {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(e) => {
-                // Every worker meets the same damage; one says so.
-                if me == 0 {
-                    if let Some(p) = progress {
-                        p.finish();
-                    }
-                    report_read_error(name, &e, read)?;
+        drop(pool_tx);
+        let frames = &mut frames;
+        let reader = s.spawn(move || read(frames, n, batch_txs, pool_rx));
+        // This thread writes: a batch's output from every worker, merged.
+        let mut outs: Vec<Out> = Vec::with_capacity(n);
+        let mut failed = Ok(());
+        'batches: loop {
+            outs.clear();
+            for rx in &out_rxs {
+                match rx.recv() {
+                    Ok(o) => outs.push(o),
+                    // The workers end together (after the reader); one
+                    // that ends early failed, and says why below.
+                    Err(_) => break 'batches,
                 }
+            }
+            if let Err(e) = merge(&mut outs, &mut write) {
+                failed = Err(e);
                 break;
             }
-        };
-        read += 1;
-        if let Some(cf) = cf.as_mut() {
-            if !cf.matches(&p)? {
-                continue;
+            for (o, back) in outs.drain(..).zip(&back_txs) {
+                let _ = back.try_send(o);
             }
         }
-        let meta = clock.meta(&p);
-        if n == 1 || (shard::key(p.link_type, p.data) % n as u64) as usize == me {
-            job.frame(meta, p.data)?;
-        } else {
-            job.tick(&meta);
+        // Unblock the workers (and through them the reader) if the writer
+        // stopped first.
+        drop(out_rxs);
+        let mut jobs = Vec::with_capacity(n);
+        let mut first_err = None;
+        for h in handles {
+            match h.join() {
+                Ok(Ok(j)) => jobs.push(j),
+                Ok(Err(e)) => {
+                    first_err.get_or_insert(e);
+                }
+                Err(_) => {
+                    first_err.get_or_insert(anyhow::anyhow!("a worker stopped"));
+                }
+            }
+        }
+        match reader.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                first_err.get_or_insert(e);
+            }
+            Err(_) => {
+                first_err.get_or_insert(anyhow::anyhow!("the reader stopped"));
+            }
+        }
+        failed?;
+        if let Some(e) = first_err {
+            return Err(e);
+        }
+        Ok(jobs)
+    })
+    .map(|jobs| {
+        frames.done(&mut summary);
+        (jobs, summary)
+    })
+}
+
+/// Frames a batch holds at most, and bytes of frame data (so that a batch
+/// of jumbo frames stays small).
+const BATCH_FRAMES: usize = 2048;
+const BATCH_BYTES: usize = 1 << 20;
+/// Batches waiting for each worker, and outputs waiting for the writer.
+const QUEUE: usize = 4;
+
+/// Frames read, with their bytes copied in one buffer.
+#[derive(Default)]
+struct Batch {
+    frames: Vec<Frame>,
+    data: Vec<u8>,
+}
+
+struct Frame {
+    meta: FrameMeta,
+    end: usize,
+    shard: u32,
+}
+
+/// The reader's side: frames out of the file, numbered, timed and past the
+/// capture filter.
+struct Frames {
+    reader: FileReader,
+    cf: Option<CaptureFilter>,
+    clock: FrameClock,
+    limit: u64,
+    read: u64,
+    error: Option<ReadError>,
+    progress: Option<Progress>,
+}
+
+impl Frames {
+    fn new(src: &Source, reader: FileReader, progress: Option<Progress>) -> Result<Self> {
+        let mut cf = src.capture_filter.map(CaptureFilter::new).transpose()?;
+        if let Some(cf) = cf.as_mut() {
+            // BSD loopback headers are in the writer's byte order; libpcap
+            // takes the file's.
+            cf.null_big_endian = matches!(
+                reader.format(),
+                Format::Pcap {
+                    byte_order: ByteOrder::Big,
+                    ..
+                } | Format::PcapNg {
+                    byte_order: ByteOrder::Big
+                }
+            );
+        }
+        Ok(Frames {
+            reader,
+            cf,
+            clock: FrameClock::default(),
+            limit: src.count.unwrap_or(u64::MAX),
+            read: 0,
+            error: None,
+            progress,
+        })
+    }
+
+    /// Hand every frame to `f` until the end of the file, a damaged record
+    /// (kept in `error`) or the count.
+    fn each(&mut self, mut f: impl FnMut(FrameMeta, &Packet<'_>) -> Result<()>) -> Result<()> {
+        while self.clock.count() < self.limit {
+            if let Some(p) = &self.progress {
+                if self.read % PROGRESS_EVERY == 0 {
+                    p.set(self.reader.bytes_offset());
+                }
+            }
+            let p = match self.reader.next_packet() {
+                Ok(Some(p)) => p,
+                Ok(None) => break,
+                Err(e) => {
+                    self.error = Some(e);
+                    break;
+                }
+            };
+            self.read += 1;
+            if let Some(cf) = self.cf.as_mut() {
+                if !cf.matches(&p)? {
+                    continue;
+                }
+            }
+            f(self.clock.meta(&p), &p)?;
+        }
+        Ok(())
+    }
+
+    fn done(&mut self, s: &mut ReadSummary) {
+        if let Some(p) = &self.progress {
+            p.finish();
+        }
+        s.read = self.read;
+        s.frames = self.clock.count();
+        s.error = self.error.take();
+    }
+}
+
+/// The reader thread: frames into batches, each batch to every worker.
+fn read(
+    frames: &mut Frames,
+    n: usize,
+    txs: Vec<SyncSender<Arc<Batch>>>,
+    pool: Receiver<Batch>,
+) -> Result<()> {
+    let mut batch = Batch::default();
+    let send = |batch: Batch| -> bool {
+        let b = Arc::new(batch);
+        // A worker that is gone has failed: stop reading.
+        txs.iter().all(|tx| tx.send(b.clone()).is_ok())
+    };
+    let fresh = |pool: &Receiver<Batch>| {
+        let mut b = pool.try_recv().unwrap_or_default();
+        b.frames.clear();
+        b.data.clear();
+        b
+    };
+    let mut stopped = false;
+    let r = frames.each(|meta, p| {
+        batch.data.extend_from_slice(p.data);
+        batch.frames.push(Frame {
+            meta,
+            end: batch.data.len(),
+            shard: (shard::key(p.link_type, p.data) % n as u64) as u32,
+        });
+        if batch.frames.len() >= BATCH_FRAMES || batch.data.len() >= BATCH_BYTES {
+            let full = std::mem::replace(&mut batch, fresh(&pool));
+            if !send(full) {
+                stopped = true;
+                bail!("a worker stopped");
+            }
+        }
+        Ok(())
+    });
+    if stopped {
+        // The worker that stopped says why.
+        return Ok(());
+    }
+    if !batch.frames.is_empty() {
+        send(batch);
+    }
+    r
+}
+
+/// One worker: its share of each batch, its output sent to the writer.
+fn work<J: Job>(
+    mut job: J,
+    me: u32,
+    batches: Receiver<Arc<Batch>>,
+    pool: SyncSender<Batch>,
+    outs: SyncSender<Out>,
+    back: Receiver<Out>,
+) -> Result<J> {
+    let r = work_on(&mut job, me, batches, pool, outs, back);
+    // However it stopped, no other worker waits for this one.
+    job.seen(END);
+    r.map(|()| job)
+}
+
+fn work_on<J: Job>(
+    job: &mut J,
+    me: u32,
+    batches: Receiver<Arc<Batch>>,
+    pool: SyncSender<Batch>,
+    outs: SyncSender<Out>,
+    back: Receiver<Out>,
+) -> Result<()> {
+    let next_out = || {
+        let mut o = back.try_recv().unwrap_or_default();
+        o.clear();
+        o
+    };
+    for b in batches {
+        let mut out = next_out();
+        let mut start = 0;
+        for f in &b.frames {
+            if f.shard == me {
+                let data = b.data.get(start..f.end).unwrap_or(&[]);
+                job.frame(f.meta, data, &mut out)?;
+            } else {
+                job.tick(&f.meta, &mut out);
+            }
+            start = f.end;
+        }
+        if let Some(last) = b.frames.last() {
+            job.seen(last.meta.number);
+        }
+        // The last worker done with a batch hands its buffers back.
+        if let Some(b) = Arc::into_inner(b) {
+            let _ = pool.try_send(b);
+        }
+        if outs.send(out).is_err() {
+            // The writer stopped: it says why.
+            return Ok(());
         }
     }
-    if let Some(p) = progress {
-        p.finish();
+    let mut out = next_out();
+    job.finish(&mut out)?;
+    let _ = outs.send(out);
+    Ok(())
+}
+
+/// Hand the pieces of `outs` (each in frame order) to `write` in frame
+/// order, a frame's pieces together.
+fn merge(outs: &mut [Out], write: &mut impl FnMut(u64, &mut Pieces) -> Result<()>) -> Result<()> {
+    let mut at = vec![0usize; outs.len()];
+    let mut group: Pieces = Vec::with_capacity(outs.len());
+    loop {
+        let frame = outs
+            .iter()
+            .zip(&at)
+            .filter_map(|(o, &i)| o.marks.get(i).map(|m| m.0))
+            .min();
+        let Some(frame) = frame else {
+            break;
+        };
+        group.clear();
+        for (o, i) in outs.iter().zip(at.iter_mut()) {
+            while let Some(&(f, tag, _)) = o.marks.get(*i) {
+                if f != frame {
+                    break;
+                }
+                group.push((tag, o.piece(*i)));
+                *i += 1;
+            }
+        }
+        write(frame, &mut group)?;
     }
-    Ok((job, read))
+    Ok(())
 }
 
 /// How often (in records) the progress bar moves.

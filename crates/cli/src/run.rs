@@ -2,12 +2,14 @@
 //! them and handing them to the chosen sink (or to a pcap file with `-w`).
 
 use crate::args::{Format, ReadArgs, SampleArgs};
+use crate::parallel::{self, Job, Out, Pieces, Source};
 use crate::sink::{self, Sink};
 use anyhow::{bail, Context, Result};
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use wiresift_capture::bpf::{self, SockFilter, Target};
 use wiresift_capture::clock::FrameClock;
 use wiresift_capture::{ByteOrder, FileReader, Packet, PcapWriter, ReadError};
@@ -15,14 +17,40 @@ use wiresift_engine::defrag::Limits;
 use wiresift_engine::filter::Filter;
 use wiresift_engine::flow::FlowOptions;
 use wiresift_engine::{fields, Dissection, Dissector, Options};
+use wiresift_wire::frame::FrameMeta;
+use wiresift_wire::Layer;
 
 /// Flush the output buffer to stdout once it holds this much.
 const FLUSH_AT: usize = 1 << 16;
 
+/// The output format the flags ask for.
+fn sink_of(a: &ReadArgs) -> Result<Box<dyn Sink + Send>> {
+    let format = a.format.unwrap_or(Format::Text);
+    if format != Format::Fields && !a.fields.is_empty() {
+        bail!("-e FIELD needs -T fields");
+    }
+    Ok(match (format, a.verbose) {
+        (Format::Fields, _) => {
+            if a.fields.is_empty() {
+                bail!("-T fields needs at least one -e FIELD (see `wiresift fields`)");
+            }
+            let refs = a
+                .fields
+                .iter()
+                .map(|n| fields::resolve(n))
+                .collect::<Result<Vec<_>, _>>()?;
+            Box::new(sink::fields::Fields::new(refs, &a.field_opts)?)
+        }
+        (Format::Json, _) => Box::<sink::json::Json>::default(),
+        (Format::Text, true) => Box::<sink::tree::Tree>::default(),
+        (Format::Text, false) => Box::<sink::line::Line>::default(),
+    })
+}
+
 /// Where each packet goes.
 enum Output {
     Print {
-        sink: Box<dyn Sink>,
+        sink: Box<dyn Sink + Send>,
         hex: bool,
         buf: Vec<u8>,
         out: std::io::StdoutLock<'static>,
@@ -39,26 +67,7 @@ impl Output {
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             return Ok(Output::Write(w));
         }
-        let format = a.format.unwrap_or(Format::Text);
-        if format != Format::Fields && !a.fields.is_empty() {
-            bail!("-e FIELD needs -T fields");
-        }
-        let mut sink: Box<dyn Sink> = match (format, a.verbose) {
-            (Format::Fields, _) => {
-                if a.fields.is_empty() {
-                    bail!("-T fields needs at least one -e FIELD (see `wiresift fields`)");
-                }
-                let refs = a
-                    .fields
-                    .iter()
-                    .map(|n| fields::resolve(n))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Box::new(sink::fields::Fields::new(refs, &a.field_opts)?)
-            }
-            (Format::Json, _) => Box::<sink::json::Json>::default(),
-            (Format::Text, true) => Box::<sink::tree::Tree>::default(),
-            (Format::Text, false) => Box::<sink::line::Line>::default(),
-        };
+        let mut sink = sink_of(a)?;
         let mut buf = Vec::with_capacity(FLUSH_AT * 2);
         sink.start(&mut buf);
         Ok(Output::Print {
@@ -170,6 +179,11 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
             "nothing to read: give -r FILE (or -r - for standard input), or -i IFACE; see --help"
         );
     };
+    let n = parallel::workers(a.threads, path);
+    // Writing a file (`-w`) is one sequential stream: one thread.
+    if n > 1 && a.write.is_none() {
+        return read_parallel(a, path, n, opts);
+    }
     let name = path.display().to_string();
     let mut reader = match FileReader::open(path) {
         Ok(r) => r,
@@ -231,6 +245,180 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
         None => Output::new(a, reader.link_type().unwrap_or(1))?.finish()?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Per-packet output of a file on `n` workers (see `parallel`): each
+/// dissects and formats the frames of its shard, the output is merged back
+/// into frame order, the same bytes as on one thread.
+fn read_parallel(a: &ReadArgs, path: &Path, n: usize, opts: Options) -> Result<ExitCode> {
+    // Flags and filters that are wrong fail before anything is read.
+    let mut head = Vec::new();
+    sink_of(a)?.start(&mut head);
+    let filter_text = a.display_filter.as_deref();
+    filter_text.map(Filter::compile).transpose()?;
+    let src = Source {
+        path,
+        capture_filter: a.capture_filter.as_deref(),
+        count: a.count,
+    };
+    let shared: Arc<Vec<Progress>> = Arc::new((0..n).map(|_| Progress::default()).collect());
+    let make = |i: usize| -> Result<PacketJob> {
+        Ok(PacketJob {
+            dissector: Dissector::new(opts, Limits::default()).with_streams(FlowOptions::default()),
+            filter: filter_text.map(Filter::compile).transpose()?,
+            sink: sink_of(a)?,
+            hex: a.hex,
+            numbers: StreamNumbers {
+                shared: shared.clone(),
+                me: i,
+                global: [Vec::new(), Vec::new()],
+            },
+        })
+    };
+    let mut out = std::io::BufWriter::with_capacity(FLUSH_AT, std::io::stdout().lock());
+    out.write_all(&head)?;
+    let write = |_: u64, pieces: &mut Pieces| -> Result<()> {
+        for (_, p) in pieces.iter() {
+            out.write_all(p)?;
+        }
+        Ok(())
+    };
+    let (_, read) = parallel::run(&src, n, make, write)?;
+    out.flush()?;
+    match &read.error {
+        Some(e) => report_read_error(&path.display().to_string(), e, read.frames),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// One worker of per-packet output.
+struct PacketJob {
+    dissector: Dissector,
+    filter: Option<Filter>,
+    sink: Box<dyn Sink + Send>,
+    hex: bool,
+    numbers: StreamNumbers,
+}
+
+impl Job for PacketJob {
+    fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()> {
+        self.numbers.begin(meta.number);
+        let mut d = Dissection::default();
+        self.dissector.dissect(meta, data, &mut d);
+        for e in d.layers.iter_mut() {
+            match &mut e.layer {
+                Layer::Tcp(v) => {
+                    if let Some(mut info) = v.flow().copied() {
+                        info.stream = self.numbers.global(TCP, info.stream, meta.number);
+                        v.set_flow(info);
+                    }
+                }
+                Layer::Udp(v) => {
+                    if let Some(s) = v.stream() {
+                        v.set_stream(self.numbers.global(UDP, s, meta.number));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if self.filter.as_ref().is_some_and(|f| !f.matches(&d)) {
+            return Ok(());
+        }
+        self.sink.packet(&d, &mut out.buf);
+        if self.hex {
+            sink::hex::dump(&d, &mut out.buf);
+        }
+        out.end(meta.number, 0);
+        Ok(())
+    }
+
+    fn seen(&mut self, last: u64) {
+        self.numbers.seen(last);
+    }
+}
+
+const TCP: usize = 0;
+const UDP: usize = 1;
+
+/// Where one worker is, for the others: every frame up to `done` has been
+/// worked on, and the frames at which its TCP and UDP conversations began.
+#[derive(Default)]
+struct Progress {
+    done: AtomicU64,
+    began: [Mutex<Vec<u64>>; 2],
+}
+
+/// tshark numbers TCP and UDP conversations (`tcp.stream`, `udp.stream`)
+/// in the order of their first frames in the whole file, but each worker's
+/// flow engine numbers only its own. A conversation's number is its own
+/// number on its worker plus the conversations the other workers began
+/// before its first frame — which a worker knows once every other one has
+/// passed that frame. So at a frame that begins a conversation, a worker
+/// waits for the others to reach it (they are working on the same batch);
+/// the frames of conversations already numbered need no waiting.
+struct StreamNumbers {
+    shared: Arc<Vec<Progress>>,
+    me: usize,
+    /// The whole file's number of each of this worker's conversations.
+    global: [Vec<u32>; 2],
+}
+
+impl StreamNumbers {
+    /// Every frame before `frame` has been worked on.
+    fn begin(&self, frame: u64) {
+        self.seen(frame.saturating_sub(1));
+    }
+
+    fn seen(&self, last: u64) {
+        if let Some(p) = self.shared.get(self.me) {
+            p.done.store(last, Ordering::Release);
+        }
+    }
+
+    /// The whole file's number of this worker's conversation `local` of a
+    /// transport, seen in `frame`.
+    fn global(&mut self, t: usize, local: u32, frame: u64) -> u32 {
+        let Some(known) = self.global.get_mut(t) else {
+            return local;
+        };
+        // Conversations are numbered as they begin, outermost first: one
+        // not known yet begins at this frame.
+        while known.len() <= local as usize {
+            if let Some(p) = self.shared.get(self.me) {
+                if let Ok(mut b) = p.began[t].lock() {
+                    b.push(frame);
+                }
+            }
+            let mut before = 0u32;
+            for (i, p) in self.shared.iter().enumerate() {
+                if i == self.me {
+                    continue;
+                }
+                wait_until(&p.done, frame.saturating_sub(1));
+                if let Ok(b) = p.began[t].lock() {
+                    before = before.saturating_add(b.partition_point(|&f| f < frame) as u32);
+                }
+            }
+            known.push((known.len() as u32).saturating_add(before));
+        }
+        known.get(local as usize).copied().unwrap_or(local)
+    }
+}
+
+/// Wait for another worker to have worked on every frame up to `frame`:
+/// spin briefly (it is on the same batch), then give the core away.
+fn wait_until(done: &AtomicU64, frame: u64) {
+    let mut spins = 0u32;
+    while done.load(Ordering::Acquire) < frame {
+        spins = spins.saturating_add(1);
+        if spins < 64 {
+            std::hint::spin_loop();
+        } else if spins < 1024 {
+            std::thread::yield_now();
+        } else {
+            std::thread::sleep(std::time::Duration::from_micros(50));
+        }
+    }
 }
 
 /// A file that ends early or has a broken record: every whole packet before

@@ -4,7 +4,8 @@
 //! file is read, when standard error is a terminal.
 
 use crate::args::StatsArgs;
-use crate::parallel::{self, Job, Source};
+use crate::parallel::{self, Job, Out, Source};
+use crate::run::report_read_error;
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -33,7 +34,7 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
         count: a.count,
     };
     let n = parallel::workers(a.threads, &a.read);
-    let (jobs, read) = parallel::run(&src, n, |_| {
+    let make = |_| {
         Ok(StatsJob {
             stats: Stats::new(opts),
             // Statistics never look at checksums: do not spend time on them.
@@ -49,7 +50,13 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
                 .map(Filter::compile)
                 .transpose()?,
         })
-    })?;
+    };
+    // Statistics write nothing until the end.
+    let (jobs, read) = parallel::run(&src, n, make, |_, _| Ok(()))?;
+    if let Some(e) = &read.error {
+        // The statistics of what came before a damaged tail are kept.
+        report_read_error(&name, e, read.read)?;
+    }
     let mut jobs = jobs.into_iter();
     let Some(first) = jobs.next() else {
         bail!("{name}: no worker ran");
@@ -155,7 +162,7 @@ struct StatsJob {
 }
 
 impl Job for StatsJob {
-    fn frame(&mut self, meta: FrameMeta, data: &[u8]) -> Result<()> {
+    fn frame(&mut self, meta: FrameMeta, data: &[u8], _out: &mut Out) -> Result<()> {
         let mut d = Dissection::default();
         self.dissector.dissect(meta, data, &mut d);
         if self.filter.as_ref().is_some_and(|f| !f.matches(&d)) {

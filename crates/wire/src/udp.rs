@@ -226,6 +226,10 @@ impl<'a> UdpView<'a> {
         self.stream = Some(n);
     }
 
+    pub fn stream(&self) -> Option<u32> {
+        self.stream
+    }
+
     /// `User Datagram Protocol, Src Port: 57766, Dst Port: 53`, as tshark.
     pub fn title(&self, out: &mut String) {
         let _ = write!(
