@@ -95,6 +95,9 @@ pub fn pdu_len(bytes: &[u8]) -> Pdu {
 /// Stricter than [`pdu_len`]: content detection on any port relies on it
 /// (the flow engine asks it about the first payloads of a conversation).
 pub fn looks_like(bytes: &[u8]) -> bool {
+    if text::code3(bytes).is_none() && !text::is_known(text::first_word(bytes), KNOWN_COMMANDS) {
+        return false;
+    }
     let Some((line, next)) = text::first_line_is_text(bytes, 1024) else {
         return false;
     };

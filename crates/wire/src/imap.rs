@@ -187,6 +187,10 @@ fn is_tag(tag: &[u8]) -> bool {
 /// RFC 3501 or its extensions (upper case; a tag with a digit). Stricter
 /// than [`pdu_len`]: content detection on any port relies on it.
 pub fn looks_like(bytes: &[u8]) -> bool {
+    let w1 = text::first_word(bytes);
+    if !(w1 == b"*" || w1 == b"+" || is_tag(w1)) {
+        return false;
+    }
     let Some((line, _)) = text::first_line_is_text(bytes, 8192) else {
         return false;
     };

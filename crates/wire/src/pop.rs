@@ -82,6 +82,10 @@ pub fn pdu_len(bytes: &[u8]) -> Pdu {
 /// in upper case. Stricter than [`pdu_len`]: content detection on any port
 /// relies on it.
 pub fn looks_like(bytes: &[u8]) -> bool {
+    let indicator = bytes.starts_with(b"+OK ") || bytes.starts_with(b"-ERR ");
+    if !indicator && !text::is_known(text::first_word(bytes), KNOWN_COMMANDS) {
+        return false;
+    }
     let Some((line, next)) = text::first_line_is_text(bytes, 1024) else {
         return false;
     };

@@ -222,6 +222,18 @@ pub(crate) fn is_one_of(word: &[u8], known: &[&str]) -> bool {
         .any(|k| k.as_bytes().eq_ignore_ascii_case(word))
 }
 
+/// The first word of `b`: its bytes up to the first space, CR or LF.
+/// Content detection checks it before it reads a whole line, so that text
+/// which is no protocol line (a page of a body) fails on its first word
+/// instead of a scan to its line's end by every text protocol.
+pub(crate) fn first_word(b: &[u8]) -> &[u8] {
+    let end = b
+        .iter()
+        .position(|&c| matches!(c, b' ' | CR | LF))
+        .unwrap_or(b.len());
+    b.get(..end).unwrap_or_default()
+}
+
 /// Is the first line of `b` a plausible protocol line for content
 /// detection: it ends (CR LF or LF) within `max` bytes and holds no control
 /// characters but tabs? Returns its text and where the next line starts.
@@ -248,10 +260,12 @@ pub(crate) fn known_command<'a>(line: &'a [u8], known: &[&str]) -> Option<(&'a [
     let end = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
     let word = line.get(..end)?;
     let arg = line.get(end + 1..).is_some_and(|a| !a.is_empty());
-    known
-        .iter()
-        .any(|k| k.as_bytes() == word)
-        .then_some((word, arg))
+    is_known(word, known).then_some((word, arg))
+}
+
+/// Is `word` exactly one of `known` (case matters)?
+pub(crate) fn is_known(word: &[u8], known: &[&str]) -> bool {
+    known.iter().any(|k| k.as_bytes() == word)
 }
 
 /// Append `s` as tshark's `format_text` shows packet text in the Info
