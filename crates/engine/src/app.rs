@@ -100,6 +100,8 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<App> {
 /// Stream protocols in the order their content is tried.
 const BY_CONTENT: &[App] = &[
     App::Tls,
+    // HTTP/2 with prior knowledge: the client's preface (`PRI * HTTP/2.0`).
+    App::Http2,
     App::Http,
     App::Ssh,
     App::Mqtt,
@@ -135,7 +137,7 @@ fn looks_like(app: App, bytes: &[u8]) -> bool {
         .first()
         .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'*' | b'-'));
     match app {
-        App::Smtp | App::Pop | App::Imap | App::Ftp | App::Http if !text => false,
+        App::Smtp | App::Pop | App::Imap | App::Ftp | App::Http | App::Http2 if !text => false,
         App::Tls => wire::tls::looks_like(bytes),
         App::Http => wire::http::looks_like(bytes),
         App::Http2 => wire::http2::looks_like(bytes),
