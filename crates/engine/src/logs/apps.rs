@@ -1,5 +1,6 @@
 //! The application logs' side of a pass over a capture: the application
-//! messages each frame's dissection holds (DNS, DHCP, HTTP, TLS) go to the
+//! messages each frame's dissection holds (DNS, DHCP, HTTP, TLS, QUIC, SMTP,
+//! FTP, MQTT) go to the
 //! analyzer of their log, which pairs them into transactions (a query and
 //! its reply, a DHCP exchange, a request and its response, a handshake)
 //! and writes a record when a transaction ends. Every record names its
@@ -13,7 +14,7 @@
 //! records, then their conn record — then this frame's messages). At the
 //! end, [`AppLogs::finish`].
 
-use super::{conn, dhcp, dns, http, ssl, Schema, Sink};
+use super::{conn, dhcp, dns, ftp, http, quic, smtp, ssl, Schema, Sink};
 use crate::dissect::Dissection;
 use crate::flow::key::{self, transport, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
@@ -58,6 +59,21 @@ pub struct ConnRef {
     pub proto: &'static str,
 }
 
+impl ConnRef {
+    /// The uid and `id.*` values every application record starts with
+    /// (after its `ts`).
+    pub fn id_values(&self) -> [super::Value<'_>; 5] {
+        use super::Value;
+        [
+            Value::str(&self.uid),
+            Value::Addr(self.orig_h),
+            Value::Port(self.orig_p),
+            Value::Addr(self.resp_h),
+            Value::Port(self.resp_p),
+        ]
+    }
+}
+
 /// Where and when a message was seen.
 #[derive(Clone, Copy, Debug)]
 pub struct Frame<'c> {
@@ -74,6 +90,9 @@ pub enum Msg {
     Dhcp(Box<dhcp::Msg>),
     Http(Box<http::Msg>),
     Ssl(Box<ssl::Msg>),
+    Quic(Box<quic::Msg>),
+    Ftp(Box<ftp::Msg>),
+    Smtp(Box<smtp::Msg>),
     /// A protocol without a log of its own: only conn.log's `service`.
     Service(&'static str),
 }
@@ -86,6 +105,7 @@ pub struct Wants {
     pub dhcp: bool,
     pub http: bool,
     pub ssl: bool,
+    pub smtp: bool,
 }
 
 impl Wants {
@@ -96,6 +116,7 @@ impl Wants {
             dhcp: has(&dhcp::SCHEMA),
             http: has(&http::SCHEMA),
             ssl: has(&ssl::SCHEMA),
+            smtp: has(&smtp::SCHEMA),
         }
     }
 }
@@ -123,6 +144,9 @@ pub struct AppLogs {
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
     pub ssl: ssl::Tracker,
+    pub quic: quic::Tracker,
+    pub ftp: ftp::Tracker,
+    pub smtp: smtp::Tracker,
     pub stats: Stats,
 }
 
@@ -136,6 +160,9 @@ impl AppLogs {
             dhcp: dhcp::Tracker::default(),
             http: http::Tracker::default(),
             ssl: ssl::Tracker::default(),
+            quic: quic::Tracker::default(),
+            ftp: ftp::Tracker::default(),
+            smtp: smtp::Tracker::default(),
             stats: Stats::default(),
         }
     }
@@ -170,9 +197,21 @@ impl AppLogs {
                 // TLS (its records parsed).
                 Layer::Tls(v) if self.wants.ssl => Msg::Ssl(Box::new(ssl::Msg::read(v))),
                 Layer::Tls(_) => Msg::Service("ssl"),
+                // Always read: the ClientHello confirms the service.
+                Layer::Quic(v) => match quic::Msg::read(v) {
+                    Some(m) => Msg::Quic(Box::new(m)),
+                    None => continue,
+                },
                 Layer::Ssh(_) => Msg::Service("ssh"),
+                Layer::Smtp(v) if self.wants.smtp => match smtp::Msg::read(v) {
+                    Some(m) => Msg::Smtp(Box::new(m)),
+                    None => Msg::Service("smtp"),
+                },
                 Layer::Smtp(_) => Msg::Service("smtp"),
-                Layer::Ftp(_) => Msg::Service("ftp"),
+                Layer::Ftp(v) => match ftp::Msg::read(v) {
+                    Some(m) => Msg::Ftp(Box::new(m)),
+                    None => Msg::Service("ftp"),
+                },
                 Layer::Pop(_) => Msg::Service("pop3"),
                 Layer::Imap(_) => Msg::Service("imap"),
                 _ => continue,
@@ -194,6 +233,9 @@ impl AppLogs {
         self.ended(flows, sink)?;
         self.dns.tick(now, sink)?;
         self.dhcp.tick(now, sink)?;
+        if self.ftp.expecting() {
+            self.ftp_data(flows);
+        }
         if !self.msgs.is_empty() {
             self.messages(flows, sink)?;
         }
@@ -209,7 +251,34 @@ impl AppLogs {
         self.dns.finish(sink)?;
         self.dhcp.finish(sink)?;
         self.http.finish(sink)?;
-        self.ssl.finish(sink)
+        self.ssl.finish(sink)?;
+        self.quic.finish(sink)?;
+        self.ftp.finish(sink)?;
+        self.smtp.finish(sink)
+    }
+
+    /// Is the frame's TCP connection one an FTP control connection
+    /// announced? Then its service is `ftp-data`.
+    fn ftp_data(&mut self, flows: &mut FlowEngine) {
+        let Some(cur) = flows.current().copied() else {
+            return;
+        };
+        if cur.proto != StreamProto::Tcp {
+            return;
+        }
+        let Some(flow) = flows.current_flow_mut() else {
+            return;
+        };
+        if flow.history.service.iter().any(|s| s == "ftp-data") {
+            return;
+        }
+        let e = conn::endpoints(&cur.key, flow);
+        if self
+            .ftp
+            .is_data_conn(self.ts_ns, e.orig_h, e.resp_h, e.resp_p)
+        {
+            flow.history.service.add("ftp-data");
+        }
     }
 
     fn ended(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
@@ -220,6 +289,9 @@ impl AppLogs {
                 self.dns.conn_ended(id, sink)?;
                 self.http.conn_ended(id, sink)?;
                 self.ssl.conn_ended(id, sink)?;
+                self.quic.conn_ended(id, sink)?;
+                self.ftp.conn_ended(id, sink)?;
+                self.smtp.conn_ended(id, sink)?;
             }
             if want_conn {
                 super::emit(&conn::Conn::from_ended(&e), sink)?;
@@ -285,6 +357,17 @@ impl AppLogs {
                     self.ssl.message(&f, *m, sink)?;
                     Some("ssl")
                 }
+                Msg::Ftp(m) => {
+                    // Always followed: the data connections it announces
+                    // are conn.log's `ftp-data`.
+                    self.ftp.message(&f, *m, sink)?;
+                    Some("ftp")
+                }
+                Msg::Smtp(m) => {
+                    self.smtp.message(&f, *m, sink)?;
+                    Some("smtp")
+                }
+                Msg::Quic(m) => self.quic.message(&f, *m, sink)?.then_some("quic"),
                 Msg::Service(s) => Some(s),
             };
             if let Some(s) = service {

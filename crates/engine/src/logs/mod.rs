@@ -20,7 +20,10 @@ pub mod apps;
 pub mod conn;
 pub mod dhcp;
 pub mod dns;
+pub mod ftp;
 pub mod http;
+pub mod quic;
+pub mod smtp;
 pub mod ssl;
 
 use std::borrow::Cow;
@@ -46,6 +49,10 @@ pub enum Type {
     EnumSet,
     /// A vector of intervals (dns.log `TTLs`).
     IntervalVector,
+    /// A vector of addresses (smtp.log `path`).
+    AddrVector,
+    /// A vector of counts (mqtt_subscribe.log `qos_levels`).
+    CountVector,
 }
 
 impl Type {
@@ -65,6 +72,8 @@ impl Type {
             Type::StringVector => "vector[string]",
             Type::EnumSet => "set[enum]",
             Type::IntervalVector => "vector[interval]",
+            Type::AddrVector => "vector[addr]",
+            Type::CountVector => "vector[count]",
         }
     }
 }
@@ -96,6 +105,9 @@ pub const ALL: &[&Schema] = &[
     &dhcp::SCHEMA,
     &http::SCHEMA,
     &ssl::SCHEMA,
+    &quic::SCHEMA,
+    &ftp::SCHEMA,
+    &smtp::SCHEMA,
 ];
 
 /// The schema of the log called `name` (its path: "conn", …).
@@ -127,6 +139,10 @@ pub enum Value<'a> {
     Strings(Vec<Cow<'a, [u8]>>),
     /// A vector of durations in nanoseconds.
     Intervals(Vec<i64>),
+    /// A vector of addresses.
+    Addrs(Vec<IpAddr>),
+    /// A vector of counts.
+    Counts(Vec<u64>),
 }
 
 impl<'a> Value<'a> {
@@ -388,6 +404,21 @@ fn tsv_value(v: &Value<'_>, out: &mut Vec<u8>) {
                 fixed6(micros(*ns), out);
             }
         }
+        Value::Addrs(items) => tsv_list(items, out),
+        Value::Counts(items) => tsv_list(items, out),
+    }
+}
+
+/// A vector of plain items, comma-separated (`(empty)` when none).
+fn tsv_list<T: std::fmt::Display>(items: &[T], out: &mut Vec<u8>) {
+    if items.is_empty() {
+        out.extend_from_slice(b"(empty)");
+    }
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let _ = write!(out, "{x}");
     }
 }
 
@@ -459,6 +490,26 @@ fn json_value(v: &Value<'_>, out: &mut Vec<u8>) {
                     out.push(b',');
                 }
                 json_double(us_as_f64(micros(*ns)), out);
+            }
+            out.push(b']');
+        }
+        Value::Addrs(items) => {
+            out.push(b'[');
+            for (i, a) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let _ = write!(out, "\"{a}\"");
+            }
+            out.push(b']');
+        }
+        Value::Counts(items) => {
+            out.push(b'[');
+            for (i, n) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let _ = write!(out, "{n}");
             }
             out.push(b']');
         }

@@ -1,0 +1,341 @@
+//! Zeek's smtp.log (Zeek 6, `base/protocols/smtp/main.zeek`): one record
+//! per mail transaction of an SMTP connection.
+//!
+//! As Zeek does:
+//! - `helo` is the last HELO/EHLO argument of the connection; `mailfrom`
+//!   the `MAIL FROM:` address (up to the first blank), `rcptto` the set of
+//!   `RCPT TO:` arguments; `last_reply` the last reply's code and text;
+//!   `path` starts as the server then the client; `tls` is set by
+//!   STARTTLS; `trans_depth` counts the transactions of the connection.
+//! - A transaction is written when the server answers the end of its
+//!   content (the reply after `354`), when a new `MAIL FROM` comes while
+//!   the client was active, or when the connection ends — only if the
+//!   client did something (MAIL, RCPT, STARTTLS).
+//!
+//! Known differences: the fields read from the message's headers (`date`,
+//! `from`, `to`, `cc`, `reply_to`, `msg_id`, `in_reply_to`, `subject`,
+//! `x_originating_ip`, `first_received`, `second_received`, `user_agent`,
+//! the `Received` hops of `path`) and `fuids` need the mail content, which
+//! the SMTP messages given to the logs do not carry: they stay unset.
+//!
+//! Bounds: at most [`MAX_CONNS`] connections with SMTP state (past that
+//! the oldest is written early, [`Stats::overflow`]); at most
+//! [`MAX_RCPT`] recipients per transaction ([`Stats::rcpt_dropped`]).
+
+use super::apps::{ConnId, ConnRef, Frame, Map};
+use super::{emit, field, Record, Schema, Sink, Type, Value};
+use std::borrow::Cow;
+use std::io;
+use wire::smtp::SmtpView;
+use wiresift_wire as wire;
+
+pub static SCHEMA: Schema = Schema {
+    path: "smtp",
+    fields: &[
+        field("ts", Type::Time),
+        field("uid", Type::String),
+        field("id.orig_h", Type::Addr),
+        field("id.orig_p", Type::Port),
+        field("id.resp_h", Type::Addr),
+        field("id.resp_p", Type::Port),
+        field("trans_depth", Type::Count),
+        field("helo", Type::String),
+        field("mailfrom", Type::String),
+        field("rcptto", Type::StringSet),
+        field("date", Type::String),
+        field("from", Type::String),
+        field("to", Type::StringSet),
+        field("cc", Type::StringSet),
+        field("reply_to", Type::String),
+        field("msg_id", Type::String),
+        field("in_reply_to", Type::String),
+        field("subject", Type::String),
+        field("x_originating_ip", Type::Addr),
+        field("first_received", Type::String),
+        field("second_received", Type::String),
+        field("last_reply", Type::String),
+        field("path", Type::AddrVector),
+        field("user_agent", Type::String),
+        field("tls", Type::Bool),
+        field("fuids", Type::StringVector),
+        field("is_webmail", Type::Bool),
+    ],
+};
+
+/// Connections with SMTP state at once.
+pub const MAX_CONNS: usize = 50_000;
+/// Recipients kept per transaction.
+pub const MAX_RCPT: usize = 1000;
+/// Longest command argument or reply text kept.
+const MAX_TEXT: usize = 4096;
+
+/// What smtp.log needs of one SMTP message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Msg {
+    Command {
+        /// Upper case.
+        cmd: Vec<u8>,
+        arg: Vec<u8>,
+    },
+    Reply {
+        code: u16,
+        /// The last line's text.
+        msg: Vec<u8>,
+    },
+}
+
+fn cut(b: &[u8]) -> Vec<u8> {
+    b.get(..b.len().min(MAX_TEXT)).unwrap_or_default().to_vec()
+}
+
+impl Msg {
+    /// None for a reply without a code.
+    pub fn read(v: &SmtpView<'_>) -> Option<Msg> {
+        if v.is_request() {
+            let mut cmd = cut(v.command().unwrap_or_default());
+            cmd.make_ascii_uppercase();
+            return Some(Msg::Command {
+                cmd,
+                arg: cut(v.argument().unwrap_or_default()),
+            });
+        }
+        Some(Msg::Reply {
+            code: v.reply_code()?,
+            msg: cut(v.reply_lines().last().unwrap_or_default()),
+        })
+    }
+}
+
+/// One smtp.log record (Zeek's `SMTP::Info`, the fields filled here).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Smtp {
+    pub ts_ns: i64,
+    pub conn: ConnRef,
+    pub trans_depth: u64,
+    pub helo: Option<Vec<u8>>,
+    pub mailfrom: Option<Vec<u8>>,
+    pub rcptto: Option<Vec<Vec<u8>>>,
+    pub last_reply: Option<Vec<u8>>,
+    pub tls: bool,
+    /// Not logged: MAIL, RCPT or STARTTLS seen (Zeek writes only then).
+    has_client_activity: bool,
+}
+
+impl Record for Smtp {
+    fn schema(&self) -> &'static Schema {
+        &SCHEMA
+    }
+
+    fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
+        let b = |v: &'s Option<Vec<u8>>| {
+            v.as_deref()
+                .map_or(Value::Unset, |x| Value::Str(Cow::Borrowed(x)))
+        };
+        out.push(Value::Time(self.ts_ns));
+        out.extend(self.conn.id_values());
+        out.extend([
+            Value::Count(self.trans_depth),
+            b(&self.helo),
+            b(&self.mailfrom),
+            self.rcptto.as_ref().map_or(Value::Unset, |r| {
+                Value::Strings(r.iter().map(|x| Cow::Borrowed(x.as_slice())).collect())
+            }),
+        ]);
+        // date … second_received: from the headers.
+        out.extend(std::iter::repeat_n(Value::Unset, 11));
+        out.extend([
+            b(&self.last_reply),
+            Value::Addrs(vec![self.conn.resp_h, self.conn.orig_h]),
+            Value::Unset,
+            Value::Bool(self.tls),
+            Value::Strings(Vec::new()),
+            Value::Bool(false),
+        ]);
+    }
+}
+
+/// What the SMTP analyzer counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub records: u64,
+    /// Connections written early because [`MAX_CONNS`] had state.
+    pub overflow: u64,
+    pub rcpt_dropped: u64,
+}
+
+/// One connection's state (Zeek's `SMTP::State` and the current record).
+#[derive(Debug)]
+struct ConnState {
+    rec: Smtp,
+    messages: u64,
+    helo: Option<Vec<u8>>,
+    /// The last command sent.
+    last_cmd: Vec<u8>,
+    /// `354` came to DATA: the next reply ends the content.
+    in_data: bool,
+    since_ns: i64,
+}
+
+impl Smtp {
+    /// Zeek's `new_smtp_log`.
+    fn new(f: &Frame<'_>, trans_depth: u64, helo: Option<Vec<u8>>) -> Smtp {
+        Smtp {
+            ts_ns: f.ts_ns,
+            conn: f.conn.clone(),
+            trans_depth,
+            helo,
+            mailfrom: None,
+            rcptto: None,
+            last_reply: None,
+            tls: false,
+            has_client_activity: false,
+        }
+    }
+}
+
+impl ConnState {
+    fn fresh(&mut self, f: &Frame<'_>) {
+        self.rec = Smtp::new(f, self.messages + 1, self.helo.clone());
+    }
+}
+
+/// SMTP transactions in progress, per connection.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    conns: Map<ConnId, ConnState>,
+    pub stats: Stats,
+}
+
+/// The address of `FROM:<a@b> SIZE=1`: after the colon and blanks, up to
+/// the next blank.
+fn after_colon(arg: &[u8]) -> Vec<u8> {
+    let Some(c) = arg.iter().position(|&x| x == b':') else {
+        return Vec::new();
+    };
+    let rest = arg.get(c + 1..).unwrap_or_default();
+    let start = rest
+        .iter()
+        .position(|x| !matches!(x, b' ' | b'\t'))
+        .unwrap_or(rest.len());
+    rest.get(start..).unwrap_or_default().to_vec()
+}
+
+fn starts_ci(b: &[u8], p: &[u8]) -> bool {
+    b.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p))
+}
+
+impl Tracker {
+    fn write(&mut self, r: &Smtp, sink: &mut dyn Sink) -> io::Result<()> {
+        if !r.has_client_activity {
+            return Ok(());
+        }
+        self.stats.records += 1;
+        emit(r, sink)
+    }
+
+    /// One SMTP message of a connection.
+    pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
+        if !self.conns.contains_key(&f.conn.id) && self.conns.len() >= MAX_CONNS {
+            let oldest = self
+                .conns
+                .iter()
+                .min_by_key(|(id, s)| (s.since_ns, **id))
+                .map(|(id, _)| *id);
+            if let Some(id) = oldest {
+                self.stats.overflow += 1;
+                self.conn_ended(id, sink)?;
+            }
+        }
+        let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
+            rec: Smtp::new(f, 1, None),
+            messages: 0,
+            helo: None,
+            last_cmd: Vec::new(),
+            in_data: false,
+            since_ns: f.ts_ns,
+        });
+        let mut out: Option<Smtp> = None;
+        let mut dropped = 0;
+        match m {
+            Msg::Command { cmd, arg } => {
+                match cmd.as_slice() {
+                    b"HELO" | b"EHLO" => {
+                        st.helo = Some(arg.clone());
+                        st.rec.helo = Some(arg);
+                    }
+                    b"RCPT" if starts_ci(&arg, b"TO:") => {
+                        let r = st.rec.rcptto.get_or_insert_with(Vec::new);
+                        let to = after_colon(&arg);
+                        if !r.contains(&to) {
+                            if r.len() < MAX_RCPT {
+                                r.push(to);
+                            } else {
+                                dropped += 1;
+                            }
+                        }
+                        st.rec.has_client_activity = true;
+                    }
+                    b"MAIL" if starts_ci(&arg, b"FROM:") => {
+                        // The last transaction, if its end was not seen.
+                        if st.rec.has_client_activity {
+                            out = Some(st.rec.clone());
+                            st.fresh(f);
+                        }
+                        let from = after_colon(&arg);
+                        let end = from
+                            .iter()
+                            .position(|x| matches!(x, b' ' | b'\t'))
+                            .unwrap_or(from.len());
+                        st.rec.mailfrom = Some(from.get(..end).unwrap_or_default().to_vec());
+                        st.rec.has_client_activity = true;
+                    }
+                    b"STARTTLS" => {
+                        st.rec.tls = true;
+                        st.rec.has_client_activity = true;
+                    }
+                    _ => {}
+                }
+                st.last_cmd = cmd;
+            }
+            Msg::Reply { code, msg } => {
+                let mut text = code.to_string().into_bytes();
+                text.push(b' ');
+                text.extend_from_slice(&msg);
+                st.rec.last_reply = Some(text);
+                if st.in_data {
+                    // The reply to the content's end (Zeek's ".").
+                    st.in_data = false;
+                    st.messages += 1;
+                    out = Some(st.rec.clone());
+                    st.fresh(f);
+                } else if code == 354 && st.last_cmd == b"DATA" {
+                    st.in_data = true;
+                }
+            }
+        }
+        self.stats.rcpt_dropped += dropped;
+        if let Some(r) = out {
+            self.write(&r, sink)?;
+        }
+        Ok(())
+    }
+
+    /// A connection ended: its open transaction is written.
+    pub fn conn_ended(&mut self, id: ConnId, sink: &mut dyn Sink) -> io::Result<()> {
+        if let Some(st) = self.conns.remove(&id) {
+            self.write(&st.rec, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The capture ended: whatever is still open.
+    pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            self.conn_ended(id, sink)?;
+        }
+        Ok(())
+    }
+}
+
