@@ -68,6 +68,10 @@ pub enum Command {
     /// and gaps marked, as `tshark -q -z follow,tcp,ascii,N` prints it.
     #[command(after_help = FOLLOW_EXAMPLES)]
     Follow(FollowArgs),
+    /// Write the objects carried over HTTP/1.x to a directory, like
+    /// `tshark --export-objects http,DIR`.
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
     /// Write the sample capture (built by wiresift's own packet builder).
     #[command(
         after_help = "Example:\n  wiresift sample samples/sample.pcap && wiresift -r samples/sample.pcap"
@@ -324,4 +328,36 @@ mod tests {
     fn flags_are_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  wiresift export http objects/ -r capture.pcap          bodies de-chunked and gunzipped, named like tshark
+  wiresift export http objects/ -r capture.pcap --list   and a table of what was written";
+
+/// What `export` takes objects from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportProto {
+    Http,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// http.
+    #[arg(value_enum)]
+    pub proto: ExportProto,
+    /// The directory to write to (made if missing; existing files are
+    /// kept: a taken name gets `(1)`, `(2)`, … before its extension).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Read packets from FILE (pcap or pcapng; `-` for standard input).
+    #[arg(short = 'r', value_name = "FILE", required = true)]
+    pub read: PathBuf,
+    /// Stop after COUNT packets.
+    #[arg(short = 'c', value_name = "COUNT")]
+    pub count: Option<u64>,
+    /// Print a table of the objects written (packet, hostname, content
+    /// type, size, file name) on standard output.
+    #[arg(long)]
+    pub list: bool,
 }

@@ -2,6 +2,7 @@
 //! lives in the library crates.
 
 mod args;
+mod export_cmd;
 mod fields_cmd;
 mod filter_cmd;
 mod follow_cmd;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         Some(args::Command::Stats(a)) => stats_cmd::run(&a),
         Some(args::Command::Logs(a)) => logs_cmd::run(&a),
         Some(args::Command::Follow(a)) => follow_cmd::run(&a),
+        Some(args::Command::Export(a)) => export_cmd::run(&a),
         None => run::read(&cli.read),
     };
     match result {

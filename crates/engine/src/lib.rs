@@ -5,6 +5,7 @@
 pub mod app;
 pub mod craft;
 pub mod defrag;
+pub mod export;
 pub mod dissect;
 pub mod fields;
 pub mod filter;
