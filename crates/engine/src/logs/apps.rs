@@ -14,7 +14,7 @@
 //! records, then their conn record — then this frame's messages). At the
 //! end, [`AppLogs::finish`].
 
-use super::{conn, dhcp, dns, ftp, http, quic, smtp, ssl, Schema, Sink};
+use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, Schema, Sink};
 use crate::dissect::Dissection;
 use crate::flow::key::{self, transport, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
@@ -93,6 +93,7 @@ pub enum Msg {
     Quic(Box<quic::Msg>),
     Ftp(Box<ftp::Msg>),
     Smtp(Box<smtp::Msg>),
+    Mqtt(Box<mqtt::Msg>),
     /// A protocol without a log of its own: only conn.log's `service`.
     Service(&'static str),
 }
@@ -106,6 +107,8 @@ pub struct Wants {
     pub http: bool,
     pub ssl: bool,
     pub smtp: bool,
+    /// Any of the three MQTT logs.
+    pub mqtt: bool,
 }
 
 impl Wants {
@@ -117,6 +120,7 @@ impl Wants {
             http: has(&http::SCHEMA),
             ssl: has(&ssl::SCHEMA),
             smtp: has(&smtp::SCHEMA),
+            mqtt: has(&mqtt::CONNECT) || has(&mqtt::PUBLISH) || has(&mqtt::SUBSCRIBE),
         }
     }
 }
@@ -147,6 +151,7 @@ pub struct AppLogs {
     pub quic: quic::Tracker,
     pub ftp: ftp::Tracker,
     pub smtp: smtp::Tracker,
+    pub mqtt: mqtt::Tracker,
     pub stats: Stats,
 }
 
@@ -163,6 +168,7 @@ impl AppLogs {
             quic: quic::Tracker::default(),
             ftp: ftp::Tracker::default(),
             smtp: smtp::Tracker::default(),
+            mqtt: mqtt::Tracker::default(),
             stats: Stats::default(),
         }
     }
@@ -208,6 +214,11 @@ impl AppLogs {
                     None => Msg::Service("smtp"),
                 },
                 Layer::Smtp(_) => Msg::Service("smtp"),
+                Layer::Mqtt(v) if self.wants.mqtt => match mqtt::Msg::read(v) {
+                    Some(m) => Msg::Mqtt(Box::new(m)),
+                    None => Msg::Service("mqtt"),
+                },
+                Layer::Mqtt(_) => Msg::Service("mqtt"),
                 Layer::Ftp(v) => match ftp::Msg::read(v) {
                     Some(m) => Msg::Ftp(Box::new(m)),
                     None => Msg::Service("ftp"),
@@ -254,7 +265,8 @@ impl AppLogs {
         self.ssl.finish(sink)?;
         self.quic.finish(sink)?;
         self.ftp.finish(sink)?;
-        self.smtp.finish(sink)
+        self.smtp.finish(sink)?;
+        self.mqtt.finish(sink)
     }
 
     /// Is the frame's TCP connection one an FTP control connection
@@ -292,6 +304,7 @@ impl AppLogs {
                 self.quic.conn_ended(id, sink)?;
                 self.ftp.conn_ended(id, sink)?;
                 self.smtp.conn_ended(id, sink)?;
+                self.mqtt.conn_ended(id, sink)?;
             }
             if want_conn {
                 super::emit(&conn::Conn::from_ended(&e), sink)?;
@@ -366,6 +379,10 @@ impl AppLogs {
                 Msg::Smtp(m) => {
                     self.smtp.message(&f, *m, sink)?;
                     Some("smtp")
+                }
+                Msg::Mqtt(m) => {
+                    self.mqtt.message(&f, *m, sink)?;
+                    Some("mqtt")
                 }
                 Msg::Quic(m) => self.quic.message(&f, *m, sink)?.then_some("quic"),
                 Msg::Service(s) => Some(s),

@@ -22,6 +22,7 @@ pub mod dhcp;
 pub mod dns;
 pub mod ftp;
 pub mod http;
+pub mod mqtt;
 pub mod quic;
 pub mod smtp;
 pub mod ssl;
@@ -108,6 +109,9 @@ pub const ALL: &[&Schema] = &[
     &quic::SCHEMA,
     &ftp::SCHEMA,
     &smtp::SCHEMA,
+    &mqtt::CONNECT,
+    &mqtt::PUBLISH,
+    &mqtt::SUBSCRIBE,
 ];
 
 /// The schema of the log called `name` (its path: "conn", …).
