@@ -635,3 +635,5 @@ impl Tracker {
     }
 }
 
+#[cfg(test)]
+mod tests;

@@ -624,3 +624,6 @@ impl Tracker {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

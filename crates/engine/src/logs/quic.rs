@@ -371,3 +371,5 @@ impl Tracker {
     }
 }
 
+#[cfg(test)]
+mod tests;

@@ -339,3 +339,5 @@ impl Tracker {
     }
 }
 
+#[cfg(test)]
+mod tests;

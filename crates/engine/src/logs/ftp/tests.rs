@@ -1,0 +1,131 @@
+use super::*;
+use crate::logs::apps::testing::{conn, Rows};
+use crate::logs::apps::ConnRef;
+
+const SEC: i64 = 1_000_000_000;
+
+/// suricata ftp-ftp-upload-passive-input.pcap, control connection frames 4
+/// to 41 (commands and replies as sent).
+const SESSION: &[(bool, &str)] = &[
+    (false, "220 FTP Sandbox Ready.\r\n"),
+    (true, "USER alice\r\n"),
+    (false, "331 Please specify the password.\r\n"),
+    (true, "PASS password\r\n"),
+    (false, "230 Login successful.\r\n"),
+    (true, "TYPE I\r\n"),
+    (false, "200 Switching to Binary mode.\r\n"),
+    (true, "PASV\r\n"),
+    (false, "227 Entering Passive Mode (172,23,0,2,82,11).\r\n"),
+    (true, "STOR index.html\r\n"),
+    (false, "150 Ok to send data.\r\n"),
+    (false, "226 Transfer complete.\r\n"),
+    (true, "QUIT\r\n"),
+];
+
+fn control() -> ConnRef {
+    conn(true, 0, ("172.23.0.3", 43234), ("172.23.0.2", 21))
+}
+
+fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, orig: bool, text: &str) {
+    let v = FtpView::new(text.as_bytes(), orig).expect("FTP");
+    let m = Msg::read(&v).expect("message");
+    let f = Frame {
+        ts_ns: ts,
+        conn: c,
+        from_orig: orig,
+    };
+    t.message(&f, m, rows).expect("sink");
+}
+
+#[test]
+fn logged_commands_with_replies_and_data_channel() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), control());
+    for (i, (orig, text)) in SESSION.iter().enumerate() {
+        feed(&mut t, &mut rows, &c, i as i64 * SEC, *orig, text);
+    }
+    t.conn_ended(c.id, &mut rows).expect("sink");
+    // USER, PASS, TYPE, QUIT are not among Zeek's logged commands.
+    assert_eq!(rows.count("ftp"), 2);
+    let g = |i: usize, k: &str| rows.get("ftp", i, k);
+    assert_eq!(g(0, "ts"), "7.000000");
+    assert_eq!(g(0, "user"), "alice");
+    assert_eq!(g(0, "password"), "<hidden>");
+    assert_eq!(g(0, "command"), "PASV");
+    assert_eq!(g(0, "arg"), "-");
+    assert_eq!(g(0, "reply_code"), "227");
+    assert_eq!(
+        g(0, "reply_msg"),
+        "Entering Passive Mode (172,23,0,2,82,11)."
+    );
+    assert_eq!(g(0, "data_channel.passive"), "T");
+    assert_eq!(g(0, "data_channel.orig_h"), "172.23.0.3");
+    assert_eq!(g(0, "data_channel.resp_h"), "172.23.0.2");
+    assert_eq!(g(0, "data_channel.resp_p"), "21003");
+    assert_eq!(g(1, "command"), "STOR");
+    assert_eq!(g(1, "arg"), "ftp://172.23.0.2/./index.html");
+    assert_eq!(g(1, "reply_code"), "226");
+    assert_eq!(g(1, "data_channel.passive"), "-");
+    // The data connection the 227 announced (frame 15 opens it).
+    let ip = |s: &str| s.parse::<IpAddr>().expect("address");
+    assert!(t.is_data_conn(9 * SEC, ip("172.23.0.3"), ip("172.23.0.2"), 21003));
+    assert!(!t.is_data_conn(9 * SEC, ip("172.23.0.9"), ip("172.23.0.2"), 21003));
+    assert!(!t.is_data_conn(9 * SEC, ip("172.23.0.3"), ip("172.23.0.2"), 21004));
+    // Five minutes later it has lapsed.
+    assert!(!t.is_data_conn(400 * SEC, ip("172.23.0.3"), ip("172.23.0.2"), 21003));
+    assert_eq!(t.stats.data_conns, 1);
+}
+
+#[test]
+fn guest_password_is_shown_and_cwd_followed() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), control());
+    let lines: &[(bool, &str)] = &[
+        (false, "220 ready\r\n"),
+        (true, "USER anonymous\r\n"),
+        (false, "331 ok\r\n"),
+        (true, "PASS me@example.com\r\n"),
+        (false, "230 in\r\n"),
+        (true, "CWD pub/files\r\n"),
+        (false, "250 ok\r\n"),
+        (true, "CDUP\r\n"),
+        (false, "250 ok\r\n"),
+        (true, "RETR a.txt\r\n"),
+        (
+            false,
+            "150 Opening BINARY mode data connection for a.txt (1234 bytes).\r\n",
+        ),
+        (false, "226 done\r\n"),
+    ];
+    for (i, (orig, text)) in lines.iter().enumerate() {
+        feed(&mut t, &mut rows, &c, i as i64 * SEC, *orig, text);
+    }
+    t.finish(&mut rows).expect("sink");
+    assert_eq!(rows.count("ftp"), 1);
+    assert_eq!(rows.get("ftp", 0, "password"), "me@example.com");
+    assert_eq!(rows.get("ftp", 0, "arg"), "ftp://172.23.0.2/./pub/a.txt");
+    assert_eq!(rows.get("ftp", 0, "file_size"), "1234");
+}
+
+#[test]
+fn paths_compress_as_zeek() {
+    assert_eq!(build_path(b".", b"x"), b"./x");
+    assert_eq!(build_path(b"/a/b", b"../c"), b"/a/c");
+    assert_eq!(build_path(b"/a", b"/etc//passwd"), b"/etc/passwd");
+    assert_eq!(build_path(b"./a", b".."), b".");
+    assert_eq!(last_number(b"file (1234 bytes)"), Some(1234));
+    assert_eq!(last_number(b"none"), None);
+    assert_eq!(
+        quoted_path(b"\"/home/\"\"q\" is cwd"),
+        Some(b"/home/\"q".to_vec())
+    );
+}
+
+#[test]
+fn pending_commands_are_bounded() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), control());
+    for i in 0..100 {
+        feed(&mut t, &mut rows, &c, i * SEC, true, "DELE x\r\n");
+    }
+    assert!(t.stats.too_many_pending > 0);
+    t.finish(&mut rows).expect("sink");
+    assert_eq!(rows.count("ftp"), MAX_PENDING - 1);
+}

@@ -1,0 +1,96 @@
+use super::*;
+use crate::logs::apps::testing::{conn, Rows};
+use crate::logs::apps::ConnRef;
+
+const SEC: i64 = 1_000_000_000;
+
+/// zeek smtp.pcap, frames 6 to 49 without the AUTH exchange and the mail
+/// content (commands and replies as sent).
+const SESSION: &[(bool, &str)] = &[
+    (false, "220-xc90.websitewelcome.com ESMTP Exim 4.69 #1 Mon, 05 Oct 2009 01:05:54 -0500 \r\n220-We do not authorize the use of this system to transport unsolicited, \r\n220 and/or bulk e-mail.\r\n"),
+    (true, "EHLO GP\r\n"),
+    (false, "250-xc90.websitewelcome.com Hello GP [122.162.143.157]\r\n250-SIZE 52428800\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250-STARTTLS\r\n250 HELP\r\n"),
+    (true, "MAIL FROM: <gurpartap@patriots.in>\r\n"),
+    (false, "250 OK\r\n"),
+    (true, "RCPT TO: <raj_deol2002in@yahoo.co.in>\r\n"),
+    (false, "250 Accepted\r\n"),
+    (true, "DATA\r\n"),
+    (false, "354 Enter message, ending with \".\" on a line by itself\r\n"),
+    (false, "250 OK id=1Mugho-0003Dg-Un\r\n"),
+    (true, "QUIT\r\n"),
+    (false, "221 xc90.websitewelcome.com closing connection\r\n"),
+];
+
+fn tcp() -> ConnRef {
+    conn(true, 1, ("10.10.1.4", 1470), ("74.53.140.153", 25))
+}
+
+fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, orig: bool, text: &str) {
+    let v = SmtpView::new(text.as_bytes(), orig).expect("SMTP");
+    let m = Msg::read(&v).expect("message");
+    let f = Frame {
+        ts_ns: ts,
+        conn: c,
+        from_orig: orig,
+    };
+    t.message(&f, m, rows).expect("sink");
+}
+
+#[test]
+fn one_transaction_as_zeek_writes_it() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    for (i, (orig, text)) in SESSION.iter().enumerate() {
+        feed(&mut t, &mut rows, &c, i as i64 * SEC, *orig, text);
+        if i == 9 {
+            assert_eq!(rows.count("smtp"), 1, "written at the reply to the content");
+        }
+    }
+    t.conn_ended(c.id, &mut rows).expect("sink");
+    // The QUIT after it starts no transaction of its own.
+    assert_eq!(rows.count("smtp"), 1);
+    let g = |k: &str| rows.get("smtp", 0, k);
+    assert_eq!(g("ts"), "0.000000");
+    assert_eq!(g("trans_depth"), "1");
+    assert_eq!(g("helo"), "GP");
+    assert_eq!(g("mailfrom"), "<gurpartap@patriots.in>");
+    assert_eq!(g("rcptto"), "<raj_deol2002in@yahoo.co.in>");
+    assert_eq!(g("last_reply"), "250 OK id=1Mugho-0003Dg-Un");
+    assert_eq!(g("path"), "74.53.140.153,10.10.1.4");
+    assert_eq!(g("tls"), "F");
+    assert_eq!(g("fuids"), "(empty)");
+    assert_eq!(g("subject"), "-");
+}
+
+#[test]
+fn starttls_and_second_mail_from() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    let lines: &[(bool, &str)] = &[
+        (true, "EHLO a\r\n"),
+        (true, "MAIL FROM:<x@a> SIZE=10\r\n"),
+        (true, "RCPT TO:<y@b>\r\n"),
+        (true, "RCPT TO:<z@b>\r\n"),
+        (true, "MAIL FROM:<w@a>\r\n"),
+        (true, "STARTTLS\r\n"),
+        (false, "220 go ahead\r\n"),
+    ];
+    for (i, (orig, text)) in lines.iter().enumerate() {
+        feed(&mut t, &mut rows, &c, i as i64 * SEC, *orig, text);
+    }
+    t.finish(&mut rows).expect("sink");
+    assert_eq!(rows.count("smtp"), 2);
+    assert_eq!(rows.get("smtp", 0, "mailfrom"), "<x@a>");
+    assert_eq!(rows.get("smtp", 0, "rcptto"), "<y@b>,<z@b>");
+    assert_eq!(rows.get("smtp", 1, "trans_depth"), "1");
+    assert_eq!(rows.get("smtp", 1, "helo"), "a");
+    assert_eq!(rows.get("smtp", 1, "mailfrom"), "<w@a>");
+    assert_eq!(rows.get("smtp", 1, "tls"), "T");
+    assert_eq!(rows.get("smtp", 1, "last_reply"), "220 go ahead");
+}
+
+#[test]
+fn greeting_alone_writes_nothing() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    feed(&mut t, &mut rows, &c, 0, false, SESSION[0].1);
+    t.finish(&mut rows).expect("sink");
+    assert_eq!(rows.count("smtp"), 0);
+}
