@@ -6,11 +6,13 @@
 
 use crate::app::{self, App};
 use crate::dissect::Dissection;
-use crate::flow::app_stream::AppStream;
+use crate::flow::app_stream::{AppStream, Asked};
 use crate::flow::key::{FlowKey, Side};
 use crate::flow::table::Table;
 use crate::flow::{FlowEngine, StreamProto};
 use std::ops::Range;
+use wire::http2::hpack::{self, HeaderList, HpackError};
+use wire::http2::{self, Http2View};
 use wire::tls::{self, Session};
 use wire::Layer;
 use wiresift_wire as wire;
@@ -18,6 +20,19 @@ use wiresift_wire as wire;
 /// Bytes held for unfinished messages over all conversations: past this, a
 /// stream that would hold more gives its message up (counted).
 pub const MAX_HELD_TOTAL: u64 = 64 << 20;
+
+/// HTTP/2: the largest header block gathered from HEADERS and CONTINUATION
+/// frames; a larger one is not decoded (and its direction's HPACK state is
+/// lost).
+const MAX_H2_BLOCK: usize = 64 << 10;
+
+/// HTTP/2 state charged per conversation: two HPACK tables and two
+/// gathered blocks at their caps.
+const H2_CHARGE: u64 = 2 * (hpack::MAX_TABLE as u64 + MAX_H2_BLOCK as u64);
+
+/// HTTP/2 state over all conversations: past this, a new HTTP/2
+/// conversation's header blocks are not decoded (counted).
+pub const MAX_H2_TOTAL: u64 = 64 << 20;
 
 /// Conversations whose protocol is looked for this many times (the first
 /// payloads of each side) before it is given up.
@@ -42,6 +57,26 @@ struct AppConv {
     /// A ChangeCipherSpec sent in the current frame (it counts from the
     /// next one, as in tshark).
     ccs_now: [bool; 2],
+    /// HTTP/2: HPACK state, made on the first frame (charged against
+    /// [`MAX_H2_TOTAL`]); `h2_refused` when the budget was spent then.
+    h2: Option<Box<H2Conv>>,
+    h2_refused: bool,
+}
+
+/// One HTTP/2 conversation's header decoding, per side of the key.
+#[derive(Debug, Default)]
+struct H2Conv {
+    hpack: [hpack::Decoder; 2],
+    /// A header block gathered until its END_HEADERS frame.
+    pending: [Vec<u8>; 2],
+}
+
+/// The header list an HTTP/2 frame completes: its marks in
+/// `StreamApps::headers`, and why decoding stopped, if it did.
+#[derive(Clone, Debug)]
+struct Decoded {
+    marks: (usize, usize),
+    error: Option<HpackError>,
 }
 
 /// A message the current frame completes.
@@ -53,6 +88,8 @@ struct Shown {
     to_server: bool,
     /// TLS session state the message is read with.
     tls: Session,
+    /// HTTP/2: the header list the frame completes.
+    headers: Option<Decoded>,
 }
 
 /// What the stream application layer counts.
@@ -62,6 +99,12 @@ pub struct AppStats {
     /// Unfinished messages given up because the budget was spent.
     pub over_budget: u64,
     pub evicted: u64,
+    /// HTTP/2 conversations whose headers are not decoded: the HPACK
+    /// budget was spent.
+    pub h2_refused: u64,
+    /// HTTP/2 header blocks that could not be decoded (malformed, too
+    /// large, or after such a block in the same direction).
+    pub hpack_errors: u64,
 }
 
 /// Application state of every TCP conversation, bounded like the flows.
@@ -75,6 +118,10 @@ pub struct StreamApps {
     frame: u64,
     /// Bytes held for unfinished messages, all conversations together.
     held: u64,
+    /// HTTP/2 state charged, all conversations together.
+    h2_held: u64,
+    /// The header lists of the current frame's HTTP/2 frames.
+    headers: HeaderList,
     pub stats: AppStats,
 }
 
@@ -87,6 +134,8 @@ impl StreamApps {
             current: None,
             frame: 0,
             held: 0,
+            h2_held: 0,
+            headers: HeaderList::default(),
             stats: AppStats::default(),
         }
     }
@@ -96,6 +145,7 @@ impl StreamApps {
     /// closes its sender's direction (a body that runs to the close ends).
     pub fn frame(&mut self, flows: &FlowEngine, frame: u64, now_ns: i64, fin: bool) {
         self.shown.clear();
+        self.headers.clear();
         self.frame = frame;
         self.current = flows
             .current()
@@ -124,6 +174,9 @@ impl StreamApps {
             if conv.stream != dl.stream {
                 let was = conv.sides.iter().map(|x| x.held() as u64).sum::<u64>();
                 self.held = self.held.saturating_sub(was);
+                if conv.h2.is_some() {
+                    self.h2_held = self.h2_held.saturating_sub(H2_CHARGE);
+                }
                 *conv = AppConv {
                     stream: dl.stream,
                     ..AppConv::default()
@@ -182,11 +235,35 @@ impl StreamApps {
                 }
                 if a == App::Http {
                     let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
-                    if let Some(next) = app::message(a, msg, to_server)
-                        .ok()
-                        .and_then(|l| app::upgrade(a, &l))
-                    {
+                    let layer = app::message(a, msg, to_server).ok();
+                    // A request: the other side's response to it is framed
+                    // by its method (HEAD: no body).
+                    let asked = match &layer {
+                        Some(Layer::Http(h)) => h.method().map(Asked::of),
+                        _ => None,
+                    };
+                    if let Some(next) = layer.and_then(|l| app::upgrade(a, &l)) {
                         conv.app = Some(next);
+                    }
+                    if let Some(asked) = asked {
+                        conv.sides[dl.side.other().index()].expect_response(asked);
+                    }
+                }
+                let mut headers = None;
+                if a == App::Http2 {
+                    if conv.h2.is_none() && !conv.h2_refused {
+                        if self.h2_held.saturating_add(H2_CHARGE) <= MAX_H2_TOTAL {
+                            conv.h2 = Some(Box::default());
+                            self.h2_held += H2_CHARGE;
+                        } else {
+                            conv.h2_refused = true;
+                            self.stats.h2_refused += 1;
+                        }
+                    }
+                    if let Some(h2) = conv.h2.as_deref_mut() {
+                        let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
+                        let errors = &mut self.stats.hpack_errors;
+                        headers = h2_frame(h2, i, msg, &mut self.headers, mine, errors);
                     }
                 }
                 if mine {
@@ -196,6 +273,7 @@ impl StreamApps {
                         app: a,
                         to_server,
                         tls: session,
+                        headers,
                     });
                 }
             }
@@ -220,6 +298,7 @@ impl StreamApps {
                             app: a,
                             to_server,
                             tls: Session::default(),
+                            headers: None,
                         })
                     });
                 }
@@ -231,6 +310,9 @@ impl StreamApps {
     fn release(&mut self, c: &AppConv) {
         let was = c.sides.iter().map(|x| x.held() as u64).sum::<u64>();
         self.held = self.held.saturating_sub(was);
+        if c.h2.is_some() {
+            self.h2_held = self.h2_held.saturating_sub(H2_CHARGE);
+        }
     }
 
     /// Bytes held for unfinished messages, all conversations together.
@@ -287,9 +369,12 @@ impl StreamApps {
             let Some(msg) = bytes.get(m.range.start..end) else {
                 continue;
             };
-            let made = match m.app {
-                App::Tls => tls::TlsView::new(msg).map(|v| Layer::Tls(v.with_session(m.tls))),
-                a => app::message(a, msg, m.to_server),
+            let made = match (m.app, &m.headers) {
+                (App::Tls, _) => tls::TlsView::new(msg).map(|v| Layer::Tls(v.with_session(m.tls))),
+                (App::Http2, Some(h)) => Http2View::new(msg).map(|v| {
+                    Layer::Http2(v.with_headers(self.headers.headers(h.marks.0, h.marks.1)))
+                }),
+                (a, _) => app::message(a, msg, m.to_server),
             };
             match made {
                 Ok(l) => {
@@ -299,6 +384,65 @@ impl StreamApps {
                 }
                 Err(e) => d.note_error(app::proto(m.app), e, msg.len()),
             }
+            if let Some(e) = m.headers.as_ref().and_then(|h| h.error) {
+                d.note_error(
+                    wire::Proto::Http2,
+                    wire::Error::Malformed(e.msg()),
+                    msg.len(),
+                );
+            }
         }
     }
+}
+
+/// Follow one HTTP/2 frame sent by side `i`: a header block fragment is
+/// gathered until the frame with END_HEADERS, whose block is then decoded
+/// with that side's HPACK state (every block, in order, shown or not: the
+/// table depends on all of them). The list is kept in `list` when `keep`;
+/// blocks that fail are counted in `errors`.
+fn h2_frame(
+    h2: &mut H2Conv,
+    i: usize,
+    msg: &[u8],
+    list: &mut HeaderList,
+    keep: bool,
+    errors: &mut u64,
+) -> Option<Decoded> {
+    let v = Http2View::new(msg).ok()?;
+    let frag = v.header_block()?;
+    let (Some(pending), Some(dec)) = (h2.pending.get_mut(i), h2.hpack.get_mut(i)) else {
+        return None;
+    };
+    if v.frame_type() != http2::frame_type::CONTINUATION {
+        pending.clear();
+    }
+    let gathered = !pending.is_empty() || !v.end_headers();
+    if gathered {
+        if pending.len().saturating_add(frag.len()) > MAX_H2_BLOCK {
+            // A CONTINUATION flood: the block is lost and so is the table.
+            *pending = Vec::new();
+            dec.give_up();
+            *errors += 1;
+            return None;
+        }
+        pending.extend_from_slice(frag);
+        if !v.end_headers() {
+            return None;
+        }
+    }
+    let from = list.len();
+    let block: &[u8] = if gathered { pending } else { frag };
+    let error = dec.decode(block, list).err();
+    pending.clear();
+    if error.is_some() {
+        *errors += 1;
+    }
+    if !keep {
+        list.truncate(from);
+        return None;
+    }
+    Some(Decoded {
+        marks: (from, list.len()),
+        error,
+    })
 }

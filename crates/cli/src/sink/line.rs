@@ -124,8 +124,18 @@ fn describe(d: &Dissection, s: &mut String) {
         _ => {}
     }
     upper_layer(upper, s);
+    let mut after_h2 = false;
     for e in upper {
-        app_summary(&e.layer, s);
+        match &e.layer {
+            // HTTP/2 frames of one segment on one line, as tshark's Info
+            // column: `HTTP2 Magic, SETTINGS[0], HEADERS[1]: GET /`.
+            Layer::Http2(v) if after_h2 => {
+                s.push_str(", ");
+                v.summary(s);
+            }
+            l => app_summary(l, s),
+        }
+        after_h2 = matches!(e.layer, Layer::Http2(_));
     }
 }
 
@@ -148,6 +158,7 @@ fn app_summary(l: &Layer, s: &mut String) {
         Layer::Ssh(v) => v.summary(s),
         Layer::Mqtt(v) => v.summary(s),
         Layer::Websocket(v) => v.summary(s),
+        Layer::Http2(v) => v.summary(s),
         _ => {}
     }
     if s.len() == before {

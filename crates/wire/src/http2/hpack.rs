@@ -337,8 +337,6 @@ impl DynTable {
 #[derive(Debug)]
 pub struct Decoder {
     table: DynTable,
-    /// The largest size an update may set.
-    limit: usize,
     lost: bool,
 }
 
@@ -408,15 +406,8 @@ impl Decoder {
                 max: DEFAULT_TABLE,
                 ..DynTable::default()
             },
-            limit: MAX_TABLE,
             lost: false,
         }
-    }
-
-    /// The size an update may set at most: what the receiving side
-    /// announced (SETTINGS_HEADER_TABLE_SIZE), never above [`MAX_TABLE`].
-    pub fn set_limit(&mut self, n: u32) {
-        self.limit = (n as usize).min(MAX_TABLE);
     }
 
     /// The dynamic table's current RFC size and its entry count.
@@ -427,6 +418,12 @@ impl Decoder {
     /// Bytes the table keeps in memory now.
     pub fn held(&self) -> usize {
         self.table.bytes.capacity() + self.table.entries.capacity() * std::mem::size_of::<Entry>()
+    }
+
+    /// Give up on this direction (a block too large to gather): later
+    /// blocks fail with [`HpackError::Lost`].
+    pub fn give_up(&mut self) {
+        self.lost = true;
     }
 
     /// Decode one whole header block, appending its list to `out`. On an
@@ -454,7 +451,11 @@ impl Decoder {
             if b & 0xe0 == 0x20 {
                 // RFC 7541 §4.2: size updates come before the first header.
                 let n = rd.int(b, 5)?;
-                if seen_header || n as usize > self.limit {
+                // The limit is [`MAX_TABLE`], not the receiver's
+                // SETTINGS_HEADER_TABLE_SIZE: a capture may miss those
+                // (an h2c upgrade sends them in base64 in an HTTP/1.1
+                // header), and a wrong limit would lose the connection.
+                if seen_header || n as usize > MAX_TABLE {
                     return Err(HpackError::SizeUpdate);
                 }
                 self.table.max = n as usize;
