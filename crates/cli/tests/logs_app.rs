@@ -5,7 +5,9 @@
 //! the logs say agrees with tshark 4.0 run now on the same frames (query
 //! names, transaction ids and reply codes of DNS; methods, URIs and status
 //! codes of HTTP; DHCP message types and host names; TLS server names and
-//! JA3/JA3S hashes), plus a few known records.
+//! JA3/JA3S hashes; QUIC server names and versions; FTP commands, arguments
+//! and data connections; SMTP senders and recipients; MQTT topics), plus a
+//! few known records.
 
 mod common;
 
@@ -16,7 +18,18 @@ use std::path::Path;
 use std::process::Command;
 
 /// The application logs and their column counts.
-const LOGS: &[(&str, usize)] = &[("dns", 24), ("dhcp", 15), ("http", 30), ("ssl", 26)];
+const LOGS: &[(&str, usize)] = &[
+    ("dns", 24),
+    ("dhcp", 15),
+    ("http", 30),
+    ("ssl", 26),
+    ("quic", 13),
+    ("ftp", 19),
+    ("smtp", 27),
+    ("mqtt_connect", 12),
+    ("mqtt_publish", 13),
+    ("mqtt_subscribe", 11),
+];
 
 /// One TSV log: its field names and rows.
 struct Log {
@@ -110,7 +123,7 @@ fn logs_all(f: &Path, dir: &Path, json: bool) -> Option<BTreeMap<String, String>
         return None;
     }
     let mut m = BTreeMap::new();
-    for p in ["conn", "dns", "dhcp", "http", "ssl"] {
+    for p in std::iter::once("conn").chain(LOGS.iter().map(|l| l.0)) {
         let text = std::fs::read_to_string(dir.join(format!("{p}.log")))
             .unwrap_or_else(|e| panic!("{}: {p}.log: {e}", f.display()));
         m.insert(p.to_owned(), text);
@@ -184,6 +197,10 @@ fn every_dev_capture_gives_well_formed_app_logs() {
     assert!(total.get("dhcp").copied().unwrap_or(0) > 20);
     assert!(total.get("http").copied().unwrap_or(0) > 200);
     assert!(total.get("ssl").copied().unwrap_or(0) > 200);
+    assert!(total.get("quic").copied().unwrap_or(0) >= 5);
+    assert!(total.get("ftp").copied().unwrap_or(0) >= 20);
+    assert!(total.get("smtp").copied().unwrap_or(0) >= 5);
+    assert!(total.get("mqtt_publish").copied().unwrap_or(0) >= 5);
 }
 
 /// One log of one capture.
@@ -643,4 +660,303 @@ fn ssl_known_records() {
     assert_eq!(r["sni_matches_cert"], "T");
     let conn = one_log(&shared, "arkime__tls-alpn-h2.pcap", "conn");
     assert_eq!(conn.column("service"), ["ssl"]);
+}
+
+/// Print `what f/n` and check the floor (percent).
+fn floor(what: &str, (f, n): (usize, usize), min_n: usize, pct: usize) {
+    eprintln!(
+        "{what}: {f}/{n} ({:.1}%)",
+        100.0 * f as f64 / n.max(1) as f64
+    );
+    assert!(n >= min_n, "{what}: too few to compare ({n})");
+    assert!(f * 100 >= n * pct, "{what}: {f}/{n}");
+}
+
+/// Sum of per-capture (found, wanted) pairs.
+fn sum(per: &[(usize, usize)]) -> (usize, usize) {
+    per.iter().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+/// The first value of `field` per UDP/TCP stream among the frames `filter`
+/// picks (the first of several occurrences).
+fn first_per_stream(
+    shared: &Path,
+    file: &str,
+    filter: &str,
+    stream: &str,
+    field: &str,
+) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    tshark(shared, file, filter, &[stream, field])
+        .into_iter()
+        .filter(|r| r.len() == 2 && !r[1].is_empty() && seen.insert(r[0].clone()))
+        .map(|r| r[1].split(',').next().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// Zeek's name of a QUIC version tshark prints as `0x…`.
+fn zeek_quic_version(v: &str) -> String {
+    let n = u32::from_str_radix(v.trim_start_matches("0x"), 16).unwrap_or(0);
+    match n {
+        1 => "1".into(),
+        0x6b33_43cf => "quicv2".into(),
+        0xff00_001e | 0xff00_001f => "draft-30".into(),
+        0xff00_0016..=0xff00_0022 => format!("draft-{}", n & 0xff),
+        0xface_b001..=0xface_b013 => format!("mvfst ({n:x})"),
+        _ => format!("unknown-{n:x}"),
+    }
+}
+
+#[test]
+fn quic_agrees_with_tshark() {
+    let Some(shared) = shared() else { return };
+    if !tshark_present() {
+        return;
+    }
+    let files = with_protocol(&shared, "quic", 3000);
+    let per = par_map(&files, |file| {
+        let log = one_log(&shared, file, "quic");
+        let col =
+            |k: &str| -> Vec<String> { log.column(k).into_iter().filter(|v| v != "-").collect() };
+        // Per connection: the ClientHello's SNI, the client's first long
+        // header's version.
+        let sni = first_per_stream(
+            &shared,
+            file,
+            "quic && tls.handshake.type == 1",
+            "udp.stream",
+            "tls.handshake.extensions_server_name",
+        );
+        let ver: Vec<String> = first_per_stream(
+            &shared,
+            file,
+            "quic.long.packet_type == 0",
+            "udp.stream",
+            "quic.version",
+        )
+        .iter()
+        .map(|v| zeek_quic_version(v))
+        .collect();
+        (
+            (found(&sni, &col("server_name")), sni.len()),
+            (found(&ver, &col("version")), ver.len()),
+        )
+    });
+    let sni: Vec<_> = per.iter().map(|p| p.0).collect();
+    let ver: Vec<_> = per.iter().map(|p| p.1).collect();
+    floor("quic server_name vs tshark SNI", sum(&sni), 5, 60);
+    floor("quic version vs tshark quic.version", sum(&ver), 5, 60);
+}
+
+#[test]
+fn quic_known_record() {
+    let Some(shared) = shared() else { return };
+    let file = "zeek__quic-quic_win11_firefox_google.pcap";
+    let r = &one_log(&shared, file, "quic").records()[0];
+    assert_eq!(r["version"], "1");
+    assert_eq!(r["client_initial_dcid"], "b409bae10c6b44e5cd");
+    assert_eq!(r["server_name"], "www.google.com");
+    assert_eq!(r["client_protocol"], "h3");
+    assert!(r["history"].starts_with("ISis"), "{}", r["history"]);
+    let conn = one_log(&shared, file, "conn");
+    let k = conn.col("service");
+    assert!(conn.rows.iter().any(|row| row[k] == "quic"));
+}
+
+/// Zeek's FTP::logged_commands, as a tshark filter.
+const FTP_LOGGED: &str = "ftp.request.command in {\"APPE\", \"DELE\", \"RETR\", \"STOR\", \"STOU\", \"ACCT\", \"PORT\", \"PASV\", \"EPRT\", \"EPSV\"}";
+
+#[test]
+fn ftp_agrees_with_tshark() {
+    let Some(shared) = shared() else { return };
+    if !tshark_present() {
+        return;
+    }
+    let files = with_protocol(&shared, "ftp", 3000);
+    let per = par_map(&files, |file| {
+        let log = one_log(&shared, file, "ftp");
+        let recs = log.records();
+        let rows = tshark(
+            &shared,
+            file,
+            FTP_LOGGED,
+            &["ftp.request.command", "ftp.request.arg"],
+        );
+        let want_cmd: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+        // Arguments: file commands' URLs end with tshark's argument.
+        let want_arg: Vec<String> = rows
+            .iter()
+            .filter(|r| r.len() == 2 && !r[1].is_empty())
+            .map(|r| format!("{} {}", r[0], r[1].rsplit('/').next().unwrap_or("")))
+            .collect();
+        let got_cmd: Vec<String> = recs.iter().map(|r| r["command"].clone()).collect();
+        let got_arg: Vec<String> = recs
+            .iter()
+            .filter(|r| r["arg"] != "-")
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r["command"],
+                    r["arg"].rsplit('/').next().unwrap_or("")
+                )
+            })
+            .collect();
+        // Replies of the data-channel commands (PASV's 227, EPSV's 229, …).
+        let want_code: Vec<String> = tshark(
+            &shared,
+            file,
+            "ftp.response.code in {227, 229}",
+            &["ftp.response.code"],
+        )
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+        let got_code: Vec<String> = recs.iter().map(|r| r["reply_code"].clone()).collect();
+        // Data connections: tshark's ftp-data conversations (port pairs)
+        // among conn.log's ftp-data ones.
+        let pair = |a: &str, b: &str| {
+            let (a, b) = (a.to_owned(), b.to_owned());
+            if a < b {
+                format!("{a}-{b}")
+            } else {
+                format!("{b}-{a}")
+            }
+        };
+        let want_data: Vec<String> =
+            first_per_stream(&shared, file, "ftp-data", "tcp.stream", "tcp.srcport")
+                .len()
+                .eq(&0)
+                .then(Vec::new)
+                .unwrap_or_else(|| {
+                    let mut seen = BTreeSet::new();
+                    tshark(
+                        &shared,
+                        file,
+                        "ftp-data",
+                        &["tcp.stream", "tcp.srcport", "tcp.dstport"],
+                    )
+                    .into_iter()
+                    .filter(|r| r.len() == 3 && seen.insert(r[0].clone()))
+                    .map(|r| pair(&r[1], &r[2]))
+                    .collect()
+                });
+        let conn = one_log(&shared, file, "conn");
+        let got_data: Vec<String> = conn
+            .records()
+            .into_iter()
+            .filter(|r| r["service"].split(',').any(|s| s == "ftp-data"))
+            .map(|r| pair(&r["id.orig_p"], &r["id.resp_p"]))
+            .collect();
+        [
+            (found(&want_cmd, &got_cmd), want_cmd.len()),
+            (found(&want_arg, &got_arg), want_arg.len()),
+            (found(&want_code, &got_code), want_code.len()),
+            (found(&want_data, &got_data), want_data.len()),
+        ]
+    });
+    let col = |i: usize| sum(&per.iter().map(|p| p[i]).collect::<Vec<_>>());
+    floor("ftp command vs ftp.request.command", col(0), 20, 90);
+    floor("ftp arg vs ftp.request.arg", col(1), 10, 90);
+    floor(
+        "ftp reply_code vs ftp.response.code (227/229)",
+        col(2),
+        10,
+        90,
+    );
+    floor(
+        "conn ftp-data vs tshark ftp-data conversations",
+        col(3),
+        5,
+        90,
+    );
+}
+
+/// The address of an SMTP `FROM:`/`TO:` parameter, as Zeek keeps it.
+fn smtp_addr(param: &str) -> String {
+    let rest = param.split_once(':').map_or("", |p| p.1).trim_start();
+    rest.split([' ', '\t']).next().unwrap_or("").to_owned()
+}
+
+#[test]
+fn smtp_agrees_with_tshark() {
+    let Some(shared) = shared() else { return };
+    if !tshark_present() {
+        return;
+    }
+    let files = with_protocol(&shared, "smtp", 3000);
+    let per = par_map(&files, |file| {
+        let recs = one_log(&shared, file, "smtp").records();
+        let params = |cmd: &str| -> Vec<String> {
+            tshark(
+                &shared,
+                file,
+                &format!("smtp.req.command == \"{cmd}\""),
+                &["smtp.req.parameter"],
+            )
+            .into_iter()
+            .map(|r| smtp_addr(&r[0]))
+            .collect()
+        };
+        let (from, to) = (params("MAIL"), params("RCPT"));
+        let got_from: Vec<String> = recs.iter().map(|r| r["mailfrom"].clone()).collect();
+        let got_to: Vec<String> = recs
+            .iter()
+            .filter(|r| r["rcptto"] != "-")
+            .flat_map(|r| {
+                r["rcptto"]
+                    .split(',')
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        [
+            (found(&from, &got_from), from.len()),
+            (found(&to, &got_to), to.len()),
+        ]
+    });
+    let col = |i: usize| sum(&per.iter().map(|p| p[i]).collect::<Vec<_>>());
+    floor("smtp mailfrom vs smtp.req.parameter (MAIL)", col(0), 5, 90);
+    floor("smtp rcptto vs smtp.req.parameter (RCPT)", col(1), 5, 90);
+}
+
+#[test]
+fn mqtt_agrees_with_tshark() {
+    let Some(shared) = shared() else { return };
+    if !tshark_present() {
+        return;
+    }
+    let files = with_protocol(&shared, "mqtt", 3000);
+    let per = par_map(&files, |file| {
+        let topics = |ty: u8| -> Vec<String> {
+            tshark(
+                &shared,
+                file,
+                &format!("mqtt.msgtype == {ty}"),
+                &["mqtt.topic"],
+            )
+            .into_iter()
+            .flat_map(|r| r[0].split(',').map(str::to_owned).collect::<Vec<_>>())
+            .filter(|t| !t.is_empty())
+            .collect()
+        };
+        let (want_pub, want_sub) = (topics(3), topics(8));
+        let got_pub = one_log(&shared, file, "mqtt_publish").column("topic");
+        let got_sub: Vec<String> = one_log(&shared, file, "mqtt_subscribe")
+            .column("topics")
+            .iter()
+            .flat_map(|t| t.split(',').map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        [
+            (found(&want_pub, &got_pub), want_pub.len()),
+            (found(&want_sub, &got_sub), want_sub.len()),
+        ]
+    });
+    let col = |i: usize| sum(&per.iter().map(|p| p[i]).collect::<Vec<_>>());
+    floor("mqtt_publish topic vs mqtt.topic (PUBLISH)", col(0), 5, 90);
+    floor(
+        "mqtt_subscribe topics vs mqtt.topic (SUBSCRIBE)",
+        col(1),
+        1,
+        90,
+    );
 }
