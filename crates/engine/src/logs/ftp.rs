@@ -5,7 +5,7 @@
 //!
 //! As Zeek does:
 //! - Commands queue (at most 20 unanswered; the server's greeting answers
-//!   a `<init>` shim); a reply goes to the oldest one. A command with its
+//!   a `<init>` shim); a reply goes to the one it fits best. A command with its
 //!   reply is written when the next command comes, at once when more
 //!   commands wait, or when the connection ends.
 //! - `user` is the last `USER` argument (`<unknown>` before), `password`
@@ -21,8 +21,8 @@
 //!   its responder's address and port (and its originator's address); a TCP
 //!   connection that matches gets the service `ftp-data` in conn.log.
 //!
-//! Known differences: a reply is matched to the oldest waiting command
-//! (Zeek scores the waiting commands against the reply code); a multi-line
+//! Known differences: Zeek's table of the reply codes each command may get
+//! is reduced to the greeting's (see [`best_match`]); a multi-line
 //! reply is one reply (its last line's text); `mime_type` and `fuid` (file
 //! analysis of the data connection) stay unset.
 //!
@@ -328,6 +328,28 @@ fn quoted_path(msg: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// Does `hay` contain `needle` (not empty)?
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Zeek's `get_pending_cmd`: the waiting command a reply fits best — one
+/// the code suits (+100), named in the reply's text (+20), its argument
+/// in it (+10); the oldest among equals. Zeek's table of codes per command
+/// is reduced here to the greeting's: `<init>` takes 120, 220 and 421,
+/// the other commands every other code (500 suits all).
+fn best_match<'c>(pending: &'c VecDeque<Cmd>, code: u16, msg: &[u8]) -> Option<&'c Cmd> {
+    let score = |c: &Cmd| {
+        let greeting = matches!(code, 120 | 220 | 421);
+        let fits = code == 500 || (c.cmd == b"<init>") == greeting;
+        u32::from(fits) * 100
+            + u32::from(contains(msg, &c.cmd)) * 20
+            + u32::from(contains(msg, &c.arg)) * 10
+    };
+    // max_by_key keeps the last of equals: go newest first.
+    pending.iter().rev().max_by_key(|c| score(c))
+}
+
 fn is_one_of(cmd: &[u8], set: &[&[u8]]) -> bool {
     set.contains(&cmd)
 }
@@ -535,8 +557,9 @@ impl Tracker {
                 }
             }
             Msg::Reply { code, msg, data } => {
-                // ftp_reply: the reply goes to the oldest waiting command.
-                let mut cmd = st.pending.front().cloned().unwrap_or(Cmd {
+                // ftp_reply: the reply goes to the waiting command it fits
+                // best.
+                let mut cmd = best_match(&st.pending, code, &msg).cloned().unwrap_or(Cmd {
                     seq: 0,
                     ts_ns: f.ts_ns,
                     cmd: b"<unknown>".to_vec(),

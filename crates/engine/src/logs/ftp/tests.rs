@@ -129,3 +129,23 @@ fn pending_commands_are_bounded() {
     t.finish(&mut rows).expect("sink");
     assert_eq!(rows.count("ftp"), MAX_PENDING - 1);
 }
+
+#[test]
+fn capture_starting_mid_session_pairs_pasv_with_its_reply() {
+    // zeek ftp-ftp-with-numbers-in-filename.pcap, frames 1 and 3: the
+    // capture begins with a PASV, no greeting.
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), control());
+    feed(&mut t, &mut rows, &c, 0, true, "PASV\r\n");
+    feed(
+        &mut t,
+        &mut rows,
+        &c,
+        SEC,
+        false,
+        "227 Entering Passive Mode (164,107,123,6,183,187)\r\n",
+    );
+    feed(&mut t, &mut rows, &c, 2 * SEC, true, "CWD /mirror/\r\n");
+    assert_eq!(rows.count("ftp"), 1);
+    assert_eq!(rows.get("ftp", 0, "reply_code"), "227");
+    assert_eq!(rows.get("ftp", 0, "data_channel.resp_p"), "47035");
+}
