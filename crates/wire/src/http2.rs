@@ -206,9 +206,14 @@ pub fn pdu_len(bytes: &[u8]) -> Pdu {
             Pdu::Need(PREFACE.len())
         };
     }
-    match be24(bytes, 0) {
-        Some(len) => Pdu::Whole(FRAME_HEADER + len as usize),
-        None => Pdu::Need(FRAME_HEADER),
+    if bytes.len() < FRAME_HEADER {
+        return Pdu::Need(FRAME_HEADER);
+    }
+    let total = FRAME_HEADER + be24(bytes, 0).unwrap_or(0) as usize;
+    if total <= bytes.len() {
+        Pdu::Whole(total)
+    } else {
+        Pdu::Need(total)
     }
 }
 

@@ -144,10 +144,13 @@ fn pdu_len_preface_and_frames() {
     assert_eq!(pdu_len(b"PRI * HTTP/2.0\r\n"), Pdu::Need(24));
     assert_eq!(pdu_len(PREFACE), Pdu::Whole(24));
     assert_eq!(pdu_len(&[0, 0]), Pdu::Need(9));
+    assert_eq!(pdu_len(&[0xff, 0xff, 0xff, 0, 0]), Pdu::Need(9));
     assert_eq!(
-        pdu_len(&[0xff, 0xff, 0xff, 0, 0]),
-        Pdu::Whole(9 + 0xff_ffff)
+        pdu_len(&[0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0]),
+        Pdu::Need(9 + 0xff_ffff)
     );
+    assert_eq!(pdu_len(&[0, 0, 1, 0, 0, 0, 0, 0, 0]), Pdu::Need(10));
+    assert_eq!(pdu_len(&[0, 0, 1, 0, 0, 0, 0, 0, 0, 7, 7]), Pdu::Whole(10));
     assert!(looks_like(b"PRI * HTTP/2.0\r\n\r\nSM"));
     assert!(looks_like(b"PRI "));
     assert!(!looks_like(b"PRI"));

@@ -1,0 +1,46 @@
+#![no_main]
+//! HTTP/2 (`wire::http2`): the framing function, every field of the view
+//! over the input (ranges within it, values formatted as the sinks do),
+//! title and summary; then the input as a header block through one HPACK
+//! decoder twice (the second time against the table the first left), the
+//! decoded list shown by the view.
+
+use std::ops::Range;
+use wiresift_wire::field::Value;
+use wiresift_wire::http2::hpack::{self, Decoder, HeaderList};
+use wiresift_wire::http2::{self, Field, Http2View, FIELDS};
+use wiresift_wire::stream::Pdu;
+
+libfuzzer_sys::fuzz_target!(|b: &[u8]| {
+    if let Pdu::Whole(n) = http2::pdu_len(b) {
+        assert!(n >= 9.min(b.len()) && n <= b.len());
+    }
+    let mut d = Decoder::new();
+    let mut l = HeaderList::default();
+    let _ = d.decode(b, &mut l);
+    let mark = l.len();
+    let _ = d.decode(b, &mut l);
+    assert!(d.table_size().0 <= hpack::MAX_TABLE);
+    assert!(l.len() - mark <= hpack::MAX_HEADERS);
+    let Ok(v) = Http2View::new(b) else {
+        return;
+    };
+    for v in [v, v.with_headers(l.headers(mark, l.len()))] {
+        let mut s = String::new();
+        for (i, def) in FIELDS.iter().enumerate() {
+            let Some(f) = Field::from_index(i) else {
+                continue;
+            };
+            v.field(f, &mut |val: Value, r: Range<usize>| {
+                assert!(r.start <= r.end && r.end <= b.len(), "{} {r:?}", def.name);
+                s.clear();
+                val.write_tshark(def.kind, &mut s);
+            });
+        }
+        s.clear();
+        v.summary(&mut s);
+        v.title(&mut s);
+        let _ = (v.header_block(), v.data(), v.settings().count(), v.status());
+        let _ = (v.is_complete(), v.end_stream(), v.end_headers(), v.ack());
+    }
+});
