@@ -744,8 +744,8 @@ fn quic_agrees_with_tshark() {
     });
     let sni: Vec<_> = per.iter().map(|p| p.0).collect();
     let ver: Vec<_> = per.iter().map(|p| p.1).collect();
-    floor("quic server_name vs tshark SNI", sum(&sni), 5, 60);
-    floor("quic version vs tshark quic.version", sum(&ver), 5, 60);
+    floor("quic server_name vs tshark SNI", sum(&sni), 5, 95);
+    floor("quic version vs tshark quic.version", sum(&ver), 5, 95);
 }
 
 #[test]
@@ -855,8 +855,8 @@ fn ftp_agrees_with_tshark() {
         ]
     });
     let col = |i: usize| sum(&per.iter().map(|p| p[i]).collect::<Vec<_>>());
-    floor("ftp command vs ftp.request.command", col(0), 20, 90);
-    floor("ftp arg vs ftp.request.arg", col(1), 10, 90);
+    floor("ftp command vs ftp.request.command", col(0), 20, 95);
+    floor("ftp arg vs ftp.request.arg", col(1), 10, 95);
     floor(
         "ftp reply_code vs ftp.response.code (227/229)",
         col(2),
@@ -915,8 +915,8 @@ fn smtp_agrees_with_tshark() {
         ]
     });
     let col = |i: usize| sum(&per.iter().map(|p| p[i]).collect::<Vec<_>>());
-    floor("smtp mailfrom vs smtp.req.parameter (MAIL)", col(0), 5, 90);
-    floor("smtp rcptto vs smtp.req.parameter (RCPT)", col(1), 5, 90);
+    floor("smtp mailfrom vs smtp.req.parameter (MAIL)", col(0), 5, 95);
+    floor("smtp rcptto vs smtp.req.parameter (RCPT)", col(1), 5, 95);
 }
 
 #[test]
@@ -952,7 +952,7 @@ fn mqtt_agrees_with_tshark() {
         ]
     });
     let col = |i: usize| sum(&per.iter().map(|p| p[i]).collect::<Vec<_>>());
-    floor("mqtt_publish topic vs mqtt.topic (PUBLISH)", col(0), 5, 90);
+    floor("mqtt_publish topic vs mqtt.topic (PUBLISH)", col(0), 5, 95);
     floor(
         "mqtt_subscribe topics vs mqtt.topic (SUBSCRIBE)",
         col(1),
