@@ -185,9 +185,11 @@ pub struct Message {
 
 impl Message {
     pub fn read(v: &HttpView<'_>, limits: &Limits) -> Message {
-        let request = v.is_request().then(|| {
+        // Requests and notifications (NOTIFY, SUBSCRIBE, …): tshark reads
+        // both with its request line dissector, which keeps the URI.
+        let request = v.uri().map(|u| {
             (
-                v.uri().unwrap_or_default().to_vec(),
+                u.to_vec(),
                 last_header(v, b"host").map(|h| h.trim_ascii().to_vec()),
             )
         });
@@ -314,7 +316,13 @@ pub fn file_name(o: &Object) -> Vec<u8> {
         }
     }
     if out.len() > MAX_FILE_NAME {
-        match out.iter().rposition(|&c| c == b'.') {
+        // The extension is kept when it fits (tshark cuts plainly when it
+        // does not: its length arithmetic leaves the name whole, then cut).
+        match out
+            .iter()
+            .rposition(|&c| c == b'.')
+            .filter(|&dot| out.len() - dot < MAX_FILE_NAME)
+        {
             Some(dot) => {
                 let ext = out.split_off(dot);
                 out.truncate(MAX_FILE_NAME.saturating_sub(ext.len()));
