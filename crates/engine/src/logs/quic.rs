@@ -27,7 +27,8 @@
 //!
 //! Bounds: at most [`MAX_CONNS`] connections with QUIC state (past that the
 //! oldest is written early, [`Stats::overflow`]); a ClientHello is gathered
-//! up to [`crate::quic::MAX_HELLO`] bytes.
+//! up to [`crate::quic::MAX_HELLO`] bytes, for at most [`MAX_GATHERING`]
+//! connections at once ([`Stats::hello_dropped`]).
 
 use super::apps::{ConnId, ConnRef, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
@@ -58,6 +59,9 @@ pub static SCHEMA: Schema = Schema {
 
 /// Connections with QUIC state at once.
 pub const MAX_CONNS: usize = 50_000;
+/// ClientHellos being gathered at once (each holds up to
+/// [`crate::quic::MAX_HELLO`] bytes).
+pub const MAX_GATHERING: usize = 1_000;
 /// Zeek's `QUIC::max_history_length`.
 const MAX_HISTORY: usize = 100;
 /// Long-header packets taken from one datagram (coalesced packets are a
@@ -195,13 +199,17 @@ pub struct Stats {
     pub records: u64,
     /// Connections written early because [`MAX_CONNS`] had QUIC state.
     pub overflow: u64,
+    /// Client Initial datagrams not gathered because ClientHellos of
+    /// [`MAX_GATHERING`] other connections were being gathered.
+    pub hello_dropped: u64,
 }
 
 /// One connection's QUIC state.
 #[derive(Debug)]
 struct ConnState {
     rec: Option<Quic>,
-    /// The client's ClientHello being gathered (dropped once decoded).
+    /// The client's ClientHello being gathered (from its first Initial
+    /// until decoded).
     hello: Option<Box<HelloAssembler>>,
     client_hello: bool,
     server_hello: bool,
@@ -212,6 +220,8 @@ struct ConnState {
 #[derive(Debug, Default)]
 pub struct Tracker {
     conns: Map<ConnId, ConnState>,
+    /// Connections holding a [`HelloAssembler`].
+    gathering: usize,
     pub stats: Stats,
 }
 
@@ -264,7 +274,7 @@ impl Tracker {
         let orig = f.from_orig;
         let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
             rec: None,
-            hello: Some(Box::default()),
+            hello: None,
             client_hello: false,
             server_hello: false,
             since_ns: f.ts_ns,
@@ -316,9 +326,18 @@ impl Tracker {
             if orig && !st.client_hello && !hello_fed {
                 // The assembler takes every Initial of the datagram at once.
                 hello_fed = true;
+                if st.hello.is_none() {
+                    if self.gathering < MAX_GATHERING {
+                        self.gathering += 1;
+                        st.hello = Some(Box::default());
+                    } else {
+                        self.stats.hello_dropped += 1;
+                    }
+                }
                 if let Some(h) = st.hello.as_mut().and_then(|a| a.push(datagram)) {
                     st.client_hello = true;
                     st.hello = None;
+                    self.gathering = self.gathering.saturating_sub(1);
                     rec.server_name = h.sni;
                     rec.client_protocol = h.alpn.into_iter().next();
                     rec.add_history(true, b'S');
@@ -354,7 +373,13 @@ impl Tracker {
 
     /// A connection ended: its open record is written.
     pub fn conn_ended(&mut self, id: ConnId, sink: &mut dyn Sink) -> io::Result<()> {
-        if let Some(ConnState { rec: Some(q), .. }) = self.conns.remove(&id) {
+        let Some(st) = self.conns.remove(&id) else {
+            return Ok(());
+        };
+        if st.hello.is_some() {
+            self.gathering = self.gathering.saturating_sub(1);
+        }
+        if let Some(q) = st.rec {
             self.write(&q, sink)?;
         }
         Ok(())

@@ -143,3 +143,27 @@ fn version_names_follow_zeek() {
     assert_eq!(version_string(0xface_b002), "mvfst (faceb002)");
     assert_eq!(version_string(0x5130_3433), "unknown-51303433");
 }
+
+#[test]
+fn hellos_gathered_at_once_are_bounded() {
+    // A client Initial cut inside its packet never completes: each
+    // connection keeps gathering until the cap.
+    let b = hex(CLIENT_INITIAL);
+    let cut = &b[..554];
+    let (mut t, mut rows) = (Tracker::default(), Rows::default());
+    for i in 0..MAX_GATHERING as u32 + 5 {
+        let c = conn(false, i, ("1.2.3.4", 49369), ("4.3.2.1", 443));
+        let m = Msg::read(&QuicView::new(cut).expect("QUIC")).expect("long header");
+        let f = Frame {
+            ts_ns: 0,
+            conn: &c,
+            from_orig: true,
+        };
+        t.message(&f, m, &mut rows).expect("sink");
+    }
+    assert_eq!(t.gathering, MAX_GATHERING);
+    assert_eq!(t.stats.hello_dropped, 5);
+    t.finish(&mut rows).expect("sink");
+    assert_eq!(t.gathering, 0);
+    assert_eq!(rows.count("quic"), MAX_GATHERING + 5);
+}
