@@ -211,6 +211,11 @@ impl LogsJob {
 
 impl Job for LogsJob {
     fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()> {
+        // Conversations idle past their timeout end at every frame, also
+        // one the dissector leaves out (a bad checksum), as in `tick`.
+        if let Some(flows) = self.dissector.flows.as_mut() {
+            flows.process(&mut Dissection::default(), &meta);
+        }
         {
             // The dissection borrows the dissector: what the application
             // logs need of it is copied out before it goes.

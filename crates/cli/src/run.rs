@@ -276,14 +276,20 @@ fn read_parallel(a: &ReadArgs, path: &Path, n: usize, opts: Options) -> Result<E
         })
     };
     let mut out = std::io::BufWriter::with_capacity(FLUSH_AT, std::io::stdout().lock());
-    out.write_all(&head)?;
-    let write = |_: u64, pieces: &mut Pieces| -> Result<()> {
+    // The header row waits for a file that opens (an empty capture still
+    // gets it).
+    let mut head = Some(head);
+    let mut write = |_: u64, pieces: &mut Pieces| -> Result<()> {
+        if let Some(h) = head.take() {
+            out.write_all(&h)?;
+        }
         for (_, p) in pieces.iter() {
             out.write_all(p)?;
         }
         Ok(())
     };
-    let (_, read) = parallel::run(&src, n, make, write)?;
+    let (_, read) = parallel::run(&src, n, make, &mut write)?;
+    write(0, &mut Vec::new())?;
     out.flush()?;
     match &read.error {
         Some(e) => report_read_error(&path.display().to_string(), e, read.frames),

@@ -22,14 +22,41 @@ const PPPOE_SESSION: u16 = 0x8864;
 /// The shard key of a frame: equal for both directions between two hosts;
 /// 0 for frames without IP.
 pub fn key(link_type: u32, data: &[u8]) -> u64 {
-    ip_at(link_type, data).map_or(0, |off| hash_ip(data.get(off..).unwrap_or(&[])))
+    ip_at(link_type, data).map_or(0, |off| {
+        let ip = data.get(off..).unwrap_or(&[]);
+        // DHCP transactions span address pairs (the client has none yet,
+        // the server answers to broadcast or to the new address): they
+        // all go to one worker, as the frames without IP do.
+        if is_dhcp(ip) {
+            return 0;
+        }
+        hash_ip(ip)
+    })
+}
+
+/// An unfragmented IPv4 UDP datagram between ports 67 and 68.
+fn is_dhcp(ip: &[u8]) -> bool {
+    let (Some(&vihl), Some(&proto)) = (ip.first(), ip.get(9)) else {
+        return false;
+    };
+    if vihl >> 4 != 4 || proto != 17 || be16(ip, 6).is_none_or(|f| f & 0x3fff != 0) {
+        return false;
+    }
+    let at = usize::from(vihl & 0x0f) * 4;
+    let ports = (be16(ip, at), be16(ip, at + 2));
+    matches!(ports, (Some(67 | 68), Some(67 | 68)))
 }
 
 /// Where the first IP header starts, if the link layer says there is one.
 fn ip_at(link_type: u32, data: &[u8]) -> Option<usize> {
     use linktype::*;
     match link_type {
-        ETHERNET => ether(data, 12),
+        // Cisco FabricPath carries the Ethernet frame after its own header
+        // (the dissector tries it first, as tshark does).
+        ETHERNET => match wire::cfp::header_len_of(data) {
+            Some(h) => ether(data, h.checked_add(12)?),
+            None => ether(data, 12),
+        },
         RAW | RAW_BSD12 | RAW_BSD14 | IPV4 | IPV6 => Some(0),
         NULL | LOOP => Some(4),
         LINUX_SLL => after_type(data, be16(data, 14)?, 16),
