@@ -26,7 +26,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// Objects identical in name and bytes over tshark's objects (percent).
@@ -61,7 +61,7 @@ struct Outcome {
     same_bytes: usize,
 }
 
-fn one(cap: &PathBuf) -> Outcome {
+fn one(cap: &Path) -> Outcome {
     let name = cap.file_name().unwrap().to_string_lossy().into_owned();
     let tmp = common::TempDir::new("export-http");
     let (theirs, ours) = (tmp.path("tshark"), tmp.path("ours"));
@@ -105,7 +105,7 @@ fn export_http_agrees_with_tshark() {
         return;
     }
     let caps = common::fieldcmp::captures_with(&shared, &["http"]);
-    let outcomes = common::par_map(&caps, one);
+    let outcomes = common::par_map(&caps, |c| one(c));
     let (mut total, mut identical, mut same_bytes, mut ours) = (0, 0, 0, 0);
     for o in &outcomes {
         total += o.tshark;
