@@ -26,6 +26,10 @@ pub const MAX_HELD_TOTAL: u64 = 64 << 20;
 /// lost).
 const MAX_H2_BLOCK: usize = 64 << 10;
 
+/// HTTP/2: decoded headers kept for one frame's layers; blocks past this
+/// are still decoded (for the table) but not shown.
+const MAX_FRAME_HEADERS: usize = 1 << 20;
+
 /// HTTP/2 state charged per conversation: two HPACK tables and two
 /// gathered blocks at their caps.
 const H2_CHARGE: u64 = 2 * (hpack::MAX_TABLE as u64 + MAX_H2_BLOCK as u64);
@@ -416,6 +420,19 @@ fn h2_frame(
     if v.frame_type() != http2::frame_type::CONTINUATION {
         pending.clear();
     }
+    if dec.is_lost() {
+        // A side whose table is lost gathers nothing: each of its blocks
+        // fails once, on its last frame.
+        if !v.end_headers() {
+            return None;
+        }
+        *errors += 1;
+        let at = list.len();
+        return keep.then_some(Decoded {
+            marks: (at, at),
+            error: Some(HpackError::Lost),
+        });
+    }
     let gathered = !pending.is_empty() || !v.end_headers();
     if gathered {
         if pending.len().saturating_add(frag.len()) > MAX_H2_BLOCK {
@@ -430,6 +447,7 @@ fn h2_frame(
             return None;
         }
     }
+    let keep = keep && list.bytes() < MAX_FRAME_HEADERS;
     let from = list.len();
     let block: &[u8] = if gathered { pending } else { frag };
     let error = dec.decode(block, list).err();
@@ -445,4 +463,189 @@ fn h2_frame(
         marks: (from, list.len()),
         error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::craft::{self, ipproto, Link};
+    use crate::defrag::Limits;
+    use crate::flow::FlowOptions;
+    use crate::{Dissection, Dissector, Options};
+    use wire::ethernet::ethertype;
+    use wire::frame::FrameMeta;
+    use wire::http2::hpack::{encode_literal, encode_string};
+    use wire::http2::{flag, frame_type, FrameRepr, Http2Repr};
+    use wire::tcp::{flag as tcp_flag, TcpRepr};
+    use wire::Layer;
+    use wiresift_wire as wire;
+
+    const C: [u8; 4] = [10, 0, 0, 1];
+    const S: [u8; 4] = [10, 0, 0, 2];
+
+    fn seg(up: bool, seq: u32, ack: u32, flags: u16, data: &[u8]) -> Vec<u8> {
+        let (src, dst, sp, dp) = if up {
+            (C, S, 40000, 8080)
+        } else {
+            (S, C, 8080, 40000)
+        };
+        let t = TcpRepr {
+            src_port: sp,
+            dst_port: dp,
+            seq,
+            ack,
+            flags,
+            window: 1000,
+            ..TcpRepr::default()
+        };
+        let tcp = craft::tcp_segment(&t, data, &src, &dst);
+        let ip = craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
+        let link = Link {
+            src: [2, 0, 0, 0, 0, u8::from(up)],
+            dst: [2, 0, 0, 0, 0, u8::from(!up)],
+            vlan: None,
+        };
+        link.frame(ethertype::IPV4, &ip)
+    }
+
+    fn frame(t: u8, flags: u8, stream_id: u32, payload: Vec<u8>) -> Vec<u8> {
+        let mut b = Vec::new();
+        Http2Repr::Frame(FrameRepr {
+            frame_type: t,
+            flags,
+            stream_id,
+            payload,
+        })
+        .emit(&mut b);
+        b
+    }
+
+    /// A conversation of (client?, bytes) segments: each frame's HTTP/2
+    /// summaries, and the dissector's counters at the end.
+    fn run(segs: &[(bool, Vec<u8>)]) -> (Vec<String>, super::AppStats) {
+        let mut dis = Dissector::new(Options::default(), Limits::default())
+            .with_streams(FlowOptions::default());
+        let (mut cseq, mut sseq) = (1000u32, 5000u32);
+        let mut frames = vec![
+            seg(true, cseq, 0, tcp_flag::SYN, &[]),
+            seg(false, sseq, cseq + 1, tcp_flag::SYN | tcp_flag::ACK, &[]),
+        ];
+        cseq += 1;
+        sseq += 1;
+        for (up, data) in segs {
+            let f = tcp_flag::ACK | tcp_flag::PSH;
+            if *up {
+                frames.push(seg(true, cseq, sseq, f, data));
+                cseq += data.len() as u32;
+            } else {
+                frames.push(seg(false, sseq, cseq, f, data));
+                sseq += data.len() as u32;
+            }
+        }
+        let mut out = Vec::new();
+        for (i, data) in frames.iter().enumerate() {
+            let meta = FrameMeta {
+                number: i as u64 + 1,
+                ts_secs: i as i64,
+                len: data.len() as u32,
+                cap_len: data.len() as u32,
+                link_type: 1,
+                ..FrameMeta::default()
+            };
+            let mut d = Dissection::default();
+            dis.dissect(meta, data, &mut d);
+            let mut s = String::new();
+            for e in &d.layers {
+                if let Layer::Http2(v) = &e.layer {
+                    if !s.is_empty() {
+                        s.push_str(", ");
+                    }
+                    v.summary(&mut s);
+                }
+            }
+            out.push(s);
+        }
+        let stats = dis.apps.as_ref().map(|a| a.stats).unwrap_or_default();
+        (out, stats)
+    }
+
+    #[test]
+    fn prior_knowledge_headers_over_continuation_and_the_table() {
+        // Request 1: a literal with incremental indexing (x-id: 7) split
+        // over HEADERS and CONTINUATION; request 3 reads it back by index
+        // (62) and the server answers 200 to both.
+        let mut block1 = vec![0x82, 0x86, 0x84]; // GET, http, /
+        encode_literal(b":authority", b"h2.example", false, &mut block1);
+        block1.push(0x40);
+        encode_string(b"x-id", true, &mut block1);
+        encode_string(b"7", false, &mut block1);
+        let (a, b) = block1.split_at(5);
+        let mut client = wire::http2::PREFACE.to_vec();
+        client.extend(frame(frame_type::SETTINGS, 0, 0, vec![]));
+        client.extend(frame(frame_type::HEADERS, flag::END_STREAM, 1, a.to_vec()));
+        let cont = frame(frame_type::CONTINUATION, flag::END_HEADERS, 1, b.to_vec());
+        let mut block3 = vec![0x82, 0x86, 0x04];
+        encode_string(b"/again", false, &mut block3);
+        block3.push(0xbe); // x-id: 7 from the dynamic table
+        let req3 = frame(
+            frame_type::HEADERS,
+            flag::END_HEADERS | flag::END_STREAM,
+            3,
+            block3,
+        );
+        let resp = |sid| frame(frame_type::HEADERS, flag::END_HEADERS, sid, vec![0x88]);
+        let (got, stats) = run(&[
+            (true, client),
+            (true, cont),
+            (false, resp(1)),
+            (true, req3),
+            (false, resp(3)),
+        ]);
+        assert_eq!(
+            got[2..],
+            [
+                "Magic, SETTINGS[0], HEADERS[1]",
+                "CONTINUATION[1]",
+                "HEADERS[1]: 200 OK",
+                "HEADERS[3]: GET /again",
+                "HEADERS[3]: 200 OK",
+            ]
+        );
+        assert_eq!(stats.hpack_errors, 0);
+    }
+
+    #[test]
+    fn a_continuation_flood_is_bounded() {
+        let mut client = wire::http2::PREFACE.to_vec();
+        client.extend(frame(frame_type::HEADERS, 0, 1, vec![0x82]));
+        let mut segs = vec![(true, client)];
+        // 80 CONTINUATION frames of 1000 bytes: past the 64 KiB a block
+        // may gather.
+        for _ in 0..80 {
+            segs.push((
+                true,
+                frame(frame_type::CONTINUATION, 0, 1, vec![0x82; 1000]),
+            ));
+        }
+        segs.push((
+            true,
+            frame(frame_type::CONTINUATION, flag::END_HEADERS, 1, vec![0x82]),
+        ));
+        // The rest of the block and the next block of that side cannot be
+        // read (its table is lost: three errors in all); the other side's
+        // still can.
+        segs.push((
+            true,
+            frame(frame_type::HEADERS, flag::END_HEADERS, 3, vec![0x82, 0x84]),
+        ));
+        segs.push((
+            false,
+            frame(frame_type::HEADERS, flag::END_HEADERS, 1, vec![0x88]),
+        ));
+        let (got, stats) = run(&segs);
+        let n = got.len();
+        assert_eq!(got[n - 3], "CONTINUATION[1]");
+        assert_eq!(got[n - 2], "HEADERS[3]");
+        assert_eq!(got[n - 1], "HEADERS[1]: 200 OK");
+        assert_eq!(stats.hpack_errors, 3);
+    }
 }

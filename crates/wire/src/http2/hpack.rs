@@ -142,6 +142,11 @@ impl HeaderList {
         self.entries.is_empty()
     }
 
+    /// Decoded bytes held, all blocks together.
+    pub fn bytes(&self) -> usize {
+        self.buf.len()
+    }
+
     /// Forget what was added after mark `n` (a block decoded only for the
     /// table).
     pub fn truncate(&mut self, n: usize) {
@@ -424,6 +429,11 @@ impl Decoder {
     /// blocks fail with [`HpackError::Lost`].
     pub fn give_up(&mut self) {
         self.lost = true;
+    }
+
+    /// Has an earlier block (or [`Decoder::give_up`]) lost the table?
+    pub fn is_lost(&self) -> bool {
+        self.lost
     }
 
     /// Decode one whole header block, appending its list to `out`. On an
