@@ -153,21 +153,27 @@ fn last_header<'a>(v: &HttpView<'a>, name: &[u8]) -> Option<&'a [u8]> {
         .map(|h| h.value)
 }
 
-/// The entity body of a message without transfer coding: the chunks' data
-/// joined, or the body up to Content-Length. None when it has no bytes.
-pub fn entity<'a>(v: &HttpView<'a>) -> Option<Cow<'a, [u8]>> {
+/// The entity body's bytes in order, without transfer coding: each
+/// chunk's data (the view's chunk walker, as tshark walks chunks), or the
+/// body up to Content-Length. http.log counts these; the export joins them.
+pub fn body_pieces<'a>(v: &HttpView<'a>) -> impl Iterator<Item = &'a [u8]> {
     let body = v.body();
+    let base = v.header_block_len();
+    // Chunk ranges count from the message's start, the body from its own.
+    let chunks = v.chunks().map(move |c| {
+        body.get(c.data.start.saturating_sub(base)..c.data.end.saturating_sub(base))
+            .unwrap_or_default()
+    });
+    (!v.is_chunked()).then_some(body).into_iter().chain(chunks)
+}
+
+/// The entity body of a message without transfer coding (see
+/// [`body_pieces`]); None when it has no bytes.
+pub fn entity<'a>(v: &HttpView<'a>) -> Option<Cow<'a, [u8]>> {
     let data: Cow<'a, [u8]> = if v.is_chunked() {
-        let base = v.header_block_len();
-        let mut out = Vec::new();
-        for c in v.chunks() {
-            let s = c.data.start.saturating_sub(base);
-            let e = c.data.end.saturating_sub(base);
-            out.extend_from_slice(body.get(s..e).unwrap_or_default());
-        }
-        Cow::Owned(out)
+        Cow::Owned(body_pieces(v).flatten().copied().collect())
     } else {
-        Cow::Borrowed(body)
+        Cow::Borrowed(v.body())
     };
     (!data.is_empty()).then_some(data)
 }

@@ -336,27 +336,11 @@ impl Msg {
                 _ => {}
             }
         }
-        if v.is_chunked() {
-            let body = v.body();
-            let base = v.header_block_len();
-            for c in v.chunks() {
-                m.body_len = m.body_len.saturating_add(c.data.len() as u64);
-                if m.body_head.len() < SNIFF {
-                    let s = c.data.start.saturating_sub(base);
-                    let e = c.data.end.saturating_sub(base);
-                    let piece = body.get(s..e).unwrap_or_default();
-                    let room = SNIFF - m.body_head.len();
-                    m.body_head
-                        .extend_from_slice(piece.get(..room.min(piece.len())).unwrap_or_default());
-                }
-            }
-        } else {
-            let body = v.body();
-            m.body_len = body.len() as u64;
-            m.body_head = body
-                .get(..SNIFF.min(body.len()))
-                .unwrap_or_default()
-                .to_vec();
+        for piece in crate::export::body_pieces(v) {
+            m.body_len = m.body_len.saturating_add(piece.len() as u64);
+            let room = SNIFF.saturating_sub(m.body_head.len());
+            m.body_head
+                .extend_from_slice(piece.get(..room.min(piece.len())).unwrap_or_default());
         }
         if coded {
             m.body_head.clear();
