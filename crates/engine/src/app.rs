@@ -86,7 +86,15 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<App> {
         Some(App::Dhcp)
     } else if either(port::SSDP) {
         Some(App::Ssdp)
-    } else if either(port::QUIC) && wire::quic::QuicView::new(payload).is_ok() {
+    } else if quic_heuristic(payload) {
+        Some(App::Quic)
+    } else if either(port::QUIC)
+        && wire::quic::QuicView::new(payload).is_ok()
+        && !wire::dns::looks_like(payload)
+    {
+        // Past a long header of a known version QUIC has few marks: DNS
+        // (DNSCrypt on 443) that reads as QUIC is left to the DNS
+        // heuristic, as in tshark.
         Some(App::Quic)
     } else if !either(port::NETBIOS_NS) && !either(port::SUNRPC) && wire::dns::looks_like(payload) {
         // tshark's DNS heuristic (DNSCrypt on 443, DNS on odd ports); NBNS
@@ -95,6 +103,15 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<App> {
     } else {
         None
     }
+}
+
+/// tshark's QUIC heuristic on any port: a long header packet (at least 13
+/// bytes) of a version it knows (v1, v2, drafts, mvfst), not Version
+/// Negotiation.
+fn quic_heuristic(payload: &[u8]) -> bool {
+    payload.len() >= 13
+        && wire::quic::QuicView::new(payload)
+            .is_ok_and(|v| v.is_long() && wire::quic::is_known_version(v.version()))
 }
 
 /// Stream protocols in the order their content is tried.

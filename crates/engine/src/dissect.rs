@@ -976,11 +976,17 @@ impl<'a> Walker<'a, '_> {
         }
         self.push(Layer::Udp(v));
         self.advance(8, v.payload());
-        if self.quoted {
-            return Next::Done;
-        }
         // The payload as sent: the UDP length, within the IP payload.
         let payload_len = usize::from(v.length()).min(self.wire_len).saturating_sub(8);
+        if self.quoted {
+            // tshark reads the application message an ICMP error quotes
+            // (a DNS query that met an unreachable port), as far as the
+            // quote goes; tunnels and unknown bytes it quotes stay unread.
+            return match self.udp_app(v.src_port(), v.dst_port(), payload_len) {
+                Next::Data => Next::Done,
+                n => n,
+            };
+        }
         self.udp_payload(v.src_port(), v.dst_port(), payload_len)
     }
 
@@ -1031,6 +1037,11 @@ impl<'a> Walker<'a, '_> {
         if either(port::GTP_PRIME) {
             return encap!(self, wire::gtp::GtpView::new_prime(self.rest), Gtp);
         }
+        self.udp_app(src, dst, payload_len)
+    }
+
+    /// The application protocol of a UDP payload, by port or by content.
+    fn udp_app(&mut self, src: u16, dst: u16, payload_len: usize) -> Next {
         match app::udp(src, dst, self.rest) {
             Some(a) => match app::datagram(a, self.rest, payload_len) {
                 Ok(l) => {

@@ -13,6 +13,33 @@ use wiresift_wire as wire;
 /// one (a big HTTP body) is given up and the stream re-synchronised.
 pub const MAX_MESSAGE: usize = 16 << 20;
 
+/// HTTP: requests remembered per direction while their responses are
+/// awaited (pipelining deeper than this is framed as if the method were
+/// GET, and counted).
+const MAX_PENDING: u8 = 32;
+
+/// What a request's method says about how its response is framed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// The response's headers say where it ends.
+    Plain = 0,
+    /// A response to HEAD has no body whatever its headers say.
+    Head = 1,
+    /// A 2xx response to CONNECT ends at its header block.
+    Connect = 2,
+}
+
+impl Asked {
+    /// What a request with this method asks.
+    pub fn of(method: &[u8]) -> Self {
+        match method {
+            b"HEAD" => Asked::Head,
+            b"CONNECT" => Asked::Connect,
+            _ => Asked::Plain,
+        }
+    }
+}
+
 /// Application framing of one direction of a stream.
 #[derive(Debug, Default)]
 pub struct AppStream {
@@ -30,6 +57,13 @@ pub struct AppStream {
     /// the framing again.
     pub oversized: u64,
     pub skipped: u64,
+    /// HTTP: what the other direction's requests asked, oldest first, two
+    /// bits each ([`Asked`]), `pending_len` of them; tshark pairs requests
+    /// and responses in this order to frame a response to HEAD.
+    pending: u64,
+    pending_len: u8,
+    /// Requests not remembered: more than [`MAX_PENDING`] awaited at once.
+    pub unpaired: u64,
 }
 
 impl AppStream {
@@ -57,6 +91,46 @@ impl AppStream {
     /// Bytes held for an unfinished message.
     pub fn held(&self) -> usize {
         self.buf.len().saturating_sub(self.shown)
+    }
+
+    /// HTTP: the other direction sent a request; the response this
+    /// direction sends to it is framed as `asked` says.
+    pub fn expect_response(&mut self, asked: Asked) {
+        if self.pending_len >= MAX_PENDING {
+            self.unpaired += 1;
+            return;
+        }
+        self.pending |= (asked as u64) << (2 * u32::from(self.pending_len));
+        self.pending_len += 1;
+    }
+
+    /// What the oldest awaited request asked.
+    fn asked(&self) -> Asked {
+        match (self.pending_len > 0).then_some(self.pending & 3) {
+            Some(1) => Asked::Head,
+            Some(2) => Asked::Connect,
+            _ => Asked::Plain,
+        }
+    }
+
+    /// The framing of the message at the start of `rest`: an HTTP response
+    /// with what its request asked.
+    fn pdu_len(&self, app: App, rest: &[u8]) -> Pdu {
+        let method: &[u8] = match (app, self.asked()) {
+            (App::Http, Asked::Head) => b"HEAD",
+            (App::Http, Asked::Connect) => b"CONNECT",
+            _ => return app::pdu_len(app, rest),
+        };
+        wire::http::pdu_len_response_to(rest, method)
+    }
+
+    /// A whole HTTP message went out: unless it was an `interim` (1xx)
+    /// response, it answered the oldest awaited request.
+    fn answered(&mut self, app: App, interim: bool) {
+        if app == App::Http && self.pending_len > 0 && !interim {
+            self.pending >>= 2;
+            self.pending_len -= 1;
+        }
     }
 
     /// Add in-order bytes that follow `gap` missing ones; each message they
@@ -115,15 +189,17 @@ impl AppStream {
             if rest.is_empty() {
                 return;
             }
-            match app::pdu_len(app, rest) {
+            match self.pdu_len(app, rest) {
                 Pdu::Whole(n) if n > 0 && n <= rest.len() => {
                     self.need = 0;
+                    let interim = rest.starts_with(b"HTTP/") && rest.get(9) == Some(&b'1');
+                    self.answered(app, interim);
                     let start = self.shown;
                     self.shown += n;
                     out(start..self.shown);
                 }
-                Pdu::Whole(_) | Pdu::Need(_) => {
-                    let need = match app::pdu_len(app, rest) {
+                pdu @ (Pdu::Whole(_) | Pdu::Need(_)) => {
+                    let need = match pdu {
                         Pdu::Need(n) | Pdu::Whole(n) => n,
                         Pdu::NotMine => 0,
                     };
@@ -220,6 +296,22 @@ mod tests {
         s.close(App::Http, &mut |r| got.push(r));
         assert_eq!(got.len(), 1);
         assert_eq!(&s.bytes()[got[0].clone()], &resp[..]);
+    }
+
+    #[test]
+    fn a_response_to_head_ends_at_its_headers() {
+        // zeek http-methods.pcap frame 611: the answer to `HEAD /` says
+        // Content-Length but carries no body; the next response follows.
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n";
+        let get = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+        let mut s = AppStream::default();
+        s.expect_response(Asked::Head);
+        s.expect_response(Asked::Plain);
+        let mut both = head.to_vec();
+        both.extend_from_slice(get);
+        assert_eq!(feed(&mut s, &both, 0), vec![head.to_vec(), get.to_vec()]);
+        // Nothing awaited: a response is framed by its headers.
+        assert!(feed(&mut s, head, 0).is_empty());
     }
 
     #[test]
