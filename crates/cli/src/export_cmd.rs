@@ -76,13 +76,6 @@ fn write_object(dir: &Path, o: &Object) -> Result<Option<Vec<u8>>> {
 }
 
 pub fn run(a: &ExportArgs) -> Result<ExitCode> {
-    let dir = &a.dir;
-    std::fs::create_dir_all(dir).with_context(|| {
-        format!(
-            "{}: cannot create the export objects directory",
-            dir.display()
-        )
-    })?;
     let name = a.read.display().to_string();
     let mut reader = match FileReader::open(&a.read) {
         Ok(r) => r,
@@ -91,6 +84,14 @@ pub fn run(a: &ExportArgs) -> Result<ExitCode> {
             bail!("{name}: {e}");
         }
     };
+    // After the capture opened: a bad FILE leaves no empty DIR behind.
+    let dir = &a.dir;
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "{}: cannot create the export objects directory",
+            dir.display()
+        )
+    })?;
     let limits = export::Limits::default();
     let mut objects = Objects::default();
     let mut counts = Counts::default();
