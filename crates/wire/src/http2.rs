@@ -286,8 +286,9 @@ impl<'a> Http2View<'a> {
         be32(self.bytes, at::STREAM.start).unwrap_or(0) & 0x7fff_ffff
     }
 
+    /// The reserved bit before the stream id (0 or 1).
     fn reserved(&self) -> u32 {
-        be32(self.bytes, at::STREAM.start).unwrap_or(0) & 0x8000_0000
+        be32(self.bytes, at::STREAM.start).unwrap_or(0) >> 31
     }
 
     pub fn header_len(&self) -> usize {
@@ -454,7 +455,7 @@ impl<'a> Http2View<'a> {
         let bytes_at = |r: Range<usize>| self.bytes.get(r).unwrap_or(&[]);
         let u32_field = |off: usize, mask: u32, out: &mut dyn FieldSink<'a>| {
             if let Some(v) = self.u32_at(off) {
-                out.value(Value::UInt(u64::from(v & mask)), off..off + 4);
+                out.value(Value::UInt(masked(v.into(), mask.into())), off..off + 4);
             }
         };
         use frame_type as ft;
@@ -481,22 +482,22 @@ impl<'a> Http2View<'a> {
                 out.value(Value::Bool(fl & flag::ACK != 0), flags)
             }
             Field::FlagsUnusedData if t == ft::DATA => {
-                out.value(Value::UInt((fl & 0xf6).into()), flags)
+                out.value(Value::UInt(masked(fl.into(), 0xf6)), flags)
             }
             Field::FlagsUnusedHeaders if t == ft::HEADERS => {
-                out.value(Value::UInt((fl & 0xd2).into()), flags)
+                out.value(Value::UInt(masked(fl.into(), 0xd2)), flags)
             }
             Field::FlagsUnusedSettings if t == ft::SETTINGS => {
-                out.value(Value::UInt((fl & 0xfe).into()), flags)
+                out.value(Value::UInt(masked(fl.into(), 0xfe)), flags)
             }
             Field::FlagsUnusedPing if t == ft::PING => {
-                out.value(Value::UInt((fl & 0xfe).into()), flags)
+                out.value(Value::UInt(masked(fl.into(), 0xfe)), flags)
             }
             Field::FlagsUnusedPushPromise if t == ft::PUSH_PROMISE => {
-                out.value(Value::UInt((fl & 0xf3).into()), flags)
+                out.value(Value::UInt(masked(fl.into(), 0xf3)), flags)
             }
             Field::FlagsUnusedContinuation if t == ft::CONTINUATION => {
-                out.value(Value::UInt((fl & 0xfb).into()), flags)
+                out.value(Value::UInt(masked(fl.into(), 0xfb)), flags)
             }
             Field::FlagsUnused
                 if !matches!(
@@ -708,6 +709,12 @@ impl<'a> Http2View<'a> {
             out.push_str(crate::http::status_text(s));
         }
     }
+}
+
+/// A field under a bit mask as tshark prints it: the masked bits shifted
+/// down to bit 0 (`http2.flags.unused_settings` of flags 0x12 is 0x09).
+fn masked(v: u64, mask: u64) -> u64 {
+    (v & mask) >> mask.trailing_zeros()
 }
 
 /// A decimal number made of ASCII digits only (at most 19 of them).

@@ -281,3 +281,22 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn masked_fields_print_shifted_as_tshark() {
+    // suricata/drop-protocol-change-input frame 4: a SETTINGS frame with
+    // flags 0x12 on stream 65536 (tshark: unused_settings 0x09).
+    let b = hex("000012041200010000000000001d64000440000000000200000000");
+    let v = Http2View::new(&b).unwrap();
+    assert_eq!(values(&v, Field::FlagsUnusedSettings), "0x09");
+    assert_eq!(values(&v, Field::FlagsAckSettings), "0");
+    assert_eq!(values(&v, Field::StreamId), "65536");
+    assert_eq!(values(&v, Field::R), "0x00000000");
+    assert_eq!(summary(&v), "SETTINGS[65536]");
+    // The reserved bit set: 0x00000001, as tshark shows a masked field.
+    let mut b = b.clone();
+    b[5] |= 0x80;
+    let v = Http2View::new(&b).unwrap();
+    assert_eq!(values(&v, Field::R), "0x00000001");
+    assert_eq!(values(&v, Field::StreamId), "65536");
+}
