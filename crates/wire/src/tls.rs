@@ -645,7 +645,11 @@ fn is_encrypted(body: &[u8], session: Session) -> bool {
     if body.len() < 16 {
         return false;
     }
-    if body.iter().take(5).all(|&b| b == 0) || session.ccs_seen {
+    // In TLS 1.3 a ChangeCipherSpec is only for middleboxes (after a
+    // HelloRetryRequest the ServerHello follows it in clear) and encrypted
+    // handshake messages travel as application data.
+    let ccs_counts = session.ccs_seen && session.version != version::TLS13;
+    if body.iter().take(5).all(|&b| b == 0) || ccs_counts {
         return true;
     }
     match (u8_at(body, 0), crate::bytes::be24(body, 1)) {
