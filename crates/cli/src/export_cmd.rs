@@ -190,11 +190,12 @@ pub fn run(a: &ExportArgs) -> Result<ExitCode> {
     if let Some(mut out) = list {
         out.flush()?;
     }
-    report(&counts, objects.overflow, dir);
+    let given_up = dissector.apps.as_ref().map_or(0, |a| a.stats.over_budget);
+    report(&counts, objects.overflow, given_up, dir);
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(c: &Counts, overflow: u64, dir: &Path) {
+fn report(c: &Counts, overflow: u64, given_up: u64, dir: &Path) {
     let mut notes = Vec::new();
     if c.partial > 0 {
         notes.push(format!(
@@ -223,6 +224,11 @@ fn report(c: &Counts, overflow: u64, dir: &Path) {
     if overflow > 0 {
         notes.push(format!(
             "connection table full {overflow} times (later objects of those connections unnamed)"
+        ));
+    }
+    if given_up > 0 {
+        notes.push(format!(
+            "{given_up} unfinished messages given up past the stream reassembly budget (their objects are missing)"
         ));
     }
     let mut line = format!(
