@@ -450,13 +450,17 @@ fn h2_frame(
     let keep = keep && list.bytes() < MAX_FRAME_HEADERS;
     let from = list.len();
     let block: &[u8] = if gathered { pending } else { frag };
-    let error = dec.decode(block, list).err();
+    let error = if keep {
+        dec.decode(block, list)
+    } else {
+        dec.follow(block, list)
+    }
+    .err();
     pending.clear();
     if error.is_some() {
         *errors += 1;
     }
     if !keep {
-        list.truncate(from);
         return None;
     }
     Some(Decoded {

@@ -147,17 +147,6 @@ impl HeaderList {
         self.buf.len()
     }
 
-    /// Forget what was added after mark `n` (a block decoded only for the
-    /// table).
-    pub fn truncate(&mut self, n: usize) {
-        let end = self
-            .entries
-            .get(n)
-            .map_or(self.buf.len(), |h| h.name.start as usize);
-        self.entries.truncate(n);
-        self.buf.truncate(end);
-    }
-
     /// The entries added from mark `from` to mark `to`.
     pub fn headers(&self, from: usize, to: usize) -> Headers<'_> {
         Headers {
@@ -443,14 +432,37 @@ impl Decoder {
         if self.lost {
             return Err(HpackError::Lost);
         }
-        let r = self.decode_inner(block, out);
+        let r = self.decode_inner(block, out, true);
         if r.is_err() {
             self.lost = true;
         }
         r
     }
 
-    fn decode_inner(&mut self, block: &[u8], out: &mut HeaderList) -> Result<(), HpackError> {
+    /// Read a block for the table only (a block nobody will see): indexed
+    /// fields are not copied out, nothing is added to `scratch` (its
+    /// buffer holds a literal while it is read). Errors as [`decode`].
+    ///
+    /// [`decode`]: Decoder::decode
+    pub fn follow(&mut self, block: &[u8], scratch: &mut HeaderList) -> Result<(), HpackError> {
+        if self.lost {
+            return Err(HpackError::Lost);
+        }
+        let mark = scratch.buf.len();
+        let r = self.decode_inner(block, scratch, false);
+        scratch.buf.truncate(mark);
+        if r.is_err() {
+            self.lost = true;
+        }
+        r
+    }
+
+    fn decode_inner(
+        &mut self,
+        block: &[u8],
+        out: &mut HeaderList,
+        keep: bool,
+    ) -> Result<(), HpackError> {
         let mut rd = Reader { b: block, at: 0 };
         let mut work = 0usize;
         let from = (out.entries.len(), out.buf.len());
@@ -470,12 +482,18 @@ impl Decoder {
                 }
                 self.table.max = n as usize;
                 self.table.evict_to(n as usize);
-                out.keep(from, Repr::SizeUpdate, n, start, start);
+                if keep {
+                    out.keep(from, Repr::SizeUpdate, n, start, start);
+                }
                 continue;
             }
             seen_header = true;
             let (repr, index, mid) = if b & 0x80 != 0 {
                 let i = rd.int(b, 7)?;
+                if !keep {
+                    self.check_index(i)?;
+                    continue;
+                }
                 let mid = self.copy(i, true, &mut out.buf, &mut work)?;
                 (Repr::Indexed, i, mid)
             } else {
@@ -508,9 +526,23 @@ impl Decoder {
                 }
                 (repr, i, mid)
             };
-            out.keep(from, repr, index, start, mid);
+            if keep {
+                out.keep(from, repr, index, start, mid);
+            } else {
+                out.buf.truncate(start);
+            }
         }
         Ok(())
+    }
+
+    /// Is `i` an index of the tables?
+    fn check_index(&self, i: u32) -> Result<(), HpackError> {
+        let k = (i as usize).checked_sub(1).ok_or(HpackError::Index)?;
+        if k < STATIC.len() || self.table.get(k - STATIC.len() + 1).is_some() {
+            Ok(())
+        } else {
+            Err(HpackError::Index)
+        }
     }
 
     /// Append entry `i` of the tables (its name, and its value when
