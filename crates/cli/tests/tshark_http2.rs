@@ -67,6 +67,7 @@ const FIELDS: &[&str] = &[
     "http2.settings.max_header_list_size",
     "http2.window_update.r",
     "http2.goway.r",
+    "http2.request.full_uri",
 ];
 
 #[test]

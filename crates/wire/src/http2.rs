@@ -106,6 +106,7 @@ field_table! {
     HeaderRepr: "http2.header.repr", "Representation", Kind::Str;
     HeaderIndex: "http2.header.index", "Index", Kind::Dec;
     TableSizeUpdate: "http2.header_table_size_update", "Header table size update", Kind::None;
+    FullUri: "http2.request.full_uri", "Full request URI", Kind::Str;
     TableSize: "http2.header_table_size_update.header_table_size", "Header table size", Kind::Dec;
     Authority: "http2.headers.authority", ":authority", Kind::Str;
     Status: "http2.headers.status", ":status", Kind::Dec;
@@ -642,6 +643,11 @@ impl<'a> Http2View<'a> {
                 // 4-byte lengths (nghttp2's form), size updates as nothing.
                 let n: usize = h.iter().map(|(_, n, v)| n.len() + v.len() + 8).sum();
                 out.value(Value::UInt(n as u64), r)
+            }
+            Field::FullUri => {
+                if let Some(u) = h.full_uri() {
+                    out.value(Value::Str(u), r)
+                }
             }
             Field::TableSizeUpdate | Field::TableSize => {
                 for e in h.entries().iter().filter(|e| e.repr == Repr::SizeUpdate) {

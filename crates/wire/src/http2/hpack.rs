@@ -123,6 +123,9 @@ pub struct Header {
 pub struct HeaderList {
     buf: Vec<u8>,
     entries: Vec<Header>,
+    /// A request block's full URI (`scheme://authority/path`, tshark's
+    /// `http2.request.full_uri`) in `buf`, by the mark ending the block.
+    uris: Vec<(usize, Range<u32>)>,
     /// Headers decoded but not kept (past a block's caps).
     pub dropped: u64,
 }
@@ -131,9 +134,10 @@ impl HeaderList {
     pub fn clear(&mut self) {
         self.buf.clear();
         self.entries.clear();
+        self.uris.clear();
     }
 
-    /// How many entries there are (a mark for [`HeaderList::since`]).
+    /// How many entries there are (a mark for [`HeaderList::headers`]).
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -149,9 +153,44 @@ impl HeaderList {
 
     /// The entries added from mark `from` to mark `to`.
     pub fn headers(&self, from: usize, to: usize) -> Headers<'_> {
+        let uri = self
+            .uris
+            .iter()
+            .rev()
+            .find(|(end, _)| *end == to && from < to)
+            .and_then(|(_, r)| self.buf.get(r.start as usize..r.end as usize));
         Headers {
             buf: &self.buf,
             list: self.entries.get(from..to).unwrap_or(&[]),
+            uri,
+        }
+    }
+
+    /// After a request block kept from mark `from`: its full URI, made of
+    /// `:scheme`, `:authority` and `:path` (not for other blocks).
+    fn add_uri(&mut self, from: usize) {
+        let find = |name: &[u8]| {
+            let e = self.entries.get(from..)?.iter().find(|e| {
+                e.repr != Repr::SizeUpdate
+                    && self.buf.get(e.name.start as usize..e.name.end as usize) == Some(name)
+            })?;
+            Some(e.value.start as usize..e.value.end as usize)
+        };
+        let (Some(_), Some(scheme), Some(auth), Some(path)) = (
+            find(b":method"),
+            find(b":scheme"),
+            find(b":authority"),
+            find(b":path"),
+        ) else {
+            return;
+        };
+        let start = self.buf.len();
+        self.buf.extend_from_within(scheme);
+        self.buf.extend_from_slice(b"://");
+        self.buf.extend_from_within(auth);
+        self.buf.extend_from_within(path);
+        if let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(self.buf.len())) {
+            self.uris.push((self.entries.len(), s..e));
         }
     }
 }
@@ -161,6 +200,7 @@ impl HeaderList {
 pub struct Headers<'a> {
     buf: &'a [u8],
     list: &'a [Header],
+    uri: Option<&'a [u8]>,
 }
 
 impl<'a> Headers<'a> {
@@ -187,6 +227,11 @@ impl<'a> Headers<'a> {
             .iter()
             .filter(|h| h.repr != Repr::SizeUpdate)
             .map(move |h| (h, me.name(h), me.value(h)))
+    }
+
+    /// A request's full URI (tshark's `http2.request.full_uri`).
+    pub fn full_uri(&self) -> Option<&'a [u8]> {
+        self.uri
     }
 
     /// The value of the first header named `name`.
@@ -432,9 +477,12 @@ impl Decoder {
         if self.lost {
             return Err(HpackError::Lost);
         }
+        let from = out.entries.len();
         let r = self.decode_inner(block, out, true);
         if r.is_err() {
             self.lost = true;
+        } else {
+            out.add_uri(from);
         }
         r
     }

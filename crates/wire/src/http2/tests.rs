@@ -106,6 +106,10 @@ fn a_real_client_segment() {
         assert_eq!(values(v, Field::HeaderLength), "381");
         assert_eq!(values(v, Field::HeaderNameLength), "7,10,7,5,6,15,10,15");
         assert_eq!(values(v, Field::UserAgent), "Chrome");
+        assert_eq!(
+            values(v, Field::FullUri),
+            format!("https://dns.google{path}")
+        );
     }
     // tshark's indexes: the second request reads the first one's entries.
     assert_eq!(values(&h1, Field::HeaderIndex), "2,1,7,4,19,17,58,16");
@@ -132,6 +136,7 @@ fn a_real_response_with_a_size_update() {
     assert_eq!(values(&v, Field::HeaderLength), "632");
     assert_eq!(values(&v, Field::TableSize), "12288");
     assert_eq!(values(&v, Field::ContentLength), "468");
+    assert_eq!(values(&v, Field::FullUri), "");
     assert_eq!(values(&v, Field::ContentType), "application/dns-message");
     assert_eq!(values(&v, Field::HeaderIndex), "8,56,20,33,36,24,31,54,28");
     assert_eq!(values(&v, Field::FlagsEndStream), "0");
