@@ -77,87 +77,66 @@ const FIELDS: &[&str] = &[
     "dns.data",
 ];
 
-/// A little under the agreement measured with the engine as it is (it
-/// picks DNS by port only and does not tell the view mDNS or LLMNR; see
-/// below). Fields not listed agree fully.
+/// A little under the agreement measured (see below); fields not listed
+/// must reach the default 99.9 %.
 const FLOORS: &[(&str, f64)] = &[
-    ("dns.length", 85.0),
-    ("dns.id", 75.5),
-    ("dns.flags", 75.5),
-    ("dns.flags.response", 75.5),
-    ("dns.flags.opcode", 75.5),
-    ("dns.flags.authoritative", 67.0),
-    ("dns.flags.conflict", 0.0),
-    ("dns.flags.truncated", 75.5),
-    ("dns.flags.recdesired", 65.5),
-    ("dns.flags.tentative", 0.0),
-    ("dns.flags.recavail", 67.0),
-    ("dns.flags.z", 65.5),
-    ("dns.flags.authenticated", 67.0),
-    ("dns.flags.checkdisable", 65.5),
-    ("dns.flags.rcode", 68.0),
-    ("dns.count.queries", 75.5),
-    ("dns.count.answers", 75.5),
-    ("dns.count.auth_rr", 75.5),
-    ("dns.count.add_rr", 75.5),
-    ("dns.qry.name", 74.0),
-    ("dns.qry.name.len", 74.0),
-    ("dns.count.labels", 74.0),
-    ("dns.qry.type", 74.0),
-    ("dns.qry.class", 71.0),
-    ("dns.qry.qu", 0.0),
-    ("dns.resp.name", 58.5),
-    ("dns.resp.type", 58.5),
-    ("dns.resp.class", 47.0),
-    ("dns.resp.cache_flush", 0.0),
-    ("dns.resp.ttl", 57.8),
-    ("dns.resp.len", 58.5),
-    ("dns.a", 97.6),
-    ("dns.aaaa", 98.7),
-    ("dns.cname", 97.7),
-    ("dns.ns", 97.5),
-    ("dns.txt.length", 34.0),
-    ("dns.txt", 25.4),
-    ("dns.soa.mname", 96.9),
-    ("dns.soa.rname", 96.9),
-    ("dns.soa.serial_number", 96.9),
-    ("dns.soa.minimum_ttl", 96.9),
-    ("dns.rr.udp_payload_size", 8.6),
-    ("dns.resp.ext_rcode", 98.0),
-    ("dns.resp.edns0_version", 98.0),
-    ("dns.resp.z.do", 98.0),
-    ("dns.opt.code", 97.9),
-    ("dns.opt.len", 97.9),
-    ("dns.opt.data", 97.9),
-    ("dns.data", 0.0),
+    ("dns.id", 99.6),
+    ("dns.flags", 99.6),
+    ("dns.flags.response", 99.6),
+    ("dns.flags.opcode", 99.6),
+    ("dns.flags.authoritative", 99.3),
+    ("dns.flags.truncated", 99.6),
+    ("dns.flags.recdesired", 99.6),
+    ("dns.flags.recavail", 99.3),
+    ("dns.flags.z", 99.6),
+    ("dns.flags.authenticated", 99.3),
+    ("dns.flags.checkdisable", 99.6),
+    ("dns.flags.rcode", 99.3),
+    ("dns.count.queries", 99.6),
+    ("dns.count.answers", 99.6),
+    ("dns.count.auth_rr", 99.6),
+    ("dns.count.add_rr", 99.6),
+    ("dns.qry.name", 99.6),
+    ("dns.qry.name.len", 99.6),
+    ("dns.count.labels", 99.6),
+    ("dns.qry.type", 99.6),
+    ("dns.qry.class", 99.6),
+    ("dns.resp.name", 99.5),
+    ("dns.resp.type", 99.5),
+    ("dns.resp.class", 99.5),
+    ("dns.resp.ttl", 99.5),
+    ("dns.resp.len", 99.5),
+    ("dns.a", 98.7),
+    ("dns.cname", 98.1),
+    ("dns.soa.mname", 97.3),
+    ("dns.soa.rname", 97.3),
+    ("dns.soa.serial_number", 97.3),
+    ("dns.soa.minimum_ttl", 97.3),
+    ("dns.rr.udp_payload_size", 9.0),
+    ("dns.resp.ext_rcode", 98.4),
+    ("dns.resp.edns0_version", 98.4),
+    ("dns.resp.z.do", 98.4),
+    ("dns.opt.code", 98.3),
+    ("dns.opt.len", 98.3),
+    ("dns.opt.data", 98.3),
 ];
 
-// What differs, and why (measured against tshark 4.0.17). The view itself
-// agrees wherever the engine hands it the message tshark dissects: with
-// the flavor passed and the heuristic called for UDP (tried on a copy of
-// the engine), dns.id, dns.qry.name/type, dns.resp.* reach 99.3-99.6% of
-// the values tshark shows (the rest: the dissector cases below), every
-// decoded rdata field 97.4-100%, and only dns.rr.udp_payload_size of mDNS
-// stays apart.
+// What differs, and why (measured against tshark 4.0.17 over 62 captures,
+// 47 684 values, 99.14 % agree; every DNS field but one at 97.4-100 %):
 //
-// - Messages tshark finds by its DNS heuristic on other ports (DNSCrypt
-//   certificate queries to 443 and 8443, 466 messages in
-//   ndpi__dnscrypt-v1-and-resolver-pings.pcap; SOME/IP-SD on 30490 that
-//   happens to pass it): the engine picks DNS by port only until it calls
-//   `wire::dns::looks_like` for UDP payloads no port claims. (Over all 717
-//   dev captures that heuristic also passes NBNS on port 137, 126
-//   datagrams, and one RPC portmapper reply on 111, which tshark gives to
-//   their own dissectors: those ports need excluding.)
-// - LLMNR and mDNS read as plain DNS until the engine tells the view its
-//   flavor (`DnsView::with_flavor`): LLMNR's conflict/tentative bits are
-//   named authoritative/recdesired, and mDNS's class top bit is not split
-//   into `dns.qry.qu` / `dns.resp.cache_flush`.
-// - DNS inside ICMP errors (3 frames) and DNS over HTTP/2 (5 frames) are
-//   not dissected.
+// - DNS over HTTP/2 (DoH: 4 responses in suricata
+//   app-layer-protocol-exact, one in dns-over-http2-limit): tshark reads
+//   the DNS message in the HTTP/2 DATA frame; not yet here. These are the
+//   only misses of dns.id, dns.qry.*, dns.resp.*, dns.a (3 of 271),
+//   dns.cname, dns.soa.* and dns.opt.*.
 // - `dns.rr.udp_payload_size` of mDNS: tshark prints it in hex (0x05a0),
-//   its mDNS variant of the field being BASE_HEX; we print decimal.
+//   its mDNS variant of the field being BASE_HEX; we print decimal (the
+//   field is one field here, declared decimal as in plain DNS).
 // - `dns.opt.data` of an empty option and `dns.opt.cookie.server` of a
 //   cookie without a server part: tshark prints `<MISSING>`.
+//
+// DNS in UDP quoted by ICMP errors is read (as tshark does), and DNS that
+// also reads as a QUIC short header on 443 (DNSCrypt) is DNS.
 
 #[test]
 fn dns_fields_agree_with_tshark() {
