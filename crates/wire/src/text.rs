@@ -222,16 +222,22 @@ pub(crate) fn is_one_of(word: &[u8], known: &[&str]) -> bool {
         .any(|k| k.as_bytes().eq_ignore_ascii_case(word))
 }
 
-/// The first word of `b`: its bytes up to the first space, CR or LF.
+/// The longest first word content detection compares: longer than every
+/// command word and IMAP tag.
+const FIRST_WORD_MAX: usize = 32;
+
+/// The first word of `b`: its bytes up to the first space, CR or LF, cut
+/// one byte past [`FIRST_WORD_MAX`] (so a longer word matches nothing).
 /// Content detection checks it before it reads a whole line, so that text
-/// which is no protocol line (a page of a body) fails on its first word
-/// instead of a scan to its line's end by every text protocol.
+/// or binary that is no protocol line fails on its first bytes instead of
+/// a scan to its line's end by every text protocol.
 pub(crate) fn first_word(b: &[u8]) -> &[u8] {
-    let end = b
+    let head = b.get(..b.len().min(FIRST_WORD_MAX + 1)).unwrap_or_default();
+    let end = head
         .iter()
         .position(|&c| matches!(c, b' ' | CR | LF))
-        .unwrap_or(b.len());
-    b.get(..end).unwrap_or_default()
+        .unwrap_or(head.len());
+    head.get(..end).unwrap_or_default()
 }
 
 /// Is the first line of `b` a plausible protocol line for content

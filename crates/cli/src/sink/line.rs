@@ -124,28 +124,86 @@ fn describe(d: &Dissection, s: &mut String) {
         _ => {}
     }
     upper_layer(upper, s);
-    let mut after_h2 = false;
+    // Several messages of one protocol in a frame make one summary, joined
+    // as tshark's Info column joins them.
+    let mut last: Option<(wiresift_wire::Proto, usize)> = None;
     for e in upper {
-        match &e.layer {
-            // HTTP/2 frames of one segment on one line, as tshark's Info
-            // column: `HTTP2 Magic, SETTINGS[0], HEADERS[1]: GET /`.
-            Layer::Http2(v) if after_h2 => {
-                s.push_str(", ");
-                v.summary(s);
+        let p = e.layer.proto();
+        match last.filter(|&(q, _)| q == p).map(|(_, at)| (join(p), at)) {
+            Some((Join::With(sep), at)) => {
+                let before = s.len();
+                s.push_str(sep);
+                let next = s.len();
+                if !summary(&e.layer, s) {
+                    s.truncate(before);
+                } else if let Some(n) = same_side(s, at, next) {
+                    // The side (`C: `, `Server: `) is said once.
+                    s.replace_range(next..next + n, "");
+                }
             }
-            l => app_summary(l, s),
+            Some((Join::Last, at)) => {
+                let before = s.len();
+                s.truncate(at);
+                if !summary(&e.layer, s) {
+                    s.truncate(before);
+                }
+            }
+            None => {
+                let at = app_summary(&e.layer, s);
+                last = at.map(|at| (p, at));
+            }
         }
-        after_h2 = matches!(e.layer, Layer::Http2(_));
+    }
+}
+
+/// The length of the side prefix (`C: `, `S: `, `Client: `, `Server: `)
+/// of the summary at `first` when the summary at `next` repeats it.
+fn same_side(s: &str, first: usize, next: usize) -> Option<usize> {
+    let prefix = ["C: ", "S: ", "Client: ", "Server: "]
+        .into_iter()
+        .find(|p| s.get(first..).is_some_and(|t| t.starts_with(p)))?;
+    s.get(next..)
+        .is_some_and(|t| t.starts_with(prefix))
+        .then_some(prefix.len())
+}
+
+/// How tshark's Info column shows a second message of a protocol in the
+/// same frame.
+enum Join {
+    /// After the first, with this separator.
+    With(&'static str),
+    /// In its place (the dissector sets the column anew for each).
+    Last,
+}
+
+fn join(p: wiresift_wire::Proto) -> Join {
+    use wiresift_wire::Proto;
+    match p {
+        Proto::Smtp => Join::With(" | "),
+        Proto::Imap => Join::Last,
+        _ => Join::With(", "),
     }
 }
 
 /// What an application message says, after the transport's words, as
 /// tshark's Info column puts it (`: DNS Standard query 0x1a2b A example.com`).
-fn app_summary(l: &Layer, s: &mut String) {
+/// Returns where the summary text starts, when there is one.
+fn app_summary(l: &Layer, s: &mut String) -> Option<usize> {
     let start = s.len();
     s.push_str(": ");
     s.push_str(&l.proto().name().to_ascii_uppercase());
     s.push(' ');
+    let at = s.len();
+    if summary(l, s) {
+        Some(at)
+    } else {
+        s.truncate(start);
+        None
+    }
+}
+
+/// The summary of an application layer; false when it has none.
+fn summary(l: &Layer, s: &mut String) -> bool {
     let before = s.len();
     match l {
         Layer::Dns(v) | Layer::Mdns(v) | Layer::Llmnr(v) => v.summary(s),
@@ -159,11 +217,19 @@ fn app_summary(l: &Layer, s: &mut String) {
         Layer::Mqtt(v) => v.summary(s),
         Layer::Websocket(v) => v.summary(s),
         Layer::Http2(v) => v.summary(s),
+        Layer::Quic(v) => v.summary(s),
+        Layer::Tls(v) => {
+            v.summary(s);
+            // The server asked for, as newer Wiresharks show it.
+            if let Some(name) = v.client_hello().and_then(|h| h.server_name()) {
+                s.push_str(" (SNI=");
+                field::write_escaped(s, name);
+                s.push(')');
+            }
+        }
         _ => {}
     }
-    if s.len() == before {
-        s.truncate(start);
-    }
+    s.len() > before
 }
 
 /// For tunnelled traffic (IP in GRE, VXLAN, GTP, …): the outer IP pair and
