@@ -1,25 +1,29 @@
 //! HTTP/1.x fields against tshark 4.0, run now on the dev captures that
-//! hold HTTP (the stored tables have only three HTTP fields).
+//! hold HTTP (the stored tables have only three HTTP fields). Messages come
+//! from the reassembled streams, shown on the segment that completes them
+//! as in tshark; a response to HEAD ends at its headers (the stream layer
+//! pairs requests and responses in order).
 //!
-//! tshark reassembles a message that TCP segments cut and shows its fields
-//! on the segment that completes it; until the flow engine hands us
-//! reassembled streams, the dissector shows only messages that fit in one
-//! segment, so the others count as missing here (most responses: 183 of
-//! 353). The floors are what the per-segment dissector reaches; raise them
-//! when reassembly lands.
-//!
-//! On the frames where tshark's message fits one segment, the key fields
-//! agree at 98.1–99.0% for requests (method, URI, Host, User-Agent) and
-//! 94.8–96.5% for responses (status code, Content-Type). What differs there
-//! is not the HTTP view's reading: TCP retransmissions (14 frames: tshark
-//! does not dissect a retransmitted payload again), HTTP in TCP quoted by
-//! ICMP errors (6), responses to HEAD (3: the request's method says there is
-//! no body), a response ended by FIN in its own segment and two cut by the
-//! snap length or an sFlow sample (tshark stops waiting for the body there:
-//! `pdu_len_at_end`), and backslashes in 5 URIs (tshark 4.0 prints them
-//! unescaped). Without the
-//! retransmitted and ICMP-quoted frames: method, Host, User-Agent 100%,
-//! URI 99.6%, status code 96.5%, Content-Type 98.5%.
+//! Measured over 66 captures (15 247 values, 98.7 % agree): method 99.4 %,
+//! URI 99.0 %, Host and User-Agent 99.8 %, status code 96.4 % (347 of 360),
+//! Content-Type 97.3 % (358 of 368). What differs, and why:
+//! - Out-of-order segments (13 values, ndpi weibo 4 responses, zeek
+//!   dce-rpc-mapi, suricata http-range-file-input): a response whose bytes
+//!   come in out of order is put together here; tshark 4.0, with its
+//!   default `tcp.reassemble_out_of_order: FALSE`, never completes it. With
+//!   that preference on, tshark shows the same responses on the same frames.
+//! - ndpi instagram frame 356: a FIN after a capture hole closes a body
+//!   that runs to the close; tshark does not show the cut response.
+//! - HTTP that tshark reaches through protocols not dissected here: SOCKS
+//!   (arkime socks-http-example, socks-http-pass: a request and a response
+//!   each) and sFlow flow samples (suricata filestore-5408: 5 requests, one
+//!   response).
+//! - A response cut by the snap length in a one-frame capture (pcpp
+//!   SllPacket), one after a hole that a zero-length segment reports (zeek
+//!   spicy-gap-recovery frame 17), and a fuzzed `HTTP/5.?2` status line at
+//!   a FIN (zeek redis-oss-fuzz): tshark shows them, the stream layer not.
+//! - Backslashes in 5 URIs (ndpi WebattackRCE): tshark 4.0 prints them
+//!   unescaped, our `-T fields` output escapes them.
 
 mod common;
 
@@ -61,42 +65,36 @@ const FIELDS: &[&str] = &[
     "http.chunk_size",
 ];
 
-/// Agreement per field must not fall below what it reached when these floors
-/// were set (per-segment dissection, before TCP reassembly).
+/// A little under what was measured (see above); fields not listed agree
+/// fully.
 const FLOORS: &[(&str, f64)] = &[
-    ("http.request", 96.2),
-    ("http.response", 46.0),
-    ("http.request.method", 96.4),
-    ("http.request.uri", 96.0),
-    ("http.request.version", 96.8),
-    ("http.request.uri.query", 90.4),
-    ("http.host", 96.8),
-    ("http.user_agent", 96.6),
-    ("http.accept", 85.1),
-    ("http.accept_encoding", 87.2),
-    ("http.accept_language", 90.4),
-    ("http.referer", 92.1),
-    ("http.cookie", 75.0),
-    ("http.connection", 90.6),
-    ("http.request.line", 96.5),
-    ("http.response.version", 46.0),
-    ("http.response.code", 46.0),
-    ("http.response.code.desc", 46.0),
-    ("http.response.phrase", 46.1),
-    ("http.response.line", 48.0),
-    ("http.content_type", 53.4),
-    ("http.content_length_header", 59.2),
-    ("http.content_length", 59.2),
-    ("http.content_encoding", 46.6),
-    ("http.transfer_encoding", 23.0),
-    ("http.server", 48.5),
-    ("http.location", 89.6),
-    ("http.set_cookie", 22.2),
-    ("http.cache_control", 62.6),
-    ("http.date", 44.4),
-    ("http.last_modified", 12.7),
-    ("http.upgrade", 94.4),
-    ("http.chunk_size", 27.2),
+    ("http.request", 99.2),
+    ("http.response", 96.2),
+    ("http.request.method", 99.3),
+    ("http.request.uri", 98.9),
+    ("http.request.version", 99.7),
+    ("http.request.uri.query", 95.3),
+    ("http.host", 99.7),
+    ("http.user_agent", 99.7),
+    ("http.accept", 98.2),
+    ("http.connection", 99.3),
+    ("http.request.line", 99.6),
+    ("http.response.version", 96.2),
+    ("http.response.code", 96.2),
+    ("http.response.code.desc", 96.2),
+    ("http.response.phrase", 96.5),
+    ("http.response.line", 96.3),
+    ("http.content_type", 97.1),
+    ("http.content_length_header", 97.5),
+    ("http.content_length", 97.5),
+    ("http.content_encoding", 83.2),
+    ("http.transfer_encoding", 92.7),
+    ("http.server", 97.3),
+    ("http.set_cookie", 89.9),
+    ("http.cache_control", 94.7),
+    ("http.date", 95.7),
+    ("http.last_modified", 93.4),
+    ("http.chunk_size", 91.5),
 ];
 
 #[test]
@@ -104,7 +102,7 @@ fn http_fields_agree_with_tshark() {
     fieldcmp::compare(&Spec {
         fields: FIELDS,
         floors: FLOORS,
-        default_floor: 0.0,
+        default_floor: 99.9,
         protocols: &["http"],
         reference: Reference::Tshark,
         tshark_args: &[],
