@@ -1,24 +1,30 @@
 //! TLS fields against tshark 4.0, run now on the dev captures that hold TLS.
+//! Records come from the reassembled streams and show on the segment that
+//! completes them, as in tshark.
 //!
-//! tshark reassembles records that TCP segments cut and shows them on the
-//! segment that completes them. The dissector shows only the records that
-//! fit in one segment until the flow engine hands it reassembled streams,
-//! so those frames count as missing here; the floors are what per-segment
-//! dissection reaches (raise them when reassembly lands). On the frames
-//! whose records fit their segment, the five key fields agree at 100%
-//! (691 handshake types, 518 versions and cipher suite lists, 216 server
-//! names, 223 ALPN lists, measured frame by frame).
+//! Measured (97.9 % overall): handshake type 97.4 %, version and cipher
+//! suites 97.2-97.4 %, SNI 98.7 %, ALPN 98.4 %, supported_version 97.6 %,
+//! key_share_group 97.6 %. These two had fallen to 90.8 / 90.6 % when
+//! reassembly reached the field output: a TLS 1.3 server's ChangeCipherSpec
+//! after a HelloRetryRequest (middlebox compatibility) made its ServerHello
+//! of a later frame count as encrypted; in a TLS 1.3 session a CCS no longer
+//! does (the view's `Session`).
 //!
 //! What else differs, and why:
-//! - `tls.record.content_type` / `tls.record.opaque_type`: in a TLS 1.3
-//!   session tshark names an application-data record's type `opaque_type`.
-//!   It knows the session is 1.3 from the ServerHello of an earlier frame;
-//!   the view knows it only from a ServerHello in the same view or from
-//!   `tls::Session`, which the flow engine does not give yet.
-//! - `tls.handshake.random_bytes`: tshark does not split the random of a
-//!   ClientHello sent after a TLS 1.3 HelloRetryRequest (same reason).
-//! - Retransmitted segments: tshark does not dissect them again (flow
-//!   engine); TLS on BitTorrent's port: tshark's BitTorrent heuristic wins.
+//! - TLS carried by protocols not dissected here: OpenVPN (ndpi openvpn),
+//!   the PROXY protocol header before a ClientHello (ndpi haproxy), RDP's
+//!   UDP transport (zeek rdp-rdpeudp2); and TLS
+//!   inside QUIC Initial packets, which tshark decrypts (ndpi quic-28,
+//!   quic-v2, quic-mvfst-22, sites, zeek quic-*, arkime synthetic): the
+//!   engine opens Initials for its logs but does not show their
+//!   ClientHello/ServerHello as a TLS layer yet.
+//! - Streams tshark gives to other dissectors by port or heuristic (ndpi
+//!   gnutella: its BitTorrent heuristic); here TLS by content.
+//! - Out-of-order segments (ndpi android frames 157, 159): tshark 4.0 does
+//!   not reassemble out of order by default
+//!   (`tcp.reassemble_out_of_order`); here they are put in order.
+//! - arkime pppoe frame 4: a ClientHello over PPPoE that tshark reads and
+//!   the stream layer shows as data (not yet looked into).
 //! - A frame with more than the dissection's layer cap of records (one
 //!   layer a record): the last records are not shown.
 //! - `tls.handshake.sig_hash_alg`: tshark also shows the signature
@@ -68,46 +74,39 @@ const FIELDS: &[&str] = &[
     "tls.app_data",
 ];
 
-/// A little under what per-segment dissection reaches (see above): 77.4%
-/// of 23 252 values over 67 captures when set.
+/// A little under what was measured over the reassembled streams (97.9 %
+/// of 22 545 values over 67 captures); fields not listed must reach 99 %.
 const FLOORS: &[(&str, f64)] = &[
-    ("tls.record.content_type", 65.0),
-    ("tls.record.version", 74.6),
-    ("tls.record.length", 74.8),
-    ("tls.handshake.type", 77.2),
-    ("tls.handshake.length", 77.3),
-    ("tls.handshake.version", 88.8),
-    ("tls.handshake.random", 89.0),
-    ("tls.handshake.session_id_length", 88.8),
-    ("tls.handshake.session_id", 93.0),
-    ("tls.handshake.cipher_suites_length", 92.2),
-    ("tls.handshake.ciphersuite", 89.0),
-    ("tls.handshake.comp_method", 89.0),
-    ("tls.handshake.extensions_length", 88.7),
-    ("tls.handshake.extension.type", 88.5),
-    ("tls.handshake.extension.len", 88.5),
-    ("tls.handshake.extensions_server_name", 92.4),
-    ("tls.handshake.extensions_server_name_len", 92.4),
-    ("tls.handshake.extensions_alpn_str", 88.1),
-    // Re-measured once streams were reassembled for the field output: the
-    // whole table rose to 96.7 %, these two fell to 90.8 and 90.6 % (TLS 1.3
-    // hellos in records now shown whole where tshark gives them elsewhere;
-    // not yet looked into).
-    ("tls.handshake.extensions.supported_version", 90.5),
-    ("tls.handshake.extensions_supported_group", 91.0),
-    ("tls.handshake.extensions_ec_point_format", 95.6),
-    ("tls.handshake.sig_hash_alg", 61.6),
-    ("tls.handshake.extensions_key_share_group", 90.4),
-    ("tls.extension.psk_ke_mode", 91.9),
-    ("tls.handshake.certificates_length", 24.5),
-    ("tls.handshake.certificate_length", 24.5),
-    ("tls.handshake.certificate", 23.9),
-    ("tls.handshake.session_ticket_length", 95.4),
-    ("tls.handshake.server_named_curve", 9.4),
-    ("tls.alert_message.level", 99.7),
-    ("tls.alert_message.desc", 99.7),
-    ("tls.change_cipher_spec", 98.0),
-    ("tls.app_data", 73.3),
+    ("tls.record.content_type", 98.1),
+    ("tls.record.version", 98.3),
+    ("tls.record.length", 98.6),
+    ("tls.handshake.type", 97.3),
+    ("tls.handshake.length", 97.4),
+    ("tls.handshake.version", 97.1),
+    ("tls.handshake.random", 97.2),
+    ("tls.handshake.session_id_length", 97.1),
+    ("tls.handshake.cipher_suites_length", 97.2),
+    ("tls.handshake.ciphersuite", 97.2),
+    ("tls.handshake.comp_method", 97.2),
+    ("tls.handshake.extensions_length", 97.0),
+    ("tls.handshake.extension.type", 96.8),
+    ("tls.handshake.extension.len", 96.8),
+    ("tls.handshake.extensions_server_name", 98.5),
+    ("tls.handshake.extensions_server_name_len", 98.5),
+    ("tls.handshake.extensions_alpn_str", 98.3),
+    ("tls.handshake.extensions.supported_version", 97.5),
+    ("tls.handshake.extensions_supported_group", 96.8),
+    ("tls.handshake.extensions_ec_point_format", 97.5),
+    ("tls.handshake.sig_hash_alg", 83.6),
+    ("tls.handshake.extensions_key_share_group", 97.4),
+    ("tls.extension.psk_ke_mode", 97.9),
+    ("tls.handshake.certificates_length", 96.8),
+    ("tls.handshake.certificate_length", 96.8),
+    ("tls.handshake.certificate", 96.1),
+    ("tls.handshake.session_ticket_length", 95.6),
+    ("tls.handshake.server_named_curve", 98.1),
+    ("tls.change_cipher_spec", 98.7),
+    ("tls.app_data", 98.9),
 ];
 
 #[test]
