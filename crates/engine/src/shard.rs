@@ -1,10 +1,27 @@
 //! Which worker a frame goes to when a capture is analysed on several
-//! cores: a hash of the frame's outermost IP address pair that is the same
-//! in both directions. Every packet between two hosts — IP fragments
-//! included, which carry no ports — goes to one worker, so each worker owns
-//! whole conversations and never shares a table.
+//! cores: a hash of the IP address pair that owns the frame's
+//! conversations, the same in both directions. Every packet between two
+//! hosts — IP fragments included, which carry no ports — goes to one worker,
+//! so each worker owns whole conversations and never shares a table.
 //!
-//! It reads only the link header and the IP addresses (a few loads per
+//! Which pair owns them, for tunnels:
+//! - IP in IP (IPv4 or IPv6 in IPv4 or IPv6, protocols 4 and 41) and GRE
+//!   carrying IP or Ethernet: the outer header has no conversation of its
+//!   own (the flow engine follows TCP, UDP and ICMP), and one inner
+//!   conversation may travel between several pairs of outer addresses (a
+//!   6in4 tunnel's two directions through different relays), so the
+//!   innermost pair decides. Only an unfragmented outer packet is opened: a
+//!   fragment's inner header may be missing, and it stays with its outer
+//!   pair.
+//! - UDP tunnels (VXLAN, Geneve, GTP…): the outer UDP conversation is one of
+//!   the flow engine's, and the inner conversations ride on it, so the
+//!   outer pair decides. Teredo is the exception: its server's exchanges
+//!   (the only traffic on port 3544) carry the same link-local inner
+//!   conversation (a router solicitation from fe80::ffff:ffff:fffe to
+//!   ff02::2) from every client, so all of one server's traffic goes to one
+//!   worker, by the address on the port-3544 side alone.
+//!
+//! It reads only the link header and the IP headers (a few loads per
 //! frame): every worker runs it on every frame to skip the others'.
 
 use crate::dissect::linktype;
@@ -18,31 +35,113 @@ const IPV4: u16 = 0x0800;
 const IPV6: u16 = 0x86dd;
 const MPLS: u16 = 0x8847;
 const PPPOE_SESSION: u16 = 0x8864;
+/// GRE's protocol type for Ethernet frames (transparent bridging).
+const TEB: u16 = 0x6558;
+const IPPROTO_IPIP: u8 = 4;
+const IPPROTO_UDP: u8 = 17;
+const IPPROTO_IPV6: u8 = 41;
+const IPPROTO_GRE: u8 = 47;
 
 /// The shard key of a frame: equal for both directions between two hosts;
 /// 0 for frames without IP.
 pub fn key(link_type: u32, data: &[u8]) -> u64 {
-    ip_at(link_type, data).map_or(0, |off| {
-        let ip = data.get(off..).unwrap_or(&[]);
-        // DHCP transactions span address pairs (the client has none yet,
-        // the server answers to broadcast or to the new address): they
-        // all go to one worker, as the frames without IP do.
-        if is_dhcp(ip) {
-            return 0;
+    let Some(mut ip) = ip_at(link_type, data).and_then(|off| data.get(off..)) else {
+        return 0;
+    };
+    // Bounded: a stack of tunnels ends after a few headers.
+    for _ in 0..4 {
+        match inner_ip(ip) {
+            Some(inner) => ip = inner,
+            None => break,
         }
-        hash_ip(ip)
-    })
+    }
+    // DHCP transactions span address pairs (the client has none yet, the
+    // server answers to broadcast or to the new address): they all go to
+    // one worker, as the frames without IP do.
+    if is_dhcp(ip) {
+        return 0;
+    }
+    let Some((a, b)) = addresses(ip) else {
+        return 0;
+    };
+    if let Some(server) = teredo_server(ip, a, b) {
+        return hash(server, &[]);
+    }
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    hash(lo, hi)
+}
+
+/// The source and destination addresses of the IPv4 or IPv6 header at the
+/// start of `ip`.
+fn addresses(ip: &[u8]) -> Option<(&[u8], &[u8])> {
+    match ip.first()? >> 4 {
+        4 => Some((ip.get(12..16)?, ip.get(16..20)?)),
+        6 => Some((ip.get(8..24)?, ip.get(24..40)?)),
+        _ => None,
+    }
+}
+
+/// The protocol an unfragmented IP packet carries and where its payload
+/// starts (IPv6: the next header right after the fixed one).
+fn payload(ip: &[u8]) -> Option<(u8, usize)> {
+    match ip.first()? >> 4 {
+        4 => {
+            let ihl = usize::from(ip.first()? & 0x0f) * 4;
+            let fragmented = be16(ip, 6)? & 0x3fff != 0;
+            (ihl >= 20 && !fragmented).then_some((*ip.get(9)?, ihl))
+        }
+        6 => Some((*ip.get(6)?, 40)),
+        _ => None,
+    }
+}
+
+/// The IP header inside an IP-in-IP or GRE tunnel, if `ip` is one.
+fn inner_ip(ip: &[u8]) -> Option<&[u8]> {
+    let (proto, at) = payload(ip)?;
+    let rest = ip.get(at..)?;
+    let inner = match proto {
+        IPPROTO_IPIP | IPPROTO_IPV6 => rest,
+        IPPROTO_GRE => {
+            let gre = wire::gre::GreView::new(rest).ok()?;
+            if gre.version() != 0 {
+                return None;
+            }
+            let body = gre.payload();
+            match gre.protocol() {
+                IPV4 | IPV6 => body,
+                TEB => body.get(ether(body, 12)?..)?,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    // Only a whole inner header is followed.
+    addresses(inner).map(|_| inner)
+}
+
+/// The Teredo server's address (the port-3544 side, when only one side
+/// uses it) of a UDP datagram.
+fn teredo_server<'a>(ip: &[u8], a: &'a [u8], b: &'a [u8]) -> Option<&'a [u8]> {
+    let (proto, at) = payload(ip)?;
+    if proto != IPPROTO_UDP {
+        return None;
+    }
+    let port = wire::teredo::PORT;
+    match (be16(ip, at)? == port, be16(ip, at + 2)? == port) {
+        (true, false) => Some(a),
+        (false, true) => Some(b),
+        _ => None,
+    }
 }
 
 /// An unfragmented IPv4 UDP datagram between ports 67 and 68.
 fn is_dhcp(ip: &[u8]) -> bool {
-    let (Some(&vihl), Some(&proto)) = (ip.first(), ip.get(9)) else {
-        return false;
-    };
-    if vihl >> 4 != 4 || proto != 17 || be16(ip, 6).is_none_or(|f| f & 0x3fff != 0) {
+    if ip.first().is_none_or(|v| v >> 4 != 4) {
         return false;
     }
-    let at = usize::from(vihl & 0x0f) * 4;
+    let Some((IPPROTO_UDP, at)) = payload(ip) else {
+        return false;
+    };
     let ports = (be16(ip, at), be16(ip, at + 2));
     matches!(ports, (Some(67 | 68), Some(67 | 68)))
 }
@@ -104,24 +203,74 @@ fn after_type(data: &[u8], t: u16, off: usize) -> Option<usize> {
     }
 }
 
-/// A direction-free hash of the addresses of the IP header at the start of
-/// `ip` (0 if it is not IPv4 or IPv6 or is cut short).
-fn hash_ip(ip: &[u8]) -> u64 {
-    let (a, b) = match ip.first().map(|v| v >> 4) {
-        Some(4) => (ip.get(12..16), ip.get(16..20)),
-        Some(6) => (ip.get(8..24), ip.get(24..40)),
-        _ => return 0,
-    };
-    let (Some(a), Some(b)) = (a, b) else {
-        return 0;
-    };
-    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-    // FNV-1a: fixed across runs and machines, so a shard is reproducible.
+/// FNV-1a of `a` then `b`: fixed across runs and machines, so a shard is
+/// reproducible.
+fn hash(a: &[u8], b: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &x in lo.iter().chain(hi.iter()) {
+    for &x in a.iter().chain(b.iter()) {
         h ^= u64::from(x);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     // Mix the high bits down: the worker is chosen by `h % n`.
     h ^ (h >> 29)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// ndpi__syslog.pcap frames 26 and 27 (Ethernet, IPv4, IPv6 and the
+    /// UDP ports): one syslog conversation over 6in4, sent through two
+    /// different pairs of outer addresses; both go to the inner pair's
+    /// worker.
+    #[test]
+    fn six_in_four_goes_by_the_inner_pair() {
+        let a = hex(
+            "0010dbff10000021591ff10c08004500 01d277ad00008029ee7dc118e30ad842
+             5672600000000196114020010470006c 00a10000000000000002200104707 65b
+             0000000000000b150022950f0202",
+        );
+        let b = hex(
+            "0014699e11400010dbff100008004500 01d2aa044000fb290778d842501ec118
+             e30c600000000196113b20010470006c 00a10000000000000002200104707 65b
+             0000000000000b150022950f0202",
+        );
+        let (ka, kb) = (key(linktype::ETHERNET, &a), key(linktype::ETHERNET, &b));
+        assert_eq!(ka, kb);
+        // The inner pair's hash, not the outer one's.
+        let inner = a.get(34..).unwrap();
+        let (x, y) = addresses(inner).unwrap();
+        assert_eq!(ka, hash(x, y));
+    }
+
+    /// ndpi__teredo.pcap frames 1, 2 and 3 (Ethernet, IPv4 and the UDP
+    /// ports): two clients' router solicitations to one Teredo server (the
+    /// same inner conversation) and the server's answer: one worker.
+    #[test]
+    fn teredo_goes_by_the_server() {
+        let f1 = hex(
+            "6c416a8c8089001b1700011508004500 005959ba00007e11e92b0a70106ac288
+             1c4ccd210dd8",
+        );
+        let f2 = hex(
+            "001b170001156c416a8c808908004500 008931be000072111cf8c2881c4c0a70
+             106a0dd8cd21",
+        );
+        let f3 = hex(
+            "6c416a8c8089001b1700011508004500 005928580000 7e111a9f0a701059c288
+             1c4cebdd0dd8",
+        );
+        let k = key(linktype::ETHERNET, &f1);
+        assert_eq!(k, key(linktype::ETHERNET, &f2));
+        assert_eq!(k, key(linktype::ETHERNET, &f3));
+        assert_eq!(k, hash(&[194, 136, 28, 76], &[]));
+    }
 }

@@ -567,6 +567,11 @@ impl FlowEngine {
         slot
     }
 
+    /// End the conversations last seen more than their timeout before
+    /// `now`. Each ends at the first frame whose time passes its own
+    /// deadline, and those ending at one frame come oldest first, then by
+    /// key: nothing depends on which other conversations share the table,
+    /// so a capture split between workers ends them as one table does.
     fn expire(&mut self, now: i64) {
         let Some(t) = self.opts.idle else {
             return;
@@ -577,9 +582,13 @@ impl FlowEngine {
             (&mut self.udp, secs(t.udp)),
             (&mut self.icmp, secs(t.icmp)),
         ] {
+            let from = self.ended.len();
             while let Some(x) = table.pop_idle(before) {
                 self.stats.expired += 1;
                 close(&mut self.delivery, &mut self.ended, x, EndReason::Idle);
+            }
+            if let Some(batch) = self.ended.get_mut(from..).filter(|b| b.len() > 1) {
+                batch.sort_unstable_by_key(|e| (e.flow.last_ns, e.key));
             }
         }
     }

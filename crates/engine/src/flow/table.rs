@@ -1,6 +1,16 @@
 //! A bounded table of conversations, least recently seen first: lookups by
 //! key, eviction of the oldest when full, expiry of the idle. Everything it
 //! evicts or expires is handed back so it can be counted and logged.
+//!
+//! "Least recently seen" is by capture time, not by the order of touches,
+//! so that what expires at a frame is every entry last seen before a time
+//! and nothing else — whichever other entries share the table (a capture
+//! analysed on several cores splits them between tables). Entries are kept
+//! in a list in the order they were seen, which is the order of their times
+//! while capture time moves forward (the cost is O(1) per packet); an entry
+//! seen at a time before the list's newest goes to a heap by time instead
+//! (O(log n), only while times go backwards). Every entry is in one of the
+//! two, so the oldest is the older of the list's head and the heap's top.
 
 use super::key::FlowKey;
 use std::collections::HashMap;
@@ -19,6 +29,8 @@ struct Slot<V> {
     last_ns: i64,
     prev: u32,
     next: u32,
+    /// Position in the heap of late entries; `NIL` while in the list.
+    heap: u32,
 }
 
 /// Conversations by key, at most `cap` of them.
@@ -30,6 +42,8 @@ pub struct Table<V> {
     head: u32,
     /// Most recently seen.
     tail: u32,
+    /// Entries seen at a time before the list's tail: a min-heap by time.
+    late: Vec<u32>,
     cap: usize,
 }
 
@@ -47,6 +61,7 @@ impl<V> Table<V> {
             free: Vec::new(),
             head: NIL,
             tail: NIL,
+            late: Vec::new(),
             cap: cap.max(1),
         }
     }
@@ -72,13 +87,13 @@ impl<V> Table<V> {
         self.slots.get(slot as usize)?.value.as_ref()
     }
 
-    /// Mark `slot` seen at `now_ns`: it becomes the most recent.
+    /// Mark `slot` seen at `now_ns` (its time never goes back).
     pub fn touch(&mut self, slot: u32, now_ns: i64) {
         if let Some(s) = self.slots.get_mut(slot as usize) {
             s.last_ns = s.last_ns.max(now_ns);
         }
-        self.unlink(slot);
-        self.push_back(slot);
+        self.detach(slot);
+        self.place(slot);
     }
 
     /// Insert `value` under `key` (which must not be present), seen at
@@ -96,6 +111,7 @@ impl<V> Table<V> {
             last_ns: now_ns,
             prev: NIL,
             next: NIL,
+            heap: NIL,
         };
         let i = match self.free.pop() {
             Some(i) => {
@@ -110,7 +126,7 @@ impl<V> Table<V> {
             }
         };
         self.map.insert(key, i);
-        self.push_back(i);
+        self.place(i);
         (i, evicted)
     }
 
@@ -120,7 +136,7 @@ impl<V> Table<V> {
         let value = s.value.take()?;
         let key = s.key;
         self.map.remove(&key);
-        self.unlink(slot);
+        self.detach(slot);
         self.free.push(slot);
         Some(Taken { key, value })
     }
@@ -128,16 +144,122 @@ impl<V> Table<V> {
     /// Take out the least recently seen entry if it was last seen before
     /// `before_ns`.
     pub fn pop_idle(&mut self, before_ns: i64) -> Option<Taken<V>> {
-        let head = self.slots.get(self.head as usize)?;
-        if head.last_ns >= before_ns {
+        let oldest = self.oldest()?;
+        if self.time(oldest) >= before_ns {
             return None;
         }
-        self.remove(self.head)
+        self.remove(oldest)
     }
 
     /// Take out the least recently seen entry.
     pub fn pop_oldest(&mut self) -> Option<Taken<V>> {
-        self.remove(self.head)
+        self.remove(self.oldest()?)
+    }
+
+    /// The entry last seen longest ago: the list's head or the heap's top.
+    fn oldest(&self) -> Option<u32> {
+        match (self.slots.get(self.head as usize), self.late.first()) {
+            (Some(h), Some(&l)) if self.time(l) < h.last_ns => Some(l),
+            (Some(_), _) => Some(self.head),
+            (None, l) => l.copied(),
+        }
+    }
+
+    fn time(&self, i: u32) -> i64 {
+        self.slots.get(i as usize).map_or(i64::MAX, |s| s.last_ns)
+    }
+
+    /// Put `i` (in neither the list nor the heap) at the list's end if it
+    /// was seen no earlier than the tail, in the heap otherwise.
+    fn place(&mut self, i: u32) {
+        let t = self.time(i);
+        if self.tail == NIL || self.time(self.tail) <= t {
+            self.push_back(i);
+        } else {
+            let at = self.late.len();
+            self.late.push(i);
+            self.set_pos(i, at);
+            self.sift_up(at);
+        }
+    }
+
+    /// Take `i` out of the list or the heap.
+    fn detach(&mut self, i: u32) {
+        let Some(at) = self.slots.get(i as usize).map(|s| s.heap) else {
+            return;
+        };
+        if at == NIL {
+            self.unlink(i);
+            return;
+        }
+        let at = at as usize;
+        let last = self.late.len().saturating_sub(1);
+        self.late.swap(at, last);
+        self.late.pop();
+        self.set_pos_nil(i);
+        if let Some(&moved) = self.late.get(at) {
+            self.set_pos(moved, at);
+            self.sift_down(at);
+            self.sift_up(at);
+        }
+    }
+
+    fn set_pos(&mut self, i: u32, at: usize) {
+        if let Some(s) = self.slots.get_mut(i as usize) {
+            s.heap = at as u32;
+        }
+    }
+
+    fn set_pos_nil(&mut self, i: u32) {
+        if let Some(s) = self.slots.get_mut(i as usize) {
+            s.heap = NIL;
+        }
+    }
+
+    /// Heap order: by time, then by slot (the same for equal times).
+    fn before(&self, x: usize, y: usize) -> bool {
+        match (self.late.get(x), self.late.get(y)) {
+            (Some(&a), Some(&b)) => (self.time(a), a) < (self.time(b), b),
+            _ => false,
+        }
+    }
+
+    fn swap(&mut self, x: usize, y: usize) {
+        self.late.swap(x, y);
+        for at in [x, y] {
+            if let Some(&i) = self.late.get(at) {
+                self.set_pos(i, at);
+            }
+        }
+    }
+
+    fn sift_up(&mut self, mut at: usize) {
+        while at > 0 {
+            let parent = (at - 1) / 2;
+            if !self.before(at, parent) {
+                break;
+            }
+            self.swap(at, parent);
+            at = parent;
+        }
+    }
+
+    fn sift_down(&mut self, mut at: usize) {
+        loop {
+            let (l, r) = (2 * at + 1, 2 * at + 2);
+            let mut min = at;
+            if self.before(l, min) {
+                min = l;
+            }
+            if self.before(r, min) {
+                min = r;
+            }
+            if min == at {
+                break;
+            }
+            self.swap(at, min);
+            at = min;
+        }
     }
 
     fn unlink(&mut self, i: u32) {
@@ -222,5 +344,27 @@ mod tests {
         assert_eq!(t.pop_oldest().map(|x| x.value), Some(4));
         assert_eq!(t.pop_oldest().map(|x| x.value), Some(9));
         assert!(t.pop_oldest().is_none() && t.is_empty());
+    }
+
+    /// Times that go backwards: what is idle is what was last seen before
+    /// the limit, in time order, whatever the order of the touches.
+    #[test]
+    fn entries_seen_at_earlier_times_expire_by_their_own_time() {
+        let mut t: Table<u8> = Table::new(10);
+        t.insert(key(0), 0, 100);
+        t.insert(key(1), 1, 50); // behind the newest: late
+        t.insert(key(2), 2, 10); // later still
+        let (s3, _) = t.insert(key(3), 3, 200);
+        t.insert(key(4), 4, 30);
+        t.touch(s3, 20); // its time stays 200
+        let mut gone = Vec::new();
+        while let Some(x) = t.pop_idle(60) {
+            gone.push(x.value);
+        }
+        assert_eq!(gone, vec![2, 4, 1]);
+        let s1 = t.insert(key(1), 1, 150).0;
+        t.touch(s1, 40); // stays 150, late behind 200
+        let rest: Vec<u8> = std::iter::from_fn(|| t.pop_oldest().map(|x| x.value)).collect();
+        assert_eq!(rest, vec![0, 1, 3]);
     }
 }
