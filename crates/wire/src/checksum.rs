@@ -4,24 +4,31 @@
 /// One's-complement sum of `data` as big-endian 16-bit words, not yet folded.
 /// An odd trailing byte is padded with zero, as RFC 1071 says.
 ///
-/// Sums 64-bit big-endian words as two 32-bit halves into a 64-bit
-/// accumulator: since 2^16 ≡ 1 (mod 2^16 - 1), that is the same sum modulo
-/// 0xffff, four 16-bit words at a time (RFC 1071 §2(C), "parallel summation").
+/// Sums 32-bit words in the machine's byte order into a 64-bit accumulator
+/// (a loop the compiler turns into vector adds), then folds to 16 bits and
+/// swaps into network order: the one's complement sum does not depend on
+/// byte order, only its bytes come out swapped (RFC 1071 §2(B)), and since
+/// 2^16 ≡ 1 (mod 2^16 - 1) 32-bit words sum like pairs of 16-bit ones
+/// (§2(C), "parallel summation").
 pub fn sum(data: &[u8]) -> u32 {
     let mut acc: u64 = 0;
-    let mut words = data.chunks_exact(8);
+    let mut words = data.chunks_exact(4);
     for w in &mut words {
-        let v = u64::from_be_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        acc += (v >> 32) + (v & 0xffff_ffff);
+        acc += u64::from(u32::from_ne_bytes([w[0], w[1], w[2], w[3]]));
     }
     let mut pairs = words.remainder().chunks_exact(2);
     for c in &mut pairs {
-        acc += u64::from(u16::from_be_bytes([c[0], c[1]]));
+        acc += u64::from(u16::from_ne_bytes([c[0], c[1]]));
     }
     if let [last] = pairs.remainder() {
-        acc += u64::from(*last) << 8;
+        acc += u64::from(u16::from_ne_bytes([*last, 0]));
     }
-    fold64(acc)
+    let mut folded = fold64(acc);
+    while folded > 0xffff {
+        folded = (folded & 0xffff) + (folded >> 16);
+    }
+    // The machine's byte order to network order (a swap on little-endian).
+    u32::from((folded as u16).to_be())
 }
 
 fn fold64(mut acc: u64) -> u32 {
