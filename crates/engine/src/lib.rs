@@ -5,8 +5,8 @@
 pub mod app;
 pub mod craft;
 pub mod defrag;
-pub mod export;
 pub mod dissect;
+pub mod export;
 pub mod fields;
 pub mod filter;
 pub mod flow;
