@@ -278,6 +278,8 @@ pub struct Dissector {
     /// Application messages over reassembled TCP streams (needs `flows`
     /// with reassembly on).
     pub apps: Option<StreamApps>,
+    /// QUIC Initial packets decrypted for the per-packet views.
+    pub quic: crate::quic::Initials,
 }
 
 impl Dissector {
@@ -287,6 +289,7 @@ impl Dissector {
             defrag: Defrag::new(limits),
             flows: None,
             apps: None,
+            quic: crate::quic::Initials::new(),
         }
     }
 
@@ -315,9 +318,11 @@ impl Dissector {
             defrag,
             flows,
             apps,
+            quic,
         } = self;
         dissect_frame(meta, data, *opts, d, apps.is_none());
         defragment(*opts, defrag, meta, d);
+        quic.frame(d);
         let Some(f) = flows else {
             return;
         };

@@ -11,13 +11,19 @@
 //! ([`initial_client_hello`], frames in any order within it) or of several
 //! ([`HelloAssembler`], for a ClientHello split over datagrams, bounded).
 
+use crate::dissect::Dissection;
 use aes::cipher::{BlockEncrypt, KeyInit};
 use aes::Aes128;
-use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::aead::AeadInPlace;
 use aes_gcm::{Aes128Gcm, Nonce};
+use arrayvec::ArrayVec;
 use hkdf::Hkdf;
 use sha2::Sha256;
-use wiresift_wire::quic::{self, varint, Form, PacketType, QuicView};
+use std::collections::HashMap;
+use wiresift_wire::layer::Layer;
+use wiresift_wire::quic::{self, Form, PacketType, QuicView};
+pub use wiresift_wire::quic::{frames, Frame};
+use wiresift_wire::tls::TlsView;
 
 /// The largest ClientHello gathered (bytes of CRYPTO data from offset 0).
 pub const MAX_HELLO: usize = 16 * 1024;
@@ -124,119 +130,315 @@ pub struct Opened {
 /// `datagram` with `keys`. The packet number is taken as sent (no earlier
 /// packet to expand it from: right for a connection's first packets).
 pub fn open(datagram: &[u8], p: &quic::Packet, keys: &Keys) -> Option<Opened> {
-    let pkt = datagram.get(p.start..p.end)?;
-    let pn_off = p.pn_offset.checked_sub(p.start)?;
-    let sample: [u8; 16] = pkt.get(pn_off + 4..pn_off + 20)?.try_into().ok()?;
-    let mut block = aes::Block::from(sample);
-    Aes128::new(&keys.hp.into()).encrypt_block(&mut block);
-    let mask = block;
-    let first = pkt.first()? ^ (mask[0] & 0x0f);
-    let pn_len = usize::from(first & 3) + 1;
-    let mut header = pkt.get(..pn_off + pn_len)?.to_vec();
-    header[0] = first;
-    let mut pn = 0u64;
-    for i in 0..pn_len {
-        header[pn_off + i] ^= mask[1 + i];
-        pn = (pn << 8) | u64::from(header[pn_off + i]);
-    }
-    let mut nonce = keys.iv;
-    for (i, b) in pn.to_be_bytes().iter().enumerate() {
-        nonce[4 + i] ^= b;
-    }
-    let ct = pkt.get(pn_off + pn_len..)?;
-    let aead = Aes128Gcm::new(&keys.key.into());
-    let plaintext = aead
-        .decrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: ct,
-                aad: &header,
-            },
-        )
-        .ok()?;
+    let mut buf = Vec::new();
+    let packet_number = open_into(datagram, p, keys, &mut buf)?;
+    let plaintext = buf.get(quic::OPENED_HEADER_LEN..)?.to_vec();
     Some(Opened {
-        packet_number: pn,
+        packet_number,
         plaintext,
     })
 }
 
-/// A frame of an Initial packet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Frame<'a> {
-    /// A run of PADDING bytes.
-    Padding(usize),
-    Ping,
-    Ack {
-        largest: u64,
-    },
-    Crypto {
-        offset: u64,
-        data: &'a [u8],
-    },
-    ConnectionClose {
-        error: u64,
-    },
+/// [`open`] into `buf`: appends a record for [`QuicView::with_opened`]
+/// (header, then the plaintext) and returns the packet number; `buf` is
+/// left as it was when the packet does not open. Allocates only when `buf`
+/// must grow.
+pub fn open_into(datagram: &[u8], p: &quic::Packet, keys: &Keys, buf: &mut Vec<u8>) -> Option<u64> {
+    let mark = buf.len();
+    let pn = open_at(datagram, p, keys, buf, mark);
+    if pn.is_none() {
+        buf.truncate(mark);
+    }
+    pn
 }
 
-/// The frames of a plaintext, in order, until one that cannot be read (or
-/// one not allowed in Initial packets). Each step consumes at least a byte.
-pub fn frames(plain: &[u8]) -> impl Iterator<Item = Frame<'_>> {
-    let mut at = 0usize;
-    std::iter::from_fn(move || {
-        let (ty, n) = varint(plain, at)?;
-        let mut p = at.checked_add(n)?;
-        let v = |p: &mut usize| -> Option<u64> {
-            let (x, n) = varint(plain, *p)?;
-            *p += n;
-            Some(x)
-        };
-        let f = match ty {
-            0x00 => {
-                let run = plain.get(at..)?.iter().take_while(|&&b| b == 0).count();
-                p = at + run;
-                Frame::Padding(run)
+fn open_at(
+    datagram: &[u8],
+    p: &quic::Packet,
+    keys: &Keys,
+    buf: &mut Vec<u8>,
+    mark: usize,
+) -> Option<u64> {
+    let pkt = datagram.get(p.start..p.end)?;
+    let pn_off = p.pn_offset.checked_sub(p.start)?;
+    let sample: [u8; 16] = pkt
+        .get(pn_off.checked_add(4)?..pn_off.checked_add(20)?)?
+        .try_into()
+        .ok()?;
+    let mut mask = aes::Block::from(sample);
+    Aes128::new(&keys.hp.into()).encrypt_block(&mut mask);
+    let first = pkt.first()? ^ (mask[0] & 0x0f);
+    let pn_len = usize::from(first & 3) + 1;
+    let hdr_len = pn_off.checked_add(pn_len)?;
+    // The tag follows the ciphertext.
+    let tag_at = pkt.len().checked_sub(16).filter(|&t| t >= hdr_len)?;
+    // The unprotected header (the AEAD's associated data) goes where the
+    // plaintext will be, after the record header, and is replaced by it.
+    buf.extend_from_slice(&[0; quic::OPENED_HEADER_LEN]);
+    let body = buf.len();
+    buf.extend_from_slice(pkt.get(..tag_at)?);
+    let mut pn = 0u64;
+    {
+        let h = buf.get_mut(body..body + hdr_len)?;
+        *h.first_mut()? = first;
+        for i in 0..pn_len {
+            let b = h.get_mut(pn_off + i)?;
+            *b ^= mask[1 + i];
+            pn = (pn << 8) | u64::from(*b);
+        }
+    }
+    let mut nonce = keys.iv;
+    for (n, b) in nonce[4..].iter_mut().zip(pn.to_be_bytes()) {
+        *n ^= b;
+    }
+    let tag = aes_gcm::Tag::from_slice(pkt.get(tag_at..)?);
+    let (aad, msg) = buf.get_mut(body..)?.split_at_mut(hdr_len);
+    let ok = Aes128Gcm::new(&keys.key.into())
+        .decrypt_in_place_detached(Nonce::from_slice(&nonce), aad, msg, tag)
+        .is_ok();
+    let plain_len = tag_at - hdr_len;
+    let (Ok(start), Ok(len), true) = (u32::try_from(p.start), u32::try_from(plain_len), ok) else {
+        return None;
+    };
+    // Drop the header, keep the plaintext.
+    buf.copy_within(body + hdr_len.., body);
+    buf.truncate(body + plain_len);
+    buf.get_mut(mark..body)?
+        .copy_from_slice(&quic::opened_header(start, pn, len));
+    Some(pn)
+}
+
+/// Most connection IDs whose Initial keys are remembered; past it the
+/// table starts afresh (counted in [`Initials::forgotten`]).
+pub const MAX_CIDS: usize = 4096;
+/// Most CRYPTO frames of one datagram put together.
+const MAX_CRYPTO_FRAMES: usize = 64;
+
+/// The Initial keys for packets sent to a connection ID, and for the
+/// answers.
+#[derive(Clone, Debug)]
+struct CidKeys {
+    version: u32,
+    to: Keys,
+    reply: Keys,
+}
+
+/// Who packets are sent to: a connection ID, or, when the receiver chose
+/// an empty one, its address and port with the sender's (IPv4 in the first
+/// four bytes of each address).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum To {
+    Cid(ArrayVec<u8, { quic::MAX_CID_LEN }>),
+    Addr([u8; 16], u16, [u8; 16], u16),
+}
+
+/// The UDP endpoints of a datagram: (source address, port), (destination
+/// address, port).
+type Ends = (([u8; 16], u16), ([u8; 16], u16));
+
+impl To {
+    /// Packets to `cid`, or when it is empty, sent from `from` to `to`.
+    fn new(cid: &[u8], ends: Option<Ends>) -> Option<To> {
+        if !cid.is_empty() {
+            return ArrayVec::try_from(cid).ok().map(To::Cid);
+        }
+        let ((sa, sp), (da, dp)) = ends?;
+        Some(To::Addr(da, dp, sa, sp))
+    }
+}
+
+/// The UDP endpoints of the layers before `i`.
+fn ends(d: &Dissection, i: usize) -> Option<Ends> {
+    let mut ip = None;
+    let mut ports = None;
+    for e in d.layers.iter().take(i) {
+        match &e.layer {
+            Layer::Ip(v) => {
+                let (mut s, mut t) = ([0u8; 16], [0u8; 16]);
+                s[..4].copy_from_slice(&v.src());
+                t[..4].copy_from_slice(&v.dst());
+                ip = Some((s, t));
             }
-            0x01 => Frame::Ping,
-            0x02 | 0x03 => {
-                let largest = v(&mut p)?;
-                let _delay = v(&mut p)?;
-                let count = v(&mut p)?;
-                let _first = v(&mut p)?;
-                // Each range takes two bytes at least: bounded by the bytes.
-                let mut i = 0u64;
-                while i < count {
-                    v(&mut p)?;
-                    v(&mut p)?;
-                    i += 1;
+            Layer::Ipv6(v) => ip = Some((v.src(), v.dst())),
+            Layer::Udp(u) => ports = Some((u.src_port(), u.dst_port())),
+            _ => {}
+        }
+    }
+    let ((s, t), (sp, dp)) = (ip?, ports?);
+    Some(((s, sp), (t, dp)))
+}
+
+/// Decryption of the Initial packets of the frames dissected, for the
+/// per-packet views: the keys of every connection seen (both derive from
+/// the client's first Destination Connection ID, which only its first
+/// packets carry, so each connection ID the peers choose in their Initial
+/// packets is remembered with them), and one frame's plaintext and CRYPTO
+/// data, in buffers reused from frame to frame.
+#[derive(Debug, Default)]
+pub struct Initials {
+    cids: HashMap<To, CidKeys>,
+    /// The decrypted packets of the current frame (see [`QuicView::with_opened`]).
+    opened: Vec<u8>,
+    /// The current frame's CRYPTO data from offset 0.
+    crypto: Vec<u8>,
+    /// Connection IDs forgotten when the table was full.
+    pub forgotten: u64,
+}
+
+impl Initials {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Decrypt the Initial packets of the frame's QUIC layer: the layer
+    /// shows their packet numbers and frames, and a TLS layer the whole
+    /// handshake messages of its CRYPTO frames from offset 0 (a ClientHello
+    /// or ServerHello that one datagram holds).
+    pub fn frame<'a>(&'a mut self, d: &mut Dissection<'a>) {
+        let Some((i, v)) = d
+            .layers
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, e)| match e.layer {
+                Layer::Quic(v) if !e.quoted && v.is_long() => Some((i, v)),
+                _ => None,
+            })
+        else {
+            return;
+        };
+        self.opened.clear();
+        self.crypto.clear();
+        let datagram = v.bytes();
+        let ends = ends(d, i);
+        for p in v.packets() {
+            if p.form == Form::Long(PacketType::Initial) {
+                self.open_initial(datagram, &p, ends);
+            }
+        }
+        if self.opened.is_empty() {
+            return;
+        }
+        self.gather_crypto();
+        let me: &'a Self = self;
+        if let Some(e) = d.layers.get_mut(i) {
+            e.layer = Layer::Quic(v.with_opened(&me.opened));
+        }
+        let n = whole_messages_len(&me.crypto);
+        if let Some(t) = me
+            .crypto
+            .get(..n)
+            .and_then(|b| TlsView::new_handshakes(b).ok())
+        {
+            d.push_reassembled(Layer::Tls(t));
+        }
+    }
+
+    /// Open an Initial packet with the keys known for its DCID, else as a
+    /// client's first packet (keys from its own DCID); remember the keys of
+    /// the connection IDs it tells.
+    fn open_initial(&mut self, datagram: &[u8], p: &quic::Packet, ends: Option<Ends>) {
+        let dcid = datagram.get(p.dcid.clone()).unwrap_or(&[]);
+        let scid = datagram.get(p.scid.clone()).unwrap_or(&[]);
+        // A version negotiated after the first packet keeps its keys'
+        // connection IDs but needs its own salt: known keys are for one version.
+        let known = To::new(dcid, ends)
+            .and_then(|t| self.cids.get(&t))
+            .filter(|k| k.version == p.version)
+            .cloned();
+        let keys = match known {
+            Some(k) if open_into(datagram, p, &k.to, &mut self.opened).is_some() => k,
+            _ => {
+                let (Some(client), Some(server)) = (
+                    initial_keys(p.version, dcid, false),
+                    initial_keys(p.version, dcid, true),
+                ) else {
+                    return;
+                };
+                if open_into(datagram, p, &client, &mut self.opened).is_none() {
+                    return;
                 }
-                if ty == 0x03 {
-                    for _ in 0..3 {
-                        v(&mut p)?;
+                let k = CidKeys {
+                    version: p.version,
+                    to: client,
+                    reply: server,
+                };
+                self.remember(To::new(dcid, ends), k.clone());
+                k
+            }
+        };
+        // Packets to the sender of this one carry its SCID (or come back
+        // between the same ports).
+        let back = ends.map(|(s, t)| (t, s));
+        self.remember(
+            To::new(scid, back),
+            CidKeys {
+                version: keys.version,
+                to: keys.reply,
+                reply: keys.to,
+            },
+        );
+    }
+
+    fn remember(&mut self, to: Option<To>, keys: CidKeys) {
+        let Some(to) = to else { return };
+        if self.cids.len() >= MAX_CIDS && !self.cids.contains_key(&to) {
+            self.forgotten = self.forgotten.saturating_add(self.cids.len() as u64);
+            self.cids.clear();
+        }
+        self.cids.insert(to, keys);
+    }
+
+    /// Put the CRYPTO frames of the decrypted packets together from offset
+    /// 0, as far as they run without a gap (CRYPTO frames come in any order:
+    /// some clients shuffle them).
+    fn gather_crypto(&mut self) {
+        let mut pieces: ArrayVec<(u64, &[u8]), MAX_CRYPTO_FRAMES> = ArrayVec::new();
+        let mut at = 0usize;
+        while let Some(body) = self.opened.get(at + quic::OPENED_HEADER_LEN..) {
+            let len = self
+                .opened
+                .get(at + 12..at + 16)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map_or(0, |b| u32::from_be_bytes(b) as usize);
+            let plain = body.get(..len).unwrap_or(body);
+            for f in frames(plain) {
+                if let Frame::Crypto { offset, data } = f {
+                    if pieces.try_push((offset, data)).is_err() {
+                        break;
                     }
                 }
-                Frame::Ack { largest }
             }
-            0x06 => {
-                let offset = v(&mut p)?;
-                let len = usize::try_from(v(&mut p)?).ok()?;
-                let data = plain.get(p..p.checked_add(len)?)?;
-                p += len;
-                Frame::Crypto { offset, data }
+            at = at + quic::OPENED_HEADER_LEN + plain.len();
+        }
+        pieces.sort_unstable_by_key(|p| p.0);
+        let mut filled = 0usize;
+        for (off, data) in pieces {
+            let Ok(off) = usize::try_from(off) else { break };
+            if off > filled || filled >= MAX_HELLO {
+                break;
             }
-            0x1c | 0x1d => {
-                let error = v(&mut p)?;
-                if ty == 0x1c {
-                    v(&mut p)?;
-                }
-                let len = usize::try_from(v(&mut p)?).ok()?;
-                p = p.checked_add(len).filter(|&e| e <= plain.len())?;
-                Frame::ConnectionClose { error }
+            let end = off.saturating_add(data.len()).min(MAX_HELLO);
+            if end > filled {
+                let new = data.get(filled - off..end - off).unwrap_or(&[]);
+                self.crypto.extend_from_slice(new);
+                filled = end;
             }
-            _ => return None,
-        };
-        at = p;
-        Some(f)
-    })
+        }
+    }
+}
+
+/// How many bytes the whole handshake messages at the start of `b` take.
+fn whole_messages_len(b: &[u8]) -> usize {
+    let mut n = 0usize;
+    while let Some(&[x, y, z]) = b.get(n + 1..n + 4) {
+        let total = 4 + ((usize::from(x) << 16) | (usize::from(y) << 8) | usize::from(z));
+        match n.checked_add(total) {
+            Some(end) if end <= b.len() => n = end,
+            _ => break,
+        }
+    }
+    n
 }
 
 /// What a client's Initial tells about the connection.
@@ -361,6 +563,7 @@ pub fn initial_client_hello(datagram: &[u8]) -> Option<QuicHello> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aes_gcm::aead::{Aead, Payload};
 
     fn unhex(s: &str) -> Vec<u8> {
         let s: Vec<u8> = s.bytes().filter(|b| b.is_ascii_hexdigit()).collect();

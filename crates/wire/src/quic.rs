@@ -52,6 +52,12 @@ field_table! {
     Short: "quic.short", "QUIC Short Header", Kind::None;
     SpinBit: "quic.spin_bit", "Spin Bit", Kind::Bool;
     RemainingPayload: "quic.remaining_payload", "Remaining Payload", Kind::Bytes;
+    PacketNumber: "quic.packet_number", "Packet Number", Kind::Dec;
+    FrameType: "quic.frame_type", "Frame Type", Kind::Dec;
+    PaddingLength: "quic.padding_length", "Padding Length", Kind::Dec;
+    AckLargest: "quic.ack.largest_acknowledged", "Largest Acknowledged", Kind::Dec;
+    CryptoOffset: "quic.crypto.offset", "Offset", Kind::Dec;
+    CryptoLength: "quic.crypto.length", "Length", Kind::Dec;
 }
 
 /// A long header packet's type (named the v1 way whatever the version).
@@ -304,11 +310,146 @@ impl<'a> Iterator for Packets<'a> {
     }
 }
 
+/// A frame of an Initial packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame<'a> {
+    /// A run of PADDING bytes.
+    Padding(usize),
+    Ping,
+    Ack {
+        largest: u64,
+    },
+    Crypto {
+        offset: u64,
+        data: &'a [u8],
+    },
+    ConnectionClose {
+        error: u64,
+    },
+}
+
+impl Frame<'_> {
+    /// The frame's name in tshark's Info column.
+    pub fn short_name(&self) -> &'static str {
+        match self {
+            Frame::Padding(_) => "PADDING",
+            Frame::Ping => "PING",
+            Frame::Ack { .. } => "ACK",
+            Frame::Crypto { .. } => "CRYPTO",
+            Frame::ConnectionClose { .. } => "CC",
+        }
+    }
+}
+
+/// The frames of a decrypted payload with where each starts and its type,
+/// in order, until one that cannot be read (or one not allowed in Initial
+/// packets). Each step consumes at least a byte.
+pub fn frames_at(plain: &[u8]) -> impl Iterator<Item = (usize, u64, Frame<'_>)> {
+    let mut at = 0usize;
+    std::iter::from_fn(move || {
+        let (ty, n) = varint(plain, at)?;
+        let mut p = at.checked_add(n)?;
+        let v = |p: &mut usize| -> Option<u64> {
+            let (x, n) = varint(plain, *p)?;
+            *p = p.checked_add(n)?;
+            Some(x)
+        };
+        let f = match ty {
+            0x00 => {
+                let run = plain.get(at..)?.iter().take_while(|&&b| b == 0).count();
+                p = at.checked_add(run)?;
+                Frame::Padding(run)
+            }
+            0x01 => Frame::Ping,
+            0x02 | 0x03 => {
+                let largest = v(&mut p)?;
+                let _delay = v(&mut p)?;
+                let count = v(&mut p)?;
+                let _first = v(&mut p)?;
+                // Each range takes two bytes at least: bounded by the bytes.
+                let mut i = 0u64;
+                while i < count {
+                    v(&mut p)?;
+                    v(&mut p)?;
+                    i += 1;
+                }
+                if ty == 0x03 {
+                    for _ in 0..3 {
+                        v(&mut p)?;
+                    }
+                }
+                Frame::Ack { largest }
+            }
+            0x06 => {
+                let offset = v(&mut p)?;
+                let len = usize::try_from(v(&mut p)?).ok()?;
+                let end = p.checked_add(len)?;
+                let data = plain.get(p..end)?;
+                p = end;
+                Frame::Crypto { offset, data }
+            }
+            0x1c | 0x1d => {
+                let error = v(&mut p)?;
+                if ty == 0x1c {
+                    v(&mut p)?;
+                }
+                let len = usize::try_from(v(&mut p)?).ok()?;
+                p = p.checked_add(len).filter(|&e| e <= plain.len())?;
+                Frame::ConnectionClose { error }
+            }
+            _ => return None,
+        };
+        let start = at;
+        at = p;
+        Some((start, ty, f))
+    })
+}
+
+/// The frames of a decrypted payload, in order (see [`frames_at`]).
+pub fn frames(plain: &[u8]) -> impl Iterator<Item = Frame<'_>> {
+    frames_at(plain).map(|(_, _, f)| f)
+}
+
+/// Size of the header of each record in the buffer of decrypted packets a
+/// view is given ([`QuicView::with_opened`]): the packet's offset in the
+/// datagram (4 bytes), its packet number (8), the plaintext length (4), all
+/// big-endian; the plaintext follows.
+pub const OPENED_HEADER_LEN: usize = 16;
+
+/// The header of a record of decrypted packets (see [`OPENED_HEADER_LEN`]).
+pub fn opened_header(packet_start: u32, packet_number: u64, plain_len: u32) -> [u8; 16] {
+    let mut h = [0u8; OPENED_HEADER_LEN];
+    h[..4].copy_from_slice(&packet_start.to_be_bytes());
+    h[4..12].copy_from_slice(&packet_number.to_be_bytes());
+    h[12..].copy_from_slice(&plain_len.to_be_bytes());
+    h
+}
+
+/// The decrypted packet of the datagram starting at `start`: its packet
+/// number and plaintext.
+fn opened_at(opened: &[u8], start: usize) -> Option<(u64, &[u8])> {
+    let mut at = 0usize;
+    while at < opened.len() {
+        let s = usize::try_from(be32(opened, at)?).ok()?;
+        let pn = (u64::from(be32(opened, at + 4)?) << 32) | u64::from(be32(opened, at + 8)?);
+        let len = usize::try_from(be32(opened, at + 12)?).ok()?;
+        let body = at.checked_add(OPENED_HEADER_LEN)?;
+        let end = body.checked_add(len)?;
+        if s == start {
+            return Some((pn, opened.get(body..end)?));
+        }
+        at = end;
+    }
+    None
+}
+
 /// A view over one UDP datagram of QUIC packets.
 #[derive(Clone, Copy, Debug)]
 pub struct QuicView<'a> {
     bytes: &'a [u8],
     first: u8,
+    /// Decrypted packets (records, see [`OPENED_HEADER_LEN`]).
+    opened: &'a [u8],
 }
 
 impl<'a> QuicView<'a> {
@@ -325,7 +466,11 @@ impl<'a> QuicView<'a> {
             }
             // 1 byte + packet number + AEAD tag at least.
             need(bytes, 1 + 1 + 16)?;
-            return Ok(QuicView { bytes, first });
+            return Ok(QuicView {
+                bytes,
+                first,
+                opened: &[],
+            });
         }
         need(bytes, 7)?;
         let v = be32(bytes, 1).unwrap_or(0);
@@ -348,7 +493,25 @@ impl<'a> QuicView<'a> {
         } else if p.dcid.len() > 255 || (bytes.len() - p.scid.end) % 4 != 0 {
             return Err(Error::Malformed("QUIC version negotiation"));
         }
-        Ok(QuicView { bytes, first })
+        Ok(QuicView {
+            bytes,
+            first,
+            opened: &[],
+        })
+    }
+
+    /// The same view with the plaintext of the packets that could be
+    /// decrypted (records written with [`opened_header`] then the
+    /// plaintext): their packet numbers and frames are shown.
+    pub fn with_opened(mut self, opened: &'a [u8]) -> Self {
+        self.opened = opened;
+        self
+    }
+
+    /// The packet number and frames of the packet starting at `p.start`,
+    /// when it was decrypted.
+    pub fn opened(&self, p: &Packet) -> Option<(u64, &'a [u8])> {
+        opened_at(self.opened, p.start)
     }
 
     /// The datagram's packets (coalesced ones after the first, as long as
@@ -475,6 +638,12 @@ impl<'a> QuicView<'a> {
                         at += 4;
                     }
                 }
+                Field::PacketNumber
+                | Field::FrameType
+                | Field::PaddingLength
+                | Field::AckLargest
+                | Field::CryptoOffset
+                | Field::CryptoLength => self.opened_field(&p, f, out),
                 Field::Short if !is_long => out.value(Value::Present, p.start..p.end),
                 Field::SpinBit if !is_long => out.value(Value::Bool(first & 0x20 != 0), r0),
                 _ => {}
@@ -485,18 +654,41 @@ impl<'a> QuicView<'a> {
         }
     }
 
+    /// Fields of a decrypted packet. The plaintext is not in the frame:
+    /// each value is given the range of the protected payload.
+    fn opened_field(&self, p: &Packet, f: Field, out: &mut dyn FieldSink<'a>) {
+        let Some((pn, plain)) = self.opened(p) else {
+            return;
+        };
+        let r = p.pn_offset..p.end;
+        if f == Field::PacketNumber {
+            return out.value(Value::UInt(pn), r);
+        }
+        for (_, ty, fr) in frames_at(plain) {
+            let v = match (f, fr) {
+                (Field::FrameType, _) => ty,
+                (Field::PaddingLength, Frame::Padding(n)) => n as u64,
+                (Field::AckLargest, Frame::Ack { largest }) => largest,
+                (Field::CryptoOffset, Frame::Crypto { offset, .. }) => offset,
+                (Field::CryptoLength, Frame::Crypto { data, .. }) => data.len() as u64,
+                _ => continue,
+            };
+            out.value(Value::UInt(v), r.clone());
+        }
+    }
+
     pub fn title(&self, out: &mut String) {
         out.push_str("QUIC IETF");
     }
 
-    /// tshark's Info text without keys: `Initial, DCID=…, SCID=…` per packet
-    /// (joined with ", "), `Version Negotiation`, `Protected Payload (KP0)`.
+    /// tshark's Info text: `Initial, DCID=…, SCID=…`, then for a decrypted
+    /// packet `, PKN: n` and its frames (`, CRYPTO, PADDING`); `Version
+    /// Negotiation`, `Protected Payload (KP0)`. Of coalesced packets tshark
+    /// shows the last one's.
     pub fn summary(&self, out: &mut String) {
         let start = out.len();
         for p in self.packets() {
-            if out.len() > start {
-                out.push_str(", ");
-            }
+            out.truncate(start);
             match p.form {
                 Form::Short => {
                     let kp = u8_at(self.bytes, p.start).unwrap_or(0) & 4 != 0;
@@ -512,6 +704,13 @@ impl<'a> QuicView<'a> {
                     if !p.scid.is_empty() {
                         out.push_str(", SCID=");
                         write_hex(out, self.slice(p.scid.clone()));
+                    }
+                    if let Some((pn, plain)) = self.opened(&p) {
+                        let _ = write!(out, ", PKN: {pn}");
+                        for f in frames(plain) {
+                            out.push_str(", ");
+                            out.push_str(f.short_name());
+                        }
                     }
                 }
             }

@@ -479,12 +479,22 @@ pub struct Items<'a> {
 }
 
 impl<'a> Items<'a> {
-    fn new(bytes: &'a [u8], session: Session) -> Self {
+    fn new(bytes: &'a [u8], session: Session, bare: bool) -> Self {
         Items {
-            records: Records { bytes, off: 0 },
+            records: Records {
+                bytes,
+                off: if bare { bytes.len() } else { 0 },
+            },
             session,
             queued: None,
-            walk: None,
+            // Bare handshake messages: walked as the body of one record
+            // without a header.
+            walk: bare.then_some(HsWalk {
+                body: bytes,
+                base: 0,
+                pos: 0,
+                first: true,
+            }),
             pending: None,
             tls13: is_tls13_version(session.version),
         }
@@ -663,6 +673,9 @@ fn is_encrypted(body: &[u8], session: Session) -> bool {
 pub struct TlsView<'a> {
     bytes: &'a [u8],
     session: Session,
+    /// Handshake messages without record headers (TLS in QUIC's CRYPTO
+    /// frames).
+    bare: bool,
 }
 
 impl<'a> TlsView<'a> {
@@ -676,6 +689,19 @@ impl<'a> TlsView<'a> {
         Ok(TlsView {
             bytes,
             session: Session::default(),
+            bare: false,
+        })
+    }
+
+    /// A view over whole handshake messages that no record carries (QUIC
+    /// sends them in CRYPTO frames): shown as tshark shows them there, with
+    /// no record fields.
+    pub fn new_handshakes(bytes: &'a [u8]) -> Result<Self, Error> {
+        need(bytes, 4)?;
+        Ok(TlsView {
+            bytes,
+            session: Session::default(),
+            bare: true,
         })
     }
 
@@ -709,13 +735,13 @@ impl<'a> TlsView<'a> {
     pub fn records(&self) -> Records<'a> {
         Records {
             bytes: self.bytes,
-            off: 0,
+            off: if self.bare { self.bytes.len() } else { 0 },
         }
     }
 
     /// The records and what they hold, in order.
     pub fn items(&self) -> Items<'a> {
-        Items::new(self.bytes, self.session)
+        Items::new(self.bytes, self.session, self.bare)
     }
 
     /// The first record's content type.
