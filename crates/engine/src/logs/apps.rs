@@ -27,6 +27,33 @@ use wiresift_wire as wire;
 /// iteration order: whatever is written from a map is sorted first).
 pub(crate) type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
+/// The connection an analyzer holding at most `max` connections writes out
+/// early so that `id` fits: none while `id` is held or there is room, else
+/// the one held longest (`since` gives when it was first seen; ties go by
+/// id, so the choice does not depend on the map's order).
+pub(crate) fn to_evict<V>(
+    conns: &Map<ConnId, V>,
+    id: ConnId,
+    max: usize,
+    since: impl Fn(&V) -> i64,
+) -> Option<ConnId> {
+    if conns.contains_key(&id) || conns.len() < max {
+        return None;
+    }
+    conns
+        .iter()
+        .min_by_key(|(k, s)| (since(s), **k))
+        .map(|(k, _)| *k)
+}
+
+/// The connections held, in the order they were numbered (what is still
+/// open at the end of a capture is written in this order).
+pub(crate) fn ids_in_order<V>(conns: &Map<ConnId, V>) -> Vec<ConnId> {
+    let mut ids: Vec<ConnId> = conns.keys().copied().collect();
+    ids.sort_unstable();
+    ids
+}
+
 /// A connection's identity while it is held: its transport and stream
 /// number (stream numbers never repeat within a transport, so this names
 /// one connection of the capture even after its addresses are reused).

@@ -29,7 +29,7 @@
 //! [`MAX_PENDING`] messages wait (past that a message is written at once,
 //! unpaired, and counted in [`Stats::overflow`]).
 
-use super::apps::{ConnId, Frame, Map};
+use super::apps::{ids_in_order, ConnId, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -841,9 +841,7 @@ impl Tracker {
     /// The capture ended: everything still pending, connection by
     /// connection in the order they were numbered.
     pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
-        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
+        for id in ids_in_order(&self.conns) {
             self.conn_ended(id, sink)?;
         }
         Ok(())

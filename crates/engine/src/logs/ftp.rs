@@ -32,7 +32,7 @@
 //! arguments and reply texts are cut at Zeek's 4096 bytes, user names and
 //! passwords at 128.
 
-use super::apps::{ConnId, ConnRef, Frame, Map};
+use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -502,16 +502,9 @@ impl Tracker {
 
     /// One control message of a connection.
     pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
-        if !self.conns.contains_key(&f.conn.id) && self.conns.len() >= MAX_CONNS {
-            let oldest = self
-                .conns
-                .iter()
-                .min_by_key(|(id, s)| (s.since_ns, **id))
-                .map(|(id, _)| *id);
-            if let Some(id) = oldest {
-                self.stats.overflow += 1;
-                self.conn_ended(id, sink)?;
-            }
+        if let Some(id) = to_evict(&self.conns, f.conn.id, MAX_CONNS, |s| s.since_ns) {
+            self.stats.overflow += 1;
+            self.conn_ended(id, sink)?;
         }
         let mut out: Option<Ftp> = None;
         let mut announce: Option<DataChannel> = None;
@@ -647,9 +640,7 @@ impl Tracker {
     /// The capture ended: whatever is still open; expectations never met
     /// count as expired.
     pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
-        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
+        for id in ids_in_order(&self.conns) {
             self.conn_ended(id, sink)?;
         }
         self.stats.expired += self.expected.values().filter(|e| !e.used).count() as u64;

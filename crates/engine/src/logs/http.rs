@@ -33,7 +33,7 @@
 //! a coded body has no MIME type). Multipart bodies are not split into
 //! their parts.
 
-use super::apps::{ConnId, Frame, Map};
+use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -583,16 +583,9 @@ impl Tracker {
 
     /// One whole message of a connection.
     pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
-        if !self.conns.contains_key(&f.conn.id) && self.conns.len() >= MAX_CONNS {
-            let oldest = self
-                .conns
-                .iter()
-                .min_by_key(|(id, s)| (s.since_ns, **id))
-                .map(|(id, _)| *id);
-            if let Some(id) = oldest {
-                self.stats.overflow += 1;
-                self.conn_ended(id, sink)?;
-            }
+        if let Some(id) = to_evict(&self.conns, f.conn.id, MAX_CONNS, |s| s.since_ns) {
+            self.stats.overflow += 1;
+            self.conn_ended(id, sink)?;
         }
         let mut out: Vec<Http> = Vec::new();
         let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
@@ -698,9 +691,7 @@ impl Tracker {
     /// The capture ended: whatever is still open (connections end first,
     /// so normally nothing).
     pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
-        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
+        for id in ids_in_order(&self.conns) {
             self.conn_ended(id, sink)?;
         }
         Ok(())

@@ -23,7 +23,7 @@
 //! ([`Stats::dropped`]); topics and client ids are cut at 4096 bytes, at
 //! most 64 topics per subscription.
 
-use super::apps::{ConnId, ConnRef, Frame, Map};
+use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -471,16 +471,9 @@ impl Tracker {
 
     /// One control packet of a connection.
     pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
-        if !self.conns.contains_key(&f.conn.id) && self.conns.len() >= MAX_CONNS {
-            let oldest = self
-                .conns
-                .iter()
-                .min_by_key(|(id, s)| (s.since_ns, **id))
-                .map(|(id, _)| *id);
-            if let Some(id) = oldest {
-                self.stats.overflow += 1;
-                self.conn_ended(id, sink)?;
-            }
+        if let Some(id) = to_evict(&self.conns, f.conn.id, MAX_CONNS, |s| s.since_ns) {
+            self.stats.overflow += 1;
+            self.conn_ended(id, sink)?;
         }
         let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
             since_ns: f.ts_ns,
@@ -616,9 +609,7 @@ impl Tracker {
 
     /// The capture ended: whatever is still open.
     pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
-        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
+        for id in ids_in_order(&self.conns) {
             self.conn_ended(id, sink)?;
         }
         Ok(())

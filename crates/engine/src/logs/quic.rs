@@ -30,7 +30,7 @@
 //! up to [`crate::quic::MAX_HELLO`] bytes, for at most [`MAX_GATHERING`]
 //! connections at once ([`Stats::hello_dropped`]).
 
-use super::apps::{ConnId, ConnRef, Frame, Map};
+use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use crate::quic::{self as initial, HelloAssembler};
 use std::borrow::Cow;
@@ -260,16 +260,9 @@ impl Tracker {
     /// One datagram's long-header packets; true when the connection is
     /// confirmed QUIC (its ClientHello decoded).
     pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<bool> {
-        if !self.conns.contains_key(&f.conn.id) && self.conns.len() >= MAX_CONNS {
-            let oldest = self
-                .conns
-                .iter()
-                .min_by_key(|(id, s)| (s.since_ns, **id))
-                .map(|(id, _)| *id);
-            if let Some(id) = oldest {
-                self.stats.overflow += 1;
-                self.conn_ended(id, sink)?;
-            }
+        if let Some(id) = to_evict(&self.conns, f.conn.id, MAX_CONNS, |s| s.since_ns) {
+            self.stats.overflow += 1;
+            self.conn_ended(id, sink)?;
         }
         let orig = f.from_orig;
         let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
@@ -387,9 +380,7 @@ impl Tracker {
 
     /// The capture ended: whatever is still open.
     pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
-        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
+        for id in ids_in_order(&self.conns) {
             self.conn_ended(id, sink)?;
         }
         Ok(())

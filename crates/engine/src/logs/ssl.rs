@@ -41,7 +41,7 @@
 mod ciphers;
 mod x509;
 
-use super::apps::{ConnId, Frame, Map};
+use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
@@ -772,16 +772,9 @@ impl Tracker {
         if m.evs.is_empty() {
             return Ok(());
         }
-        if !self.conns.contains_key(&f.conn.id) && self.conns.len() >= MAX_CONNS {
-            let oldest = self
-                .conns
-                .iter()
-                .min_by_key(|(id, s)| (s.info.ts_ns, **id))
-                .map(|(id, _)| *id);
-            if let Some(id) = oldest {
-                self.stats.overflow += 1;
-                self.conn_ended(id, sink)?;
-            }
+        if let Some(id) = to_evict(&self.conns, f.conn.id, MAX_CONNS, |s| s.info.ts_ns) {
+            self.stats.overflow += 1;
+            self.conn_ended(id, sink)?;
         }
         let st = self
             .conns
@@ -809,9 +802,7 @@ impl Tracker {
     /// The capture ended: what is left (connections end first, so normally
     /// nothing).
     pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
-        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
+        for id in ids_in_order(&self.conns) {
             self.conn_ended(id, sink)?;
         }
         Ok(())
