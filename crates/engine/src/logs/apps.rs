@@ -87,11 +87,12 @@ pub struct ConnRef {
 }
 
 impl ConnRef {
-    /// The uid and `id.*` values every application record starts with
-    /// (after its `ts`).
-    pub fn id_values(&self) -> [super::Value<'_>; 5] {
+    /// The values every application record starts with: `ts` (when its
+    /// message was seen), the uid and the `id.*` fields.
+    pub fn head_values(&self, ts_ns: i64) -> [super::Value<'_>; 6] {
         use super::Value;
         [
+            Value::Time(ts_ns),
             Value::str(&self.uid),
             Value::Addr(self.orig_h),
             Value::Port(self.orig_p),

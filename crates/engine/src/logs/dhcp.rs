@@ -313,10 +313,6 @@ impl Record for Dhcp {
     }
 
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
-        let bytes = |v: &'s Option<Vec<u8>>| {
-            v.as_deref()
-                .map_or(Value::Unset, |b| Value::Str(Cow::Borrowed(b)))
-        };
         let addr = |a: Option<IpAddr>| a.map_or(Value::Unset, Value::Addr);
         let v4 = |a: Option<Ipv4Addr>| a.map_or(Value::Unset, |a| Value::Addr(IpAddr::V4(a)));
         out.extend([
@@ -330,16 +326,16 @@ impl Record for Dhcp {
             addr(self.client_addr),
             addr(self.server_addr),
             self.mac.as_deref().map_or(Value::Unset, Value::str),
-            bytes(&self.host_name),
-            bytes(&self.client_fqdn),
-            bytes(&self.domain),
+            Value::bytes(self.host_name.as_deref()),
+            Value::bytes(self.client_fqdn.as_deref()),
+            Value::bytes(self.domain.as_deref()),
             v4(self.requested_addr),
             v4(self.assigned_addr),
             self.lease_time.map_or(Value::Unset, |l| {
                 Value::Interval(i64::from(l).saturating_mul(SEC))
             }),
-            bytes(&self.client_message),
-            bytes(&self.server_message),
+            Value::bytes(self.client_message.as_deref()),
+            Value::bytes(self.server_message.as_deref()),
             Value::Strings(
                 self.msg_types
                     .iter()

@@ -174,22 +174,17 @@ impl Record for Ftp {
     }
 
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
-        let b = |v: &'s Option<Vec<u8>>| {
-            v.as_deref()
-                .map_or(Value::Unset, |x| Value::Str(Cow::Borrowed(x)))
-        };
-        out.push(Value::Time(self.ts_ns));
-        out.extend(self.conn.id_values());
+        out.extend(self.conn.head_values(self.ts_ns));
         out.extend([
             Value::Str(Cow::Borrowed(&self.user)),
-            b(&self.password),
+            Value::bytes(self.password.as_deref()),
             Value::Str(Cow::Borrowed(&self.command)),
-            b(&self.arg),
+            Value::bytes(self.arg.as_deref()),
             Value::Unset,
             self.file_size.map_or(Value::Unset, Value::Count),
             self.reply_code
                 .map_or(Value::Unset, |c| Value::Count(u64::from(c))),
-            b(&self.reply_msg),
+            Value::bytes(self.reply_msg.as_deref()),
         ]);
         match self.data_channel {
             Some(d) => out.extend([

@@ -480,10 +480,6 @@ impl Record for Http {
     }
 
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
-        let bytes = |v: &'s Option<Vec<u8>>| {
-            v.as_deref()
-                .map_or(Value::Unset, |b| Value::Str(Cow::Borrowed(b)))
-        };
         let files = |f: &'s Files| {
             [
                 strings(f.fuids.iter().map(|s| s.as_bytes()), true),
@@ -499,24 +495,24 @@ impl Record for Http {
             Value::Addr(self.resp_h),
             Value::Port(self.resp_p),
             Value::Count(self.trans_depth),
-            bytes(&self.method),
-            bytes(&self.host),
-            bytes(&self.uri),
-            bytes(&self.referrer),
-            bytes(&self.version),
-            bytes(&self.user_agent),
-            bytes(&self.origin),
+            Value::bytes(self.method.as_deref()),
+            Value::bytes(self.host.as_deref()),
+            Value::bytes(self.uri.as_deref()),
+            Value::bytes(self.referrer.as_deref()),
+            Value::bytes(self.version.as_deref()),
+            Value::bytes(self.user_agent.as_deref()),
+            Value::bytes(self.origin.as_deref()),
             Value::Count(self.request_body_len),
             Value::Count(self.response_body_len),
             self.status_code
                 .map_or(Value::Unset, |c| Value::Count(u64::from(c))),
-            bytes(&self.status_msg),
+            Value::bytes(self.status_msg.as_deref()),
             self.info_code
                 .map_or(Value::Unset, |c| Value::Count(u64::from(c))),
-            bytes(&self.info_msg),
+            Value::bytes(self.info_msg.as_deref()),
             // No tag is defined in base Zeek: always the empty set.
             Value::Strings(Vec::new()),
-            bytes(&self.username),
+            Value::bytes(self.username.as_deref()),
             // Zeek's default is not to capture passwords.
             Value::Unset,
             self.proxied.as_ref().map_or(Value::Unset, |p| {

@@ -157,6 +157,11 @@ impl<'a> Value<'a> {
     pub fn string(s: String) -> Self {
         Value::Str(Cow::Owned(s.into_bytes()))
     }
+
+    /// Bytes kept when seen, Zeek's unset field when not.
+    pub fn bytes(v: Option<&'a [u8]>) -> Self {
+        v.map_or(Value::Unset, |b| Value::Str(Cow::Borrowed(b)))
+    }
 }
 
 /// A log record: its values in the order of its schema's fields.

@@ -315,11 +315,6 @@ pub struct Subscribe {
     pub ack: bool,
 }
 
-fn bytes(v: &Option<Vec<u8>>) -> Value<'_> {
-    v.as_deref()
-        .map_or(Value::Unset, |b| Value::Str(Cow::Borrowed(b)))
-}
-
 impl Record for Connect {
     fn schema(&self) -> &'static Schema {
         &CONNECT
@@ -327,15 +322,14 @@ impl Record for Connect {
 
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
         let name = |v: &'s Option<Cow<'static, str>>| v.as_deref().map_or(Value::Unset, Value::str);
-        out.push(Value::Time(self.ts_ns));
-        out.extend(self.conn.id_values());
+        out.extend(self.conn.head_values(self.ts_ns));
         out.extend([
-            bytes(&self.proto_name),
+            Value::bytes(self.proto_name.as_deref()),
             name(&self.proto_version),
-            bytes(&self.client_id),
+            Value::bytes(self.client_id.as_deref()),
             name(&self.connect_status),
-            bytes(&self.will_topic),
-            bytes(&self.will_payload),
+            Value::bytes(self.will_topic.as_deref()),
+            Value::bytes(self.will_payload.as_deref()),
         ]);
     }
 }
@@ -346,8 +340,7 @@ impl Record for Publish {
     }
 
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
-        out.push(Value::Time(self.ts_ns));
-        out.extend(self.conn.id_values());
+        out.extend(self.conn.head_values(self.ts_ns));
         out.extend([
             Value::Bool(self.from_client),
             Value::Bool(self.retain),
@@ -369,8 +362,7 @@ impl Record for Subscribe {
     }
 
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
-        out.push(Value::Time(self.ts_ns));
-        out.extend(self.conn.id_values());
+        out.extend(self.conn.head_values(self.ts_ns));
         out.extend([
             Value::Enum(if self.unsubscribe {
                 "MQTT::UNSUBSCRIBE"

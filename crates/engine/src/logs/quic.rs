@@ -179,8 +179,7 @@ impl Record for Quic {
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
         let s = |v: &'s Option<String>| v.as_deref().map_or(Value::Unset, Value::str);
         let id = |v: &Option<Vec<u8>>| v.as_deref().map_or(Value::Unset, |b| Value::string(hex(b)));
-        out.push(Value::Time(self.ts_ns));
-        out.extend(self.conn.id_values());
+        out.extend(self.conn.head_values(self.ts_ns));
         out.extend([
             Value::str(&self.version),
             id(&self.client_initial_dcid),

@@ -127,16 +127,11 @@ impl Record for Smtp {
     }
 
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
-        let b = |v: &'s Option<Vec<u8>>| {
-            v.as_deref()
-                .map_or(Value::Unset, |x| Value::Str(Cow::Borrowed(x)))
-        };
-        out.push(Value::Time(self.ts_ns));
-        out.extend(self.conn.id_values());
+        out.extend(self.conn.head_values(self.ts_ns));
         out.extend([
             Value::Count(self.trans_depth),
-            b(&self.helo),
-            b(&self.mailfrom),
+            Value::bytes(self.helo.as_deref()),
+            Value::bytes(self.mailfrom.as_deref()),
             self.rcptto.as_ref().map_or(Value::Unset, |r| {
                 Value::Strings(r.iter().map(|x| Cow::Borrowed(x.as_slice())).collect())
             }),
@@ -144,7 +139,7 @@ impl Record for Smtp {
         // date … second_received: from the headers.
         out.extend(std::iter::repeat_n(Value::Unset, 11));
         out.extend([
-            b(&self.last_reply),
+            Value::bytes(self.last_reply.as_deref()),
             Value::Addrs(vec![self.conn.resp_h, self.conn.orig_h]),
             Value::Unset,
             Value::Bool(self.tls),

@@ -489,10 +489,6 @@ impl Record for Ssl {
 
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
         let s = |v: &'s Option<String>| v.as_deref().map_or(Value::Unset, Value::str);
-        let b = |v: &'s Option<Vec<u8>>| {
-            v.as_deref()
-                .map_or(Value::Unset, |x| Value::Str(Cow::Borrowed(x)))
-        };
         let fps = |v: &'s Option<Vec<String>>| {
             v.as_ref().map_or(Value::Unset, |l| {
                 Value::Strings(l.iter().map(|x| Cow::Borrowed(x.as_bytes())).collect())
@@ -508,10 +504,10 @@ impl Record for Ssl {
             s(&self.version),
             s(&self.cipher),
             s(&self.curve),
-            b(&self.server_name),
+            Value::bytes(self.server_name.as_deref()),
             Value::Bool(self.resumed),
             s(&self.last_alert),
-            b(&self.next_protocol),
+            Value::bytes(self.next_protocol.as_deref()),
             Value::Bool(self.established),
             Value::str(&self.history),
             fps(&self.cert_chain_fps),
