@@ -477,6 +477,18 @@ pub(crate) mod testing {
         }
     }
 
+    /// One second of capture time, in nanoseconds.
+    pub const SEC: i64 = 1_000_000_000;
+
+    /// A message of `conn` seen at `ts_ns`, sent by its originator or not.
+    pub fn frame(conn: &ConnRef, ts_ns: i64, from_orig: bool) -> Frame<'_> {
+        Frame {
+            ts_ns,
+            conn,
+            from_orig,
+        }
+    }
+
     /// A UDP or TCP connection from `orig` to `resp` (addresses and ports
     /// as text), numbered `stream`.
     pub fn conn(tcp: bool, stream: u32, orig: (&str, u16), resp: (&str, u16)) -> ConnRef {

@@ -1,8 +1,6 @@
 use super::*;
-use crate::logs::apps::testing::{conn, hex, Rows};
+use crate::logs::apps::testing::{conn, frame, hex, Rows, SEC};
 use crate::logs::apps::ConnRef;
-
-const SEC: i64 = 1_000_000_000;
 
 /// gopacket le-test001.pcapng: DISCOVER and OFFER of xid 0x3d1d (BOOTP
 /// header, 192 zero bytes of sname/file, cookie, options).
@@ -44,11 +42,7 @@ fn server_unicast() -> ConnRef {
 }
 
 fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, from_orig: bool, ts: i64, b: &[u8]) {
-    let f = Frame {
-        ts_ns: ts,
-        conn: c,
-        from_orig,
-    };
+    let f = frame(c, ts, from_orig);
     t.message(&f, msg(b), rows).expect("sink");
 }
 

@@ -1,8 +1,6 @@
 use super::*;
-use crate::logs::apps::testing::{conn, hex, Rows};
+use crate::logs::apps::testing::{conn, frame, hex, Rows, SEC};
 use crate::logs::apps::ConnRef;
-
-const SEC: i64 = 1_000_000_000;
 
 /// arkime dns-mx.pcap: a query for mx.com MX and its reply (two MX
 /// answers, two NS in authority, two A in additional).
@@ -24,11 +22,7 @@ fn msg(h: &str) -> Msg {
 }
 
 fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, h: &str) {
-    let f = Frame {
-        ts_ns: ts,
-        conn: c,
-        from_orig: true,
-    };
+    let f = frame(c, ts, true);
     t.message(&f, msg(h), rows).expect("vec sink");
 }
 
@@ -180,11 +174,7 @@ fn over_tcp_with_its_length_prefix() {
     b.splice(0..0, [0, b.len() as u8]);
     let v = DnsView::new_tcp(&b).expect("DNS over TCP");
     let (mut t, mut rows) = (Tracker::default(), Rows::default());
-    let f = Frame {
-        ts_ns: SEC,
-        conn: &c,
-        from_orig: true,
-    };
+    let f = frame(&c, SEC, true);
     t.message(&f, Msg::read(&v, true), &mut rows).expect("sink");
     t.conn_ended(c.id, &mut rows).expect("sink");
     assert_eq!(rows.get("dns", 0, "proto"), "tcp");

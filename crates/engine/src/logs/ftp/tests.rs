@@ -1,8 +1,6 @@
 use super::*;
-use crate::logs::apps::testing::{conn, Rows};
+use crate::logs::apps::testing::{conn, frame, Rows, SEC};
 use crate::logs::apps::ConnRef;
-
-const SEC: i64 = 1_000_000_000;
 
 /// suricata ftp-ftp-upload-passive-input.pcap, control connection frames 4
 /// to 41 (commands and replies as sent).
@@ -29,11 +27,7 @@ fn control() -> ConnRef {
 fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, orig: bool, text: &str) {
     let v = FtpView::new(text.as_bytes(), orig).expect("FTP");
     let m = Msg::read(&v).expect("message");
-    let f = Frame {
-        ts_ns: ts,
-        conn: c,
-        from_orig: orig,
-    };
+    let f = frame(c, ts, orig);
     t.message(&f, m, rows).expect("sink");
 }
 

@@ -1,8 +1,6 @@
 use super::*;
-use crate::logs::apps::testing::{conn, Rows};
+use crate::logs::apps::testing::{conn, frame, Rows, SEC};
 use crate::logs::apps::ConnRef;
-
-const SEC: i64 = 1_000_000_000;
 
 /// ndpi http_starting_with_reply.pcapng, frames 5 and 13 (a GET and a
 /// 404 with an HTML body).
@@ -33,11 +31,7 @@ fn msg(text: &str) -> Msg {
 
 fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, text: &str) {
     let m = msg(text);
-    let f = Frame {
-        ts_ns: ts,
-        conn: c,
-        from_orig: m.request,
-    };
+    let f = frame(c, ts, m.request);
     t.message(&f, m, rows).expect("sink");
 }
 

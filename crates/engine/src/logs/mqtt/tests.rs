@@ -1,8 +1,6 @@
 use super::*;
-use crate::logs::apps::testing::{conn, hex, Rows};
+use crate::logs::apps::testing::{conn, frame, hex, Rows, SEC};
 use crate::logs::apps::ConnRef;
-
-const SEC: i64 = 1_000_000_000;
 
 /// suricata mqtt311-pub-userpass-input.pcap, frames 4 (CONNECT), 6
 /// (CONNACK), 8 (PUBLISH QoS 0 to topicX).
@@ -22,11 +20,7 @@ fn tcp() -> ConnRef {
 fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, orig: bool, h: &str) {
     let b = hex(h);
     let m = Msg::read(&MqttView::new(&b).expect("MQTT")).expect("logged type");
-    let f = Frame {
-        ts_ns: ts,
-        conn: c,
-        from_orig: orig,
-    };
+    let f = frame(c, ts, orig);
     t.message(&f, m, rows).expect("sink");
 }
 
@@ -84,11 +78,7 @@ fn cut_packets_are_harmless() {
     for n in 1..b.len() {
         if let Ok(v) = MqttView::new(&b[..n]) {
             if let Some(m) = Msg::read(&v) {
-                let f = Frame {
-                    ts_ns: 0,
-                    conn: &c,
-                    from_orig: true,
-                };
+                let f = frame(&c, 0, true);
                 t.message(&f, m, &mut rows).expect("sink");
             }
         }

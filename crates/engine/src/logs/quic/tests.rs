@@ -1,8 +1,6 @@
 use super::*;
-use crate::logs::apps::testing::{conn, hex, Rows};
+use crate::logs::apps::testing::{conn, frame, hex, Rows, SEC};
 use crate::logs::apps::ConnRef;
-
-const SEC: i64 = 1_000_000_000;
 
 /// zeek quic-quic_win11_firefox_google.pcap, frame 1: the client's Initial
 /// (ClientHello for www.google.com, ALPN h3).
@@ -76,11 +74,7 @@ fn udp() -> ConnRef {
 fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, orig: bool, h: &str) -> bool {
     let b = hex(h);
     let m = Msg::read(&QuicView::new(&b).expect("QUIC")).expect("long header");
-    let f = Frame {
-        ts_ns: ts,
-        conn: c,
-        from_orig: orig,
-    };
+    let f = frame(c, ts, orig);
     t.message(&f, m, rows).expect("sink")
 }
 
@@ -125,11 +119,7 @@ fn cut_initial_is_harmless() {
             continue;
         };
         if let Some(m) = Msg::read(&v) {
-            let f = Frame {
-                ts_ns: 0,
-                conn: &c,
-                from_orig: true,
-            };
+            let f = frame(&c, 0, true);
             assert!(!t.message(&f, m, &mut rows).expect("sink"));
         }
     }
@@ -154,11 +144,7 @@ fn hellos_gathered_at_once_are_bounded() {
     for i in 0..MAX_GATHERING as u32 + 5 {
         let c = conn(false, i, ("1.2.3.4", 49369), ("4.3.2.1", 443));
         let m = Msg::read(&QuicView::new(cut).expect("QUIC")).expect("long header");
-        let f = Frame {
-            ts_ns: 0,
-            conn: &c,
-            from_orig: true,
-        };
+        let f = frame(&c, 0, true);
         t.message(&f, m, &mut rows).expect("sink");
     }
     assert_eq!(t.gathering, MAX_GATHERING);

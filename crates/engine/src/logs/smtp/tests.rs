@@ -1,8 +1,6 @@
 use super::*;
-use crate::logs::apps::testing::{conn, Rows};
+use crate::logs::apps::testing::{conn, frame, Rows, SEC};
 use crate::logs::apps::ConnRef;
-
-const SEC: i64 = 1_000_000_000;
 
 /// zeek smtp.pcap, frames 6 to 49 without the AUTH exchange and the mail
 /// content (commands and replies as sent).
@@ -28,11 +26,7 @@ fn tcp() -> ConnRef {
 fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, orig: bool, text: &str) {
     let v = SmtpView::new(text.as_bytes(), orig).expect("SMTP");
     let m = Msg::read(&v).expect("message");
-    let f = Frame {
-        ts_ns: ts,
-        conn: c,
-        from_orig: orig,
-    };
+    let f = frame(c, ts, orig);
     t.message(&f, m, rows).expect("sink");
 }
 

@@ -1,8 +1,6 @@
 use super::*;
-use crate::logs::apps::testing::{conn, hex, Rows};
+use crate::logs::apps::testing::{conn, frame, hex, Rows, SEC};
 use crate::logs::apps::ConnRef;
-
-const SEC: i64 = 1_000_000_000;
 
 /// arkime tls-alpn-h2.pcap frame 4: a ClientHello for www.cloudflare.com
 /// (ALPN h2 and http/1.1).
@@ -67,11 +65,7 @@ fn msg(h: &str) -> Msg {
 }
 
 fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, from_orig: bool, ts: i64, m: Msg) {
-    let f = Frame {
-        ts_ns: ts,
-        conn: c,
-        from_orig,
-    };
+    let f = frame(c, ts, from_orig);
     t.message(&f, m, rows).expect("sink");
 }
 
