@@ -131,3 +131,41 @@ pub fn udp_datagram(
     UdpRepr { src_port, dst_port }.emit(&mut b, payload, src, dst);
     b
 }
+
+/// For tests: a TCP segment of one connection on Ethernet, between a client
+/// 10.0.0.1:40000 and a server 10.0.0.2:`server_port`, sent by the client
+/// when `up` (window 1000).
+#[cfg(test)]
+pub(crate) fn client_server_segment(
+    up: bool,
+    server_port: u16,
+    seq: u32,
+    ack: u32,
+    flags: u16,
+    data: &[u8],
+) -> Vec<u8> {
+    const C: [u8; 4] = [10, 0, 0, 1];
+    const S: [u8; 4] = [10, 0, 0, 2];
+    let (src, dst, sp, dp) = if up {
+        (C, S, 40000, server_port)
+    } else {
+        (S, C, server_port, 40000)
+    };
+    let t = TcpRepr {
+        src_port: sp,
+        dst_port: dp,
+        seq,
+        ack,
+        flags,
+        window: 1000,
+        ..TcpRepr::default()
+    };
+    let tcp = tcp_segment(&t, data, &src, &dst);
+    let ip = ipv4_packet(ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
+    let link = Link {
+        src: [2, 0, 0, 0, 0, u8::from(up)],
+        dst: [2, 0, 0, 0, 0, u8::from(!up)],
+        vlan: None,
+    };
+    link.frame(ethertype::IPV4, &ip)
+}

@@ -324,40 +324,15 @@ impl Follow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::craft::{self, ipproto, Link};
+    use crate::craft;
     use crate::defrag::Limits;
     use crate::{Dissection, Dissector, Options};
-    use wiresift_wire::ethernet::ethertype;
     use wiresift_wire::frame::FrameMeta;
-    use wiresift_wire::tcp::{flag, TcpRepr};
+    use wiresift_wire::tcp::flag;
 
-    const C: [u8; 4] = [10, 0, 0, 1];
-    const S: [u8; 4] = [10, 0, 0, 2];
-
-    /// A segment from the client (`up`) or the server.
+    /// A segment from the client (`up`) or the server (port 80).
     fn seg(up: bool, seq: u32, ack: u32, flags: u16, data: &[u8]) -> Vec<u8> {
-        let (src, dst, sp, dp) = if up {
-            (C, S, 40000, 80)
-        } else {
-            (S, C, 80, 40000)
-        };
-        let t = TcpRepr {
-            src_port: sp,
-            dst_port: dp,
-            seq,
-            ack,
-            flags,
-            window: 1000,
-            ..TcpRepr::default()
-        };
-        let tcp = craft::tcp_segment(&t, data, &src, &dst);
-        let ip = craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
-        let link = Link {
-            src: [2, 0, 0, 0, 0, u8::from(up)],
-            dst: [2, 0, 0, 0, 0, u8::from(!up)],
-            vlan: None,
-        };
-        link.frame(ethertype::IPV4, &ip)
+        craft::client_server_segment(up, 80, seq, ack, flags, data)
     }
 
     /// Follow stream 0 over `frames`: (node, text) of each record.

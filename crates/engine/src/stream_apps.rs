@@ -471,44 +471,20 @@ fn h2_frame(
 
 #[cfg(test)]
 mod tests {
-    use crate::craft::{self, ipproto, Link};
+    use crate::craft;
     use crate::defrag::Limits;
     use crate::flow::FlowOptions;
     use crate::{Dissection, Dissector, Options};
-    use wire::ethernet::ethertype;
     use wire::frame::FrameMeta;
     use wire::http2::hpack::{encode_literal, encode_string};
     use wire::http2::{flag, frame_type, FrameRepr, Http2Repr};
-    use wire::tcp::{flag as tcp_flag, TcpRepr};
+    use wire::tcp::flag as tcp_flag;
     use wire::Layer;
     use wiresift_wire as wire;
 
-    const C: [u8; 4] = [10, 0, 0, 1];
-    const S: [u8; 4] = [10, 0, 0, 2];
-
+    /// A segment from the client (`up`) or the server (port 8080).
     fn seg(up: bool, seq: u32, ack: u32, flags: u16, data: &[u8]) -> Vec<u8> {
-        let (src, dst, sp, dp) = if up {
-            (C, S, 40000, 8080)
-        } else {
-            (S, C, 8080, 40000)
-        };
-        let t = TcpRepr {
-            src_port: sp,
-            dst_port: dp,
-            seq,
-            ack,
-            flags,
-            window: 1000,
-            ..TcpRepr::default()
-        };
-        let tcp = craft::tcp_segment(&t, data, &src, &dst);
-        let ip = craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
-        let link = Link {
-            src: [2, 0, 0, 0, 0, u8::from(up)],
-            dst: [2, 0, 0, 0, 0, u8::from(!up)],
-            vlan: None,
-        };
-        link.frame(ethertype::IPV4, &ip)
+        craft::client_server_segment(up, 8080, seq, ack, flags, data)
     }
 
     fn frame(t: u8, flags: u8, stream_id: u32, payload: Vec<u8>) -> Vec<u8> {
