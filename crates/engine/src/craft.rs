@@ -169,3 +169,17 @@ pub(crate) fn client_server_segment(
     };
     link.frame(ethertype::IPV4, &ip)
 }
+
+/// For tests: the capture's record of Ethernet frame `data`, the `i`th
+/// (from 0) of the capture, a second after the one before it.
+#[cfg(test)]
+pub(crate) fn nth_frame_meta(i: usize, data: &[u8]) -> wiresift_wire::frame::FrameMeta {
+    wiresift_wire::frame::FrameMeta {
+        number: i as u64 + 1,
+        ts_secs: i as i64,
+        len: data.len() as u32,
+        cap_len: data.len() as u32,
+        link_type: 1,
+        ..Default::default()
+    }
+}

@@ -327,7 +327,6 @@ mod tests {
     use crate::craft;
     use crate::defrag::Limits;
     use crate::{Dissection, Dissector, Options};
-    use wiresift_wire::frame::FrameMeta;
     use wiresift_wire::tcp::flag;
 
     /// A segment from the client (`up`) or the server (port 80).
@@ -349,14 +348,7 @@ mod tests {
             }
         };
         for (i, data) in frames.iter().enumerate() {
-            let meta = FrameMeta {
-                number: i as u64 + 1,
-                ts_secs: i as i64,
-                len: data.len() as u32,
-                cap_len: data.len() as u32,
-                link_type: 1,
-                ..FrameMeta::default()
-            };
+            let meta = craft::nth_frame_meta(i, data);
             let mut d = Dissection::default();
             dis.dissect(meta, data, &mut d);
             let ends = FrameEnds::of(&d);

@@ -475,7 +475,6 @@ mod tests {
     use crate::defrag::Limits;
     use crate::flow::FlowOptions;
     use crate::{Dissection, Dissector, Options};
-    use wire::frame::FrameMeta;
     use wire::http2::hpack::{encode_literal, encode_string};
     use wire::http2::{flag, frame_type, FrameRepr, Http2Repr};
     use wire::tcp::flag as tcp_flag;
@@ -523,14 +522,7 @@ mod tests {
         }
         let mut out = Vec::new();
         for (i, data) in frames.iter().enumerate() {
-            let meta = FrameMeta {
-                number: i as u64 + 1,
-                ts_secs: i as i64,
-                len: data.len() as u32,
-                cap_len: data.len() as u32,
-                link_type: 1,
-                ..FrameMeta::default()
-            };
+            let meta = craft::nth_frame_meta(i, data);
             let mut d = Dissection::default();
             dis.dissect(meta, data, &mut d);
             let mut s = String::new();
