@@ -452,6 +452,14 @@ pub(crate) mod testing {
             row[k].clone()
         }
 
+        /// Asserts the fields of row `i` of log `path`: (name, value as
+        /// text) pairs.
+        pub fn check(&self, path: &str, i: usize, want: &[(&str, &str)]) {
+            for (name, value) in want {
+                assert_eq!(self.get(path, i, name), *value, "{path} row {i}: {name}");
+            }
+        }
+
         pub fn count(&self, path: &str) -> usize {
             self.rows.iter().filter(|(p, _)| *p == path).count()
         }

@@ -67,20 +67,25 @@ fn discover_and_offer_make_one_record() {
     );
     t.finish(&mut rows).expect("sink");
     assert_eq!(rows.count("dhcp"), 1);
-    let g = |k: &str| rows.get("dhcp", 0, k);
-    assert_eq!(g("ts"), "100.000000");
-    assert_eq!(g("uids"), "Ctest0,Ctest1");
-    // The client sent from 0.0.0.0: its address is the one assigned.
-    assert_eq!(g("client_addr"), "192.168.0.10");
-    assert_eq!(g("server_addr"), "192.168.0.1");
-    // From the client identifier (hardware type 1).
-    assert_eq!(g("mac"), "00:0b:82:01:fc:42");
-    assert_eq!(g("host_name"), "-");
-    assert_eq!(g("requested_addr"), "0.0.0.0");
-    assert_eq!(g("assigned_addr"), "192.168.0.10");
-    assert_eq!(g("lease_time"), "3600.000000");
-    assert_eq!(g("msg_types"), "DISCOVER,OFFER");
-    assert_eq!(g("duration"), "0.250000");
+    rows.check(
+        "dhcp",
+        0,
+        &[
+            ("ts", "100.000000"),
+            ("uids", "Ctest0,Ctest1"),
+            // The client sent from 0.0.0.0: its address is the one assigned.
+            ("client_addr", "192.168.0.10"),
+            ("server_addr", "192.168.0.1"),
+            // From the client identifier (hardware type 1).
+            ("mac", "00:0b:82:01:fc:42"),
+            ("host_name", "-"),
+            ("requested_addr", "0.0.0.0"),
+            ("assigned_addr", "192.168.0.10"),
+            ("lease_time", "3600.000000"),
+            ("msg_types", "DISCOVER,OFFER"),
+            ("duration", "0.250000"),
+        ],
+    );
 }
 
 #[test]

@@ -33,25 +33,42 @@ fn connect_publish_subscribe() {
     feed(&mut t, &mut rows, &c, 3 * SEC, true, PUBLISH_PKT);
     feed(&mut t, &mut rows, &c, 4 * SEC, true, SUBSCRIBE_PKT);
     feed(&mut t, &mut rows, &c, 5 * SEC, false, SUBACK_PKT);
-    let g = |log: &str, k: &str| rows.get(log, 0, k);
-    assert_eq!(g("mqtt_connect", "ts"), "1.000000");
-    assert_eq!(g("mqtt_connect", "proto_name"), "MQTT");
-    assert_eq!(g("mqtt_connect", "proto_version"), "3.1.1");
-    assert_eq!(g("mqtt_connect", "client_id"), "myvoiceismypassport");
-    assert_eq!(g("mqtt_connect", "connect_status"), "Connection Accepted");
-    assert_eq!(g("mqtt_connect", "will_topic"), "-");
-    assert_eq!(g("mqtt_publish", "from_client"), "T");
-    assert_eq!(g("mqtt_publish", "retain"), "F");
-    assert_eq!(g("mqtt_publish", "qos"), "at most once");
-    assert_eq!(g("mqtt_publish", "status"), "ok");
-    assert_eq!(g("mqtt_publish", "topic"), "topicX");
-    assert_eq!(g("mqtt_publish", "payload"), "baabaablacksheep");
-    assert_eq!(g("mqtt_publish", "payload_len"), "16");
-    assert_eq!(g("mqtt_subscribe", "action"), "MQTT::SUBSCRIBE");
-    assert_eq!(g("mqtt_subscribe", "topics"), "foo");
-    assert_eq!(g("mqtt_subscribe", "qos_levels"), "0");
-    assert_eq!(g("mqtt_subscribe", "granted_qos_level"), "0");
-    assert_eq!(g("mqtt_subscribe", "ack"), "T");
+    rows.check(
+        "mqtt_connect",
+        0,
+        &[
+            ("ts", "1.000000"),
+            ("proto_name", "MQTT"),
+            ("proto_version", "3.1.1"),
+            ("client_id", "myvoiceismypassport"),
+            ("connect_status", "Connection Accepted"),
+            ("will_topic", "-"),
+        ],
+    );
+    rows.check(
+        "mqtt_publish",
+        0,
+        &[
+            ("from_client", "T"),
+            ("retain", "F"),
+            ("qos", "at most once"),
+            ("status", "ok"),
+            ("topic", "topicX"),
+            ("payload", "baabaablacksheep"),
+            ("payload_len", "16"),
+        ],
+    );
+    rows.check(
+        "mqtt_subscribe",
+        0,
+        &[
+            ("action", "MQTT::SUBSCRIBE"),
+            ("topics", "foo"),
+            ("qos_levels", "0"),
+            ("granted_qos_level", "0"),
+            ("ack", "T"),
+        ],
+    );
 }
 
 #[test]

@@ -85,17 +85,22 @@ fn initials_give_sni_alpn_ids_and_history() {
     assert!(feed(&mut t, &mut rows, &c, 11 * SEC, false, SERVER_INITIAL));
     assert_eq!(rows.count("quic"), 0, "written when the connection ends");
     t.conn_ended(c.id, &mut rows).expect("sink");
-    let g = |k: &str| rows.get("quic", 0, k);
-    assert_eq!(g("ts"), "10.000000");
-    assert_eq!(g("uid"), "Ctest0");
-    assert_eq!(g("version"), "1");
-    // As tshark reads them: quic.dcid / quic.scid of frames 1 and 2.
-    assert_eq!(g("client_initial_dcid"), "b409bae10c6b44e5cd");
-    assert_eq!(g("client_scid"), "2133c4");
-    assert_eq!(g("server_scid"), "b409bae10c6b44e5");
-    assert_eq!(g("server_name"), "www.google.com");
-    assert_eq!(g("client_protocol"), "h3");
-    assert_eq!(g("history"), "ISis");
+    rows.check(
+        "quic",
+        0,
+        &[
+            ("ts", "10.000000"),
+            ("uid", "Ctest0"),
+            ("version", "1"),
+            // As tshark reads them: quic.dcid / quic.scid of frames 1 and 2.
+            ("client_initial_dcid", "b409bae10c6b44e5cd"),
+            ("client_scid", "2133c4"),
+            ("server_scid", "b409bae10c6b44e5"),
+            ("server_name", "www.google.com"),
+            ("client_protocol", "h3"),
+            ("history", "ISis"),
+        ],
+    );
 }
 
 #[test]

@@ -42,17 +42,22 @@ fn one_transaction_as_zeek_writes_it() {
     t.conn_ended(c.id, &mut rows).expect("sink");
     // The QUIT after it starts no transaction of its own.
     assert_eq!(rows.count("smtp"), 1);
-    let g = |k: &str| rows.get("smtp", 0, k);
-    assert_eq!(g("ts"), "0.000000");
-    assert_eq!(g("trans_depth"), "1");
-    assert_eq!(g("helo"), "GP");
-    assert_eq!(g("mailfrom"), "<gurpartap@patriots.in>");
-    assert_eq!(g("rcptto"), "<raj_deol2002in@yahoo.co.in>");
-    assert_eq!(g("last_reply"), "250 OK id=1Mugho-0003Dg-Un");
-    assert_eq!(g("path"), "74.53.140.153,10.10.1.4");
-    assert_eq!(g("tls"), "F");
-    assert_eq!(g("fuids"), "(empty)");
-    assert_eq!(g("subject"), "-");
+    rows.check(
+        "smtp",
+        0,
+        &[
+            ("ts", "0.000000"),
+            ("trans_depth", "1"),
+            ("helo", "GP"),
+            ("mailfrom", "<gurpartap@patriots.in>"),
+            ("rcptto", "<raj_deol2002in@yahoo.co.in>"),
+            ("last_reply", "250 OK id=1Mugho-0003Dg-Un"),
+            ("path", "74.53.140.153,10.10.1.4"),
+            ("tls", "F"),
+            ("fuids", "(empty)"),
+            ("subject", "-"),
+        ],
+    );
 }
 
 #[test]

@@ -84,19 +84,25 @@ fn hellos_as_zeek_logs_them() {
     t.conn_ended(c.id, &mut rows).expect("sink");
     assert_eq!(rows.count("ssl"), 1);
     let g = |k: &str| rows.get("ssl", 0, k);
-    assert_eq!(g("ts"), "10.000000");
-    assert_eq!(g("version"), "TLSv12");
-    assert_eq!(g("cipher"), "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
-    assert_eq!(g("server_name"), "www.cloudflare.com");
-    assert_eq!(g("next_protocol"), "h2");
-    assert_eq!(g("resumed"), "F");
-    assert_eq!(g("established"), "F");
-    assert_eq!(g("ssl_history"), "Cs");
-    assert_eq!(g("cert_chain_fps"), "-");
-    assert_eq!(g("sni_matches_cert"), "-");
-    // tshark 4.0's tls.handshake.ja3 and ja3s for frames 4 and 6.
-    assert_eq!(g("ja3"), "3faa4ad39f690c4ef1c3160caa375465");
-    assert_eq!(g("ja3s"), "7f76f3e952a1bc7d407366fafe1db7ed");
+    rows.check(
+        "ssl",
+        0,
+        &[
+            ("ts", "10.000000"),
+            ("version", "TLSv12"),
+            ("cipher", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"),
+            ("server_name", "www.cloudflare.com"),
+            ("next_protocol", "h2"),
+            ("resumed", "F"),
+            ("established", "F"),
+            ("ssl_history", "Cs"),
+            ("cert_chain_fps", "-"),
+            ("sni_matches_cert", "-"),
+            // tshark 4.0's tls.handshake.ja3 and ja3s for frames 4 and 6.
+            ("ja3", "3faa4ad39f690c4ef1c3160caa375465"),
+            ("ja3s", "7f76f3e952a1bc7d407366fafe1db7ed"),
+        ],
+    );
     let ja4 = g("ja4");
     assert!(ja4.starts_with("t12d4605h2_"), "{ja4}");
     assert_eq!(ja4.len(), 36);
