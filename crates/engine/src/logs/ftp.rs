@@ -350,6 +350,25 @@ fn is_one_of(cmd: &[u8], set: &[&[u8]]) -> bool {
 }
 
 impl ConnState {
+    /// A data connection announced to `to`, if any: by PORT or EPRT (not
+    /// `passive`: the server connects back to the client) or by the reply
+    /// to PASV or EPSV (`passive`: the client connects to the server).
+    fn data_channel_to(&mut self, passive: bool, to: Option<(IpAddr, u16)>) -> Option<DataChannel> {
+        let (resp_h, resp_p) = to?;
+        let d = DataChannel {
+            passive,
+            orig_h: if passive {
+                self.conn.orig_h
+            } else {
+                self.conn.resp_h
+            },
+            resp_h,
+            resp_p,
+        };
+        self.data_channel = Some(d);
+        Some(d)
+    }
+
     fn new(f: &Frame<'_>) -> ConnState {
         let mut st = ConnState {
             conn: f.conn.clone(),
@@ -530,16 +549,7 @@ impl Tracker {
                             Some(DataEndpoint::ExtendedActive { ip, port }) => Some((ip, port)),
                             _ => None,
                         };
-                        if let Some((resp_h, resp_p)) = to {
-                            let d = DataChannel {
-                                passive: false,
-                                orig_h: st.conn.resp_h,
-                                resp_h,
-                                resp_p,
-                            };
-                            st.data_channel = Some(d);
-                            announce = Some(d);
-                        }
+                        announce = st.data_channel_to(false, to);
                     }
                     _ => {}
                 }
@@ -570,16 +580,7 @@ impl Tracker {
                         }
                         _ => None,
                     };
-                    if let Some((resp_h, resp_p)) = to {
-                        let d = DataChannel {
-                            passive: true,
-                            orig_h: st.conn.orig_h,
-                            resp_h,
-                            resp_p,
-                        };
-                        st.data_channel = Some(d);
-                        announce = Some(d);
-                    }
+                    announce = st.data_channel_to(true, to);
                 }
                 let dir = matches!(
                     (name, code),
