@@ -102,9 +102,15 @@ fn guest_password_is_shown_and_cwd_followed() {
     }
     t.finish(&mut rows).expect("sink");
     assert_eq!(rows.count("ftp"), 1);
-    assert_eq!(rows.get("ftp", 0, "password"), "me@example.com");
-    assert_eq!(rows.get("ftp", 0, "arg"), "ftp://172.23.0.2/./pub/a.txt");
-    assert_eq!(rows.get("ftp", 0, "file_size"), "1234");
+    rows.check(
+        "ftp",
+        0,
+        &[
+            ("password", "me@example.com"),
+            ("arg", "ftp://172.23.0.2/./pub/a.txt"),
+            ("file_size", "1234"),
+        ],
+    );
 }
 
 #[test]

@@ -83,9 +83,15 @@ fn unacknowledged_publish_is_incomplete() {
     // Another packet 6 s later: Zeek's 5 s expiry wrote it.
     feed(&mut t, &mut rows, &c, 7 * SEC, true, PUBLISH_PKT);
     assert_eq!(rows.count("mqtt_publish"), 2);
-    assert_eq!(rows.get("mqtt_publish", 0, "status"), "incomplete_qos");
-    assert_eq!(rows.get("mqtt_publish", 0, "qos"), "at least once");
-    assert_eq!(rows.get("mqtt_publish", 0, "topic"), "t/1");
+    rows.check(
+        "mqtt_publish",
+        0,
+        &[
+            ("status", "incomplete_qos"),
+            ("qos", "at least once"),
+            ("topic", "t/1"),
+        ],
+    );
 }
 
 #[test]

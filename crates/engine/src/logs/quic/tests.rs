@@ -108,9 +108,15 @@ fn server_alone_is_not_confirmed() {
     let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), udp());
     assert!(!feed(&mut t, &mut rows, &c, SEC, false, SERVER_INITIAL));
     t.finish(&mut rows).expect("sink");
-    assert_eq!(rows.get("quic", 0, "server_name"), "-");
-    assert_eq!(rows.get("quic", 0, "client_initial_dcid"), "-");
-    assert_eq!(rows.get("quic", 0, "history"), "i");
+    rows.check(
+        "quic",
+        0,
+        &[
+            ("server_name", "-"),
+            ("client_initial_dcid", "-"),
+            ("history", "i"),
+        ],
+    );
 }
 
 #[test]

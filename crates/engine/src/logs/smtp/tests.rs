@@ -77,13 +77,22 @@ fn starttls_and_second_mail_from() {
     }
     t.finish(&mut rows).expect("sink");
     assert_eq!(rows.count("smtp"), 2);
-    assert_eq!(rows.get("smtp", 0, "mailfrom"), "<x@a>");
-    assert_eq!(rows.get("smtp", 0, "rcptto"), "<y@b>,<z@b>");
-    assert_eq!(rows.get("smtp", 1, "trans_depth"), "1");
-    assert_eq!(rows.get("smtp", 1, "helo"), "a");
-    assert_eq!(rows.get("smtp", 1, "mailfrom"), "<w@a>");
-    assert_eq!(rows.get("smtp", 1, "tls"), "T");
-    assert_eq!(rows.get("smtp", 1, "last_reply"), "220 go ahead");
+    rows.check(
+        "smtp",
+        0,
+        &[("mailfrom", "<x@a>"), ("rcptto", "<y@b>,<z@b>")],
+    );
+    rows.check(
+        "smtp",
+        1,
+        &[
+            ("trans_depth", "1"),
+            ("helo", "a"),
+            ("mailfrom", "<w@a>"),
+            ("tls", "T"),
+            ("last_reply", "220 go ahead"),
+        ],
+    );
 }
 
 #[test]
