@@ -6,16 +6,6 @@
 //! goes, and a reader on several cores hands workers the offsets of packets
 //! in the shared map instead of copies of their bytes.
 //!
-//! Part of that copy comes back in other forms: page faults on first touch,
-//! unmapping at exit, and record headers read from memory that no copy has
-//! just brought into the cache. Measured on a shared 2-core VM (2M-packet,
-//! 1.6 GB pcap in the page cache, medians of 3-5 runs): one-thread `stats`
-//! about the same CPU time (system time down a quarter, user time up as
-//! much), two-thread `stats` 0.91 s instead of 1.11 s, per-packet output
-//! 3.8 s instead of 4.1 s on one thread and 3.0 s instead of 4.7 s on two.
-//! The mapped pages count in the process's resident size (the page cache,
-//! not memory of its own).
-//!
 //! # The one risk: a file cut while it is mapped
 //!
 //! The length is taken once, when the file is mapped, and no byte past it is
