@@ -61,7 +61,6 @@ mod bytes;
 pub mod clock;
 pub mod error;
 pub mod linktype;
-pub mod mapped;
 pub mod packet;
 mod pcap;
 mod pcapng;
@@ -78,7 +77,6 @@ pub use bpf::SockFilter;
 pub use error::ReadError;
 #[cfg(target_os = "linux")]
 pub use live::{LiveCapture, LiveError, LiveOptions};
-pub use mapped::MappedFile;
 pub use packet::Packet;
 pub use reader::{
     ByteOrder, FileReader, Format, InterfaceInfo, PcapVariant, TsResolution, MAX_RECORD_LEN,

@@ -30,26 +30,15 @@
 //! Input is read with `read(2)` into one reused buffer (4 MiB by default)
 //! that records are lent out of. The buffer grows only for a record larger
 //! than itself, doubling as data actually arrives (so a lying length field in
-//! a short file costs no more memory than the file), up to [`MAX_RECORD_LEN`];
-//! a record longer than that is [`ReadError::Corrupt`].
-//!
-//! A regular file opened by path is instead mapped into memory
-//! ([`MappedFile`]) and the same parser runs over the whole mapped file as
-//! its buffer: nothing is copied, and the buffer never needs filling (its
-//! end is the end of the file). Standard input, pipes and files that cannot
-//! be mapped are read with `read(2)`. The mapping's one risk, a file
-//! truncated by another process while it is read, is described in
-//! [`crate::mapped`].
+//! a short file costs no more memory than the file), up to
+//! [`MAX_RECORD_LEN`]; a record longer than that is [`ReadError::Corrupt`].
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::ops::Deref;
 use std::path::Path;
-use std::sync::Arc;
 
 use crate::bytes::{u32_at, u32_of};
 use crate::error::ReadError;
-use crate::mapped::MappedFile;
 use crate::packet::Packet;
 use crate::{linktype, pcap, pcapng};
 
@@ -161,25 +150,6 @@ struct Found {
     len: usize,
 }
 
-/// What records are parsed over: the reused buffer `read(2)` fills, or a
-/// whole mapped file.
-enum Buf {
-    Owned(Vec<u8>),
-    Mapped(Arc<MappedFile>),
-}
-
-impl Deref for Buf {
-    type Target = [u8];
-
-    #[inline(always)]
-    fn deref(&self) -> &[u8] {
-        match self {
-            Buf::Owned(v) => v,
-            Buf::Mapped(m) => m,
-        }
-    }
-}
-
 /// Reads packets from a pcap or pcapng stream.
 ///
 /// ```no_run
@@ -199,7 +169,7 @@ impl Deref for Buf {
 /// ```
 pub struct FileReader<R = Box<dyn Read + Send>> {
     src: R,
-    buf: Buf,
+    buf: Vec<u8>,
     /// The buffer's size when not holding an outsized record.
     buf_len: usize,
     /// Next unread byte in `buf`.
@@ -224,11 +194,9 @@ pub struct FileReader<R = Box<dyn Read + Send>> {
 
 impl FileReader {
     /// Opens a file by path, or standard input when the path is `-`, and
-    /// reads its header. A regular file is mapped into memory (see
-    /// [`FileReader::mapped`]), falling back to `read(2)` when it cannot be.
-    /// Standard input is read with `read(2)` on its file descriptor; when
-    /// it is a pipe, classic pcap is taken to have the standard record
-    /// layout (no read-ahead, as tshark does on pipes).
+    /// reads its header. Standard input is read with `read(2)` on its file
+    /// descriptor; when it is a pipe, classic pcap is taken to have the
+    /// standard record layout (no read-ahead, as tshark does on pipes).
     ///
     /// Errors: [`ReadError::Io`] at offset 0 when the file cannot be opened,
     /// then as [`FileReader::new`].
@@ -240,24 +208,8 @@ impl FileReader {
             File::open(path).map_err(|source| ReadError::Io { offset: 0, source })?
         };
         // A pipe would make the variant guess wait for packets to arrive.
-        let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
-        let buf = match regular.then(|| MappedFile::map(&file)) {
-            Some(Ok(map)) => Buf::Mapped(Arc::new(map)),
-            // Not a regular file, or one that cannot be mapped (too large
-            // for the address space, a file system without mmap, ...).
-            _ => Buf::Owned(vec![0; DEFAULT_BUFFER_LEN]),
-        };
-        FileReader::build(Box::new(file), buf, regular)
-    }
-
-    /// The mapped file the packets are lent from, when the reader maps its
-    /// input: a thread holding it can keep packets' bytes (by their
-    /// [`MappedFile::offset_of`]) without copying them.
-    pub fn mapped(&self) -> Option<&Arc<MappedFile>> {
-        match &self.buf {
-            Buf::Mapped(m) => Some(m),
-            Buf::Owned(_) => None,
-        }
+        let guess = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+        FileReader::build(Box::new(file), DEFAULT_BUFFER_LEN, guess)
     }
 }
 
@@ -293,24 +245,19 @@ impl<R: Read> FileReader<R> {
     /// As [`FileReader::new`], with a read buffer of `len` bytes (at least
     /// 64; it still grows for a longer record).
     pub fn with_buffer_len(reader: R, len: usize) -> Result<Self, ReadError> {
-        let len = len.clamp(MIN_BUFFER_LEN, MAX_RECORD_LEN);
-        Self::build(reader, Buf::Owned(vec![0; len]), true)
+        Self::build(reader, len, true)
     }
 
-    fn build(reader: R, buf: Buf, guess: bool) -> Result<Self, ReadError> {
-        // A mapped file is all there from the start.
-        let (end, eof) = match &buf {
-            Buf::Owned(_) => (0, false),
-            Buf::Mapped(m) => (m.len(), true),
-        };
+    fn build(reader: R, len: usize, guess: bool) -> Result<Self, ReadError> {
+        let len = len.clamp(MIN_BUFFER_LEN, MAX_RECORD_LEN);
         let mut r = FileReader {
             src: reader,
-            buf_len: buf.len(),
-            buf,
+            buf: vec![0; len],
+            buf_len: len,
             pos: 0,
-            end,
+            end: 0,
             base: 0,
-            eof,
+            eof: false,
             done: false,
             packets: 0,
             format: Format::PcapNg {
@@ -690,35 +637,31 @@ impl<R: Read> FileReader<R> {
     #[cold]
     #[inline(never)]
     fn fill_slow(&mut self, need: usize) -> Result<bool, ReadError> {
-        let Buf::Owned(buf) = &mut self.buf else {
-            // The whole mapped file is in the buffer: nothing more comes.
-            return Ok(false);
-        };
-        if buf.len() - self.pos < need && self.pos > 0 {
+        if self.buf.len() - self.pos < need && self.pos > 0 {
             // Move the partial record to the front.
-            buf.copy_within(self.pos..self.end, 0);
+            self.buf.copy_within(self.pos..self.end, 0);
             self.base += self.pos as u64;
             self.end -= self.pos;
             self.pos = 0;
-            if buf.len() > self.buf_len && self.end <= self.buf_len && need <= self.buf_len {
+            if self.buf.len() > self.buf_len && self.end <= self.buf_len && need <= self.buf_len {
                 // An outsized record has gone: give its memory back.
-                buf.truncate(self.buf_len);
-                buf.shrink_to_fit();
+                self.buf.truncate(self.buf_len);
+                self.buf.shrink_to_fit();
             }
         }
         while self.end - self.pos < need {
             if self.eof {
                 return Ok(false);
             }
-            if self.end == buf.len() {
+            if self.end == self.buf.len() {
                 // Only a record longer than the buffer gets here (pos is 0).
                 // Grow by doubling as data arrives, never past `need`.
-                let new_len = buf.len().saturating_mul(2).min(need);
-                buf.resize(new_len, 0);
+                let new_len = self.buf.len().saturating_mul(2).min(need);
+                self.buf.resize(new_len, 0);
             }
-            match self.src.read(&mut buf[self.end..]) {
+            match self.src.read(&mut self.buf[self.end..]) {
                 Ok(0) => self.eof = true,
-                Ok(n) => self.end = (self.end + n).min(buf.len()),
+                Ok(n) => self.end = (self.end + n).min(self.buf.len()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(source) => {
                     return Err(ReadError::Io {

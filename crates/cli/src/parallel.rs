@@ -2,14 +2,11 @@
 //! file, numbers and times every frame, applies the capture filter and
 //! picks each frame's shard — the worker its outermost IP address pair
 //! hashes to (`engine::shard`), so each worker owns whole conversations and
-//! shares no table. Frames go out in batches that every worker receives: it
-//! works on the frames of its shard and lets the others only move its clock
-//! ([`Job::tick`]), so time-driven work (idle timeouts) happens at the same
-//! frame whatever the number of workers. When the reader maps the file
-//! (a regular file), a batch holds only where each frame's bytes are in the
-//! map, which every worker shares: no packet is copied. Otherwise (standard
-//! input) the bytes are copied into reusable buffers, handed back once
-//! every worker is done with them.
+//! shares no table. Frames go out in batches (their bytes copied into
+//! reusable buffers, handed back once every worker is done with them) that
+//! every worker receives: it works on the frames of its shard and lets the
+//! others only move its clock ([`Job::tick`]), so time-driven work (idle
+//! timeouts) happens at the same frame whatever the number of workers.
 //!
 //! What a worker prints for a frame goes to its [`Out`], tagged with the
 //! frame's number; the calling thread merges the workers' outputs of each
@@ -24,7 +21,7 @@ use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use wiresift_capture::clock::FrameClock;
-use wiresift_capture::{ByteOrder, FileReader, Format, MappedFile, Packet, ReadError};
+use wiresift_capture::{ByteOrder, FileReader, Format, Packet, ReadError};
 use wiresift_engine::shard;
 use wiresift_wire::frame::FrameMeta;
 
@@ -145,7 +142,6 @@ pub fn run<J: Job>(
         },
         error: None,
     };
-    let map = reader.mapped().cloned();
     let mut frames = Frames::new(src, reader, Progress::new(summary.size))?;
     if n == 1 {
         let mut job = make(0)?;
@@ -178,11 +174,9 @@ pub fn run<J: Job>(
             back_txs.push(back_tx);
             let make = &make;
             let pool_tx = pool_tx.clone();
-            let map = map.clone();
-            handles.push(s.spawn(move || {
-                let job = make(i)?;
-                work(job, i as u32, map, batch_rx, pool_tx, out_tx, back_rx)
-            }));
+            handles.push(
+                s.spawn(move || work(make(i)?, i as u32, batch_rx, pool_tx, out_tx, back_rx)),
+            );
         }
         drop(pool_tx);
         let frames = &mut frames;
@@ -252,22 +246,15 @@ const BATCH_BYTES: usize = 1 << 20;
 /// Batches waiting for each worker, and outputs waiting for the writer.
 const QUEUE: usize = 4;
 
-/// Frames read: where their bytes are in the mapped file, or their bytes
-/// copied in one buffer.
+/// Frames read, with their bytes copied in one buffer.
 #[derive(Default)]
 struct Batch {
     frames: Vec<Frame>,
     data: Vec<u8>,
-    /// Bytes of the frames (in the map or in `data`).
-    bytes: usize,
 }
 
 struct Frame {
     meta: FrameMeta,
-    /// The frame's bytes: `start..end` of the mapped file, or of the
-    /// batch's `data`.
-    in_map: bool,
-    start: usize,
     end: usize,
     shard: u32,
 }
@@ -366,29 +353,17 @@ fn read(
         let mut b = pool.try_recv().unwrap_or_default();
         b.frames.clear();
         b.data.clear();
-        b.bytes = 0;
         b
     };
-    let map = frames.reader.mapped().cloned();
     let mut stopped = false;
     let r = frames.each(|meta, p| {
-        // Packets of a mapped reader are lent from the map itself.
-        let (in_map, start) = match map.as_ref().and_then(|m| m.offset_of(p.data)) {
-            Some(at) => (true, at),
-            None => {
-                batch.data.extend_from_slice(p.data);
-                (false, batch.data.len() - p.data.len())
-            }
-        };
-        batch.bytes += p.data.len();
+        batch.data.extend_from_slice(p.data);
         batch.frames.push(Frame {
             meta,
-            in_map,
-            start,
-            end: start + p.data.len(),
+            end: batch.data.len(),
             shard: (shard::key(p.link_type, p.data) % n as u64) as u32,
         });
-        if batch.frames.len() >= BATCH_FRAMES || batch.bytes >= BATCH_BYTES {
+        if batch.frames.len() >= BATCH_FRAMES || batch.data.len() >= BATCH_BYTES {
             let full = std::mem::replace(&mut batch, fresh(&pool));
             if !send(full) {
                 stopped = true;
@@ -411,14 +386,12 @@ fn read(
 fn work<J: Job>(
     mut job: J,
     me: u32,
-    map: Option<Arc<MappedFile>>,
     batches: Receiver<Arc<Batch>>,
     pool: SyncSender<Batch>,
     outs: SyncSender<Out>,
     back: Receiver<Out>,
 ) -> Result<J> {
-    let mapped: &[u8] = map.as_deref().map_or(&[], |m| m);
-    let r = work_on(&mut job, me, mapped, batches, pool, outs, back);
+    let r = work_on(&mut job, me, batches, pool, outs, back);
     // However it stopped, no other worker waits for this one.
     job.seen(END);
     r.map(|()| job)
@@ -427,7 +400,6 @@ fn work<J: Job>(
 fn work_on<J: Job>(
     job: &mut J,
     me: u32,
-    mapped: &[u8],
     batches: Receiver<Arc<Batch>>,
     pool: SyncSender<Batch>,
     outs: SyncSender<Out>,
@@ -440,14 +412,15 @@ fn work_on<J: Job>(
     };
     for b in batches {
         let mut out = next_out();
+        let mut start = 0;
         for f in &b.frames {
             if f.shard == me {
-                let bytes = if f.in_map { mapped } else { &b.data };
-                let data = bytes.get(f.start..f.end).unwrap_or(&[]);
+                let data = b.data.get(start..f.end).unwrap_or(&[]);
                 job.frame(f.meta, data, &mut out)?;
             } else {
                 job.tick(&f.meta, &mut out);
             }
+            start = f.end;
         }
         if let Some(last) = b.frames.last() {
             job.seen(last.meta.number);

@@ -193,16 +193,13 @@ fn read_all<R: Read>(mut r: FileReader<R>) -> (Vec<Owned>, Option<ReadError>, u6
     (out, err, r.bytes_offset())
 }
 
-/// Reads `bytes` with the default buffer, a tiny buffer, a trickling
-/// reader, and from a file (mapped): all must agree.
+/// Reads `bytes` with the default buffer, a tiny buffer, and a trickling
+/// reader: all must agree.
 fn read_bytes(bytes: &[u8]) -> (Vec<Owned>, Option<ReadError>) {
     let (a, ea, _) = match FileReader::new(bytes) {
         Ok(r) => read_all(r),
         Err(e) => (vec![], Some(e), 0),
     };
-    let (m, em) = read_mapped(bytes);
-    assert_eq!(a, m, "mapped");
-    assert_eq!(format!("{ea:?}"), format!("{em:?}"), "mapped");
     for (buf, step) in [(64, usize::MAX), (64, 1), (100, 7), (4096, 3)] {
         let (b, eb, _) = match FileReader::with_buffer_len(Trickle(bytes, step), buf) {
             Ok(r) => read_all(r),
@@ -216,25 +213,6 @@ fn read_bytes(bytes: &[u8]) -> (Vec<Owned>, Option<ReadError>) {
         );
     }
     (a, ea)
-}
-
-/// Writes `bytes` to a file of its own and reads it as `FileReader::open`
-/// does a regular file: mapped.
-fn read_mapped(bytes: &[u8]) -> (Vec<Owned>, Option<ReadError>) {
-    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("wiresift-reader-{}-{n}", std::process::id()));
-    std::fs::write(&path, bytes).unwrap();
-    let r = FileReader::open(&path);
-    std::fs::remove_file(&path).unwrap();
-    match r {
-        Ok(r) => {
-            assert!(r.mapped().is_some());
-            let (p, e, _) = read_all(r);
-            (p, e)
-        }
-        Err(e) => (vec![], Some(e)),
-    }
 }
 
 const D1: &[u8] = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00payload-one";
