@@ -482,47 +482,29 @@ fn json_value(v: &Value<'_>, out: &mut Vec<u8>) {
         Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Value::Str(s) => json_str(s, out),
         Value::Enum(s) => json_str(s.as_bytes(), out),
-        Value::Strings(items) => {
-            out.push(b'[');
-            for (i, s) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                json_str(s, out);
-            }
-            out.push(b']');
-        }
-        Value::Intervals(items) => {
-            out.push(b'[');
-            for (i, ns) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                json_double(us_as_f64(micros(*ns)), out);
-            }
-            out.push(b']');
-        }
-        Value::Addrs(items) => {
-            out.push(b'[');
-            for (i, a) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                let _ = write!(out, "\"{a}\"");
-            }
-            out.push(b']');
-        }
-        Value::Counts(items) => {
-            out.push(b'[');
-            for (i, n) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                let _ = write!(out, "{n}");
-            }
-            out.push(b']');
-        }
+        Value::Strings(items) => json_array(items, out, |s, out| json_str(s, out)),
+        Value::Intervals(items) => json_array(items, out, |ns, out| {
+            json_double(us_as_f64(micros(*ns)), out)
+        }),
+        Value::Addrs(items) => json_array(items, out, |a, out| {
+            let _ = write!(out, "\"{a}\"");
+        }),
+        Value::Counts(items) => json_array(items, out, |n, out| {
+            let _ = write!(out, "{n}");
+        }),
     }
+}
+
+/// A JSON array of `items`, each written by `item`.
+fn json_array<T>(items: &[T], out: &mut Vec<u8>, mut item: impl FnMut(&T, &mut Vec<u8>)) {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item(x, out);
+    }
+    out.push(b']');
 }
 
 /// A JSON string as Zeek writes it: UTF-8 kept, bytes that are not UTF-8

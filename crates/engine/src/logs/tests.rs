@@ -134,3 +134,26 @@ fn every_schema_is_listed_once() {
         assert!(ALL.iter().skip(i + 1).all(|o| o.path != s.path));
     }
 }
+
+#[test]
+fn json_vectors_are_arrays() {
+    let mut out = Vec::new();
+    let values = [
+        Value::Strings(vec![Cow::Borrowed(b"a"), Cow::Borrowed(b"b\"")]),
+        Value::Intervals(vec![1_000_000_000, 2_000_000_000]),
+        Value::Addrs(vec![
+            [10, 0, 0, 1].into(),
+            std::net::Ipv6Addr::LOCALHOST.into(),
+        ]),
+        Value::Counts(vec![1, 22, 333]),
+        Value::Counts(Vec::new()),
+    ];
+    for v in &values {
+        json_value(v, &mut out);
+        out.push(b' ');
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "[\"a\",\"b\\\"\"] [1.0,2.0] [\"10.0.0.1\",\"::1\"] [1,22,333] [] "
+    );
+}
