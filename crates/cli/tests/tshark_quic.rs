@@ -35,16 +35,17 @@ const FIELDS: &[&str] = &[
     "tls.handshake.extensions.supported_version",
 ];
 
-/// A little under the measured agreement (release build, 9 captures, 6091
-/// values: 84.5 % overall, quic.version 51 of 51); fields not listed agree
-/// fully.
+/// A little under the measured agreement (release build, 9 captures, 7036
+/// values: 85.4 % overall, quic.version 51 of 51; the decrypted fields
+/// agree on every Initial packet but the three named below); fields not
+/// listed agree fully.
 const FLOORS: &[(&str, f64)] = &[
     ("quic.header_form", 98.5),
     ("quic.fixed_bit", 98.5),
     ("quic.dcid", 4.2),
     ("quic.packet_length", 98.5),
     ("quic.spin_bit", 98.4),
-    ("quic.packet_number", 54.0),
+    ("quic.packet_number", 58.5),
     ("quic.frame_type", 56.5),
     ("quic.padding_length", 49.5),
     ("quic.ack.largest_acknowledged", 52.0),
@@ -71,7 +72,9 @@ const FLOORS: &[(&str, f64)] = &[
 // - Decrypted packets (quic.packet_number, frame_type, padding, ack,
 //   crypto): ndpi__quic-v2.pcapng carries its TLS secrets in the capture
 //   file, so tshark decrypts its 0-RTT, Handshake and 1-RTT packets too
-//   (most of the missing values); only Initial packets are opened here.
+//   (all the missing values, and its first two frames, where tshark lists
+//   the packet numbers and frames of the coalesced 0-RTT and 1-RTT packets
+//   after the Initial's); only Initial packets are opened here.
 // - tls.handshake.*: a ClientHello spread over two datagrams
 //   (arkime__arkime_synthetic.pcap frames 624-625) needs CRYPTO reassembly
 //   across packets; tshark shows no TLS again for a ClientHello sent anew

@@ -144,12 +144,26 @@ pub fn open(datagram: &[u8], p: &quic::Packet, keys: &Keys) -> Option<Opened> {
 /// left as it was when the packet does not open. Allocates only when `buf`
 /// must grow.
 pub fn open_into(datagram: &[u8], p: &quic::Packet, keys: &Keys, buf: &mut Vec<u8>) -> Option<u64> {
+    open_or_number(datagram, p, keys, buf).ok()
+}
+
+/// [`open_into`]; when the payload does not open, the packet number that
+/// removing header protection with `keys` gave, if any (tshark shows it).
+fn open_or_number(
+    datagram: &[u8],
+    p: &quic::Packet,
+    keys: &Keys,
+    buf: &mut Vec<u8>,
+) -> Result<u64, Option<u64>> {
     let mark = buf.len();
-    let pn = open_at(datagram, p, keys, buf, mark);
-    if pn.is_none() {
-        buf.truncate(mark);
+    let mut number = None;
+    match open_at(datagram, p, keys, buf, mark, &mut number) {
+        Some(pn) => Ok(pn),
+        None => {
+            buf.truncate(mark);
+            Err(number)
+        }
     }
-    pn
 }
 
 fn open_at(
@@ -158,6 +172,7 @@ fn open_at(
     keys: &Keys,
     buf: &mut Vec<u8>,
     mark: usize,
+    number: &mut Option<u64>,
 ) -> Option<u64> {
     let pkt = datagram.get(p.start..p.end)?;
     let pn_off = p.pn_offset.checked_sub(p.start)?;
@@ -187,6 +202,7 @@ fn open_at(
             pn = (pn << 8) | u64::from(*b);
         }
     }
+    *number = Some(pn);
     let mut nonce = keys.iv;
     for (n, b) in nonce[4..].iter_mut().zip(pn.to_be_bytes()) {
         *n ^= b;
@@ -234,7 +250,7 @@ enum To {
 
 /// The UDP endpoints of a datagram: (source address, port), (destination
 /// address, port).
-type Ends = (([u8; 16], u16), ([u8; 16], u16));
+pub type Ends = (([u8; 16], u16), ([u8; 16], u16));
 
 impl To {
     /// Packets to `cid`, or when it is empty, sent from `from` to `to`.
@@ -307,31 +323,47 @@ impl Initials {
         else {
             return;
         };
+        let ends = ends(d, i);
+        let me: &'a mut Self = self;
+        let Some((v, tls)) = me.datagram(v, ends) else {
+            return;
+        };
+        if let Some(e) = d.layers.get_mut(i) {
+            e.layer = Layer::Quic(v);
+        }
+        if let Some(t) = tls {
+            d.push_reassembled(Layer::Tls(t));
+        }
+    }
+
+    /// Decrypt the Initial packets of the datagram `v` (sent between
+    /// `ends`, when known): the view with their packet numbers and frames,
+    /// and a TLS view over the whole handshake messages of their CRYPTO
+    /// data from offset 0. None when no Initial packet could be read.
+    pub fn datagram<'a>(
+        &'a mut self,
+        v: QuicView<'a>,
+        ends: Option<Ends>,
+    ) -> Option<(QuicView<'a>, Option<TlsView<'a>>)> {
         self.opened.clear();
         self.crypto.clear();
         let datagram = v.bytes();
-        let ends = ends(d, i);
         for p in v.packets() {
             if p.form == Form::Long(PacketType::Initial) {
                 self.open_initial(datagram, &p, ends);
             }
         }
         if self.opened.is_empty() {
-            return;
+            return None;
         }
         self.gather_crypto();
         let me: &'a Self = self;
-        if let Some(e) = d.layers.get_mut(i) {
-            e.layer = Layer::Quic(v.with_opened(&me.opened));
-        }
         let n = whole_messages_len(&me.crypto);
-        if let Some(t) = me
+        let tls = me
             .crypto
             .get(..n)
-            .and_then(|b| TlsView::new_handshakes(b).ok())
-        {
-            d.push_reassembled(Layer::Tls(t));
-        }
+            .and_then(|b| TlsView::new_handshakes(b).ok());
+        Some((v.with_opened(&me.opened), tls))
     }
 
     /// Open an Initial packet with the keys known for its DCID, else as a
@@ -355,8 +387,16 @@ impl Initials {
                 ) else {
                     return;
                 };
-                if open_into(datagram, p, &client, &mut self.opened).is_none() {
-                    return;
+                match open_or_number(datagram, p, &client, &mut self.opened) {
+                    Ok(_) => {}
+                    Err(pn) => {
+                        // tshark still shows the packet number, and no frames.
+                        if let (Some(pn), Ok(start)) = (pn, u32::try_from(p.start)) {
+                            let h = quic::opened_header(start, pn, 0);
+                            self.opened.extend_from_slice(&h);
+                        }
+                        return;
+                    }
                 }
                 let k = CidKeys {
                     version: p.version,
@@ -564,6 +604,14 @@ pub fn initial_client_hello(datagram: &[u8]) -> Option<QuicHello> {
 mod tests {
     use super::*;
     use aes_gcm::aead::{Aead, Payload};
+    use wiresift_wire::field::Value;
+
+    fn num(v: Value<'_>) -> u64 {
+        match v {
+            Value::UInt(n) => n,
+            _ => u64::MAX,
+        }
+    }
 
     fn unhex(s: &str) -> Vec<u8> {
         let s: Vec<u8> = s.bytes().filter(|b| b.is_ascii_hexdigit()).collect();
@@ -620,8 +668,7 @@ mod tests {
     /// RFC 9001 A.2's client Initial built from its plaintext (the CRYPTO
     /// frame and padding to 1162 bytes) and protected by hand here; opening
     /// it gives back the plaintext and the ClientHello.
-    #[test]
-    fn rfc9001_appendix_a2_client_initial() {
+    fn rfc9001_client_initial() -> (Vec<u8>, Vec<u8>, Keys) {
         let crypto = unhex(
             "060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e868
              04fe3a47f06a2b69484c00000413011302010000c000000010000e00000b6578
@@ -664,6 +711,12 @@ mod tests {
             unhex("c000000001088394c8f03e5157080000449e7b9aec34")
         );
         assert_eq!(pkt.len(), 1200);
+        (pkt, plain, keys)
+    }
+
+    #[test]
+    fn rfc9001_appendix_a2_client_initial() {
+        let (pkt, plain, keys) = rfc9001_client_initial();
         let v = QuicView::new(&pkt).unwrap();
         let p = v.packets().next().unwrap();
         let o = open(&pkt, &p, &keys).unwrap();
@@ -694,6 +747,87 @@ mod tests {
         // Frames over junk: every step consumes bytes.
         let junk = [0x02, 0x00, 0x00, 0xff, 0x06, 0x00, 0x3f, 0x1c];
         assert!(frames(&junk).count() <= junk.len());
+    }
+
+    /// The RFC 9001 A.3 server Initial, whose empty DCID says nothing: its
+    /// keys are found by the addresses of the client Initial (A.2) it
+    /// answers.
+    const RFC_SERVER_INITIAL: &str =
+        "cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a
+             5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3
+             dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84
+             022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc4
+             2158407dd074ee";
+
+    #[test]
+    fn initials_open_both_sides_for_the_views() {
+        let (client, _, _) = rfc9001_client_initial();
+        let server = unhex(RFC_SERVER_INITIAL);
+        let c = ([10u8; 16], 50000u16);
+        let s = ([20u8; 16], 443u16);
+        let mut ini = Initials::new();
+        {
+            let v = QuicView::new(&client).unwrap();
+            let (v, tls) = ini.datagram(v, Some((c, s))).unwrap();
+            let mut sum = String::new();
+            v.summary(&mut sum);
+            assert_eq!(
+                sum,
+                "Initial, DCID=8394c8f03e515708, PKN: 2, CRYPTO, PADDING"
+            );
+            let tls = tls.unwrap();
+            let ch = tls.client_hello().unwrap();
+            assert_eq!(ch.server_name(), Some(&b"example.com"[..]));
+            let mut sum = String::new();
+            tls.summary(&mut sum);
+            assert_eq!(sum, "Client Hello");
+        }
+        // The server's answer: no DCID, known by its ports.
+        let v = QuicView::new(&server).unwrap();
+        assert!(Initials::new()
+            .datagram(v, Some((s, c)))
+            .map(|(_, t)| t.is_none())
+            .unwrap());
+        let (v, tls) = ini.datagram(v, Some((s, c))).unwrap();
+        let mut sum = String::new();
+        v.summary(&mut sum);
+        assert_eq!(sum, "Initial, SCID=f067a5502a4262b5, PKN: 1, ACK, CRYPTO");
+        let mut types = Vec::new();
+        v.field(quic::Field::FrameType, &mut |x: Value<'_>, _| {
+            types.push(num(x))
+        });
+        assert_eq!(types, [2, 6]);
+        let tls = tls.unwrap();
+        assert_eq!(
+            tls.server_hello().map(|h| h.cipher_suite()),
+            Some(Some(0x1301))
+        );
+    }
+
+    /// arkime__arkime_synthetic.pcap frame 316: an Initial whose payload
+    /// does not open (tshark: "Decryption (checktag) failed") still shows
+    /// its packet number, as tshark's Info does: `PKN: 64007`.
+    #[test]
+    fn a_packet_that_does_not_open_keeps_its_number() {
+        let mut d = vec![
+            0xc0, 0, 0, 0, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0x44, 0xa0,
+        ];
+        d.resize(1202, 0);
+        let v = QuicView::new(&d).unwrap();
+        let mut ini = Initials::new();
+        let (v, tls) = ini.datagram(v, None).unwrap();
+        assert!(tls.is_none());
+        let mut pn = Vec::new();
+        v.field(quic::Field::PacketNumber, &mut |x: Value<'_>, _| {
+            pn.push(num(x))
+        });
+        assert_eq!(pn.len(), 1);
+        let mut sum = String::new();
+        v.summary(&mut sum);
+        assert!(
+            sum.starts_with("Initial, DCID=0101010101010101, PKN: "),
+            "{sum}"
+        );
     }
 
     /// arkime__quicietf.pcap frame 1: a client Initial (v1) whose ClientHello
@@ -759,6 +893,61 @@ mod tests {
             "5aa6258cb1d5b26ec1f74c05430d67c0122e19c0f5b066e16727145c0047e77b8113d41e73456795f5c6db66d4caaab7",
             "d25c18a72a163d75b9ec4569146cb20de5ac44b365b03452be4c05734b28603c",
     ];
+
+    /// The per-packet views of arkime__quicietf.pcap frame 1, as tshark
+    /// shows them: `Initial, DCID=3233ff7a63cd9d38, PKN: 1, CRYPTO, PADDING`,
+    /// quic.frame_type 6,0, quic.crypto.offset 0, length 644, and the
+    /// ClientHello (SNI ssl.gstatic.com, ALPN h3) as a TLS layer.
+    #[test]
+    fn real_client_initial_in_a_dissection() {
+        let d = unhex(&QUICIETF_FRAME1.concat());
+        let mut ini = Initials::new();
+        let mut dis = Dissection::default();
+        dis.push_reassembled(Layer::Quic(QuicView::new(&d).unwrap()));
+        ini.frame(&mut dis);
+        let Some(Layer::Quic(v)) = dis.layers.first().map(|e| e.layer) else {
+            panic!("no QUIC layer");
+        };
+        let mut sum = String::new();
+        v.summary(&mut sum);
+        assert_eq!(
+            sum,
+            "Initial, DCID=3233ff7a63cd9d38, PKN: 1, CRYPTO, PADDING"
+        );
+        let mut vals = Vec::new();
+        for f in [
+            quic::Field::PacketNumber,
+            quic::Field::FrameType,
+            quic::Field::CryptoOffset,
+            quic::Field::CryptoLength,
+        ] {
+            v.field(f, &mut |x: Value<'_>, r: std::ops::Range<usize>| {
+                assert!(r.end <= d.len());
+                vals.push(num(x))
+            });
+        }
+        assert_eq!(vals, [1, 6, 0, 0, 644]);
+        let Some(Layer::Tls(t)) = dis.layers.get(1).map(|e| e.layer) else {
+            panic!("no TLS layer");
+        };
+        let ch = t.client_hello().unwrap();
+        assert_eq!(ch.server_name(), Some(&b"ssl.gstatic.com"[..]));
+        assert_eq!(ch.alpn().collect::<Vec<_>>(), [&b"h3"[..]]);
+        // Cut anywhere, or bytes flipped: no panic.
+        let mut ini = Initials::new();
+        for n in (0..d.len()).step_by(5) {
+            if let Ok(v) = QuicView::new(&d[..n]) {
+                let _ = ini.datagram(v, None);
+            }
+        }
+        let mut e = d.clone();
+        for i in (0..e.len()).step_by(3) {
+            e[i] ^= 0x5a;
+            if let Ok(v) = QuicView::new(&e) {
+                let _ = ini.datagram(v, None);
+            }
+        }
+    }
 
     #[test]
     fn real_client_initials() {
