@@ -230,19 +230,4 @@ impl<A: IpVersion> Tuples<A> {
             roll_one(k, c, t);
         }
     }
-
-    /// Fold `other` in; tuples that find this table full go to the layer
-    /// tables `t` at once.
-    pub fn merge(&mut self, other: Tuples<A>, t: &mut Tables) {
-        for (k, c) in other.table.into_entries() {
-            match self.table.get_or_insert_no_evict(k, || TupleCounts {
-                frames: [0; 2],
-                bytes: [0; 2],
-                ..c
-            }) {
-                Some(mine) => mine.merge(&c),
-                None => roll_one(&k, &c, t),
-            }
-        }
-    }
 }

@@ -243,6 +243,10 @@ pub struct Stats {
     /// Frames of the common stack, by whole tuple (see [`fine`]).
     tuples4: fine::Tuples<V4>,
     tuples6: fine::Tuples<V6>,
+    /// Other workers' tuples, rolled up with these for the report: folding
+    /// them into `tuples4`/`tuples6` would grow one table while the other
+    /// is still held, a peak of both and the grown one.
+    more: Vec<(fine::Tuples<V4>, fine::Tuples<V6>)>,
     /// Frames of every other shape, per layer.
     tables: Tables,
     io: io::Io,
@@ -267,6 +271,7 @@ impl Stats {
             phs: phs::Phs::default(),
             tuples4: fine::Tuples::new(opts.max_conversations),
             tuples6: fine::Tuples::new(opts.max_conversations),
+            more: Vec::new(),
             tables: Tables::new(opts.max_conversations),
             io: io::Io::new(opts.interval),
         }
@@ -395,8 +400,8 @@ impl Stats {
         self.phs.merge(&other.phs);
         self.io.merge(&other.io);
         self.tables.merge(other.tables);
-        self.tuples4.merge(other.tuples4, &mut self.tables);
-        self.tuples6.merge(other.tuples6, &mut self.tables);
+        self.more.push((other.tuples4, other.tuples6));
+        self.more.extend(other.more);
     }
 
     /// The report of the sections chosen.
@@ -420,6 +425,10 @@ impl Stats {
         let mut rolled = self.tables.clone();
         self.tuples4.roll_up(&mut rolled);
         self.tuples6.roll_up(&mut rolled);
+        for (t4, t6) in &self.more {
+            t4.roll_up(&mut rolled);
+            t6.roll_up(&mut rolled);
+        }
         let t = &rolled;
         // Only the rows shown are sorted (all with --top 0).
         let mut eth = conv::listed(&t.eth);
