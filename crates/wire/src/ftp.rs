@@ -664,28 +664,17 @@ impl FtpRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing;
     use proptest::prelude::*;
 
     fn get(v: &FtpView, f: Field) -> String {
-        let mut s = String::new();
-        let mut n = 0;
-        let kind = FIELDS[f as usize].kind;
         let len = v.bytes.len();
-        v.field(f, &mut |val: Value, r: Range<usize>| {
-            assert!(r.start <= r.end && r.end <= len, "{r:?}");
-            if n > 0 {
-                s.push(',');
-            }
-            n += 1;
-            val.write_tshark(kind, &mut s);
-        });
-        s
+        let in_layer = |r: Range<usize>| assert!(r.start <= r.end && r.end <= len, "{r:?}");
+        testing::values_checked(FIELDS[f as usize].kind, |out| v.field(f, out), in_layer).join(",")
     }
 
     fn summary(v: &FtpView) -> String {
-        let mut s = String::new();
-        v.summary(&mut s);
-        s
+        testing::string_of(|s| v.summary(s))
     }
 
     /// suricata__ftp-ftp-upload-passive-input.pcap frames 6 and 14.

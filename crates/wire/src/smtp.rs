@@ -402,28 +402,19 @@ pub(crate) fn emit_reply(buf: &mut Vec<u8>, code: u16, lines: &[Vec<u8>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing;
     use proptest::prelude::*;
+    use std::ops::Range;
 
     /// Every value of field `f` in tshark's `-T fields` form, joined by `,`.
     fn get(v: &SmtpView, f: Field) -> String {
-        let mut s = String::new();
-        let mut n = 0;
-        let kind = FIELDS[f as usize].kind;
-        v.field(f, &mut |val: Value, r: std::ops::Range<usize>| {
-            if n > 0 {
-                s.push(',');
-            }
-            n += 1;
-            assert!(r.start <= r.end);
-            val.write_tshark(kind, &mut s);
-        });
-        s
+        let len = v.bytes.len();
+        let in_layer = |r: Range<usize>| assert!(r.start <= r.end && r.end <= len, "{r:?}");
+        testing::values_checked(FIELDS[f as usize].kind, |out| v.field(f, out), in_layer).join(",")
     }
 
     fn summary(v: &SmtpView) -> String {
-        let mut s = String::new();
-        v.summary(&mut s);
-        s
+        testing::string_of(|s| v.summary(s))
     }
 
     /// zeek__smtp.pcap frame 6: the server's greeting, three lines.
