@@ -82,3 +82,13 @@ pub use reader::{
     ByteOrder, FileReader, Format, InterfaceInfo, PcapVariant, TsResolution, MAX_RECORD_LEN,
 };
 pub use writer::PcapWriter;
+
+/// Have every thread allocate from one heap. Workers that build large
+/// tables living to the end of a run (the statistics') otherwise each get
+/// glibc's per-thread heap, whose memory freed by table growth is kept
+/// apart: two workers peaked 25 MB above one on a 10M-packet capture.
+/// Does nothing where the C library is not glibc.
+pub fn one_heap_for_all_threads() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    sys::one_heap_for_all_threads();
+}

@@ -1,5 +1,6 @@
 //! The crate's only `unsafe` code: system calls for the Linux `AF_PACKET`
-//! socket, and the memory-mapped `TPACKET_V3` receive ring.
+//! socket, the memory-mapped `TPACKET_V3` receive ring, and one allocator
+//! setting.
 //!
 //! Everything here is wrapped in safe functions whose contracts the rest of
 //! the crate cannot break: the ring lends a block's bytes only while the
@@ -30,6 +31,17 @@ pub(crate) fn if_nametoindex(name: &str) -> Option<u32> {
     // the function only reads it.
     let index = unsafe { libc::if_nametoindex(c.as_ptr()) };
     (index != 0).then_some(index)
+}
+
+/// Let every thread allocate from glibc's one main heap instead of a heap
+/// ("arena") per thread, whose freed memory stays with that thread.
+#[cfg(target_env = "gnu")]
+pub(crate) fn one_heap_for_all_threads() {
+    // SAFETY: mallopt only changes an allocator setting; it reads no
+    // memory of ours. Called before the threads it concerns start.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
 }
 
 fn check(r: libc::c_int) -> io::Result<libc::c_int> {

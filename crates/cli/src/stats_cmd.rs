@@ -34,6 +34,9 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
         count: a.count,
     };
     let n = parallel::workers(a.threads, &a.read);
+    // The workers' tables grow to the end of the run: one heap keeps their
+    // peak at one worker's (memory freed by growth is not kept per thread).
+    wiresift_capture::one_heap_for_all_threads();
     let make = |_| {
         Ok(StatsJob {
             stats: Stats::new(opts),
