@@ -114,5 +114,6 @@ layers! {
     Imap(imap::ImapView<'a>) => imap;
     Ftp(ftp::FtpView<'a>) => ftp;
     Ssh(ssh::SshView<'a>) => ssh;
+    Socks(socks::SocksView<'a>) => socks;
     Data(data::DataView<'a>) => data;
 }

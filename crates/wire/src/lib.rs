@@ -51,6 +51,7 @@ pub mod ppp;
 pub mod quic;
 pub mod sll;
 pub mod smtp;
+pub mod socks;
 pub mod ssh;
 pub mod tcp;
 pub(crate) mod text;

@@ -91,5 +91,6 @@ protocols! {
     Imap => "imap", "Internet Message Access Protocol", imap;
     Ftp => "ftp", "File Transfer Protocol (FTP)", ftp;
     Ssh => "ssh", "SSH Protocol", ssh;
+    Socks => "socks", "Socks Protocol", socks;
     Data => "data", "Data", data;
 }
