@@ -179,9 +179,49 @@ pub fn write_ipv4(out: &mut String, a: [u8; 4]) {
     }
 }
 
-/// RFC 5952 text form (what tshark prints), by the standard library.
+/// RFC 5952 text form (what tshark prints), as the standard library's
+/// `Display` writes it (the longest run of two or more zero groups, the
+/// first of equal runs, becomes `::`; IPv4-mapped addresses end in dotted
+/// form), without its formatting machinery: per-packet output writes two
+/// addresses a packet.
 pub fn write_ipv6(out: &mut String, a: &[u8; 16]) {
-    let _ = write!(out, "{}", std::net::Ipv6Addr::from(*a));
+    let mut g = [0u16; 8];
+    for (i, x) in g.iter_mut().enumerate() {
+        *x = u16::from_be_bytes([a[2 * i], a[2 * i + 1]]);
+    }
+    out.reserve(39);
+    if g[..5] == [0; 5] && g[5] == 0xffff {
+        out.push_str("::ffff:");
+        write_ipv4(out, [a[12], a[13], a[14], a[15]]);
+        return;
+    }
+    // The longest run of zero groups (the first when runs tie).
+    let (mut best, mut best_len, mut run) = (0, 0, 0);
+    for (i, &x) in g.iter().enumerate() {
+        run = if x == 0 { run + 1 } else { 0 };
+        if run > best_len {
+            best_len = run;
+            best = i + 1 - run;
+        }
+    }
+    let groups = |out: &mut String, gs: &[u16]| {
+        for (i, &x) in gs.iter().enumerate() {
+            if i > 0 {
+                out.push(':');
+            }
+            let digits = (16 - x.leading_zeros()).div_ceil(4).max(1);
+            for d in (0..digits).rev() {
+                out.push(HEX[usize::from((x >> (d * 4)) & 0xf)] as char);
+            }
+        }
+    };
+    if best_len > 1 {
+        groups(out, &g[..best]);
+        out.push_str("::");
+        groups(out, &g[best + best_len..]);
+    } else {
+        groups(out, &g);
+    }
 }
 
 pub fn write_mac(out: &mut String, m: [u8; 6]) {
@@ -259,6 +299,56 @@ macro_rules! field_table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_text_is_the_standard_librarys() {
+        let mut addrs: Vec<[u8; 16]> = vec![
+            [0; 16],
+            std::net::Ipv6Addr::LOCALHOST.octets(),
+            "::ffff:192.0.2.1"
+                .parse::<std::net::Ipv6Addr>()
+                .unwrap()
+                .octets(),
+            "::192.0.2.1"
+                .parse::<std::net::Ipv6Addr>()
+                .unwrap()
+                .octets(),
+            "2001:db8::1:0:0:1"
+                .parse::<std::net::Ipv6Addr>()
+                .unwrap()
+                .octets(),
+            "2001:0:0:1::1"
+                .parse::<std::net::Ipv6Addr>()
+                .unwrap()
+                .octets(),
+            "fe80::1:0:0:0"
+                .parse::<std::net::Ipv6Addr>()
+                .unwrap()
+                .octets(),
+            "1:0:2:0:3:0:4:0"
+                .parse::<std::net::Ipv6Addr>()
+                .unwrap()
+                .octets(),
+        ];
+        // Every pattern of zero and non-zero groups, with values of each
+        // digit count.
+        let values = [0x1, 0x2a, 0xabc, 0xffff, 0xf00];
+        for mask in 0u32..256 {
+            let mut a = [0u8; 16];
+            for g in 0..8 {
+                if mask & (1 << g) != 0 {
+                    let v: u16 = values[(g + mask as usize) % values.len()];
+                    a[2 * g..2 * g + 2].copy_from_slice(&v.to_be_bytes());
+                }
+            }
+            addrs.push(a);
+        }
+        for a in addrs {
+            let mut s = String::new();
+            write_ipv6(&mut s, &a);
+            assert_eq!(s, std::net::Ipv6Addr::from(a).to_string());
+        }
+    }
 
     fn fmt(v: Value, k: Kind) -> String {
         let mut s = String::new();
