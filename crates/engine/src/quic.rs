@@ -7,9 +7,12 @@
 //! (0xfaceb00x) with the salts their drafts used. Only AES-128-GCM applies
 //! to Initial packets, so only it is here.
 //!
-//! The ClientHello is taken from the CRYPTO frames of one datagram
-//! ([`initial_client_hello`], frames in any order within it) or of several
-//! ([`HelloAssembler`], for a ClientHello split over datagrams, bounded).
+//! CRYPTO frames are put together by offset (bounded), in
+//! any order, within a datagram and across the datagrams of one direction
+//! of a connection: a ClientHello with post-quantum key shares takes more
+//! than one. The per-packet views ([`Initials`]) show its handshake
+//! messages on the datagram that completes them, as tshark does; the logs
+//! take the ClientHello's summary ([`HelloAssembler`], [`initial_client_hello`]).
 
 use crate::dissect::Dissection;
 use aes::cipher::{BlockEncrypt, KeyInit};
@@ -229,6 +232,10 @@ fn open_at(
 pub const MAX_CIDS: usize = 4096;
 /// Most CRYPTO frames of one datagram put together.
 const MAX_CRYPTO_FRAMES: usize = 64;
+/// Most CRYPTO bytes held over all the connections' directions (each holds
+/// at most [`MAX_HELLO`]); past it they start afresh (counted in
+/// [`Initials::crypto_forgotten`]).
+pub const MAX_CRYPTO_BYTES: usize = 4 << 20;
 
 /// The Initial keys for packets sent to a connection ID, and for the
 /// answers.
@@ -237,6 +244,17 @@ struct CidKeys {
     version: u32,
     to: Keys,
     reply: Keys,
+    /// The CRYPTO streams of the two directions (keys of [`Initials::streams`]).
+    to_stream: u64,
+    reply_stream: u64,
+}
+
+/// The CRYPTO data of one direction of a connection, and how much of it
+/// the views have shown as handshake messages.
+#[derive(Debug, Default)]
+struct Stream {
+    data: CryptoBuf,
+    shown: usize,
 }
 
 /// Who packets are sent to: a connection ID, or, when the receiver chose
@@ -295,10 +313,17 @@ pub struct Initials {
     cids: HashMap<To, CidKeys>,
     /// The decrypted packets of the current frame (see [`QuicView::with_opened`]).
     opened: Vec<u8>,
-    /// The current frame's CRYPTO data from offset 0.
+    /// The handshake messages the current frame completes.
     crypto: Vec<u8>,
+    /// Each connection direction's CRYPTO data, by the ids of [`CidKeys`].
+    streams: HashMap<u64, Stream>,
+    next_stream: u64,
+    /// Bytes the streams hold (bounded by [`MAX_CRYPTO_BYTES`]).
+    stream_bytes: usize,
     /// Connection IDs forgotten when the table was full.
     pub forgotten: u64,
+    /// CRYPTO streams forgotten when their bytes reached [`MAX_CRYPTO_BYTES`].
+    pub crypto_forgotten: u64,
 }
 
 impl Initials {
@@ -307,9 +332,8 @@ impl Initials {
     }
 
     /// Decrypt the Initial packets of the frame's QUIC layer: the layer
-    /// shows their packet numbers and frames, and a TLS layer the whole
-    /// handshake messages of its CRYPTO frames from offset 0 (a ClientHello
-    /// or ServerHello that one datagram holds).
+    /// shows their packet numbers and frames, and a TLS layer the handshake
+    /// messages (ClientHello, ServerHello) its CRYPTO frames complete.
     pub fn frame<'a>(&'a mut self, d: &mut Dissection<'a>) {
         let Some((i, v)) = d
             .layers
@@ -338,8 +362,10 @@ impl Initials {
 
     /// Decrypt the Initial packets of the datagram `v` (sent between
     /// `ends`, when known): the view with their packet numbers and frames,
-    /// and a TLS view over the whole handshake messages of their CRYPTO
-    /// data from offset 0. None when no Initial packet could be read.
+    /// and a TLS view over the handshake messages their CRYPTO data
+    /// completes (with what earlier datagrams of the same direction of the
+    /// connection brought; shown once). None when no Initial packet could
+    /// be read.
     pub fn datagram<'a>(
         &'a mut self,
         v: QuicView<'a>,
@@ -348,36 +374,48 @@ impl Initials {
         self.opened.clear();
         self.crypto.clear();
         let datagram = v.bytes();
+        let mut stream = None;
         for p in v.packets() {
             if p.form == Form::Long(PacketType::Initial) {
-                self.open_initial(datagram, &p, ends);
+                let s = self.open_initial(datagram, &p, ends);
+                stream = stream.or(s);
             }
         }
         if self.opened.is_empty() {
             return None;
         }
-        self.gather_crypto();
+        if let Some(s) = stream {
+            self.gather_crypto(s);
+        }
         let me: &'a Self = self;
-        let n = whole_messages_len(&me.crypto);
-        let tls = me
-            .crypto
-            .get(..n)
-            .and_then(|b| TlsView::new_handshakes(b).ok());
+        let tls = (!me.crypto.is_empty())
+            .then(|| TlsView::new_handshakes(&me.crypto).ok())
+            .flatten();
         Some((v.with_opened(&me.opened), tls))
     }
 
     /// Open an Initial packet with the keys known for its DCID, else as a
     /// client's first packet (keys from its own DCID); remember the keys of
-    /// the connection IDs it tells.
-    fn open_initial(&mut self, datagram: &[u8], p: &quic::Packet, ends: Option<Ends>) {
+    /// the connection IDs it tells. Returns the CRYPTO stream of the
+    /// packet's direction when it opened.
+    fn open_initial(
+        &mut self,
+        datagram: &[u8],
+        p: &quic::Packet,
+        ends: Option<Ends>,
+    ) -> Option<u64> {
         let dcid = datagram.get(p.dcid.clone()).unwrap_or(&[]);
         let scid = datagram.get(p.scid.clone()).unwrap_or(&[]);
+        let prior = To::new(dcid, ends).and_then(|t| self.cids.get(&t)).cloned();
         // A version negotiated after the first packet keeps its keys'
-        // connection IDs but needs its own salt: known keys are for one version.
-        let known = To::new(dcid, ends)
-            .and_then(|t| self.cids.get(&t))
-            .filter(|k| k.version == p.version)
-            .cloned();
+        // connection IDs but needs its own salt: known keys are for one
+        // version. The connection, and its CRYPTO streams, go on (tshark
+        // shows no TLS again for a ClientHello sent anew).
+        let (known, streams) = match prior {
+            Some(k) if k.version == p.version => (Some(k), None),
+            Some(k) => (None, Some((k.to_stream, k.reply_stream))),
+            None => (None, None),
+        };
         let keys = match known {
             Some(k) if open_into(datagram, p, &k.to, &mut self.opened).is_some() => k,
             _ => {
@@ -385,7 +423,7 @@ impl Initials {
                     initial_keys(p.version, dcid, false),
                     initial_keys(p.version, dcid, true),
                 ) else {
-                    return;
+                    return None;
                 };
                 match open_or_number(datagram, p, &client, &mut self.opened) {
                     Ok(_) => {}
@@ -395,13 +433,20 @@ impl Initials {
                             let h = quic::opened_header(start, pn, 0);
                             self.opened.extend_from_slice(&h);
                         }
-                        return;
+                        return None;
                     }
                 }
+                let (to_stream, reply_stream) = streams.unwrap_or_else(|| {
+                    let first = self.next_stream;
+                    self.next_stream = first.wrapping_add(2);
+                    (first, first.wrapping_add(1))
+                });
                 let k = CidKeys {
                     version: p.version,
                     to: client,
                     reply: server,
+                    to_stream,
+                    reply_stream,
                 };
                 self.remember(To::new(dcid, ends), k.clone());
                 k
@@ -416,8 +461,11 @@ impl Initials {
                 version: keys.version,
                 to: keys.reply,
                 reply: keys.to,
+                to_stream: keys.reply_stream,
+                reply_stream: keys.to_stream,
             },
         );
+        Some(keys.to_stream)
     }
 
     fn remember(&mut self, to: Option<To>, keys: CidKeys) {
@@ -429,10 +477,11 @@ impl Initials {
         self.cids.insert(to, keys);
     }
 
-    /// Put the CRYPTO frames of the decrypted packets together from offset
-    /// 0, as far as they run without a gap (CRYPTO frames come in any order:
-    /// some clients shuffle them).
-    fn gather_crypto(&mut self) {
+    /// Add the CRYPTO frames of the decrypted packets to `stream` (frames
+    /// come in any order: some clients shuffle them) and take the whole
+    /// handshake messages its data from offset 0 now completes into
+    /// `crypto`.
+    fn gather_crypto(&mut self, stream: u64) {
         let mut pieces: ArrayVec<(u64, &[u8]), MAX_CRYPTO_FRAMES> = ArrayVec::new();
         let mut at = 0usize;
         while let Some(body) = self.opened.get(at + quic::OPENED_HEADER_LEN..) {
@@ -451,19 +500,27 @@ impl Initials {
             }
             at = at + quic::OPENED_HEADER_LEN + plain.len();
         }
-        pieces.sort_unstable_by_key(|p| p.0);
-        let mut filled = 0usize;
+        if pieces.is_empty() {
+            return;
+        }
+        let s = self.streams.entry(stream).or_default();
+        let before = s.data.held();
         for (off, data) in pieces {
-            let Ok(off) = usize::try_from(off) else { break };
-            if off > filled || filled >= MAX_HELLO {
-                break;
-            }
-            let end = off.saturating_add(data.len()).min(MAX_HELLO);
-            if end > filled {
-                let new = data.get(filled - off..end - off).unwrap_or(&[]);
-                self.crypto.extend_from_slice(new);
-                filled = end;
-            }
+            s.data.add(off, data);
+        }
+        let grown = s.data.held().saturating_sub(before);
+        let done = s.data.contiguous();
+        let new = done.get(s.shown..).unwrap_or(&[]);
+        let n = whole_messages_len(new);
+        self.crypto.extend_from_slice(new.get(..n).unwrap_or(&[]));
+        s.shown = s.shown.saturating_add(n);
+        self.stream_bytes = self.stream_bytes.saturating_add(grown);
+        if self.stream_bytes > MAX_CRYPTO_BYTES {
+            self.crypto_forgotten = self
+                .crypto_forgotten
+                .saturating_add(self.streams.len() as u64);
+            self.streams.clear();
+            self.stream_bytes = 0;
         }
     }
 }
@@ -499,12 +556,54 @@ pub struct QuicHello {
     pub ciphers: Vec<u16>,
 }
 
-/// CRYPTO data gathered from offset 0, out of order, within a bound.
+/// CRYPTO data of one direction put together by offset, in any order,
+/// up to [`MAX_HELLO`] bytes (what lies past it is dropped).
+#[derive(Clone, Debug, Default)]
+struct CryptoBuf {
+    buf: Vec<u8>,
+    /// Which bytes of `buf` are filled (one flag a byte).
+    have: Vec<bool>,
+}
+
+impl CryptoBuf {
+    /// Put `data`, found at stream offset `offset`, in its place (what is
+    /// already there is overwritten: a retransmission carries the same).
+    fn add(&mut self, offset: u64, data: &[u8]) {
+        let Ok(off) = usize::try_from(offset) else {
+            return;
+        };
+        if off >= MAX_HELLO {
+            return;
+        }
+        let end = off.saturating_add(data.len()).min(MAX_HELLO);
+        if self.buf.len() < end {
+            self.buf.resize(end, 0);
+            self.have.resize(end, false);
+        }
+        if let (Some(to), Some(have)) = (self.buf.get_mut(off..end), self.have.get_mut(off..end)) {
+            for (t, d) in to.iter_mut().zip(data) {
+                *t = *d;
+            }
+            have.iter_mut().for_each(|h| *h = true);
+        }
+    }
+
+    /// The bytes from offset 0 up to the first hole.
+    fn contiguous(&self) -> &[u8] {
+        let filled = self.have.iter().take_while(|&&h| h).count();
+        self.buf.get(..filled).unwrap_or(&[])
+    }
+
+    /// The bytes held (filled or not), for memory bounds.
+    fn held(&self) -> usize {
+        self.buf.len()
+    }
+}
+
+/// A client's CRYPTO data gathered until its ClientHello is whole.
 #[derive(Clone, Debug, Default)]
 pub struct HelloAssembler {
-    buf: Vec<u8>,
-    /// Which bytes of `buf` are filled (one flag a byte, bounded by MAX_HELLO).
-    have: Vec<bool>,
+    data: CryptoBuf,
     version: u32,
     dcid: Vec<u8>,
     scid: Vec<u8>,
@@ -542,7 +641,7 @@ impl HelloAssembler {
             }
             for f in frames(&opened.plaintext) {
                 if let Frame::Crypto { offset, data } = f {
-                    self.add(offset, data);
+                    self.data.add(offset, data);
                 }
             }
         }
@@ -551,27 +650,9 @@ impl HelloAssembler {
         Some(hello)
     }
 
-    fn add(&mut self, offset: u64, data: &[u8]) {
-        let Ok(off) = usize::try_from(offset) else {
-            return;
-        };
-        if off >= MAX_HELLO {
-            return;
-        }
-        let end = off.saturating_add(data.len()).min(MAX_HELLO);
-        if self.buf.len() < end {
-            self.buf.resize(end, 0);
-            self.have.resize(end, false);
-        }
-        let n = end - off;
-        self.buf[off..end].copy_from_slice(&data[..n]);
-        self.have[off..end].iter_mut().for_each(|h| *h = true);
-    }
-
     /// The ClientHello when the bytes from 0 cover its whole message.
     fn hello(&self) -> Option<QuicHello> {
-        let filled = self.have.iter().take_while(|&&h| h).count();
-        let bytes = self.buf.get(..filled)?;
+        let bytes = self.data.contiguous();
         if bytes.len() < 4 || bytes.first() != Some(&1) {
             return None;
         }
@@ -965,5 +1046,168 @@ mod tests {
         for n in (0..d.len()).step_by(7) {
             let _ = initial_client_hello(&d[..n]);
         }
+    }
+
+    /// arkime__arkime_synthetic.pcap frames 624 and 625 (UDP payloads,
+    /// 10.99.99.10:10000 to 10.99.99.20:443): a ClientHello with a
+    /// post-quantum key share in shuffled CRYPTO frames over two Initial
+    /// datagrams. tshark shows no TLS on 624 and the ClientHello (SNI
+    /// config.edge.skype.com, ALPN h3, cipher suites 0x1301-0x1303) on 625.
+    const SYNTHETIC_FRAME624: &[&str] = &[
+        "cf00000001085354c48bc75080b2000044d022b5e3e5568d474a63f9993393f0cbda03277d89308b46569d5330ec1ae2",
+        "f900951391467ab88a1748960f26b39621da3edbc9fe8eea20267c8ad386b19132388da212a031ebbf0d3456a5b38746",
+        "2ed5f5df8be0851edea6093b8775f4e6561995211151959470d05d5ace50bb6daabee9fcaa0b2bd3bd77d9b0a7db5a01",
+        "92e845ab9f08504305fddf600e15643aa5047a2a898584e5e63743b3d7b9602f244864093dde61123576bd99e451e6a0",
+        "506f9914e938626bad4b7657a73ad9bc9dbc15b9769421be9a7aa088c5c424eb9dbcaba1484e00d93619a9578aeac5e0",
+        "5266931f1cda04055955613a44d16fa6f611a793b493fc5c65bce4980c6abf948b9ea2ef0253a63a0f296a7d0b94c934",
+        "8ad348dd213c42a19bbf885444b4920414e1c204d887eca23bb65d7caeaa801b054183f9f4b2019cacbb9561fc156afa",
+        "886180888ec15d124b3cd91d606c26c1f748a1a6c352db3c03a6c9869fe7e7300ea432071862b76a3c7493f430171ac8",
+        "ec747eacb48a90a96d1df081d3fd1f16b5717006047d516d96300cdb472d481ea9d177161e11eb0c6ca55e1f15ef27c3",
+        "c9e2c60baa24a7bc4c0863f90e93f8a1457bf88995176fb09e7c462511f6c661bfb7a98dbfe4ba8d7e30671ee8a68ce7",
+        "47d7d853abd8b29914cb4d164e65db0dd7366dac9bff1f24bcfb955d7324d3300b36d5087d0fb53feb3d78df65cfb62c",
+        "0fd4d55f578fcaf5d8897f0aed09e08ea019ada136fffaf23a81a610f0c83323e7488ad913458429b15ea477785c96ec",
+        "46f3b22527d24f7a517fb172bc29154978be5e77166a0f42e596eb9c122641436096542782aa45aeec8560287ab3d05c",
+        "e8b8ae9e8b6aa94d2247023d12699ee0e9466eba037f693b46d5c06c220e103eb3cd41efc4767d080eeea533675ff12e",
+        "6d2e14ccea7754e5abe2455d3b261058b3cae97f1d44cba6ff814a9ffa8b90a4f73005544bdb1ac9f1e30337583df9b4",
+        "301715fa5a06d3bb5098ed6aa582deb903501aa51b6477e1a759a004ca26cc0ad532c21e2f088a36dce810fb0daeda37",
+        "fce2238f879e13124190115e8eeff83135827f5d6aabbe11082e49d99fd7817bde04a1fa372010287bf4a75b88f6e4f1",
+        "cf7cd0b9b190813b4f18ebc0fcaa044e9b9b76e6be45d658dad130ee55fec72edd08feecca2b4d163e0412a6c1e96336",
+        "dc9aaeb74404531205c53324558f4d02ececa202793356be095f3fcb419c57a95a1f979c1b037dbf0361583bb12a067f",
+        "7d81366e03ae17cbfd715151f1a211b64ad64f95f910c359a57237ad942615a4827cd79bce4580055eb15e9dbe2c16f3",
+        "babeae09bf48381ec0b47b3d104141a640d28de34ab3b51b673615121142908734de829235b564bb55dbee40e08487ec",
+        "0480584e2b4c8f2628b334d58757a68465f196a78ab91a88f1078ec0825d213b40b625f351461bc1e6a4950815faa06b",
+        "5d6b20326361501893d1448d85364a28542224338ed7befcd4bc3bf1ec8e364aa7e33f834c8ab67793c2a137557090f4",
+        "cc710b3c0e1a5e83737ebe3d97b4574c32f5c6a82ae007213b3903a27a70cc5a2a4e3b7679315e768d9b64cd761296dd",
+        "ee90d02c17a705aef6aefe6ef43084ee8bae0aad48f50665aa31b92f63a31b007b0da22577889fe351dce185ca5558a6",
+        "060fe79f54dda0121cc4b613a41eccb55067780b8511967fd6c931ed589e90cbe7280bc2fb5846adb3a31024468a237c",
+        "4607",
+    ];
+
+    const SYNTHETIC_FRAME625: &[&str] = &[
+        "c400000001085354c48bc75080b2000044d0ea25c43f9f63439a8caa4f9b885404cfcd17bcd2b8c04dbd630b1b078d34",
+        "67f0da2701943f82ac9da42ab6ddd2939cdef82fb439976f40d70a39d0f2f7559d596d0c6a63a713ffb99cd10441fcd4",
+        "d7e6b146a1e7620061cd78de1f5f09b11a85f3e73be3233d664062d58e596296ce9923d16e8c0570e7bbf696f845cd19",
+        "716109b6dcbe6fb10d3bbef6c84fe0082240a91ec18645a2cdef86f3023843ccf9f432376bff4812e2ff74facd3fff6d",
+        "8a0976b5b47ad7f23965f63b4981babde00430559964c1dee2a5ced5f4c952af311e00eee7b042394139451e0a128afc",
+        "9737cf44d42738b88264625d4f87dcf11e477fa6fe77b582156a88d4ea99562019591712c1366058b147e7f12bc2879a",
+        "61eb03043d70c30b3cd456879ee6c1199f2af9c879c4dac2e9c61bb4ad3eba73a742c0d696f328f79a167a58a06a3871",
+        "c33d14cf42f61fd7347d5a23bd095c6fc8dca1fb1afc1aad833ffd823102c1a0a23ba912d7711ea009d9ce6c138853ed",
+        "070e0a12ae3e10dcfe79ded7c47aa3a03a4ba1a8535599c1ad49f17b27eff2943f980db9307283899ec4daa0c5b8d148",
+        "1da65dbb95560296347148b1b461e2363ea737e0c65ab3f2013a026f8e9133a278200eb282e0c8c59a2e9f003a4b2a95",
+        "c0a80f48674e39c79964ec171041b5423e75f77ede6322f7d0599c3206f6d97998081022fb2a74d8d04c370f5ea2a1d5",
+        "e13401874197c2f71a5d695d9b66393b1536ce26d6e1a3cafa3fca428b7f85c4bbec39778bbf14e2aef005361ba002aa",
+        "affa19a79046ddf4d56138a81c98654b49a8627356112bc3a6214c38400265bd9920e3b7e63ff1e40bbb45c7d2c9e06d",
+        "d9f6a759d7b03e3e5613af32ba23ed3e264390fde74300dfe5773f1df1fd32c3c71b27847c5666eb051111e3b9af9ce8",
+        "40b47e3dc583caa9824f929dcc0e46d9c4c6154ec8f00ec8808c496f48310ebfe5ef432662cd9103129afcab3cd2c25a",
+        "10f470362ab45800cd1e6af69ed7894fb151a8518dd68ff8c1b1284e2a34ae8acb6abe6b057e1d6201142596c1513896",
+        "44a9cdd396d653998ce85dbff20a752c2bd78eeefbc0906d197f0fbff50478f141d9ef436047258cd3aafbd046a88224",
+        "93190f4ea7b6e5907f7df544dd097a4972aee9c971e9a686a807dbce8eb2e22d2b159562b79c38ef06421f8927b64225",
+        "c4da9f71b67ceecb8c3528ff67deba2c203e76eabaf28df0f528525d06787ea5ee07c0eb684e87e6c307046a8083d46c",
+        "26db791c7d0407ea3eb1145b21248ed91233ec0b7ea97d3758c914f1e4ae736be849717ca06d225b817fb621588970cf",
+        "805355d988cf2d35eba338523e4bebb0c555329ac0c409d5bb5d49cfc1deb32f0bd106ff445d4ddd9a6dff33434af321",
+        "7a9b17fb74f522773589397a089c7df22341e805a5581610514b54c5fd289b87e65bbf90f135394b9204e9897b58b83c",
+        "aab4fa96ec87662ffcd6cf12ea8f4d90b8d2aeca4743eb2c354f6e263702cd1b14caf30415fc346aa440e78d770f4e57",
+        "71aad60c0c71d6bb5f3f8b900dd4ae1b2abe9b9fd2aaf930f30013c44dea244dc5b679dbe6776c968b90d6d6909967c9",
+        "d33485c89ca1d60d4bc4be75783d4c7317215322f3920959b93e0aa022513088e2e8b4b8a7e94698e7a5e8f33cd79983",
+        "cb33dd656b94d615053e75d8107d23ec0131bb57a5ea3731d7df0537254185975f8320b95b558e4f70363a86a16cfcbd",
+        "12ee",
+    ];
+
+    #[test]
+    fn a_client_hello_over_two_datagrams_shows_on_the_one_that_completes_it() {
+        let a = unhex(&SYNTHETIC_FRAME624.concat());
+        let b = unhex(&SYNTHETIC_FRAME625.concat());
+        let c = ([10u8; 16], 10000u16);
+        let s = ([20u8; 16], 443u16);
+        let mut ini = Initials::new();
+        let (_, tls) = ini
+            .datagram(QuicView::new(&a).unwrap(), Some((c, s)))
+            .unwrap();
+        assert!(tls.is_none());
+        let (_, tls) = ini
+            .datagram(QuicView::new(&b).unwrap(), Some((c, s)))
+            .unwrap();
+        let ch = tls.unwrap().client_hello().unwrap();
+        assert_eq!(ch.server_name(), Some(&b"config.edge.skype.com"[..]));
+        assert_eq!(ch.alpn().collect::<Vec<_>>(), [&b"h3"[..]]);
+        assert_eq!(
+            ch.cipher_suites().collect::<Vec<_>>(),
+            [0x1301, 0x1302, 0x1303]
+        );
+        // Sent again: the messages were shown already (tshark: no TLS).
+        let (_, tls) = ini
+            .datagram(QuicView::new(&b).unwrap(), Some((c, s)))
+            .unwrap();
+        assert!(tls.is_none());
+        // The second alone holds no whole message.
+        let mut fresh = Initials::new();
+        assert!(fresh
+            .datagram(QuicView::new(&b).unwrap(), Some((c, s)))
+            .unwrap()
+            .1
+            .is_none());
+        // The logs' assembler puts the same bytes together.
+        let mut h = HelloAssembler::new();
+        assert!(h.push(&a).is_none());
+        let hello = h.push(&b).unwrap();
+        assert_eq!(hello.sni.as_deref(), Some("config.edge.skype.com"));
+        assert_eq!(hello.alpn, ["h3"]);
+    }
+
+    /// A v1 client Initial to `dcid` carrying `plain`, protected (RFC 9001
+    /// §5.3, §5.4) with the keys anyone derives from `dcid`.
+    fn seal(dcid: &[u8], plain: &[u8]) -> Vec<u8> {
+        let mut header = vec![0xc3, 0, 0, 0, 1, dcid.len() as u8];
+        header.extend_from_slice(dcid);
+        header.extend_from_slice(&[0, 0]);
+        let len = 4 + plain.len() + 16;
+        header.extend_from_slice(&(0x4000 | len as u16).to_be_bytes());
+        header.extend_from_slice(&[0, 0, 0, 0]);
+        let keys = initial_keys(1, dcid, false).unwrap();
+        let ct = Aes128Gcm::new(&keys.key.into())
+            .encrypt(
+                Nonce::from_slice(&keys.iv),
+                Payload {
+                    msg: plain,
+                    aad: &header,
+                },
+            )
+            .unwrap();
+        let pn_off = header.len() - 4;
+        let mut pkt = header;
+        pkt.extend_from_slice(&ct);
+        let mut block = aes::Block::clone_from_slice(&pkt[pn_off + 4..pn_off + 20]);
+        Aes128::new(&keys.hp.into()).encrypt_block(&mut block);
+        pkt[0] ^= block[0] & 0x0f;
+        for i in 0..4 {
+            pkt[pn_off + i] ^= block[1 + i];
+        }
+        pkt
+    }
+
+    /// Connections that each leave a hole in their CRYPTO data hold their
+    /// bytes until the budget is spent; then the streams start afresh,
+    /// counted, and what is held stays under the bound.
+    #[test]
+    fn crypto_held_over_connections_is_bounded() {
+        // CRYPTO at offset 1000, 1000 bytes: nothing to show, 2000 held.
+        let mut plain = vec![0x06, 0x43, 0xe8, 0x43, 0xe8];
+        plain.resize(5 + 1000, 0x16);
+        let mut ini = Initials::new();
+        let n = MAX_CRYPTO_BYTES / 2000 + 10;
+        for i in 0..n as u32 {
+            let pkt = seal(&i.to_be_bytes(), &plain);
+            let (_, tls) = ini.datagram(QuicView::new(&pkt).unwrap(), None).unwrap();
+            assert!(tls.is_none());
+            assert!(ini.stream_bytes <= MAX_CRYPTO_BYTES);
+        }
+        assert!(ini.crypto_forgotten > 0);
+        // A frame past the largest hello is dropped, not held.
+        let mut far = vec![0x06, 0x80, 0x01, 0x00, 0x00, 0x40, 0x10];
+        far.resize(7 + 16, 0x16);
+        let pkt = seal(b"far", &far);
+        let before = ini.stream_bytes;
+        ini.datagram(QuicView::new(&pkt).unwrap(), None).unwrap();
+        assert_eq!(ini.stream_bytes, before);
     }
 }
