@@ -11,6 +11,7 @@ pub mod fields;
 pub mod filter;
 pub mod flow;
 pub mod follow;
+pub mod h2_streams;
 pub mod logs;
 pub mod quic;
 pub mod sample;

@@ -10,6 +10,7 @@ use crate::flow::app_stream::{AppStream, Asked};
 use crate::flow::key::{FlowKey, Side};
 use crate::flow::table::Table;
 use crate::flow::{FlowEngine, StreamProto};
+use crate::h2_streams;
 use std::ops::Range;
 use wire::http2::hpack::{self, HeaderList, HpackError};
 use wire::http2::{self, Http2View};
@@ -67,12 +68,14 @@ struct AppConv {
     h2_refused: bool,
 }
 
-/// One HTTP/2 conversation's header decoding, per side of the key.
+/// One HTTP/2 conversation's header decoding, per side of the key, and
+/// its streams' bodies.
 #[derive(Debug, Default)]
 struct H2Conv {
     hpack: [hpack::Decoder; 2],
     /// A header block gathered until its END_HEADERS frame.
     pending: [Vec<u8>; 2],
+    bodies: h2_streams::Conn,
 }
 
 /// The header list an HTTP/2 frame completes: its marks in
@@ -94,6 +97,8 @@ struct Shown {
     tls: Session,
     /// HTTP/2: the header list the frame completes.
     headers: Option<Decoded>,
+    /// HTTP/2: the body the frame ends.
+    body: Option<h2_streams::Marks>,
 }
 
 /// What the stream application layer counts.
@@ -109,6 +114,7 @@ pub struct AppStats {
     /// HTTP/2 header blocks that could not be decoded (malformed, too
     /// large, or after such a block in the same direction).
     pub hpack_errors: u64,
+    pub h2_bodies: h2_streams::BodyStats,
 }
 
 /// Application state of every TCP conversation, bounded like the flows.
@@ -126,6 +132,9 @@ pub struct StreamApps {
     h2_held: u64,
     /// The header lists of the current frame's HTTP/2 frames.
     headers: HeaderList,
+    /// HTTP/2 bodies: what all conversations hold, and the current frame's.
+    h2_bodies: h2_streams::Budget,
+    bodies: h2_streams::Shown,
     pub stats: AppStats,
 }
 
@@ -140,6 +149,8 @@ impl StreamApps {
             held: 0,
             h2_held: 0,
             headers: HeaderList::default(),
+            h2_bodies: h2_streams::Budget::default(),
+            bodies: h2_streams::Shown::default(),
             stats: AppStats::default(),
         }
     }
@@ -150,6 +161,7 @@ impl StreamApps {
     pub fn frame(&mut self, flows: &FlowEngine, frame: u64, now_ns: i64, fin: bool) {
         self.shown.clear();
         self.headers.clear();
+        self.bodies.clear();
         self.frame = frame;
         self.current = flows
             .current()
@@ -178,8 +190,9 @@ impl StreamApps {
             if conv.stream != dl.stream {
                 let was = conv.sides.iter().map(|x| x.held() as u64).sum::<u64>();
                 self.held = self.held.saturating_sub(was);
-                if conv.h2.is_some() {
+                if let Some(h2) = &conv.h2 {
                     self.h2_held = self.h2_held.saturating_sub(H2_CHARGE);
+                    self.h2_bodies.release(&h2.bodies);
                 }
                 *conv = AppConv {
                     stream: dl.stream,
@@ -253,7 +266,7 @@ impl StreamApps {
                         conv.sides[dl.side.other().index()].expect_response(asked);
                     }
                 }
-                let mut headers = None;
+                let (mut headers, mut body) = (None, None);
                 if a == App::Http2 {
                     if conv.h2.is_none() && !conv.h2_refused {
                         if self.h2_held.saturating_add(H2_CHARGE) <= MAX_H2_TOTAL {
@@ -267,7 +280,24 @@ impl StreamApps {
                     if let Some(h2) = conv.h2.as_deref_mut() {
                         let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
                         let errors = &mut self.stats.hpack_errors;
-                        headers = h2_frame(h2, i, msg, &mut self.headers, mine, errors);
+                        // Headers are decoded for the body's content type
+                        // and coding too: those of a frame not shown are
+                        // dropped once read.
+                        let mark = self.headers.mark();
+                        headers = h2_frame(h2, i, msg, &mut self.headers, errors);
+                        if let Ok(v) = Http2View::new(msg) {
+                            let list = headers
+                                .as_ref()
+                                .map(|h| self.headers.headers(h.marks.0, h.marks.1));
+                            let show = mine.then_some(&mut self.bodies);
+                            let budget = &mut self.h2_bodies;
+                            body = h2.bodies.frame(&v, i, frame, list.as_ref(), budget, show);
+                            self.stats.h2_bodies = budget.stats;
+                        }
+                        if !mine {
+                            self.headers.truncate(mark);
+                            headers = None;
+                        }
                     }
                 }
                 if mine {
@@ -278,6 +308,7 @@ impl StreamApps {
                         to_server,
                         tls: session,
                         headers,
+                        body,
                     });
                 }
             }
@@ -303,6 +334,7 @@ impl StreamApps {
                             to_server,
                             tls: Session::default(),
                             headers: None,
+                            body: None,
                         })
                     });
                 }
@@ -314,8 +346,9 @@ impl StreamApps {
     fn release(&mut self, c: &AppConv) {
         let was = c.sides.iter().map(|x| x.held() as u64).sum::<u64>();
         self.held = self.held.saturating_sub(was);
-        if c.h2.is_some() {
+        if let Some(h2) = &c.h2 {
             self.h2_held = self.h2_held.saturating_sub(H2_CHARGE);
+            self.h2_bodies.release(&h2.bodies);
         }
     }
 
@@ -373,12 +406,23 @@ impl StreamApps {
             let Some(msg) = bytes.get(m.range.start..end) else {
                 continue;
             };
-            let made = match (m.app, &m.headers) {
-                (App::Tls, _) => tls::TlsView::new(msg).map(|v| Layer::Tls(v.with_session(m.tls))),
-                (App::Http2, Some(h)) => Http2View::new(msg).map(|v| {
-                    Layer::Http2(v.with_headers(self.headers.headers(h.marks.0, h.marks.1)))
+            let body = m.body.as_ref().map(|b| (self.bodies.body(b), b.dns));
+            let made = match m.app {
+                App::Tls => tls::TlsView::new(msg).map(|v| Layer::Tls(v.with_session(m.tls))),
+                App::Http2 => Http2View::new(msg).map(|mut v| {
+                    if let Some(h) = &m.headers {
+                        v = v.with_headers(self.headers.headers(h.marks.0, h.marks.1));
+                    }
+                    if let Some((b, _)) = body {
+                        v = v.with_body(b);
+                    }
+                    Layer::Http2(v)
                 }),
-                (a, _) => app::message(a, msg, m.to_server),
+                a => app::message(a, msg, m.to_server),
+            };
+            let http1_dns = match &made {
+                Ok(Layer::Http(v)) => h2_streams::http1_dns_body(v),
+                _ => None,
             };
             match made {
                 Ok(l) => {
@@ -395,6 +439,20 @@ impl StreamApps {
                     msg.len(),
                 );
             }
+            // DNS over HTTPS (HTTP/2 or HTTP/1.x): the body is a DNS
+            // message, shown after the message or frame that ends it, as
+            // tshark's media type table does.
+            let doh = body.filter(|b| b.1).map(|b| b.0.data).or(http1_dns);
+            if let Some(msg) = doh {
+                match wire::dns::DnsView::new(msg) {
+                    Ok(v) => {
+                        if !d.push_reassembled(Layer::Dns(v)) {
+                            return;
+                        }
+                    }
+                    Err(e) => d.note_error(wire::Proto::Dns, e, msg.len()),
+                }
+            }
         }
     }
 }
@@ -402,14 +460,13 @@ impl StreamApps {
 /// Follow one HTTP/2 frame sent by side `i`: a header block fragment is
 /// gathered until the frame with END_HEADERS, whose block is then decoded
 /// with that side's HPACK state (every block, in order, shown or not: the
-/// table depends on all of them). The list is kept in `list` when `keep`;
-/// blocks that fail are counted in `errors`.
+/// table depends on all of them) into `list` (past its cap, followed for
+/// the table only); blocks that fail are counted in `errors`.
 fn h2_frame(
     h2: &mut H2Conv,
     i: usize,
     msg: &[u8],
     list: &mut HeaderList,
-    keep: bool,
     errors: &mut u64,
 ) -> Option<Decoded> {
     let v = Http2View::new(msg).ok()?;
@@ -428,7 +485,7 @@ fn h2_frame(
         }
         *errors += 1;
         let at = list.len();
-        return keep.then_some(Decoded {
+        return Some(Decoded {
             marks: (at, at),
             error: Some(HpackError::Lost),
         });
@@ -447,7 +504,7 @@ fn h2_frame(
             return None;
         }
     }
-    let keep = keep && list.bytes() < MAX_FRAME_HEADERS;
+    let keep = list.bytes() < MAX_FRAME_HEADERS;
     let from = list.len();
     let block: &[u8] = if gathered { pending } else { frag };
     let error = if keep {

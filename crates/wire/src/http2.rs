@@ -8,7 +8,9 @@
 //! ([`hpack`]): a view is made over the frame's bytes alone and, when the
 //! engine has decoded the block this frame completes, given the decoded
 //! list with [`Http2View::with_headers`] (the list lives in the engine's
-//! buffer, the view borrows it).
+//! buffer, the view borrows it). Likewise the frame that ends a stream's
+//! body is given the body the engine put together from the stream's DATA
+//! frames ([`Http2View::with_body`]), as tshark shows it there.
 
 pub mod hpack;
 mod huffman;
@@ -94,6 +96,11 @@ field_table! {
     WeightReal: "http2.headers.weight_real", "Weight real", Kind::Dec;
     DataData: "http2.data.data", "Data", Kind::Bytes;
     DataPadding: "http2.data.padding", "Padding", Kind::Bytes;
+    BodyFragments: "http2.body.fragments", "Body fragments", Kind::None;
+    BodyFragment: "http2.body.fragment", "Body fragment", Kind::Dec;
+    BodyFragmentCount: "http2.body.fragment.count", "Body fragment count", Kind::Dec;
+    BodyReassembledLength: "http2.body.reassembled.length", "Reassembled body length", Kind::Dec;
+    BodyReassembledData: "http2.body.reassembled.data", "Reassembled body data", Kind::Bytes;
     HeaderBlock: "http2.headers", "Header Block Fragment", Kind::Bytes;
     HeadersPadding: "http2.headers.padding", "Padding", Kind::Bytes;
     HeaderLength: "http2.header.length", "Header Length", Kind::Dec;
@@ -225,6 +232,22 @@ pub fn looks_like(bytes: &[u8]) -> bool {
     n >= 4 && PREFACE.get(..n) == bytes.get(..n)
 }
 
+/// A stream's entity body as the frame that ends it shows it (tshark's
+/// reassembled body), put together by the engine from the DATA frames of
+/// one stream and direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Body<'a> {
+    /// What `http2.data.data` shows: the body with its content coding
+    /// undone when it could be.
+    pub data: &'a [u8],
+    /// The body as sent (`http2.body.reassembled.data`).
+    pub sent: &'a [u8],
+    /// The frame number and length of each DATA frame it came in, when
+    /// earlier frames hold part of it (tshark then shows them as body
+    /// fragments); empty when this frame holds all of it.
+    pub fragments: &'a [(u64, u32)],
+}
+
 /// A view over the preface or one frame (its payload may be cut short:
 /// what is there is shown).
 #[derive(Clone, Copy, Debug)]
@@ -233,6 +256,8 @@ pub struct Http2View<'a> {
     magic: bool,
     /// The header block this frame completes, decoded by the engine.
     headers: Option<Headers<'a>>,
+    /// The body this frame ends, put together by the engine.
+    body: Option<Body<'a>>,
 }
 
 impl<'a> Http2View<'a> {
@@ -242,6 +267,7 @@ impl<'a> Http2View<'a> {
                 bytes: bytes.get(..PREFACE.len()).unwrap_or(bytes),
                 magic: true,
                 headers: None,
+                body: None,
             });
         }
         need(bytes, FRAME_HEADER)?;
@@ -249,6 +275,7 @@ impl<'a> Http2View<'a> {
             bytes,
             magic: false,
             headers: None,
+            body: None,
         })
     }
 
@@ -259,6 +286,19 @@ impl<'a> Http2View<'a> {
             headers: Some(h),
             ..self
         }
+    }
+
+    /// The same view showing `b`, the body of the stream this frame ends.
+    pub fn with_body(self, b: Body<'a>) -> Self {
+        Http2View {
+            body: Some(b),
+            ..self
+        }
+    }
+
+    /// The body this frame ends, when the engine gave it.
+    pub fn body_shown(&self) -> Option<Body<'a>> {
+        self.body
     }
 
     /// Is this the connection preface rather than a frame?
@@ -544,8 +584,37 @@ impl<'a> Http2View<'a> {
                     _ => out.value(Value::UInt(u64::from(w) + 1), at + 4..at + 5),
                 }
             }
-            Field::DataData if t == ft::DATA && !body.is_empty() => {
-                out.value(Value::Bytes(bytes_at(body.clone())), body)
+            Field::DataData => match self.body {
+                Some(b) => out.value(Value::Bytes(b.data), body),
+                None if t == ft::DATA && !body.is_empty() => {
+                    out.value(Value::Bytes(bytes_at(body.clone())), body)
+                }
+                None => {}
+            },
+            Field::BodyFragments
+            | Field::BodyFragment
+            | Field::BodyFragmentCount
+            | Field::BodyReassembledLength
+            | Field::BodyReassembledData => {
+                // Over the frame's data: the body is not in the packet.
+                let Some(b) = self.body.filter(|b| !b.fragments.is_empty()) else {
+                    return;
+                };
+                match f {
+                    Field::BodyFragments => out.value(Value::Present, body),
+                    Field::BodyFragment => {
+                        for (frame, _) in b.fragments {
+                            out.value(Value::UInt(*frame), body.clone())
+                        }
+                    }
+                    Field::BodyFragmentCount => {
+                        out.value(Value::UInt(b.fragments.len() as u64), body)
+                    }
+                    Field::BodyReassembledLength => {
+                        out.value(Value::UInt(b.sent.len() as u64), body)
+                    }
+                    _ => out.value(Value::Bytes(b.sent), body),
+                }
             }
             Field::DataPadding if t == ft::DATA && !padding.is_empty() => {
                 out.value(Value::Bytes(bytes_at(padding.clone())), padding)

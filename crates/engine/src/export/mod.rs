@@ -7,8 +7,9 @@
 //! - the body is de-chunked (the view's chunk walker, as tshark walks
 //!   chunks), cut at Content-Length, and its Content-Encoding undone when it
 //!   is `gzip`, `x-gzip`, `deflate` or `x-deflate` (the data decides between
-//!   gzip, zlib and raw deflate, as tshark's zlib call does); a message with
-//!   no body bytes (or only a last chunk) gives no object;
+//!   gzip, zlib and raw deflate, as tshark's zlib call does) or `br`
+//!   (brotli); a message with no body bytes (or only a last chunk) gives no
+//!   object;
 //! - the object's name comes from the URI of the last request seen on the
 //!   same connection (tshark keeps one per conversation: a response gets
 //!   the latest request's URI, not the one it answers when requests are
@@ -16,13 +17,15 @@
 //!   connection where no request was seen has no name, and is written as
 //!   `object<frame>` followed by `.` and its content type;
 //! - the content type is the media type of the last Content-Type header,
-//!   lower case, without parameters.
+//!   lower case, without parameters;
+//! - HTTP/2 streams give no object (tshark 4.0 exports none: only the
+//!   `PRI *` preface, read as an HTTP/1.x request, which is no object here).
 //!
 //! Deliberate differences: a decompression that yields nothing (not gzip
 //! or deflate data at all), or that runs past [`Limits`], keeps the coded
 //! body (tshark drops the object when decompression fails and has no
 //! limit); data tshark shows as "Continuation" (bytes on an HTTP port that
-//! do not start with a message) is no object here; brotli is not decoded.
+//! do not start with a message) is no object here.
 
 use crate::logs::apps::Map;
 use std::borrow::Cow;
@@ -76,12 +79,41 @@ pub struct Decoded<'a> {
     pub decoding: Decoding,
 }
 
-/// Is a Content-Encoding value one tshark decompresses?
-fn zlib_coding(value: &[u8]) -> bool {
-    let v = value.trim_ascii();
-    [&b"gzip"[..], b"x-gzip", b"deflate", b"x-deflate"]
-        .iter()
-        .any(|c| v.eq_ignore_ascii_case(c))
+/// A content coding that is undone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coding {
+    /// gzip, zlib or raw deflate: the data says which.
+    Zlib,
+    Brotli,
+}
+
+impl Coding {
+    /// An HTTP/1.x Content-Encoding value as tshark's http dissector reads
+    /// it: `gzip`, `x-gzip`, `deflate`, `x-deflate` or `br`, in any case.
+    pub fn of_http1(value: &[u8]) -> Option<Coding> {
+        let v = value.trim_ascii();
+        let is = |names: &[&[u8]]| names.iter().any(|c| v.eq_ignore_ascii_case(c));
+        if is(&[b"gzip", b"x-gzip", b"deflate", b"x-deflate"]) {
+            Some(Coding::Zlib)
+        } else if is(&[b"br"]) {
+            Some(Coding::Brotli)
+        } else {
+            None
+        }
+    }
+
+    /// An HTTP/2 content-encoding value as tshark's http2 dissector reads
+    /// it: one that begins with `gzip`, `deflate` or `br`, in that case
+    /// only (`DeFlate` is left alone).
+    pub fn of_http2(value: &[u8]) -> Option<Coding> {
+        if value.starts_with(b"gzip") || value.starts_with(b"deflate") {
+            Some(Coding::Zlib)
+        } else if value.starts_with(b"br") {
+            Some(Coding::Brotli)
+        } else {
+            None
+        }
+    }
 }
 
 /// Read a decoder to its end or to `cap` bytes: the bytes, whether the
@@ -104,35 +136,45 @@ fn drain(mut r: impl Read, cap: usize) -> (Vec<u8>, bool, bool) {
     }
 }
 
-/// Undo a `gzip`/`deflate` content coding the way tshark's zlib call does:
-/// a gzip or zlib header is recognised from the data, data with neither is
-/// read as raw deflate (some servers send `deflate` so); output that
-/// decoded before an error or the end of the bytes is kept.
+/// Undo an HTTP/1.x message's content coding (see [`Coding::of_http1`]
+/// and [`decode_as`]).
 pub fn decode<'b>(content_encoding: Option<&[u8]>, body: &'b [u8], limits: &Limits) -> Decoded<'b> {
+    decode_as(content_encoding.and_then(Coding::of_http1), body, limits)
+}
+
+/// Undo a content coding the way tshark does: for `gzip`/`deflate` a gzip
+/// or zlib header is recognised from the data, data with neither is read
+/// as raw deflate (some servers send `deflate` so), and output that decoded
+/// before an error or the end of the bytes is kept; a brotli stream that
+/// does not decode to its end is kept as sent (tshark's brotli call gives
+/// all or nothing).
+pub fn decode_as<'b>(coding: Option<Coding>, body: &'b [u8], limits: &Limits) -> Decoded<'b> {
     let plain = |decoding| Decoded {
         data: Cow::Borrowed(body),
         decoding,
     };
-    if !content_encoding.is_some_and(zlib_coding) {
+    let Some(coding) = coding else {
         return plain(Decoding::None);
-    }
+    };
     let cap = limits.max_object.min(
         body.len()
             .saturating_mul(limits.max_ratio)
             .max(limits.ratio_floor),
     );
-    let (data, capped, err) = if body.starts_with(b"\x1f\x8b") {
-        drain(flate2::read::GzDecoder::new(body), cap)
-    } else {
-        match drain(flate2::read::ZlibDecoder::new(body), cap) {
+    let (data, capped, err) = match coding {
+        Coding::Brotli => drain(brotli_decompressor::Decompressor::new(body, 4096), cap),
+        Coding::Zlib if body.starts_with(b"\x1f\x8b") => {
+            drain(flate2::read::GzDecoder::new(body), cap)
+        }
+        Coding::Zlib => match drain(flate2::read::ZlibDecoder::new(body), cap) {
             (d, false, true) if d.is_empty() => drain(flate2::read::DeflateDecoder::new(body), cap),
             r => r,
-        }
+        },
     };
     if capped {
         return plain(Decoding::OverLimit);
     }
-    if data.is_empty() && (err || !body.is_empty()) {
+    if (data.is_empty() && (err || !body.is_empty())) || (err && coding == Coding::Brotli) {
         return plain(Decoding::Failed);
     }
     Decoded {

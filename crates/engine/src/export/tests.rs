@@ -33,11 +33,55 @@ fn gzip_from_a_capture() {
         assert_eq!(decode(Some(name), &body, &Limits::default()).data, d.data);
     }
     // Not a coding tshark undoes: the body as it is.
-    let raw = decode(Some(b"br"), &body, &Limits::default());
+    let raw = decode(Some(b"compress"), &body, &Limits::default());
     assert_eq!((raw.decoding, raw.data.len()), (Decoding::None, 386));
+    // Said to be brotli, but it is not: kept as sent.
+    let raw = decode(Some(b"br"), &body, &Limits::default());
+    assert_eq!((raw.decoding, raw.data.len()), (Decoding::Failed, 386));
     assert_eq!(
         decode(None, &body, &Limits::default()).decoding,
         Decoding::None
+    );
+}
+
+/// The brotli body (52 bytes, Content-Encoding: br) of the response in
+/// frame 1 of scapy's http_compressed-brotli.pcap; tshark exports it as the
+/// 66 bytes of text below.
+const BROTLI_BODY: &str = "1f4100e0c56dec7756f7b58b1c521048e09003f66f9730d04024b8019bdba0f45c924cc46f8958f74bf74b6f8c2e2c2864061d03";
+
+#[test]
+fn brotli_from_a_capture() {
+    let body = hex(BROTLI_BODY);
+    let text = b"This is a test file for testing brotli decompression in Wireshark\n";
+    for name in [&b"br"[..], b"BR", b" br"] {
+        let d = decode(Some(name), &body, &Limits::default());
+        assert_eq!(d.decoding, Decoding::Whole);
+        assert_eq!(&d.data[..], &text[..]);
+    }
+    // HTTP/2 reads the value as tshark's http2 dissector does.
+    assert_eq!(Coding::of_http2(b"br"), Some(Coding::Brotli));
+    assert_eq!(Coding::of_http2(b"BR"), None);
+    // Cut short: all or nothing, as tshark's brotli call.
+    let cut = decode(Some(b"br"), &body[..30], &Limits::default());
+    assert_eq!(
+        (cut.decoding, &cut.data[..]),
+        (Decoding::Failed, &body[..30])
+    );
+}
+
+#[test]
+fn brotli_bomb_stops_at_the_limits() {
+    // The caps hold for brotli as for gzip: the 66 bytes the capture's body
+    // decodes to pass a 10-byte cap, and the coded body is kept.
+    let body = hex(BROTLI_BODY);
+    let tiny = Limits {
+        max_object: 10,
+        ratio_floor: 10,
+        ..Limits::default()
+    };
+    assert_eq!(
+        decode(Some(b"br"), &body, &tiny).decoding,
+        Decoding::OverLimit
     );
 }
 

@@ -130,11 +130,37 @@ pub struct HeaderList {
     pub dropped: u64,
 }
 
+/// Where a [`HeaderList`] ends at one time ([`HeaderList::truncate`] goes
+/// back to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    buf: usize,
+    entries: usize,
+    uris: usize,
+}
+
 impl HeaderList {
     pub fn clear(&mut self) {
         self.buf.clear();
         self.entries.clear();
         self.uris.clear();
+    }
+
+    /// Where the list ends now.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            buf: self.buf.len(),
+            entries: self.entries.len(),
+            uris: self.uris.len(),
+        }
+    }
+
+    /// Forget what was added after `m` (a block read for its values and not
+    /// shown).
+    pub fn truncate(&mut self, m: Mark) {
+        self.buf.truncate(m.buf);
+        self.entries.truncate(m.entries);
+        self.uris.truncate(m.uris);
     }
 
     /// How many entries there are (a mark for [`HeaderList::headers`]).
