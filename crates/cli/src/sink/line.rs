@@ -191,7 +191,8 @@ fn join(p: wiresift_wire::Proto) -> Join {
 fn app_summary(l: &Layer, s: &mut String) -> Option<usize> {
     let start = s.len();
     s.push_str(": ");
-    s.push_str(&l.proto().name().to_ascii_uppercase());
+    // Upper-cased as it is written: no string made per message.
+    s.extend(l.proto().name().chars().map(|c| c.to_ascii_uppercase()));
     s.push(' ');
     let at = s.len();
     if summary(l, s) {

@@ -13,6 +13,10 @@ use wiresift_wire as wire;
 /// one (a big HTTP body) is given up and the stream re-synchronised.
 pub const MAX_MESSAGE: usize = 16 << 20;
 
+/// The most room taken at once for the rest of an unfinished message
+/// whose length is known.
+const MAX_RESERVE: usize = 1 << 20;
+
 /// HTTP: requests remembered per direction while their responses are
 /// awaited (pipelining deeper than this is framed as if the method were
 /// GET, and counted).
@@ -214,6 +218,14 @@ impl AppStream {
                         self.need = 0;
                     } else {
                         self.need = need.min(MAX_MESSAGE);
+                        // Room for the whole message now, so that it is not
+                        // copied again at each doubling as it grows (a
+                        // large claim past what is held takes its room by
+                        // doubling: the allocation follows the bytes seen).
+                        let more = self.need.saturating_sub(rest.len());
+                        if more <= MAX_RESERVE {
+                            self.buf.reserve(more);
+                        }
                     }
                     return;
                 }

@@ -290,11 +290,10 @@ impl Reassembler {
         if a > start {
             let n = ((a - start) as u64).min(self.recent.len() as u64);
             self.recent.drain(..n as usize);
-            // All acknowledged: nothing can be retransmitted unseen, so the
-            // memory goes back.
-            if self.recent.is_empty() {
-                self.release_recent(budget);
-            }
+            // All acknowledged: the allocation stays (charged) for the next
+            // bytes, as a live stream keeps sending: freeing it here made
+            // one allocation and a regrowth per acknowledgment. It goes
+            // back when the conversation ends (`flush`).
         }
         while let Some(&(lowest, _)) = self.held.keys().next() {
             if a <= lowest as i64 {
