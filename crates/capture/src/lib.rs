@@ -79,7 +79,7 @@ pub use error::ReadError;
 pub use live::{LiveCapture, LiveError, LiveOptions};
 pub use packet::Packet;
 pub use reader::{
-    ByteOrder, FileReader, Format, InterfaceInfo, PcapVariant, TsResolution, MAX_RECORD_LEN,
+    ByteOrder, FileReader, Format, Handed, InterfaceInfo, PcapVariant, TsResolution, MAX_RECORD_LEN,
 };
 pub use writer::PcapWriter;
 

@@ -190,6 +190,24 @@ pub struct FileReader<R = Box<dyn Read + Send>> {
     guess: bool,
     /// Hand out pcapng custom blocks as records.
     custom_blocks: bool,
+    /// Hand-off mode ([`FileReader::next_handing_off`]): buffers to read
+    /// into next, and the one the reader has just finished with.
+    spares: Vec<Vec<u8>>,
+    finished: Option<Vec<u8>>,
+    hand_off: bool,
+}
+
+/// What [`FileReader::next_handing_off`] gives.
+pub struct Handed<'a> {
+    /// The buffer that the packets returned before this call live in, when
+    /// the reader has gone on in another buffer: every packet returned
+    /// since the previous finished buffer (or the start) is at the range
+    /// [`Handed::next`] gave for it.
+    pub finished: Option<Vec<u8>>,
+    /// The next packet and where its bytes are in the reader's current
+    /// buffer (see [`FileReader::take_buffer`]), as
+    /// [`FileReader::next_packet`] gives it.
+    pub next: Result<Option<(Packet<'a>, std::ops::Range<usize>)>, ReadError>,
 }
 
 impl FileReader {
@@ -267,6 +285,9 @@ impl<R: Read> FileReader<R> {
             ng: NgState::default(),
             guess,
             custom_blocks: true,
+            spares: Vec::new(),
+            finished: None,
+            hand_off: false,
         };
         r.read_file_header()?;
         Ok(r)
@@ -319,6 +340,11 @@ impl<R: Read> FileReader<R> {
     /// The packet borrows the reader's buffer until the next call.
     #[inline]
     pub fn next_packet(&mut self) -> Result<Option<Packet<'_>>, ReadError> {
+        Ok(self.next_found()?.map(|f| self.packet(&f)))
+    }
+
+    #[inline]
+    fn next_found(&mut self) -> Result<Option<Found>, ReadError> {
         if self.done {
             return Ok(None);
         }
@@ -330,17 +356,7 @@ impl<R: Read> FileReader<R> {
         match found {
             Ok(Some(f)) => {
                 self.packets += 1;
-                Ok(Some(Packet {
-                    ts_secs: f.ts_secs,
-                    ts_nanos: f.ts_nanos,
-                    has_timestamp: f.has_timestamp,
-                    checksum_offloaded: false,
-                    cap_len: f.len as u32,
-                    orig_len: f.orig_len,
-                    link_type: f.link_type,
-                    interface_id: f.interface_id,
-                    data: &self.buf[f.start..f.start + f.len],
-                }))
+                Ok(Some(f))
             }
             Ok(None) => {
                 self.done = true;
@@ -351,6 +367,63 @@ impl<R: Read> FileReader<R> {
                 Err(e)
             }
         }
+    }
+
+    #[inline]
+    fn packet(&self, f: &Found) -> Packet<'_> {
+        Packet {
+            ts_secs: f.ts_secs,
+            ts_nanos: f.ts_nanos,
+            has_timestamp: f.has_timestamp,
+            checksum_offloaded: false,
+            cap_len: f.len as u32,
+            orig_len: f.orig_len,
+            link_type: f.link_type,
+            interface_id: f.interface_id,
+            data: &self.buf[f.start..f.start + f.len],
+        }
+    }
+
+    /// The next packet, for a caller that works on packets after later
+    /// calls (on other threads): the reader never moves or overwrites bytes
+    /// of a buffer it has lent packets from. When it needs room it goes on
+    /// in another buffer (one given back with [`FileReader::give_back`], or
+    /// a new one) and hands the finished buffer over, so no packet is
+    /// copied on its way out.
+    pub fn next_handing_off(&mut self) -> Handed<'_> {
+        self.hand_off = true;
+        let found = self.next_found();
+        let finished = self.finished.take();
+        Handed {
+            finished,
+            next: found.map(|f| f.map(|f| (self.packet(&f), f.start..f.start + f.len))),
+        }
+    }
+
+    /// Read into buffers of `len` bytes from the next one on (at least 64;
+    /// one still grows for a longer record).
+    pub fn set_buffer_len(&mut self, len: usize) {
+        self.buf_len = len.clamp(MIN_BUFFER_LEN, MAX_RECORD_LEN);
+    }
+
+    /// A buffer handed over by [`FileReader::next_handing_off`], to read
+    /// into again.
+    pub fn give_back(&mut self, buf: Vec<u8>) {
+        // Two spares are enough for a reader that gets each back in turn;
+        // one grown for an outsized record is let go.
+        if self.spares.len() < 2 && buf.capacity() <= self.buf_len {
+            self.spares.push(buf);
+        }
+    }
+
+    /// The current buffer, which holds the packets returned since the last
+    /// finished one. Reading ends here: `next_packet` then returns
+    /// `Ok(None)`.
+    pub fn take_buffer(&mut self) -> Vec<u8> {
+        self.done = true;
+        self.pos = 0;
+        self.end = 0;
+        std::mem::take(&mut self.buf)
     }
 
     /// Number of packets returned so far.
@@ -638,8 +711,20 @@ impl<R: Read> FileReader<R> {
     #[inline(never)]
     fn fill_slow(&mut self, need: usize) -> Result<bool, ReadError> {
         if self.buf.len() - self.pos < need && self.pos > 0 {
-            // Move the partial record to the front.
-            self.buf.copy_within(self.pos..self.end, 0);
+            if self.hand_off && self.finished.is_none() {
+                // Packets were lent from this buffer: the partial record
+                // goes on in another, and this one is handed over whole.
+                // (Once one is handed over in a call, the next buffer holds
+                // nothing lent yet: its bytes may move as usual.)
+                let rest = self.end - self.pos;
+                let mut next = self.spares.pop().unwrap_or_default();
+                next.resize(self.buf_len.max(rest), 0);
+                next[..rest].copy_from_slice(&self.buf[self.pos..self.end]);
+                self.finished = Some(std::mem::replace(&mut self.buf, next));
+            } else {
+                // Move the partial record to the front.
+                self.buf.copy_within(self.pos..self.end, 0);
+            }
             self.base += self.pos as u64;
             self.end -= self.pos;
             self.pos = 0;

@@ -2,10 +2,11 @@
 //! file, numbers and times every frame, applies the capture filter and
 //! picks each frame's shard — the worker its outermost IP address pair
 //! hashes to (`engine::shard`), so each worker owns whole conversations and
-//! shares no table. Frames go out in batches (their bytes copied into
-//! reusable buffers, handed back once every worker is done with them) that
-//! every worker receives: it works on the frames of its shard and lets the
-//! others only move its clock ([`Job::tick`]), so time-driven work (idle
+//! shares no table. Frames go out in batches that every worker receives: a
+//! batch is one buffer of the file reader, handed over whole when the
+//! reader goes on in another (no frame is copied), and given back to it
+//! once every worker is done with it. A worker works on the frames of its
+//! shard and lets the others only move its clock ([`Job::tick`]), so time-driven work (idle
 //! timeouts) happens at the same frame whatever the number of workers.
 //!
 //! What a worker prints for a frame goes to its [`Out`], tagged with the
@@ -180,6 +181,8 @@ pub fn run<J: Job>(
         }
         drop(pool_tx);
         let frames = &mut frames;
+        // A batch is one reader buffer: these many bytes of frames.
+        frames.reader.set_buffer_len(BATCH_BYTES);
         let reader = s.spawn(move || read(frames, n, batch_txs, pool_rx));
         // This thread writes: a batch's output from every worker, merged.
         let mut outs: Vec<Out> = Vec::with_capacity(n);
@@ -239,14 +242,14 @@ pub fn run<J: Job>(
     })
 }
 
-/// Frames a batch holds at most, and bytes of frame data (so that a batch
-/// of jumbo frames stays small).
+/// With one worker, what it wrote is handed on after this many frames or
+/// bytes; with several, a batch holds this many bytes of the file.
 const BATCH_FRAMES: usize = 2048;
 const BATCH_BYTES: usize = 1 << 20;
 /// Batches waiting for each worker, and outputs waiting for the writer.
 const QUEUE: usize = 4;
 
-/// Frames read, with their bytes copied in one buffer.
+/// Frames read, and the reader's buffer that holds their bytes.
 #[derive(Default)]
 struct Batch {
     frames: Vec<Frame>,
@@ -255,6 +258,7 @@ struct Batch {
 
 struct Frame {
     meta: FrameMeta,
+    start: usize,
     end: usize,
     shard: u32,
 }
@@ -269,6 +273,9 @@ struct Frames {
     read: u64,
     error: Option<ReadError>,
     progress: Option<Progress>,
+    /// A frame read with the buffer that ended the last batch: the first of
+    /// the next.
+    carry: Option<Frame>,
 }
 
 impl Frames {
@@ -295,6 +302,7 @@ impl Frames {
             read: 0,
             error: None,
             progress,
+            carry: None,
         })
     }
 
@@ -302,11 +310,7 @@ impl Frames {
     /// (kept in `error`) or the count.
     fn each(&mut self, mut f: impl FnMut(FrameMeta, &Packet<'_>) -> Result<()>) -> Result<()> {
         while self.clock.count() < self.limit {
-            if let Some(p) = &self.progress {
-                if self.read % PROGRESS_EVERY == 0 {
-                    p.set(self.reader.bytes_offset());
-                }
-            }
+            self.show_progress();
             let p = match self.reader.next_packet() {
                 Ok(Some(p)) => p,
                 Ok(None) => break,
@@ -316,14 +320,61 @@ impl Frames {
                 }
             };
             self.read += 1;
-            if let Some(cf) = self.cf.as_mut() {
-                if !cf.matches(&p)? {
-                    continue;
-                }
+            if !passes(&mut self.cf, &p)? {
+                continue;
             }
             f(self.clock.meta(&p), &p)?;
         }
         Ok(())
+    }
+
+    /// Fill `batch` with the frames of one reader buffer, shard picked for
+    /// `n` workers; false once the capture has ended (the batch then holds
+    /// the last buffer).
+    fn fill(&mut self, batch: &mut Batch, n: usize) -> Result<bool> {
+        batch.frames.extend(self.carry.take());
+        while self.clock.count() < self.limit {
+            self.show_progress();
+            let h = self.reader.next_handing_off();
+            let (frame, end) = match h.next {
+                Ok(Some((p, at))) => {
+                    self.read += 1;
+                    let frame = passes(&mut self.cf, &p)?.then(|| Frame {
+                        meta: self.clock.meta(&p),
+                        start: at.start,
+                        end: at.end,
+                        shard: (shard::key(p.link_type, p.data) % n as u64) as u32,
+                    });
+                    (frame, false)
+                }
+                Ok(None) => (None, true),
+                Err(e) => {
+                    self.error = Some(e);
+                    (None, true)
+                }
+            };
+            if let Some(done) = h.finished {
+                // The frames so far live in the buffer handed over; this
+                // one is in the next.
+                batch.data = done;
+                self.carry = frame;
+                return Ok(true);
+            }
+            if end {
+                break;
+            }
+            batch.frames.extend(frame);
+        }
+        batch.data = self.reader.take_buffer();
+        Ok(false)
+    }
+
+    fn show_progress(&self) {
+        if let Some(p) = &self.progress {
+            if self.read % PROGRESS_EVERY == 0 {
+                p.set(self.reader.bytes_offset());
+            }
+        }
     }
 
     fn done(&mut self, s: &mut ReadSummary) {
@@ -336,6 +387,14 @@ impl Frames {
     }
 }
 
+/// Does the capture filter, if any, keep `p`?
+fn passes(cf: &mut Option<CaptureFilter>, p: &Packet<'_>) -> Result<bool> {
+    match cf {
+        Some(cf) => cf.matches(p),
+        None => Ok(true),
+    }
+}
+
 /// The reader thread: frames into batches, each batch to every worker.
 fn read(
     frames: &mut Frames,
@@ -343,43 +402,27 @@ fn read(
     txs: Vec<SyncSender<Arc<Batch>>>,
     pool: Receiver<Batch>,
 ) -> Result<()> {
-    let mut batch = Batch::default();
-    let send = |batch: Batch| -> bool {
-        let b = Arc::new(batch);
-        // A worker that is gone has failed: stop reading.
-        txs.iter().all(|tx| tx.send(b.clone()).is_ok())
-    };
-    let fresh = |pool: &Receiver<Batch>| {
-        let mut b = pool.try_recv().unwrap_or_default();
-        b.frames.clear();
-        b.data.clear();
-        b
-    };
-    let mut stopped = false;
-    let r = frames.each(|meta, p| {
-        batch.data.extend_from_slice(p.data);
-        batch.frames.push(Frame {
-            meta,
-            end: batch.data.len(),
-            shard: (shard::key(p.link_type, p.data) % n as u64) as u32,
-        });
-        if batch.frames.len() >= BATCH_FRAMES || batch.data.len() >= BATCH_BYTES {
-            let full = std::mem::replace(&mut batch, fresh(&pool));
-            if !send(full) {
-                stopped = true;
-                bail!("a worker stopped");
+    loop {
+        // A batch every worker is done with: its buffer goes back to the
+        // reader.
+        let mut batch = pool.try_recv().unwrap_or_default();
+        batch.frames.clear();
+        let buf = std::mem::take(&mut batch.data);
+        if buf.capacity() > 0 {
+            frames.reader.give_back(buf);
+        }
+        let more = frames.fill(&mut batch, n)?;
+        if !batch.frames.is_empty() {
+            let b = Arc::new(batch);
+            // A worker that is gone has failed (and says why): stop reading.
+            if !txs.iter().all(|tx| tx.send(b.clone()).is_ok()) {
+                return Ok(());
             }
         }
-        Ok(())
-    });
-    if stopped {
-        // The worker that stopped says why.
-        return Ok(());
+        if !more {
+            return Ok(());
+        }
     }
-    if !batch.frames.is_empty() {
-        send(batch);
-    }
-    r
 }
 
 /// One worker: its share of each batch, its output sent to the writer.
@@ -412,15 +455,13 @@ fn work_on<J: Job>(
     };
     for b in batches {
         let mut out = next_out();
-        let mut start = 0;
         for f in &b.frames {
             if f.shard == me {
-                let data = b.data.get(start..f.end).unwrap_or(&[]);
+                let data = b.data.get(f.start..f.end).unwrap_or(&[]);
                 job.frame(f.meta, data, &mut out)?;
             } else {
                 job.tick(&f.meta, &mut out);
             }
-            start = f.end;
         }
         if let Some(last) = b.frames.last() {
             job.seen(last.meta.number);

@@ -193,8 +193,62 @@ fn read_all<R: Read>(mut r: FileReader<R>) -> (Vec<Owned>, Option<ReadError>, u6
     (out, err, r.bytes_offset())
 }
 
+/// Reads everything handing buffers off: each packet's bytes are taken
+/// from the buffer it was lent from only once the reader has finished
+/// with that buffer (and then given back for reuse), so a reader that
+/// moved or overwrote lent bytes would show different packets.
+fn read_all_handing_off<R: Read>(mut r: FileReader<R>) -> (Vec<Owned>, Option<ReadError>) {
+    let mut done = vec![];
+    let mut pending: Vec<(Owned, std::ops::Range<usize>)> = vec![];
+    let mut settle = |pending: &mut Vec<(Owned, std::ops::Range<usize>)>, buf: &[u8]| {
+        for (mut o, at) in pending.drain(..) {
+            let kept = buf[at].to_vec();
+            assert_eq!(o.data, kept, "bytes moved after being lent");
+            o.data = kept;
+            done.push(o);
+        }
+    };
+    let err = loop {
+        let h = r.next_handing_off();
+        let mut back = None;
+        if let Some(buf) = h.finished {
+            settle(&mut pending, &buf);
+            back = Some(buf);
+        }
+        let end = match h.next {
+            Ok(Some((p, at))) => {
+                pending.push((
+                    Owned {
+                        secs: p.ts_secs,
+                        nanos: p.ts_nanos,
+                        has_ts: p.has_timestamp,
+                        cap: p.cap_len,
+                        orig: p.orig_len,
+                        link: p.link_type,
+                        iface: p.interface_id,
+                        data: p.data.to_vec(),
+                    },
+                    at,
+                ));
+                None
+            }
+            Ok(None) => Some(None),
+            Err(e) => Some(Some(e)),
+        };
+        if let Some(buf) = back {
+            r.give_back(buf);
+        }
+        if let Some(e) = end {
+            break e;
+        }
+    };
+    let last = r.take_buffer();
+    settle(&mut pending, &last);
+    (done, err)
+}
+
 /// Reads `bytes` with the default buffer, a tiny buffer, and a trickling
-/// reader: all must agree.
+/// reader, lending packets or handing buffers off: all must agree.
 fn read_bytes(bytes: &[u8]) -> (Vec<Owned>, Option<ReadError>) {
     let (a, ea, _) = match FileReader::new(bytes) {
         Ok(r) => read_all(r),
@@ -210,6 +264,16 @@ fn read_bytes(bytes: &[u8]) -> (Vec<Owned>, Option<ReadError>) {
             format!("{ea:?}"),
             format!("{eb:?}"),
             "buffer {buf}, reads of {step}"
+        );
+        let (c, ec) = match FileReader::with_buffer_len(Trickle(bytes, step), buf) {
+            Ok(r) => read_all_handing_off(r),
+            Err(e) => (vec![], Some(e)),
+        };
+        assert_eq!(a, c, "handing off, buffer {buf}, reads of {step}");
+        assert_eq!(
+            format!("{ea:?}"),
+            format!("{ec:?}"),
+            "handing off, buffer {buf}, reads of {step}"
         );
     }
     (a, ea)
