@@ -137,11 +137,16 @@ pub fn tcp(src: u16, dst: u16, first: &[u8]) -> Option<App> {
     }
     // The protocol of a well-known port, when the bytes agree; then any
     // protocol the bytes show, whatever the port.
-    let on_port = BY_CONTENT
+    // (A protocol of the port whose bytes disagree is not asked twice.)
+    let on_port = |a: App| ports(a).iter().any(|&p| either(p));
+    BY_CONTENT
         .iter()
-        .find(|&&a| ports(a).iter().any(|&p| either(p)) && looks_like(a, first));
-    on_port
-        .or_else(|| BY_CONTENT.iter().find(|&&a| looks_like(a, first)))
+        .find(|&&a| on_port(a) && looks_like(a, first))
+        .or_else(|| {
+            BY_CONTENT
+                .iter()
+                .find(|&&a| !on_port(a) && looks_like(a, first))
+        })
         .copied()
 }
 

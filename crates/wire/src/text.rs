@@ -269,9 +269,11 @@ pub(crate) fn known_command<'a>(line: &'a [u8], known: &[&str]) -> Option<(&'a [
     is_known(word, known).then_some((word, arg))
 }
 
-/// Is `word` exactly one of `known` (case matters)?
+/// Is `word` exactly one of `known` (case matters; every known word starts
+/// with a capital letter, so most text fails on its first byte without a
+/// comparison with each)?
 pub(crate) fn is_known(word: &[u8], known: &[&str]) -> bool {
-    known.iter().any(|k| k.as_bytes() == word)
+    word.first().is_some_and(u8::is_ascii_uppercase) && known.iter().any(|k| k.as_bytes() == word)
 }
 
 /// Append `s` as tshark's `format_text` shows packet text in the Info

@@ -119,6 +119,11 @@ pub fn classify(line: &[u8]) -> Option<MessageKind> {
         return Some(MessageKind::Response);
     }
     let token = line.split(|&c| c == b' ').next().unwrap_or(line);
+    // Every method starts with a capital letter: most text that is no
+    // start line fails here, before a comparison with each method.
+    if !token.first().is_some_and(u8::is_ascii_uppercase) {
+        return None;
+    }
     METHODS
         .iter()
         .find(|(m, _)| *m == token)
