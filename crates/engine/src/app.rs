@@ -27,6 +27,9 @@ pub enum App {
     Imap,
     Ftp,
     Ssh,
+    /// A PROXY protocol header (v1 or v2) before a stream's own protocol:
+    /// the app of the message, never of a stream.
+    Proxy,
 }
 
 mod port {
@@ -69,7 +72,7 @@ fn ports(app: App) -> &'static [u16] {
         App::Dhcp => &[port::BOOTPS, port::BOOTPC],
         App::Quic => &[port::QUIC],
         App::Ssdp => &[port::SSDP],
-        App::Http2 | App::Websocket => &[],
+        App::Http2 | App::Websocket | App::Proxy => &[],
     }
 }
 
@@ -135,6 +138,11 @@ pub fn tcp(src: u16, dst: u16, first: &[u8]) -> Option<App> {
     if either(port::DNS) {
         return Some(App::Dns);
     }
+    // A load balancer's PROXY header: the protocol is the one after it
+    // (its messages frame the header, see `pdu_len`).
+    let first = first
+        .get(wire::proxy::header_len(first).unwrap_or(0)..)
+        .unwrap_or(first);
     // The protocol of a well-known port, when the bytes agree; then any
     // protocol the bytes show, whatever the port.
     // (A protocol of the port whose bytes disagree is not asked twice.)
@@ -170,7 +178,7 @@ fn looks_like(app: App, bytes: &[u8]) -> bool {
         App::Imap => wire::imap::looks_like(bytes),
         App::Ftp => wire::ftp::looks_like(bytes),
         App::Ssh => wire::ssh::looks_like(bytes),
-        App::Dns | App::Mdns | App::Llmnr | App::Dhcp | App::Quic | App::Ssdp => false,
+        App::Dns | App::Mdns | App::Llmnr | App::Dhcp | App::Quic | App::Ssdp | App::Proxy => false,
     }
 }
 
@@ -188,8 +196,12 @@ pub fn to_server(app: App, src: u16, dst: u16) -> bool {
     }
 }
 
-/// How many bytes the next message of `app` at the start of a stream takes.
+/// How many bytes the next message of `app` at the start of a stream takes
+/// (a PROXY header before the stream's protocol is a message of its own).
 pub fn pdu_len(app: App, bytes: &[u8]) -> Pdu {
+    if let p @ (Pdu::Whole(_) | Pdu::Need(_)) = wire::proxy::pdu_len(bytes) {
+        return p;
+    }
     match app {
         App::Dns | App::Mdns | App::Llmnr => wire::dns::pdu_len_tcp(bytes),
         App::Http => wire::http::pdu_len(bytes),
@@ -202,6 +214,7 @@ pub fn pdu_len(app: App, bytes: &[u8]) -> Pdu {
         App::Imap => wire::imap::pdu_len(bytes),
         App::Ftp => wire::ftp::pdu_len(bytes),
         App::Ssh => wire::ssh::pdu_len(bytes),
+        App::Proxy => wire::proxy::pdu_len(bytes),
         App::Dhcp | App::Quic | App::Ssdp => Pdu::NotMine,
     }
 }
@@ -262,6 +275,7 @@ pub fn message(app: App, bytes: &[u8], to_server: bool) -> Result<Layer<'_>, Err
         App::Imap => Layer::Imap(wire::imap::ImapView::new(bytes, to_server)?),
         App::Ftp => Layer::Ftp(wire::ftp::FtpView::new(bytes, to_server)?),
         App::Ssh => Layer::Ssh(wire::ssh::SshView::new(bytes, to_server)?),
+        App::Proxy => Layer::Proxy(wire::proxy::ProxyView::new(bytes)?),
         App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?),
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
         App::Ssdp => Layer::Ssdp(wire::http::HttpView::new(bytes)?),
@@ -288,5 +302,6 @@ pub fn proto(app: App) -> wire::Proto {
         App::Imap => Proto::Imap,
         App::Ftp => Proto::Ftp,
         App::Ssh => Proto::Ssh,
+        App::Proxy => Proto::Proxy,
     }
 }

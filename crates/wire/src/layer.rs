@@ -115,5 +115,6 @@ layers! {
     Ftp(ftp::FtpView<'a>) => ftp;
     Ssh(ssh::SshView<'a>) => ssh;
     Socks(socks::SocksView<'a>) => socks;
+    Proxy(proxy::ProxyView<'a>) => proxy;
     Data(data::DataView<'a>) => data;
 }

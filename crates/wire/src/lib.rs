@@ -48,6 +48,7 @@ pub mod mqtt;
 pub mod null;
 pub mod pop;
 pub mod ppp;
+pub mod proxy;
 pub mod quic;
 pub mod sll;
 pub mod smtp;

@@ -92,5 +92,6 @@ protocols! {
     Ftp => "ftp", "File Transfer Protocol (FTP)", ftp;
     Ssh => "ssh", "SSH Protocol", ssh;
     Socks => "socks", "Socks Protocol", socks;
+    Proxy => "proxy", "PROXY Protocol", proxy;
     Data => "data", "Data", data;
 }
