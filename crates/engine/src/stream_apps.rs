@@ -301,10 +301,14 @@ impl StreamApps {
                     }
                 }
                 if mine {
+                    // A PROXY header before the stream's protocol is its
+                    // own layer (never merged with TLS records).
+                    let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
+                    let proxy = wire::proxy::header_len(msg).is_some();
                     self.shown.push(Shown {
                         side: dl.side,
                         range: r,
-                        app: a,
+                        app: if proxy { App::Proxy } else { a },
                         to_server,
                         tls: session,
                         headers,
