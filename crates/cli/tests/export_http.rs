@@ -2,9 +2,9 @@
 //! on every dev capture tshark shows HTTP in: the same file names with the
 //! same bytes. tshark runs here (it is installed in CI).
 //!
-//! Measured (66 captures, 531 tshark objects, 356 ours): 328 identical in
-//! name and bytes (61.8 % of tshark's, 92.1 % of ours), 348 of tshark's
-//! objects have their bytes among ours (65.5 %). Why the rest differ, by
+//! Measured (66 captures, 531 tshark objects, 356 ours): 329 identical in
+//! name and bytes (62.0 % of tshark's, 92.4 % of ours), 349 of tshark's
+//! objects have their bytes among ours (65.7 %). Why the rest differ, by
 //! what was seen:
 //! - tshark exports "Continuation" data as objects: bytes on an HTTP
 //!   connection that do not start a message (after a segment missing from
@@ -20,8 +20,10 @@
 //!   (filestore-5408: the quoted, cut URI);
 //! - HTTP after a SOCKS handshake on port 1080 is not recognised
 //!   (arkime's socks captures), and one response after a gap in
-//!   spicy-gap-recovery is given up;
-//! - brotli bodies are not decoded (tshark 4.0 decodes them).
+//!   spicy-gap-recovery is given up.
+//!
+//! Brotli bodies are decoded as tshark decodes them (scapy's
+//! http_compressed-brotli); HTTP/2 streams give no object, as in tshark 4.0.
 
 mod common;
 
@@ -30,12 +32,12 @@ use std::path::Path;
 use std::process::Command;
 
 /// Objects identical in name and bytes over tshark's objects (percent).
-const FLOOR_IDENTICAL: f64 = 61.0;
+const FLOOR_IDENTICAL: f64 = 61.9;
 /// tshark's objects whose bytes ours has too, under any name (percent).
-const FLOOR_CONTENT: f64 = 65.0;
+const FLOOR_CONTENT: f64 = 65.6;
 /// Our objects identical to one of tshark's in name and bytes (percent):
 /// what we write, tshark writes the same.
-const FLOOR_OURS_IDENTICAL: f64 = 92.0;
+const FLOOR_OURS_IDENTICAL: f64 = 92.3;
 
 /// The files of a directory: name → bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
