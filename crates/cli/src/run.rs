@@ -23,6 +23,15 @@ use wiresift_wire::Layer;
 /// Flush the output buffer to stdout once it holds this much.
 const FLUSH_AT: usize = 1 << 16;
 
+/// The flow engine of per-packet output: no Zeek history (only the logs
+/// read it).
+fn packet_flows() -> FlowOptions {
+    FlowOptions {
+        history: false,
+        ..FlowOptions::default()
+    }
+}
+
 /// The output format the flags ask for.
 fn sink_of(a: &ReadArgs) -> Result<Box<dyn Sink + Send>> {
     let format = a.format.unwrap_or(Format::Text);
@@ -205,7 +214,7 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
     let mut out: Option<Output> = None;
     let mut clock = FrameClock::default();
     let mut dissector =
-        Dissector::new(opts, Limits::default()).with_streams(FlowOptions::default());
+        Dissector::new(opts, Limits::default()).with_streams(packet_flows());
     let limit = a.count.unwrap_or(u64::MAX);
     while clock.count() < limit {
         let p = match reader.next_packet() {
@@ -264,7 +273,7 @@ fn read_parallel(a: &ReadArgs, path: &Path, n: usize, opts: Options) -> Result<E
     let shared: Arc<Vec<Progress>> = Arc::new((0..n).map(|_| Progress::default()).collect());
     let make = |i: usize| -> Result<PacketJob> {
         Ok(PacketJob {
-            dissector: Dissector::new(opts, Limits::default()).with_streams(FlowOptions::default()),
+            dissector: Dissector::new(opts, Limits::default()).with_streams(packet_flows()),
             filter: filter_text.map(Filter::compile).transpose()?,
             sink: sink_of(a)?,
             hex: a.hex,
@@ -485,7 +494,7 @@ fn live(a: &ReadArgs, iface: &str, opts: Options, filter: Option<&Filter>) -> Re
     let mut out = Output::new(a, cap.link_type())?;
     let mut clock = FrameClock::default();
     let mut dissector =
-        Dissector::new(opts, Limits::default()).with_streams(FlowOptions::default());
+        Dissector::new(opts, Limits::default()).with_streams(packet_flows());
     let limit = a.count.unwrap_or(u64::MAX);
     eprintln!("wiresift: capturing on {iface}");
     while clock.count() < limit && !stop.load(Ordering::SeqCst) {

@@ -41,6 +41,9 @@ pub struct FlowOptions {
     /// all delivered.
     pub reassemble_tcp: TcpStreams,
     pub reassembly: reassembly::Limits,
+    /// Keep Zeek's history and endpoint states ([`Flow::history`]): the
+    /// logs read them, per-packet output does not pay for them.
+    pub history: bool,
 }
 
 /// The TCP streams reassembled when [`FlowOptions::reassemble`] is on.
@@ -77,6 +80,7 @@ impl Default for FlowOptions {
             reassemble: false,
             reassemble_tcp: TcpStreams::All,
             reassembly: reassembly::Limits::default(),
+            history: true,
         }
     }
 }
@@ -417,8 +421,10 @@ impl FlowEngine {
                 let prev_ns = flow.last_ns;
                 account(flow, side, now, ip_len, t.payload().len());
                 let orig = side == flow.orig;
-                flow.history.at(now, ip_len);
-                flow.history.tcp(orig, &t);
+                if self.opts.history {
+                    flow.history.at(now, ip_len);
+                    flow.history.tcp(orig, &t);
+                }
                 self.current = Some(Current {
                     proto: StreamProto::Tcp,
                     stream: flow.stream,
@@ -473,10 +479,12 @@ impl FlowEngine {
                 };
                 account(flow, side, now, ip_len, payload);
                 let orig = side == flow.orig;
-                flow.history.at(now, ip_len);
-                match key::udp_at(d, i) {
-                    Some(u) => flow.history.udp(orig, u),
-                    None => flow.history.datagram(orig, payload),
+                if self.opts.history {
+                    flow.history.at(now, ip_len);
+                    match key::udp_at(d, i) {
+                        Some(u) => flow.history.udp(orig, u),
+                        None => flow.history.datagram(orig, payload),
+                    }
                 }
                 let stream = flow.stream;
                 let tag = Tag {
@@ -522,8 +530,10 @@ impl FlowEngine {
                 let payload = ip_len.saturating_sub(8) as usize;
                 account(flow, side, now, ip_len, payload);
                 let orig = side == flow.orig;
-                flow.history.at(now, ip_len);
-                flow.history.icmp(orig, d);
+                if self.opts.history {
+                    flow.history.at(now, ip_len);
+                    flow.history.icmp(orig, d);
+                }
             }
         }
     }
