@@ -52,6 +52,7 @@ pub mod proxy;
 pub mod quic;
 pub mod sll;
 pub mod smtp;
+pub mod sflow;
 pub mod socks;
 pub mod ssh;
 pub mod tcp;

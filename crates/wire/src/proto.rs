@@ -92,6 +92,7 @@ protocols! {
     Ftp => "ftp", "File Transfer Protocol (FTP)", ftp;
     Ssh => "ssh", "SSH Protocol", ssh;
     Socks => "socks", "Socks Protocol", socks;
+    Sflow => "sflow", "InMon sFlow", sflow;
     Proxy => "proxy", "PROXY Protocol", proxy;
     Data => "data", "Data", data;
 }
