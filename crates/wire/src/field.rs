@@ -163,20 +163,56 @@ pub fn write_hex(out: &mut String, n: u64, width: u8) {
     }
 }
 
-pub fn write_ipv4(out: &mut String, a: [u8; 4]) {
-    out.reserve(15);
-    for (i, &o) in a.iter().enumerate() {
-        if i > 0 {
-            out.push('.');
-        }
-        if o >= 100 {
-            out.push(char::from(b'0' + o / 100));
-        }
-        if o >= 10 {
-            out.push(char::from(b'0' + o / 10 % 10));
-        }
-        out.push(char::from(b'0' + o % 10));
+/// An address's text, put together on the stack (pushing it to a
+/// `String` a character at a time checks capacity and encodes UTF-8 for
+/// each; the logs write it to bytes).
+pub struct AddrText {
+    b: [u8; 45],
+    n: usize,
+}
+
+impl AddrText {
+    fn new() -> Self {
+        AddrText { b: [0; 45], n: 0 }
     }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.b.get(..self.n).unwrap_or(&[])).unwrap_or("")
+    }
+
+    fn push(&mut self, c: u8) {
+        if let Some(x) = self.b.get_mut(self.n) {
+            *x = c;
+            self.n += 1;
+        }
+    }
+
+    fn hex16(&mut self, x: u16) {
+        let digits = (16 - x.leading_zeros()).div_ceil(4).max(1);
+        for d in (0..digits).rev() {
+            self.push(HEX[usize::from((x >> (d * 4)) & 0xf)]);
+        }
+    }
+
+    fn ipv4(&mut self, a: [u8; 4]) {
+        ipv4_digits(a, |c| self.push(c));
+    }
+
+    fn groups(&mut self, gs: &[u16]) {
+        for (i, &x) in gs.iter().enumerate() {
+            if i > 0 {
+                self.push(b':');
+            }
+            self.hex16(x);
+        }
+    }
+}
+
+/// Dotted-quad text of an IPv4 address.
+pub fn ipv4_text(a: [u8; 4]) -> AddrText {
+    let mut t = AddrText::new();
+    t.ipv4(a);
+    t
 }
 
 /// RFC 5952 text form (what tshark prints), as the standard library's
@@ -184,16 +220,18 @@ pub fn write_ipv4(out: &mut String, a: [u8; 4]) {
 /// first of equal runs, becomes `::`; IPv4-mapped addresses end in dotted
 /// form), without its formatting machinery: per-packet output writes two
 /// addresses a packet.
-pub fn write_ipv6(out: &mut String, a: &[u8; 16]) {
+pub fn ipv6_text(a: &[u8; 16]) -> AddrText {
     let mut g = [0u16; 8];
-    for (i, x) in g.iter_mut().enumerate() {
-        *x = u16::from_be_bytes([a[2 * i], a[2 * i + 1]]);
+    for (x, b) in g.iter_mut().zip(a.chunks_exact(2)) {
+        *x = u16::from_be_bytes([b[0], b[1]]);
     }
-    out.reserve(39);
+    let mut t = AddrText::new();
     if g[..5] == [0; 5] && g[5] == 0xffff {
-        out.push_str("::ffff:");
-        write_ipv4(out, [a[12], a[13], a[14], a[15]]);
-        return;
+        for &c in b"::ffff:" {
+            t.push(c);
+        }
+        t.ipv4([a[12], a[13], a[14], a[15]]);
+        return t;
     }
     // The longest run of zero groups (the first when runs tie).
     let (mut best, mut best_len, mut run) = (0, 0, 0);
@@ -204,24 +242,41 @@ pub fn write_ipv6(out: &mut String, a: &[u8; 16]) {
             best = i + 1 - run;
         }
     }
-    let groups = |out: &mut String, gs: &[u16]| {
-        for (i, &x) in gs.iter().enumerate() {
-            if i > 0 {
-                out.push(':');
-            }
-            let digits = (16 - x.leading_zeros()).div_ceil(4).max(1);
-            for d in (0..digits).rev() {
-                out.push(HEX[usize::from((x >> (d * 4)) & 0xf)] as char);
-            }
-        }
-    };
     if best_len > 1 {
-        groups(out, &g[..best]);
-        out.push_str("::");
-        groups(out, &g[best + best_len..]);
+        t.groups(&g[..best]);
+        t.push(b':');
+        t.push(b':');
+        t.groups(&g[best + best_len..]);
     } else {
-        groups(out, &g);
+        t.groups(&g);
     }
+    t
+}
+
+/// The characters of an IPv4 address's dotted-quad text, in order.
+fn ipv4_digits(a: [u8; 4], mut push: impl FnMut(u8)) {
+    for (i, &o) in a.iter().enumerate() {
+        if i > 0 {
+            push(b'.');
+        }
+        if o >= 100 {
+            push(b'0' + o / 100);
+        }
+        if o >= 10 {
+            push(b'0' + o / 10 % 10);
+        }
+        push(b'0' + o % 10);
+    }
+}
+
+pub fn write_ipv4(out: &mut String, a: [u8; 4]) {
+    // Straight into the string: shorter than the stack text and a copy.
+    out.reserve(15);
+    ipv4_digits(a, |c| out.push(char::from(c)));
+}
+
+pub fn write_ipv6(out: &mut String, a: &[u8; 16]) {
+    out.push_str(ipv6_text(a).as_str());
 }
 
 pub fn write_mac(out: &mut String, m: [u8; 6]) {
