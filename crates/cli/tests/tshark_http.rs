@@ -2,22 +2,18 @@
 //! hold HTTP (the stored tables have only three HTTP fields). Messages come
 //! from the reassembled streams, shown on the segment that completes them
 //! as in tshark; a response to HEAD ends at its headers (the stream layer
-//! pairs requests and responses in order).
+//! pairs requests and responses in order). HTTP inside SOCKS connections
+//! and in packet headers sampled by sFlow agents is read too.
 //!
-//! Measured over 66 captures (15 247 values, 98.7 % agree): method 99.4 %,
-//! URI 99.0 %, Host and User-Agent 99.8 %, status code 96.4 % (347 of 360),
-//! Content-Type 97.3 % (358 of 368). What differs, and why:
-//! - Out-of-order segments (13 values, ndpi weibo 4 responses, zeek
-//!   dce-rpc-mapi, suricata http-range-file-input): a response whose bytes
-//!   come in out of order is put together here; tshark 4.0, with its
-//!   default `tcp.reassemble_out_of_order: FALSE`, never completes it. With
-//!   that preference on, tshark shows the same responses on the same frames.
-//! - ndpi instagram frame 356: a FIN after a capture hole closes a body
-//!   that runs to the close; tshark does not show the cut response.
-//! - HTTP that tshark reaches through protocols not dissected here: SOCKS
-//!   (arkime socks-http-example, socks-http-pass: a request and a response
-//!   each) and sFlow flow samples (suricata filestore-5408: 5 requests, one
-//!   response).
+//! Measured over 66 captures (15 234 values, 99.6 % agree; tshark with its
+//! out-of-order preference on for the three captures of OUT_OF_ORDER below):
+//! method 99.6 %, URI 99.2 %, Host and User-Agent 100 %, status code
+//! 99.2 % (356 of 359), Content-Type 99.7 % (366 of 367). With tshark's
+//! defaults everywhere (printed second): status code 97.5 %, Content-Type
+//! 98.1 %, the 6 responses of those captures extra. What differs, and why:
+//! - Requests quoted by ICMP "fragmentation needed" errors (suricata
+//!   filestore-5408, 5 requests): tshark reads HTTP inside the quote; the
+//!   dissector stops at a quoted TCP header.
 //! - A response cut by the snap length in a one-frame capture (pcpp
 //!   SllPacket), one after a hole that a zero-length segment reports (zeek
 //!   spicy-gap-recovery frame 17), and a fuzzed `HTTP/5.?2` status line at
@@ -68,43 +64,62 @@ const FIELDS: &[&str] = &[
 /// A little under what was measured (see above); fields not listed agree
 /// fully.
 const FLOORS: &[(&str, f64)] = &[
-    ("http.request", 99.2),
-    ("http.response", 96.2),
-    ("http.request.method", 99.3),
-    ("http.request.uri", 98.9),
-    ("http.request.version", 99.7),
+    ("http.request", 99.4),
+    ("http.response", 99.1),
+    ("http.request.method", 99.5),
+    ("http.request.uri", 99.1),
     ("http.request.uri.query", 95.3),
-    ("http.host", 99.7),
-    ("http.user_agent", 99.7),
-    ("http.accept", 98.2),
-    ("http.connection", 99.3),
-    ("http.request.line", 99.6),
-    ("http.response.version", 96.2),
-    ("http.response.code", 96.2),
-    ("http.response.code.desc", 96.2),
-    ("http.response.phrase", 96.5),
-    ("http.response.line", 96.3),
-    ("http.content_type", 97.1),
-    ("http.content_length_header", 97.5),
-    ("http.content_length", 97.5),
-    ("http.content_encoding", 83.2),
-    ("http.transfer_encoding", 92.7),
-    ("http.server", 97.3),
-    ("http.set_cookie", 89.9),
-    ("http.cache_control", 94.7),
-    ("http.date", 95.7),
-    ("http.last_modified", 93.4),
-    ("http.chunk_size", 91.5),
+    ("http.request.line", 99.8),
+    ("http.response.version", 99.1),
+    ("http.response.code", 99.1),
+    ("http.response.code.desc", 99.1),
+    ("http.response.phrase", 99.4),
+    ("http.response.line", 99.3),
+    ("http.content_type", 99.6),
+    ("http.content_length_header", 99.6),
+    ("http.content_length", 99.6),
+    ("http.date", 99.2),
 ];
+
+/// Captures whose responses come in out of order: tshark 4.0, with its
+/// default `tcp.reassemble_out_of_order: FALSE`, never completes them,
+/// while the stream layer here puts them together. They are compared with
+/// tshark run with that preference on, under which it shows the same
+/// responses on the same frames. (Not for every capture: with it on,
+/// tshark 4.0 loses later responses in zeek spicy-gap-recovery and
+/// http-bro.org, which it shows by default, as we do.)
+const OUT_OF_ORDER: &[&str] = &[
+    "ndpi__weibo.pcap",
+    "suricata__http-range-file-input.pcap",
+    "zeek__dce-rpc-mapi.pcap",
+];
+
+fn out_of_order_on(name: &str) -> &'static [&'static str] {
+    if OUT_OF_ORDER.contains(&name) {
+        &["-o", "tcp.reassemble_out_of_order:TRUE"]
+    } else {
+        &[]
+    }
+}
 
 #[test]
 fn http_fields_agree_with_tshark() {
-    fieldcmp::compare(&Spec {
+    let spec = Spec {
         fields: FIELDS,
         floors: FLOORS,
         default_floor: 99.9,
         protocols: &["http"],
         reference: Reference::Tshark,
         tshark_args: &[],
+    };
+    if fieldcmp::compare_per_file(&spec, &out_of_order_on).is_none() {
+        return;
+    }
+    // For the record: tshark with its defaults everywhere (no floors).
+    println!("\n== tshark with its default preferences on every capture:");
+    fieldcmp::compare(&Spec {
+        floors: &[],
+        default_floor: 0.0,
+        ..spec
     });
 }

@@ -27,6 +27,8 @@ pub enum App {
     Imap,
     Ftp,
     Ssh,
+    /// A SOCKS handshake, expecting this message next.
+    Socks(wire::socks::Msg),
     /// A PROXY protocol header (v1 or v2) before a stream's own protocol:
     /// the app of the message, never of a stream.
     Proxy,
@@ -66,6 +68,7 @@ fn ports(app: App) -> &'static [u16] {
         App::Imap => port::IMAP,
         App::Ftp => port::FTP,
         App::Ssh => port::SSH,
+        App::Socks(_) => &[wire::socks::PORT],
         App::Dns => &[port::DNS],
         App::Mdns => &[port::MDNS],
         App::Llmnr => &[port::LLMNR],
@@ -143,19 +146,40 @@ pub fn tcp(src: u16, dst: u16, first: &[u8]) -> Option<App> {
     let first = first
         .get(wire::proxy::header_len(first).unwrap_or(0)..)
         .unwrap_or(first);
+    if either(wire::socks::PORT) && wire::socks::looks_like(first) {
+        return wire::socks::Msg::first(first).map(App::Socks);
+    }
     // The protocol of a well-known port, when the bytes agree; then any
     // protocol the bytes show, whatever the port.
     // (A protocol of the port whose bytes disagree is not asked twice.)
-    let on_port = |a: App| ports(a).iter().any(|&p| either(p));
+    tcp_on_port(src, dst, first).or_else(|| {
+        BY_CONTENT
+            .iter()
+            .find(|&&a| !on_port(a, src, dst) && looks_like(a, first))
+            .copied()
+    })
+}
+
+/// Is one of `app`'s well-known ports `src` or `dst`?
+fn on_port(app: App, src: u16, dst: u16) -> bool {
+    ports(app).iter().any(|&p| src == p || dst == p)
+}
+
+/// The protocol of a well-known port of a TCP segment, when its bytes
+/// agree (what tshark finds in a packet header an sFlow agent sampled:
+/// ports only).
+pub fn tcp_on_port(src: u16, dst: u16, first: &[u8]) -> Option<App> {
     BY_CONTENT
         .iter()
-        .find(|&&a| on_port(a) && looks_like(a, first))
-        .or_else(|| {
-            BY_CONTENT
-                .iter()
-                .find(|&&a| !on_port(a) && looks_like(a, first))
-        })
+        .find(|&&a| on_port(a, src, dst) && looks_like(a, first))
         .copied()
+}
+
+/// The protocol whose content a stream's first bytes show, whatever the
+/// ports (also the protocol a SOCKS proxy tunnels, once it granted the
+/// connection).
+pub fn by_content(first: &[u8]) -> Option<App> {
+    BY_CONTENT.iter().find(|&&a| looks_like(a, first)).copied()
 }
 
 fn looks_like(app: App, bytes: &[u8]) -> bool {
@@ -178,7 +202,14 @@ fn looks_like(app: App, bytes: &[u8]) -> bool {
         App::Imap => wire::imap::looks_like(bytes),
         App::Ftp => wire::ftp::looks_like(bytes),
         App::Ssh => wire::ssh::looks_like(bytes),
-        App::Dns | App::Mdns | App::Llmnr | App::Dhcp | App::Quic | App::Ssdp | App::Proxy => false,
+        App::Dns
+        | App::Mdns
+        | App::Llmnr
+        | App::Dhcp
+        | App::Quic
+        | App::Ssdp
+        | App::Socks(_)
+        | App::Proxy => false,
     }
 }
 
@@ -214,6 +245,7 @@ pub fn pdu_len(app: App, bytes: &[u8]) -> Pdu {
         App::Imap => wire::imap::pdu_len(bytes),
         App::Ftp => wire::ftp::pdu_len(bytes),
         App::Ssh => wire::ssh::pdu_len(bytes),
+        App::Socks(m) => wire::socks::pdu_len(m, bytes),
         App::Proxy => wire::proxy::pdu_len(bytes),
         App::Dhcp | App::Quic | App::Ssdp => Pdu::NotMine,
     }
@@ -275,6 +307,7 @@ pub fn message(app: App, bytes: &[u8], to_server: bool) -> Result<Layer<'_>, Err
         App::Imap => Layer::Imap(wire::imap::ImapView::new(bytes, to_server)?),
         App::Ftp => Layer::Ftp(wire::ftp::FtpView::new(bytes, to_server)?),
         App::Ssh => Layer::Ssh(wire::ssh::SshView::new(bytes, to_server)?),
+        App::Socks(m) => Layer::Socks(wire::socks::SocksView::new(bytes, m)?),
         App::Proxy => Layer::Proxy(wire::proxy::ProxyView::new(bytes)?),
         App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?),
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
@@ -302,6 +335,7 @@ pub fn proto(app: App) -> wire::Proto {
         App::Imap => Proto::Imap,
         App::Ftp => Proto::Ftp,
         App::Ssh => Proto::Ssh,
+        App::Socks(_) => Proto::Socks,
         App::Proxy => Proto::Proxy,
     }
 }

@@ -263,6 +263,7 @@ fn dissect_frame<'a>(
         wire_len: data.len(),
         link_idx: None,
         segment_apps,
+        sampled: false,
     };
     w.run(Next::Link(meta.link_type));
 }
@@ -333,7 +334,15 @@ impl Dissector {
                 .iter()
                 .rev()
                 .find_map(|e| match &e.layer {
-                    Layer::Tcp(t) if !e.quoted => Some(t.fin()),
+                    // A FIN after bytes the capture lacks does not end a
+                    // message that runs to the close: its tail is missing
+                    // (tshark does not show it either).
+                    Layer::Tcp(t) if !e.quoted => Some(
+                        t.fin()
+                            && !t.flow().is_some_and(|i| {
+                                i.analysis.flags & wire::tcp::analysis::LOST_SEGMENT != 0
+                            }),
+                    ),
                     _ => None,
                 })
                 .unwrap_or(false);
@@ -395,6 +404,7 @@ fn defragment<'a>(opts: Options, defrag: &'a mut Defrag, meta: FrameMeta, d: &mu
         wire_len: datagram.len(),
         link_idx: None,
         segment_apps: true,
+        sampled: false,
     };
     w.run(Next::Ip(proto));
 }
@@ -418,6 +428,10 @@ struct Walker<'a, 'd> {
     /// Look for application messages in each TCP segment (see
     /// [`dissect_frame`]).
     segment_apps: bool,
+    /// Inside a packet header an sFlow agent sampled: not traffic of its
+    /// own (its layers are marked `quoted`), but read to the application
+    /// layer segment by segment, as tshark reads it.
+    sampled: bool,
 }
 
 impl<'a> Walker<'a, '_> {
@@ -452,7 +466,8 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn push(&mut self, layer: Layer<'a>) -> bool {
-        let ok = self.d.push(self.off, layer, self.quoted, self.reassembled);
+        let quoted = self.quoted || self.sampled;
+        let ok = self.d.push(self.off, layer, quoted, self.reassembled);
         if !ok {
             self.d.note(
                 layer.proto(),
@@ -698,7 +713,7 @@ impl<'a> Walker<'a, '_> {
             // A fragment shows as data; the defragmenter may complete the
             // datagram (tshark likewise dissects the upper layer only on
             // the fragment that completes it).
-            if !self.quoted && !self.reassembled {
+            if !self.quoted && !self.reassembled && !self.sampled {
                 self.d.fragment = Some(Fragment {
                     key: Key::V4 {
                         src: v.src(),
@@ -749,7 +764,7 @@ impl<'a> Walker<'a, '_> {
     /// past the frame is malformed; a capture cut by the snap length is
     /// not, and keeps the claimed length).
     fn reported(&mut self, claimed: usize, proto: Proto) -> usize {
-        if self.quoted || self.reassembled {
+        if self.quoted || self.reassembled || self.sampled {
             return claimed;
         }
         let frame_len = self.d.frame().map_or(0, |f| f.meta.len as usize);
@@ -882,7 +897,7 @@ impl<'a> Walker<'a, '_> {
             Ok(v) => v.with_wire_len(self.wire_len),
             Err(e) => return self.fail(Proto::Tcp, e),
         };
-        if self.opts.verify_checksums && !self.quoted && !self.offloaded() {
+        if self.opts.verify_checksums && !self.quoted && !self.sampled && !self.offloaded() {
             if let Some(ip) = self.ip {
                 let st = v.verify_checksum(ip.pseudo(ipproto::TCP, self.wire_len));
                 v.set_checksum_status(st);
@@ -906,10 +921,15 @@ impl<'a> Walker<'a, '_> {
         }
         self.push(Layer::Tcp(v));
         self.advance(v.header_len(), v.payload());
-        if self.quoted || self.rest.is_empty() || !self.segment_apps {
+        if self.quoted || self.rest.is_empty() || !(self.segment_apps || self.sampled) {
             return Next::Data;
         }
-        match app::tcp(v.src_port(), v.dst_port(), self.rest) {
+        let found = if self.sampled {
+            app::tcp_on_port(v.src_port(), v.dst_port(), self.rest)
+        } else {
+            app::tcp(v.src_port(), v.dst_port(), self.rest)
+        };
+        match found {
             Some(a) => self.messages(a, app::to_server(a, v.src_port(), v.dst_port())),
             None => Next::Data,
         }
@@ -924,6 +944,9 @@ impl<'a> Walker<'a, '_> {
                 // The TLS records that follow each other make one layer.
                 Pdu::Whole(_) if a == app::App::Tls => wire::tls::whole_records_len(self.rest),
                 Pdu::Whole(n) if n <= self.rest.len() => n,
+                // A sampled header ends where the agent cut it: what there
+                // is of the message is read (tshark shows cut headers).
+                Pdu::Need(_) if self.sampled => self.rest.len(),
                 _ => return Next::Data,
             };
             if n == 0 {
@@ -957,7 +980,7 @@ impl<'a> Walker<'a, '_> {
             Ok(v) => v.with_wire_len(self.wire_len).with_ipv6(v6),
             Err(e) => return self.fail(Proto::Udp, e),
         };
-        if self.opts.verify_checksums && !self.quoted && !self.offloaded() {
+        if self.opts.verify_checksums && !self.quoted && !self.sampled && !self.offloaded() {
             if let Some(ip) = self.ip {
                 let st = v.verify_checksum(ip.pseudo(ipproto::UDP, usize::from(v.length())));
                 v.set_checksum_status(st);
@@ -1039,10 +1062,45 @@ impl<'a> Walker<'a, '_> {
         if either(port::GTP_U) || either(port::GTP_C) {
             return encap!(self, wire::gtp::GtpView::new(self.rest), Gtp);
         }
+        if either(wire::sflow::PORT) {
+            return match wire::sflow::SflowView::new(self.rest) {
+                Ok(v) => self.sflow(v),
+                Err(_) => Next::Data,
+            };
+        }
         if either(port::GTP_PRIME) {
             return encap!(self, wire::gtp::GtpView::new_prime(self.rest), Gtp);
         }
         self.udp_app(src, dst, payload_len)
+    }
+
+    /// An sFlow datagram, then each packet header it samples, dissected as
+    /// a frame of its own (Ethernet, IPv4 or IPv6) after it.
+    fn sflow(&mut self, v: wire::sflow::SflowView<'a>) -> Next {
+        use wire::sflow::header_protocol;
+        if !self.push(Layer::Sflow(v)) {
+            return Next::Done;
+        }
+        let base = self.off;
+        v.sampled_headers(&mut |at, proto, hdr| {
+            let next = match proto {
+                header_protocol::ETHERNET => Next::Ethernet,
+                header_protocol::IPV4 => Next::Ipv4,
+                header_protocol::IPV6 => Next::Ipv6,
+                _ => return,
+            };
+            if self.d.layers.is_full() {
+                return;
+            }
+            self.off = base.saturating_add(at);
+            self.rest = hdr;
+            self.ip = None;
+            self.sampled = true;
+            self.wire_len = hdr.len();
+            self.link_idx = None;
+            self.run(next);
+        });
+        Next::Done
     }
 
     /// The application protocol of a UDP payload, by port or by content.

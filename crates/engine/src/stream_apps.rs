@@ -14,6 +14,7 @@ use crate::h2_streams;
 use std::ops::Range;
 use wire::http2::hpack::{self, HeaderList, HpackError};
 use wire::http2::{self, Http2View};
+use wire::socks;
 use wire::tls::{self, Session};
 use wire::Layer;
 use wiresift_wire as wire;
@@ -66,6 +67,9 @@ struct AppConv {
     /// [`MAX_H2_TOTAL`]); `h2_refused` when the budget was spent then.
     h2: Option<Box<H2Conv>>,
     h2_refused: bool,
+    /// A SOCKS proxy granted the connection: the protocol inside is found
+    /// by content, not by the proxy's port.
+    tunnel: bool,
 }
 
 /// One HTTP/2 conversation's header decoding, per side of the key, and
@@ -202,7 +206,11 @@ impl StreamApps {
             if conv.app.is_none() && !bytes.is_empty() && conv.tries < TRIES {
                 conv.tries += 1;
                 let (src, dst) = (dl.key.port(dl.side), dl.key.port(dl.side.other()));
-                conv.app = app::tcp(src, dst, bytes);
+                conv.app = if conv.tunnel {
+                    app::by_content(bytes)
+                } else {
+                    app::tcp(src, dst, bytes)
+                };
             }
             let Some(a) = conv.app else {
                 continue;
@@ -264,6 +272,18 @@ impl StreamApps {
                     }
                     if let Some(asked) = asked {
                         conv.sides[dl.side.other().index()].expect_response(asked);
+                    }
+                }
+                if let App::Socks(m) = a {
+                    // The handshake's next message, or the tunnelled
+                    // protocol once the proxy granted the connection.
+                    let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
+                    match m.after(msg) {
+                        socks::After::Next(n) => conv.app = Some(App::Socks(n)),
+                        socks::After::Tunnel => {
+                            (conv.app, conv.tries, conv.tunnel) = (None, 0, true);
+                        }
+                        socks::After::Over => (conv.app, conv.tries) = (None, TRIES),
                     }
                 }
                 let (mut headers, mut body) = (None, None);
@@ -378,7 +398,9 @@ impl StreamApps {
         let Some(conv) = self.table.find(&key).and_then(|s| self.table.get(s)) else {
             return;
         };
-        if conv.app.is_none() {
+        // (A conversation whose protocol just ended, a SOCKS handshake,
+        // still shows its last messages.)
+        if conv.app.is_none() && self.shown.is_empty() {
             return;
         }
         let Some(tcp) = d
@@ -680,5 +702,56 @@ mod tests {
         assert_eq!(got[n - 2], "HEADERS[3]");
         assert_eq!(got[n - 1], "HEADERS[1]: 200 OK");
         assert_eq!(stats.hpack_errors, 3);
+    }
+
+    /// arkime__socks-http-example.pcap frames 4, 6 and 8: a SOCKS 4
+    /// connect, its grant, then HTTP through the proxy (port 1080), and a
+    /// SOCKS 5 greeting refused (arkime__socks-http-pass.pcap frames 4, 6)
+    /// after which nothing is read as SOCKS.
+    #[test]
+    fn socks_handshake_then_the_tunnelled_protocol() {
+        fn names(segs: &[(bool, &[u8])]) -> Vec<String> {
+            let mut dis = Dissector::new(Options::default(), Limits::default())
+                .with_streams(FlowOptions::default());
+            let (mut c, mut s) = (1000u32, 5000u32);
+            let mut frames = vec![
+                craft::client_server_segment(true, 1080, c, 0, tcp_flag::SYN, &[]),
+                craft::client_server_segment(
+                    false,
+                    1080,
+                    s,
+                    c + 1,
+                    tcp_flag::SYN | tcp_flag::ACK,
+                    &[],
+                ),
+            ];
+            (c, s) = (c + 1, s + 1);
+            for (up, data) in segs {
+                let f = tcp_flag::ACK | tcp_flag::PSH;
+                let (seq, ack) = if *up { (c, s) } else { (s, c) };
+                frames.push(craft::client_server_segment(*up, 1080, seq, ack, f, data));
+                *(if *up { &mut c } else { &mut s }) += data.len() as u32;
+            }
+            let mut out = Vec::new();
+            for (i, data) in frames.iter().enumerate().skip(2) {
+                let mut d = Dissection::default();
+                dis.dissect(craft::nth_frame_meta(i, data), data, &mut d);
+                let top = d.layers.last().map(|e| e.layer.proto().name());
+                out.push(top.unwrap_or("").to_string());
+            }
+            out
+        }
+        let v4 = names(&[
+            (true, &[4, 1, 0, 0x50, 0x5d, 0xb8, 0xd8, 0x77, 0]),
+            (false, &[0, 0x5a, 0xdf, 0xb2, 0x0a, 0xb4, 0x9c, 0xf9]),
+            (true, b"GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\n"),
+        ]);
+        assert_eq!(v4, ["socks", "socks", "http"]);
+        let refused = names(&[
+            (true, &[5, 2, 0, 1]),
+            (false, &[5, 0xff]),
+            (true, &[5, 2, 0, 1]),
+        ]);
+        assert_eq!(refused, ["socks", "socks", "data"]);
     }
 }

@@ -215,6 +215,8 @@ fn summary(l: &Layer, s: &mut String) -> bool {
         Layer::Pop(v) => v.summary(s),
         Layer::Imap(v) => v.summary(s),
         Layer::Ssh(v) => v.summary(s),
+        Layer::Socks(v) => v.summary(s),
+        Layer::Sflow(v) => v.summary(s),
         Layer::Mqtt(v) => v.summary(s),
         Layer::Websocket(v) => v.summary(s),
         Layer::Http2(v) => v.summary(s),

@@ -110,6 +110,16 @@ pub fn captures_with(shared: &Path, protocols: &[&str]) -> Vec<PathBuf> {
 /// a field falls below its floor. Returns the totals per field (None when
 /// the comparison was skipped).
 pub fn compare(spec: &Spec) -> Option<BTreeMap<String, Counts>> {
+    compare_per_file(spec, &|_| &[])
+}
+
+/// [`compare`], giving tshark `per_file(capture name)` after
+/// `spec.tshark_args` (a preference under which tshark reads some captures
+/// as we do; the test says which and why).
+pub fn compare_per_file(
+    spec: &Spec,
+    per_file: &(dyn Fn(&str) -> &'static [&'static str] + Sync),
+) -> Option<BTreeMap<String, Counts>> {
     let shared = shared()?;
     if matches!(spec.reference, Reference::Tshark) && !tshark_present() {
         return None;
@@ -138,6 +148,7 @@ pub fn compare(spec: &Spec) -> Option<BTreeMap<String, Counts>> {
                     .arg("-r")
                     .arg(cap)
                     .args(spec.tshark_args)
+                    .args(per_file(&name))
                     .args(&eargs)
                     .output()
                     .expect("run tshark");
