@@ -3,13 +3,16 @@
 //! over the input (ranges within it, values formatted as the sinks do),
 //! title and summary; then the input as a header block through one HPACK
 //! decoder twice (the second time against the table the first left), the
-//! decoded list shown by the view; and the block followed for the table
-//! only, against decoding it.
+//! decoded list shown by the view; the block followed for the table only,
+//! against decoding it; and the input cut into frames, each header block
+//! decoded, through the engine's per-stream bodies (`h2_streams`), whose
+//! bounds must hold.
 
 use std::ops::Range;
+use wiresift_engine::h2_streams::{self, Budget, Conn, Shown};
 use wiresift_wire::field::Value;
 use wiresift_wire::http2::hpack::{self, Decoder, HeaderList};
-use wiresift_wire::http2::{self, Field, Http2View, FIELDS};
+use wiresift_wire::http2::{self, Body, Field, Http2View, FIELDS};
 use wiresift_wire::stream::Pdu;
 
 libfuzzer_sys::fuzz_target!(|b: &[u8]| {
@@ -39,7 +42,12 @@ libfuzzer_sys::fuzz_target!(|b: &[u8]| {
     let Ok(v) = Http2View::new(b) else {
         return;
     };
-    for v in [v, v.with_headers(l.headers(mark, l.len()))] {
+    let body = Body {
+        data: b,
+        sent: b,
+        fragments: &[(1, 0), (2, 5)],
+    };
+    for v in [v, v.with_headers(l.headers(mark, l.len())).with_body(body)] {
         let mut s = String::new();
         for (i, def) in FIELDS.iter().enumerate() {
             let Some(f) = Field::from_index(i) else {
@@ -57,4 +65,36 @@ libfuzzer_sys::fuzz_target!(|b: &[u8]| {
         let _ = (v.header_block(), v.data(), v.settings().count(), v.status());
         let _ = (v.is_complete(), v.end_stream(), v.end_headers(), v.ack());
     }
+    bodies(b);
 });
+
+/// The input as a stream of frames, each sent by the side its stream id's
+/// reserved bit picks.
+fn bodies(b: &[u8]) {
+    let (mut conn, mut budget, mut shown) = (Conn::default(), Budget::default(), Shown::default());
+    let mut dec = [Decoder::new(), Decoder::new()];
+    let mut rest = b;
+    let mut frame = 0;
+    while let Pdu::Whole(n) = http2::pdu_len(rest) {
+        let (f, tail) = rest.split_at(n.max(1).min(rest.len()));
+        rest = tail;
+        frame += 1;
+        let Ok(v) = Http2View::new(f) else { break };
+        let side = usize::from(f.get(5).is_some_and(|x| x & 0x80 != 0));
+        let mut list = HeaderList::default();
+        let h = v
+            .header_block()
+            .filter(|_| v.end_headers())
+            .and_then(|blk| dec[side].decode(blk, &mut list).ok())
+            .map(|_| list.headers(0, list.len()));
+        shown.clear();
+        if let Some(m) = conn.frame(&v, side, frame, h.as_ref(), &mut budget, Some(&mut shown)) {
+            let _ = shown.body(&m);
+        }
+        assert!(conn.held() <= h2_streams::MAX_CONN);
+        assert!(budget.held() <= h2_streams::MAX_TOTAL);
+        if rest.is_empty() {
+            break;
+        }
+    }
+}
