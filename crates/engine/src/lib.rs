@@ -16,6 +16,7 @@ pub mod logs;
 pub mod quic;
 pub mod sample;
 pub mod shard;
+pub mod smtp_session;
 pub mod stats;
 pub mod stream_apps;
 

@@ -11,6 +11,7 @@ use crate::flow::key::{FlowKey, Side};
 use crate::flow::table::Table;
 use crate::flow::{FlowEngine, StreamProto};
 use crate::h2_streams;
+use crate::smtp_session::SmtpConv;
 use std::ops::Range;
 use wire::http2::hpack::{self, HeaderList, HpackError};
 use wire::http2::{self, Http2View};
@@ -67,9 +68,20 @@ struct AppConv {
     /// [`MAX_H2_TOTAL`]); `h2_refused` when the budget was spent then.
     h2: Option<Box<H2Conv>>,
     h2_refused: bool,
+    /// SMTP: the client's side as the session cuts it (made on the first
+    /// message either way).
+    smtp: Option<Box<SmtpConv>>,
     /// A SOCKS proxy granted the connection: the protocol inside is found
     /// by content, not by the proxy's port.
     tunnel: bool,
+}
+
+impl AppConv {
+    /// Bytes held for unfinished messages.
+    fn held(&self) -> u64 {
+        let sides = self.sides.iter().map(|x| x.held() as u64).sum::<u64>();
+        sides + self.smtp.as_ref().map_or(0, |s| s.held() as u64)
+    }
 }
 
 /// One HTTP/2 conversation's header decoding, per side of the key, and
@@ -192,7 +204,7 @@ impl StreamApps {
                 continue;
             };
             if conv.stream != dl.stream {
-                let was = conv.sides.iter().map(|x| x.held() as u64).sum::<u64>();
+                let was = conv.held();
                 self.held = self.held.saturating_sub(was);
                 if let Some(h2) = &conv.h2 {
                     self.h2_held = self.h2_held.saturating_sub(H2_CHARGE);
@@ -227,13 +239,22 @@ impl StreamApps {
             let to_server = app::to_server(a, dl.key.port(dl.side), dl.key.port(dl.side.other()));
             let mut got = std::mem::take(&mut self.scratch);
             got.clear();
-            let before = conv.sides[i].held() as u64;
-            conv.sides[i].push(a, bytes, dl.gap_before, &mut |r| got.push(r));
-            let after = conv.sides[i].held() as u64;
+            let before = conv.held();
+            if a == App::Smtp && to_server {
+                // What the client's bytes are depends on the session.
+                let s = conv.smtp.get_or_insert_with(Box::default);
+                s.client(bytes, dl.gap_before, frame, &mut |r| got.push(r));
+            } else {
+                conv.sides[i].push(a, bytes, dl.gap_before, &mut |r| got.push(r));
+            }
+            let after = conv.held();
             self.held = self.held.saturating_sub(before).saturating_add(after);
             if self.held > MAX_HELD_TOTAL && after > 0 {
                 conv.sides[i].give_up();
-                self.held = self.held.saturating_sub(after);
+                if let Some(s) = conv.smtp.as_deref_mut() {
+                    s.give_up();
+                }
+                self.held = self.held.saturating_sub(after).saturating_add(conv.held());
                 self.stats.over_budget += 1;
             }
             for r in got.drain(..) {
@@ -241,6 +262,10 @@ impl StreamApps {
                 // A 101 Switching Protocols turns the rest of the stream
                 // (both ways) into the new protocol.
                 let session = conv.tls[i];
+                if a == App::Smtp && !to_server {
+                    let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
+                    conv.smtp.get_or_insert_with(Box::default).reply(msg);
+                }
                 if a == App::Tls {
                     let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
                     match msg.first() {
@@ -368,7 +393,7 @@ impl StreamApps {
 
     /// A conversation leaves: what it held is no longer counted.
     fn release(&mut self, c: &AppConv) {
-        let was = c.sides.iter().map(|x| x.held() as u64).sum::<u64>();
+        let was = c.held();
         self.held = self.held.saturating_sub(was);
         if let Some(h2) = &c.h2 {
             self.h2_held = self.h2_held.saturating_sub(H2_CHARGE);
@@ -413,6 +438,14 @@ impl StreamApps {
         d.truncate_after(tcp);
         let mut i = 0;
         while let Some(m) = self.shown.get(i) {
+            if m.app == App::Smtp && m.to_server {
+                // The client's SMTP messages are the session's.
+                i += 1;
+                match conv.smtp.as_deref() {
+                    Some(s) if !s.push_layers(m.range.clone(), d) => return,
+                    _ => continue,
+                }
+            }
             let bytes = conv.sides[m.side.index()].bytes();
             // TLS records that follow each other make one layer, as tshark
             // shows one TLS layer with several records.

@@ -110,6 +110,7 @@ layers! {
     Websocket(websocket::WebsocketView<'a>) => websocket;
     Mqtt(mqtt::MqttView<'a>) => mqtt;
     Smtp(smtp::SmtpView<'a>) => smtp;
+    Imf(imf::ImfView<'a>) => imf;
     Pop(pop::PopView<'a>) => pop;
     Imap(imap::ImapView<'a>) => imap;
     Ftp(ftp::FtpView<'a>) => ftp;

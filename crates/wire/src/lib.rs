@@ -39,6 +39,7 @@ pub mod http2;
 pub mod icmp;
 pub mod icmpv6;
 pub mod imap;
+pub mod imf;
 pub mod ipv4;
 pub mod ipv6;
 pub mod ipv6_ext;

@@ -87,6 +87,7 @@ protocols! {
     Websocket => "websocket", "WebSocket", websocket;
     Mqtt => "mqtt", "MQ Telemetry Transport Protocol", mqtt;
     Smtp => "smtp", "Simple Mail Transfer Protocol", smtp;
+    Imf => "imf", "Internet Message Format", imf;
     Pop => "pop", "Post Office Protocol", pop;
     Imap => "imap", "Internet Message Access Protocol", imap;
     Ftp => "ftp", "File Transfer Protocol (FTP)", ftp;

@@ -8,15 +8,18 @@
 //! (`STARTTLS` reads as `STAR` + `TLS`, as in tshark), a reply shows its
 //! first line and code once and a parameter per coded line.
 //!
-//! Mail content (after `DATA` and `354`, or a BDAT chunk) is not commands;
-//! tshark, which keeps the session's state, shows it as DATA fragments for
-//! IMF. Without per-flow state, [`pdu_len`] takes a client line for a
-//! command only when its first word is one (a known command in any case,
+//! What the client's bytes are depends on the session: commands, the lines
+//! of an AUTH exchange (user name, password), or mail content after `DATA`
+//! (tshark's "DATA fragment"s, the last one ending with the `.` line).
+//! [`state::Session`] follows a session as tshark does and says which
+//! ([`Part`]); a view is made [`SmtpView::with_part`]. Without the session
+//! (a stream cut at a hole), [`pdu_len`] takes a client line for a command
+//! only when its first word is one (a known command in any case,
 //! `STARTTLS`, `X-EXPS`, `X-LINK2STATE`, `XEXCH50`, or four upper-case
 //! letters: tshark takes any four letters), so content lines are not SMTP
-//! here ([`Pdu::NotMine`]); a content line that begins with a known command
-//! or four capitals still reads as a command until the flow keeps the DATA
-//! state. AUTH exchanges (base64 lines) are likewise left to that state.
+//! ([`Pdu::NotMine`]).
+
+pub mod state;
 
 use crate::error::{need, Error};
 use crate::field::{FieldSink, Kind, Value};
@@ -33,11 +36,37 @@ field_table! {
     Response: "smtp.response", "Response", Kind::Str;
     ResponseCode: "smtp.response.code", "Response code", Kind::Dec;
     RspParameter: "smtp.rsp.parameter", "Response parameter", Kind::Str;
+    AuthUsername: "smtp.auth.username", "Username", Kind::Str;
+    AuthPassword: "smtp.auth.password", "Password", Kind::Str;
+    AuthUsernamePassword: "smtp.auth.username_password", "Username/Password", Kind::Str;
+    Eom: "smtp.eom", "EOM", Kind::None;
+    DataFragment: "smtp.data.fragment", "DATA fragment", Kind::Dec;
+    DataFragmentCount: "smtp.data.fragment.count", "DATA fragment count", Kind::Dec;
+    DataReassembledLength: "smtp.data.reassembled.length", "Reassembled DATA length", Kind::Dec;
+}
+
+/// What a message from the client is, as the session tells (tshark's
+/// per-frame PDU type and AUTH frames).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part<'a> {
+    /// Command lines.
+    Commands,
+    /// AUTH LOGIN: the user name line(s), as sent (base64).
+    Username,
+    /// AUTH LOGIN: the password line(s), as sent.
+    Password,
+    /// AUTH PLAIN: the credentials line(s), as sent.
+    UsernamePassword,
+    /// Mail content that does not end the message (a "DATA fragment").
+    DataFragment,
+    /// The `.` line that ends the mail: the frames its content came in
+    /// (as many as were kept) and the content's length.
+    Eom { fragments: &'a [u64], length: u64 },
 }
 
 /// Command words that are not four letters, which tshark also takes as
 /// commands.
-const LONG_COMMANDS: &[&str] = &["STARTTLS", "X-EXPS", "X-LINK2STATE", "XEXCH50"];
+pub(crate) const LONG_COMMANDS: &[&str] = &["STARTTLS", "X-EXPS", "X-LINK2STATE", "XEXCH50"];
 
 /// Commands of RFC 5321 and its extensions, for content detection.
 const KNOWN_COMMANDS: &[&str] = &[
@@ -163,6 +192,7 @@ pub(crate) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
 pub struct SmtpView<'a> {
     bytes: &'a [u8],
     to_server: bool,
+    part: Part<'a>,
 }
 
 impl<'a> SmtpView<'a> {
@@ -170,7 +200,27 @@ impl<'a> SmtpView<'a> {
     /// command) or from it (a reply). Fails only on no bytes at all.
     pub fn new(bytes: &'a [u8], to_server: bool) -> Result<Self, Error> {
         need(bytes, 1)?;
-        Ok(SmtpView { bytes, to_server })
+        Ok(SmtpView {
+            bytes,
+            to_server,
+            part: Part::Commands,
+        })
+    }
+
+    /// The same bytes sent by the client, read as `part` says (a reply
+    /// stays a reply).
+    pub fn with_part(self, part: Part<'a>) -> Self {
+        SmtpView { part, ..self }
+    }
+
+    /// What the message is, when sent by the client.
+    pub fn part(&self) -> Part<'a> {
+        self.part
+    }
+
+    /// Command lines (not AUTH credentials nor mail content)?
+    fn is_commands(&self) -> bool {
+        self.to_server && self.part == Part::Commands
     }
 
     /// Is this a command (sent to the server)?
@@ -203,7 +253,7 @@ impl<'a> SmtpView<'a> {
     /// A command's word: the first line up to its first space (`MAIL`,
     /// `STARTTLS`).
     pub fn command(&self) -> Option<&'a [u8]> {
-        if !self.to_server {
+        if !self.is_commands() {
             return None;
         }
         let line = self.first_line();
@@ -214,7 +264,7 @@ impl<'a> SmtpView<'a> {
     /// A command's argument: what follows its word and one space
     /// (`FROM:<a@example.com>`), if there is a space.
     pub fn argument(&self) -> Option<&'a [u8]> {
-        if !self.to_server {
+        if !self.is_commands() {
             return None;
         }
         let line = self.first_line();
@@ -243,31 +293,13 @@ impl<'a> SmtpView<'a> {
     /// Is this the `STARTTLS` command (after which, on a `220` reply, the
     /// connection turns to TLS)?
     pub fn is_starttls(&self) -> bool {
-        self.to_server && self.first_line().eq_ignore_ascii_case(b"STARTTLS")
+        self.is_commands() && self.first_line().eq_ignore_ascii_case(b"STARTTLS")
     }
 
     pub fn field(&self, f: Field, out: &mut dyn FieldSink<'a>) {
         let b = self.bytes;
         if self.to_server {
-            for l in self.lines() {
-                let t = l.text(b);
-                match f {
-                    Field::Req => out.value(Value::Bool(true), l.range()),
-                    Field::CommandLine => out.value(Value::Str(l.whole(b)), l.range()),
-                    Field::ReqCommand => {
-                        let n = t.len().min(4);
-                        out.value(
-                            Value::Str(t.get(..n).unwrap_or_default()),
-                            l.start..l.start + n,
-                        )
-                    }
-                    Field::ReqParameter if t.len() > 5 => out.value(
-                        Value::Str(t.get(5..).unwrap_or_default()),
-                        l.start + 5..l.end,
-                    ),
-                    _ => {}
-                }
-            }
+            self.client_field(f, out);
             return;
         }
         if f == Field::Rsp {
@@ -298,6 +330,70 @@ impl<'a> SmtpView<'a> {
         }
     }
 
+    /// A client message's fields, as tshark shows each [`Part`].
+    fn client_field(&self, f: Field, out: &mut dyn FieldSink<'a>) {
+        let b = self.bytes;
+        let whole = 0..b.len();
+        let auth = match self.part {
+            Part::Commands => None,
+            Part::Username => Some(Field::AuthUsername),
+            Part::Password => Some(Field::AuthPassword),
+            Part::UsernamePassword => Some(Field::AuthUsernamePassword),
+            Part::DataFragment => return,
+            Part::Eom { fragments, length } => {
+                match f {
+                    Field::Eom => out.value(Value::Present, whole),
+                    Field::DataFragment => {
+                        for &n in fragments {
+                            out.value(Value::UInt(n), whole.clone());
+                        }
+                    }
+                    Field::DataFragmentCount => {
+                        out.value(Value::UInt(fragments.len() as u64), whole)
+                    }
+                    Field::DataReassembledLength => out.value(Value::UInt(length), whole),
+                    _ => {}
+                }
+                return;
+            }
+        };
+        for l in self.lines() {
+            let t = l.text(b);
+            if f == Field::Req {
+                out.value(Value::Bool(true), l.range());
+                continue;
+            }
+            if let Some(a) = auth {
+                if f == a {
+                    out.value(Value::Str(t), l.text_range());
+                }
+                continue;
+            }
+            match f {
+                Field::CommandLine => out.value(Value::Str(l.whole(b)), l.range()),
+                Field::ReqCommand => {
+                    let n = t.len().min(4);
+                    out.value(
+                        Value::Str(t.get(..n).unwrap_or_default()),
+                        l.start..l.start + n,
+                    )
+                }
+                Field::ReqParameter if t.len() > 5 => out.value(
+                    Value::Str(t.get(5..).unwrap_or_default()),
+                    l.start + 5..l.end,
+                ),
+                Field::AuthUsername | Field::AuthUsernamePassword => {
+                    if let Some((which, cred)) = inline_credentials(t) {
+                        if which == f {
+                            out.value(Value::Str(cred), l.start + 11..l.end);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     pub fn title(&self, out: &mut String) {
         out.push_str("Simple Mail Transfer Protocol");
     }
@@ -307,6 +403,21 @@ impl<'a> SmtpView<'a> {
     /// its text after the code).
     pub fn summary(&self, out: &mut String) {
         let b = self.bytes;
+        let prefix = match self.part {
+            _ if !self.to_server => "",
+            Part::Commands | Part::UsernamePassword => "",
+            Part::Username => "User: ",
+            Part::Password => "Pass: ",
+            Part::DataFragment => {
+                let n = b.len();
+                out.push_str("C: DATA fragment, ");
+                out.push_str(&n.to_string());
+                out.push_str(if n == 1 { " byte" } else { " bytes" });
+                return;
+            }
+            // The frame's Info is the mail's (IMF's), as in tshark.
+            Part::Eom { .. } => return,
+        };
         out.push_str(if self.to_server { "C: " } else { "S: " });
         let mut in_reply = false;
         for (i, l) in self.lines().enumerate() {
@@ -315,7 +426,15 @@ impl<'a> SmtpView<'a> {
             }
             let t = l.text(b);
             if self.to_server {
-                text::push_text(out, t);
+                out.push_str(prefix);
+                match inline_credentials(t) {
+                    Some((Field::AuthUsername, cred)) if self.part == Part::Commands => {
+                        text::push_text(out, t.get(..11).unwrap_or_default());
+                        out.push_str("User: ");
+                        text::push_text(out, cred);
+                    }
+                    _ => text::push_text(out, t),
+                }
                 continue;
             }
             if text::code3(t).is_none() {
@@ -328,6 +447,19 @@ impl<'a> SmtpView<'a> {
             }
             in_reply = continues(t);
         }
+    }
+}
+
+/// `AUTH LOGIN <user>` and `AUTH PLAIN <credentials>` carry credentials
+/// after their first 11 characters: which field they are, and the text.
+fn inline_credentials(line: &[u8]) -> Option<(Field, &[u8])> {
+    let cred = line.get(11..).filter(|c| !c.is_empty())?;
+    if text::starts_with_ci(line, b"AUTH LOGIN") {
+        Some((Field::AuthUsername, cred))
+    } else if text::starts_with_ci(line, b"AUTH PLAIN") {
+        Some((Field::AuthUsernamePassword, cred))
+    } else {
+        None
     }
 }
 

@@ -212,6 +212,7 @@ fn summary(l: &Layer, s: &mut String) -> bool {
         Layer::Http(v) | Layer::Ssdp(v) => v.summary(s),
         Layer::Ftp(v) => v.summary(s),
         Layer::Smtp(v) => v.summary(s),
+        Layer::Imf(v) => v.summary(s),
         Layer::Pop(v) => v.summary(s),
         Layer::Imap(v) => v.summary(s),
         Layer::Ssh(v) => v.summary(s),

@@ -26,7 +26,7 @@ use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::io;
-use wire::smtp::SmtpView;
+use wire::smtp::{Part, SmtpView};
 use wiresift_wire as wire;
 
 pub static SCHEMA: Schema = Schema {
@@ -89,9 +89,13 @@ fn cut(b: &[u8]) -> Vec<u8> {
 }
 
 impl Msg {
-    /// None for a reply without a code.
+    /// None for a reply without a code, and for what the client sends
+    /// that is not commands (AUTH credentials, mail content).
     pub fn read(v: &SmtpView<'_>) -> Option<Msg> {
         if v.is_request() {
+            if v.part() != Part::Commands {
+                return None;
+            }
             let mut cmd = cut(v.command().unwrap_or_default());
             cmd.make_ascii_uppercase();
             return Some(Msg::Command {
