@@ -744,6 +744,19 @@ views! {
     view_cfp(Cfp): |a, b| { Layer::Cfp(wire::cfp::CfpView::new(b)?) }
     view_vxlan_gpe(VxlanGpe): |a, b| { Layer::VxlanGpe(wire::vxlan_gpe::VxlanGpeView::new(b)?) }
     view_data(Data): |a, b| { Layer::Data(wire::data::DataView::new(b)) }
+    view_socks(Socks): |a, b| {
+        use wire::socks::Msg;
+        const MSGS: [Msg; 8] = [Msg::V4Request, Msg::V4Reply, Msg::Greeting, Msg::MethodChoice,
+            Msg::UserPass, Msg::UserPassReply, Msg::Request, Msg::Reply];
+        let m = MSGS[usize::from(a) % MSGS.len()];
+        let _ = (wire::socks::pdu_len(m, b), m.after(b));
+        Layer::Socks(wire::socks::SocksView::new(b, m)?)
+    }
+    view_sflow(Sflow): |a, b| {
+        let v = wire::sflow::SflowView::new(b)?;
+        v.sampled_headers(&mut |_, _, _| {});
+        Layer::Sflow(v)
+    }
 }
 
 /// `views`: the first byte picks a view body from [`VIEW_TARGETS`], which
