@@ -34,5 +34,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     v.title(&mut s);
     v.samples(&mut |smp| v.records(&smp, &mut |_, _| {}));
     v.sampled_headers(&mut |at, _, h| assert!(at + h.len() <= b.len()));
-    let _ = (SflowRepr::parse(&v), v.header_len(), v.payload(), v.sequence());
+    let _ = (
+        SflowRepr::parse(&v),
+        v.header_len(),
+        v.payload(),
+        v.sequence(),
+    );
 });
