@@ -242,6 +242,10 @@ impl AppLogs {
                     None => Msg::Service("smtp"),
                 },
                 Layer::Smtp(_) => Msg::Service("smtp"),
+                // The mail of an SMTP DATA, on the frame of its `.` line.
+                Layer::Imf(v) if self.wants.smtp => {
+                    Msg::Smtp(Box::new(smtp::Msg::Mail(Box::new(smtp::Headers::read(v)))))
+                }
                 Layer::Mqtt(v) if self.wants.mqtt => match mqtt::Msg::read(v) {
                     Some(m) => Msg::Mqtt(Box::new(m)),
                     None => Msg::Service("mqtt"),

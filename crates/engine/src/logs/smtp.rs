@@ -12,11 +12,16 @@
 //!   the client was active, or when the connection ends — only if the
 //!   client did something (MAIL, RCPT, STARTTLS).
 //!
-//! Known differences: the fields read from the message's headers (`date`,
-//! `from`, `to`, `cc`, `reply_to`, `msg_id`, `in_reply_to`, `subject`,
-//! `x_originating_ip`, `first_received`, `second_received`, `user_agent`,
-//! the `Received` hops of `path`) and `fuids` need the mail content, which
-//! the SMTP messages given to the logs do not carry: they stay unset.
+//! - The mail's headers (the `imf` layer on the frame of the `.` line) fill
+//!   `date`, `from`, `to` and `cc` (sets split at commas), `reply_to`,
+//!   `msg_id`, `in_reply_to`, `subject`, `x_originating_ip` (the first
+//!   address in the header), `first_received` (the last `Received` read)
+//!   and `second_received` (the one before it), `user_agent` (User-Agent,
+//!   X-Mailer or X-User-Agent), as Zeek's `mime_one_header` handler does,
+//!   with folded values unfolded.
+//!
+//! Known differences: the `Received` hops of `path` and `fuids` (files)
+//! are not written.
 //!
 //! Bounds: at most [`MAX_CONNS`] connections with SMTP state (past that
 //! the oldest is written early, [`Stats::overflow`]); at most
@@ -26,6 +31,8 @@ use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::io;
+use std::net::IpAddr;
+use wire::imf::ImfView;
 use wire::smtp::{Part, SmtpView};
 use wiresift_wire as wire;
 
@@ -82,6 +89,95 @@ pub enum Msg {
         /// The last line's text.
         msg: Vec<u8>,
     },
+    /// The headers of the mail the client sent.
+    Mail(Box<Headers>),
+}
+
+/// What smtp.log takes from a mail's headers (Zeek's `mime_one_header`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Headers {
+    pub date: Option<Vec<u8>>,
+    pub from: Option<Vec<u8>>,
+    pub to: Option<Vec<Vec<u8>>>,
+    pub cc: Option<Vec<Vec<u8>>>,
+    pub reply_to: Option<Vec<u8>>,
+    pub msg_id: Option<Vec<u8>>,
+    pub in_reply_to: Option<Vec<u8>>,
+    pub subject: Option<Vec<u8>>,
+    pub x_originating_ip: Option<IpAddr>,
+    pub first_received: Option<Vec<u8>>,
+    pub second_received: Option<Vec<u8>>,
+    pub user_agent: Option<Vec<u8>>,
+}
+
+/// A header's value unfolded (its CR LFs taken out), bounded.
+fn unfold(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len().min(MAX_TEXT));
+    for &c in v {
+        if out.len() >= MAX_TEXT {
+            break;
+        }
+        if c != b'\r' && c != b'\n' {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Add the comma-separated items of `v` to a set (Zeek splits at
+/// `[[:blank:]]*,[[:blank:]]*`).
+fn add_items(set: &mut Option<Vec<Vec<u8>>>, v: &[u8]) {
+    let set = set.get_or_insert_with(Vec::new);
+    for item in v.split(|&c| c == b',') {
+        let item = item.trim_ascii();
+        if set.len() < MAX_RCPT && !set.iter().any(|x| x == item) {
+            set.push(item.to_vec());
+        }
+    }
+}
+
+/// The first IP address written in `v` (Zeek's `extract_ip_addresses`).
+fn first_address(v: &[u8]) -> Option<IpAddr> {
+    v.split(|c| !(c.is_ascii_hexdigit() || *c == b'.' || *c == b':'))
+        .filter(|t| t.len() >= 2)
+        .find_map(|t| std::str::from_utf8(t).ok()?.parse().ok())
+}
+
+impl Headers {
+    /// The headers of a mail.
+    pub fn read(v: &ImfView<'_>) -> Headers {
+        let mut h = Headers::default();
+        for hd in v.headers() {
+            let name = v.text(hd.name.clone()).trim_ascii();
+            let value = unfold(v.text(hd.value.clone()));
+            let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+            if is("message-id") {
+                h.msg_id = Some(value);
+            } else if is("received") {
+                h.second_received = h.first_received.take();
+                h.first_received = Some(value);
+            } else if is("in-reply-to") {
+                h.in_reply_to = Some(value);
+            } else if is("subject") {
+                h.subject = Some(value);
+            } else if is("from") {
+                h.from = Some(value);
+            } else if is("reply-to") {
+                h.reply_to = Some(value);
+            } else if is("date") {
+                h.date = Some(value);
+            } else if is("to") {
+                add_items(&mut h.to, &value);
+            } else if is("cc") {
+                add_items(&mut h.cc, &value);
+            } else if is("x-originating-ip") {
+                h.x_originating_ip = first_address(&value).or(h.x_originating_ip);
+            } else if is("x-mailer") || is("user-agent") || is("x-user-agent") {
+                h.user_agent = Some(value);
+            }
+        }
+        h
+    }
 }
 
 fn cut(b: &[u8]) -> Vec<u8> {
@@ -120,6 +216,7 @@ pub struct Smtp {
     pub mailfrom: Option<Vec<u8>>,
     pub rcptto: Option<Vec<Vec<u8>>>,
     pub last_reply: Option<Vec<u8>>,
+    pub headers: Headers,
     pub tls: bool,
     /// Not logged: MAIL, RCPT or STARTTLS seen (Zeek writes only then).
     has_client_activity: bool,
@@ -140,12 +237,27 @@ impl Record for Smtp {
                 Value::Strings(r.iter().map(|x| Cow::Borrowed(x.as_slice())).collect())
             }),
         ]);
-        // date … second_received: from the headers.
-        out.extend(std::iter::repeat_n(Value::Unset, 11));
+        let h = &self.headers;
+        let set = |s: &'s Option<Vec<Vec<u8>>>| {
+            s.as_ref().map_or(Value::Unset, |r| {
+                Value::Strings(r.iter().map(|x| Cow::Borrowed(x.as_slice())).collect())
+            })
+        };
         out.extend([
+            Value::bytes(h.date.as_deref()),
+            Value::bytes(h.from.as_deref()),
+            set(&h.to),
+            set(&h.cc),
+            Value::bytes(h.reply_to.as_deref()),
+            Value::bytes(h.msg_id.as_deref()),
+            Value::bytes(h.in_reply_to.as_deref()),
+            Value::bytes(h.subject.as_deref()),
+            h.x_originating_ip.map_or(Value::Unset, Value::Addr),
+            Value::bytes(h.first_received.as_deref()),
+            Value::bytes(h.second_received.as_deref()),
             Value::bytes(self.last_reply.as_deref()),
             Value::Addrs(vec![self.conn.resp_h, self.conn.orig_h]),
-            Value::Unset,
+            Value::bytes(h.user_agent.as_deref()),
             Value::Bool(self.tls),
             Value::Strings(Vec::new()),
             Value::Bool(false),
@@ -186,6 +298,7 @@ impl Smtp {
             mailfrom: None,
             rcptto: None,
             last_reply: None,
+            headers: Headers::default(),
             tls: false,
             has_client_activity: false,
         }
@@ -289,6 +402,7 @@ impl Tracker {
                 }
                 st.last_cmd = cmd;
             }
+            Msg::Mail(h) => st.rec.headers = *h,
             Msg::Reply { code, msg } => {
                 let mut text = code.to_string().into_bytes();
                 text.push(b' ');

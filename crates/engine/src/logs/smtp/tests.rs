@@ -102,3 +102,59 @@ fn greeting_alone_writes_nothing() {
     t.finish(&mut rows).expect("sink");
     assert_eq!(rows.count("smtp"), 0);
 }
+
+/// zeek smtp.pcap frame 87's mail headers (the second connection), read as
+/// Zeek's smtp.log shows them: `to`/`cc` split at commas, folded values
+/// unfolded, X-Mailer as the user agent.
+#[test]
+fn the_mail_headers_fill_the_record() {
+    let mail = b"From: Albert Zaharovits <albert@example.com>\r\nContent-Type: text/plain; charset=us-ascii\r\nX-Mailer: Apple Mail (2.2102)\r\nSubject: Re: Bro SMTP CC Header\r\nDate: Sat, 25 Jul 2015 16:43:07 +0300\r\nIn-Reply-To: <9ACEE03C-AB98-4046-AEC1-BF4910C61E96@example.com>\r\nCc: felica4uu@hotmail.com,\r\n davis_mark1@outlook.com\r\nMessage-Id: <A6202DF2-8E58-4E41-BE0B-C8D3989A4AEE@example.com>\r\nReceived: from a ([10.0.0.1])\r\nReceived: from b\r\nX-Originating-IP: [192.168.1.5]\r\nTo: ericlim220@yahoo.com\r\n\r\nHello\r\n";
+    let h = Headers::read(&ImfView::new(mail));
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    for (i, (orig, text)) in SESSION.iter().enumerate() {
+        if i == 9 {
+            let f = frame(&c, i as i64 * SEC, true);
+            t.message(&f, Msg::Mail(Box::new(h.clone())), &mut rows)
+                .expect("sink");
+        }
+        feed(&mut t, &mut rows, &c, i as i64 * SEC, *orig, text);
+    }
+    rows.check(
+        "smtp",
+        0,
+        &[
+            ("date", "Sat, 25 Jul 2015 16:43:07 +0300"),
+            ("from", "Albert Zaharovits <albert@example.com>"),
+            ("to", "ericlim220@yahoo.com"),
+            ("cc", "felica4uu@hotmail.com,davis_mark1@outlook.com"),
+            (
+                "msg_id",
+                "<A6202DF2-8E58-4E41-BE0B-C8D3989A4AEE@example.com>",
+            ),
+            (
+                "in_reply_to",
+                "<9ACEE03C-AB98-4046-AEC1-BF4910C61E96@example.com>",
+            ),
+            ("subject", "Re: Bro SMTP CC Header"),
+            ("x_originating_ip", "192.168.1.5"),
+            ("first_received", "from b"),
+            ("second_received", "from a ([10.0.0.1])"),
+            ("user_agent", "Apple Mail (2.2102)"),
+            ("reply_to", "-"),
+        ],
+    );
+}
+
+#[test]
+fn hostile_headers_stay_bounded() {
+    let mut mail = b"To: ".to_vec();
+    for i in 0..5000 {
+        mail.extend_from_slice(format!("a{i}@b, ").as_bytes());
+    }
+    mail.extend_from_slice(b"\r\nSubject: ");
+    mail.extend(std::iter::repeat_n(b'x', 100_000));
+    mail.extend_from_slice(b"\r\n\r\n");
+    let h = Headers::read(&ImfView::new(&mail));
+    assert!(h.to.as_ref().unwrap().len() <= MAX_RCPT);
+    assert_eq!(h.subject.unwrap().len(), MAX_TEXT);
+}
