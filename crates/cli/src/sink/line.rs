@@ -129,6 +129,13 @@ fn describe(d: &Dissection, s: &mut String) {
     let mut last: Option<(wiresift_wire::Proto, usize)> = None;
     for e in upper {
         let p = e.layer.proto();
+        if let (wiresift_wire::Proto::Dns, Some((wiresift_wire::Proto::Http2, at))) = (p, last) {
+            // DNS over HTTPS: tshark's DNS dissector sets the Info column
+            // anew, and the HTTP/2 frames after it join it.
+            s.truncate(at.saturating_sub(wiresift_wire::Proto::Http2.name().len() + 3));
+            last = app_summary(&e.layer, s).map(|at| (wiresift_wire::Proto::Http2, at));
+            continue;
+        }
         match last.filter(|&(q, _)| q == p).map(|(_, at)| (join(p), at)) {
             Some((Join::With(sep), at)) => {
                 let before = s.len();
