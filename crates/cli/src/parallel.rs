@@ -30,8 +30,9 @@ use wiresift_wire::frame::FrameMeta;
 pub trait Job: Send {
     /// A frame of this worker's shard.
     fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()>;
-    /// A frame of another shard: only its time matters.
-    fn tick(&mut self, _meta: &FrameMeta, _out: &mut Out) {}
+    /// A frame of another shard: its time matters, and what it announces
+    /// (conversations announced by SDP are numbered by every worker alike).
+    fn tick(&mut self, _meta: &FrameMeta, _data: &[u8], _out: &mut Out) {}
     /// Every frame up to `last` has been through [`Job::frame`] or
     /// [`Job::tick`].
     fn seen(&mut self, _last: u64) {}
@@ -456,11 +457,11 @@ fn work_on<J: Job>(
     for b in batches {
         let mut out = next_out();
         for f in &b.frames {
+            let data = b.data.get(f.start..f.end).unwrap_or(&[]);
             if f.shard == me {
-                let data = b.data.get(f.start..f.end).unwrap_or(&[]);
                 job.frame(f.meta, data, &mut out)?;
             } else {
-                job.tick(&f.meta, &mut out);
+                job.tick(&f.meta, data, &mut out);
             }
         }
         if let Some(last) = b.frames.last() {

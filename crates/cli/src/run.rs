@@ -347,6 +347,13 @@ impl Job for PacketJob {
         Ok(())
     }
 
+    fn tick(&mut self, meta: &FrameMeta, data: &[u8], _out: &mut Out) {
+        let opts = self.dissector.opts;
+        if let Some(f) = self.dissector.flows.as_mut() {
+            f.glance(*meta, data, opts);
+        }
+    }
+
     fn seen(&mut self, last: u64) {
         self.numbers.seen(last);
     }

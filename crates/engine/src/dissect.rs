@@ -768,7 +768,15 @@ impl<'a> Walker<'a, '_> {
             return claimed;
         }
         let frame_len = self.d.frame().map_or(0, |f| f.meta.len as usize);
-        let left = frame_len.saturating_sub(self.off);
+        // FabricPath's FCS ends the frame: what it carries ends before it.
+        let fcs = self
+            .d
+            .layers
+            .iter()
+            .filter(|e| matches!(e.layer, Layer::Cfp(_)))
+            .count()
+            .saturating_mul(wire::cfp::FCS_LEN);
+        let left = frame_len.saturating_sub(fcs).saturating_sub(self.off);
         if claimed > left {
             self.d.note(
                 proto,

@@ -34,6 +34,9 @@ mod at {
     pub const FCS_LEN: usize = 4;
 }
 
+/// Length of the FCS that ends a FabricPath frame.
+pub const FCS_LEN: usize = at::FCS_LEN;
+
 /// The EtherType FabricPath uses (Cisco DCE).
 pub const ETHERTYPE_DCE: u16 = 0x8903;
 

@@ -147,20 +147,37 @@ pub struct Conversation {
     pub transport: Transport,
     /// The carrying IP datagram's length (Zeek's IP bytes).
     pub ip_len: u64,
+    /// A TCP or UDP header quoted in an ICMP error: tshark shows it in its
+    /// conversation (making one when there is none), but it is not traffic
+    /// of that conversation.
+    pub quoted: bool,
+}
+
+/// tshark reads a quoted TCP header's conversation once it has read the
+/// header up to the window (16 bytes); a shorter quote has none.
+const QUOTED_TCP_MIN: usize = 16;
+
+/// Whether the quoted datagram goes between the same two hosts as the ICMP
+/// error that quotes it. Only then is its conversation followed: with
+/// several workers a frame goes to the worker of its own address pair
+/// (`shard`), which holds the quoted conversation only when the pairs are
+/// the same (a host's port unreachable, not a router's time exceeded).
+fn same_hosts(outer: Option<([u8; 16], [u8; 16])>, src: [u8; 16], dst: [u8; 16]) -> bool {
+    outer.is_some_and(|(a, b)| (a, b) == (src, dst) || (a, b) == (dst, src))
 }
 
 /// The most transport layers of one frame we follow (tunnels in tunnels).
 pub const MAX_PER_FRAME: usize = 4;
 
 /// The conversations of a dissected frame: each TCP, UDP or ICMP layer
-/// outside ICMP quotes with the IP layer that carries it, outermost first.
+/// with the IP layer that carries it, outermost first; inside an ICMP
+/// error, the quoted TCP or UDP header.
 pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
     let mut out = ArrayVec::new();
     let mut ip: Option<(bool, [u8; 16], [u8; 16], u64)> = None;
+    // The hosts of the last IP header outside quotes.
+    let mut outer: Option<([u8; 16], [u8; 16])> = None;
     for (i, e) in d.layers.iter().enumerate() {
-        if e.quoted {
-            continue;
-        }
         let t = match &e.layer {
             Layer::Ip(v) => {
                 let mut s = [0u8; 16];
@@ -168,13 +185,19 @@ pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
                 s[..4].copy_from_slice(&v.src());
                 x[..4].copy_from_slice(&v.dst());
                 ip = Some((false, s, x, v.total_len() as u64));
+                if !e.quoted {
+                    outer = Some((s, x));
+                }
                 continue;
             }
             Layer::Ipv6(v) => {
                 ip = Some((true, v.src(), v.dst(), 40 + u64::from(v.payload_len())));
+                if !e.quoted {
+                    outer = Some((v.src(), v.dst()));
+                }
                 continue;
             }
-            Layer::Tcp(t) if !t.is_quoted() => (
+            Layer::Tcp(t) if !e.quoted || t.header_len() >= QUOTED_TCP_MIN => (
                 transport::TCP,
                 t.src_port(),
                 t.dst_port(),
@@ -186,13 +209,16 @@ pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
                 u.dst_port(),
                 Transport::Udp(i),
             ),
-            Layer::Icmp(v) => icmp(false, v.kind(), v.code()),
-            Layer::Icmpv6(v) => icmp(true, v.kind(), v.code()),
+            Layer::Icmp(v) if !e.quoted => icmp(false, v.kind(), v.code()),
+            Layer::Icmpv6(v) if !e.quoted => icmp(true, v.kind(), v.code()),
             _ => continue,
         };
         let Some((v6, src, dst, ip_len)) = ip else {
             continue;
         };
+        if e.quoted && !same_hosts(outer, src, dst) {
+            continue;
+        }
         let (proto, sport, dport, transport) = t;
         let (key, side) = FlowKey::new(proto, v6, src, sport, dst, dport);
         if out
@@ -201,6 +227,7 @@ pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
                 side,
                 transport,
                 ip_len,
+                quoted: e.quoted,
             })
             .is_err()
         {

@@ -5,14 +5,18 @@
 //! conversation when it ends (closed and idle, evicted to make room, or at
 //! the end of the capture).
 
+pub mod announce;
 pub mod app_stream;
 pub mod history;
 pub mod key;
 pub mod reassembly;
 pub mod table;
 pub mod tcp;
+#[cfg(test)]
+mod tests;
 
 use crate::dissect::Dissection;
+use announce::{Announcements, Endpoint};
 use arrayvec::ArrayVec;
 use history::History;
 use key::{FlowKey, Side, Transport};
@@ -109,6 +113,9 @@ pub struct Flow {
     pub first_frame: u64,
     pub first_ns: i64,
     pub last_ns: i64,
+    /// The latest frame time that showed the conversation, ICMP errors
+    /// quoting it included (tshark's base for `tcp.time_delta`).
+    pub shown_ns: i64,
     /// Per side of the key ([`Side::index`]): packets, IP bytes (the IP
     /// header's length), payload bytes above the transport header.
     pub packets: [u64; 2],
@@ -121,6 +128,10 @@ pub struct Flow {
     /// TCP reassembly of each side of the key ([`Side::index`]), made at
     /// the first segment when reassembly is on.
     pub streams: Option<Box<[Reassembler; 2]>>,
+    /// UDP: an announced conversation covered its first datagram, so each
+    /// datagram takes the `udp.stream` of the newest announcement of its
+    /// source, else its destination ([`announce`]).
+    pub announced: bool,
 }
 
 impl Flow {
@@ -131,6 +142,7 @@ impl Flow {
             first_frame: frame,
             first_ns: now,
             last_ns: now,
+            shown_ns: now,
             packets: [0; 2],
             ip_bytes: [0; 2],
             payload_bytes: [0; 2],
@@ -138,6 +150,7 @@ impl Flow {
             tcp: is_tcp.then(|| Box::new(TcpConv::new())),
             history: History::default(),
             streams: None,
+            announced: false,
         }
     }
 }
@@ -259,8 +272,13 @@ pub struct FlowEngine {
     delivery: Delivery,
     current: Option<Current>,
     conversations: ArrayVec<Current, { key::MAX_PER_FRAME }>,
+    announced: Announcements,
     pub stats: FlowStats,
 }
+
+/// Endpoints announced (SDP) and held at once; more are counted in
+/// [`FlowEngine::announcements_dropped`].
+const MAX_ANNOUNCED: usize = 65_536;
 
 /// Capture time of a frame in nanoseconds (saturating: a hostile file's
 /// times cannot overflow).
@@ -288,8 +306,34 @@ impl FlowEngine {
             },
             current: None,
             conversations: ArrayVec::new(),
+            announced: Announcements::new(MAX_ANNOUNCED),
             stats: FlowStats::default(),
         }
+    }
+
+    /// Read the conversations a frame announces (SDP media endpoints)
+    /// without following it: a worker calls this for the frames of other
+    /// workers ([`announce::may_announce`] tells which need dissecting), so
+    /// every worker numbers announced conversations alike.
+    /// [`FlowEngine::process`] does it for the frames it follows.
+    pub fn announce(&mut self, d: &Dissection) {
+        self.announced.frame(d);
+    }
+
+    /// A frame another worker follows: only what it announces is read
+    /// (dissected only when it may hold an SDP media line).
+    pub fn glance(&mut self, meta: FrameMeta, data: &[u8], opts: crate::dissect::Options) {
+        if !announce::may_announce(data) {
+            return;
+        }
+        let mut d = Dissection::default();
+        crate::dissect::dissect(meta, data, opts, &mut d);
+        self.announced.frame(&d);
+    }
+
+    /// Announcements not kept because their table was full.
+    pub fn announcements_dropped(&self) -> u64 {
+        self.announced.dropped
     }
 
     /// Conversations held now.
@@ -367,6 +411,10 @@ impl FlowEngine {
         // own (a tunnel's and the traffic inside it), outermost first, as
         // tshark numbers them and Zeek logs them.
         for c in key::all(d) {
+            if c.quoted {
+                self.quoted(d, meta.number, now, c);
+                continue;
+            }
             let before = self.current.take();
             self.one(d, meta.number, now, c);
             match self.current {
@@ -375,6 +423,53 @@ impl FlowEngine {
                 }
                 None => self.current = before,
             }
+        }
+        // What the frame announces holds from the next frame on.
+        self.announced.frame(d);
+    }
+
+    /// A TCP or UDP header quoted in an ICMP error: tshark gives it the
+    /// stream number of its conversation, making the conversation when
+    /// there is none yet (numbered here, so later streams keep tshark's
+    /// numbers), and its TCP times. It is not a packet of the conversation:
+    /// no counters, no sequence analysis, not the frame's conversation.
+    fn quoted(&mut self, d: &mut Dissection, frame: u64, now: i64, c: key::Conversation) {
+        let table = match c.transport {
+            Transport::Tcp(_) => &mut self.tcp,
+            Transport::Udp(_) => &mut self.udp,
+            Transport::Icmp { .. } => return,
+        };
+        let slot = match table.find(&c.key) {
+            Some(s) => s,
+            None => self.create(c.key, c.side, frame, now, c.transport, None),
+        };
+        let table = match c.transport {
+            Transport::Tcp(_) => &mut self.tcp,
+            _ => &mut self.udp,
+        };
+        let Some(flow) = table.get_mut(slot) else {
+            return;
+        };
+        let prev_ns = flow.shown_ns;
+        flow.shown_ns = flow.shown_ns.max(now);
+        match c.transport {
+            Transport::Tcp(i) => {
+                if let Some(v) = key::tcp_at(d, i) {
+                    v.set_flow(TcpFlowInfo {
+                        stream: flow.stream,
+                        nxtseq: None,
+                        time_relative_ns: now.saturating_sub(flow.first_ns).max(0) as u64,
+                        time_delta_ns: now.saturating_sub(prev_ns).max(0) as u64,
+                        analysis: Default::default(),
+                    });
+                }
+            }
+            Transport::Udp(i) => {
+                if let Some(u) = key::udp_at(d, i) {
+                    u.set_stream(flow.stream);
+                }
+            }
+            Transport::Icmp { .. } => {}
         }
     }
 
@@ -385,6 +480,7 @@ impl FlowEngine {
             side,
             transport,
             ip_len,
+            quoted: _,
         } = c;
         match transport {
             Transport::Tcp(i) => {
@@ -405,10 +501,10 @@ impl FlowEngine {
                         if let Some(x) = self.tcp.remove(s) {
                             close(&mut self.delivery, &mut self.ended, x, EndReason::Reused);
                         }
-                        self.create(key, side, frame, now, transport)
+                        self.create(key, side, frame, now, transport, None)
                     }
                     Some(s) => s,
-                    None => self.create(key, side, frame, now, transport),
+                    None => self.create(key, side, frame, now, transport, None),
                 };
                 self.tcp.touch(slot, now);
                 let reassemble = self
@@ -418,7 +514,7 @@ impl FlowEngine {
                 let Some(flow) = self.tcp.get_mut(slot) else {
                     return;
                 };
-                let prev_ns = flow.last_ns;
+                let prev_ns = flow.shown_ns;
                 account(flow, side, now, ip_len, t.payload().len());
                 let orig = side == flow.orig;
                 if self.opts.history {
@@ -471,7 +567,14 @@ impl FlowEngine {
                 let payload = data.len();
                 let slot = match self.udp.find(&key) {
                     Some(s) => s,
-                    None => self.create(key, side, frame, now, transport),
+                    None => {
+                        let a = announced(&mut self.announced, &mut self.next_udp, &key, side);
+                        let slot = self.create(key, side, frame, now, transport, a);
+                        if let Some(f) = self.udp.get_mut(slot) {
+                            f.announced = a.is_some();
+                        }
+                        slot
+                    }
                 };
                 self.udp.touch(slot, now);
                 let Some(flow) = self.udp.get_mut(slot) else {
@@ -486,7 +589,11 @@ impl FlowEngine {
                         None => flow.history.datagram(orig, payload),
                     }
                 }
-                let stream = flow.stream;
+                let stream = match flow.announced {
+                    true => announced(&mut self.announced, &mut self.next_udp, &key, side),
+                    false => None,
+                }
+                .unwrap_or(flow.stream);
                 let tag = Tag {
                     proto: StreamProto::Udp,
                     stream,
@@ -520,7 +627,7 @@ impl FlowEngine {
             Transport::Icmp { kind, code } => {
                 let slot = match self.icmp.find(&key) {
                     Some(s) => s,
-                    None => self.create(key, side, frame, now, transport),
+                    None => self.create(key, side, frame, now, transport, None),
                 };
                 self.icmp.touch(slot, now);
                 let Some(flow) = self.icmp.get_mut(slot) else {
@@ -557,14 +664,23 @@ impl FlowEngine {
         }
     }
 
-    fn create(&mut self, key: FlowKey, side: Side, frame: u64, now: i64, t: Transport) -> u32 {
+    /// A new conversation, numbered `stream` (an announced one's) or the
+    /// next number of its transport.
+    fn create(
+        &mut self,
+        key: FlowKey,
+        side: Side,
+        frame: u64,
+        now: i64,
+        t: Transport,
+        stream: Option<u32>,
+    ) -> u32 {
         let (table, counter) = match t {
             Transport::Tcp(_) => (&mut self.tcp, &mut self.next_tcp),
             Transport::Udp(_) => (&mut self.udp, &mut self.next_udp),
             Transport::Icmp { .. } => (&mut self.icmp, &mut self.next_icmp),
         };
-        let stream = *counter;
-        *counter = counter.saturating_add(1);
+        let stream = stream.unwrap_or_else(|| next(counter));
         let flow = Flow::new(stream, side, frame, now, matches!(t, Transport::Tcp(_)));
         let (slot, evicted) = table.insert(key, flow, now);
         self.stats.created += 1;
@@ -623,6 +739,11 @@ fn close(dl: &mut Delivery, ended: &mut Vec<Ended>, mut x: Taken<Flow>, why: End
         for (r, side) in [(a, Side::A), (b, Side::B)] {
             r.flush(budget, &mut |c| push(list, bytes, &tag, side, c));
         }
+    }
+    // A conversation only ever quoted in ICMP errors had no packet of its
+    // own: Zeek logs none.
+    if x.value.packets == [0, 0] {
+        return;
     }
     ended.push(Ended {
         key: x.key,
@@ -692,9 +813,40 @@ fn deliver_tcp(
     true
 }
 
+/// The next number of a transport's conversations.
+fn next(counter: &mut u32) -> u32 {
+    let n = *counter;
+    *counter = counter.saturating_add(1);
+    n
+}
+
+/// The `udp.stream` of the conversation announced for a datagram's source
+/// (`side` of `key`), else for its destination, as tshark looks them up;
+/// numbered at its first datagram.
+fn announced(a: &mut Announcements, counter: &mut u32, key: &FlowKey, side: Side) -> Option<u32> {
+    [side, side.other()].into_iter().find_map(|s| {
+        let e = Endpoint {
+            v6: key.v6,
+            addr: match s {
+                Side::A => key.a,
+                Side::B => key.b,
+            },
+            port: key.port(s),
+        };
+        a.get_mut(&e)
+            .map(|x| *x.stream.get_or_insert_with(|| next(counter)))
+    })
+}
+
 fn account(flow: &mut Flow, side: Side, now: i64, ip_len: u64, payload: usize) {
+    // Made for an ICMP error's quote: the first packet of its own tells
+    // who began it.
+    if flow.packets == [0, 0] {
+        flow.orig = side;
+    }
     let i = side.index();
     flow.last_ns = flow.last_ns.max(now);
+    flow.shown_ns = flow.shown_ns.max(now);
     flow.packets[i] += 1;
     flow.ip_bytes[i] = flow.ip_bytes[i].saturating_add(ip_len);
     flow.payload_bytes[i] = flow.payload_bytes[i].saturating_add(payload as u64);

@@ -1,0 +1,207 @@
+//! Stream numbers of conversations tshark makes before their first packet
+//! (SDP announcements) or from headers quoted in ICMP errors, on packet
+//! sequences taken from the dev captures (addresses, ports and order as
+//! there; the bytes are built).
+
+use crate::craft::{ipproto, ipv4, ipv4_packet, nth_frame_meta, tcp_segment, udp_datagram, Link};
+use crate::defrag::Limits;
+use crate::dissect::{Dissection, Dissector, Options};
+use crate::flow::FlowOptions;
+use wire::ethernet::ethertype;
+use wire::icmp::IcmpRepr;
+use wire::tcp::{flag, TcpRepr};
+use wire::Layer;
+use wiresift_wire as wire;
+
+const LINK: Link = Link {
+    src: [2, 0, 0, 0, 0, 1],
+    dst: [2, 0, 0, 0, 0, 2],
+    vlan: None,
+};
+
+fn udp(src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, payload: &[u8]) -> Vec<u8> {
+    let u = udp_datagram(sport, dport, payload, &src, &dst);
+    LINK.frame(
+        ethertype::IPV4,
+        &ipv4_packet(ipv4(src, dst, 1, 64), ipproto::UDP, &u),
+    )
+}
+
+fn tcp_ip(src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, flags: u16) -> Vec<u8> {
+    let t = TcpRepr {
+        src_port: sport,
+        dst_port: dport,
+        seq: 1000,
+        ack: 0,
+        flags,
+        window: 1000,
+        ..TcpRepr::default()
+    };
+    ipv4_packet(
+        ipv4(src, dst, 1, 64),
+        ipproto::TCP,
+        &tcp_segment(&t, &[], &src, &dst),
+    )
+}
+
+/// An ICMP port unreachable from `from` quoting `ip` (its first 28 bytes
+/// or all of it).
+fn icmp_error(from: [u8; 4], to: [u8; 4], ip: &[u8]) -> Vec<u8> {
+    let mut m = Vec::new();
+    IcmpRepr {
+        kind: 3,
+        code: 3,
+        rest: 0,
+    }
+    .emit(&mut m, ip);
+    LINK.frame(
+        ethertype::IPV4,
+        &ipv4_packet(ipv4(from, to, 2, 64), ipproto::ICMP, &m),
+    )
+}
+
+/// `udp.stream` and `tcp.stream` values of each frame (several layers: all).
+fn streams(frames: &[Vec<u8>]) -> Vec<Vec<(char, u32)>> {
+    let mut dis =
+        Dissector::new(Options::default(), Limits::default()).with_flows(FlowOptions::default());
+    frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut d = Dissection::default();
+            dis.dissect(nth_frame_meta(i, f), f, &mut d);
+            d.layers
+                .iter()
+                .filter_map(|e| match &e.layer {
+                    Layer::Udp(u) => u.stream().map(|s| ('u', s)),
+                    Layer::Tcp(t) => t.flow().map(|x| ('t', x.stream)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+const MGW: [u8; 4] = [10, 23, 1, 52];
+const SBC: [u8; 4] = [10, 35, 60, 100];
+const MGC: [u8; 4] = [10, 35, 40, 22];
+const MG: [u8; 4] = [10, 23, 1, 42];
+
+fn sdp(addr: &str, port: u16, media: &str) -> Vec<u8> {
+    format!(
+        "SIP/2.0 200 OK\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nc=IN IP4 {addr}\r\nm={media} {port} RTP/AVP 8\r\n"
+    )
+    .into_bytes()
+}
+
+/// ndpi__FAX-Call-t38-CA-TDM-SIP-FB-1.pcap: the media gateway's port is
+/// announced (frame 22), RTP flows to it (45: udp.stream 4), the other
+/// side's port is announced (49) and its next datagram is a new stream
+/// (59: 5) while the other direction keeps the first (its source's
+/// announcement); both re-announced (176, 179), each direction is one more
+/// (178: 6, 184: 7) and datagrams alternate between them. A conversation whose
+/// 5-tuple came before any announcement keeps its number.
+#[test]
+fn sdp_announcements_number_like_tshark() {
+    let rtp = |up: bool| match up {
+        true => udp(SBC, 15580, MGW, 16756, b"\x80\x08rtp"),
+        false => udp(MGW, 16756, SBC, 15580, b"\x80\x08rtp"),
+    };
+    let frames = vec![
+        udp([10, 0, 0, 1], 5000, [10, 0, 0, 2], 5002, b"early"),
+        udp(MG, 2944, MGC, 2944, &sdp("10.23.1.52", 16756, "audio")),
+        rtp(true),
+        udp(
+            SBC,
+            5060,
+            [10, 35, 60, 72],
+            5060,
+            &sdp("10.35.60.100", 15580, "audio"),
+        ),
+        rtp(true),
+        rtp(false),
+        udp(
+            SBC,
+            5060,
+            [10, 35, 60, 72],
+            5060,
+            &sdp("10.35.60.100", 15580, "audio"),
+        ),
+        udp(
+            [10, 35, 60, 72],
+            5060,
+            SBC,
+            5060,
+            &sdp("10.23.1.52", 16756, "audio"),
+        ),
+        rtp(true),
+        rtp(false),
+        rtp(true),
+        // Announced after its conversation began: no change.
+        udp(MG, 2944, MGC, 2944, &sdp("10.0.0.1", 5000, "audio")),
+        udp([10, 0, 0, 1], 5000, [10, 0, 0, 2], 5002, b"late"),
+    ];
+    let s: Vec<u32> = streams(&frames).iter().map(|v| v[0].1).collect();
+    assert_eq!(s, vec![0, 1, 2, 3, 4, 2, 3, 3, 5, 6, 5, 1, 0]);
+}
+
+/// A worker that only glances at the frame announcing a conversation
+/// numbers it as the one that followed that frame.
+#[test]
+fn a_glance_announces_too() {
+    let announce = udp(MG, 2944, MGC, 2944, &sdp("10.23.1.52", 16756, "audio"));
+    let rtp = udp(SBC, 15580, MGW, 16756, b"\x80\x08rtp");
+    let mut dis =
+        Dissector::new(Options::default(), Limits::default()).with_flows(FlowOptions::default());
+    if let Some(f) = dis.flows.as_mut() {
+        f.glance(nth_frame_meta(0, &announce), &announce, Options::default());
+    }
+    let first = {
+        let mut d = Dissection::default();
+        dis.dissect(nth_frame_meta(1, &rtp), &rtp, &mut d);
+        d.layers.iter().find_map(|e| match &e.layer {
+            Layer::Udp(u) => u.stream(),
+            _ => None,
+        })
+    };
+    assert_eq!(first, Some(0));
+    let flow = dis.flows.as_mut().and_then(|f| f.current_flow_mut());
+    assert!(flow.is_some_and(|f| f.announced));
+}
+
+/// ndpi__nintendo.pcap: a host's port unreachable quoting a datagram of
+/// an existing conversation shows its stream; a quote of a conversation
+/// not seen yet makes its stream, which its first packet then has, and
+/// later streams keep tshark's numbers. A router's error (another pair of
+/// hosts, as in zeek__smtp.pcap frame 26) is not followed: with several
+/// workers its frame is not where the quoted conversation is.
+#[test]
+fn quoted_tcp_headers_take_their_stream() {
+    let client = [10, 10, 1, 4];
+    let server = [74, 53, 140, 153];
+    let router = [192, 168, 1, 1];
+    let seg = |sport, flags| tcp_ip(client, sport, server, 25, flags);
+    let frames = vec![
+        LINK.frame(ethertype::IPV4, &seg(1470, flag::SYN)),
+        icmp_error(server, client, &seg(1470, flag::ACK)),
+        icmp_error(server, client, &seg(1471, flag::ACK)),
+        // Eight bytes quoted: too short for a conversation.
+        icmp_error(server, client, seg(1472, flag::ACK).get(..28).unwrap()),
+        icmp_error(router, client, &seg(1474, flag::ACK)),
+        LINK.frame(ethertype::IPV4, &seg(1473, flag::SYN)),
+        LINK.frame(ethertype::IPV4, &seg(1471, flag::SYN)),
+    ];
+    let s = streams(&frames);
+    assert_eq!(
+        s,
+        vec![
+            vec![('t', 0)],
+            vec![('t', 0)],
+            vec![('t', 1)],
+            vec![],
+            vec![],
+            vec![('t', 2)],
+            vec![('t', 1)]
+        ]
+    );
+}
