@@ -915,14 +915,33 @@ fn smtp_agrees_with_tshark() {
                     .collect::<Vec<_>>()
             })
             .collect();
+        // The mail's headers, as tshark's IMF layer of the same mail shows
+        // them (one-line values: tshark prints a folded one with its CR LF).
+        let mail = tshark(
+            &shared,
+            file,
+            "imf && smtp",
+            &["imf.subject", "imf.date", "imf.from"],
+        );
+        let header = |i: usize, col: &str| {
+            let want: Vec<String> = mail.iter().map(|r| r[i].clone()).collect();
+            let got: Vec<String> = recs.iter().map(|r| r[col].clone()).collect();
+            (found(&want, &got), want.len())
+        };
         [
             (found(&from, &got_from), from.len()),
             (found(&to, &got_to), to.len()),
+            header(0, "subject"),
+            header(1, "date"),
+            header(2, "from"),
         ]
     });
     let col = |i: usize| sum(&per.iter().map(|p| p[i]).collect::<Vec<_>>());
     floor("smtp mailfrom vs smtp.req.parameter (MAIL)", col(0), 5, 95);
     floor("smtp rcptto vs smtp.req.parameter (RCPT)", col(1), 5, 95);
+    floor("smtp subject vs imf.subject", col(2), 5, 99);
+    floor("smtp date vs imf.date", col(3), 5, 99);
+    floor("smtp from vs imf.from", col(4), 5, 99);
 }
 
 #[test]
