@@ -29,6 +29,8 @@ pub enum App {
     Ssh,
     /// A SOCKS handshake, expecting this message next.
     Socks(wire::socks::Msg),
+    /// OpenVPN (port 1194): its control channel carries a TLS session.
+    Openvpn,
     /// A PROXY protocol header (v1 or v2) before a stream's own protocol:
     /// the app of the message, never of a stream.
     Proxy,
@@ -69,6 +71,7 @@ fn ports(app: App) -> &'static [u16] {
         App::Ftp => port::FTP,
         App::Ssh => port::SSH,
         App::Socks(_) => &[wire::socks::PORT],
+        App::Openvpn => &[wire::openvpn::PORT],
         App::Dns => &[port::DNS],
         App::Mdns => &[port::MDNS],
         App::Llmnr => &[port::LLMNR],
@@ -92,6 +95,8 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<App> {
         Some(App::Dhcp)
     } else if either(port::SSDP) {
         Some(App::Ssdp)
+    } else if either(wire::openvpn::PORT) {
+        Some(App::Openvpn)
     } else if quic_heuristic(payload) {
         Some(App::Quic)
     } else if either(port::QUIC)
@@ -148,6 +153,9 @@ pub fn tcp(src: u16, dst: u16, first: &[u8]) -> Option<App> {
         .unwrap_or(first);
     if either(wire::socks::PORT) && wire::socks::looks_like(first) {
         return wire::socks::Msg::first(first).map(App::Socks);
+    }
+    if either(wire::openvpn::PORT) && wire::openvpn::looks_like_tcp(first) {
+        return Some(App::Openvpn);
     }
     // The protocol of a well-known port, when the bytes agree; then any
     // protocol the bytes show, whatever the port.
@@ -209,6 +217,7 @@ fn looks_like(app: App, bytes: &[u8]) -> bool {
         | App::Quic
         | App::Ssdp
         | App::Socks(_)
+        | App::Openvpn
         | App::Proxy => false,
     }
 }
@@ -247,6 +256,7 @@ pub fn pdu_len(app: App, bytes: &[u8]) -> Pdu {
         App::Ssh => wire::ssh::pdu_len(bytes),
         App::Socks(m) => wire::socks::pdu_len(m, bytes),
         App::Proxy => wire::proxy::pdu_len(bytes),
+        App::Openvpn => wire::openvpn::pdu_len(bytes),
         App::Dhcp | App::Quic | App::Ssdp => Pdu::NotMine,
     }
 }
@@ -286,6 +296,7 @@ pub fn datagram(app: App, bytes: &[u8], wire_len: usize) -> Result<Layer<'_>, Er
         App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?.with_wire_len(wire_len)),
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
         App::Ssdp => Layer::Ssdp(wire::http::HttpView::new(bytes)?),
+        App::Openvpn => Layer::Openvpn(wire::openvpn::OpenvpnView::new(bytes)?),
         _ => message(app, bytes, true)?,
     })
 }
@@ -309,6 +320,7 @@ pub fn message(app: App, bytes: &[u8], to_server: bool) -> Result<Layer<'_>, Err
         App::Ssh => Layer::Ssh(wire::ssh::SshView::new(bytes, to_server)?),
         App::Socks(m) => Layer::Socks(wire::socks::SocksView::new(bytes, m)?),
         App::Proxy => Layer::Proxy(wire::proxy::ProxyView::new(bytes)?),
+        App::Openvpn => Layer::Openvpn(wire::openvpn::OpenvpnView::new_tcp(bytes)?),
         App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?),
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
         App::Ssdp => Layer::Ssdp(wire::http::HttpView::new(bytes)?),
@@ -337,5 +349,6 @@ pub fn proto(app: App) -> wire::Proto {
         App::Ssh => Proto::Ssh,
         App::Socks(_) => Proto::Socks,
         App::Proxy => Proto::Proxy,
+        App::Openvpn => Proto::Openvpn,
     }
 }

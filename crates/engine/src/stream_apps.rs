@@ -15,6 +15,7 @@ use crate::smtp_session::SmtpConv;
 use std::ops::Range;
 use wire::http2::hpack::{self, HeaderList, HpackError};
 use wire::http2::{self, Http2View};
+use wire::openvpn;
 use wire::socks;
 use wire::tls::{self, Session};
 use wire::Layer;
@@ -40,6 +41,10 @@ const H2_CHARGE: u64 = 2 * (hpack::MAX_TABLE as u64 + MAX_H2_BLOCK as u64);
 /// HTTP/2 state over all conversations: past this, a new HTTP/2
 /// conversation's header blocks are not decoded (counted).
 pub const MAX_H2_TOTAL: u64 = 64 << 20;
+
+/// OpenVPN: control channel bytes held per direction until they end a
+/// message on a whole TLS record; past this they are dropped (counted).
+const MAX_OPENVPN_TLS: usize = 256 << 10;
 
 /// Conversations whose protocol is looked for this many times (the first
 /// payloads of each side) before it is given up.
@@ -74,13 +79,84 @@ struct AppConv {
     /// A SOCKS proxy granted the connection: the protocol inside is found
     /// by content, not by the proxy's port.
     tunnel: bool,
+    /// OpenVPN: the TLS session of its control channel (made on the first
+    /// control message).
+    openvpn: Option<Box<OpenvpnTls>>,
+}
+
+/// The TLS records OpenVPN's control messages carry, per side of the key:
+/// pieces gathered as tshark 4.0 gathers them (in the order they come; a
+/// message ends at a piece that is not [`openvpn::FRAGMENT_LEN`] bytes),
+/// shown once the gathered bytes end on a whole record (TLS waits for the
+/// rest of a record cut between messages).
+#[derive(Debug, Default)]
+struct OpenvpnTls {
+    pending: [Vec<u8>; 2],
+    /// The records the side's current frame completed.
+    shown: [Vec<u8>; 2],
+}
+
+impl OpenvpnTls {
+    fn held(&self) -> usize {
+        self.pending.iter().chain(&self.shown).map(Vec::len).sum()
+    }
+
+    /// Gather one control message's `piece` sent by side `i`; the range in
+    /// `shown[i]` of the records it completes, if it does.
+    fn push(
+        &mut self,
+        i: usize,
+        piece: &[u8],
+        ends: bool,
+        dropped: &mut u64,
+    ) -> Option<Range<usize>> {
+        let (p, shown) = (self.pending.get_mut(i)?, self.shown.get_mut(i)?);
+        if p.len().saturating_add(piece.len()) > MAX_OPENVPN_TLS {
+            *p = Vec::new();
+            *dropped += 1;
+            return None;
+        }
+        p.extend_from_slice(piece);
+        if !ends || p.is_empty() || tls::whole_records_len(p) != p.len() {
+            return None;
+        }
+        let start = shown.len();
+        shown.append(p);
+        Some(start..shown.len())
+    }
 }
 
 impl AppConv {
     /// Bytes held for unfinished messages.
     fn held(&self) -> u64 {
         let sides = self.sides.iter().map(|x| x.held() as u64).sum::<u64>();
-        sides + self.smtp.as_ref().map_or(0, |s| s.held() as u64)
+        let openvpn = self.openvpn.as_ref().map_or(0, |o| o.held() as u64);
+        sides + openvpn + self.smtp.as_ref().map_or(0, |s| s.held() as u64)
+    }
+}
+
+/// What one TLS record `rec` sent by side `i` tells of the session (`tls`
+/// per side): a ChangeCipherSpec (`ccs_now`: it counts from the next
+/// frame), the version a ServerHello chose.
+fn note_tls_record(tls: &mut [Session; 2], ccs_now: &mut [bool; 2], i: usize, rec: &[u8]) {
+    let ccs_seen = tls.get(i).is_some_and(|s| s.ccs_seen);
+    match rec.first() {
+        Some(&tls::content_type::CHANGE_CIPHER_SPEC) => {
+            if let Some(c) = ccs_now.get_mut(i) {
+                *c = true;
+            }
+        }
+        Some(&tls::content_type::HANDSHAKE) if !ccs_seen => {
+            let sh = tls::TlsView::new(rec)
+                .ok()
+                .and_then(|v| v.server_hello())
+                .map(|h| h.negotiated_version());
+            if let Some(v) = sh {
+                tls[0].version = v;
+                tls[1].version = v;
+            }
+        }
+        _ => {}
     }
 }
 
@@ -115,6 +191,9 @@ struct Shown {
     headers: Option<Decoded>,
     /// HTTP/2: the body the frame ends.
     body: Option<h2_streams::Marks>,
+    /// TLS records from OpenVPN's control channel (`range` is in its
+    /// gathered records, not in the stream).
+    openvpn: bool,
 }
 
 /// What the stream application layer counts.
@@ -131,6 +210,9 @@ pub struct AppStats {
     /// large, or after such a block in the same direction).
     pub hpack_errors: u64,
     pub h2_bodies: h2_streams::BodyStats,
+    /// OpenVPN control channel bytes dropped: more than
+    /// [`MAX_OPENVPN_TLS`] gathered without ending on a whole TLS record.
+    pub openvpn_dropped: u64,
 }
 
 /// Application state of every TCP conversation, bounded like the flows.
@@ -234,6 +316,9 @@ impl StreamApps {
                 if std::mem::take(&mut conv.ccs_now[i]) {
                     conv.tls[i].ccs_seen = true;
                 }
+                if let Some(s) = conv.openvpn.as_deref_mut().and_then(|o| o.shown.get_mut(i)) {
+                    s.clear();
+                }
             }
             let mine = self.current == Some((dl.key, dl.side));
             let to_server = app::to_server(a, dl.key.port(dl.side), dl.key.port(dl.side.other()));
@@ -268,19 +353,28 @@ impl StreamApps {
                 }
                 if a == App::Tls {
                     let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
-                    match msg.first() {
-                        Some(&tls::content_type::CHANGE_CIPHER_SPEC) => conv.ccs_now[i] = true,
-                        Some(&tls::content_type::HANDSHAKE) if !session.ccs_seen => {
-                            let sh = tls::TlsView::new(msg)
-                                .ok()
-                                .and_then(|v| v.server_hello())
-                                .map(|h| h.negotiated_version());
-                            if let Some(v) = sh {
-                                conv.tls[0].version = v;
-                                conv.tls[1].version = v;
-                            }
+                    note_tls_record(&mut conv.tls, &mut conv.ccs_now, i, msg);
+                }
+                // OpenVPN: the TLS records its control messages complete.
+                let mut openvpn_tls = None;
+                if a == App::Openvpn {
+                    let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
+                    let v = openvpn::OpenvpnView::new_tcp(msg)
+                        .ok()
+                        .filter(|v| v.is_control());
+                    if let Some(v) = v {
+                        let o = conv.openvpn.get_or_insert_with(Box::default);
+                        let dropped = &mut self.stats.openvpn_dropped;
+                        openvpn_tls = o.push(i, v.payload(), v.ends_message(), dropped);
+                    }
+                    // Each record noted as a TLS stream's would be.
+                    let o = conv.openvpn.as_deref();
+                    let recs = openvpn_tls.clone().and_then(|tr| o?.shown.get(i)?.get(tr));
+                    if let Some(v) = recs.and_then(|b| Some((b, tls::TlsView::new(b).ok()?))) {
+                        for r in v.1.records() {
+                            let rec = v.0.get(r.range()).unwrap_or(&[]);
+                            note_tls_record(&mut conv.tls, &mut conv.ccs_now, i, rec);
                         }
-                        _ => {}
                     }
                 }
                 if a == App::Http {
@@ -358,7 +452,20 @@ impl StreamApps {
                         tls: session,
                         headers,
                         body,
+                        openvpn: false,
                     });
+                    if let Some(range) = openvpn_tls {
+                        self.shown.push(Shown {
+                            side: dl.side,
+                            range,
+                            app: App::Tls,
+                            to_server,
+                            tls: session,
+                            headers: None,
+                            body: None,
+                            openvpn: true,
+                        });
+                    }
                 }
             }
             self.scratch = got;
@@ -384,6 +491,7 @@ impl StreamApps {
                             tls: Session::default(),
                             headers: None,
                             body: None,
+                            openvpn: false,
                         })
                     });
                 }
@@ -446,7 +554,13 @@ impl StreamApps {
                     _ => continue,
                 }
             }
-            let bytes = conv.sides[m.side.index()].bytes();
+            let bytes = if m.openvpn {
+                let o = conv.openvpn.as_deref();
+                o.and_then(|o| o.shown.get(m.side.index()))
+                    .map_or(&[][..], |s| &s[..])
+            } else {
+                conv.sides[m.side.index()].bytes()
+            };
             // TLS records that follow each other make one layer, as tshark
             // shows one TLS layer with several records.
             let mut end = m.range.end;
@@ -455,6 +569,7 @@ impl StreamApps {
                 if m.app != App::Tls
                     || n.app != App::Tls
                     || n.side != m.side
+                    || n.openvpn != m.openvpn
                     || n.range.start != end
                 {
                     break;

@@ -116,6 +116,7 @@ layers! {
     Ftp(ftp::FtpView<'a>) => ftp;
     Ssh(ssh::SshView<'a>) => ssh;
     Socks(socks::SocksView<'a>) => socks;
+    Openvpn(openvpn::OpenvpnView<'a>) => openvpn;
     Sflow(sflow::SflowView<'a>) => sflow;
     Proxy(proxy::ProxyView<'a>) => proxy;
     Data(data::DataView<'a>) => data;

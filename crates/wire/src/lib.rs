@@ -47,6 +47,7 @@ pub mod llc;
 pub mod mpls;
 pub mod mqtt;
 pub mod null;
+pub mod openvpn;
 pub mod pop;
 pub mod ppp;
 pub mod proxy;

@@ -93,6 +93,7 @@ protocols! {
     Ftp => "ftp", "File Transfer Protocol (FTP)", ftp;
     Ssh => "ssh", "SSH Protocol", ssh;
     Socks => "socks", "Socks Protocol", socks;
+    Openvpn => "openvpn", "OpenVPN Protocol", openvpn;
     Sflow => "sflow", "InMon sFlow", sflow;
     Proxy => "proxy", "PROXY Protocol", proxy;
     Data => "data", "Data", data;

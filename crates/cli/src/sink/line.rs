@@ -224,6 +224,7 @@ fn summary(l: &Layer, s: &mut String) -> bool {
         Layer::Imap(v) => v.summary(s),
         Layer::Ssh(v) => v.summary(s),
         Layer::Socks(v) => v.summary(s),
+        Layer::Openvpn(v) => v.summary(s),
         Layer::Sflow(v) => v.summary(s),
         Layer::Mqtt(v) => v.summary(s),
         Layer::Websocket(v) => v.summary(s),
