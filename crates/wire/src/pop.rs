@@ -308,9 +308,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn get(v: &PopView, f: Field) -> String {
-        let len = v.bytes.len();
-        let in_layer = |r: Range<usize>| assert!(r.start <= r.end && r.end <= len, "{r:?}");
-        testing::values_checked(FIELDS[f as usize].kind, |out| v.field(f, out), in_layer).join(",")
+        testing::joined_within(v.bytes.len(), FIELDS[f as usize].kind, |out| {
+            v.field(f, out)
+        })
     }
 
     fn summary(v: &PopView) -> String {

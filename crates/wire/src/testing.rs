@@ -32,6 +32,20 @@ pub(crate) fn values_checked<'a>(
     got
 }
 
+/// Every occurrence of one field of `kind`, joined by `,` as tshark joins
+/// them, each one's byte range asserted to lie within a layer of `len`
+/// bytes.
+pub(crate) fn joined_within<'a>(
+    len: usize,
+    kind: Kind,
+    emit: impl FnOnce(&mut dyn FieldSink<'a>),
+) -> String {
+    values_checked(kind, emit, |r| {
+        assert!(r.start <= r.end && r.end <= len, "{r:?}")
+    })
+    .join(",")
+}
+
 /// Every occurrence of every field of `table`, in table order, as
 /// `(name, text)`; `emit(i, out)` reports the field at index `i`.
 pub(crate) fn occurrences<'a>(
