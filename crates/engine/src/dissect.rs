@@ -281,6 +281,8 @@ pub struct Dissector {
     pub apps: Option<StreamApps>,
     /// QUIC Initial packets decrypted for the per-packet views.
     pub quic: crate::quic::Initials,
+    /// OpenVPN over UDP: its control channel's TLS records.
+    pub openvpn: crate::openvpn::Datagrams,
 }
 
 impl Dissector {
@@ -291,6 +293,7 @@ impl Dissector {
             flows: None,
             apps: None,
             quic: crate::quic::Initials::new(),
+            openvpn: crate::openvpn::Datagrams::default(),
         }
     }
 
@@ -320,10 +323,12 @@ impl Dissector {
             flows,
             apps,
             quic,
+            openvpn,
         } = self;
         dissect_frame(meta, data, *opts, d, apps.is_none());
         defragment(*opts, defrag, meta, d);
         quic.frame(d);
+        openvpn.frame(d);
         let Some(f) = flows else {
             return;
         };

@@ -13,6 +13,7 @@ pub mod flow;
 pub mod follow;
 pub mod h2_streams;
 pub mod logs;
+pub mod openvpn;
 pub mod quic;
 pub mod sample;
 pub mod shard;

@@ -282,7 +282,7 @@ impl To {
 }
 
 /// The UDP endpoints of the layers before `i`.
-fn ends(d: &Dissection, i: usize) -> Option<Ends> {
+pub(crate) fn ends(d: &Dissection, i: usize) -> Option<Ends> {
     let mut ip = None;
     let mut ports = None;
     for e in d.layers.iter().take(i) {

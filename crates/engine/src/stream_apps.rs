@@ -11,6 +11,7 @@ use crate::flow::key::{FlowKey, Side};
 use crate::flow::table::Table;
 use crate::flow::{FlowEngine, StreamProto};
 use crate::h2_streams;
+use crate::openvpn::Gathered;
 use crate::smtp_session::SmtpConv;
 use std::ops::Range;
 use wire::http2::hpack::{self, HeaderList, HpackError};
@@ -41,10 +42,6 @@ const H2_CHARGE: u64 = 2 * (hpack::MAX_TABLE as u64 + MAX_H2_BLOCK as u64);
 /// HTTP/2 state over all conversations: past this, a new HTTP/2
 /// conversation's header blocks are not decoded (counted).
 pub const MAX_H2_TOTAL: u64 = 64 << 20;
-
-/// OpenVPN: control channel bytes held per direction until they end a
-/// message on a whole TLS record; past this they are dropped (counted).
-const MAX_OPENVPN_TLS: usize = 256 << 10;
 
 /// Conversations whose protocol is looked for this many times (the first
 /// payloads of each side) before it is given up.
@@ -84,45 +81,19 @@ struct AppConv {
     openvpn: Option<Box<OpenvpnTls>>,
 }
 
-/// The TLS records OpenVPN's control messages carry, per side of the key:
-/// pieces gathered as tshark 4.0 gathers them (in the order they come; a
-/// message ends at a piece that is not [`openvpn::FRAGMENT_LEN`] bytes),
-/// shown once the gathered bytes end on a whole record (TLS waits for the
-/// rest of a record cut between messages).
+/// The TLS records OpenVPN's control messages carry, per side of the key
+/// (see [`crate::openvpn`]).
 #[derive(Debug, Default)]
 struct OpenvpnTls {
-    pending: [Vec<u8>; 2],
+    gathered: [Gathered; 2],
     /// The records the side's current frame completed.
     shown: [Vec<u8>; 2],
 }
 
 impl OpenvpnTls {
     fn held(&self) -> usize {
-        self.pending.iter().chain(&self.shown).map(Vec::len).sum()
-    }
-
-    /// Gather one control message's `piece` sent by side `i`; the range in
-    /// `shown[i]` of the records it completes, if it does.
-    fn push(
-        &mut self,
-        i: usize,
-        piece: &[u8],
-        ends: bool,
-        dropped: &mut u64,
-    ) -> Option<Range<usize>> {
-        let (p, shown) = (self.pending.get_mut(i)?, self.shown.get_mut(i)?);
-        if p.len().saturating_add(piece.len()) > MAX_OPENVPN_TLS {
-            *p = Vec::new();
-            *dropped += 1;
-            return None;
-        }
-        p.extend_from_slice(piece);
-        if !ends || p.is_empty() || tls::whole_records_len(p) != p.len() {
-            return None;
-        }
-        let start = shown.len();
-        shown.append(p);
-        Some(start..shown.len())
+        let g: usize = self.gathered.iter().map(Gathered::held).sum();
+        g + self.shown.iter().map(Vec::len).sum::<usize>()
     }
 }
 
@@ -211,7 +182,8 @@ pub struct AppStats {
     pub hpack_errors: u64,
     pub h2_bodies: h2_streams::BodyStats,
     /// OpenVPN control channel bytes dropped: more than
-    /// [`MAX_OPENVPN_TLS`] gathered without ending on a whole TLS record.
+    /// [`crate::openvpn::MAX_GATHERED`] gathered without ending on a whole
+    /// TLS record.
     pub openvpn_dropped: u64,
 }
 
@@ -365,7 +337,11 @@ impl StreamApps {
                     if let Some(v) = v {
                         let o = conv.openvpn.get_or_insert_with(Box::default);
                         let dropped = &mut self.stats.openvpn_dropped;
-                        openvpn_tls = o.push(i, v.payload(), v.ends_message(), dropped);
+                        if let (Some(g), Some(shown)) = (o.gathered.get_mut(i), o.shown.get_mut(i))
+                        {
+                            openvpn_tls =
+                                g.push(v.payload(), v.ends_message(), false, shown, dropped);
+                        }
                     }
                     // Each record noted as a TLS stream's would be.
                     let o = conv.openvpn.as_deref();
