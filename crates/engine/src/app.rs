@@ -57,6 +57,8 @@ mod port {
     pub const IMAP: &[u16] = &[143];
     pub const FTP: &[u16] = &[21];
     pub const SSH: &[u16] = &[22];
+    /// tshark's BitTorrent ports.
+    pub const BITTORRENT: std::ops::RangeInclusive<u16> = 6881..=6889;
 }
 
 /// The well-known ports of a stream protocol (empty: found by content only).
@@ -160,7 +162,13 @@ pub fn tcp(src: u16, dst: u16, first: &[u8]) -> Option<App> {
     // The protocol of a well-known port, when the bytes agree; then any
     // protocol the bytes show, whatever the port.
     // (A protocol of the port whose bytes disagree is not asked twice.)
+    // tshark gives BitTorrent's ports to its BitTorrent dissector whatever
+    // the bytes (TLS there is not read), which is not here: nothing by
+    // content on them.
     tcp_on_port(src, dst, first).or_else(|| {
+        if port::BITTORRENT.contains(&src) || port::BITTORRENT.contains(&dst) {
+            return None;
+        }
         BY_CONTENT
             .iter()
             .find(|&&a| !on_port(a, src, dst) && looks_like(a, first))
