@@ -213,8 +213,7 @@ pub fn read(a: &ReadArgs) -> Result<ExitCode> {
     }
     let mut out: Option<Output> = None;
     let mut clock = FrameClock::default();
-    let mut dissector =
-        Dissector::new(opts, Limits::default()).with_streams(packet_flows());
+    let mut dissector = Dissector::new(opts, Limits::default()).with_streams(packet_flows());
     let limit = a.count.unwrap_or(u64::MAX);
     while clock.count() < limit {
         let p = match reader.next_packet() {
@@ -500,8 +499,7 @@ fn live(a: &ReadArgs, iface: &str, opts: Options, filter: Option<&Filter>) -> Re
         .context("cannot install the Ctrl-C handler")?;
     let mut out = Output::new(a, cap.link_type())?;
     let mut clock = FrameClock::default();
-    let mut dissector =
-        Dissector::new(opts, Limits::default()).with_streams(packet_flows());
+    let mut dissector = Dissector::new(opts, Limits::default()).with_streams(packet_flows());
     let limit = a.count.unwrap_or(u64::MAX);
     eprintln!("wiresift: capturing on {iface}");
     while clock.count() < limit && !stop.load(Ordering::SeqCst) {
