@@ -170,6 +170,28 @@ pub(crate) fn client_server_segment(
     link.frame(ethertype::IPV4, &ip)
 }
 
+/// For tests: a whole TCP connection of `client_server_segment`s to
+/// `server_port`: the handshake, then a segment for each `(from the
+/// client?, bytes)`, each acknowledging all the peer has sent.
+#[cfg(test)]
+pub(crate) fn connection(server_port: u16, segs: &[(bool, &[u8])]) -> Vec<Vec<u8>> {
+    use wiresift_wire::tcp::flag;
+    let (mut c, mut s) = (1000u32, 5000u32);
+    let mut frames = vec![
+        client_server_segment(true, server_port, c, 0, flag::SYN, &[]),
+        client_server_segment(false, server_port, s, c + 1, flag::SYN | flag::ACK, &[]),
+    ];
+    (c, s) = (c + 1, s + 1);
+    for &(up, data) in segs {
+        let (seq, ack) = if up { (c, s) } else { (s, c) };
+        let f = flag::ACK | flag::PSH;
+        frames.push(client_server_segment(up, server_port, seq, ack, f, data));
+        let sent = if up { &mut c } else { &mut s };
+        *sent = sent.wrapping_add(data.len() as u32);
+    }
+    frames
+}
+
 /// For tests: the capture's record of Ethernet frame `data`, the `i`th
 /// (from 0) of the capture, a second after the one before it.
 #[cfg(test)]

@@ -684,14 +684,8 @@ mod tests {
     use crate::{Dissection, Dissector, Options};
     use wire::http2::hpack::{encode_literal, encode_string};
     use wire::http2::{flag, frame_type, FrameRepr, Http2Repr};
-    use wire::tcp::flag as tcp_flag;
     use wire::Layer;
     use wiresift_wire as wire;
-
-    /// A segment from the client (`up`) or the server (port 8080).
-    fn seg(up: bool, seq: u32, ack: u32, flags: u16, data: &[u8]) -> Vec<u8> {
-        craft::client_server_segment(up, 8080, seq, ack, flags, data)
-    }
 
     fn frame(t: u8, flags: u8, stream_id: u32, payload: Vec<u8>) -> Vec<u8> {
         let mut b = Vec::new();
@@ -710,23 +704,8 @@ mod tests {
     fn run(segs: &[(bool, Vec<u8>)]) -> (Vec<String>, super::AppStats) {
         let mut dis = Dissector::new(Options::default(), Limits::default())
             .with_streams(FlowOptions::default());
-        let (mut cseq, mut sseq) = (1000u32, 5000u32);
-        let mut frames = vec![
-            seg(true, cseq, 0, tcp_flag::SYN, &[]),
-            seg(false, sseq, cseq + 1, tcp_flag::SYN | tcp_flag::ACK, &[]),
-        ];
-        cseq += 1;
-        sseq += 1;
-        for (up, data) in segs {
-            let f = tcp_flag::ACK | tcp_flag::PSH;
-            if *up {
-                frames.push(seg(true, cseq, sseq, f, data));
-                cseq += data.len() as u32;
-            } else {
-                frames.push(seg(false, sseq, cseq, f, data));
-                sseq += data.len() as u32;
-            }
-        }
+        let segs: Vec<(bool, &[u8])> = segs.iter().map(|(up, d)| (*up, d.as_slice())).collect();
+        let frames = craft::connection(8080, &segs);
         let mut out = Vec::new();
         for (i, data) in frames.iter().enumerate() {
             let meta = craft::nth_frame_meta(i, data);
@@ -837,25 +816,7 @@ mod tests {
         fn names(segs: &[(bool, &[u8])]) -> Vec<String> {
             let mut dis = Dissector::new(Options::default(), Limits::default())
                 .with_streams(FlowOptions::default());
-            let (mut c, mut s) = (1000u32, 5000u32);
-            let mut frames = vec![
-                craft::client_server_segment(true, 1080, c, 0, tcp_flag::SYN, &[]),
-                craft::client_server_segment(
-                    false,
-                    1080,
-                    s,
-                    c + 1,
-                    tcp_flag::SYN | tcp_flag::ACK,
-                    &[],
-                ),
-            ];
-            (c, s) = (c + 1, s + 1);
-            for (up, data) in segs {
-                let f = tcp_flag::ACK | tcp_flag::PSH;
-                let (seq, ack) = if *up { (c, s) } else { (s, c) };
-                frames.push(craft::client_server_segment(*up, 1080, seq, ack, f, data));
-                *(if *up { &mut c } else { &mut s }) += data.len() as u32;
-            }
+            let frames = craft::connection(1080, segs);
             let mut out = Vec::new();
             for (i, data) in frames.iter().enumerate().skip(2) {
                 let mut d = Dissection::default();

@@ -10,7 +10,6 @@ use crate::{Dissection, Dissector, Options};
 use std::io::Write;
 use wire::http2::hpack::{encode_literal, Decoder, HeaderList};
 use wire::http2::{flag, FrameRepr, Http2Repr};
-use wire::tcp::flag as tcp_flag;
 use wire::Layer;
 
 // TCP payloads of suricata's app-layer-protocol-exact-input.pcap (DNS over
@@ -86,30 +85,8 @@ struct Seen {
 fn run(segs: &[(bool, Vec<u8>)]) -> (Vec<Seen>, crate::stream_apps::AppStats) {
     let mut dis = Dissector::new(Options::default(), DefragLimits::default())
         .with_streams(FlowOptions::default());
-    let (mut cseq, mut sseq) = (1000u32, 5000u32);
-    let mut frames = vec![
-        craft::client_server_segment(true, 80, cseq, 0, tcp_flag::SYN, &[]),
-        craft::client_server_segment(
-            false,
-            80,
-            sseq,
-            cseq + 1,
-            tcp_flag::SYN | tcp_flag::ACK,
-            &[],
-        ),
-    ];
-    cseq += 1;
-    sseq += 1;
-    for (up, data) in segs {
-        let f = tcp_flag::ACK | tcp_flag::PSH;
-        if *up {
-            frames.push(craft::client_server_segment(true, 80, cseq, sseq, f, data));
-            cseq += data.len() as u32;
-        } else {
-            frames.push(craft::client_server_segment(false, 80, sseq, cseq, f, data));
-            sseq += data.len() as u32;
-        }
-    }
+    let segs: Vec<(bool, &[u8])> = segs.iter().map(|(up, d)| (*up, d.as_slice())).collect();
+    let frames = craft::connection(80, &segs);
     let mut out = Vec::new();
     for (i, data) in frames.iter().enumerate() {
         let meta = craft::nth_frame_meta(i, data);
