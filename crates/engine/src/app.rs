@@ -159,43 +159,130 @@ pub fn tcp(src: u16, dst: u16, first: &[u8]) -> Option<App> {
     if either(wire::openvpn::PORT) && wire::openvpn::looks_like_tcp(first) {
         return Some(App::Openvpn);
     }
+    let may = may_start(first);
+    if may == 0 {
+        return None;
+    }
     // The protocol of a well-known port, when the bytes agree; then any
     // protocol the bytes show, whatever the port.
     // (A protocol of the port whose bytes disagree is not asked twice.)
     // tshark gives BitTorrent's ports to its BitTorrent dissector whatever
     // the bytes (TLS there is not read), which is not here: nothing by
     // content on them.
-    tcp_on_port(src, dst, first).or_else(|| {
+    let on = on_ports(may, src, dst);
+    first_looking_like(on, first).or_else(|| {
         if port::BITTORRENT.contains(&src) || port::BITTORRENT.contains(&dst) {
             return None;
         }
-        BY_CONTENT
-            .iter()
-            .find(|&&a| !on_port(a, src, dst) && looks_like(a, first))
-            .copied()
+        first_looking_like(may & !on, first)
     })
 }
 
-/// Is one of `app`'s well-known ports `src` or `dst`?
-fn on_port(app: App, src: u16, dst: u16) -> bool {
-    ports(app).iter().any(|&p| src == p || dst == p)
+/// A set of [`BY_CONTENT`]'s protocols: bit `i` is `BY_CONTENT[i]`.
+type Apps = u16;
+
+/// The protocols of `set` whose well-known ports include `src` or `dst`.
+fn on_ports(set: Apps, src: u16, dst: u16) -> Apps {
+    BY_CONTENT
+        .iter()
+        .enumerate()
+        .filter(|&(i, &a)| set & 1 << i != 0 && ports(a).iter().any(|&p| src == p || dst == p))
+        .fold(0, |set, (i, _)| set | 1 << i)
+}
+
+/// The first protocol of `set`, in [`BY_CONTENT`]'s order, whose content
+/// `first` looks like.
+fn first_looking_like(set: Apps, first: &[u8]) -> Option<App> {
+    BY_CONTENT
+        .iter()
+        .enumerate()
+        .find(|&(i, &a)| set & 1 << i != 0 && looks_like(a, first))
+        .map(|(_, &a)| a)
 }
 
 /// The protocol of a well-known port of a TCP segment, when its bytes
 /// agree (what tshark finds in a packet header an sFlow agent sampled:
 /// ports only).
 pub fn tcp_on_port(src: u16, dst: u16, first: &[u8]) -> Option<App> {
-    BY_CONTENT
-        .iter()
-        .find(|&&a| on_port(a, src, dst) && looks_like(a, first))
-        .copied()
+    let may = may_start(first);
+    if may == 0 {
+        return None;
+    }
+    first_looking_like(on_ports(may, src, dst), first)
 }
 
 /// The protocol whose content a stream's first bytes show, whatever the
 /// ports (also the protocol a SOCKS proxy tunnels, once it granted the
 /// connection).
 pub fn by_content(first: &[u8]) -> Option<App> {
-    BY_CONTENT.iter().find(|&&a| looks_like(a, first)).copied()
+    first_looking_like(may_start(first), first)
+}
+
+/// The protocols of [`BY_CONTENT`] whose content check can take bytes that
+/// start with `first[0]`. Every TCP segment's payload is asked for its
+/// protocol, and most (encrypted records and bodies that segments cut) are
+/// ruled out by their first byte: one table look-up instead of each
+/// protocol's check.
+fn may_start(first: &[u8]) -> Apps {
+    first.first().map_or(0, |&b| MAY_START[usize::from(b)])
+}
+
+/// [`may_start`] for each byte.
+static MAY_START: [Apps; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut i = 0;
+        while i < BY_CONTENT.len() {
+            if can_start(BY_CONTENT[i], b as u8) {
+                t[b] |= 1 << i;
+            }
+            i += 1;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Can [`looks_like`] take `app`'s bytes when they start with `b`? (What
+/// each protocol's check requires of the first byte; a unit test holds
+/// them to it.)
+const fn can_start(app: App, b: u8) -> bool {
+    match app {
+        // A record's content type (20 to 24).
+        App::Tls => 20 <= b && b <= 24,
+        // The client's preface, `PRI * HTTP/2.0`.
+        App::Http2 => b == b'P',
+        // A method (all in capitals, `M-` before one too), `HTTP/1.` or
+        // `ICY`; a leading CRLF fails the text test of `looks_like`.
+        App::Http => b.is_ascii_uppercase(),
+        // `SSH-` in either case, or a binary packet whose 32-bit length is
+        // at most 256 KiB.
+        App::Ssh => matches!(b, b'S' | b's' | 0),
+        // CONNECT.
+        App::Mqtt => b == 0x10,
+        // A reply code or a command (in capitals).
+        App::Smtp | App::Ftp => b.is_ascii_digit() || b.is_ascii_uppercase(),
+        // `+OK`, `-ERR` or a command (in capitals).
+        App::Pop => matches!(b, b'+' | b'-') || b.is_ascii_uppercase(),
+        // `*`, `+` or a tag: any text first byte.
+        App::Imap => is_text_start(b),
+        App::Dns
+        | App::Mdns
+        | App::Llmnr
+        | App::Dhcp
+        | App::Quic
+        | App::Ssdp
+        | App::Websocket
+        | App::Socks(_)
+        | App::Openvpn
+        | App::Proxy => false,
+    }
+}
+
+/// The text protocols start with a letter, a digit or `+`/`*`/`-`.
+const fn is_text_start(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'*' | b'-')
 }
 
 fn looks_like(app: App, bytes: &[u8]) -> bool {
@@ -203,9 +290,7 @@ fn looks_like(app: App, bytes: &[u8]) -> bool {
     // binary payloads need not be scanned by each of them. (SSH is looked
     // for in binary too: SSH 1 and key exchange packets, when a capture
     // starts after the banners; its check reads a few header bytes.)
-    let text = bytes
-        .first()
-        .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'*' | b'-'));
+    let text = bytes.first().is_some_and(|&b| is_text_start(b));
     match app {
         App::Smtp | App::Pop | App::Imap | App::Ftp | App::Http | App::Http2 if !text => false,
         App::Tls => wire::tls::looks_like(bytes),
@@ -358,5 +443,74 @@ pub fn proto(app: App) -> wire::Proto {
         App::Socks(_) => Proto::Socks,
         App::Proxy => Proto::Proxy,
         App::Openvpn => Proto::Openvpn,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first bytes of real messages, the capture and frame each is from.
+    const SAMPLES: &[(App, &[u8])] = &[
+        // arkime__tls-alpn-h2.pcap, frame 4 (ClientHello).
+        (
+            App::Tls,
+            b"\x16\x03\x01\x00\xe8\x01\x00\x00\xe4\x03\x03\x85\x82\x26\xc0\x4f",
+        ),
+        // suricata__http2-deflate-http2_deflate.pcap, frames 9, 5 and 7.
+        (App::Http2, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+        (App::Http, b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"),
+        (App::Http, b"HTTP/1.1 101 Switching Protocols\r\n"),
+        // scapy__ssh_ed25519.pcap, frame 4.
+        (App::Ssh, b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u1\r\n"),
+        // suricata__mqtt-limit-2-input.pcap, frame 4 (CONNECT).
+        (App::Mqtt, b"\x10\x0e\x00\x04MQTT\x04\x02\x00\x3c\x00\x02P1"),
+        // arkime__smtp-html.pcap, frame 1 (its first line).
+        (App::Smtp, b"HELO\n"),
+        // arkime__ftp.pcap, frames 4 and 6.
+        (App::Ftp, b"220 Welcome to mirrors.rit.edu.\r\n"),
+        (App::Ftp, b"USER anonymous\r\n"),
+        // arkime__pop3-tag.pcap, frame 4.
+        (App::Pop, b"+OK POP3 ready\r\n"),
+        // arkime__imap.pcap, frames 4 and 6.
+        (
+            App::Imap,
+            b"* OK Microsoft Exchange IMAP4rev1 server version 5.5.2650.23 (umr-mail02) ready\r\n",
+        ),
+        (App::Imap, b"a0000 CAPABILITY\r\n"),
+    ];
+
+    #[test]
+    fn each_sample_is_found_by_content() {
+        for &(app, bytes) in SAMPLES {
+            assert!(looks_like(app, bytes), "{app:?}: {bytes:?}");
+            assert!(by_content(bytes).is_some(), "{app:?}: {bytes:?}");
+        }
+    }
+
+    /// The first-byte table rules out no bytes a protocol's check takes:
+    /// each sample with each first byte in turn.
+    #[test]
+    fn the_first_byte_table_rules_out_only_what_no_check_takes() {
+        for &(_, bytes) in SAMPLES {
+            let mut m = bytes.to_vec();
+            for b in 0..=u8::MAX {
+                m[0] = b;
+                for (i, &app) in BY_CONTENT.iter().enumerate() {
+                    if looks_like(app, &m) {
+                        assert!(MAY_START[usize::from(b)] & 1 << i != 0, "{app:?}: {m:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_protocols_of_the_ports_are_tried_first() {
+        // `tcp` tries the protocols of the ports first, in the table's order.
+        assert_eq!(on_ports(Apps::MAX, 80, 443), 0b101);
+        assert_eq!(tcp_on_port(50000, 443, SAMPLES[0].1), Some(App::Tls));
+        assert_eq!(tcp_on_port(50000, 80, SAMPLES[0].1), None);
+        assert_eq!(tcp(50000, 80, SAMPLES[0].1), Some(App::Tls));
     }
 }
