@@ -15,12 +15,18 @@ use crate::stream::Pdu;
 /// `Content-Length` nor chunked coding) runs until the connection closes.
 pub const UNTIL_CLOSE: usize = usize::MAX;
 
+/// Where the first CR or LF of `b` is. (memchr reads a word at a time:
+/// header blocks are scanned on every message.)
+pub(crate) fn line_end(b: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'\r', b'\n', b)
+}
+
 /// The end of the line starting at `from` and the start of the next one,
 /// when the line's terminator is there. A CR that is the last byte may be
 /// the first half of a CRLF, so it does not end a line yet.
 pub(crate) fn line_strict(b: &[u8], from: usize) -> Option<(usize, usize)> {
     let rest = b.get(from..)?;
-    let i = rest.iter().position(|&c| c == b'\r' || c == b'\n')?;
+    let i = line_end(rest)?;
     let end = from + i;
     match (rest.get(i), rest.get(i + 1)) {
         (Some(b'\r'), Some(b'\n')) => Some((end, end + 2)),
@@ -34,7 +40,7 @@ pub(crate) fn line_strict(b: &[u8], from: usize) -> Option<(usize, usize)> {
 pub(crate) fn line_lenient(b: &[u8], from: usize) -> (usize, usize) {
     let from = from.min(b.len());
     let rest = b.get(from..).unwrap_or_default();
-    match rest.iter().position(|&c| c == b'\r' || c == b'\n') {
+    match line_end(rest) {
         None => (b.len(), b.len()),
         Some(i) => {
             let end = from + i;
@@ -432,10 +438,7 @@ impl Framer {
     /// (where its block began) ends the message at `stop`.
     fn line(&mut self, b: &[u8], from: usize, block: usize, stop: usize) -> Line {
         let at = self.hint.max(from);
-        let found = b
-            .get(at..)
-            .and_then(|rest| rest.iter().position(|&c| c == b'\r' || c == b'\n'))
-            .map(|i| at + i);
+        let found = b.get(at..).and_then(line_end).map(|i| at + i);
         let over = |end: usize| end.saturating_sub(block) >= MAX_HEADER_BLOCK;
         match found {
             Some(i) => {
@@ -545,13 +548,16 @@ impl Framer {
             }
             h.pos = next;
             h.lines += 1;
-            if let Some(v) = header_value(text, b"content-length") {
+            let Some((name, v)) = split_header(text) else {
+                continue;
+            };
+            if name.eq_ignore_ascii_case(b"content-length") {
                 if let Some(n) = framing_length(v) {
                     h.length = Some(n);
                 }
-            } else if let Some(v) = header_value(text, b"transfer-encoding") {
+            } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
                 h.chunked |= is_chunked(v);
-            } else if let Some(v) = header_value(text, b"content-type") {
+            } else if name.eq_ignore_ascii_case(b"content-type") {
                 h.rpc_type = v.starts_with(b"application/rpc");
             }
         }
@@ -644,16 +650,14 @@ pub(crate) fn rpc_over_http(length: u32, rpc_type: bool, msg: &[u8]) -> bool {
         && (rpc_type || msg.starts_with(b"RPC_IN_DATA") || msg.starts_with(b"RPC_OUT_DATA"))
 }
 
-/// The value of a header line if its name is `name` (lowercase), with the
-/// white space after the colon skipped.
-pub(crate) fn header_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let colon = line.iter().position(|&c| c == b':')?;
-    if !line.get(..colon)?.eq_ignore_ascii_case(name) {
-        return None;
-    }
+/// A header line's name (before its first colon) and value (with the
+/// white space after the colon skipped); None without a colon.
+pub(crate) fn split_header(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let colon = memchr::memchr(b':', line)?;
+    let name = line.get(..colon)?;
     let v = line.get(colon + 1..)?;
     let skip = v.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
-    v.get(skip..)
+    Some((name, v.get(skip..)?))
 }
 
 /// The request methods (not the notification ones), for tests that build messages.
