@@ -327,8 +327,15 @@ impl Dissector {
         } = self;
         dissect_frame(meta, data, *opts, d, apps.is_none());
         defragment(*opts, defrag, meta, d);
-        quic.frame(d);
-        openvpn.frame(d);
+        // Most frames carry neither QUIC nor OpenVPN: one look at the
+        // layers spares both their own search.
+        if d.layers
+            .iter()
+            .any(|e| matches!(e.layer, Layer::Quic(_) | Layer::Openvpn(_)))
+        {
+            quic.frame(d);
+            openvpn.frame(d);
+        }
         let Some(f) = flows else {
             return;
         };
