@@ -13,7 +13,7 @@
 //! uid): the same order for any number of workers.
 
 use crate::args::LogsArgs;
-use crate::parallel::{self, Job, Out, Pieces, Source, END};
+use crate::parallel::{self, IcmpErrors, Job, Out, Pieces, Source, END};
 use crate::run::report_read_error;
 use anyhow::{bail, Context, Result};
 use std::cell::RefCell;
@@ -86,6 +86,8 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
         path: &a.read,
         capture_filter: a.capture_filter.as_deref(),
         count: a.count,
+        // Zeek's ICMP conversation is the error's own pair.
+        icmp_errors: IcmpErrors::OwnPair,
     };
     let n = parallel::workers(a.threads, &a.read);
     let make = |_| {
@@ -181,6 +183,8 @@ impl LogsJob {
             // the frame that completes it.
             dissector: Dissector::new(opts, Limits::default()).with_streams(FlowOptions {
                 idle: Some(Timeouts::ZEEK),
+                // Zeek makes no connection of a quoted header.
+                all_quotes: false,
                 ..FlowOptions::default()
             }),
             writers,

@@ -24,6 +24,7 @@ use std::sync::Arc;
 use wiresift_capture::clock::FrameClock;
 use wiresift_capture::{ByteOrder, FileReader, Format, Packet, ReadError};
 use wiresift_engine::shard;
+pub use wiresift_engine::shard::IcmpErrors;
 use wiresift_wire::frame::FrameMeta;
 
 /// The work one worker does.
@@ -85,6 +86,9 @@ pub struct Source<'a> {
     pub capture_filter: Option<&'a str>,
     /// Stop after this many frames (that pass the capture filter).
     pub count: Option<u64>,
+    /// Which worker an ICMP error goes to: per-packet output follows the
+    /// headers it quotes into their conversations, the logs do not.
+    pub icmp_errors: IcmpErrors,
 }
 
 /// What the reading found, beside the jobs' results.
@@ -274,6 +278,7 @@ struct Frames {
     read: u64,
     error: Option<ReadError>,
     progress: Option<Progress>,
+    icmp_errors: IcmpErrors,
     /// A frame read with the buffer that ended the last batch: the first of
     /// the next.
     carry: Option<Frame>,
@@ -303,6 +308,7 @@ impl Frames {
             read: 0,
             error: None,
             progress,
+            icmp_errors: src.icmp_errors,
             carry: None,
         })
     }
@@ -344,7 +350,8 @@ impl Frames {
                         meta: self.clock.meta(&p),
                         start: at.start,
                         end: at.end,
-                        shard: (shard::key(p.link_type, p.data) % n as u64) as u32,
+                        shard: (shard::key(p.link_type, p.data, self.icmp_errors) % n as u64)
+                            as u32,
                     });
                     (frame, false)
                 }

@@ -2,7 +2,7 @@
 //! them and handing them to the chosen sink (or to a pcap file with `-w`).
 
 use crate::args::{Format, ReadArgs, SampleArgs};
-use crate::parallel::{self, Job, Out, Pieces, Source};
+use crate::parallel::{self, IcmpErrors, Job, Out, Pieces, Source};
 use crate::sink::{self, Sink};
 use anyhow::{bail, Context, Result};
 use std::io::Write;
@@ -268,6 +268,7 @@ fn read_parallel(a: &ReadArgs, path: &Path, n: usize, opts: Options) -> Result<E
         path,
         capture_filter: a.capture_filter.as_deref(),
         count: a.count,
+        icmp_errors: IcmpErrors::QuotedPair,
     };
     let shared: Arc<Vec<Progress>> = Arc::new((0..n).map(|_| Progress::default()).collect());
     let make = |i: usize| -> Result<PacketJob> {

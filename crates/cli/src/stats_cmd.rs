@@ -4,7 +4,7 @@
 //! file is read, when standard error is a terminal.
 
 use crate::args::StatsArgs;
-use crate::parallel::{self, Job, Out, Source};
+use crate::parallel::{self, IcmpErrors, Job, Out, Source};
 use crate::run::report_read_error;
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
@@ -32,6 +32,7 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
         path: &a.read,
         capture_filter: a.capture_filter.as_deref(),
         count: a.count,
+        icmp_errors: IcmpErrors::OwnPair,
     };
     let n = parallel::workers(a.threads, &a.read);
     // The workers' tables grow to the end of the run: one heap keeps their

@@ -20,6 +20,8 @@
 //!   conversation (a router solicitation from fe80::ffff:ffff:fffe to
 //!   ff02::2) from every client, so all of one server's traffic goes to one
 //!   worker, by the address on the port-3544 side alone.
+//! - ICMP errors, for per-packet output: the pair of the datagram quoted,
+//!   whose conversation the error shows (see [`IcmpErrors`]).
 //!
 //! It reads only the link header and the IP headers (a few loads per
 //! frame): every worker runs it on every frame to skip the others'.
@@ -37,22 +39,37 @@ const MPLS: u16 = 0x8847;
 const PPPOE_SESSION: u16 = 0x8864;
 /// GRE's protocol type for Ethernet frames (transparent bridging).
 const TEB: u16 = 0x6558;
+const IPPROTO_ICMP: u8 = 1;
 const IPPROTO_IPIP: u8 = 4;
 const IPPROTO_UDP: u8 = 17;
 const IPPROTO_IPV6: u8 = 41;
 const IPPROTO_GRE: u8 = 47;
+const IPPROTO_ICMPV6: u8 = 58;
+
+/// Which pair an ICMP error goes by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IcmpErrors {
+    /// The error's own pair (the router's and the host's): the ICMP
+    /// conversation of Zeek's conn.log is theirs.
+    OwnPair,
+    /// The pair of the datagram it quotes: tshark shows a quoted TCP or UDP
+    /// header in its conversation (`tcp.stream`), which that pair's worker
+    /// holds.
+    QuotedPair,
+}
 
 /// The shard key of a frame: equal for both directions between two hosts;
 /// 0 for frames without IP.
-pub fn key(link_type: u32, data: &[u8]) -> u64 {
-    let Some(mut ip) = ip_at(link_type, data).and_then(|off| data.get(off..)) else {
+pub fn key(link_type: u32, data: &[u8], errors: IcmpErrors) -> u64 {
+    let Some(mut ip) = ip_at(link_type, data)
+        .and_then(|off| data.get(off..))
+        .map(innermost)
+    else {
         return 0;
     };
-    // Bounded: a stack of tunnels ends after a few headers.
-    for _ in 0..4 {
-        match inner_ip(ip) {
-            Some(inner) => ip = inner,
-            None => break,
+    if errors == IcmpErrors::QuotedPair {
+        if let Some(q) = icmp_quote(ip) {
+            ip = innermost(q);
         }
     }
     // DHCP transactions span address pairs (the client has none yet, the
@@ -68,6 +85,32 @@ pub fn key(link_type: u32, data: &[u8]) -> u64 {
         return hash(server, 0);
     }
     hash(a.min(b), a.max(b))
+}
+
+/// The innermost IP header of a stack of IP tunnels starting at `ip`.
+fn innermost(mut ip: &[u8]) -> &[u8] {
+    // Bounded: a stack of tunnels ends after a few headers.
+    for _ in 0..4 {
+        match inner_ip(ip) {
+            Some(inner) => ip = inner,
+            None => break,
+        }
+    }
+    ip
+}
+
+/// The IP header an ICMP or ICMPv6 error quotes (after the 8-byte ICMP
+/// header), when its addresses are there.
+fn icmp_quote(ip: &[u8]) -> Option<&[u8]> {
+    let (proto, at) = payload(ip)?;
+    let kind = *ip.get(at)?;
+    let error = match proto {
+        IPPROTO_ICMP => matches!(kind, 3 | 4 | 5 | 11 | 12),
+        IPPROTO_ICMPV6 => (1..=4).contains(&kind),
+        _ => false,
+    };
+    let quote = ip.get(at.checked_add(8)?..)?;
+    (error && addresses(quote).is_some()).then_some(quote)
 }
 
 /// The source and destination addresses of the IPv4 or IPv6 header at the
@@ -234,6 +277,37 @@ mod tests {
             .collect()
     }
 
+    fn key_of(frame: &[u8]) -> u64 {
+        key(linktype::ETHERNET, frame, IcmpErrors::OwnPair)
+    }
+
+    /// ndpi__instagram.pcap frame 341 (Ethernet, IPv4, ICMP, the quoted
+    /// IPv4 and TCP headers): a port unreachable from 192.168.0.103 to
+    /// itself, quoting its own SYN to 173.194.40.20 port 443, which tshark
+    /// shows in that conversation (tcp.stream 10). By its own pair it goes
+    /// to the host's worker; by the quoted pair, to the conversation's.
+    #[test]
+    fn an_icmp_error_goes_by_the_quoted_pair_when_asked() {
+        let f = hex(
+            "000000000000000000000000080045c0 0058bd17000040013aafc0a80067c0a8
+             00670303134f000000004500003c59b9 400040064a1dc0a80067adc22814c0f8
+             01bbf8cbb7c200000000a00239089714 0000",
+        );
+        let host = u128::from(u32::from_be_bytes([192, 168, 0, 103]));
+        let server = u128::from(u32::from_be_bytes([173, 194, 40, 20]));
+        assert_eq!(key_of(&f), hash(host, host));
+        assert_eq!(
+            key(linktype::ETHERNET, &f, IcmpErrors::QuotedPair),
+            hash(host.min(server), host.max(server))
+        );
+        // Cut inside the quoted addresses: the error's own pair.
+        let cut = f.get(..14 + 20 + 8 + 16).unwrap();
+        assert_eq!(
+            key(linktype::ETHERNET, cut, IcmpErrors::QuotedPair),
+            hash(host, host)
+        );
+    }
+
     /// ndpi__syslog.pcap frames 26 and 27 (Ethernet, IPv4, IPv6 and the
     /// UDP ports): one syslog conversation over 6in4, sent through two
     /// different pairs of outer addresses; both go to the inner pair's
@@ -250,7 +324,7 @@ mod tests {
              e30c600000000196113b20010470006c 00a10000000000000002200104707 65b
              0000000000000b150022950f0202",
         );
-        let (ka, kb) = (key(linktype::ETHERNET, &a), key(linktype::ETHERNET, &b));
+        let (ka, kb) = (key_of(&a), key_of(&b));
         assert_eq!(ka, kb);
         // The inner pair's hash, not the outer one's.
         let inner = a.get(34..).unwrap();
@@ -275,9 +349,9 @@ mod tests {
             "6c416a8c8089001b1700011508004500 005928580000 7e111a9f0a701059c288
              1c4cebdd0dd8",
         );
-        let k = key(linktype::ETHERNET, &f1);
-        assert_eq!(k, key(linktype::ETHERNET, &f2));
-        assert_eq!(k, key(linktype::ETHERNET, &f3));
+        let k = key_of(&f1);
+        assert_eq!(k, key_of(&f2));
+        assert_eq!(k, key_of(&f3));
         assert_eq!(
             k,
             hash(u128::from(u32::from_be_bytes([194, 136, 28, 76])), 0)

@@ -151,6 +151,10 @@ pub struct Conversation {
     /// conversation (making one when there is none), but it is not traffic
     /// of that conversation.
     pub quoted: bool,
+    /// A quoted header between the ICMP error's own two hosts: with
+    /// several workers sharded by the errors' own pairs, the only quotes
+    /// whose conversations the error's worker holds.
+    pub same_hosts: bool,
 }
 
 /// tshark reads a quoted TCP header's conversation once it has read the
@@ -158,10 +162,8 @@ pub struct Conversation {
 const QUOTED_TCP_MIN: usize = 16;
 
 /// Whether the quoted datagram goes between the same two hosts as the ICMP
-/// error that quotes it. Only then is its conversation followed: with
-/// several workers a frame goes to the worker of its own address pair
-/// (`shard`), which holds the quoted conversation only when the pairs are
-/// the same (a host's port unreachable, not a router's time exceeded).
+/// error that quotes it (a host's port unreachable, not a router's time
+/// exceeded).
 fn same_hosts(outer: Option<([u8; 16], [u8; 16])>, src: [u8; 16], dst: [u8; 16]) -> bool {
     outer.is_some_and(|(a, b)| (a, b) == (src, dst) || (a, b) == (dst, src))
 }
@@ -177,7 +179,16 @@ pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
     let mut ip: Option<(bool, [u8; 16], [u8; 16], u64)> = None;
     // The hosts of the last IP header outside quotes.
     let mut outer: Option<([u8; 16], [u8; 16])> = None;
+    // Whether the last layer outside quotes is ICMP: quoted layers after
+    // anything else are sampled packets (sFlow), which tshark gives no
+    // conversation of the file.
+    let mut in_error = false;
     for (i, e) in d.layers.iter().enumerate() {
+        if !e.quoted {
+            in_error = matches!(e.layer, Layer::Icmp(_) | Layer::Icmpv6(_));
+        } else if !in_error {
+            continue;
+        }
         let t = match &e.layer {
             Layer::Ip(v) => {
                 let mut s = [0u8; 16];
@@ -216,9 +227,6 @@ pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
         let Some((v6, src, dst, ip_len)) = ip else {
             continue;
         };
-        if e.quoted && !same_hosts(outer, src, dst) {
-            continue;
-        }
         let (proto, sport, dport, transport) = t;
         let (key, side) = FlowKey::new(proto, v6, src, sport, dst, dport);
         if out
@@ -228,6 +236,7 @@ pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
                 transport,
                 ip_len,
                 quoted: e.quoted,
+                same_hosts: e.quoted && same_hosts(outer, src, dst),
             })
             .is_err()
         {

@@ -48,6 +48,12 @@ pub struct FlowOptions {
     /// Keep Zeek's history and endpoint states ([`Flow::history`]): the
     /// logs read them, per-packet output does not pay for them.
     pub history: bool,
+    /// Follow every TCP or UDP header quoted in an ICMP error into its
+    /// conversation, as tshark does; the worker of the quoted pair must
+    /// then get the error (`shard::IcmpErrors::QuotedPair`). Off, only
+    /// quotes between the error's own two hosts are followed: the logs
+    /// shard errors by their own pair, whose ICMP conversation Zeek logs.
+    pub all_quotes: bool,
 }
 
 /// The TCP streams reassembled when [`FlowOptions::reassemble`] is on.
@@ -85,6 +91,7 @@ impl Default for FlowOptions {
             reassemble_tcp: TcpStreams::All,
             reassembly: reassembly::Limits::default(),
             history: true,
+            all_quotes: true,
         }
     }
 }
@@ -412,7 +419,9 @@ impl FlowEngine {
         // tshark numbers them and Zeek logs them.
         for c in key::all(d) {
             if c.quoted {
-                self.quoted(d, meta.number, now, c);
+                if self.opts.all_quotes || c.same_hosts {
+                    self.quoted(d, meta.number, now, c);
+                }
                 continue;
             }
             let before = self.current.take();
@@ -480,7 +489,7 @@ impl FlowEngine {
             side,
             transport,
             ip_len,
-            quoted: _,
+            ..
         } = c;
         match transport {
             Transport::Tcp(i) => {
