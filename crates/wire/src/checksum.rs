@@ -4,31 +4,61 @@
 /// One's-complement sum of `data` as big-endian 16-bit words, not yet folded.
 /// An odd trailing byte is padded with zero, as RFC 1071 says.
 ///
-/// Sums 32-bit words in the machine's byte order into a 64-bit accumulator
-/// (a loop the compiler turns into vector adds), then folds to 16 bits and
-/// swaps into network order: the one's complement sum does not depend on
-/// byte order, only its bytes come out swapped (RFC 1071 §2(B)), and since
-/// 2^16 ≡ 1 (mod 2^16 - 1) 32-bit words sum like pairs of 16-bit ones
-/// (§2(C), "parallel summation").
+/// Adds 64-bit words in the machine's byte order with end-around carry
+/// (RFC 1071 §4: the "add with carry" loop, 64 bits at a time; an add and
+/// an add-carry per 8 bytes, four to a loop turn), then
+/// folds to 16 bits and swaps into network order: the one's complement sum
+/// does not depend on byte order, only its bytes come out swapped (RFC 1071
+/// §2(B)), and since 2^16 ≡ 1 (mod 2^16 - 1) 64-bit words sum like groups
+/// of 16-bit ones (§2(C), "parallel summation").
 pub fn sum(data: &[u8]) -> u32 {
     let mut acc: u64 = 0;
-    let mut words = data.chunks_exact(4);
+    let mut blocks = data.chunks_exact(32);
+    for b in &mut blocks {
+        for w in b.chunks_exact(8) {
+            acc = add_carry(acc, word(w));
+        }
+    }
+    let mut words = blocks.remainder().chunks_exact(8);
     for w in &mut words {
-        acc += u64::from(u32::from_ne_bytes([w[0], w[1], w[2], w[3]]));
+        acc = add_carry(acc, word(w));
     }
-    let mut pairs = words.remainder().chunks_exact(2);
-    for c in &mut pairs {
-        acc += u64::from(u16::from_ne_bytes([c[0], c[1]]));
+    // The last 0 to 7 bytes (all of an address in a pseudo-header), in
+    // pieces rather than copied out: an odd trailing byte is the high byte
+    // of its big-endian 16-bit word, padded with zero.
+    let mut tail = words.remainder();
+    let mut rest: u64 = 0;
+    if let Some((w, after)) = tail.split_first_chunk::<4>() {
+        rest += u64::from(u32::from_ne_bytes(*w));
+        tail = after;
     }
-    if let [last] = pairs.remainder() {
-        acc += u64::from(u16::from_ne_bytes([*last, 0]));
+    if let Some((w, after)) = tail.split_first_chunk::<2>() {
+        rest += u64::from(u16::from_ne_bytes(*w));
+        tail = after;
     }
+    if let [last] = tail {
+        rest += u64::from(u16::from_ne_bytes([*last, 0]));
+    }
+    acc = add_carry(acc, rest);
     let mut folded = fold64(acc);
     while folded > 0xffff {
         folded = (folded & 0xffff) + (folded >> 16);
     }
     // The machine's byte order to network order (a swap on little-endian).
     u32::from((folded as u16).to_be())
+}
+
+/// An 8-byte chunk as a word in the machine's byte order.
+fn word(w: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(w).map_or(0, u64::from_ne_bytes)
+}
+
+/// `a + b` in one's complement: a carry out of the top comes back in at the
+/// bottom.
+fn add_carry(a: u64, b: u64) -> u64 {
+    let (s, carry) = a.overflowing_add(b);
+    // Never wraps: after a carry, `s` is at most 2^64 - 2.
+    s.wrapping_add(u64::from(carry))
 }
 
 fn fold64(mut acc: u64) -> u32 {
