@@ -183,21 +183,25 @@ type Apps = u16;
 
 /// The protocols of `set` whose well-known ports include `src` or `dst`.
 fn on_ports(set: Apps, src: u16, dst: u16) -> Apps {
-    BY_CONTENT
-        .iter()
-        .enumerate()
-        .filter(|&(i, &a)| set & 1 << i != 0 && ports(a).iter().any(|&p| src == p || dst == p))
-        .fold(0, |set, (i, _)| set | 1 << i)
+    members(set)
+        .filter(|&(_, a)| ports(a).iter().any(|&p| src == p || dst == p))
+        .fold(0, |on, (i, _)| on | 1 << i)
 }
 
 /// The first protocol of `set`, in [`BY_CONTENT`]'s order, whose content
 /// `first` looks like.
 fn first_looking_like(set: Apps, first: &[u8]) -> Option<App> {
-    BY_CONTENT
-        .iter()
-        .enumerate()
-        .find(|&(i, &a)| set & 1 << i != 0 && looks_like(a, first))
-        .map(|(_, &a)| a)
+    members(set).map(|(_, a)| a).find(|&a| looks_like(a, first))
+}
+
+/// The protocols of `set` with their bits, in [`BY_CONTENT`]'s order (the
+/// set bits only: the sets are small).
+fn members(mut set: Apps) -> impl Iterator<Item = (u32, App)> {
+    std::iter::from_fn(move || {
+        let i = set.trailing_zeros();
+        set &= set.wrapping_sub(1);
+        Some((i, *BY_CONTENT.get(i as usize)?))
+    })
 }
 
 /// The protocol of a well-known port of a TCP segment, when its bytes
