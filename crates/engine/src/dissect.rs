@@ -92,6 +92,9 @@ pub struct Dissection<'a> {
     /// The IP fragment this frame carries (outside ICMP quotes), for the
     /// defragmenter.
     pub fragment: Option<Fragment<'a>>,
+    /// A QUIC or OpenVPN layer is among `layers`: the dissector has work
+    /// across frames to do for it (most frames have neither).
+    quic_or_openvpn: bool,
 }
 
 /// What the dissector does beyond reading headers.
@@ -115,6 +118,7 @@ impl<'a> Dissection<'a> {
         self.anomalies.clear();
         self.anomalies_dropped = 0;
         self.fragment = None;
+        self.quic_or_openvpn = false;
     }
 
     /// The frame pseudo-layer (always the first entry after `dissect`).
@@ -327,12 +331,7 @@ impl Dissector {
         } = self;
         dissect_frame(meta, data, *opts, d, apps.is_none());
         defragment(*opts, defrag, meta, d);
-        // Most frames carry neither QUIC nor OpenVPN: one look at the
-        // layers spares both their own search.
-        if d.layers
-            .iter()
-            .any(|e| matches!(e.layer, Layer::Quic(_) | Layer::Openvpn(_)))
-        {
+        if d.quic_or_openvpn {
             quic.frame(d);
             openvpn.frame(d);
         }
@@ -478,6 +477,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn push(&mut self, layer: Layer<'a>) -> bool {
+        self.d.quic_or_openvpn |= matches!(layer, Layer::Quic(_) | Layer::Openvpn(_));
         let quoted = self.quoted || self.sampled;
         let ok = self.d.push(self.off, layer, quoted, self.reassembled);
         if !ok {
