@@ -224,8 +224,9 @@ impl Job for LogsJob {
             // The dissection borrows the dissector: what the application
             // logs need of it is copied out before it goes.
             let mut d = Dissection::default();
-            self.dissector.dissect(meta, data, &mut d);
-            self.apps.collect(&d, flow::time_ns(&meta));
+            let flows = self.dissector.dissect(meta, data, &mut d);
+            let innermost = flows.and_then(|f| f.innermost_transport());
+            self.apps.collect(&d, innermost, flow::time_ns(&meta));
         }
         self.records(meta.number, out, false)
     }
@@ -235,7 +236,7 @@ impl Job for LogsJob {
     /// frame, as they do on one worker.
     fn tick(&mut self, meta: &FrameMeta, _data: &[u8], out: &mut Out) {
         let empty = Dissection::default();
-        self.apps.collect(&empty, flow::time_ns(meta));
+        self.apps.collect(&empty, None, flow::time_ns(meta));
         if let Some(flows) = self.dissector.flows.as_mut() {
             flows.process(&mut Dissection::default(), meta);
         }

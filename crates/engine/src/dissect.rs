@@ -319,8 +319,14 @@ impl Dissector {
     }
 
     /// Dissect one frame into `d`, reassembling IP fragments and following
-    /// its conversation.
-    pub fn dissect<'a>(&'a mut self, meta: FrameMeta, data: &'a [u8], d: &mut Dissection<'a>) {
+    /// its conversation. The flow engine comes back for reading while `d`
+    /// (which borrows the dissector) lives.
+    pub fn dissect<'a>(
+        &'a mut self,
+        meta: FrameMeta,
+        data: &'a [u8],
+        d: &mut Dissection<'a>,
+    ) -> Option<&'a FlowEngine> {
         let Dissector {
             opts,
             defrag,
@@ -336,7 +342,7 @@ impl Dissector {
             openvpn.frame(d);
         }
         let Some(f) = flows else {
-            return;
+            return None;
         };
         f.process(d, &meta);
         if let Some(a) = apps {
@@ -361,6 +367,7 @@ impl Dissector {
             let a: &'a StreamApps = a;
             a.layers(d);
         }
+        Some(f)
     }
 }
 

@@ -279,6 +279,10 @@ pub struct FlowEngine {
     delivery: Delivery,
     current: Option<Current>,
     conversations: ArrayVec<Current, { key::MAX_PER_FRAME }>,
+    /// The last frame's conversations as [`key::all`] found them, kept so
+    /// that what else reads them (the application logs) need not look
+    /// them up again.
+    found: ArrayVec<key::Conversation, { key::MAX_PER_FRAME }>,
     announced: Announcements,
     pub stats: FlowStats,
 }
@@ -313,6 +317,7 @@ impl FlowEngine {
             },
             current: None,
             conversations: ArrayVec::new(),
+            found: ArrayVec::new(),
             announced: Announcements::new(MAX_ANNOUNCED),
             stats: FlowStats::default(),
         }
@@ -383,6 +388,12 @@ impl FlowEngine {
         &self.conversations
     }
 
+    /// The transport layer of the last frame's innermost conversation
+    /// ([`key::all`]'s last, ICMP quotes included).
+    pub fn innermost_transport(&self) -> Option<Transport> {
+        self.found.last().map(|c| c.transport)
+    }
+
     /// The flow of the last frame processed, while it is held: the logs
     /// read its first frame and orientation (for the uid and the endpoints
     /// of their records) and mark the services they confirm on it.
@@ -417,7 +428,11 @@ impl FlowEngine {
         // Each transport layer outside ICMP quotes is a conversation of its
         // own (a tunnel's and the traffic inside it), outermost first, as
         // tshark numbers them and Zeek logs them.
-        for c in key::all(d) {
+        self.found = key::all(d);
+        for i in 0..self.found.len() {
+            let Some(&c) = self.found.get(i) else {
+                break;
+            };
             if c.quoted {
                 if self.opts.all_quotes || c.same_hosts {
                     self.quoted(d, meta.number, now, c);
@@ -660,6 +675,7 @@ impl FlowEngine {
         self.delivery.clear();
         self.current = None;
         self.conversations.clear();
+        self.found.clear();
         for table in [&mut self.tcp, &mut self.udp, &mut self.icmp] {
             // Oldest first, as they would have timed out.
             while let Some(x) = table.pop_oldest() {

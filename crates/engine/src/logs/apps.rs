@@ -16,7 +16,7 @@
 
 use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, Schema, Sink};
 use crate::dissect::Dissection;
-use crate::flow::key::{self, transport, Transport};
+use crate::flow::key::{transport, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
 use std::io;
 use std::net::IpAddr;
@@ -204,13 +204,14 @@ impl AppLogs {
     /// Take this frame's application messages from its dissection: the
     /// layers above its innermost conversation's transport (TCP or UDP
     /// outside ICMP quotes) — single datagrams, segments' whole messages, or
-    /// messages reassembled from the stream.
-    pub fn collect(&mut self, d: &Dissection<'_>, ts_ns: i64) {
+    /// messages reassembled from the stream. `innermost` is that
+    /// conversation's transport as the flow engine found it
+    /// ([`FlowEngine::innermost_transport`]: the one it reports as current,
+    /// since it follows them outermost first).
+    pub fn collect(&mut self, d: &Dissection<'_>, innermost: Option<Transport>, ts_ns: i64) {
         self.msgs.clear();
         self.ts_ns = ts_ns;
-        // The innermost conversation is the one the flow engine reports as
-        // current (it follows them outermost first).
-        let from = match key::all(d).last().map(|c| c.transport) {
+        let from = match innermost {
             Some(Transport::Tcp(i) | Transport::Udp(i)) => i,
             _ => return,
         };
