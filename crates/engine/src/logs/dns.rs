@@ -34,9 +34,10 @@ use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use wire::bytes::be16;
 use wire::dns::{DnsView, NameRef, Section};
+use wire::field::{ipv4_text, ipv6_text};
 use wiresift_wire as wire;
 
 pub static SCHEMA: Schema = Schema {
@@ -179,14 +180,17 @@ struct Parsed {
 
 /// One answer record as Zeek reads it. `rest` is the number of message
 /// bytes from the record's data to the end (Zeek checks some lengths
-/// against it, not against the data length).
-fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool) -> Parsed {
+/// against it, not against the data length). `build`: make the summary
+/// (the log is written); otherwise only whether reading goes on.
+fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool, build: bool) -> Parsed {
     let data = rec.rdata();
     let at = rec.rdata_at();
     let rest = msg.len().saturating_sub(at);
     let name_at = |o: usize| zeek_name(NameRef { msg, at: at + o });
-    let some = |v: Vec<u8>| Parsed {
-        reply: Some(v),
+    // The summary is made only when it is wanted (most records are
+    // addresses, whose text is most of the cost).
+    let some = |make: &dyn Fn() -> Vec<u8>| Parsed {
+        reply: build.then(make),
         ok: true,
     };
     let fail = Parsed {
@@ -199,27 +203,27 @@ fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool) -> Parsed
     };
     match rec.rtype() {
         rr::A => match <[u8; 4]>::try_from(data) {
-            Ok(a) => some(Ipv4Addr::from(a).to_string().into_bytes()),
+            Ok(a) => some(&|| ipv4_text(a).as_str().as_bytes().to_vec()),
             Err(_) => fail,
         },
         rr::AAAA | rr::A6 => match <[u8; 16]>::try_from(data) {
-            Ok(a) => some(Ipv6Addr::from(a).to_string().into_bytes()),
+            Ok(a) => some(&|| ipv6_text(&a).as_str().as_bytes().to_vec()),
             Err(_) => fail,
         },
-        rr::NS | rr::CNAME | rr::PTR => some(name_at(0)),
-        rr::MX => some(name_at(2)),
+        rr::NS | rr::CNAME | rr::PTR => some(&|| name_at(0)),
+        rr::MX => some(&|| name_at(2)),
         rr::SOA => {
             // Two names, then five 32-bit numbers Zeek insists on.
             let m = rec.rdata_view();
             match m {
-                wire::dns::Rdata::Soa { mname, .. } => some(zeek_name(mname)),
+                wire::dns::Rdata::Soa { mname, .. } => some(&|| zeek_name(mname)),
                 _ if rest < 22 => fail,
-                _ => some(name_at(0)),
+                _ => some(&|| name_at(0)),
             }
         }
         rr::SRV if resp_p_137 => silent,
-        rr::SRV => some(name_at(6)),
-        rr::WKS => some(Vec::new()),
+        rr::SRV => some(&|| name_at(6)),
+        rr::WKS => some(&Vec::new),
         rr::HINFO | rr::NBS | rr::EDNS | rr::TSIG | rr::SVCB | rr::HTTPS => silent,
         rr::TXT | rr::SPF => {
             let tag: &[u8] = if rec.rtype() == rr::TXT {
@@ -246,7 +250,7 @@ fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool) -> Parsed
                 pos += n;
             }
             Parsed {
-                reply: Some(out),
+                reply: build.then_some(out),
                 ok,
             }
         }
@@ -258,58 +262,62 @@ fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool) -> Parsed
             if rest < 18 {
                 return fail;
             }
-            let covered = be16(data, 0).unwrap_or(0);
-            let mut signer = name_at(18);
-            if signer.is_empty() {
-                signer = b"<Root>".to_vec();
-            }
-            let mut s = format!("RRSIG {covered} ").into_bytes();
-            s.extend_from_slice(&signer);
-            some(s)
+            some(&|| {
+                let covered = be16(data, 0).unwrap_or(0);
+                let mut signer = name_at(18);
+                if signer.is_empty() {
+                    signer = b"<Root>".to_vec();
+                }
+                let mut s = format!("RRSIG {covered} ").into_bytes();
+                s.extend_from_slice(&signer);
+                s
+            })
         }
         rr::DNSKEY if rest < 4 => fail,
-        rr::DNSKEY => some(format!("DNSKEY {}", data.get(3).copied().unwrap_or(0)).into_bytes()),
-        rr::NSEC => {
+        rr::DNSKEY => {
+            some(&|| format!("DNSKEY {}", data.get(3).copied().unwrap_or(0)).into_bytes())
+        }
+        rr::NSEC => some(&|| {
             let mut s = b"NSEC ".to_vec();
             s.extend_from_slice(&zeek_name(rec.name()));
             s.push(b' ');
             s.extend_from_slice(&name_at(0));
-            some(s)
-        }
+            s
+        }),
         rr::NSEC3 if rest < 6 => fail,
-        rr::NSEC3 => some(b"NSEC3".to_vec()),
+        rr::NSEC3 => some(&|| b"NSEC3".to_vec()),
         rr::NSEC3PARAM if rest < 5 => fail,
-        rr::NSEC3PARAM => some(b"NSEC3PARAM".to_vec()),
+        rr::NSEC3PARAM => some(&|| b"NSEC3PARAM".to_vec()),
         rr::DS if rest < 4 => fail,
-        rr::DS => some(
+        rr::DS => some(&|| {
             format!(
                 "DS {} {}",
                 data.get(2).copied().unwrap_or(0),
                 data.get(3).copied().unwrap_or(0)
             )
-            .into_bytes(),
-        ),
+            .into_bytes()
+        }),
         rr::BINDS if rest < 5 => fail,
-        rr::BINDS => some(b"BIND9 signing signal".to_vec()),
+        rr::BINDS => some(&|| b"BIND9 signing signal".to_vec()),
         rr::SSHFP if rest < 2 => fail,
-        rr::SSHFP => {
+        rr::SSHFP => some(&|| {
             let mut s = b"SSHFP: ".to_vec();
             for b in data.get(2..).unwrap_or_default() {
                 s.extend_from_slice(format!("{b:02x}").as_bytes());
             }
-            some(s)
-        }
+            s
+        }),
         rr::LOC if rest < 15 => fail,
-        rr::LOC => some(
+        rr::LOC => some(&|| {
             format!(
                 "LOC:  {} {} {}",
                 data.get(1).copied().unwrap_or(0),
                 data.get(2).copied().unwrap_or(0),
                 data.get(3).copied().unwrap_or(0)
             )
-            .into_bytes(),
-        ),
-        t => some(format!("<unknown type={t}>").into_bytes()),
+            .into_bytes()
+        }),
+        t => some(&|| format!("<unknown type={t}>").into_bytes()),
     }
 }
 
@@ -365,7 +373,7 @@ impl Msg {
             };
             // Only replies' answers reach the log; a query's are still read
             // (they decide the confirmation).
-            let p = parse_rr(&r, msg, false);
+            let p = parse_rr(&r, msg, false, m.qr && build);
             if m.qr && build {
                 if let Some(reply) = p.reply {
                     m.answers.push(Answer {
