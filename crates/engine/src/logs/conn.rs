@@ -153,7 +153,9 @@ fn base62(mut n: u64, out: &mut String) {
             break;
         }
     }
-    out.extend(digits.iter().skip(i).map(|&b| b as char));
+    // The digits are ASCII: pushed as one string, not char by char.
+    let digits = digits.get(i..).unwrap_or_default();
+    out.push_str(std::str::from_utf8(digits).unwrap_or_default());
 }
 
 /// splitmix64's finaliser: spreads every input bit over the output.
