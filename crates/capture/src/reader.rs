@@ -48,8 +48,11 @@ pub use crate::pcap::PcapVariant;
 /// taken to be corrupt headers.
 pub const MAX_RECORD_LEN: usize = 256 << 20;
 
-/// Default size of the read buffer.
-pub const DEFAULT_BUFFER_LEN: usize = 4 << 20;
+/// Default size of the read buffer: small enough that what `read(2)` just
+/// copied into it is still in the core's cache when the records are parsed
+/// and dissected (4 MiB cost a quarter more user time on a large file than
+/// 256 KiB; 64 KiB gained nothing more and makes four times the calls).
+pub const DEFAULT_BUFFER_LEN: usize = 256 << 10;
 
 /// Smallest buffer the reader works with.
 const MIN_BUFFER_LEN: usize = 64;
