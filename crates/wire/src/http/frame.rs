@@ -548,16 +548,13 @@ impl Framer {
             }
             h.pos = next;
             h.lines += 1;
-            let Some((name, v)) = split_header(text) else {
-                continue;
-            };
-            if name.eq_ignore_ascii_case(b"content-length") {
+            if let Some(v) = header_value(text, b"content-length") {
                 if let Some(n) = framing_length(v) {
                     h.length = Some(n);
                 }
-            } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            } else if let Some(v) = header_value(text, b"transfer-encoding") {
                 h.chunked |= is_chunked(v);
-            } else if name.eq_ignore_ascii_case(b"content-type") {
+            } else if let Some(v) = header_value(text, b"content-type") {
                 h.rpc_type = v.starts_with(b"application/rpc");
             }
         }
@@ -650,14 +647,18 @@ pub(crate) fn rpc_over_http(length: u32, rpc_type: bool, msg: &[u8]) -> bool {
         && (rpc_type || msg.starts_with(b"RPC_IN_DATA") || msg.starts_with(b"RPC_OUT_DATA"))
 }
 
-/// A header line's name (before its first colon) and value (with the
-/// white space after the colon skipped); None without a colon.
-pub(crate) fn split_header(line: &[u8]) -> Option<(&[u8], &[u8])> {
-    let colon = memchr::memchr(b':', line)?;
-    let name = line.get(..colon)?;
-    let v = line.get(colon + 1..)?;
+/// The value of a header line if its name (up to its first colon) is
+/// `name` (lowercase, without a colon), with the white space after the
+/// colon skipped. The name is compared in place: no search for the colon,
+/// which is where the name ends when it matches.
+pub(crate) fn header_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let (n, rest) = line.split_at_checked(name.len())?;
+    let v = rest.strip_prefix(b":")?;
+    if !n.eq_ignore_ascii_case(name) {
+        return None;
+    }
     let skip = v.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
-    Some((name, v.get(skip..)?))
+    v.get(skip..)
 }
 
 /// The request methods (not the notification ones), for tests that build messages.

@@ -33,8 +33,8 @@ use crate::field::{FieldSink, Kind, Value};
 use crate::field_table;
 use crate::stream::Pdu;
 use frame::{
-    bodiless_status, chunk_size, framing_length, is_chunked, line_lenient, line_strict,
-    skip_leading_crlf, split_header, status_code, token,
+    bodiless_status, chunk_size, framing_length, header_value, is_chunked, line_lenient,
+    line_strict, skip_leading_crlf, status_code, token,
 };
 use std::ops::Range;
 
@@ -353,7 +353,7 @@ impl<'a> HttpView<'a> {
                 self.head_end = HeadEnd::Blank;
                 return;
             }
-            let Some((name, v)) = split_header(line) else {
+            if memchr::memchr(b':', line).is_none() {
                 // tshark throws at a colon-less line the bytes cut short (it
                 // may be the start of a header); any other one ends the block.
                 let why = if end == b.len() {
@@ -363,17 +363,17 @@ impl<'a> HttpView<'a> {
                 };
                 self.stop_at(pos, why);
                 return;
-            };
+            }
             if lines >= limits::MAX_HEADERS {
                 self.stop_at(pos, HeadEnd::TooMany);
                 return;
             }
             lines += 1;
-            if name.eq_ignore_ascii_case(b"content-length") {
+            if let Some(v) = header_value(line, b"content-length") {
                 if let Some(n) = framing_length(v) {
                     self.length = Some(n);
                 }
-            } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            } else if let Some(v) = header_value(line, b"transfer-encoding") {
                 self.chunked |= is_chunked(v);
             }
             pos = next;
