@@ -61,53 +61,67 @@ pub enum IcmpErrors {
 /// The shard key of a frame: equal for both directions between two hosts;
 /// 0 for frames without IP.
 pub fn key(link_type: u32, data: &[u8], errors: IcmpErrors) -> u64 {
-    let Some(mut ip) = ip_at(link_type, data)
-        .and_then(|off| data.get(off..))
-        .map(innermost)
-    else {
+    let Some(mut ip) = ip_at(link_type, data).and_then(|off| data.get(off..)) else {
         return 0;
     };
-    if errors == IcmpErrors::QuotedPair {
-        if let Some(q) = icmp_quote(ip) {
-            ip = innermost(q);
+    let mut follow_quote = errors == IcmpErrors::QuotedPair;
+    // One look at each IP header's payload; bounded: a stack of tunnels
+    // (and one quote) ends after a few headers.
+    for _ in 0..8 {
+        let Some((proto, at)) = payload(ip) else {
+            break;
+        };
+        let next = match proto {
+            IPPROTO_IPIP | IPPROTO_IPV6 | IPPROTO_GRE => tunnelled(ip, proto, at),
+            IPPROTO_ICMP | IPPROTO_ICMPV6 if follow_quote => {
+                follow_quote = false;
+                icmp_quote(ip, proto, at)
+            }
+            IPPROTO_UDP => return udp_key(ip, at),
+            _ => None,
+        };
+        match next {
+            Some(inner) => ip = inner,
+            None => break,
         }
     }
+    match addresses(ip) {
+        Some((a, b)) => hash(a.min(b), a.max(b)),
+        None => 0,
+    }
+}
+
+/// The key of a UDP datagram whose IP header is `ip`, its UDP header at
+/// `at`.
+fn udp_key(ip: &[u8], at: usize) -> u64 {
+    let ports = (be16(ip, at), be16(ip, at + 2));
     // DHCP transactions span address pairs (the client has none yet, the
     // server answers to broadcast or to the new address): they all go to
     // one worker, as the frames without IP do.
-    if is_dhcp(ip) {
+    let v4 = ip.first().is_some_and(|v| v >> 4 == 4);
+    if v4 && matches!(ports, (Some(67 | 68), Some(67 | 68))) {
         return 0;
     }
     let Some((a, b)) = addresses(ip) else {
         return 0;
     };
-    if let Some(server) = teredo_server(ip, a, b) {
-        return hash(server, 0);
+    // A Teredo server (the port-3544 side, when only one side uses it)
+    // goes by its address alone.
+    let teredo = Some(wire::teredo::PORT);
+    match (ports.0 == teredo, ports.1 == teredo) {
+        (true, false) if ports.1.is_some() => hash(a, 0),
+        (false, true) if ports.0.is_some() => hash(b, 0),
+        _ => hash(a.min(b), a.max(b)),
     }
-    hash(a.min(b), a.max(b))
-}
-
-/// The innermost IP header of a stack of IP tunnels starting at `ip`.
-fn innermost(mut ip: &[u8]) -> &[u8] {
-    // Bounded: a stack of tunnels ends after a few headers.
-    for _ in 0..4 {
-        match inner_ip(ip) {
-            Some(inner) => ip = inner,
-            None => break,
-        }
-    }
-    ip
 }
 
 /// The IP header an ICMP or ICMPv6 error quotes (after the 8-byte ICMP
-/// header), when its addresses are there.
-fn icmp_quote(ip: &[u8]) -> Option<&[u8]> {
-    let (proto, at) = payload(ip)?;
+/// header at `at`), when its addresses are there.
+fn icmp_quote(ip: &[u8], proto: u8, at: usize) -> Option<&[u8]> {
     let kind = *ip.get(at)?;
     let error = match proto {
         IPPROTO_ICMP => matches!(kind, 3 | 4 | 5 | 11 | 12),
-        IPPROTO_ICMPV6 => (1..=4).contains(&kind),
-        _ => false,
+        _ => (1..=4).contains(&kind),
     };
     let quote = ip.get(at.checked_add(8)?..)?;
     (error && addresses(quote).is_some()).then_some(quote)
@@ -145,12 +159,11 @@ fn payload(ip: &[u8]) -> Option<(u8, usize)> {
     }
 }
 
-/// The IP header inside an IP-in-IP or GRE tunnel, if `ip` is one.
-fn inner_ip(ip: &[u8]) -> Option<&[u8]> {
-    let (proto, at) = payload(ip)?;
+/// The IP header inside an IP-in-IP or GRE tunnel: `ip`'s payload of
+/// protocol `proto` at `at`.
+fn tunnelled(ip: &[u8], proto: u8, at: usize) -> Option<&[u8]> {
     let rest = ip.get(at..)?;
     let inner = match proto {
-        IPPROTO_IPIP | IPPROTO_IPV6 => rest,
         IPPROTO_GRE => {
             let gre = wire::gre::GreView::new(rest).ok()?;
             if gre.version() != 0 {
@@ -163,37 +176,10 @@ fn inner_ip(ip: &[u8]) -> Option<&[u8]> {
                 _ => return None,
             }
         }
-        _ => return None,
+        _ => rest,
     };
     // Only a whole inner header is followed.
     addresses(inner).map(|_| inner)
-}
-
-/// The Teredo server's address (the port-3544 side, when only one side
-/// uses it) of a UDP datagram.
-fn teredo_server(ip: &[u8], a: u128, b: u128) -> Option<u128> {
-    let (proto, at) = payload(ip)?;
-    if proto != IPPROTO_UDP {
-        return None;
-    }
-    let port = wire::teredo::PORT;
-    match (be16(ip, at)? == port, be16(ip, at + 2)? == port) {
-        (true, false) => Some(a),
-        (false, true) => Some(b),
-        _ => None,
-    }
-}
-
-/// An unfragmented IPv4 UDP datagram between ports 67 and 68.
-fn is_dhcp(ip: &[u8]) -> bool {
-    if ip.first().is_none_or(|v| v >> 4 != 4) {
-        return false;
-    }
-    let Some((IPPROTO_UDP, at)) = payload(ip) else {
-        return false;
-    };
-    let ports = (be16(ip, at), be16(ip, at + 2));
-    matches!(ports, (Some(67 | 68), Some(67 | 68)))
 }
 
 /// Where the first IP header starts, if the link layer says there is one.
