@@ -359,6 +359,13 @@ fn decimal(n: impl itoa::Integer, out: &mut Vec<u8>) {
 }
 
 /// An address as Zeek writes it (IPv6 in RFC 5952 form).
+/// Lowercase hex of `b` (hashes, connection ids).
+pub(crate) fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(2 * b.len());
+    wiresift_wire::field::write_hex_bytes(&mut s, b, None);
+    s
+}
+
 fn addr(a: &IpAddr, out: &mut Vec<u8>) {
     let t = match a {
         IpAddr::V4(x) => wiresift_wire::field::ipv4_text(x.octets()),

@@ -31,7 +31,7 @@
 //! connections at once ([`Stats::hello_dropped`]).
 
 use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
-use super::{emit, field, Record, Schema, Sink, Type, Value};
+use super::{emit, field, hex, Record, Schema, Sink, Type, Value};
 use crate::quic::{self as initial, HelloAssembler};
 use std::borrow::Cow;
 use std::io;
@@ -152,10 +152,6 @@ pub struct Quic {
     pub server_name: Option<String>,
     pub client_protocol: Option<String>,
     pub history: String,
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 impl Quic {

@@ -42,7 +42,7 @@ mod ciphers;
 mod x509;
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
-use super::{emit, field, Record, Schema, Sink, Type, Value};
+use super::{emit, field, hex, Record, Schema, Sink, Type, Value};
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
 use std::borrow::Cow;
@@ -154,22 +154,14 @@ pub struct Msg {
     pub evs: Vec<Ev>,
 }
 
-fn hex(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        s.push_str(&format!("{x:02x}"));
-    }
-    s
-}
-
 /// JA4's hash of one part: the first 12 hex digits of its SHA-256, or
 /// zeros for an empty part.
 fn ja4_hash(s: &str) -> String {
     if s.is_empty() {
         return "000000000000".to_owned();
     }
-    let h = hex(&Sha256::digest(s.as_bytes()));
-    h.get(..12).unwrap_or_default().to_owned()
+    // 12 hex digits: the first 6 bytes.
+    hex(Sha256::digest(s.as_bytes()).get(..6).unwrap_or_default())
 }
 
 fn client_hello(h: &wire::tls::ClientHello<'_>) -> ClientHello {
