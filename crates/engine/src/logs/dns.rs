@@ -126,7 +126,8 @@ pub struct Msg {
 /// A name as Zeek's analyzer extracts it: the labels joined by dots,
 /// lower-cased, at most [`MAX_NAME`] bytes; the root is empty.
 pub fn zeek_name(n: NameRef<'_>) -> Vec<u8> {
-    let mut out = Vec::new();
+    // Room for most names at once, rather than growing label by label.
+    let mut out = Vec::with_capacity(64);
     for l in n.labels() {
         if out.len() + l.len() + 1 > MAX_NAME {
             break;
