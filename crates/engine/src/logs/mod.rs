@@ -468,6 +468,12 @@ fn tsv_str(s: &[u8], in_set: bool, out: &mut Vec<u8>) {
         let _ = write!(out, "\\x{:02x}", s.first().copied().unwrap_or(0));
         rest = s.get(1..).unwrap_or_default();
     }
+    // Most values are printable ASCII with nothing to escape: copied whole.
+    let plain = |c: u8| (0x20..0x7f).contains(&c) && c != b'\\' && !(in_set && c == b',');
+    if rest.iter().all(|&c| plain(c)) {
+        out.extend_from_slice(rest);
+        return;
+    }
     for chunk in rest.utf8_chunks() {
         // Byte by byte: every byte to escape is ASCII, and the bytes of a
         // multi-byte character are all past 0x7f. Runs that need no
