@@ -218,7 +218,7 @@ impl Job for LogsJob {
         // Conversations idle past their timeout end at every frame, also
         // one the dissector leaves out (a bad checksum), as in `tick`.
         if let Some(flows) = self.dissector.flows.as_mut() {
-            flows.process(&mut Dissection::default(), &meta);
+            flows.tick(&meta);
         }
         {
             // The dissection borrows the dissector: what the application
@@ -238,7 +238,7 @@ impl Job for LogsJob {
         let empty = Dissection::default();
         self.apps.collect(&empty, None, flow::time_ns(meta));
         if let Some(flows) = self.dissector.flows.as_mut() {
-            flows.process(&mut Dissection::default(), meta);
+            flows.tick(meta);
         }
         // Writing to memory does not fail.
         let _ = self.records(meta.number, out, false);

@@ -416,15 +416,26 @@ impl FlowEngine {
             }
     }
 
-    /// Follow one dissected frame: find or make its conversation, update
-    /// it, and write what it knows (stream, relative numbers, analysis)
-    /// into the frame's transport layer.
-    pub fn process(&mut self, d: &mut Dissection, meta: &FrameMeta) {
+    /// A frame with no conversation of this engine's (another worker's, or
+    /// one left out): what it leaves of the last frame is cleared and the
+    /// conversations idle past their timeout at its time end. This is
+    /// [`FlowEngine::process`] of an empty dissection, without looking at
+    /// one. Gives the frame's time.
+    pub fn tick(&mut self, meta: &FrameMeta) -> i64 {
         let now = time_ns(meta);
         self.delivery.clear();
         self.current = None;
         self.conversations.clear();
+        self.found.clear();
         self.expire(now);
+        now
+    }
+
+    /// Follow one dissected frame: find or make its conversation, update
+    /// it, and write what it knows (stream, relative numbers, analysis)
+    /// into the frame's transport layer.
+    pub fn process(&mut self, d: &mut Dissection, meta: &FrameMeta) {
+        let now = self.tick(meta);
         // Each transport layer outside ICMP quotes is a conversation of its
         // own (a tunnel's and the traffic inside it), outermost first, as
         // tshark numbers them and Zeek logs them.
