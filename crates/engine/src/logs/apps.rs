@@ -358,7 +358,10 @@ impl AppLogs {
             return Ok(());
         };
         let ends = conn::endpoints(&cur.key, flow);
-        let conn = ConnRef {
+        let first_frame = flow.first_frame;
+        // The connection as the analyzers name it, made at the first message
+        // one of them reads (conn.log alone only takes the services: no uid).
+        let make = || ConnRef {
             id: ConnId {
                 proto: match cur.proto {
                     StreamProto::Tcp => transport::TCP,
@@ -366,16 +369,17 @@ impl AppLogs {
                 },
                 stream: cur.stream,
             },
-            uid: conn::uid(&cur.key, flow.first_frame),
+            uid: conn::uid(&cur.key, first_frame),
             orig_h: ends.orig_h,
             orig_p: ends.orig_p,
             resp_h: ends.resp_h,
             resp_p: ends.resp_p,
             proto: ends.proto,
         };
-        let f = Frame {
+        let mut f = Lazy {
+            conn: None,
+            make,
             ts_ns: self.ts_ns,
-            conn: &conn,
             from_orig: cur.side == ends.orig,
         };
         for m in self.msgs.drain(..) {
@@ -383,41 +387,41 @@ impl AppLogs {
                 Msg::Dns(m) => {
                     let confirmed = m.confirmed;
                     if self.wants.dns {
-                        self.dns.message(&f, *m, sink)?;
+                        self.dns.message(&f.frame(), *m, sink)?;
                     }
                     confirmed.then_some("dns")
                 }
                 Msg::Dhcp(m) => {
                     if self.wants.dhcp {
-                        self.dhcp.message(&f, *m, sink)?;
+                        self.dhcp.message(&f.frame(), *m, sink)?;
                     }
                     Some("dhcp")
                 }
                 Msg::Http(m) => {
                     if self.wants.http {
-                        self.http.message(&f, *m, sink)?;
+                        self.http.message(&f.frame(), *m, sink)?;
                     }
                     Some("http")
                 }
                 Msg::Ssl(m) => {
-                    self.ssl.message(&f, *m, sink)?;
+                    self.ssl.message(&f.frame(), *m, sink)?;
                     Some("ssl")
                 }
                 Msg::Ftp(m) => {
                     // Always followed: the data connections it announces
                     // are conn.log's `ftp-data`.
-                    self.ftp.message(&f, *m, sink)?;
+                    self.ftp.message(&f.frame(), *m, sink)?;
                     Some("ftp")
                 }
                 Msg::Smtp(m) => {
-                    self.smtp.message(&f, *m, sink)?;
+                    self.smtp.message(&f.frame(), *m, sink)?;
                     Some("smtp")
                 }
                 Msg::Mqtt(m) => {
-                    self.mqtt.message(&f, *m, sink)?;
+                    self.mqtt.message(&f.frame(), *m, sink)?;
                     Some("mqtt")
                 }
-                Msg::Quic(m) => self.quic.message(&f, *m, sink)?.then_some("quic"),
+                Msg::Quic(m) => self.quic.message(&f.frame(), *m, sink)?.then_some("quic"),
                 Msg::Service(s) => Some(s),
             };
             if let Some(s) = service {
@@ -425,6 +429,25 @@ impl AppLogs {
             }
         }
         Ok(())
+    }
+}
+
+/// Where and when the current frame's messages were seen, with the
+/// connection made at its first use.
+struct Lazy<F> {
+    conn: Option<ConnRef>,
+    make: F,
+    ts_ns: i64,
+    from_orig: bool,
+}
+
+impl<F: Fn() -> ConnRef> Lazy<F> {
+    fn frame(&mut self) -> Frame<'_> {
+        Frame {
+            ts_ns: self.ts_ns,
+            conn: self.conn.get_or_insert_with(&self.make),
+            from_orig: self.from_orig,
+        }
     }
 }
 
