@@ -283,6 +283,8 @@ pub struct FlowEngine {
     /// that what else reads them (the application logs) need not look
     /// them up again.
     found: ArrayVec<key::Conversation, { key::MAX_PER_FRAME }>,
+    /// The time idle conversations were last ended at.
+    expired_at: Option<i64>,
     announced: Announcements,
     pub stats: FlowStats,
 }
@@ -318,6 +320,7 @@ impl FlowEngine {
             current: None,
             conversations: ArrayVec::new(),
             found: ArrayVec::new(),
+            expired_at: None,
             announced: Announcements::new(MAX_ANNOUNCED),
             stats: FlowStats::default(),
         }
@@ -738,6 +741,12 @@ impl FlowEngine {
         let Some(t) = self.opts.idle else {
             return;
         };
+        // Again at the same time (a frame's `tick`, then its `process`):
+        // every entry since was seen at `now`, none is idle.
+        if self.expired_at == Some(now) {
+            return;
+        }
+        self.expired_at = Some(now);
         let secs = |s: i64| now.saturating_sub(s.saturating_mul(1_000_000_000));
         for (table, before) in [
             (&mut self.tcp, secs(t.tcp)),
