@@ -140,7 +140,7 @@ pub struct Conn {
 /// The digits of Zeek's base 62.
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-fn base62(mut n: u64, out: &mut String) {
+fn base62(mut n: u64, out: &mut Vec<u8>) {
     let mut digits = [0u8; 11];
     let mut i = digits.len();
     loop {
@@ -153,9 +153,7 @@ fn base62(mut n: u64, out: &mut String) {
             break;
         }
     }
-    // The digits are ASCII: pushed as one string, not char by char.
-    let digits = digits.get(i..).unwrap_or_default();
-    out.push_str(std::str::from_utf8(digits).unwrap_or_default());
+    out.extend_from_slice(digits.get(i..).unwrap_or_default());
 }
 
 /// splitmix64's finaliser: spreads every input bit over the output.
@@ -171,11 +169,12 @@ fn mix(mut z: u64) -> u64 {
 pub fn uid(key: &FlowKey, first_frame: u64) -> String {
     let a = mix(key.stable_hash() ^ mix(first_frame));
     let b = mix(a ^ 0x9e37_79b9_7f4a_7c15) >> 32;
-    let mut s = String::with_capacity(18);
-    s.push('C');
+    // Built as bytes and checked as text once (the digits are ASCII).
+    let mut s = Vec::with_capacity(23);
+    s.push(b'C');
     base62(a, &mut s);
     base62(b, &mut s);
-    s
+    String::from_utf8(s).unwrap_or_default()
 }
 
 fn addr(key: &FlowKey, side: Side) -> IpAddr {

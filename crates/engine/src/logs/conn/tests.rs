@@ -22,15 +22,15 @@ fn uid_is_deterministic_base62() {
 
 #[test]
 fn base62_digits() {
-    let mut s = String::new();
+    let mut s = Vec::new();
     base62(0, &mut s);
-    s.push(' ');
+    s.push(b' ');
     base62(61, &mut s);
-    s.push(' ');
+    s.push(b' ');
     base62(62, &mut s);
-    s.push(' ');
+    s.push(b' ');
     base62(u64::MAX, &mut s);
-    assert_eq!(s, "0 z 10 LygHa16AHYF");
+    assert_eq!(s, b"0 z 10 LygHa16AHYF");
 }
 
 #[test]
