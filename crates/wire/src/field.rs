@@ -297,11 +297,12 @@ pub fn write_hex_bytes(out: &mut String, b: &[u8], sep: Option<char>) {
 }
 
 /// Packet text: printable ASCII as is, the rest as `\xNN` (tshark escapes
-/// likewise, so columns never break on control bytes).
+/// likewise, so columns never break on control bytes). A backslash stays
+/// as it is, as tshark 4.0 prints it (ndpi__WebattackRCE.pcap frame 516:
+/// `GET /forumdisplay.php?GLOBALS\[\]=1…`).
 pub fn write_escaped(out: &mut String, s: &[u8]) {
     for &c in s {
         match c {
-            b'\\' => out.push_str("\\\\"),
             0x20..=0x7e => out.push(c as char),
             b'\t' => out.push_str("\\t"),
             b'\n' => out.push_str("\\n"),
@@ -443,6 +444,7 @@ mod tests {
             "1763505596.868016000"
         );
         assert_eq!(fmt(Value::Str(b"a\tb\x01"), Kind::Str), "a\\tb\\x01");
+        assert_eq!(fmt(Value::Str(b"c:\\win"), Kind::Str), "c:\\win");
     }
 
     #[test]

@@ -1167,8 +1167,14 @@ fn constant(k: &Const, field_ty: Ty, depth: usize, out: &mut String) {
             let _ = writeln!(out, "bytes {s}");
         }
         Const::Str(b) => {
+            // A string literal: its backslashes doubled, as filters read them.
             let mut s = String::new();
-            field::write_escaped(&mut s, b);
+            for piece in b.split_inclusive(|&c| c == b'\\') {
+                field::write_escaped(&mut s, piece);
+                if piece.last() == Some(&b'\\') {
+                    s.push('\\');
+                }
+            }
             let _ = writeln!(out, "string \"{s}\"");
         }
         Const::Time(n) => {
