@@ -5,10 +5,9 @@
 //! formatted as the sinks do), the title, the summary, the framing
 //! functions and the typed accessors.
 
-use std::ops::Range;
-use wiresift_wire::field::Value;
-use wiresift_wire::mqtt::{self, Field, MqttView, FIELDS};
+use wiresift_wire::mqtt::{self, MqttView};
 use wiresift_wire::stream::Pdu;
+use wiresift_wire::Layer;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let Some((&a, b)) = data.split_first() else {
@@ -24,18 +23,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         n => MqttView::with_version(b, n + 2),
     };
     if let Ok(v) = v {
+        wiresift_fuzz::walk_fields(&Layer::Mqtt(v), b.len());
         let mut s = String::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            let Some(f) = Field::from_index(i) else {
-                continue;
-            };
-            v.field(f, &mut |val: Value, r: Range<usize>| {
-                assert!(r.start <= r.end && r.end <= b.len(), "{} {r:?}", d.name);
-                s.clear();
-                val.write_tshark(d.kind, &mut s);
-            });
-        }
-        s.clear();
         v.summary(&mut s);
         v.title(&mut s);
         let _ = (v.topic(), v.packet_id(), v.message(), v.body(), v.payload());

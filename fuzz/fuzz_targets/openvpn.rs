@@ -5,10 +5,9 @@
 //! values formatted as the sinks do), the title, the summary, and that the
 //! payload ends the view.
 
-use std::ops::Range;
-use wiresift_wire::field::Value;
-use wiresift_wire::openvpn::{self, Field, OpenvpnView, FIELDS};
+use wiresift_wire::openvpn::{self, OpenvpnView};
 use wiresift_wire::stream::Pdu;
+use wiresift_wire::Layer;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Pdu::Whole(n) = openvpn::pdu_len(data) {
@@ -19,18 +18,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         .into_iter()
         .flatten()
     {
+        wiresift_fuzz::walk_fields(&Layer::Openvpn(v), data.len());
         let mut s = String::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            let Some(f) = Field::from_index(i) else {
-                continue;
-            };
-            v.field(f, &mut |val: Value, r: Range<usize>| {
-                assert!(r.start <= r.end && r.end <= data.len(), "{} {r:?}", d.name);
-                s.clear();
-                val.write_tshark(d.kind, &mut s);
-            });
-        }
-        s.clear();
         v.summary(&mut s);
         v.title(&mut s);
         assert!(v.header_len() + v.payload().len() <= data.len());

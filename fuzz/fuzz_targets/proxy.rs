@@ -4,10 +4,9 @@
 //! values formatted as the sinks do), the title, the summary, the
 //! addresses, the TLVs, and the builder's round trip.
 
-use std::ops::Range;
-use wiresift_wire::field::Value;
-use wiresift_wire::proxy::{self, Field, ProxyRepr, ProxyView, FIELDS};
+use wiresift_wire::proxy::{self, ProxyRepr, ProxyView};
 use wiresift_wire::stream::Pdu;
+use wiresift_wire::Layer;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Pdu::Whole(n) = proxy::pdu_len(data) {
@@ -17,18 +16,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         return;
     };
     assert!(v.header_len() <= data.len());
+    wiresift_fuzz::walk_fields(&Layer::Proxy(v), v.header_len());
     let mut s = String::new();
-    for (i, d) in FIELDS.iter().enumerate() {
-        let Some(f) = Field::from_index(i) else {
-            continue;
-        };
-        v.field(f, &mut |val: Value, r: Range<usize>| {
-            assert!(r.start <= r.end && r.end <= v.header_len(), "{} {r:?}", d.name);
-            s.clear();
-            val.write_tshark(d.kind, &mut s);
-        });
-    }
-    s.clear();
     v.summary(&mut s);
     v.title(&mut s);
     let _ = (v.addresses(), v.tlvs().count(), v.v1_proto(), v.v2_family());

@@ -5,9 +5,8 @@
 //! input, values formatted as the sinks do), the title, the summary, the
 //! samples, records and sampled headers, and the builder's parse.
 
-use std::ops::Range;
-use wiresift_wire::field::Value;
-use wiresift_wire::sflow::{Field, SflowRepr, SflowView, FIELDS};
+use wiresift_wire::sflow::{SflowRepr, SflowView};
+use wiresift_wire::Layer;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let mut b = data.to_vec();
@@ -18,18 +17,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let Ok(v) = SflowView::new(&b) else {
         return;
     };
+    wiresift_fuzz::walk_fields(&Layer::Sflow(v), b.len());
     let mut s = String::new();
-    for (i, d) in FIELDS.iter().enumerate() {
-        let Some(f) = Field::from_index(i) else {
-            continue;
-        };
-        v.field(f, &mut |val: Value, r: Range<usize>| {
-            assert!(r.start <= r.end && r.end <= b.len(), "{} {r:?}", d.name);
-            s.clear();
-            val.write_tshark(d.kind, &mut s);
-        });
-    }
-    s.clear();
     v.summary(&mut s);
     v.title(&mut s);
     v.samples(&mut |smp| v.records(&smp, &mut |_, _| {}));

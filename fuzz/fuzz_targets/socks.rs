@@ -5,10 +5,9 @@
 //! within the input, values formatted as the sinks do), the title, the
 //! summary and what follows the message.
 
-use std::ops::Range;
-use wiresift_wire::field::Value;
-use wiresift_wire::socks::{self, Field, Msg, SocksView, FIELDS};
+use wiresift_wire::socks::{self, Msg, SocksView};
 use wiresift_wire::stream::Pdu;
+use wiresift_wire::Layer;
 
 const MSGS: [Msg; 8] = [
     Msg::V4Request,
@@ -31,18 +30,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     }
     let _ = (socks::looks_like(b), Msg::first(b), m.after(b));
     if let Ok(v) = SocksView::new(b, m) {
+        wiresift_fuzz::walk_fields(&Layer::Socks(v), b.len());
         let mut s = String::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            let Some(f) = Field::from_index(i) else {
-                continue;
-            };
-            v.field(f, &mut |val: Value, r: Range<usize>| {
-                assert!(r.start <= r.end && r.end <= b.len(), "{} {r:?}", d.name);
-                s.clear();
-                val.write_tshark(d.kind, &mut s);
-            });
-        }
-        s.clear();
         v.summary(&mut s);
         v.title(&mut s);
         let _ = (v.msg(), v.version(), v.header_len(), v.payload());

@@ -6,9 +6,8 @@
 //! sinks do), the summary, the framing functions and the typed accessors,
 //! and parses the bytes as one handshake message too.
 
-use std::ops::Range;
-use wiresift_wire::field::Value;
-use wiresift_wire::tls::{self, Field, Handshake, Session, TlsView, FIELDS};
+use wiresift_wire::tls::{self, Handshake, Session, TlsView};
+use wiresift_wire::Layer;
 
 fn hellos(h: &Handshake) {
     let mut s = String::new();
@@ -57,18 +56,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             ccs_seen: a & 2 != 0,
         };
         let v = v.with_session(session);
+        wiresift_fuzz::walk_fields(&Layer::Tls(v), b.len());
         let mut s = String::new();
-        for (i, d) in FIELDS.iter().enumerate() {
-            let Some(f) = Field::from_index(i) else {
-                continue;
-            };
-            v.field(f, &mut |val: Value, r: Range<usize>| {
-                assert!(r.start <= r.end && r.end <= b.len(), "{} {r:?}", d.name);
-                s.clear();
-                val.write_tshark(d.kind, &mut s);
-            });
-        }
-        s.clear();
         v.summary(&mut s);
         v.title(&mut s);
         let _ = v.is_malformed();

@@ -331,6 +331,21 @@ pub fn emit_layer(layer: &Layer<'_>, s: &mut String) {
     }
 }
 
+/// Every field of a view made on `len` bytes, as the sinks write it, each
+/// value's byte range checked to lie within them (what the fuzz targets of
+/// single views walk).
+pub fn walk_fields(layer: &Layer<'_>, len: usize) {
+    let mut s = String::new();
+    fields::layer_fields(
+        layer,
+        &mut |def: &'static FieldDef, v: Value<'_>, r: Range<usize>| {
+            assert!(r.start <= r.end && r.end <= len, "{} {r:?}", def.name);
+            s.clear();
+            v.write_tshark(def.kind, &mut s);
+        },
+    );
+}
+
 /// Everything a sink reads from a dissection.
 pub fn emit(d: &Dissection<'_>) {
     let mut s = String::new();
