@@ -205,3 +205,14 @@ pub(crate) fn nth_frame_meta(i: usize, data: &[u8]) -> wiresift_wire::frame::Fra
         ..Default::default()
     }
 }
+
+#[cfg(test)]
+/// Bytes from hex text (anything but hex digits ignored): the tests'
+/// captured bytes.
+pub(crate) fn hex(s: &str) -> Vec<u8> {
+    let digits: Vec<u8> = s.bytes().filter(u8::is_ascii_hexdigit).collect();
+    digits
+        .chunks(2)
+        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+        .collect()
+}

@@ -134,12 +134,7 @@ mod tests {
     use super::*;
     use wire::openvpn::OpenvpnView;
 
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::craft::hex;
 
     /// ndpi openvpn.pcap frame 31: one TCP segment with three P_CONTROL_V1
     /// packets (100, 100 and 26 bytes of the ClientHello).

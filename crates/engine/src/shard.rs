@@ -255,13 +255,7 @@ fn hash(a: u128, b: u128) -> u64 {
 mod tests {
     use super::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::craft::hex;
 
     fn key_of(frame: &[u8]) -> u64 {
         key(linktype::ETHERNET, frame, IcmpErrors::OwnPair)

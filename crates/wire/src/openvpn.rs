@@ -405,12 +405,7 @@ impl OpenvpnRepr {
 mod tests {
     use super::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::testing::hex;
 
     fn fields<'a>(v: &OpenvpnView<'a>, f: Field) -> Vec<String> {
         crate::testing::values(FIELDS[f as usize].kind, |out| v.field(f, out))

@@ -636,12 +636,7 @@ mod tests {
     use crate::testing;
     use proptest::prelude::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::testing::hex;
 
     fn get(v: &SflowView, f: Field) -> String {
         testing::values(FIELDS[f as usize].kind, |out| v.field(f, out)).join(",")

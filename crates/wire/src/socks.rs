@@ -594,12 +594,7 @@ mod tests {
     use crate::testing;
     use proptest::prelude::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::testing::hex;
 
     /// Every field with a value, as `name=v1,v2`, ranges checked.
     fn fields<'a>(v: &SocksView<'a>) -> Vec<String> {

@@ -806,12 +806,7 @@ mod tests {
         testing::string_of(|s| v.summary(s))
     }
 
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::testing::hex;
 
     /// scapy__ssh_ed25519.pcap frame 4.
     #[test]

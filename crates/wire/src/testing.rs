@@ -111,3 +111,13 @@ pub(crate) fn string_of(write: impl FnOnce(&mut String)) -> String {
     write(&mut s);
     s
 }
+
+/// Bytes from hex text (anything but hex digits ignored): the tests'
+/// captured bytes.
+pub(crate) fn hex(s: &str) -> Vec<u8> {
+    let digits: Vec<u8> = s.bytes().filter(u8::is_ascii_hexdigit).collect();
+    digits
+        .chunks(2)
+        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+        .collect()
+}

@@ -543,10 +543,5 @@ pub(crate) mod testing {
     }
 
     /// Bytes from hex text.
-    pub fn hex(s: &str) -> Vec<u8> {
-        let s: Vec<u8> = s.bytes().filter(|c| c.is_ascii_hexdigit()).collect();
-        s.chunks(2)
-            .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap_or("0"), 16).unwrap_or(0))
-            .collect()
-    }
+    pub(crate) use crate::craft::hex;
 }

@@ -1,12 +1,7 @@
 use super::hpack::{Decoder, HeaderList};
 use super::*;
 
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use crate::testing::hex;
 
 /// The client's first segment of suricata/app-layer-protocol-exact-input
 /// (frame 4): the preface, SETTINGS, WINDOW_UPDATE and two HEADERS (DNS

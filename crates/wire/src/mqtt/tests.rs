@@ -1,12 +1,7 @@
 use super::*;
 use proptest::prelude::*;
 
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use crate::testing::hex;
 
 /// Every value of field `f`, in tshark's text form.
 fn values(v: &MqttView, f: Field) -> Vec<String> {

@@ -1,12 +1,6 @@
 use super::*;
 
-fn hex(s: &str) -> Vec<u8> {
-    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use crate::testing::hex;
 
 fn decode(d: &mut Decoder, block: &[u8]) -> Vec<(String, String)> {
     let mut l = HeaderList::default();
