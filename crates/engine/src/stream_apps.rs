@@ -282,6 +282,9 @@ impl StreamApps {
                 continue;
             };
             let i = dl.side.index();
+            // What the conversation holds is charged to the budget by how
+            // much this delivery changed it, whatever part changed.
+            let before = conv.held();
             if conv.began[i] != frame {
                 conv.began[i] = frame;
                 conv.sides[i].begin_frame();
@@ -296,7 +299,6 @@ impl StreamApps {
             let to_server = app::to_server(a, dl.key.port(dl.side), dl.key.port(dl.side.other()));
             let mut got = std::mem::take(&mut self.scratch);
             got.clear();
-            let before = conv.held();
             if a == App::Smtp && to_server {
                 // What the client's bytes are depends on the session.
                 let s = conv.smtp.get_or_insert_with(Box::default);
@@ -305,13 +307,13 @@ impl StreamApps {
                 conv.sides[i].push(a, bytes, dl.gap_before, &mut |r| got.push(r));
             }
             let after = conv.held();
-            self.held = self.held.saturating_sub(before).saturating_add(after);
-            if self.held > MAX_HELD_TOTAL && after > 0 {
+            if self.held.saturating_sub(before).saturating_add(after) > MAX_HELD_TOTAL && after > 0
+            {
                 conv.sides[i].give_up();
                 if let Some(s) = conv.smtp.as_deref_mut() {
                     s.give_up();
                 }
-                self.held = self.held.saturating_sub(after).saturating_add(conv.held());
+                conv.openvpn = None;
                 self.stats.over_budget += 1;
             }
             for r in got.drain(..) {
@@ -444,6 +446,8 @@ impl StreamApps {
                     }
                 }
             }
+            // OpenVPN's control channel grew while its messages were read.
+            self.held = self.held.saturating_sub(before).saturating_add(conv.held());
             self.scratch = got;
         }
         // The sender closed its direction: a message that runs to the close
