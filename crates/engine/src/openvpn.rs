@@ -23,8 +23,13 @@ use wiresift_wire as wire;
 /// on a whole TLS record; past this they are dropped (counted).
 pub const MAX_GATHERED: usize = 256 << 10;
 
-/// UDP: directions followed at once; a new one past this is not (counted).
+/// UDP: directions in the middle of a message at once; a new one past
+/// this is not followed (counted).
 pub const MAX_DIRECTIONS: usize = 4096;
+
+/// UDP: bytes held over all directions; a piece past this is dropped
+/// (counted).
+pub const MAX_HELD_TOTAL: usize = 16 << 20;
 
 /// One direction's gathered pieces.
 #[derive(Debug, Default)]
@@ -73,9 +78,13 @@ impl Gathered {
 /// session), and the records the current frame completes.
 #[derive(Debug, Default)]
 pub struct Datagrams {
+    /// The directions holding part of a message (one whose message ended
+    /// holds nothing and is let go).
     dirs: HashMap<(Ends, u64), Gathered>,
+    held: usize,
     shown: Vec<u8>,
-    /// Bytes dropped from directions past [`MAX_GATHERED`].
+    /// Pieces dropped: their direction past [`MAX_GATHERED`], or all past
+    /// [`MAX_HELD_TOTAL`].
     pub dropped: u64,
     /// Directions not followed: [`MAX_DIRECTIONS`] were.
     pub refused: u64,
@@ -104,22 +113,34 @@ impl Datagrams {
         if !v.is_control() {
             return;
         }
+        let piece = v.payload();
+        if self.held.saturating_add(piece.len()) > MAX_HELD_TOTAL {
+            self.dropped += 1;
+            return;
+        }
+        let key = (at, session);
         let full = self.dirs.len() >= MAX_DIRECTIONS;
-        let g = match self.dirs.get_mut(&(at, session)) {
+        let g = match self.dirs.get_mut(&key) {
             Some(g) => g,
             None if full => {
                 self.refused += 1;
                 return;
             }
-            None => self.dirs.entry((at, session)).or_default(),
+            None => self.dirs.entry(key).or_default(),
         };
+        let was = g.held();
         let r = g.push(
-            v.payload(),
+            piece,
             v.ends_message(),
             true,
             &mut self.shown,
             &mut self.dropped,
         );
+        let now = g.held();
+        self.held = self.held.saturating_sub(was).saturating_add(now);
+        if now == 0 {
+            self.dirs.remove(&key);
+        }
         let me: &'a Self = self;
         if let Some(recs) = r.and_then(|r| me.shown.get(r)) {
             if let Ok(t) = TlsView::new(recs) {
