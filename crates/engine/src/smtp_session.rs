@@ -101,7 +101,8 @@ impl SmtpConv {
         self.unit.extend_from_slice(bytes);
         let start = self.shown;
         let cur = self.unit.get(start..).unwrap_or_default();
-        if cur.is_empty() || Session::wants_more(cur, MAX_LINE) {
+        // What was held before `bytes` has no line end: only they are looked at.
+        if cur.is_empty() || Session::wants_more(cur, bytes.len(), MAX_LINE) {
             return;
         }
         let unit = self.session.client(cur);

@@ -26,6 +26,7 @@ use crate::field::{FieldSink, Kind, Value};
 use crate::field_table;
 use crate::stream::Pdu;
 use crate::text::{self, Line};
+use std::fmt::Write as _;
 
 field_table! {
     Req: "smtp.req", "Request", Kind::Bool;
@@ -410,9 +411,8 @@ impl<'a> SmtpView<'a> {
             Part::Password => "Pass: ",
             Part::DataFragment => {
                 let n = b.len();
-                out.push_str("C: DATA fragment, ");
-                out.push_str(&n.to_string());
-                out.push_str(if n == 1 { " byte" } else { " bytes" });
+                let unit = if n == 1 { "byte" } else { "bytes" };
+                let _ = write!(out, "C: DATA fragment, {n} {unit}");
                 return;
             }
             // The frame's Info is the mail's (IMF's), as in tshark.

@@ -109,8 +109,12 @@ impl Session {
 
     /// Must `unit` wait for more bytes before it is read? tshark holds a
     /// client segment whose first line has no end yet (up to `max` bytes).
-    pub fn wants_more(unit: &[u8], max: usize) -> bool {
-        unit.len() < max && !unit.iter().any(|&c| c == b'\r' || c == b'\n')
+    /// Only its last `new` bytes are looked at: what was held before them
+    /// had no line end (a line one byte a segment is not scanned again and
+    /// again).
+    pub fn wants_more(unit: &[u8], new: usize, max: usize) -> bool {
+        let added = unit.get(unit.len().saturating_sub(new)..).unwrap_or(unit);
+        unit.len() < max && memchr::memchr2(b'\r', b'\n', added).is_none()
     }
 
     /// Read one unit of the client's bytes (see the module's comment).
@@ -324,8 +328,10 @@ mod tests {
 
     #[test]
     fn wants_more_until_the_first_line_ends() {
-        assert!(Session::wants_more(b"MAIL FROM:<a", 100));
-        assert!(!Session::wants_more(b"MAIL\r\nRCPT", 100));
-        assert!(!Session::wants_more(&[b'a'; 100], 100));
+        assert!(Session::wants_more(b"MAIL FROM:<a", 12, 100));
+        assert!(!Session::wants_more(b"MAIL\r\nRCPT", 10, 100));
+        // Only the bytes just added are looked at.
+        assert!(Session::wants_more(b"MAIL\r\nRCPT", 4, 100));
+        assert!(!Session::wants_more(&[b'a'; 100], 100, 100));
     }
 }
