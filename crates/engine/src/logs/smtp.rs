@@ -30,6 +30,7 @@
 use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::io;
 use std::net::IpAddr;
 use wire::imf::ImfView;
@@ -128,12 +129,20 @@ fn unfold(v: &[u8]) -> Vec<u8> {
 /// `[[:blank:]]*,[[:blank:]]*`).
 fn add_items(set: &mut Option<Vec<Vec<u8>>>, v: &[u8]) {
     let set = set.get_or_insert_with(Vec::new);
+    // Looked up by hash: a header of a million repeated addresses would
+    // otherwise compare each with all the set holds.
+    let mut seen: HashSet<&[u8]> = set.iter().map(Vec::as_slice).collect();
+    let mut added = Vec::new();
     for item in v.split(|&c| c == b',') {
+        if set.len().saturating_add(added.len()) >= MAX_RCPT {
+            break;
+        }
         let item = item.trim_ascii();
-        if set.len() < MAX_RCPT && !set.iter().any(|x| x == item) {
-            set.push(item.to_vec());
+        if seen.insert(item) {
+            added.push(item);
         }
     }
+    set.extend(added.into_iter().map(<[u8]>::to_vec));
 }
 
 /// The first IP address written in `v` (Zeek's `extract_ip_addresses`).
