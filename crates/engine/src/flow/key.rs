@@ -163,7 +163,9 @@ const QUOTED_TCP_MIN: usize = 16;
 
 /// Whether the quoted datagram goes between the same two hosts as the ICMP
 /// error that quotes it (a host's port unreachable, not a router's time
-/// exceeded).
+/// exceeded). Out of line: quotes are rare, and inlined, the compiler
+/// compared the addresses for every layer of every frame.
+#[inline(never)]
 fn same_hosts(outer: Option<([u8; 16], [u8; 16])>, src: [u8; 16], dst: [u8; 16]) -> bool {
     outer.is_some_and(|(a, b)| (a, b) == (src, dst) || (a, b) == (dst, src))
 }
@@ -171,11 +173,12 @@ fn same_hosts(outer: Option<([u8; 16], [u8; 16])>, src: [u8; 16], dst: [u8; 16])
 /// The most transport layers of one frame we follow (tunnels in tunnels).
 pub const MAX_PER_FRAME: usize = 4;
 
-/// The conversations of a dissected frame: each TCP, UDP or ICMP layer
-/// with the IP layer that carries it, outermost first; inside an ICMP
-/// error, the quoted TCP or UDP header.
-pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
-    let mut out = ArrayVec::new();
+/// The conversations of a dissected frame into `out` (cleared first): each
+/// TCP, UDP or ICMP layer with the IP layer that carries it, outermost
+/// first; inside an ICMP error, the quoted TCP or UDP header. Filled in
+/// place: the list is a few hundred bytes, copied twice when returned.
+pub fn all(d: &Dissection, out: &mut ArrayVec<Conversation, MAX_PER_FRAME>) {
+    out.clear();
     let mut ip: Option<(bool, [u8; 16], [u8; 16], u64)> = None;
     // The hosts of the last IP header outside quotes.
     let mut outer: Option<([u8; 16], [u8; 16])> = None;
@@ -243,7 +246,6 @@ pub fn all(d: &Dissection) -> ArrayVec<Conversation, MAX_PER_FRAME> {
             break;
         }
     }
-    out
 }
 
 /// ICMP has no ports; as Zeek does, a message's type stands for the

@@ -442,7 +442,7 @@ impl FlowEngine {
         // Each transport layer outside ICMP quotes is a conversation of its
         // own (a tunnel's and the traffic inside it), outermost first, as
         // tshark numbers them and Zeek logs them.
-        self.found = key::all(d);
+        key::all(d, &mut self.found);
         for i in 0..self.found.len() {
             let Some(&c) = self.found.get(i) else {
                 break;
