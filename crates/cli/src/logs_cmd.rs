@@ -23,7 +23,7 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 use wiresift_engine::defrag::Limits;
-use wiresift_engine::flow::{self, FlowOptions, Timeouts};
+use wiresift_engine::flow::{self, reassembly, FlowOptions, Timeouts};
 use wiresift_engine::logs::apps::{AppLogs, Wants};
 use wiresift_engine::logs::{self, Schema, Writer, Writers};
 use wiresift_engine::{Dissection, Dissector, Options};
@@ -185,6 +185,12 @@ impl LogsJob {
                 idle: Some(Timeouts::ZEEK),
                 // Zeek makes no connection of a quoted header.
                 all_quotes: false,
+                // Delivered bytes are kept only to count retransmissions
+                // that differ from them, a count no log reports.
+                reassembly: reassembly::Limits {
+                    retain: 0,
+                    ..reassembly::Limits::default()
+                },
                 ..FlowOptions::default()
             }),
             writers,
