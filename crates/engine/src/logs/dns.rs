@@ -91,10 +91,9 @@ pub struct Question {
 }
 
 /// An answer-section record of a reply that Zeek's `do_reply` sees: its
-/// owner name, TTL and summary (empty: seen, but nothing to add).
+/// TTL and summary (empty: seen, but nothing to add).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
-    pub name: Vec<u8>,
     pub ttl: u32,
     pub reply: Vec<u8>,
 }
@@ -118,6 +117,9 @@ pub struct Msg {
     pub rejected: bool,
     /// The answers Zeek reports, replies only.
     pub answers: Vec<Answer>,
+    /// The first answer's owner name: the query of a reply seen without
+    /// its query (the others' names are never logged, so not kept).
+    pub answer_name: Option<Vec<u8>>,
     /// The questions and answers were read whole (Zeek's protocol
     /// confirmation, which makes the connection's service "dns").
     pub confirmed: bool,
@@ -377,8 +379,10 @@ impl Msg {
             let p = parse_rr(&r, msg, false, m.qr && build);
             if m.qr && build {
                 if let Some(reply) = p.reply {
+                    if m.answers.is_empty() {
+                        m.answer_name = Some(zeek_name(r.name()));
+                    }
                     m.answers.push(Answer {
-                        name: zeek_name(r.name()),
                         ttl: r.ttl().unwrap_or(0),
                         reply,
                     });
@@ -470,10 +474,10 @@ impl Dns {
             self.rejected = true;
         }
         if m.qr {
+            if self.query.is_none() && !m.answers.is_empty() {
+                self.query = m.answer_name;
+            }
             for a in m.answers {
-                if self.query.is_none() {
-                    self.query = Some(a.name);
-                }
                 self.aa = m.aa;
                 self.ra = m.ra;
                 if self.rtt_ns.is_none() {
