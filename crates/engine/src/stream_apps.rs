@@ -16,6 +16,7 @@ use crate::smtp_session::SmtpConv;
 use std::ops::Range;
 use wire::http2::hpack::{self, HeaderList, HpackError};
 use wire::http2::{self, Http2View};
+use wire::imf::ImfView;
 use wire::openvpn;
 use wire::socks;
 use wire::tls::{self, Session};
@@ -582,6 +583,10 @@ impl StreamApps {
                 Ok(Layer::Http(v)) => h2_streams::http1_dns_body(v),
                 _ => None,
             };
+            let imap = match &made {
+                Ok(Layer::Imap(v)) => Some(*v),
+                _ => None,
+            };
             match made {
                 Ok(l) => {
                     if !d.push_reassembled(l) {
@@ -589,6 +594,17 @@ impl StreamApps {
                     }
                 }
                 Err(e) => d.note_error(app::proto(m.app), e, msg.len()),
+            }
+            // Mail fetched over IMAP shows as IMF after the response, as
+            // tshark shows it.
+            if let Some(v) = imap {
+                let mut room = true;
+                v.fetched_mails(|mail| {
+                    room = room && d.push_reassembled(Layer::Imf(ImfView::new(mail)));
+                });
+                if !room {
+                    return;
+                }
             }
             if let Some(e) = m.headers.as_ref().and_then(|h| h.error) {
                 d.note_error(

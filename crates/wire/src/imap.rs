@@ -5,7 +5,8 @@
 //! rest of the line that follows them, and so on. The view walks it the way
 //! tshark walks a PDU: line by line; a line that starts with `*` (untagged)
 //! is only an `imap.line`, except that in a `* … FETCH (… {n}` line the
-//! literal is skipped (tshark hands it to IMF), so the text after it (often
+//! literal is skipped (tshark hands it to IMF: [`ImapView::fetched_mails`]
+//! gives it for the same), so the text after it (often
 //! just `)`) reads as a line of its own, tag and all, as in tshark. Any
 //! other line gives its first token as the tag, its second as the request's
 //! command (the third after `UID`) or the response's status, and a
@@ -268,7 +269,7 @@ impl<'a> ImapView<'a> {
         while let Some(l) = text::line_at(b, at) {
             let t = l.text(b);
             if t.first() == Some(&b'*') {
-                let next = self.fetch_skip(l).unwrap_or(l.next);
+                let next = self.fetch_literal(l).map_or(l.next, |r| r.end);
                 f(l, true);
                 at = next.max(l.next);
             } else {
@@ -280,10 +281,21 @@ impl<'a> ImapView<'a> {
         }
     }
 
-    /// For an untagged `FETCH` line with a literal, where tshark resumes:
-    /// after the line and the literal's `n` bytes (only when bytes follow
+    /// The mails that untagged `FETCH` responses carry in literals, in
+    /// order: tshark hands each to IMF.
+    pub fn fetched_mails(&self, mut f: impl FnMut(&'a [u8])) {
+        let b = self.bytes;
+        self.walk(&mut |l, untagged| {
+            if let Some(mail) = untagged.then(|| self.fetch_literal(l)).flatten() {
+                f(b.get(mail).unwrap_or_default());
+            }
+        });
+    }
+
+    /// For an untagged `FETCH` line with a literal, the literal's `n` bytes
+    /// after the line, which tshark skips as IMF (only when bytes follow
     /// the literal and a `)` is among them, else it would wait).
-    fn fetch_skip(&self, l: Line) -> Option<usize> {
+    fn fetch_literal(&self, l: Line) -> Option<Range<usize>> {
         let b = self.bytes;
         // Up to three tokens after the `*`, split on white space (a last
         // piece with no white space after it is not one).
@@ -329,7 +341,7 @@ impl<'a> ImapView<'a> {
         // Bytes after the literal, and a `)` among them.
         let from = close.checked_add(size)?;
         b.get(from..)?.iter().position(|&c| c == b')')?;
-        Some(l.next.saturating_add(size).min(b.len()))
+        Some(l.next..l.next.saturating_add(size).min(b.len()))
     }
 
     fn tagged(&self, l: Line) -> Tagged {
@@ -624,6 +636,15 @@ mod tests {
         assert_eq!(get(&v, Field::ResponseTag), ")");
         assert_eq!(get(&v, Field::Response), ")");
         assert_eq!(get(&v, Field::ResponseStatus), "");
+        let mut mails = vec![];
+        v.fetched_mails(|m| mails.push(m));
+        assert_eq!(mails, [&b"ab\r\nc"[..]]);
+        // Without a `)` after the literal tshark waits: no mail yet.
+        let cut = &m[..m.len() - 3];
+        let v = ImapView::new(cut, false).unwrap();
+        let mut mails = vec![];
+        v.fetched_mails(|m| mails.push(m));
+        assert!(mails.is_empty());
     }
 
     /// Forms checked against tshark 4.0 on crafted segments.

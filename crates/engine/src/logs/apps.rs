@@ -215,10 +215,14 @@ impl AppLogs {
             Some(Transport::Tcp(i) | Transport::Udp(i)) => i,
             _ => return,
         };
+        // Whether the layer before was SMTP: IMF after it is the mail of a
+        // DATA; after IMAP it is a fetched mail, which smtp.log leaves out.
+        let mut after_smtp = false;
         for e in d.layers.iter().skip(from.saturating_add(1)) {
             if e.quoted {
                 continue;
             }
+            let smtp_before = std::mem::replace(&mut after_smtp, matches!(e.layer, Layer::Smtp(_)));
             let m = match &e.layer {
                 Layer::Dns(v) | Layer::Mdns(v) | Layer::Llmnr(v) => {
                     Msg::Dns(Box::new(dns::Msg::read(v, self.wants.dns)))
@@ -244,7 +248,7 @@ impl AppLogs {
                 },
                 Layer::Smtp(_) => Msg::Service("smtp"),
                 // The mail of an SMTP DATA, on the frame of its `.` line.
-                Layer::Imf(v) if self.wants.smtp => {
+                Layer::Imf(v) if self.wants.smtp && smtp_before => {
                     Msg::Smtp(Box::new(smtp::Msg::Mail(Box::new(smtp::Headers::read(v)))))
                 }
                 Layer::Mqtt(v) if self.wants.mqtt => match mqtt::Msg::read(v) {
