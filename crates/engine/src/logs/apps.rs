@@ -77,7 +77,7 @@ impl ConnId {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnRef {
     pub id: ConnId,
-    pub uid: String,
+    pub uid: conn::Uid,
     pub orig_h: IpAddr,
     pub orig_p: u16,
     pub resp_h: IpAddr,
@@ -93,7 +93,7 @@ impl ConnRef {
         use super::Value;
         [
             Value::Time(ts_ns),
-            Value::str(&self.uid),
+            self.uid.value(),
             Value::Addr(self.orig_h),
             Value::Port(self.orig_p),
             Value::Addr(self.resp_h),
@@ -172,6 +172,10 @@ pub struct AppLogs {
     wants: Wants,
     msgs: Vec<Msg>,
     ts_ns: i64,
+    /// The uid of each connection the analyzers named, made at its first
+    /// message rather than at each (one per connection held, let go as it
+    /// ends: the flow tables bound it).
+    uids: Map<ConnId, conn::Uid>,
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
@@ -189,6 +193,7 @@ impl AppLogs {
             wants,
             msgs: Vec::new(),
             ts_ns: 0,
+            uids: Map::default(),
             dns: dns::Tracker::default(),
             dhcp: dhcp::Tracker::default(),
             http: http::Tracker::default(),
@@ -335,6 +340,7 @@ impl AppLogs {
         for e in flows.drain_ended() {
             let id = ConnId::of_ended(&e);
             if id.proto == transport::TCP || id.proto == transport::UDP {
+                self.uids.remove(&id);
                 self.dns.conn_ended(id, sink)?;
                 self.http.conn_ended(id, sink)?;
                 self.ssl.conn_ended(id, sink)?;
@@ -363,17 +369,21 @@ impl AppLogs {
         };
         let ends = conn::endpoints(&cur.key, flow);
         let first_frame = flow.first_frame;
+        let id = ConnId {
+            proto: match cur.proto {
+                StreamProto::Tcp => transport::TCP,
+                StreamProto::Udp => transport::UDP,
+            },
+            stream: cur.stream,
+        };
+        let uids = &mut self.uids;
         // The connection as the analyzers name it, made at the first message
         // one of them reads (conn.log alone only takes the services: no uid).
         let make = || ConnRef {
-            id: ConnId {
-                proto: match cur.proto {
-                    StreamProto::Tcp => transport::TCP,
-                    StreamProto::Udp => transport::UDP,
-                },
-                stream: cur.stream,
-            },
-            uid: conn::uid(&cur.key, first_frame),
+            id,
+            uid: *uids
+                .entry(id)
+                .or_insert_with(|| conn::uid(&cur.key, first_frame)),
             orig_h: ends.orig_h,
             orig_p: ends.orig_p,
             resp_h: ends.resp_h,
@@ -445,11 +455,11 @@ struct Lazy<F> {
     from_orig: bool,
 }
 
-impl<F: Fn() -> ConnRef> Lazy<F> {
+impl<F: FnMut() -> ConnRef> Lazy<F> {
     fn frame(&mut self) -> Frame<'_> {
         Frame {
             ts_ns: self.ts_ns,
-            conn: self.conn.get_or_insert_with(&self.make),
+            conn: self.conn.get_or_insert_with(&mut self.make),
             from_orig: self.from_orig,
         }
     }
@@ -537,7 +547,7 @@ pub(crate) mod testing {
                 proto: if tcp { transport::TCP } else { transport::UDP },
                 stream,
             },
-            uid: format!("Ctest{stream}"),
+            uid: conn::Uid::from_text(&format!("Ctest{stream}")),
             orig_h: orig.0.parse().expect("address"),
             orig_p: orig.1,
             resp_h: resp.0.parse().expect("address"),

@@ -113,7 +113,7 @@ pub static SCHEMA: Schema = Schema {
 pub struct Conn {
     /// Time of the connection's first packet (ns).
     pub ts_ns: i64,
-    pub uid: String,
+    pub uid: Uid,
     pub orig_h: IpAddr,
     pub orig_p: u16,
     pub resp_h: IpAddr,
@@ -140,7 +140,7 @@ pub struct Conn {
 /// The digits of Zeek's base 62.
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-fn base62(mut n: u64, out: &mut Vec<u8>) {
+fn base62(mut n: u64, out: &mut Uid) {
     let mut digits = [0u8; 11];
     let mut i = digits.len();
     loop {
@@ -153,7 +153,60 @@ fn base62(mut n: u64, out: &mut Vec<u8>) {
             break;
         }
     }
-    out.extend_from_slice(digits.get(i..).unwrap_or_default());
+    for &d in digits.get(i..).unwrap_or_default() {
+        out.push(d);
+    }
+}
+
+/// The longest uid: `C`, the 11 base-62 digits of a 64-bit word and the 6
+/// of a 32-bit one.
+const UID_MAX: usize = 18;
+
+/// A connection's uid, held inline: every record of a connection names it,
+/// and as a `String` each copy was an allocation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Uid {
+    bytes: [u8; UID_MAX],
+    len: u8,
+}
+
+impl Uid {
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// The uid as a log value.
+    pub fn value(&self) -> Value<'_> {
+        Value::Str(Cow::Borrowed(self.as_bytes()))
+    }
+
+    fn push(&mut self, b: u8) {
+        if let Some(d) = self.bytes.get_mut(usize::from(self.len)) {
+            *d = b;
+            self.len += 1;
+        }
+    }
+
+    /// A uid of the given text (tests name their connections).
+    #[cfg(test)]
+    pub fn from_text(s: &str) -> Uid {
+        let mut u = Uid {
+            bytes: [0; UID_MAX],
+            len: 0,
+        };
+        s.bytes().for_each(|b| u.push(b));
+        u
+    }
+}
+
+impl std::fmt::Debug for Uid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
 }
 
 /// splitmix64's finaliser: spreads every input bit over the output.
@@ -166,15 +219,17 @@ fn mix(mut z: u64) -> u64 {
 /// The connection's uid: `C` and the base-62 digits of 96 bits hashed from
 /// the key and the first frame's number (as Zeek writes its 96-bit uids:
 /// one 64-bit word's digits, then the other 32 bits').
-pub fn uid(key: &FlowKey, first_frame: u64) -> String {
+pub fn uid(key: &FlowKey, first_frame: u64) -> Uid {
     let a = mix(key.stable_hash() ^ mix(first_frame));
     let b = mix(a ^ 0x9e37_79b9_7f4a_7c15) >> 32;
-    // Built as bytes and checked as text once (the digits are ASCII).
-    let mut s = Vec::with_capacity(23);
+    let mut s = Uid {
+        bytes: [0; UID_MAX],
+        len: 0,
+    };
     s.push(b'C');
     base62(a, &mut s);
     base62(b, &mut s);
-    String::from_utf8(s).unwrap_or_default()
+    s
 }
 
 fn addr(key: &FlowKey, side: Side) -> IpAddr {
@@ -325,7 +380,7 @@ impl Record for Conn {
         };
         out.extend([
             Value::Time(self.ts_ns),
-            Value::str(&self.uid),
+            self.uid.value(),
             Value::Addr(self.orig_h),
             Value::Port(self.orig_p),
             Value::Addr(self.resp_h),

@@ -23,6 +23,7 @@
 //! the oldest is written early ([`Stats::overflow`]).
 
 use super::apps::{Frame, Map};
+use super::conn::Uid;
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::io;
@@ -197,7 +198,7 @@ pub fn type_name(t: u8) -> Cow<'static, str> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dhcp {
     pub ts_ns: i64,
-    pub uids: Vec<String>,
+    pub uids: Vec<Uid>,
     pub client_addr: Option<IpAddr>,
     pub server_addr: Option<IpAddr>,
     pub mac: Option<String>,
@@ -244,7 +245,7 @@ impl Dhcp {
         let us = super::micros(f.ts_ns) - super::micros(self.ts_ns);
         self.duration_ns = us.saturating_mul(1000);
         if !self.uids.contains(&c.uid) {
-            self.uids.push(c.uid.clone());
+            self.uids.push(c.uid);
         }
         self.msg_types.push(type_name(m.m_type));
         let zero = IpAddr::V4(Ipv4Addr::UNSPECIFIED);

@@ -30,6 +30,7 @@
 //! unpaired, and counted in [`Stats::overflow`]).
 
 use super::apps::{ids_in_order, ConnId, Frame, Map};
+use super::conn::Uid;
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -401,7 +402,7 @@ impl Msg {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dns {
     pub ts_ns: i64,
-    pub uid: String,
+    pub uid: Uid,
     pub orig_h: IpAddr,
     pub orig_p: u16,
     pub resp_h: IpAddr,
@@ -430,7 +431,7 @@ impl Dns {
         let c = f.conn;
         Dns {
             ts_ns: f.ts_ns,
-            uid: c.uid.clone(),
+            uid: c.uid,
             orig_h: c.orig_h,
             orig_p: c.orig_p,
             resp_h: c.resp_h,
@@ -669,7 +670,7 @@ impl Record for Dns {
         let opt_count = |v: Option<u64>| v.map_or(Value::Unset, Value::Count);
         out.extend([
             Value::Time(self.ts_ns),
-            Value::str(&self.uid),
+            self.uid.value(),
             Value::Addr(self.orig_h),
             Value::Port(self.orig_p),
             Value::Addr(self.resp_h),

@@ -34,6 +34,7 @@
 //! their parts.
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
+use super::conn::Uid;
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -353,7 +354,7 @@ impl Msg {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Http {
     pub ts_ns: i64,
-    pub uid: String,
+    pub uid: Uid,
     pub orig_h: IpAddr,
     pub orig_p: u16,
     pub resp_h: IpAddr,
@@ -417,7 +418,7 @@ impl Http {
         let c = f.conn;
         Http {
             ts_ns: f.ts_ns,
-            uid: c.uid.clone(),
+            uid: c.uid,
             orig_h: c.orig_h,
             orig_p: c.orig_p,
             resp_h: c.resp_h,
@@ -448,14 +449,14 @@ impl Http {
             return;
         }
         let depth = self.trans_depth;
-        let uid = self.uid.clone();
+        let uid = self.uid;
         let files = if orig {
             &mut self.orig_files
         } else {
             &mut self.resp_files
         };
         let n = files.fuids.len();
-        files.fuids.push(fuid(&uid, depth, orig, n));
+        files.fuids.push(fuid(uid.as_str(), depth, orig, n));
         if let Some(name) = &m.filename {
             files.filenames.push(name.clone());
         }
@@ -489,7 +490,7 @@ impl Record for Http {
         };
         out.extend([
             Value::Time(self.ts_ns),
-            Value::str(&self.uid),
+            self.uid.value(),
             Value::Addr(self.orig_h),
             Value::Port(self.orig_p),
             Value::Addr(self.resp_h),

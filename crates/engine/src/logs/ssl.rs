@@ -42,6 +42,7 @@ mod ciphers;
 mod x509;
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
+use super::conn::Uid;
 use super::{emit, field, hex, Record, Schema, Sink, Type, Value};
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
@@ -448,7 +449,7 @@ pub fn host_matches(name: &str, host: &str) -> bool {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ssl {
     pub ts_ns: i64,
-    pub uid: String,
+    pub uid: Uid,
     pub orig_h: IpAddr,
     pub orig_p: u16,
     pub resp_h: IpAddr,
@@ -488,7 +489,7 @@ impl Record for Ssl {
         };
         out.extend([
             Value::Time(self.ts_ns),
-            Value::str(&self.uid),
+            self.uid.value(),
             Value::Addr(self.orig_h),
             Value::Port(self.orig_p),
             Value::Addr(self.resp_h),
@@ -545,7 +546,7 @@ impl ConnState {
         ConnState {
             info: Ssl {
                 ts_ns: f.ts_ns,
-                uid: c.uid.clone(),
+                uid: c.uid,
                 orig_h: c.orig_h,
                 orig_p: c.orig_p,
                 resp_h: c.resp_h,

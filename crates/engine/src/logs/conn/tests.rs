@@ -15,6 +15,7 @@ fn uid_is_deterministic_base62() {
     let u = uid(&k, 690);
     assert_eq!(u, uid(&k, 690));
     assert_ne!(u, uid(&k, 691));
+    let u = u.as_str();
     assert!(u.starts_with('C'));
     assert!((12..=18).contains(&u.len()), "{u}");
     assert!(u[1..].bytes().all(|c| c.is_ascii_alphanumeric()));
@@ -22,7 +23,7 @@ fn uid_is_deterministic_base62() {
 
 #[test]
 fn base62_digits() {
-    let mut s = Vec::new();
+    let mut s = Uid::from_text("");
     base62(0, &mut s);
     s.push(b' ');
     base62(61, &mut s);
@@ -30,7 +31,7 @@ fn base62_digits() {
     base62(62, &mut s);
     s.push(b' ');
     base62(u64::MAX, &mut s);
-    assert_eq!(s, b"0 z 10 LygHa16AHYF");
+    assert_eq!(s.as_bytes(), b"0 z 10 LygHa16AHYF");
 }
 
 #[test]
@@ -47,7 +48,7 @@ fn icmp_ports_are_type_and_counterpart() {
 fn record_fills_every_field() {
     let c = Conn {
         ts_ns: 1_389_719_050_348_896_000,
-        uid: "CX".into(),
+        uid: Uid::from_text("CX"),
         orig_h: "10.0.2.15".parse().expect("addr"),
         orig_p: 55120,
         resp_h: "192.150.187.43".parse().expect("addr"),
