@@ -163,11 +163,30 @@ const QUOTED_TCP_MIN: usize = 16;
 
 /// Whether the quoted datagram goes between the same two hosts as the ICMP
 /// error that quotes it (a host's port unreachable, not a router's time
-/// exceeded). Out of line: quotes are rare, and inlined, the compiler
-/// compared the addresses for every layer of every frame.
+/// exceeded); `outer` is the error's IP layer. Out of line: quotes are
+/// rare, and inlined, the compiler compared the addresses for every layer
+/// of every frame.
 #[inline(never)]
-fn same_hosts(outer: Option<([u8; 16], [u8; 16])>, src: [u8; 16], dst: [u8; 16]) -> bool {
-    outer.is_some_and(|(a, b)| (a, b) == (src, dst) || (a, b) == (dst, src))
+fn same_hosts(outer: Option<&Layer>, src: [u8; 16], dst: [u8; 16]) -> bool {
+    outer
+        .and_then(hosts)
+        .is_some_and(|(_, a, b, _)| (a, b) == (src, dst) || (a, b) == (dst, src))
+}
+
+/// An IP layer's addresses as a key holds them (IPv4's in the first four
+/// bytes) and its datagram's length (Zeek's IP bytes).
+fn hosts(layer: &Layer) -> Option<(bool, [u8; 16], [u8; 16], u64)> {
+    match layer {
+        Layer::Ip(v) => {
+            let mut s = [0u8; 16];
+            let mut x = [0u8; 16];
+            s[..4].copy_from_slice(&v.src());
+            x[..4].copy_from_slice(&v.dst());
+            Some((false, s, x, v.total_len() as u64))
+        }
+        Layer::Ipv6(v) => Some((true, v.src(), v.dst(), 40 + u64::from(v.payload_len()))),
+        _ => None,
+    }
 }
 
 /// The most transport layers of one frame we follow (tunnels in tunnels).
@@ -179,9 +198,11 @@ pub const MAX_PER_FRAME: usize = 4;
 /// place: the list is a few hundred bytes, copied twice when returned.
 pub fn all(d: &Dissection, out: &mut ArrayVec<Conversation, MAX_PER_FRAME>) {
     out.clear();
-    let mut ip: Option<(bool, [u8; 16], [u8; 16], u64)> = None;
-    // The hosts of the last IP header outside quotes.
-    let mut outer: Option<([u8; 16], [u8; 16])> = None;
+    // The IP layer that carries the next transport layer, and the last one
+    // outside quotes: their addresses are read only for a conversation
+    // (most layers are neither, and copying them at each cost more).
+    let mut ip: Option<&Layer> = None;
+    let mut outer: Option<&Layer> = None;
     // Whether the last layer outside quotes is ICMP: quoted layers after
     // anything else are sampled packets (sFlow), which tshark gives no
     // conversation of the file.
@@ -193,21 +214,10 @@ pub fn all(d: &Dissection, out: &mut ArrayVec<Conversation, MAX_PER_FRAME>) {
             continue;
         }
         let t = match &e.layer {
-            Layer::Ip(v) => {
-                let mut s = [0u8; 16];
-                let mut x = [0u8; 16];
-                s[..4].copy_from_slice(&v.src());
-                x[..4].copy_from_slice(&v.dst());
-                ip = Some((false, s, x, v.total_len() as u64));
+            Layer::Ip(_) | Layer::Ipv6(_) => {
+                ip = Some(&e.layer);
                 if !e.quoted {
-                    outer = Some((s, x));
-                }
-                continue;
-            }
-            Layer::Ipv6(v) => {
-                ip = Some((true, v.src(), v.dst(), 40 + u64::from(v.payload_len())));
-                if !e.quoted {
-                    outer = Some((v.src(), v.dst()));
+                    outer = Some(&e.layer);
                 }
                 continue;
             }
@@ -227,7 +237,7 @@ pub fn all(d: &Dissection, out: &mut ArrayVec<Conversation, MAX_PER_FRAME>) {
             Layer::Icmpv6(v) if !e.quoted => icmp(true, v.kind(), v.code()),
             _ => continue,
         };
-        let Some((v6, src, dst, ip_len)) = ip else {
+        let Some((v6, src, dst, ip_len)) = ip.and_then(hosts) else {
             continue;
         };
         let (proto, sport, dport, transport) = t;
