@@ -157,3 +157,21 @@ fn json_vectors_are_arrays() {
         "[\"a\",\"b\\\"\"] [1.0,2.0] [\"10.0.0.1\",\"::1\"] [1,22,333] [] "
     );
 }
+
+#[test]
+fn word_check_agrees_with_byte_by_byte() {
+    // Every byte at every place of a 17-byte text (two words and a tail),
+    // among plain bytes at the edges of the printable range.
+    for in_set in [false, true] {
+        for fill in [b'a', 0x20, 0x7e] {
+            for b in 0..=255u8 {
+                for at in 0..17 {
+                    let mut s = vec![fill; 17];
+                    s[at] = b;
+                    let each = s.iter().all(|&c| plain_byte(c, in_set));
+                    assert_eq!(plain(&s, in_set), each, "{b:#04x} at {at} in {fill:#04x}s");
+                }
+            }
+        }
+    }
+}
