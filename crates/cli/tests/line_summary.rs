@@ -20,13 +20,16 @@ use std::process::Command;
 ///   DCID=…`); a decrypted Initial's summary is tshark's (the TLS layer its
 ///   CRYPTO frames carry, `: TLS Client Hello (SNI=…)` after it on our line,
 ///   is set aside: tshark's Info leaves it out).
-/// - FTP (75 %), SSH (80 %), IMAP (78 %), HTTP/2 (93 %): we find these by
-///   content on any port (GridFTP on 2811, SSH after a capture's start),
-///   where tshark shows plain TCP; tshark's IMAP Info shows the mail
-///   headers of a FETCH body and its SSH dissector reads some key
-///   exchanges as "Unknown" where we name them; tshark adds the media
-///   type of an HTTP/2 body it hands to a text dissector (`DATA[1]
-///   (text/plain)`).
+/// - FTP (75 %), SSH (80 %), HTTP/2 (93 %): we find these by content on
+///   any port (GridFTP on 2811, SSH after a capture's start), where tshark
+///   shows plain TCP; tshark's SSH dissector reads some key exchanges as
+///   "Unknown" where we name them; tshark adds the media type of an
+///   HTTP/2 body it hands to a text dissector (`DATA[1] (text/plain)`).
+/// - IMF (80 %), the mail of an SMTP DATA or an IMAP FETCH literal, whose
+///   words replace the frame's SMTP or IMAP summary as in tshark: tshark
+///   names the media type of a MIME part only when a dissector takes it
+///   (not `application/octet-stream` or `application/ms-tnef`
+///   attachments), nor of a fetched mail whose body it does not see.
 /// - HTTP (92.7 %): tshark adds a body's media type only when the body is
 ///   in the frame.
 /// - POP (92 %), SMTP (97 %): tshark takes lines it cannot place as
@@ -44,7 +47,8 @@ const FLOORS: &[(&str, &str, f64)] = &[
     ("FTP", "ftp", 74.0),
     ("SMTP", "smtp", 96.0),
     ("POP", "pop", 90.0),
-    ("IMAP", "imap", 77.0),
+    ("IMAP", "imap", 99.5),
+    ("IMF", "imf", 79.0),
     ("SSH", "ssh", 79.0),
     ("MQTT", "mqtt", 96.0),
     ("WEBSOCKET", "websocket", 92.0),

@@ -315,6 +315,13 @@ impl<'a> ImfView<'a> {
     /// body's own type when it is not multipart), or the body's lines
     /// joined by `, ` when the mail has no Content-Type.
     pub fn summary(&self, out: &mut String) {
+        self.summary_parts(out);
+    }
+
+    /// [`ImfView::summary`], returning where the words about the body
+    /// start: tshark fences the column after the headers' words, so the
+    /// next mail of the frame clears the body's words but not them.
+    pub fn summary_parts(&self, out: &mut String) -> usize {
         let start = out.len();
         let mut hs = self.headers();
         let mut ctype = None;
@@ -333,6 +340,7 @@ impl<'a> ImfView<'a> {
             }
         }
         let body = hs.body.unwrap_or(self.bytes.len());
+        let body_words = out.len();
         match ctype {
             Some(ct) => {
                 let mut parts = 0;
@@ -349,6 +357,7 @@ impl<'a> ImfView<'a> {
                 }
             }
         }
+        body_words
     }
 
     /// Name the media of a body of content type `ct` (the header's value)
@@ -549,6 +558,10 @@ mod tests {
             summary(&v),
             "from: toto <toto@gmail.com>, subject: This is a test email,  (text/plain) (text/plain)"
         );
+        // The headers' words end where the body's begin.
+        let mut s = String::new();
+        let body = v.summary_parts(&mut s);
+        assert_eq!(&s[body..], " (text/plain) (text/plain)");
         let mut hs = v.headers();
         assert_eq!(hs.by_ref().count(), 7);
         assert_eq!(&MIME[hs.body.unwrap()..][..4], b"\r\n--");

@@ -124,11 +124,38 @@ fn describe(d: &Dissection, s: &mut String) {
         _ => {}
     }
     upper_layer(upper, s);
+    let apps_from = s.len();
+    let mut mail: Option<usize> = None;
     // Several messages of one protocol in a frame make one summary, joined
     // as tshark's Info column joins them.
     let mut last: Option<(wiresift_wire::Proto, usize)> = None;
     for e in upper {
         let p = e.layer.proto();
+        // A mail clears what the messages before it said; the next mail
+        // clears only its words about the body, and IMAP lines after it say
+        // nothing (tshark's IMF clears the Info column up to a fence it sets
+        // after its headers' words; IMAP writes the column once, at the
+        // start of a segment).
+        if let Layer::Imf(v) = &e.layer {
+            // Where the words of the mail before about its body start.
+            s.truncate(mail.unwrap_or(apps_from));
+            let before = s.len();
+            if before == apps_from {
+                s.push_str(": IMF ");
+            }
+            let words = s.len();
+            let body = v.summary_parts(s);
+            mail = Some(body);
+            if s.len() == words {
+                s.truncate(before);
+                mail = Some(before);
+            }
+            last = Some((p, apps_from));
+            continue;
+        }
+        if mail.is_some() && p == wiresift_wire::Proto::Imap {
+            continue;
+        }
         if let (wiresift_wire::Proto::Dns, Some((wiresift_wire::Proto::Http2, at))) = (p, last) {
             // DNS over HTTPS: tshark's DNS dissector sets the Info column
             // anew, and the HTTP/2 frames after it join it.
