@@ -86,6 +86,9 @@ const MAX_PENDING_REQUESTS: usize = 100;
 pub const MAX_CONNS: usize = 100_000;
 /// Body bytes kept to recognise the body's type.
 const SNIFF: usize = 64;
+/// Longer than any header name [`Msg::read`] looks for.
+const MAX_NAME_LOOKED_FOR: usize = 32;
+
 /// Zeek's `HTTP::proxy_headers`.
 const PROXY_HEADERS: &[&[u8]] = &[
     b"FORWARDED",
@@ -302,8 +305,16 @@ impl Msg {
                 .map(|x| x.strip_prefix(b"HTTP/").unwrap_or(x).to_vec());
         }
         let mut coded = false;
+        // Each name upper-cased on the stack, not in a new allocation.
+        let mut upper = [0u8; MAX_NAME_LOOKED_FOR];
         for h in v.headers() {
-            let name = h.name.to_ascii_uppercase();
+            // A longer name is none of those looked for.
+            let Some(name) = upper.get_mut(..h.name.len()) else {
+                continue;
+            };
+            name.copy_from_slice(h.name);
+            name.make_ascii_uppercase();
+            let name = &*name;
             let val = h.value;
             if name == b"CONTENT-DISPOSITION" {
                 if let Some(f) = disposition_filename(val) {
@@ -316,13 +327,13 @@ impl Msg {
             if !m.request {
                 continue;
             }
-            match name.as_slice() {
+            match name {
                 b"REFERER" => m.referrer = Some(val.to_vec()),
                 b"HOST" => m.host = Some(val.to_vec()),
                 b"ORIGIN" => m.origin = Some(val.to_vec()),
                 b"USER-AGENT" => m.user_agent = Some(val.to_vec()),
                 n if PROXY_HEADERS.contains(&n) => {
-                    let mut s = name.clone();
+                    let mut s = name.to_vec();
                     s.extend_from_slice(b" -> ");
                     s.extend_from_slice(val);
                     if !m.proxied.contains(&s) {
