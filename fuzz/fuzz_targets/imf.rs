@@ -27,7 +27,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             val.write_tshark(def.kind, &mut text);
         });
     }
-    v.summary(&mut text);
+    let before = text.len();
+    let body = v.summary_parts(&mut text);
+    assert!(before <= body && body <= text.len());
     v.title(&mut text);
     assert!(v.headers().count() <= imf::MAX_HEADERS);
     let _ = ImfRepr::parse(&v);

@@ -129,6 +129,12 @@ libfuzzer_sys::fuzz_target!(|input: &[u8]| {
             v.summary(&mut text);
             v.title(&mut text);
             let _ = (v.tag(), v.command(), v.status(), v.is_uid(), v.is_starttls());
+            // Each fetched mail lies inside the message.
+            let span = msg.as_ptr_range();
+            v.fetched_mails(|m| {
+                let inside = m.as_ptr_range();
+                assert!(span.start <= inside.start && inside.end <= span.end);
+            });
             let r = imap::ImapRepr::parse(&v);
             let mut buf = Vec::new();
             r.emit(&mut buf);
