@@ -20,7 +20,6 @@ use std::cell::RefCell;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::flow::{self, reassembly, FlowOptions, Timeouts};
@@ -139,44 +138,22 @@ impl<W: Write> Write for SharedOut<W> {
     }
 }
 
-/// Where a worker's [`Writer`]s put a record's line, to be moved to the
-/// worker's output as one piece.
-#[derive(Clone, Default)]
-struct Line(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Line {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if let Ok(mut l) = self.0.lock() {
-            l.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// One worker: the dissector and flow engine of its shard, the application
-/// analyzers, and a writer a log formatting records into pieces.
+/// analyzers, and a writer a log formatting records into pieces of the
+/// worker's output (the headers, which it writes nowhere, are the main
+/// thread's to write).
 struct LogsJob {
     apps: AppLogs,
     dissector: Dissector,
-    writers: Vec<Writer<Line>>,
-    line: Line,
+    writers: Vec<Writer<io::Sink>>,
 }
 
 impl LogsJob {
     fn new(selected: &[&'static Schema], format: logs::Format, opts: Options) -> Result<Self> {
-        let line = Line::default();
         let writers = selected
             .iter()
-            .map(|s| Writer::new(line.clone(), s, format, 0))
+            .map(|s| Writer::new(io::sink(), s, format, 0))
             .collect::<io::Result<Vec<_>>>()?;
-        // The headers are the main thread's to write.
-        if let Ok(mut l) = line.0.lock() {
-            l.clear();
-        }
         Ok(LogsJob {
             apps: AppLogs::new(Wants::of(selected)),
             // Streams reassembled: an HTTP or TLS message shows whole on
@@ -194,7 +171,6 @@ impl LogsJob {
                 ..FlowOptions::default()
             }),
             writers,
-            line,
         })
     }
 
@@ -206,7 +182,6 @@ impl LogsJob {
         };
         let mut sink = Records {
             writers: &mut self.writers,
-            line: &self.line,
             out,
             frame,
         };
@@ -258,8 +233,7 @@ impl Job for LogsJob {
 /// A [`logs::Sink`] that makes each record a piece of the worker's output,
 /// tagged with its log.
 struct Records<'a> {
-    writers: &'a mut [Writer<Line>],
-    line: &'a Line,
+    writers: &'a mut [Writer<io::Sink>],
     out: &'a mut Out,
     frame: u64,
 }
@@ -280,11 +254,7 @@ impl logs::Sink for Records<'_> {
             return Ok(());
         };
         if let Some(w) = self.writers.get_mut(i) {
-            w.write(values)?;
-        }
-        if let Ok(mut l) = self.line.0.lock() {
-            self.out.buf.extend_from_slice(&l);
-            l.clear();
+            w.format(values, &mut self.out.buf);
         }
         self.out.end(self.frame, i as u32);
         Ok(())

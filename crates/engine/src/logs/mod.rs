@@ -274,13 +274,23 @@ impl<W: Write> Writer<W> {
     /// with unset ones; extra values are ignored (a schema and its record
     /// out of step is a bug, caught by the tests).
     pub fn write(&mut self, values: &[Value<'_>]) -> io::Result<()> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        self.format(values, &mut line);
+        let written = self.out.write_all(&line);
+        self.line = line;
+        written
+    }
+
+    /// Append one record's line, as [`Writer::write`] writes it, to `line`
+    /// (for a caller that gathers the lines itself).
+    pub fn format(&mut self, values: &[Value<'_>], line: &mut Vec<u8>) {
         debug_assert_eq!(
             values.len(),
             self.schema.fields.len(),
             "{} record out of step with its schema",
             self.schema.path
         );
-        self.line.clear();
         let unset = Value::Unset;
         let vals = self
             .schema
@@ -292,32 +302,31 @@ impl<W: Write> Writer<W> {
             Format::Tsv => {
                 for (i, (_, v)) in vals.enumerate() {
                     if i > 0 {
-                        self.line.push(b'\t');
+                        line.push(b'\t');
                     }
-                    tsv_value(v, &mut self.line);
+                    tsv_value(v, line);
                 }
             }
             Format::Json => {
-                self.line.push(b'{');
+                line.push(b'{');
                 let mut first = true;
                 for (f, v) in vals {
                     if matches!(v, Value::Unset) {
                         continue;
                     }
                     if !first {
-                        self.line.push(b',');
+                        line.push(b',');
                     }
                     first = false;
-                    json_str(f.name.as_bytes(), &mut self.line);
-                    self.line.push(b':');
-                    json_value(v, &mut self.line);
+                    json_str(f.name.as_bytes(), line);
+                    line.push(b':');
+                    json_value(v, line);
                 }
-                self.line.push(b'}');
+                line.push(b'}');
             }
         }
-        self.line.push(b'\n');
+        line.push(b'\n');
         self.records += 1;
-        self.out.write_all(&self.line)
     }
 
     /// End the log (TSV: Zeek's `#close` line) and hand back the output.
