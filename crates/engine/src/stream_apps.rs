@@ -195,8 +195,6 @@ pub struct StreamApps {
     shown: Vec<Shown>,
     /// Reused for the ranges one delivery completes.
     scratch: Vec<Range<usize>>,
-    /// A direction's emptied buffer, for the next that needs one.
-    spare: Vec<u8>,
     current: Option<(FlowKey, Side)>,
     frame: u64,
     /// Bytes held for unfinished messages, all conversations together.
@@ -217,7 +215,6 @@ impl StreamApps {
             table: Table::new(max_flows),
             shown: Vec::new(),
             scratch: Vec::new(),
-            spare: Vec::new(),
             current: None,
             frame: 0,
             held: 0,
@@ -291,7 +288,7 @@ impl StreamApps {
             let before = conv.held();
             if conv.began[i] != frame {
                 conv.began[i] = frame;
-                conv.sides[i].begin_frame(&mut self.spare);
+                conv.sides[i].begin_frame();
                 if std::mem::take(&mut conv.ccs_now[i]) {
                     conv.tls[i].ccs_seen = true;
                 }
@@ -308,8 +305,7 @@ impl StreamApps {
                 let s = conv.smtp.get_or_insert_with(Box::default);
                 s.client(bytes, dl.gap_before, frame, &mut |r| got.push(r));
             } else {
-                let spare = &mut self.spare;
-                conv.sides[i].push(a, bytes, dl.gap_before, spare, &mut |r| got.push(r));
+                conv.sides[i].push(a, bytes, dl.gap_before, &mut |r| got.push(r));
             }
             let after = conv.held();
             if self.held.saturating_sub(before).saturating_add(after) > MAX_HELD_TOTAL && after > 0
@@ -463,7 +459,7 @@ impl StreamApps {
                 if let Some(a) = conv.app {
                     if conv.began[i] != frame {
                         conv.began[i] = frame;
-                        conv.sides[i].begin_frame(&mut self.spare);
+                        conv.sides[i].begin_frame();
                     }
                     let to_server = app::to_server(a, key.port(side), key.port(side.other()));
                     let shown = &mut self.shown;

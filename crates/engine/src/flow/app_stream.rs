@@ -17,10 +17,6 @@ pub const MAX_MESSAGE: usize = 16 << 20;
 /// whose length is known.
 const MAX_RESERVE: usize = 1 << 20;
 
-/// The largest emptied buffer kept for the next direction that needs one
-/// ([`AppStream::begin_frame`]).
-const MAX_SPARE: usize = 64 << 10;
-
 /// HTTP: requests remembered per direction while their responses are
 /// awaited (pipelining deeper than this is framed as if the method were
 /// GET, and counted).
@@ -76,21 +72,15 @@ pub struct AppStream {
 
 impl AppStream {
     /// A new frame: what the last one showed is no longer needed.
-    pub fn begin_frame(&mut self, spare: &mut Vec<u8>) {
+    pub fn begin_frame(&mut self) {
         if self.shown > 0 {
             self.buf.drain(..self.shown.min(self.buf.len()));
             self.shown = 0;
             // Memory goes back when nothing is held (the usual case between
             // messages): thousands of idle streams must not each keep the
-            // size of their largest message. The emptied buffer waits in
-            // `spare` (one for all streams) for the next direction that
-            // needs one: an allocation and a free per message were most of
-            // the cost of framing small messages.
+            // size of their largest message.
             if self.buf.is_empty() {
-                let buf = std::mem::take(&mut self.buf);
-                if buf.capacity() <= MAX_SPARE && buf.capacity() > spare.capacity() {
-                    *spare = buf;
-                }
+                self.buf = Vec::new();
             } else if self.buf.capacity() > 4 * self.buf.len() + 4096 {
                 self.buf.shrink_to(2 * self.buf.len());
             }
@@ -148,16 +138,8 @@ impl AppStream {
     }
 
     /// Add in-order bytes that follow `gap` missing ones; each message they
-    /// complete is given to `out` as a range of [`AppStream::bytes`]. A
-    /// direction with no buffer takes `spare` ([`AppStream::begin_frame`]).
-    pub fn push(
-        &mut self,
-        app: App,
-        bytes: &[u8],
-        gap: u32,
-        spare: &mut Vec<u8>,
-        out: &mut impl FnMut(Range<usize>),
-    ) {
+    /// complete is given to `out` as a range of [`AppStream::bytes`].
+    pub fn push(&mut self, app: App, bytes: &[u8], gap: u32, out: &mut impl FnMut(Range<usize>)) {
         if gap > 0 {
             // The unfinished message lost its middle: drop it.
             self.skipped = self.skipped.saturating_add(self.held() as u64);
@@ -175,9 +157,6 @@ impl AppStream {
                 return;
             }
             self.lost = false;
-        }
-        if self.buf.capacity() == 0 {
-            self.buf = std::mem::take(spare);
         }
         self.buf.extend_from_slice(bytes);
         if self.held() >= self.need {
@@ -277,10 +256,9 @@ mod tests {
     }
 
     fn feed(s: &mut AppStream, bytes: &[u8], gap: u32) -> Vec<Vec<u8>> {
-        let mut spare = Vec::new();
-        s.begin_frame(&mut spare);
+        s.begin_frame();
         let mut got = Vec::new();
-        s.push(App::Http, bytes, gap, &mut spare, &mut |r| got.push(r));
+        s.push(App::Http, bytes, gap, &mut |r| got.push(r));
         got.iter().map(|r| s.bytes()[r.clone()].to_vec()).collect()
     }
 
@@ -325,7 +303,7 @@ mod tests {
         let resp = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello, until the end";
         let mut s = AppStream::default();
         assert!(feed(&mut s, resp, 0).is_empty());
-        s.begin_frame(&mut Vec::new());
+        s.begin_frame();
         let mut got = Vec::new();
         s.close(App::Http, &mut |r| got.push(r));
         assert_eq!(got.len(), 1);
@@ -356,9 +334,8 @@ mod tests {
             "POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
             MAX_MESSAGE * 2
         );
-        let mut spare = Vec::new();
-        s.begin_frame(&mut spare);
-        s.push(App::Http, head.as_bytes(), 0, &mut spare, &mut |_| {
+        s.begin_frame();
+        s.push(App::Http, head.as_bytes(), 0, &mut |_| {
             panic!("nothing whole")
         });
         assert_eq!(s.oversized, 1);
