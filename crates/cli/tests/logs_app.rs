@@ -985,3 +985,104 @@ fn mqtt_agrees_with_tshark() {
         90,
     );
 }
+
+/// A DNS query: header, one question for `name`, type A, class IN.
+fn dns_query(id: u16, name: &str) -> Vec<u8> {
+    let mut q = id.to_be_bytes().to_vec();
+    q.extend_from_slice(&[1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    for label in name.split('.') {
+        q.push(label.len() as u8);
+        q.extend_from_slice(label.as_bytes());
+    }
+    q.extend_from_slice(&[0, 0, 1, 0, 1]);
+    q
+}
+
+/// Two DNS conversations to an endpoint an SDP body announced share its
+/// stream number (as tshark numbers them); each dns.log row still carries
+/// the uid of its own conversation's conn.log row.
+#[test]
+fn conversations_sharing_an_announced_stream_keep_their_own_uids() {
+    use wiresift_capture::PcapWriter;
+    use wiresift_engine::craft::{self, ipproto, Link};
+    use wiresift_wire::ethernet::ethertype;
+    let lan = Link {
+        src: [2, 0, 0, 0, 0, 1],
+        dst: [2, 0, 0, 0, 0, 2],
+        vlan: None,
+    };
+    let udp = |src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, payload: &[u8]| {
+        let d = craft::udp_datagram(sport, dport, payload, &src, &dst);
+        lan.frame(
+            ethertype::IPV4,
+            &craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::UDP, &d),
+        )
+    };
+    let sdp = b"SIP/2.0 200 OK\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nc=IN IP4 10.0.0.5\r\nm=audio 53 RTP/AVP 0\r\n";
+    let frames = [
+        udp([10, 0, 0, 1], 5060, [10, 0, 0, 2], 5060, sdp),
+        udp(
+            [10, 0, 0, 9],
+            1111,
+            [10, 0, 0, 5],
+            53,
+            &dns_query(0x1111, "a.example"),
+        ),
+        udp(
+            [10, 0, 0, 9],
+            2222,
+            [10, 0, 0, 5],
+            53,
+            &dns_query(0x2222, "b.example"),
+        ),
+    ];
+    let tmp = TempDir::new("logs-sdp-uid");
+    let file = tmp.path("sdp.pcap");
+    let mut w = PcapWriter::new(std::fs::File::create(&file).unwrap(), 1, 65_535, false).unwrap();
+    for (i, f) in frames.iter().enumerate() {
+        w.write_record(1_700_000_000 + i as i64, 0, f.len() as u32, f)
+            .unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    for threads in ["1", "2"] {
+        let dir = tmp.path(&format!("logs-{threads}"));
+        let out = run(&[
+            "logs",
+            "all",
+            "-r",
+            arg(&file),
+            "-o",
+            arg(&dir),
+            "--threads",
+            threads,
+        ]);
+        assert!(out.status.success(), "{}", stderr_lines(&out).join("\n"));
+        let read = |p: &str| {
+            let text = std::fs::read_to_string(dir.join(format!("{p}.log"))).unwrap();
+            parse_tsv("sdp.pcap", p, &text)
+        };
+        let (conn, dns) = (read("conn"), read("dns"));
+        let col = |l: &Log, f: &str| l.fields.iter().position(|x| x == f).unwrap();
+        // conn.log: the uid of each origin port.
+        let by_port: BTreeMap<String, String> = conn
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r[col(&conn, "id.orig_p")].clone(),
+                    r[col(&conn, "uid")].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(dns.rows.len(), 2, "{threads} workers");
+        for r in &dns.rows {
+            let port = &r[col(&dns, "id.orig_p")];
+            assert_eq!(
+                by_port.get(port),
+                Some(&r[col(&dns, "uid")]),
+                "{threads} workers: the query from port {port}"
+            );
+        }
+    }
+}

@@ -16,7 +16,7 @@
 
 use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, Schema, Sink};
 use crate::dissect::Dissection;
-use crate::flow::key::{transport, Transport};
+use crate::flow::key::{transport, FlowKey, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
 use std::io;
 use std::net::IpAddr;
@@ -174,8 +174,11 @@ pub struct AppLogs {
     ts_ns: i64,
     /// The uid of each connection the analyzers named, made at its first
     /// message rather than at each (one per connection held, let go as it
-    /// ends: the flow tables bound it).
-    uids: Map<ConnId, conn::Uid>,
+    /// ends: the flow tables bound it). Keyed by what the uid is made of,
+    /// the conversation's key and first frame: not by stream number, which
+    /// UDP conversations to an endpoint SDP announced share, and which such
+    /// a conversation changes when the endpoint is announced again.
+    uids: Map<(FlowKey, u64), conn::Uid>,
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
@@ -339,8 +342,8 @@ impl AppLogs {
         let want_conn = sink.wants(&conn::SCHEMA);
         for e in flows.drain_ended() {
             let id = ConnId::of_ended(&e);
+            self.uids.remove(&(e.key, e.flow.first_frame));
             if id.proto == transport::TCP || id.proto == transport::UDP {
-                self.uids.remove(&id);
                 self.dns.conn_ended(id, sink)?;
                 self.http.conn_ended(id, sink)?;
                 self.ssl.conn_ended(id, sink)?;
@@ -382,7 +385,7 @@ impl AppLogs {
         let make = || ConnRef {
             id,
             uid: *uids
-                .entry(id)
+                .entry((cur.key, first_frame))
                 .or_insert_with(|| conn::uid(&cur.key, first_frame)),
             orig_h: ends.orig_h,
             orig_p: ends.orig_p,
