@@ -16,7 +16,7 @@
 
 use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, Schema, Sink};
 use crate::dissect::Dissection;
-use crate::flow::key::{transport, FlowKey, Transport};
+use crate::flow::key::{transport, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
 use std::io;
 use std::net::IpAddr;
@@ -172,13 +172,6 @@ pub struct AppLogs {
     wants: Wants,
     msgs: Vec<Msg>,
     ts_ns: i64,
-    /// The uid of each connection the analyzers named, made at its first
-    /// message rather than at each (one per connection held, let go as it
-    /// ends: the flow tables bound it). Keyed by what the uid is made of,
-    /// the conversation's key and first frame: not by stream number, which
-    /// UDP conversations to an endpoint SDP announced share, and which such
-    /// a conversation changes when the endpoint is announced again.
-    uids: Map<(FlowKey, u64), conn::Uid>,
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
@@ -196,7 +189,6 @@ impl AppLogs {
             wants,
             msgs: Vec::new(),
             ts_ns: 0,
-            uids: Map::default(),
             dns: dns::Tracker::default(),
             dhcp: dhcp::Tracker::default(),
             http: http::Tracker::default(),
@@ -342,7 +334,6 @@ impl AppLogs {
         let want_conn = sink.wants(&conn::SCHEMA);
         for e in flows.drain_ended() {
             let id = ConnId::of_ended(&e);
-            self.uids.remove(&(e.key, e.flow.first_frame));
             if id.proto == transport::TCP || id.proto == transport::UDP {
                 self.dns.conn_ended(id, sink)?;
                 self.http.conn_ended(id, sink)?;
@@ -379,14 +370,14 @@ impl AppLogs {
             },
             stream: cur.stream,
         };
-        let uids = &mut self.uids;
         // The connection as the analyzers name it, made at the first message
         // one of them reads (conn.log alone only takes the services: no uid).
+        // The uid is made from the conversation's key and first frame each
+        // time, not kept by stream number: conversations to an endpoint SDP
+        // announced share one.
         let make = || ConnRef {
             id,
-            uid: *uids
-                .entry((cur.key, first_frame))
-                .or_insert_with(|| conn::uid(&cur.key, first_frame)),
+            uid: conn::uid(&cur.key, first_frame),
             orig_h: ends.orig_h,
             orig_p: ends.orig_p,
             resp_h: ends.resp_h,
