@@ -55,8 +55,10 @@ pub(crate) fn ids_in_order<V>(conns: &Map<ConnId, V>) -> Vec<ConnId> {
 }
 
 /// A connection's identity while it is held: its transport and stream
-/// number (stream numbers never repeat within a transport, so this names
-/// one connection of the capture even after its addresses are reused).
+/// number. A stream number names one connection of the capture even after
+/// its addresses are reused, with one exception: UDP conversations to an
+/// endpoint SDP announced share the number the announcement made (as in
+/// tshark), so their application state is shared too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId {
     pub proto: u8,
