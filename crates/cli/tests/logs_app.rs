@@ -1000,7 +1000,8 @@ fn dns_query(id: u16, name: &str) -> Vec<u8> {
 
 /// Two DNS conversations to an endpoint an SDP body announced share its
 /// stream number (as tshark numbers them); each dns.log row still carries
-/// the uid of its own conversation's conn.log row.
+/// the uid of its own conversation's conn.log row, and a reply on one is
+/// never paired with a query of the other.
 #[test]
 fn conversations_sharing_an_announced_stream_keep_their_own_uids() {
     use wiresift_capture::PcapWriter;
@@ -1035,6 +1036,13 @@ fn conversations_sharing_an_announced_stream_keep_their_own_uids() {
             53,
             &dns_query(0x2222, "b.example"),
         ),
+        // A reply to the first query's id, on the second conversation.
+        udp([10, 0, 0, 5], 53, [10, 0, 0, 9], 2222, &{
+            let mut r = dns_query(0x1111, "a.example");
+            r[2] = 0x81;
+            r[3] = 0x80;
+            r
+        }),
     ];
     let tmp = TempDir::new("logs-sdp-uid");
     let file = tmp.path("sdp.pcap");
@@ -1075,7 +1083,29 @@ fn conversations_sharing_an_announced_stream_keep_their_own_uids() {
                 )
             })
             .collect();
-        assert_eq!(dns.rows.len(), 2, "{threads} workers");
+        // Each query unanswered, and the reply a record of its own (as
+        // Zeek writes a reply it saw no query for: its query is the first
+        // answer's name, and this reply has no answer).
+        let rows: Vec<(&str, &str, &str)> = dns
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r[col(&dns, "id.orig_p")].as_str(),
+                    r[col(&dns, "query")].as_str(),
+                    r[col(&dns, "rcode")].as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("1111", "a.example", "-"),
+                ("2222", "b.example", "-"),
+                ("2222", "-", "0")
+            ],
+            "{threads} workers"
+        );
         for r in &dns.rows {
             let port = &r[col(&dns, "id.orig_p")];
             assert_eq!(

@@ -54,15 +54,18 @@ pub(crate) fn ids_in_order<V>(conns: &Map<ConnId, V>) -> Vec<ConnId> {
     ids
 }
 
-/// A connection's identity while it is held: its transport and stream
-/// number. A stream number names one connection of the capture even after
-/// its addresses are reused, with one exception: UDP conversations to an
-/// endpoint SDP announced share the number the announcement made (as in
-/// tshark), so their application state is shared too.
+/// A connection's identity while it is held: its transport, stream number
+/// and first frame. The stream number alone names one connection of the
+/// capture even after its addresses are reused, with one exception: UDP
+/// conversations to an endpoint SDP announced share the number the
+/// announcement made (as in tshark). The first frame tells those apart, so
+/// no analyzer pairs a query of one with a reply of another. Ordered as
+/// the connections were numbered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId {
     pub proto: u8,
     pub stream: u32,
+    pub first_frame: u64,
 }
 
 impl ConnId {
@@ -70,6 +73,7 @@ impl ConnId {
         ConnId {
             proto: e.key.proto,
             stream: e.flow.stream,
+            first_frame: e.flow.first_frame,
         }
     }
 }
@@ -371,12 +375,12 @@ impl AppLogs {
                 StreamProto::Udp => transport::UDP,
             },
             stream: cur.stream,
+            first_frame,
         };
         // The connection as the analyzers name it, made at the first message
         // one of them reads (conn.log alone only takes the services: no uid).
         // The uid is made from the conversation's key and first frame each
-        // time, not kept by stream number: conversations to an endpoint SDP
-        // announced share one.
+        // time: a cache of uids would be one more map to look up per frame.
         let make = || ConnRef {
             id,
             uid: conn::uid(&cur.key, first_frame),
@@ -542,6 +546,7 @@ pub(crate) mod testing {
             id: ConnId {
                 proto: if tcp { transport::TCP } else { transport::UDP },
                 stream,
+                first_frame: u64::from(stream),
             },
             uid: conn::Uid::from_text(&format!("Ctest{stream}")),
             orig_h: orig.0.parse().expect("address"),
