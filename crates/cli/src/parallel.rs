@@ -29,6 +29,10 @@ use wiresift_wire::frame::FrameMeta;
 
 /// The work one worker does.
 pub trait Job: Send {
+    /// Whether the job writes anything before [`Job::finish`]. One that
+    /// does not sends the writer nothing per batch: a wake-up saved for
+    /// every batch of every worker.
+    const WRITES_PER_FRAME: bool = true;
     /// A frame of this worker's shard.
     fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()>;
     /// A frame of another shard: its time matters, and what it announces
@@ -477,6 +481,9 @@ fn work_on<J: Job>(
         // The last worker done with a batch hands its buffers back.
         if let Some(b) = Arc::into_inner(b) {
             let _ = pool.try_send(b);
+        }
+        if !J::WRITES_PER_FRAME {
+            continue;
         }
         if outs.send(out).is_err() {
             // The writer stopped: it says why.

@@ -166,6 +166,8 @@ struct StatsJob {
 }
 
 impl Job for StatsJob {
+    const WRITES_PER_FRAME: bool = false;
+
     fn frame(&mut self, meta: FrameMeta, data: &[u8], _out: &mut Out) -> Result<()> {
         let mut d = Dissection::default();
         self.dissector.dissect(meta, data, &mut d);
