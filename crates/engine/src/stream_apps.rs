@@ -23,8 +23,10 @@ use wire::tls::{self, Session};
 use wire::Layer;
 use wiresift_wire as wire;
 
-/// Bytes held for unfinished messages over all conversations: past this, a
-/// stream that would hold more gives its message up (counted).
+/// Memory taken for unfinished messages over all conversations (room
+/// reserved for a message's announced length included, which may take
+/// half of it): past this, a stream that would take more gives its message
+/// up (counted).
 pub const MAX_HELD_TOTAL: u64 = 64 << 20;
 
 /// HTTP/2: the largest header block gathered from HEADERS and CONTINUATION
@@ -99,9 +101,9 @@ impl OpenvpnTls {
 }
 
 impl AppConv {
-    /// Bytes held for unfinished messages.
+    /// Memory taken for unfinished messages.
     fn held(&self) -> u64 {
-        let sides = self.sides.iter().map(|x| x.held() as u64).sum::<u64>();
+        let sides = self.sides.iter().map(|x| x.taken() as u64).sum::<u64>();
         let openvpn = self.openvpn.as_ref().map_or(0, |o| o.held() as u64);
         sides + openvpn + self.smtp.as_ref().map_or(0, |s| s.held() as u64)
     }
@@ -196,8 +198,14 @@ pub struct StreamApps {
     /// Reused for the ranges one delivery completes.
     scratch: Vec<Range<usize>>,
     current: Option<(FlowKey, Side)>,
+    /// The directions whose buffers hold messages this frame shows: their
+    /// bytes go at the start of the next frame, not at their direction's
+    /// next segment (which may never come), so no idle direction keeps
+    /// the last message it completed. (Slot, stream number, side): the
+    /// stream number tells whether the slot still holds that conversation.
+    showing: Vec<(u32, u32, Side)>,
     frame: u64,
-    /// Bytes held for unfinished messages, all conversations together.
+    /// Memory taken for unfinished messages, all conversations together.
     held: u64,
     /// HTTP/2 state charged, all conversations together.
     h2_held: u64,
@@ -216,6 +224,7 @@ impl StreamApps {
             shown: Vec::new(),
             scratch: Vec::new(),
             current: None,
+            showing: Vec::new(),
             frame: 0,
             held: 0,
             h2_held: 0,
@@ -230,6 +239,7 @@ impl StreamApps {
     /// messages of the frame's own conversation. `fin` says the frame
     /// closes its sender's direction (a body that runs to the close ends).
     pub fn frame(&mut self, flows: &FlowEngine, frame: u64, now_ns: i64, fin: bool) {
+        self.forget_shown();
         self.shown.clear();
         self.headers.clear();
         self.bodies.clear();
@@ -305,7 +315,13 @@ impl StreamApps {
                 let s = conv.smtp.get_or_insert_with(Box::default);
                 s.client(bytes, dl.gap_before, frame, &mut |r| got.push(r));
             } else {
-                conv.sides[i].push(a, bytes, dl.gap_before, &mut |r| got.push(r));
+                // Room taken ahead of the bytes is charged like bytes: it
+                // may take half the budget, the rest is for bytes seen.
+                let room = (MAX_HELD_TOTAL / 2).saturating_sub(self.held) as usize;
+                conv.sides[i].push(a, bytes, dl.gap_before, room, &mut |r| got.push(r));
+            }
+            if !got.is_empty() {
+                self.showing.push((slot, dl.stream, dl.side));
             }
             let after = conv.held();
             if self.held.saturating_sub(before).saturating_add(after) > MAX_HELD_TOTAL && after > 0
@@ -455,14 +471,17 @@ impl StreamApps {
         // is whole.
         if let (true, Some((key, side))) = (fin, self.current) {
             let i = side.index();
-            if let Some(conv) = self.table.find(&key).and_then(|s| self.table.get_mut(s)) {
+            let slot = self.table.find(&key);
+            if let Some(conv) = slot.and_then(|s| self.table.get_mut(s)) {
                 if let Some(a) = conv.app {
+                    let held = conv.held();
                     if conv.began[i] != frame {
                         conv.began[i] = frame;
                         conv.sides[i].begin_frame();
                     }
                     let to_server = app::to_server(a, key.port(side), key.port(side.other()));
                     let shown = &mut self.shown;
+                    let was_shown = shown.len();
                     conv.sides[i].close(a, &mut |range| {
                         shown.push(Shown {
                             side,
@@ -475,7 +494,24 @@ impl StreamApps {
                             openvpn: false,
                         })
                     });
+                    if let (true, Some(slot)) = (self.shown.len() > was_shown, slot) {
+                        self.showing.push((slot, conv.stream, side));
+                    }
+                    self.held = self.held.saturating_sub(held).saturating_add(conv.held());
                 }
+            }
+        }
+    }
+
+    /// The messages the last frame showed are no longer needed: their
+    /// bytes go, and what is left is counted again.
+    fn forget_shown(&mut self) {
+        for (slot, stream, side) in self.showing.drain(..) {
+            let conv = self.table.get_mut(slot).filter(|c| c.stream == stream);
+            if let Some(conv) = conv {
+                let held = conv.held();
+                conv.sides[side.index()].begin_frame();
+                self.held = self.held.saturating_sub(held).saturating_add(conv.held());
             }
         }
     }
@@ -825,6 +861,55 @@ mod tests {
         assert_eq!(got[n - 2], "HEADERS[3]");
         assert_eq!(got[n - 1], "HEADERS[1]: 200 OK");
         assert_eq!(stats.hpack_errors, 3);
+    }
+
+    /// Requests that announce a body of about 1 MB and send 10 bytes of
+    /// it: the room taken ahead for each body is charged, and stops at half
+    /// the budget (the later bodies take room as their bytes come).
+    #[test]
+    fn announced_lengths_are_charged_to_the_budget() {
+        let mut dis = Dissector::new(Options::default(), Limits::default())
+            .with_streams(FlowOptions::default());
+        let head = b"POST /u HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\n0123456789";
+        let mut n = 0;
+        for port in 8000..8100 {
+            for data in craft::connection(port, &[(true, head)]) {
+                let mut d = Dissection::default();
+                dis.dissect(craft::nth_frame_meta(n, &data), &data, &mut d);
+                n += 1;
+            }
+        }
+        let apps = dis.apps.as_ref().expect("stream applications on");
+        let half = super::MAX_HELD_TOTAL / 2;
+        // 33 rooms of a million bytes fit in half the budget, not 34; the
+        // other 67 requests hold their few bytes.
+        let (low, high) = (33 * 1_000_000, half + 67 * 4096);
+        assert!((low..=high).contains(&apps.held()), "{}", apps.held());
+        assert_eq!(apps.stats.over_budget, 0);
+    }
+
+    /// A hundred conversations each send one whole 100 kB request and
+    /// fall silent: what each showed goes at the next frame, so what is
+    /// taken at the end is the last frame's request alone.
+    #[test]
+    fn idle_directions_do_not_keep_their_last_message() {
+        let mut dis = Dissector::new(Options::default(), Limits::default())
+            .with_streams(FlowOptions::default());
+        let mut req = b"POST /u HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n".to_vec();
+        req.resize(req.len() + 100_000, b'x');
+        let mut n = 0;
+        for port in 8000..8100 {
+            // After the handshake, segments of 2000 bytes.
+            let segs: Vec<(bool, &[u8])> = req.chunks(2000).map(|c| (true, c)).collect();
+            for data in craft::connection(port, &segs) {
+                let mut d = Dissection::default();
+                dis.dissect(craft::nth_frame_meta(n, &data), &data, &mut d);
+                n += 1;
+            }
+        }
+        let apps = dis.apps.as_ref().expect("stream applications on");
+        assert!(apps.held() <= 2 * req.len() as u64, "{}", apps.held());
+        assert_eq!(apps.stats.messages, 100);
     }
 
     /// arkime__socks-http-example.pcap frames 4, 6 and 8: a SOCKS 4

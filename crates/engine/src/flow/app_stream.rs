@@ -97,6 +97,13 @@ impl AppStream {
         self.buf.len().saturating_sub(self.shown)
     }
 
+    /// Memory the direction takes: what it holds, what the current frame
+    /// shows, and the room reserved for the rest of a message whose length
+    /// is known (a claim alone must not take room no budget counts).
+    pub fn taken(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// HTTP: the other direction sent a request; the response this
     /// direction sends to it is framed as `asked` says.
     pub fn expect_response(&mut self, asked: Asked) {
@@ -138,8 +145,17 @@ impl AppStream {
     }
 
     /// Add in-order bytes that follow `gap` missing ones; each message they
-    /// complete is given to `out` as a range of [`AppStream::bytes`].
-    pub fn push(&mut self, app: App, bytes: &[u8], gap: u32, out: &mut impl FnMut(Range<usize>)) {
+    /// complete is given to `out` as a range of [`AppStream::bytes`]. Up to
+    /// `room` bytes may be taken ahead for the rest of an unfinished
+    /// message whose length is known.
+    pub fn push(
+        &mut self,
+        app: App,
+        bytes: &[u8],
+        gap: u32,
+        room: usize,
+        out: &mut impl FnMut(Range<usize>),
+    ) {
         if gap > 0 {
             // The unfinished message lost its middle: drop it.
             self.skipped = self.skipped.saturating_add(self.held() as u64);
@@ -160,7 +176,7 @@ impl AppStream {
         }
         self.buf.extend_from_slice(bytes);
         if self.held() >= self.need {
-            self.cut(app, out);
+            self.cut(app, room, out);
         }
     }
 
@@ -181,13 +197,14 @@ impl AppStream {
         self.oversized += 1;
         self.skipped = self.skipped.saturating_add(self.held() as u64);
         self.buf.truncate(self.shown);
-        self.buf.shrink_to(self.shown.max(4096));
+        // Only what this frame shows stays: the budget counts the room.
+        self.buf.shrink_to(self.shown);
         self.lost = true;
         self.need = 0;
     }
 
     /// Hand out every whole message at the front of what is held.
-    fn cut(&mut self, app: App, out: &mut impl FnMut(Range<usize>)) {
+    fn cut(&mut self, app: App, room: usize, out: &mut impl FnMut(Range<usize>)) {
         loop {
             let rest = self.buf.get(self.shown..).unwrap_or(&[]);
             if rest.is_empty() {
@@ -219,11 +236,11 @@ impl AppStream {
                     } else {
                         self.need = need.min(MAX_MESSAGE);
                         // Room for the whole message now, so that it is not
-                        // copied again at each doubling as it grows (a
-                        // large claim past what is held takes its room by
-                        // doubling: the allocation follows the bytes seen).
+                        // copied again at each doubling as it grows; past
+                        // `room` (or for a large claim) the allocation
+                        // follows the bytes seen.
                         let more = self.need.saturating_sub(rest.len());
-                        if more <= MAX_RESERVE {
+                        if more <= MAX_RESERVE.min(room) {
                             self.buf.reserve(more);
                         }
                     }
@@ -258,7 +275,7 @@ mod tests {
     fn feed(s: &mut AppStream, bytes: &[u8], gap: u32) -> Vec<Vec<u8>> {
         s.begin_frame();
         let mut got = Vec::new();
-        s.push(App::Http, bytes, gap, &mut |r| got.push(r));
+        s.push(App::Http, bytes, gap, usize::MAX, &mut |r| got.push(r));
         got.iter().map(|r| s.bytes()[r.clone()].to_vec()).collect()
     }
 
@@ -335,7 +352,7 @@ mod tests {
             MAX_MESSAGE * 2
         );
         s.begin_frame();
-        s.push(App::Http, head.as_bytes(), 0, &mut |_| {
+        s.push(App::Http, head.as_bytes(), 0, usize::MAX, &mut |_| {
             panic!("nothing whole")
         });
         assert_eq!(s.oversized, 1);
