@@ -225,6 +225,7 @@ fn seed_file(
                 input.extend_from_slice(&[0, 0]);
                 input.extend_from_slice(&body);
                 c.put("dissector_defrag", &input);
+                c.put("conversations", &input);
             }
         }
     }

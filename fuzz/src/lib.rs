@@ -22,6 +22,9 @@
 //!   limits ([`limits`]), a byte choosing the first timestamp, then records
 //!   of `[len: u16 BE][time step: i8][len bytes]` (the last record takes what
 //!   is left).
+//! * `conversations`: as `dissector_defrag`, the third byte giving the
+//!   conversation limits ([`flow_options`]) and the fourth, beside the
+//!   first timestamp, whether checksums are verified.
 //! * `filter`: a display filter, a 0 byte, then a `dissect` input.
 //! * `bpf_compile`: a link-type byte, a capture filter, a 0 byte, a packet.
 //! * `bpf_interp`: an instruction count, 8 bytes per instruction, a packet.
@@ -33,6 +36,7 @@
 // This file is also a module of the engine's integration test.
 #![allow(dead_code)]
 
+use std::io;
 use std::ops::Range;
 
 use wire::checksum::{self, Status};
@@ -45,6 +49,9 @@ use wiresift_engine::defrag::Limits;
 use wiresift_engine::dissect::{self, Dissection, Dissector, Options};
 use wiresift_engine::fields;
 use wiresift_engine::filter::Filter;
+use wiresift_engine::flow::{self, reassembly, FlowOptions, Timeouts};
+use wiresift_engine::logs;
+use wiresift_engine::logs::apps::{AppLogs, Wants};
 use wiresift_wire as wire;
 
 /// Link types a `dissect` input can pick: those `engine::dissect::linktype`
@@ -448,6 +455,120 @@ pub fn dissector_defrag(data: &[u8]) {
         let mut d = Dissection::default();
         dis.dissect(m, frame, &mut d);
         emit(&d);
+    }
+}
+
+/// Conversation limits from one byte: 0 what `wiresift logs` uses,
+/// otherwise small tables and budgets so that eviction, idle ends and
+/// given-up messages happen within a short input.
+pub fn flow_options(b: u8) -> FlowOptions {
+    let mut o = FlowOptions {
+        idle: Some(Timeouts::ZEEK),
+        all_quotes: false,
+        reassembly: reassembly::Limits {
+            retain: 0,
+            ..reassembly::Limits::default()
+        },
+        ..FlowOptions::default()
+    };
+    if b != 0 {
+        o.max_flows = 1 + usize::from(b & 3);
+        o.all_quotes = b & 4 != 0;
+        o.idle = Some(Timeouts {
+            tcp: i64::from(b >> 7) * 30,
+            udp: 1,
+            icmp: 1,
+        });
+        o.reassembly = reassembly::Limits {
+            max_held: 64 << ((b >> 3) & 7),
+            retain: u64::from(b & 8) << 6,
+            budget: 256 << ((b >> 4) & 7),
+        };
+    }
+    o
+}
+
+/// A log sink that formats every record of every log as TSV and as JSON.
+struct AllLogs {
+    tsv: Vec<logs::Writer<io::Sink>>,
+    json: Vec<logs::Writer<io::Sink>>,
+    line: Vec<u8>,
+}
+
+impl logs::Sink for AllLogs {
+    fn wants(&self, _: &'static logs::Schema) -> bool {
+        true
+    }
+
+    fn write(
+        &mut self,
+        schema: &'static logs::Schema,
+        values: &[logs::Value<'_>],
+    ) -> io::Result<()> {
+        let same = |w: &&mut logs::Writer<io::Sink>| std::ptr::eq(w.schema(), schema);
+        for w in self.tsv.iter_mut().chain(self.json.iter_mut()).filter(same) {
+            self.line.clear();
+            w.format(values, &mut self.line);
+        }
+        Ok(())
+    }
+}
+
+/// `conversations`: a sequence of frames through what `wiresift logs`
+/// runs: a `Dissector` following conversations (TCP reassembly,
+/// application framing, HTTP/2, SMTP sessions, …) and every log's
+/// analyzer, each record formatted as TSV and as JSON, every dissection
+/// walked as the sinks do, and the ends of the capture written. Input as
+/// `dissector_defrag`'s, the third byte giving the conversation limits
+/// ([`flow_options`]).
+pub fn conversations(data: &[u8]) {
+    let Some((hdr, rest)) = data.split_first_chunk::<4>() else {
+        return;
+    };
+    let prefix = u16::from_be_bytes([hdr[0], hdr[1]]);
+    let lt = link_type(prefix);
+    let opts = Options {
+        verify_checksums: hdr[3] & 1 == 0,
+    };
+    let mut dis = Dissector::new(opts, Limits::default()).with_streams(flow_options(hdr[2]));
+    let writers = |format| {
+        logs::ALL
+            .iter()
+            .filter_map(|s| logs::Writer::new(io::sink(), s, format, 0).ok())
+            .collect()
+    };
+    let mut sink = AllLogs {
+        tsv: writers(logs::Format::Tsv),
+        json: writers(logs::Format::Json),
+        line: Vec::new(),
+    };
+    let mut apps = AppLogs::new(Wants::of(logs::ALL));
+    let mut ts = START_TIMES[usize::from(hdr[3] >> 1) % START_TIMES.len()];
+    for (n, (frame, dt)) in split_frames(rest).into_iter().enumerate() {
+        ts = ts.saturating_add(i64::from(dt));
+        let m = meta(
+            n as u64 + 1,
+            ts,
+            lt,
+            frame.len(),
+            wire_len(prefix, frame.len()),
+        );
+        if let Some(flows) = dis.flows.as_mut() {
+            flows.tick(&m);
+        }
+        {
+            let mut d = Dissection::default();
+            let flows = dis.dissect(m, frame, &mut d);
+            let innermost = flows.and_then(|f| f.innermost_transport());
+            apps.collect(&d, innermost, flow::time_ns(&m));
+            emit(&d);
+        }
+        if let Some(flows) = dis.flows.as_mut() {
+            let _ = apps.frame(flows, &mut sink);
+        }
+    }
+    if let Some(flows) = dis.flows.as_mut() {
+        let _ = apps.finish(flows, &mut sink);
     }
 }
 

@@ -3,13 +3,14 @@
 //!
 //! * every packet of every capture in `../shared/captures/dev` (`dissect`,
 //!   every layer's `view_*`, each file through `file_reader` and its packets
-//!   in order through `dissector_defrag`, the display filters of
+//!   in order through `dissector_defrag` and `conversations`, the display filters of
 //!   `FILTER_SEEDS` and capture filters of `BPF_SEEDS` on some of them);
 //! * every file in `fuzz/regressions/<target>/`: crashes the fuzzer found,
 //!   replayed through the target their folder names;
 //! * 200 000 deterministic mutations of corpus packets (bit flips, bytes
 //!   set to edge values, truncations, length fields smashed, bytes inserted
-//!   and removed; display filters, capture filters and compiled BPF
+//!   and removed; runs of packets through the defragmenter and the logs'
+//!   conversations; display filters, capture filters and compiled BPF
 //!   programs mutated too), each numbered so that a failure can be replayed alone
 //!   (`WIRESIFT_MUTATION=<n>`).
 //!
@@ -369,6 +370,9 @@ fn corpus_replays_without_panic() {
             f.check("dissector_defrag", bodies::dissector_defrag, &input, || {
                 format!("{name} packets {}..={}", k * 512 + 1, k * 512 + run.len())
             });
+            f.check("conversations", bodies::conversations, &input, || {
+                format!("{name} packets {}..={}", k * 512 + 1, k * 512 + run.len())
+            });
         }
     }
     eprintln!(
@@ -580,6 +584,24 @@ fn mutation(c: &Corpus, i: u64) -> (&'static str, fn(&[u8]), Vec<u8>, String) {
             mutate(&mut rng, &mut v, 4);
             let from = format!("{from} and the {} after it", run.len() - 1);
             return ("dissector_defrag", bodies::dissector_defrag, v, from);
+        }
+        // A few packets of the file from this one on, through the logs'
+        // conversations, with limits small or as the logs have them.
+        9 => {
+            let end = (at + 2 + rng.below(15)).min(c.packets.len());
+            let run: Vec<&Packet> = c.packets[at..end]
+                .iter()
+                .take_while(|p| p.file == base.file)
+                .collect();
+            let mut v = defrag_input(&run);
+            v[2] = if rng.below(2) == 0 {
+                0
+            } else {
+                rng.next() as u8
+            };
+            mutate(&mut rng, &mut v, 4);
+            let from = format!("{from} and the {} after it", run.len() - 1);
+            return ("conversations", bodies::conversations, v, from);
         }
         // A display filter, evaluated on the packet.
         6 => {
