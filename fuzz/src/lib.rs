@@ -432,6 +432,18 @@ pub fn split_frames(mut rest: &[u8]) -> Vec<(&[u8], i8)> {
     out
 }
 
+/// The frames of a run of records ([`split_frames`]) with their metadata:
+/// numbered from 1, the first at `ts` plus its step, each next one step on.
+fn timed_frames(prefix: u16, mut ts: i64, rest: &[u8]) -> impl Iterator<Item = (FrameMeta, &[u8])> {
+    let lt = link_type(prefix);
+    let frames = split_frames(rest).into_iter().enumerate();
+    frames.map(move |(n, (frame, dt))| {
+        ts = ts.saturating_add(i64::from(dt));
+        let len = wire_len(prefix, frame.len());
+        (meta(n as u64 + 1, ts, lt, frame.len(), len), frame)
+    })
+}
+
 /// `dissector_defrag`: a sequence of frames through one stateful
 /// `engine::Dissector`, which collects IP fragments and dissects the
 /// datagrams they complete; every dissection is walked as the sinks do.
@@ -440,18 +452,9 @@ pub fn dissector_defrag(data: &[u8]) {
         return;
     };
     let prefix = u16::from_be_bytes([hdr[0], hdr[1]]);
-    let lt = link_type(prefix);
     let mut dis = Dissector::new(Options::default(), limits(hdr[2]));
-    let mut ts = START_TIMES[usize::from(hdr[3]) % START_TIMES.len()];
-    for (n, (frame, dt)) in split_frames(rest).into_iter().enumerate() {
-        ts = ts.saturating_add(i64::from(dt));
-        let m = meta(
-            n as u64 + 1,
-            ts,
-            lt,
-            frame.len(),
-            wire_len(prefix, frame.len()),
-        );
+    let first = START_TIMES[usize::from(hdr[3]) % START_TIMES.len()];
+    for (m, frame) in timed_frames(prefix, first, rest) {
         let mut d = Dissection::default();
         dis.dissect(m, frame, &mut d);
         emit(&d);
@@ -462,15 +465,7 @@ pub fn dissector_defrag(data: &[u8]) {
 /// otherwise small tables and budgets so that eviction, idle ends and
 /// given-up messages happen within a short input.
 pub fn flow_options(b: u8) -> FlowOptions {
-    let mut o = FlowOptions {
-        idle: Some(Timeouts::ZEEK),
-        all_quotes: false,
-        reassembly: reassembly::Limits {
-            retain: 0,
-            ..reassembly::Limits::default()
-        },
-        ..FlowOptions::default()
-    };
+    let mut o = FlowOptions::logs();
     if b != 0 {
         o.max_flows = 1 + usize::from(b & 3);
         o.all_quotes = b & 4 != 0;
@@ -526,7 +521,6 @@ pub fn conversations(data: &[u8]) {
         return;
     };
     let prefix = u16::from_be_bytes([hdr[0], hdr[1]]);
-    let lt = link_type(prefix);
     let opts = Options {
         verify_checksums: hdr[3] & 1 == 0,
     };
@@ -543,16 +537,8 @@ pub fn conversations(data: &[u8]) {
         line: Vec::new(),
     };
     let mut apps = AppLogs::new(Wants::of(logs::ALL));
-    let mut ts = START_TIMES[usize::from(hdr[3] >> 1) % START_TIMES.len()];
-    for (n, (frame, dt)) in split_frames(rest).into_iter().enumerate() {
-        ts = ts.saturating_add(i64::from(dt));
-        let m = meta(
-            n as u64 + 1,
-            ts,
-            lt,
-            frame.len(),
-            wire_len(prefix, frame.len()),
-        );
+    let first = START_TIMES[usize::from(hdr[3] >> 1) % START_TIMES.len()];
+    for (m, frame) in timed_frames(prefix, first, rest) {
         if let Some(flows) = dis.flows.as_mut() {
             flows.tick(&m);
         }

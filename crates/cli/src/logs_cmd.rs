@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use wiresift_engine::defrag::Limits;
-use wiresift_engine::flow::{self, reassembly, FlowOptions, Timeouts};
+use wiresift_engine::flow::{self, FlowOptions};
 use wiresift_engine::logs::apps::{AppLogs, Wants};
 use wiresift_engine::logs::{self, Schema, Writer, Writers};
 use wiresift_engine::{Dissection, Dissector, Options};
@@ -158,18 +158,7 @@ impl LogsJob {
             apps: AppLogs::new(Wants::of(selected)),
             // Streams reassembled: an HTTP or TLS message shows whole on
             // the frame that completes it.
-            dissector: Dissector::new(opts, Limits::default()).with_streams(FlowOptions {
-                idle: Some(Timeouts::ZEEK),
-                // Zeek makes no connection of a quoted header.
-                all_quotes: false,
-                // Delivered bytes are kept only to count retransmissions
-                // that differ from them, a count no log reports.
-                reassembly: reassembly::Limits {
-                    retain: 0,
-                    ..reassembly::Limits::default()
-                },
-                ..FlowOptions::default()
-            }),
+            dissector: Dissector::new(opts, Limits::default()).with_streams(FlowOptions::logs()),
             writers,
         })
     }

@@ -542,6 +542,16 @@ fn mutate(rng: &mut Rng, b: &mut Vec<u8>, skip: usize) {
     }
 }
 
+/// Up to `n` packets from packet `at` on, all of its file.
+fn run_from(c: &Corpus, at: usize, n: usize) -> Vec<&Packet> {
+    let end = (at + n).min(c.packets.len());
+    let file = c.packets[at].file;
+    c.packets[at..end]
+        .iter()
+        .take_while(|p| p.file == file)
+        .collect()
+}
+
 /// Mutation `i`: which target, its input, and where the input came from.
 fn mutation(c: &Corpus, i: u64) -> (&'static str, fn(&[u8]), Vec<u8>, String) {
     let mut rng = Rng(0x5eed_0000_0000_0000 ^ i);
@@ -575,11 +585,7 @@ fn mutation(c: &Corpus, i: u64) -> (&'static str, fn(&[u8]), Vec<u8>, String) {
         }
         // A few packets of the file from this one on, through the defragmenter.
         5 => {
-            let end = (at + 2 + rng.below(7)).min(c.packets.len());
-            let run: Vec<&Packet> = c.packets[at..end]
-                .iter()
-                .take_while(|p| p.file == base.file)
-                .collect();
+            let run = run_from(c, at, 2 + rng.below(7));
             let mut v = defrag_input(&run);
             mutate(&mut rng, &mut v, 4);
             let from = format!("{from} and the {} after it", run.len() - 1);
@@ -588,11 +594,7 @@ fn mutation(c: &Corpus, i: u64) -> (&'static str, fn(&[u8]), Vec<u8>, String) {
         // A few packets of the file from this one on, through the logs'
         // conversations, with limits small or as the logs have them.
         9 => {
-            let end = (at + 2 + rng.below(15)).min(c.packets.len());
-            let run: Vec<&Packet> = c.packets[at..end]
-                .iter()
-                .take_while(|p| p.file == base.file)
-                .collect();
+            let run = run_from(c, at, 2 + rng.below(15));
             let mut v = defrag_input(&run);
             v[2] = if rng.below(2) == 0 {
                 0

@@ -96,6 +96,25 @@ impl Default for FlowOptions {
     }
 }
 
+impl FlowOptions {
+    /// What the logs follow conversations with (streams reassembled on
+    /// top, by `Dissector::with_streams`).
+    pub fn logs() -> Self {
+        FlowOptions {
+            idle: Some(Timeouts::ZEEK),
+            // Zeek makes no connection of a quoted header.
+            all_quotes: false,
+            // Delivered bytes are kept only to count retransmissions that
+            // differ from them, a count no log reports.
+            reassembly: reassembly::Limits {
+                retain: 0,
+                ..reassembly::Limits::default()
+            },
+            ..FlowOptions::default()
+        }
+    }
+}
+
 /// Why a conversation ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EndReason {
