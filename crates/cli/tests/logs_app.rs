@@ -1020,22 +1020,12 @@ fn conversations_sharing_an_announced_stream_keep_their_own_uids() {
         )
     };
     let sdp = b"SIP/2.0 200 OK\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nc=IN IP4 10.0.0.5\r\nm=audio 53 RTP/AVP 0\r\n";
+    // A query from `port` of 10.0.0.9 to the announced 10.0.0.5:53.
+    let query = |port, id, name| udp([10, 0, 0, 9], port, [10, 0, 0, 5], 53, &dns_query(id, name));
     let frames = [
         udp([10, 0, 0, 1], 5060, [10, 0, 0, 2], 5060, sdp),
-        udp(
-            [10, 0, 0, 9],
-            1111,
-            [10, 0, 0, 5],
-            53,
-            &dns_query(0x1111, "a.example"),
-        ),
-        udp(
-            [10, 0, 0, 9],
-            2222,
-            [10, 0, 0, 5],
-            53,
-            &dns_query(0x2222, "b.example"),
-        ),
+        query(1111, 0x1111, "a.example"),
+        query(2222, 0x2222, "b.example"),
         // A reply to the first query's id, on the second conversation.
         udp([10, 0, 0, 5], 53, [10, 0, 0, 9], 2222, &{
             let mut r = dns_query(0x1111, "a.example");
