@@ -177,6 +177,12 @@ impl Job for StatsJob {
         self.stats.add(&d);
         Ok(())
     }
+
+    fn finish(&mut self, _out: &mut Out) -> Result<()> {
+        // On the worker's thread: workers roll up at once.
+        self.stats.roll_up();
+        Ok(())
+    }
 }
 
 const RULE: &str =

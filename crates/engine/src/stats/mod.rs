@@ -243,10 +243,6 @@ pub struct Stats {
     /// Frames of the common stack, by whole tuple (see [`fine`]).
     tuples4: fine::Tuples<V4>,
     tuples6: fine::Tuples<V6>,
-    /// Other workers' tuples, rolled up with these for the report: folding
-    /// them into `tuples4`/`tuples6` would grow one table while the other
-    /// is still held, a peak of both and the grown one.
-    more: Vec<(fine::Tuples<V4>, fine::Tuples<V6>)>,
     /// Frames of every other shape, per layer.
     tables: Tables,
     io: io::Io,
@@ -271,7 +267,6 @@ impl Stats {
             phs: phs::Phs::default(),
             tuples4: fine::Tuples::new(opts.max_conversations),
             tuples6: fine::Tuples::new(opts.max_conversations),
-            more: Vec::new(),
             tables: Tables::new(opts.max_conversations),
             io: io::Io::new(opts.interval),
         }
@@ -393,19 +388,31 @@ impl Stats {
         }
     }
 
+    /// Count the tuples' frames in the layer tables and drop the tuples.
+    /// A worker does this at the end of its share, so that workers roll up
+    /// at once and the report only merges layer tables.
+    pub fn roll_up(&mut self) {
+        let cap = self.opts.max_conversations;
+        let t4 = std::mem::replace(&mut self.tuples4, fine::Tuples::new(cap));
+        t4.roll_up(&mut self.tables);
+        drop(t4);
+        let t6 = std::mem::replace(&mut self.tuples6, fine::Tuples::new(cap));
+        t6.roll_up(&mut self.tables);
+    }
+
     /// Fold another worker's statistics (made with the same options) into
     /// these.
-    pub fn merge(&mut self, other: Stats) {
+    pub fn merge(&mut self, mut other: Stats) {
         self.summary.merge(&other.summary);
         self.phs.merge(&other.phs);
         self.io.merge(&other.io);
+        self.roll_up();
+        other.roll_up();
         self.tables.merge(other.tables);
-        self.more.push((other.tuples4, other.tuples6));
-        self.more.extend(other.more);
     }
 
     /// The report of the sections chosen.
-    pub fn report(&self) -> Report {
+    pub fn report(&mut self) -> Report {
         let want = self.opts.sections;
         let top = self.opts.top;
         let mut r = Report {
@@ -422,14 +429,8 @@ impl Stats {
         if !want.tables() {
             return r;
         }
-        let mut rolled = self.tables.clone();
-        self.tuples4.roll_up(&mut rolled);
-        self.tuples6.roll_up(&mut rolled);
-        for (t4, t6) in &self.more {
-            t4.roll_up(&mut rolled);
-            t6.roll_up(&mut rolled);
-        }
-        let t = &rolled;
+        self.roll_up();
+        let t = &self.tables;
         // Only the rows shown are sorted (all with --top 0).
         let mut eth = conv::listed(&t.eth);
         let mut ip = conv::listed(&t.ip);

@@ -114,7 +114,7 @@ fn run_split(
 }
 
 fn one_pass(pkts: &[Pkt], opts: StatsOptions) -> Report {
-    run_split(pkts, opts, 1, |_| 0)[0].report()
+    run_split(pkts, opts, 1, |_| 0).remove(0).report()
 }
 
 fn merged(mut parts: Vec<Stats>) -> Report {
