@@ -79,9 +79,20 @@ pub use error::ReadError;
 pub use live::{LiveCapture, LiveError, LiveOptions};
 pub use packet::Packet;
 pub use reader::{
-    ByteOrder, FileReader, Format, Handed, InterfaceInfo, PcapVariant, TsResolution, MAX_RECORD_LEN,
+    Buffer, ByteOrder, FileReader, Format, Handed, InterfaceInfo, PcapVariant, TsResolution,
+    MAX_RECORD_LEN,
 };
 pub use writer::PcapWriter;
+
+/// Ask the CPU to bring `bytes` into its cache ahead of use (a hint: does
+/// nothing where there is no prefetch instruction).
+#[inline]
+pub fn prefetch(bytes: &[u8]) {
+    #[cfg(target_os = "linux")]
+    sys::prefetch(bytes);
+    #[cfg(not(target_os = "linux"))]
+    let _ = bytes;
+}
 
 /// Have every thread allocate from one heap. Workers that build large
 /// tables living to the end of a run (the statistics') otherwise each get

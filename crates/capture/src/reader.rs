@@ -1,7 +1,7 @@
 //! [`FileReader`]: packets from a pcap or pcapng file, standard input, or any
 //! [`Read`].
 //!
-//! # Why our own parser, and why `read(2)` into one buffer
+//! # Why our own parser, and how the bytes are read
 //!
 //! The records are parsed here rather than with the `pcap-parser` crate
 //! (rusticata, 0.17). Measured on this 2-core VM, files in the page cache,
@@ -27,21 +27,31 @@
 //! container formats are small; owning them gives exact offsets and errors
 //! and no dependency.
 //!
-//! Mapping the file instead was measured and not kept. Windows of 1-4 MiB
-//! mapped with `MAP_POPULATE`, records lent straight out of them and the
-//! next 8 KiB prefetched into the cache: on the 2M-packet benchmark capture
-//! (1.6 GB, in the page cache) `stats --threads 1` took 0.69-0.96 s against
-//! 0.71-0.98 s with `read(2)`, alternating on the same machine. Setting up
-//! the page tables costs about what the copy does (0.23-0.31 s of system
-//! time either way), and without the prefetch user time rose by a third
-//! (packet headers came from memory instead of the cache). A mapping would
-//! also turn a file shortened by another program into SIGBUS.
+//! A regular file (on Linux) is mapped into memory, a window of a few MiB
+//! at a time, and records are lent straight out of the mapping: no copy.
+//! How much that saves depends on how the kernel holds the file in its page
+//! cache. With the 2M-packet benchmark capture (1.6 GB) cached in large
+//! folios, `read(2)` copies it in 0.15-0.2 s of system time and the
+//! mappings cost 0.07-0.09 s; one worker then gains little (the bytes come
+//! from memory instead of a cache the copy just filled: 0.1 s more user
+//! time, against which the reader prefetches 8 KiB ahead), but with two
+//! workers the reader thread no longer spends its time copying: `stats`
+//! took 0.44 s (median of 8, with 16 MiB windows and the workers
+//! prefetching, see the CLI's parallel reader) against 0.59 s, and 0.54 s
+//! reading with the same prefetching. With the same file cached in
+//! 4 KiB pages the mappings cost about what the copy does (0.23-0.31 s
+//! either way, measured in an earlier session with 1-4 MiB windows).
+//! A file shortened by another program while mapped raises SIGBUS when the
+//! missing bytes are touched; the process then says so and exits
+//! (status 2) rather than dying unexplained.
 //!
-//! Input is read with `read(2)` into one reused buffer (256 KiB by default)
-//! that records are lent out of. The buffer grows only for a record larger
+//! Standard input, pipes, empty files and files that cannot be mapped are
+//! read with `read(2)` into one reused buffer (256 KiB by default) that
+//! records are lent out of. The buffer grows only for a record larger
 //! than itself, doubling as data actually arrives (so a lying length field in
 //! a short file costs no more memory than the file), up to
 //! [`MAX_RECORD_LEN`]; a record longer than that is [`ReadError::Corrupt`].
+//! A mapped window likewise never extends past the file's size.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -63,6 +73,16 @@ pub const MAX_RECORD_LEN: usize = 256 << 20;
 /// and dissected (4 MiB cost a quarter more user time on a large file than
 /// 256 KiB; 64 KiB gained nothing more and makes four times the calls).
 pub const DEFAULT_BUFFER_LEN: usize = 256 << 10;
+
+/// Size of each window of a mapped file: few mappings (each costs system
+/// time to make and undo), while the pages of the window in use, which
+/// count in the resident size, stay a few MiB.
+#[cfg(target_os = "linux")]
+const MAP_WINDOW: usize = 4 << 20;
+
+/// How far ahead of the record being read a mapped window is prefetched.
+#[cfg(target_os = "linux")]
+const PREFETCH_AHEAD: usize = 8 << 10;
 
 /// Smallest buffer the reader works with.
 const MIN_BUFFER_LEN: usize = 64;
@@ -182,7 +202,10 @@ struct Found {
 /// ```
 pub struct FileReader<R = Box<dyn Read + Send>> {
     src: R,
-    buf: Vec<u8>,
+    /// A regular file read through mappings of it rather than `read(2)`.
+    #[cfg(target_os = "linux")]
+    map: Option<File>,
+    buf: Buffer,
     /// The buffer's size when not holding an outsized record.
     buf_len: usize,
     /// Next unread byte in `buf`.
@@ -206,8 +229,58 @@ pub struct FileReader<R = Box<dyn Read + Send>> {
     /// Hand-off mode ([`FileReader::next_handing_off`]): buffers to read
     /// into next, and the one the reader has just finished with.
     spares: Vec<Vec<u8>>,
-    finished: Option<Vec<u8>>,
+    finished: Option<Buffer>,
     hand_off: bool,
+    /// In a mapped window, the bytes before this are prefetched.
+    #[cfg(target_os = "linux")]
+    ahead: usize,
+}
+
+/// The bytes the reader lends packets out of: its read buffer, or a window
+/// of the file mapped into memory. [`FileReader::next_handing_off`] hands
+/// them over whole.
+#[derive(Default)]
+pub struct Buffer {
+    owned: Vec<u8>,
+    /// When set, the bytes are this window's (and `owned` is empty).
+    #[cfg(target_os = "linux")]
+    mapped: Option<crate::sys::FileMap>,
+}
+
+impl std::ops::Deref for Buffer {
+    type Target = [u8];
+
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        #[cfg(target_os = "linux")]
+        if let Some(m) = &self.mapped {
+            return m;
+        }
+        &self.owned
+    }
+}
+
+impl Buffer {
+    fn owned(v: Vec<u8>) -> Buffer {
+        Buffer {
+            owned: v,
+            #[cfg(target_os = "linux")]
+            mapped: None,
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn mapped(m: crate::sys::FileMap) -> Buffer {
+        Buffer {
+            owned: Vec::new(),
+            mapped: Some(m),
+        }
+    }
+
+    /// The read buffer (a read reader never holds a mapped window).
+    fn vec(&mut self) -> &mut Vec<u8> {
+        &mut self.owned
+    }
 }
 
 /// What [`FileReader::next_handing_off`] gives.
@@ -216,7 +289,7 @@ pub struct Handed<'a> {
     /// the reader has gone on in another buffer: every packet returned
     /// since the previous finished buffer (or the start) is at the range
     /// [`Handed::next`] gave for it.
-    pub finished: Option<Vec<u8>>,
+    pub finished: Option<Buffer>,
     /// The next packet and where its bytes are in the reader's current
     /// buffer (see [`FileReader::take_buffer`]), as
     /// [`FileReader::next_packet`] gives it.
@@ -232,15 +305,37 @@ impl FileReader {
     /// Errors: [`ReadError::Io`] at offset 0 when the file cannot be opened,
     /// then as [`FileReader::new`].
     pub fn open(path: impl AsRef<Path>) -> Result<FileReader, ReadError> {
-        let path = path.as_ref();
+        Self::open_with_len(path.as_ref(), None)
+    }
+
+    /// As [`FileReader::open`], with windows (or read buffers) of `len`
+    /// bytes.
+    #[cfg(test)]
+    pub(crate) fn open_with_buffer_len(path: &Path, len: usize) -> Result<FileReader, ReadError> {
+        Self::open_with_len(path, Some(len))
+    }
+
+    fn open_with_len(path: &Path, len: Option<usize>) -> Result<FileReader, ReadError> {
         let file = if path == Path::new("-") {
             stdin_file()?
         } else {
             File::open(path).map_err(|source| ReadError::Io { offset: 0, source })?
         };
         // A pipe would make the variant guess wait for packets to arrive.
-        let guess = file.metadata().map(|m| m.is_file()).unwrap_or(false);
-        FileReader::build(Box::new(file), DEFAULT_BUFFER_LEN, guess)
+        let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+        // Mapped when the file can be: the bytes come from the page cache
+        // without a copy. (An empty file, or one whose file system cannot
+        // be mapped, is read.)
+        #[cfg(target_os = "linux")]
+        if regular && crate::sys::FileMap::new(&file, 0, 1).is_ok() {
+            if let Ok(map) = file.try_clone() {
+                let len = len
+                    .unwrap_or(MAP_WINDOW)
+                    .clamp(MIN_BUFFER_LEN, MAX_RECORD_LEN);
+                return FileReader::start(Box::new(file), Buffer::default(), len, true, Some(map));
+            }
+        }
+        FileReader::build(Box::new(file), len.unwrap_or(DEFAULT_BUFFER_LEN), regular)
     }
 }
 
@@ -281,9 +376,28 @@ impl<R: Read> FileReader<R> {
 
     fn build(reader: R, len: usize, guess: bool) -> Result<Self, ReadError> {
         let len = len.clamp(MIN_BUFFER_LEN, MAX_RECORD_LEN);
+        Self::start(
+            reader,
+            Buffer::owned(vec![0; len]),
+            len,
+            guess,
+            #[cfg(target_os = "linux")]
+            None,
+        )
+    }
+
+    fn start(
+        reader: R,
+        buf: Buffer,
+        len: usize,
+        guess: bool,
+        #[cfg(target_os = "linux")] map: Option<File>,
+    ) -> Result<Self, ReadError> {
         let mut r = FileReader {
             src: reader,
-            buf: vec![0; len],
+            #[cfg(target_os = "linux")]
+            map,
+            buf,
             buf_len: len,
             pos: 0,
             end: 0,
@@ -301,6 +415,8 @@ impl<R: Read> FileReader<R> {
             spares: Vec::new(),
             finished: None,
             hand_off: false,
+            #[cfg(target_os = "linux")]
+            ahead: 0,
         };
         r.read_file_header()?;
         Ok(r)
@@ -414,29 +530,43 @@ impl<R: Read> FileReader<R> {
     }
 
     /// Read into buffers of `len` bytes from the next one on (at least 64;
-    /// one still grows for a longer record).
+    /// one still grows for a longer record), or for a mapped file, map
+    /// windows of `len` bytes.
     pub fn set_buffer_len(&mut self, len: usize) {
         self.buf_len = len.clamp(MIN_BUFFER_LEN, MAX_RECORD_LEN);
     }
 
     /// A buffer handed over by [`FileReader::next_handing_off`], to read
     /// into again.
-    pub fn give_back(&mut self, buf: Vec<u8>) {
+    pub fn give_back(&mut self, buf: Buffer) {
         // Two spares are enough for a reader that gets each back in turn;
-        // one grown for an outsized record is let go.
-        if self.spares.len() < 2 && buf.capacity() <= self.buf_len {
-            self.spares.push(buf);
+        // one grown for an outsized record is let go, a mapping unmapped.
+        #[cfg(target_os = "linux")]
+        if buf.mapped.is_some() {
+            return;
+        }
+        let cap = buf.owned.capacity();
+        if self.spares.len() < 2 && cap > 0 && cap <= self.buf_len {
+            self.spares.push(buf.owned);
         }
     }
 
     /// The current buffer, which holds the packets returned since the last
     /// finished one. Reading ends here: `next_packet` then returns
     /// `Ok(None)`.
-    pub fn take_buffer(&mut self) -> Vec<u8> {
+    pub fn take_buffer(&mut self) -> Buffer {
         self.done = true;
         self.pos = 0;
         self.end = 0;
         std::mem::take(&mut self.buf)
+    }
+
+    /// Whether the file is read through mappings of it, not `read(2)`.
+    pub fn is_mapped(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        return self.map.is_some();
+        #[cfg(not(target_os = "linux"))]
+        false
     }
 
     /// Number of packets returned so far.
@@ -538,6 +668,8 @@ impl<R: Read> FileReader<R> {
         let (ts_secs, ts_nanos) = pcap::timestamp(ts_sec, frac, h.variant.nanoseconds());
         let start = self.pos + hlen;
         self.pos += total;
+        #[cfg(target_os = "linux")]
+        self.prefetch_ahead();
         Ok(Some(Found {
             ts_secs,
             ts_nanos,
@@ -723,6 +855,10 @@ impl<R: Read> FileReader<R> {
     #[cold]
     #[inline(never)]
     fn fill_slow(&mut self, need: usize) -> Result<bool, ReadError> {
+        #[cfg(target_os = "linux")]
+        if self.map.is_some() {
+            return self.fill_mapped(need);
+        }
         if self.buf.len() - self.pos < need && self.pos > 0 {
             if self.hand_off && self.finished.is_none() {
                 // Packets were lent from this buffer: the partial record
@@ -733,18 +869,19 @@ impl<R: Read> FileReader<R> {
                 let mut next = self.spares.pop().unwrap_or_default();
                 next.resize(self.buf_len.max(rest), 0);
                 next[..rest].copy_from_slice(&self.buf[self.pos..self.end]);
-                self.finished = Some(std::mem::replace(&mut self.buf, next));
+                self.finished = Some(std::mem::replace(&mut self.buf, Buffer::owned(next)));
             } else {
                 // Move the partial record to the front.
-                self.buf.copy_within(self.pos..self.end, 0);
+                self.buf.vec().copy_within(self.pos..self.end, 0);
             }
             self.base += self.pos as u64;
             self.end -= self.pos;
             self.pos = 0;
             if self.buf.len() > self.buf_len && self.end <= self.buf_len && need <= self.buf_len {
                 // An outsized record has gone: give its memory back.
-                self.buf.truncate(self.buf_len);
-                self.buf.shrink_to_fit();
+                let buf = self.buf.vec();
+                buf.truncate(self.buf_len);
+                buf.shrink_to_fit();
             }
         }
         while self.end - self.pos < need {
@@ -755,9 +892,9 @@ impl<R: Read> FileReader<R> {
                 // Only a record longer than the buffer gets here (pos is 0).
                 // Grow by doubling as data arrives, never past `need`.
                 let new_len = self.buf.len().saturating_mul(2).min(need);
-                self.buf.resize(new_len, 0);
+                self.buf.vec().resize(new_len, 0);
             }
-            match self.src.read(&mut self.buf[self.end..]) {
+            match self.src.read(&mut self.buf.vec()[self.end..]) {
                 Ok(0) => self.eof = true,
                 Ok(n) => self.end = (self.end + n).min(self.buf.len()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -770,6 +907,55 @@ impl<R: Read> FileReader<R> {
             }
         }
         Ok(true)
+    }
+
+    /// As `fill_slow`, for a mapped file: map the next window, from the
+    /// record at `pos` on. The window before goes to `finished` in hand-off
+    /// mode when packets were lent from it (as a read buffer does).
+    #[cfg(target_os = "linux")]
+    fn fill_mapped(&mut self, need: usize) -> Result<bool, ReadError> {
+        let Some(file) = self.map.as_ref() else {
+            return Ok(false);
+        };
+        let at = self.base + self.pos as u64;
+        // The size now: a file still being written is read to its end so far.
+        let size = file
+            .metadata()
+            .map_err(|source| ReadError::Io { offset: at, source })?
+            .len();
+        let left = usize::try_from(size.saturating_sub(at)).unwrap_or(usize::MAX);
+        let len = left.min(self.buf_len.max(need));
+        if len <= self.end - self.pos {
+            // Nothing beyond what the window holds: the input ends here.
+            return Ok(false);
+        }
+        let window = crate::sys::FileMap::new(file, at, len)
+            .map_err(|source| ReadError::Io { offset: at, source })?;
+        let old = std::mem::replace(&mut self.buf, Buffer::mapped(window));
+        if self.hand_off && self.finished.is_none() && self.pos > 0 {
+            self.finished = Some(old);
+        }
+        self.base = at;
+        self.pos = 0;
+        self.end = len;
+        self.ahead = 0;
+        Ok(len >= need)
+    }
+
+    /// In a mapped window, keep the cache lines up to `PREFETCH_AHEAD`
+    /// bytes past `pos` on their way in.
+    #[cfg(target_os = "linux")]
+    #[inline]
+    fn prefetch_ahead(&mut self) {
+        if self.buf.mapped.is_none() {
+            return;
+        }
+        let to = self.pos.saturating_add(PREFETCH_AHEAD).min(self.end);
+        let from = self.ahead.max(self.pos);
+        if let Some(b) = self.buf.get(from..to) {
+            crate::sys::prefetch(b);
+        }
+        self.ahead = to.max(self.ahead);
     }
 
     /// At the end of input: a clean end when nothing is left, otherwise a

@@ -1,11 +1,12 @@
 //! The crate's only `unsafe` code: system calls for the Linux `AF_PACKET`
-//! socket, the memory-mapped `TPACKET_V3` receive ring, and one allocator
-//! setting.
+//! socket, the memory-mapped `TPACKET_V3` receive ring, read-only mappings
+//! of capture files, and one allocator setting.
 //!
 //! Everything here is wrapped in safe functions whose contracts the rest of
 //! the crate cannot break: the ring lends a block's bytes only while the
 //! kernel has handed that block to user space, and taking it back needs
-//! `&mut`, so no borrowed bytes outlive the hand-back.
+//! `&mut`, so no borrowed bytes outlive the hand-back; a file mapping lends
+//! its bytes only while it lives.
 #![allow(unsafe_code)]
 
 use std::ffi::CString;
@@ -42,6 +43,143 @@ pub(crate) fn one_heap_for_all_threads() {
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
     }
+}
+
+/// A read-only view of part of a file, mapped into memory: the file's bytes
+/// straight from the page cache, with no copy.
+pub(crate) struct FileMap {
+    /// Start of the mapping (page-aligned), or dangling when `map_len` is 0.
+    ptr: NonNull<u8>,
+    map_len: usize,
+    /// Bytes of the mapping before the offset asked for.
+    skip: usize,
+}
+
+// SAFETY: the mapping is read-only and private; nothing writes through it,
+// so sharing or moving it between threads is like sharing a `&[u8]`.
+unsafe impl Send for FileMap {}
+unsafe impl Sync for FileMap {}
+
+impl FileMap {
+    /// Maps `len` bytes of `file` from `offset`, which the caller has seen
+    /// within the file's size.
+    pub(crate) fn new(file: &std::fs::File, offset: u64, len: usize) -> io::Result<FileMap> {
+        install_sigbus_report();
+        // SAFETY: sysconf only reads a system setting.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        let page = u64::try_from(page).ok().filter(|&p| p > 0).unwrap_or(4096);
+        let aligned = offset - offset % page;
+        let skip = (offset - aligned) as usize;
+        let map_len = skip
+            .checked_add(len)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+        if len == 0 {
+            return Ok(FileMap {
+                ptr: NonNull::dangling(),
+                map_len: 0,
+                skip: 0,
+            });
+        }
+        let off = libc::off_t::try_from(aligned)
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        // SAFETY: a new private read-only mapping of an open file; address
+        // NULL lets the kernel choose a fresh range that aliases no Rust
+        // object. The result is checked for MAP_FAILED.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                map_len,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                off,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `p` is the mapping just made, `map_len` long. The advice
+        // (read ahead, drop behind) changes no content; its failure is
+        // harmless.
+        unsafe {
+            libc::madvise(p, map_len, libc::MADV_SEQUENTIAL);
+        }
+        let ptr = NonNull::new(p.cast::<u8>()).ok_or_else(io::Error::last_os_error)?;
+        Ok(FileMap { ptr, map_len, skip })
+    }
+}
+
+impl std::ops::Deref for FileMap {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        if self.map_len == 0 {
+            return &[];
+        }
+        // SAFETY: the mapping is `map_len` readable bytes from `ptr` for as
+        // long as `self` lives, and `skip <= map_len`. If another program
+        // shortens the file, reading past its new end raises SIGBUS, which
+        // `install_sigbus_report` turns into an error message and exit.
+        unsafe {
+            std::slice::from_raw_parts(self.ptr.as_ptr().add(self.skip), self.map_len - self.skip)
+        }
+    }
+}
+
+impl Drop for FileMap {
+    fn drop(&mut self) {
+        if self.map_len > 0 {
+            // SAFETY: `ptr` and `map_len` are exactly the mapping made in
+            // `new`, and no borrow of it can outlive `self`.
+            unsafe {
+                libc::munmap(self.ptr.as_ptr().cast(), self.map_len);
+            }
+        }
+    }
+}
+
+/// Ask the CPU to bring the cache lines of `bytes` in, one every 64 bytes:
+/// mapped file bytes otherwise come from memory on first touch.
+#[inline]
+pub(crate) fn prefetch(bytes: &[u8]) {
+    #[cfg(target_arch = "x86_64")]
+    for i in (0..bytes.len()).step_by(64) {
+        // SAFETY: a prefetch is a hint: it never faults and changes no
+        // memory; the address is inside `bytes`.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                bytes.as_ptr().add(i).cast(),
+            );
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = bytes;
+}
+
+/// A mapped file shortened by another program while we read it makes the
+/// kernel send SIGBUS when the missing bytes are touched. Say so and exit
+/// (status 2) rather than die unexplained.
+fn install_sigbus_report() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    extern "C" fn report(_: libc::c_int) {
+        const MSG: &[u8] =
+            b"wiresift: the capture file was shortened while it was being read (SIGBUS)\n";
+        // SAFETY: write(2) and _exit(2) are async-signal-safe; MSG is static.
+        unsafe {
+            libc::write(2, MSG.as_ptr().cast(), MSG.len());
+            libc::_exit(2);
+        }
+    }
+    ONCE.call_once(|| {
+        // SAFETY: a zeroed sigaction with a plain handler and an empty mask
+        // is valid; the handler only calls async-signal-safe functions.
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = report as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(libc::SIGBUS, &sa, std::ptr::null_mut());
+        }
+    });
 }
 
 fn check(r: libc::c_int) -> io::Result<libc::c_int> {

@@ -247,8 +247,60 @@ fn read_all_handing_off<R: Read>(mut r: FileReader<R>) -> (Vec<Owned>, Option<Re
     (done, err)
 }
 
+/// Bytes in a file of their own, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(bytes: &[u8]) -> TempFile {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "wiresift-reader-test-{}-{n}.pcap",
+            std::process::id()
+        ));
+        std::fs::write(&path, bytes).unwrap();
+        TempFile(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Reads `bytes` from a file with [`FileReader::open`] (mapped, unless the
+/// file is empty) in windows of `len` bytes (the default if `None`),
+/// lending packets or handing windows off: both must agree, and are
+/// returned.
+fn read_file(bytes: &[u8], len: Option<usize>) -> (Vec<Owned>, Option<ReadError>) {
+    let f = TempFile::new(bytes);
+    let open = || match len {
+        None => FileReader::open(&f.0),
+        Some(len) => FileReader::open_with_buffer_len(&f.0, len),
+    };
+    let (a, ea, _) = match open() {
+        Ok(r) => {
+            assert_eq!(
+                r.is_mapped(),
+                cfg!(target_os = "linux") && !bytes.is_empty()
+            );
+            read_all(r)
+        }
+        Err(e) => (vec![], Some(e), 0),
+    };
+    let (b, eb) = match open() {
+        Ok(r) => read_all_handing_off(r),
+        Err(e) => (vec![], Some(e)),
+    };
+    assert_eq!(a, b, "handing off, windows of {len:?}");
+    assert_eq!(format!("{ea:?}"), format!("{eb:?}"), "windows of {len:?}");
+    (a, ea)
+}
+
 /// Reads `bytes` with the default buffer, a tiny buffer, and a trickling
-/// reader, lending packets or handing buffers off: all must agree.
+/// reader, lending packets or handing buffers off, and from a file (mapped)
+/// in windows of several sizes: all must agree.
 fn read_bytes(bytes: &[u8]) -> (Vec<Owned>, Option<ReadError>) {
     let (a, ea, _) = match FileReader::new(bytes) {
         Ok(r) => read_all(r),
@@ -274,6 +326,15 @@ fn read_bytes(bytes: &[u8]) -> (Vec<Owned>, Option<ReadError>) {
             format!("{ea:?}"),
             format!("{ec:?}"),
             "handing off, buffer {buf}, reads of {step}"
+        );
+    }
+    for len in [None, Some(64), Some(100), Some(4096)] {
+        let (m, em) = read_file(bytes, len);
+        assert_eq!(a, m, "file, windows of {len:?}");
+        assert_eq!(
+            format!("{ea:?}"),
+            format!("{em:?}"),
+            "file, windows of {len:?}"
         );
     }
     (a, ea)
@@ -916,10 +977,61 @@ fn random_bytes_behind_every_magic() {
                 (x >> 8) as u8 & 0x1f
             }
         }));
-        if let Ok(r) = FileReader::with_buffer_len(Trickle(&f, 1 + round % 50), 64) {
-            let (p, _, end) = read_all(r);
-            assert!(end <= f.len() as u64);
-            assert!(p.len() <= f.len() / 12 + 1);
-        }
+        let read = match FileReader::with_buffer_len(Trickle(&f, 1 + round % 50), 64) {
+            Ok(r) => {
+                let (p, e, end) = read_all(r);
+                assert!(end <= f.len() as u64);
+                assert!(p.len() <= f.len() / 12 + 1);
+                (p, e)
+            }
+            Err(e) => (vec![], Some(e)),
+        };
+        // The same bytes mapped from a file, in small windows, read alike.
+        let mapped = read_file(&f, Some(64 + round % 100));
+        assert_eq!(read.0, mapped.0, "round {round}");
+        assert_eq!(format!("{:?}", read.1), format!("{:?}", mapped.1));
     }
+}
+
+/// A mapped file that another program shortens while it is read: touching
+/// the bytes gone raises SIGBUS, which the reader reports (a message, exit
+/// status 2) instead of the process dying unexplained. The test runs itself
+/// as a child process that does the shortening.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_shortened_while_mapped_is_reported() {
+    const CHILD: &str = "WIRESIFT_TEST_SHORTEN";
+    if let Some(path) = std::env::var_os(CHILD) {
+        let mut r = FileReader::open(&path).unwrap();
+        assert!(r.is_mapped());
+        // Into the file's second page, then cut it to its header.
+        while r.bytes_offset() < 5000 {
+            assert!(r.next_packet().unwrap().is_some());
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(24)
+            .unwrap();
+        // Only SIGBUS stops this: the parent sees status 0 otherwise.
+        while let Ok(Some(_)) = r.next_packet() {}
+        return;
+    }
+    let data = [0x5au8; 200];
+    let recs: Vec<(u32, u32, u32, &[u8])> = (0..100).map(|i| (i, 0, 200, &data[..])).collect();
+    let f = TempFile::new(&pcap_file(ByteOrder::Little, 0xa1b2_c3d4, 1, &recs));
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "reader::tests::a_file_shortened_while_mapped_is_reported",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(CHILD, &f.0)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "child stderr: {err}");
+    assert!(err.contains("shortened while it was being read"), "{err}");
 }
