@@ -272,10 +272,13 @@ fn read_parallel(a: &ReadArgs, path: &Path, n: usize, opts: Options) -> Result<E
     };
     let shared: Arc<Vec<Progress>> = Arc::new((0..n).map(|_| Progress::default()).collect());
     let make = |i: usize| -> Result<PacketJob> {
+        let sink = sink_of(a)?;
         Ok(PacketJob {
             dissector: Dissector::new(opts, Limits::default()).with_streams(packet_flows()),
+            // A display filter may test the numbers.
+            numbered: sink.shows_streams() || filter_text.is_some(),
             filter: filter_text.map(Filter::compile).transpose()?,
-            sink: sink_of(a)?,
+            sink,
             hex: a.hex,
             numbers: StreamNumbers {
                 shared: shared.clone(),
@@ -312,29 +315,21 @@ struct PacketJob {
     filter: Option<Filter>,
     sink: Box<dyn Sink + Send>,
     hex: bool,
+    /// Whether conversations get the whole file's numbers (else each
+    /// worker's own, never shown).
+    numbered: bool,
     numbers: StreamNumbers,
 }
 
 impl Job for PacketJob {
     fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()> {
-        self.numbers.begin(meta.number);
         let mut d = Dissection::default();
+        if self.numbered {
+            self.numbers.begin(meta.number);
+        }
         self.dissector.dissect(meta, data, &mut d);
-        for e in d.layers.iter_mut() {
-            match &mut e.layer {
-                Layer::Tcp(v) => {
-                    if let Some(mut info) = v.flow().copied() {
-                        info.stream = self.numbers.global(TCP, info.stream, meta.number);
-                        v.set_flow(info);
-                    }
-                }
-                Layer::Udp(v) => {
-                    if let Some(s) = v.stream() {
-                        v.set_stream(self.numbers.global(UDP, s, meta.number));
-                    }
-                }
-                _ => {}
-            }
+        if self.numbered {
+            self.numbers.number(&mut d, meta.number);
         }
         if self.filter.as_ref().is_some_and(|f| !f.matches(&d)) {
             return Ok(());
@@ -394,6 +389,27 @@ impl StreamNumbers {
     fn seen(&self, last: u64) {
         if let Some(p) = self.shared.get(self.me) {
             p.done.store(last, Ordering::Release);
+        }
+    }
+
+    /// Give the TCP and UDP conversations of `d`, frame `frame`, the whole
+    /// file's numbers.
+    fn number(&mut self, d: &mut Dissection, frame: u64) {
+        for e in d.layers.iter_mut() {
+            match &mut e.layer {
+                Layer::Tcp(v) => {
+                    if let Some(mut info) = v.flow().copied() {
+                        info.stream = self.global(TCP, info.stream, frame);
+                        v.set_flow(info);
+                    }
+                }
+                Layer::Udp(v) => {
+                    if let Some(s) = v.stream() {
+                        v.set_stream(self.global(UDP, s, frame));
+                    }
+                }
+                _ => {}
+            }
         }
     }
 

@@ -37,6 +37,10 @@ impl Sink for Line {
         s.push('\n');
         out.extend_from_slice(s.as_bytes());
     }
+
+    fn shows_streams(&self) -> bool {
+        false
+    }
 }
 
 /// `HH:MM:SS.uuuuuu ` of the time of day, UTC.
