@@ -204,7 +204,7 @@ impl Job for LogsJob {
     /// Another shard's frame: this shard's conversations idle past their
     /// timeout, and its DNS and DHCP transactions past theirs, end at this
     /// frame, as they do on one worker.
-    fn tick(&mut self, meta: &FrameMeta, _data: &[u8], out: &mut Out) {
+    fn tick(&mut self, meta: &FrameMeta, _data: &[u8], _marked: bool, out: &mut Out) {
         let empty = Dissection::default();
         self.apps.collect(&empty, None, flow::time_ns(meta));
         if let Some(flows) = self.dissector.flows.as_mut() {

@@ -38,7 +38,14 @@ pub trait Job: Send {
     fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()>;
     /// A frame of another shard: its time matters, and what it announces
     /// (conversations announced by SDP are numbered by every worker alike).
-    fn tick(&mut self, _meta: &FrameMeta, _data: &[u8], _out: &mut Out) {}
+    /// `marked` is what [`Job::mark`] said of its bytes.
+    fn tick(&mut self, _meta: &FrameMeta, _data: &[u8], _marked: bool, _out: &mut Out) {}
+    /// Whether [`Job::tick`] needs to look at these bytes: asked once a
+    /// frame by the reader, whose core has the bytes in its cache, rather
+    /// than by every worker the frame is not for.
+    fn mark(_data: &[u8]) -> bool {
+        false
+    }
     /// Every frame up to `last` has been through [`Job::frame`] or
     /// [`Job::tick`].
     fn seen(&mut self, _last: u64) {}
@@ -199,7 +206,7 @@ pub fn run<J: Job>(
             } else {
                 BATCH_BYTES
             });
-        let reader = s.spawn(move || read(frames, n, batch_txs, pool_rx));
+        let reader = s.spawn(move || read::<J>(frames, n, batch_txs, pool_rx));
         // This thread writes: a batch's output from every worker, merged.
         let mut outs: Vec<Out> = Vec::with_capacity(n);
         let mut failed = Ok(());
@@ -292,6 +299,8 @@ struct Frame {
     start: usize,
     end: usize,
     shard: u32,
+    /// What [`Job::mark`] said of the bytes.
+    marked: bool,
 }
 
 /// The reader's side: frames out of the file, numbered, timed and past the
@@ -364,7 +373,7 @@ impl Frames {
     /// Fill `batch` with the frames of one reader buffer, shard picked for
     /// `n` workers; false once the capture has ended (the batch then holds
     /// the last buffer).
-    fn fill(&mut self, batch: &mut Batch, n: usize) -> Result<bool> {
+    fn fill<J: Job>(&mut self, batch: &mut Batch, n: usize) -> Result<bool> {
         batch.frames.extend(self.carry.take());
         while self.clock.count() < self.limit {
             self.show_progress();
@@ -378,6 +387,7 @@ impl Frames {
                         end: at.end,
                         shard: (shard::key(p.link_type, p.data, self.icmp_errors) % n as u64)
                             as u32,
+                        marked: J::mark(p.data),
                     });
                     (frame, false)
                 }
@@ -430,7 +440,7 @@ fn passes(cf: &mut Option<CaptureFilter>, p: &Packet<'_>) -> Result<bool> {
 }
 
 /// The reader thread: frames into batches, each batch to every worker.
-fn read(
+fn read<J: Job>(
     frames: &mut Frames,
     n: usize,
     txs: Vec<SyncSender<Arc<Batch>>>,
@@ -442,7 +452,7 @@ fn read(
         let mut batch = pool.try_recv().unwrap_or_default();
         batch.frames.clear();
         frames.reader.give_back(std::mem::take(&mut batch.data));
-        let more = frames.fill(&mut batch, n)?;
+        let more = frames.fill::<J>(&mut batch, n)?;
         if !batch.frames.is_empty() {
             let b = Arc::new(batch);
             // A worker that is gone has failed (and says why): stop reading.
@@ -498,7 +508,7 @@ fn work_on<J: Job>(
             if f.shard == me {
                 job.frame(f.meta, data, &mut out)?;
             } else {
-                job.tick(&f.meta, data, &mut out);
+                job.tick(&f.meta, data, f.marked, &mut out);
             }
         }
         if let Some(last) = b.frames.last() {

@@ -342,11 +342,15 @@ impl Job for PacketJob {
         Ok(())
     }
 
-    fn tick(&mut self, meta: &FrameMeta, data: &[u8], _out: &mut Out) {
+    fn tick(&mut self, meta: &FrameMeta, data: &[u8], marked: bool, _out: &mut Out) {
         let opts = self.dissector.opts;
-        if let Some(f) = self.dissector.flows.as_mut() {
+        if let Some(f) = self.dissector.flows.as_mut().filter(|_| marked) {
             f.glance(*meta, data, opts);
         }
+    }
+
+    fn mark(data: &[u8]) -> bool {
+        wiresift_engine::flow::announce::may_announce(data)
     }
 
     fn seen(&mut self, last: u64) {
