@@ -321,13 +321,19 @@ impl FileReader {
         } else {
             File::open(path).map_err(|source| ReadError::Io { offset: 0, source })?
         };
+        let meta = file.metadata().ok();
         // A pipe would make the variant guess wait for packets to arrive.
-        let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+        let regular = meta.as_ref().is_some_and(|m| m.is_file());
         // Mapped when the file can be: the bytes come from the page cache
-        // without a copy. (An empty file, or one whose file system cannot
-        // be mapped, is read.)
+        // without a copy. (Standard input, which may not be at its start,
+        // an empty file and one whose file system cannot be mapped are
+        // read.)
         #[cfg(target_os = "linux")]
-        if regular && crate::sys::FileMap::new(&file, 0, 1).is_ok() {
+        if regular
+            && path != Path::new("-")
+            && meta.as_ref().is_some_and(|m| m.len() > 0)
+            && crate::sys::FileMap::new(&file, 0, 1).is_ok()
+        {
             if let Ok(map) = file.try_clone() {
                 let len = len
                     .unwrap_or(MAP_WINDOW)
