@@ -198,7 +198,8 @@ pub fn run<J: Job>(
         }
         drop(pool_tx);
         let frames = &mut frames;
-        // A batch is one reader buffer: these many bytes of frames.
+        // A batch is one reader buffer, or one window of a mapped file:
+        // these many bytes of frames.
         frames
             .reader
             .set_buffer_len(if frames.reader.is_mapped() && !J::WRITES_PER_FRAME {
