@@ -19,6 +19,18 @@ impl FrameClock {
         self.number
     }
 
+    /// A clock for frames that follow `numbered` others, the first of the
+    /// capture at `first` (seconds, nanoseconds): a reader of a later part
+    /// of a file. (The first frame's delta is 0: the frame before is not
+    /// known.)
+    pub fn resume(numbered: u64, first: (i64, u32)) -> Self {
+        FrameClock {
+            number: numbered,
+            first: Some(first),
+            prev: None,
+        }
+    }
+
     /// The frame metadata of the next packet read.
     pub fn meta(&mut self, p: &Packet) -> FrameMeta {
         self.number += 1;

@@ -70,6 +70,16 @@ impl ReadError {
     pub fn is_truncation(&self) -> bool {
         matches!(self, ReadError::Truncated { .. })
     }
+
+    /// The error of a reader that began after `records` records of the
+    /// file ([`crate::FileReader::resume_at`]), with its packet numbered
+    /// from the file's start.
+    pub fn after(mut self, records: u64) -> ReadError {
+        if let ReadError::Truncated { packet, .. } | ReadError::Corrupt { packet, .. } = &mut self {
+            *packet = packet.saturating_add(records);
+        }
+        self
+    }
 }
 
 fn hex(b: &[u8; 4]) -> String {

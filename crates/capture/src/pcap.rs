@@ -25,7 +25,7 @@
 //! fits) and reads damaged files the way tshark does. Files older than
 //! version 2.3 store the two lengths the other way round.
 
-use crate::bytes::{u16_at, u32_at};
+use crate::bytes::{u16_at, u32_at, u32_of};
 use crate::linktype;
 use crate::reader::ByteOrder;
 
@@ -107,6 +107,72 @@ pub(crate) struct PcapHeader {
     pub max_caplen: u32,
     /// Length of each record header.
     pub record_header_len: usize,
+}
+
+/// A record header's seconds, fraction of a second, captured and original
+/// length, the lengths put in that order whatever order the file's
+/// variant stores them in.
+#[inline]
+pub(crate) fn record_fields(rec: &[u8; 16], h: &PcapHeader) -> (u32, u32, u32, u32) {
+    let word = |i: usize| u32_of([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]], h.order);
+    let (ts_sec, frac, mut caplen, mut orig_len) = (word(0), word(4), word(8), word(12));
+    match h.lengths {
+        LengthOrder::Normal => {}
+        LengthOrder::Maybe if caplen <= orig_len => {}
+        _ => std::mem::swap(&mut caplen, &mut orig_len),
+    }
+    (ts_sec, frac, caplen, orig_len)
+}
+
+/// Seconds apart the records of a run may be and still look like records
+/// of one capture (a year).
+const PLAUSIBLE_SPAN_SECS: u32 = 366 * 86_400;
+
+/// Whether `bytes` begin with `want` record headers that this file's writer
+/// could have written one after another (or with fewer that end exactly at
+/// the end of `bytes`, when that is the end of the file): each captured
+/// length at least 1, within the link type's maximum and the original
+/// length, each fraction of a second in range, the times within a year of
+/// each other. (Zero lengths are refused because a run of zero bytes would
+/// pass for records.) This finds where a record starts in the middle of a
+/// file without reading every record before it; it is only a guess, which
+/// the reader of the records before proves by landing on it.
+pub(crate) fn plausible_records(bytes: &[u8], h: &PcapHeader, want: usize, at_end: bool) -> bool {
+    let per_second = if h.variant.nanoseconds() {
+        1_000_000_000
+    } else {
+        1_000_000
+    };
+    let mut at = 0usize;
+    let mut first_secs = None;
+    for _ in 0..want {
+        if at_end && at == bytes.len() {
+            return true;
+        }
+        let rec = bytes
+            .get(at..at.saturating_add(16))
+            .and_then(|r| <&[u8; 16]>::try_from(r).ok());
+        let Some(rec) = rec else {
+            return false;
+        };
+        let (secs, frac, caplen, orig_len) = record_fields(rec, h);
+        let first = *first_secs.get_or_insert(secs);
+        if caplen == 0
+            || caplen > h.max_caplen
+            || caplen > orig_len
+            || frac >= per_second
+            || secs.abs_diff(first) > PLAUSIBLE_SPAN_SECS
+        {
+            return false;
+        }
+        at = at
+            .saturating_add(h.record_header_len)
+            .saturating_add(caplen as usize);
+        if at > bytes.len() {
+            return false;
+        }
+    }
+    true
 }
 
 /// How a magic number starts: byte order, and either a known variant or the

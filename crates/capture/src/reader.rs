@@ -57,7 +57,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use crate::bytes::{u32_at, u32_of};
+use crate::bytes::u32_at;
 use crate::error::ReadError;
 use crate::packet::Packet;
 use crate::{linktype, pcap, pcapng};
@@ -648,14 +648,10 @@ impl<R: Read> FileReader<R> {
             return self.end_or_truncated(hlen);
         }
         let p = self.pos;
-        let rec = &self.buf[p..p + 16];
-        let word = |i: usize| u32_of([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]], h.order);
-        let (ts_sec, frac, mut caplen, mut orig_len) = (word(0), word(4), word(8), word(12));
-        match h.lengths {
-            pcap::LengthOrder::Normal => {}
-            pcap::LengthOrder::Maybe if caplen <= orig_len => {}
-            _ => std::mem::swap(&mut caplen, &mut orig_len),
-        }
+        let Ok(rec) = <&[u8; 16]>::try_from(&self.buf[p..p + 16]) else {
+            return self.end_or_truncated(hlen);
+        };
+        let (ts_sec, frac, caplen, orig_len) = pcap::record_fields(rec, h);
         if caplen > h.max_caplen {
             return Err(self.corrupt(
                 self.packets + 1,
@@ -1001,6 +997,11 @@ impl<R> std::fmt::Debug for FileReader<R> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(target_os = "linux")]
+mod parts;
+#[cfg(target_os = "linux")]
+pub use parts::Parts;
 
 #[cfg(test)]
 mod tests;

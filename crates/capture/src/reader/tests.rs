@@ -1035,3 +1035,160 @@ fn a_file_shortened_while_mapped_is_reported() {
     assert_eq!(out.status.code(), Some(2), "child stderr: {err}");
     assert!(err.contains("shortened while it was being read"), "{err}");
 }
+
+// ---- parts ------------------------------------------------------------
+
+/// A pcap file of `n` records of 40 to 1,500 bytes (lengths and bytes from
+/// a fixed sequence), and the offset of each record.
+#[cfg(target_os = "linux")]
+fn records_file(n: usize) -> (Vec<u8>, Vec<u64>) {
+    let mut x: u32 = 7;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x
+    };
+    let datas: Vec<Vec<u8>> = (0..n)
+        .map(|_| {
+            let len = 40 + next() as usize % 1461;
+            (0..len).map(|_| next() as u8).collect()
+        })
+        .collect();
+    let recs: Vec<(u32, u32, u32, &[u8])> = datas
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (1_700_000_000 + i as u32, 0, d.len() as u32, d.as_slice()))
+        .collect();
+    let mut at = pcap::FILE_HEADER_LEN as u64;
+    let offsets = datas
+        .iter()
+        .map(|d| {
+            let o = at;
+            at += 16 + d.len() as u64;
+            o
+        })
+        .collect();
+    (pcap_file(ByteOrder::Little, 0xa1b2_c3d4, 1, &recs), offsets)
+}
+
+/// Reads part after part as the parallel reader does: each from its start
+/// until the next part's start. Whether each landed on the next start, and
+/// the packets read.
+#[cfg(target_os = "linux")]
+fn read_parts(path: &Path, parts: &Parts) -> (Vec<bool>, Vec<Owned>) {
+    let mut landed = vec![];
+    let mut all = vec![];
+    let starts: Vec<Option<u64>> = std::iter::once(None)
+        .chain(parts.starts.iter().copied().map(Some))
+        .collect();
+    for (i, start) in starts.iter().enumerate() {
+        let mut r = FileReader::open(path).unwrap();
+        if let Some(s) = start {
+            assert!(r.resume_at(*s));
+        }
+        let stop = parts.starts.get(i).copied().unwrap_or(u64::MAX);
+        while r.bytes_offset() < stop {
+            match r.next_packet() {
+                Ok(Some(p)) => all.push(Owned {
+                    secs: p.ts_secs,
+                    nanos: p.ts_nanos,
+                    has_ts: p.has_timestamp,
+                    cap: p.cap_len,
+                    orig: p.orig_len,
+                    link: p.link_type,
+                    iface: p.interface_id,
+                    data: p.data.to_vec(),
+                }),
+                // (A part read from a wrong start may find anything.)
+                Ok(None) | Err(_) => break,
+            }
+        }
+        landed.push(r.bytes_offset() == stop || stop == u64::MAX);
+    }
+    (landed, all)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn parts_start_on_records_and_read_as_the_whole_file() {
+    let (bytes, offsets) = records_file(3000);
+    let f = TempFile::new(&bytes);
+    let whole = read_all(FileReader::open(&f.0).unwrap()).0;
+    for n in [2, 3, 7] {
+        let parts = FileReader::open(&f.0).unwrap().parts(n, 1024).unwrap();
+        assert_eq!(parts.starts.len(), n - 1);
+        assert_eq!(parts.first_time, (1_700_000_000, 0));
+        for s in &parts.starts {
+            let i = offsets.binary_search(s).expect("a start is a record's");
+            assert!(parts.records_before_at_most(*s) >= i as u64);
+        }
+        let (landed, read) = read_parts(&f.0, &parts);
+        assert!(landed.iter().all(|&l| l));
+        assert_eq!(read, whole, "{n} parts");
+    }
+    // Parts no shorter than asked: a file this size is not cut in two.
+    assert!(FileReader::open(&f.0)
+        .unwrap()
+        .parts(2, bytes.len() as u64)
+        .is_none());
+}
+
+/// Bytes inside a record that look like records: the start found there is
+/// wrong, and the reader of the part before does not land on it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_start_inside_a_record_is_not_landed_on() {
+    let mut fake = vec![];
+    for i in 0..10u32 {
+        fake.extend_from_slice(&(1_700_000_500 + i).to_le_bytes());
+        fake.extend_from_slice(&0u32.to_le_bytes());
+        fake.extend_from_slice(&20u32.to_le_bytes());
+        fake.extend_from_slice(&20u32.to_le_bytes());
+        fake.extend_from_slice(&[0x55; 20]);
+    }
+    // One big record full of fake ones, between two ordinary ones: the
+    // cut in two falls inside it.
+    let mut big = vec![0xee; 3];
+    while big.len() < 4000 {
+        big.extend_from_slice(&fake);
+    }
+    let small = [0x11u8; 60];
+    let recs: Vec<(u32, u32, u32, &[u8])> = vec![
+        (1_700_000_000, 0, 60, &small),
+        (1_700_000_001, 0, big.len() as u32, &big),
+        (1_700_000_002, 0, 60, &small),
+    ];
+    let bytes = pcap_file(ByteOrder::Little, 0xa1b2_c3d4, 1, &recs);
+    let f = TempFile::new(&bytes);
+    let parts = FileReader::open(&f.0).unwrap().parts(2, 64).unwrap();
+    let (first, last) = (24 + 16 + 60, 24 + 2 * 16 + 60 + big.len() as u64);
+    assert!(parts.starts[0] > first && parts.starts[0] < last);
+    let (landed, _) = read_parts(&f.0, &parts);
+    assert_eq!(landed, vec![false, true]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn pcapng_is_not_cut() {
+    let o = ByteOrder::Little;
+    let mut bytes = shb(o);
+    bytes.extend(idb(o, 1, 0, None, None));
+    for i in 0..2000 {
+        bytes.extend(epb(o, 0, i, 60, &[0u8; 60]));
+    }
+    let f = TempFile::new(&bytes);
+    assert!(FileReader::open(&f.0).unwrap().parts(2, 64).is_none());
+}
+
+#[test]
+fn errors_of_a_later_part_are_numbered_from_the_file_start() {
+    let e = ReadError::Truncated {
+        packet: 3,
+        offset: 900,
+        needed: 76,
+        got: 10,
+    }
+    .after(1000);
+    assert!(matches!(e, ReadError::Truncated { packet: 1003, .. }));
+}
