@@ -121,6 +121,25 @@ impl<'a> Dissection<'a> {
         self.quic_or_openvpn = false;
     }
 
+    /// Whether the [`Dissector`] would add to this frame what earlier
+    /// frames brought (or keep some of it for later frames): it carries an
+    /// IP fragment, a QUIC long-header packet (Initials are decrypted with
+    /// the CRYPTO data of the connection's earlier datagrams) or an
+    /// OpenVPN control message. Every other frame is dissected from its
+    /// own bytes alone, by [`dissect`] as by the dissector.
+    pub fn needs_history(&self) -> bool {
+        self.fragment.is_some()
+            || (self.quic_or_openvpn
+                && self.layers.iter().any(|e| {
+                    !e.quoted
+                        && match e.layer {
+                            Layer::Quic(v) => v.is_long(),
+                            Layer::Openvpn(v) => v.is_control(),
+                            _ => false,
+                        }
+                }))
+    }
+
     /// The frame pseudo-layer (always the first entry after `dissect`).
     pub fn frame(&self) -> Option<&FrameView<'a>> {
         match self.layers.first().map(|e| &e.layer) {
