@@ -266,6 +266,127 @@ pub fn run<J: Job>(
     })
 }
 
+/// The smallest part [`run_parts`] cuts a file into: a part costs a thread
+/// and a few mappings. (Small enough that test captures are cut too.)
+const MIN_PART: u64 = 64 << 10;
+
+/// Read a mapped classic pcap file in up to `n` parts at once, a worker
+/// each, for a job whose results depend neither on which frames a worker
+/// gets nor on their order (the statistics): no reader thread and no
+/// shards, each worker reads its own stretch of the file. `make(i)` makes
+/// the job of part `i`; part 0 starts at the file's start, as one worker
+/// would. Frames of a later part are numbered after those of the parts
+/// before but not by their place in the file (see
+/// [`wiresift_capture::Parts`]): the job may use frame numbers only to
+/// order. None when the file cannot be cut ([`FileReader::parts`]), when a
+/// count of frames is asked (only a reader of the whole file can keep it)
+/// or when the job writes per frame: then [`run`].
+///
+/// Each part is read up to the start of the next; a reader that does not
+/// land on it exactly (the start was a wrong guess) reads on to the end,
+/// and the parts after it are dropped. The jobs of the parts read come
+/// back in file order, and the summary is the whole file's, an error
+/// numbered from the file's start.
+pub fn run_parts<J: Job>(
+    src: &Source,
+    n: usize,
+    make: impl Fn(usize) -> Result<J> + Sync,
+) -> Result<Option<(Vec<J>, ReadSummary)>> {
+    if n < 2 || src.count.is_some() || J::WRITES_PER_FRAME || src.path.as_os_str() == "-" {
+        return Ok(None);
+    }
+    let name = src.path.display().to_string();
+    let open = || FileReader::open(src.path).map_err(|e| anyhow::anyhow!("{name}: {e}"));
+    let first = open()?;
+    let Some(parts) = first.parts(n, MIN_PART) else {
+        return Ok(None);
+    };
+    let mut summary = ReadSummary {
+        format: first.format(),
+        snaplen: first.snaplen(),
+        read: 0,
+        frames: 0,
+        size: std::fs::metadata(src.path).ok().map(|m| m.len()),
+        error: None,
+    };
+    let progress = Progress::new(summary.size);
+    // Part i ends where part i + 1 starts; the last at the end.
+    let ends: Vec<u64> = parts.starts.iter().copied().chain([u64::MAX]).collect();
+    let read_part = |i: usize, reader: FileReader| -> Result<(J, PartRead)> {
+        let mut frames = Frames::new(src, reader, progress.clone())?;
+        frames.reader.set_buffer_len(QUIET_BATCH_BYTES);
+        let mut numbered = 0;
+        if let Some(&start) = i.checked_sub(1).and_then(|p| parts.starts.get(p)) {
+            if !frames.reader.resume_at(start) {
+                bail!("{name}: cannot read from byte offset {start}");
+            }
+            numbered = parts.records_before_at_most(start);
+            frames.clock = FrameClock::resume(numbered, parts.first_time);
+            frames.shown = start;
+        }
+        frames.stop = ends.get(i).copied().unwrap_or(u64::MAX);
+        let mut job = make(i)?;
+        let mut out = Out::default();
+        frames.each(|meta, p| job.frame(meta, p.data, &mut out))?;
+        if frames.error.is_none() && frames.reader.bytes_offset() > frames.stop {
+            // A record ran past the next part's start: that was no start.
+            frames.stop = u64::MAX;
+            frames.each(|meta, p| job.frame(meta, p.data, &mut out))?;
+        }
+        job.finish(&mut out)?;
+        let read = PartRead {
+            read: frames.read,
+            frames: frames.clock.count().saturating_sub(numbered),
+            error: frames.error.take(),
+            end: frames.reader.bytes_offset(),
+        };
+        Ok((job, read))
+    };
+    let results: Vec<Result<(J, PartRead)>> = std::thread::scope(|s| {
+        let read_part = &read_part;
+        let others: Vec<_> = (1..=parts.starts.len())
+            .map(|i| s.spawn(move || read_part(i, open()?)))
+            .collect();
+        let mut all = vec![read_part(0, first)];
+        for h in others {
+            all.push(
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a worker stopped"))),
+            );
+        }
+        all
+    });
+    if let Some(p) = &progress {
+        p.finish();
+    }
+    let mut jobs = Vec::with_capacity(results.len());
+    for (result, end) in results.into_iter().zip(&ends) {
+        let (job, part) = result?;
+        jobs.push(job);
+        let before = summary.read;
+        summary.read += part.read;
+        summary.frames += part.frames;
+        if let Some(e) = part.error {
+            summary.error = Some(e.after(before));
+            break;
+        }
+        if part.end != *end {
+            // It read on to the end.
+            break;
+        }
+    }
+    Ok(Some((jobs, summary)))
+}
+
+/// How the reading of one part ended.
+struct PartRead {
+    read: u64,
+    frames: u64,
+    error: Option<ReadError>,
+    /// The offset after its last record.
+    end: u64,
+}
+
 /// With one worker, what it wrote is handed on after this many frames or
 /// bytes; with several, a batch holds this many bytes of the file.
 const BATCH_FRAMES: usize = 2048;
@@ -318,6 +439,11 @@ struct Frames {
     /// A frame read with the buffer that ended the last batch: the first of
     /// the next.
     carry: Option<Frame>,
+    /// Reading stops at the first record at or past this offset (the start
+    /// of the next part, [`run_parts`]).
+    stop: u64,
+    /// The offset the progress bar was last moved to.
+    shown: u64,
 }
 
 impl Frames {
@@ -346,13 +472,15 @@ impl Frames {
             progress,
             icmp_errors: src.icmp_errors,
             carry: None,
+            stop: u64::MAX,
+            shown: 0,
         })
     }
 
     /// Hand every frame to `f` until the end of the file, a damaged record
     /// (kept in `error`) or the count.
     fn each(&mut self, mut f: impl FnMut(FrameMeta, &Packet<'_>) -> Result<()>) -> Result<()> {
-        while self.clock.count() < self.limit {
+        while self.clock.count() < self.limit && self.reader.bytes_offset() < self.stop {
             self.show_progress();
             let p = match self.reader.next_packet() {
                 Ok(Some(p)) => p,
@@ -414,10 +542,13 @@ impl Frames {
         Ok(false)
     }
 
-    fn show_progress(&self) {
+    fn show_progress(&mut self) {
         if let Some(p) = &self.progress {
             if self.read % PROGRESS_EVERY == 0 {
-                p.set(self.reader.bytes_offset());
+                // By steps: the readers of several parts move one bar.
+                let at = self.reader.bytes_offset();
+                p.advance(at.saturating_sub(self.shown));
+                self.shown = self.shown.max(at);
             }
         }
     }
@@ -567,6 +698,7 @@ const PROGRESS_EVERY: u64 = 1 << 16;
 
 /// A progress bar on standard error while a file is read, when standard
 /// error is a terminal (piped output stays clean).
+#[derive(Clone)]
 pub(crate) struct Progress(indicatif::ProgressBar);
 
 impl Progress {
@@ -592,8 +724,8 @@ impl Progress {
         Some(Progress(pb))
     }
 
-    pub(crate) fn set(&self, pos: u64) {
-        self.0.set_position(pos);
+    pub(crate) fn advance(&self, bytes: u64) {
+        self.0.inc(bytes);
     }
 
     pub(crate) fn finish(&self) {

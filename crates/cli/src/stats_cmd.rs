@@ -9,6 +9,7 @@ use crate::run::report_read_error;
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::io::Write;
+use std::ops::Range;
 use std::process::ExitCode;
 use wiresift_capture::{Format, PcapVariant};
 use wiresift_engine::defrag::Limits;
@@ -38,7 +39,8 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
     // The workers' tables grow to the end of the run: one heap keeps their
     // peak at one worker's (memory freed by growth is not kept per thread).
     wiresift_capture::one_heap_for_all_threads();
-    let make = |_| {
+    // `later`: the job of a part after the first (see `Deferred`).
+    let make = |later: bool| {
         Ok(StatsJob {
             stats: Stats::new(opts),
             // Statistics never look at checksums: do not spend time on them.
@@ -53,10 +55,25 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
                 .as_deref()
                 .map(Filter::compile)
                 .transpose()?,
+            deferred: later.then(Deferred::default),
         })
     };
-    // Statistics write nothing until the end.
-    let (jobs, read) = parallel::run(&src, n, make, |_, _| Ok(()))?;
+    // Statistics are sums, minima and maxima, and orders by frame number,
+    // so a file can be read in parts at once. Not with a display filter:
+    // it may test a frame's number or its time since the previous one.
+    let parted = match filter {
+        None => parallel::run_parts(&src, n, |i| make(i > 0))?,
+        Some(_) => None,
+    };
+    let parted = parted.filter(|(jobs, _)| {
+        jobs.iter()
+            .all(|j| j.deferred.as_ref().is_none_or(|d| !d.over))
+    });
+    // Otherwise by shards. Statistics write nothing until the end.
+    let (jobs, read) = match parted {
+        Some(p) => p,
+        None => parallel::run(&src, n, |_| make(false), |_, _| Ok(()))?,
+    };
     if let Some(e) = &read.error {
         // The statistics of what came before a damaged tail are kept.
         report_read_error(&name, e, read.read)?;
@@ -65,8 +82,17 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
     let Some(first) = jobs.next() else {
         bail!("{name}: no worker ran");
     };
+    // The frames the later parts kept go through the first part's
+    // dissector, which has seen every frame before them.
+    let mut first = first;
+    let rest: Vec<StatsJob> = jobs.collect();
+    for j in &rest {
+        if let Some(d) = &j.deferred {
+            d.replay(&mut first)?;
+        }
+    }
     let mut stats = first.stats;
-    for j in jobs {
+    for j in rest {
         stats.merge(j.stats);
     }
     let (format, size) = (read.format, read.size);
@@ -163,6 +189,48 @@ struct StatsJob {
     stats: Stats,
     dissector: Dissector,
     filter: Option<Filter>,
+    /// The job of a later part of the file: frames that need what earlier
+    /// frames brought are kept here, not counted.
+    deferred: Option<Deferred>,
+}
+
+/// The frames of a later part of a file ([`parallel::run_parts`]) whose
+/// dissection needs what earlier frames brought
+/// ([`Dissection::needs_history`]: IP fragments, QUIC Initials, OpenVPN
+/// control messages), kept to be dissected and counted after the parts
+/// before, by the first part's job. Few frames are: on the benchmark
+/// capture, the 0.3 % that are fragments.
+#[derive(Default)]
+struct Deferred {
+    frames: Vec<(FrameMeta, Range<usize>)>,
+    bytes: Vec<u8>,
+    /// More than [`MAX_DEFERRED`] bytes: the part cannot be used (the file
+    /// is read again by shards).
+    over: bool,
+}
+
+/// Bytes of frames a part may keep.
+const MAX_DEFERRED: usize = 64 << 20;
+
+impl Deferred {
+    fn keep(&mut self, meta: FrameMeta, data: &[u8]) {
+        if self.over || self.bytes.len().saturating_add(data.len()) > MAX_DEFERRED {
+            self.over = true;
+            return;
+        }
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(data);
+        self.frames.push((meta, start..self.bytes.len()));
+    }
+
+    /// Dissect and count the kept frames, in order, with `job`.
+    fn replay(&self, job: &mut StatsJob) -> Result<()> {
+        let mut out = Out::default();
+        for (meta, r) in &self.frames {
+            job.frame(*meta, self.bytes.get(r.clone()).unwrap_or(&[]), &mut out)?;
+        }
+        Ok(())
+    }
 }
 
 impl Job for StatsJob {
@@ -170,7 +238,18 @@ impl Job for StatsJob {
 
     fn frame(&mut self, meta: FrameMeta, data: &[u8], _out: &mut Out) -> Result<()> {
         let mut d = Dissection::default();
-        self.dissector.dissect(meta, data, &mut d);
+        match self.deferred.as_mut() {
+            None => {
+                self.dissector.dissect(meta, data, &mut d);
+            }
+            Some(later) => {
+                wiresift_engine::dissect(meta, data, self.dissector.opts, &mut d);
+                if d.needs_history() {
+                    later.keep(meta, data);
+                    return Ok(());
+                }
+            }
+        }
         if self.filter.as_ref().is_some_and(|f| !f.matches(&d)) {
             return Ok(());
         }

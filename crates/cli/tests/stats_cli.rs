@@ -204,9 +204,10 @@ fn help_has_examples() {
     assert!(text.contains("--interval"));
 }
 
-/// Every dev capture: no failure, and the same report from one worker as
-/// from three (each counting its share of host pairs, merged): the merge
-/// is exact on real traffic, tunnels and damaged files included.
+/// Every dev capture: no failure, and the same report and warnings from one
+/// worker as from two or three (each reading a part of the file, or, for
+/// pcapng, counting its share of host pairs; merged): the merge is exact on
+/// real traffic, tunnels, fragments, QUIC and damaged files included.
 #[test]
 fn corpus_reports_do_not_depend_on_the_number_of_workers() {
     let Some(shared) = common::shared() else {
@@ -214,25 +215,13 @@ fn corpus_reports_do_not_depend_on_the_number_of_workers() {
     };
     let files = common::dev_captures(&shared);
     let bad: Vec<String> = common::par_map(&files, |f| {
-        let report = |threads: &str| {
-            let out = run(&[
-                "stats",
-                "-r",
-                arg(f),
-                "--json",
-                "--top",
-                "0",
-                "--threads",
-                threads,
-            ]);
-            (out.status.code(), out.stdout)
-        };
-        let one = report("1");
-        let three = report("3");
-        match (one.0, one == three) {
+        let one = report(f, "1");
+        let two = report(f, "2");
+        let three = report(f, "3");
+        match (one.0, one == two && one == three) {
             (Some(0), true) => None,
             (code, same) => Some(format!(
-                "{}: exit {code:?}, same report with 1 and 3 workers: {same}",
+                "{}: exit {code:?}, same report with 1, 2 and 3 workers: {same}",
                 f.display()
             )),
         }
@@ -241,4 +230,280 @@ fn corpus_reports_do_not_depend_on_the_number_of_workers() {
     .flatten()
     .collect();
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// The records of a classic little-endian pcap file: (seconds,
+/// microseconds, original length, bytes).
+fn records(file: &[u8]) -> Vec<(u32, u32, u32, Vec<u8>)> {
+    let nanos = match file[..4] {
+        [0xd4, 0xc3, 0xb2, 0xa1] => false,
+        [0x4d, 0x3c, 0xb2, 0xa1] => true,
+        _ => panic!("not a little-endian classic pcap file"),
+    };
+    let word = |at: usize| u32::from_le_bytes(file[at..at + 4].try_into().unwrap());
+    let mut out = vec![];
+    let mut at = 24;
+    while at < file.len() {
+        let len = word(at + 8) as usize;
+        out.push((
+            word(at),
+            if nanos {
+                word(at + 4) / 1000
+            } else {
+                word(at + 4)
+            },
+            word(at + 12),
+            file[at + 16..at + 16 + len].to_vec(),
+        ));
+        at += 16 + len;
+    }
+    out
+}
+
+fn pcap(records: &[(u32, u32, u32, Vec<u8>)]) -> Vec<u8> {
+    let mut v = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+    v.extend_from_slice(&[0; 8]);
+    v.extend_from_slice(&65535u32.to_le_bytes());
+    v.extend_from_slice(&1u32.to_le_bytes());
+    for (secs, frac, orig, data) in records {
+        for w in [*secs, *frac, data.len() as u32, *orig] {
+            v.extend_from_slice(&w.to_le_bytes());
+        }
+        v.extend_from_slice(data);
+    }
+    v
+}
+
+/// The JSON report, exit code and standard error with `threads` workers.
+fn report(file: &std::path::Path, threads: &str) -> (Option<i32>, Vec<u8>, Vec<String>) {
+    let out = run(&[
+        "stats",
+        "-r",
+        arg(file),
+        "--json",
+        "--top",
+        "0",
+        "--threads",
+        threads,
+    ]);
+    (out.status.code(), out.stdout.clone(), stderr_lines(&out))
+}
+
+/// Several workers read a file in parts at once; a fragmented datagram cut
+/// in two by the parts is put together as one reader would, and a cut
+/// file says the same, numbered from the file's start.
+#[test]
+fn a_file_read_in_parts_reports_as_if_read_whole() {
+    let dir = TempDir::new("stats-parts");
+    let one = records(&std::fs::read(sample(&dir)).unwrap());
+    // The sample 300 times over, a second apart, then one frame long
+    // enough that the file's middle falls between the two fragments of a
+    // datagram (each part is read from the first record after its cut).
+    let mut recs = vec![];
+    for i in 0..300u32 {
+        recs.extend(one.iter().map(|(s, f, o, d)| (s + i, *f, *o, d.clone())));
+    }
+    let first_fragment = |r: &(u32, u32, u32, Vec<u8>)| r.3.len() > 1400;
+    let mut offsets = vec![];
+    let mut at = 24u64;
+    for r in &recs {
+        offsets.push(at);
+        at += 16 + r.3.len() as u64;
+    }
+    let size = at;
+    let (i, f) = recs
+        .iter()
+        .zip(&offsets)
+        .position(|(r, &o)| first_fragment(r) && 2 * (o + 100) >= size + 16 + 60)
+        .map(|i| (i, offsets[i]))
+        .unwrap();
+    assert!(first_fragment(&recs[i]));
+    let pad = (2 * (f + 100) - size - 16) as usize;
+    let mut frame = vec![0xff; 12];
+    frame.extend_from_slice(&[0x88, 0xb5]);
+    frame.resize(pad, 0);
+    let last = recs.last().unwrap().0 + 1;
+    recs.push((last, 0, pad as u32, frame));
+    let file = dir.path("parts.pcap");
+    std::fs::write(&file, pcap(&recs)).unwrap();
+    let whole = report(&file, "1");
+    assert_eq!(whole.0, Some(0), "{:?}", whole.2);
+    let v: Value = serde_json::from_slice(&whole.1).unwrap();
+    assert_eq!(v["summary"]["packets"], recs.len());
+    for threads in ["2", "3", "5"] {
+        assert!(report(&file, threads) == whole, "{threads} workers");
+    }
+    // Cut short: every whole record, then the warning, alike.
+    let bytes = std::fs::read(&file).unwrap();
+    let cut = dir.path("cut.pcap");
+    std::fs::write(&cut, &bytes[..bytes.len() - 7]).unwrap();
+    let whole = report(&cut, "1");
+    assert!(
+        whole.2.iter().any(|l| l.contains("cut short")),
+        "{:?}",
+        whole.2
+    );
+    for threads in ["2", "3"] {
+        assert!(
+            report(&cut, threads) == whole,
+            "cut file, {threads} workers"
+        );
+    }
+}
+
+/// Bytes inside a frame that look like pcap records at the file's middle:
+/// the second worker starts there, the first reads past it, and the
+/// report is still that of one reader.
+#[test]
+fn a_wrong_guess_of_where_a_part_starts_changes_nothing() {
+    let dir = TempDir::new("stats-guess");
+    let one = records(&std::fs::read(sample(&dir)).unwrap());
+    let mut fake = vec![];
+    for i in 0..10u32 {
+        for w in [one[0].0 + i, 0, 20, 20] {
+            fake.extend_from_slice(&w.to_le_bytes());
+        }
+        fake.extend_from_slice(&[0x55; 20]);
+    }
+    let mut frame = vec![0xff; 12];
+    frame.extend_from_slice(&[0x88, 0xb5]);
+    while frame.len() < 60_000 {
+        frame.extend_from_slice(&fake);
+    }
+    // Enough frames around it that the file is cut in two, at the middle
+    // of the long frame.
+    let copies = |from: u32| {
+        (from..from + 20).flat_map(|i| {
+            one.iter()
+                .map(move |(s, f, o, d)| (s + i, *f, *o, d.clone()))
+        })
+    };
+    let mut recs: Vec<_> = copies(0).collect();
+    recs.push((one[0].0 + 20, 0, frame.len() as u32, frame));
+    recs.extend(copies(21));
+    let file = dir.path("guess.pcap");
+    std::fs::write(&file, pcap(&recs)).unwrap();
+    let whole = report(&file, "1");
+    assert_eq!(whole.0, Some(0), "{:?}", whole.2);
+    assert!(report(&file, "2") == whole);
+}
+
+/// `recs` between padding frames (of the first record's time) sized so
+/// that a file cut in two parts starts its second part at record `j`: the
+/// file, and the offset of record `j` in it.
+fn cut_before(recs: &[(u32, u32, u32, Vec<u8>)], j: usize) -> (Vec<u8>, u64) {
+    let len = |r: &(u32, u32, u32, Vec<u8>)| 16 + r.3.len() as u64;
+    let size = 24 + recs.iter().map(len).sum::<u64>();
+    let start = 24 + recs[..j].iter().map(len).sum::<u64>();
+    // Before: enough that both parts are long enough to be cut; after: as
+    // much more as puts the middle of the file at record j.
+    let before = (256 << 10) + size;
+    let after = before + 2 * start - size;
+    let pad = |mut total: u64| {
+        let mut out = vec![];
+        while total > 0 {
+            let data = (total - 16).min(60_000);
+            let data = if total - 16 - data < 64 && total - 16 > data {
+                data - 64
+            } else {
+                data
+            };
+            out.push((recs[0].0, 0, data as u32, vec![0xff; data as usize]));
+            total -= 16 + data;
+        }
+        out
+    };
+    let mut all = pad(before);
+    all.extend(recs.iter().cloned());
+    all.extend(pad(after));
+    (pcap(&all), before + start)
+}
+
+/// Real captures cut in two right before each frame that may need the
+/// frames before it (an IP fragment, a QUIC long-header packet, an OpenVPN
+/// message): the second part's
+/// worker keeps that frame for the first part's, and the report is still
+/// that of one reader.
+#[test]
+fn parts_starting_at_fragments_and_quic_handshakes_report_as_one() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let dir = TempDir::new("stats-cut-before");
+    // Little-endian classic pcap as they are; pcapng written as pcap by
+    // wiresift (those of one link type).
+    let caps: Vec<_> = common::dev_captures(&shared)
+        .into_iter()
+        .filter(|c| {
+            let name = c.file_name().unwrap().to_string_lossy();
+            ["quic", "frag", "openvpn"].iter().any(|p| name.contains(p))
+                && std::fs::metadata(c).unwrap().len() < 1 << 20
+        })
+        .filter_map(|c| {
+            if std::fs::read(&c)
+                .unwrap()
+                .starts_with(&[0xd4, 0xc3, 0xb2, 0xa1])
+            {
+                return Some(c);
+            }
+            let name = c.file_name().unwrap().to_string_lossy().into_owned();
+            let pcap = dir.path(&format!("{name}.as.pcap"));
+            run(&["-r", arg(&c), "-w", arg(&pcap)])
+                .status
+                .success()
+                .then_some(pcap)
+        })
+        .collect();
+    let mut cuts = 0;
+    for cap in &caps {
+        let fields = run(&[
+            "-r",
+            arg(cap),
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+            "-e",
+            "quic.long.packet_type",
+            "-e",
+            "ip.flags.mf",
+            "-e",
+            "ip.frag_offset",
+            "-e",
+            "openvpn.opcode",
+        ]);
+        let needing: Vec<usize> = stdout_of(&fields)
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                let frag =
+                    f.get(2) == Some(&"1") || f.get(3).is_some_and(|o| !o.is_empty() && *o != "0");
+                let quic = f.get(1).is_some_and(|t| !t.is_empty());
+                let openvpn = f.get(4).is_some_and(|t| !t.is_empty());
+                (frag || quic || openvpn)
+                    .then(|| f[0].parse::<usize>().ok())
+                    .flatten()
+            })
+            .filter(|&n| n > 1)
+            .take(40)
+            .collect();
+        let recs = records(&std::fs::read(cap).unwrap());
+        let name = cap.file_name().unwrap().to_string_lossy().into_owned();
+        for n in needing {
+            let (bytes, start) = cut_before(&recs, n - 1);
+            let file = dir.path(&format!("{name}.{n}.pcap"));
+            std::fs::write(&file, &bytes).unwrap();
+            let parts = wiresift_capture::FileReader::open(&file)
+                .unwrap()
+                .parts(2, 64 << 10)
+                .expect("cut in two");
+            assert_eq!(parts.starts, vec![start], "{name} before frame {n}");
+            let whole = report(&file, "1");
+            assert!(report(&file, "2") == whole, "{name} cut before frame {n}");
+            std::fs::remove_file(&file).unwrap();
+            cuts += 1;
+        }
+    }
+    println!("{} captures, {cuts} cuts", caps.len());
+    assert!(cuts >= 20, "{cuts} cuts");
 }
