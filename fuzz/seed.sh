@@ -4,7 +4,7 @@
 #
 #   fuzz/seed.sh [CAPTURES_DIR]
 #
-# Whole files (their first 64 KiB) seed file_reader; single packets with
+# Whole files (their first 64 KiB) seed file_reader and file_parts; single packets with
 # their 2-byte link-type prefix seed dissect; runs of packets seed
 # dissector_defrag; each dissected layer's bytes seed its view_* target and
 # views. The extraction uses wiresift's own reader and dissector

@@ -131,6 +131,10 @@ fn seed_file(
 ) {
     let Ok(bytes) = fs::read(path) else { return };
     c.put("file_reader", &bytes[..bytes.len().min(MAX_FILE_SEED)]);
+    // The same start of the file, read in three parts.
+    let mut parts = vec![1u8];
+    parts.extend_from_slice(&bytes[..bytes.len().min(MAX_FILE_SEED)]);
+    c.put("file_parts", &parts);
     let Ok(mut r) = FileReader::new(&bytes[..]) else {
         return;
     };

@@ -14,6 +14,8 @@
 //!
 //! Input formats (what the seed script writes, see `fuzz/README.md`):
 //! * `file_reader`: a whole pcap or pcapng file.
+//! * `file_parts`: a byte setting the number of parts, then a whole pcap
+//!   file.
 //! * `dissect`: 2 bytes big-endian `v` then one frame. `v & 0x3ff` is the
 //!   link type (a value outside [`LINK_TYPES`] picks `LINK_TYPES[lt % n]`);
 //!   `v >> 10` sets the frame's length on the wire against the bytes
@@ -196,6 +198,83 @@ pub fn file_reader(data: &[u8]) {
         eb.is_some(),
         "the end depends on the buffer size: {ea:?} / {eb:?}"
     );
+}
+
+/// `file_parts`: a classic pcap file cut into parts as `wiresift stats`
+/// reads it on several cores (`FileReader::parts`, then `resume_at`). The
+/// first byte sets the number of parts (2 to 9, each at least 64 bytes);
+/// the rest is the file, written to a file of its own (parts are found in
+/// mapped files only). Each part is read from its start until the next
+/// one's; where a part's reader does not land on the next start it reads on
+/// to the end, and the parts after are not read. Together the parts read
+/// must give the packets of one reader of the whole file, and end as it
+/// does (an error or not).
+#[cfg(target_os = "linux")]
+pub fn file_parts(data: &[u8]) {
+    let Some((&n, file)) = data.split_first() else {
+        return;
+    };
+    let path = std::env::temp_dir().join(format!(
+        "wiresift-fuzz-parts-{}-{:?}.pcap",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    if std::fs::write(&path, file).is_err() {
+        return;
+    }
+    let parts = FileReader::open(&path)
+        .ok()
+        .and_then(|r| r.parts(2 + usize::from(n % 8), 64));
+    if let Some(parts) = parts {
+        let whole = drain(FileReader::open(&path).expect("opened once"));
+        let mut got = Vec::new();
+        let mut error = None;
+        for i in 0..=parts.starts.len() {
+            let mut r = FileReader::open(&path).expect("opened once");
+            if let Some(&start) = i.checked_sub(1).and_then(|p| parts.starts.get(p)) {
+                assert!(r.resume_at(start), "a start of a mapped pcap file");
+            }
+            let mut stop = parts.starts.get(i).copied().unwrap_or(u64::MAX);
+            loop {
+                while r.bytes_offset() < stop {
+                    match r.next_packet() {
+                        Ok(Some(p)) => got.push((
+                            p.link_type,
+                            p.orig_len,
+                            p.ts_secs,
+                            p.ts_nanos,
+                            p.data.to_vec(),
+                        )),
+                        Ok(None) => break,
+                        Err(e) => {
+                            error = Some(describe(&e));
+                            break;
+                        }
+                    }
+                }
+                // Past the next start: it was no start; read on.
+                if error.is_none() && stop != u64::MAX && r.bytes_offset() > stop {
+                    stop = u64::MAX;
+                    continue;
+                }
+                break;
+            }
+            if error.is_some() || r.bytes_offset() != stop {
+                break;
+            }
+        }
+        assert!(
+            got == whole.0,
+            "the parts read other packets than the whole file"
+        );
+        assert_eq!(
+            error.is_some(),
+            whole.1.is_some(),
+            "the parts end otherwise than the whole file: {error:?} / {:?}",
+            whole.1
+        );
+    }
+    let _ = std::fs::remove_file(&path);
 }
 
 /// `bpf_compile`: a libpcap capture filter through
@@ -903,6 +982,8 @@ pub fn protos_without_view() -> Vec<Proto> {
 /// test runs a regression file through when its name starts with one).
 pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("file_reader", file_reader),
+    #[cfg(target_os = "linux")]
+    ("file_parts", file_parts),
     ("dissect", dissect),
     ("dissector_defrag", dissector_defrag),
     ("filter", filter),

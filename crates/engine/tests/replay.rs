@@ -2,7 +2,8 @@
 //! `cargo test` on the stable toolchain, over:
 //!
 //! * every packet of every capture in `../shared/captures/dev` (`dissect`,
-//!   every layer's `view_*`, each file through `file_reader` and its packets
+//!   every layer's `view_*`, each file through `file_reader` and
+//!   `file_parts` and its packets
 //!   in order through `dissector_defrag` and `conversations`, the display filters of
 //!   `FILTER_SEEDS` and capture filters of `BPF_SEEDS` on some of them);
 //! * every file in `fuzz/regressions/<target>/`: crashes the fuzzer found,
@@ -327,6 +328,12 @@ fn corpus_replays_without_panic() {
         f.check("file_reader", bodies::file_reader, bytes, || {
             format!("{name} (whole file)")
         });
+        // In three parts, as several cores read it for statistics.
+        let mut parts = vec![1u8];
+        parts.extend_from_slice(bytes);
+        f.check("file_parts", bodies::file_parts, &parts, || {
+            format!("{name} (in parts)")
+        });
     }
     for p in &c.packets {
         let name = &c.files[p.file].0;
@@ -576,6 +583,12 @@ fn mutation(c: &Corpus, i: u64) -> (&'static str, fn(&[u8]), Vec<u8>, String) {
             let file = &c.files[base.file].1;
             let mut v = file[..file.len().min(64 + rng.below(2048))].to_vec();
             mutate(&mut rng, &mut v, 0);
+            if rng.below(2) == 0 {
+                // Read in parts: a byte for how many first.
+                v.insert(0, rng.next() as u8);
+                let from = format!("{name} (start of file, in parts)");
+                return ("file_parts", bodies::file_parts, v, from);
+            }
             return (
                 "file_reader",
                 bodies::file_reader,
