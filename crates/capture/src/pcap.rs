@@ -130,30 +130,39 @@ const PLAUSIBLE_SPAN_SECS: u32 = 366 * 86_400;
 
 /// Whether `bytes` begin with `want` record headers that this file's writer
 /// could have written one after another (or with fewer that end exactly at
-/// the end of `bytes`, when that is the end of the file): each captured
+/// the end of `bytes`, when that is the end of the file); None when `bytes`
+/// end before that is known. Each captured
 /// length at least 1, within the link type's maximum and the original
 /// length, each fraction of a second in range, the times within a year of
 /// each other. (Zero lengths are refused because a run of zero bytes would
 /// pass for records.) This finds where a record starts in the middle of a
 /// file without reading every record before it; it is only a guess, which
 /// the reader of the records before proves by landing on it.
-pub(crate) fn plausible_records(bytes: &[u8], h: &PcapHeader, want: usize, at_end: bool) -> bool {
+pub(crate) fn plausible_records(
+    bytes: &[u8],
+    h: &PcapHeader,
+    want: usize,
+    at_end: bool,
+) -> Option<bool> {
     let per_second = if h.variant.nanoseconds() {
         1_000_000_000
     } else {
         1_000_000
     };
+    // Past the end of `bytes`: no record when that is the file's end, not
+    // known otherwise.
+    let short = if at_end { Some(false) } else { None };
     let mut at = 0usize;
     let mut first_secs = None;
     for _ in 0..want {
         if at_end && at == bytes.len() {
-            return true;
+            return Some(true);
         }
         let rec = bytes
             .get(at..at.saturating_add(16))
             .and_then(|r| <&[u8; 16]>::try_from(r).ok());
         let Some(rec) = rec else {
-            return false;
+            return short;
         };
         let (secs, frac, caplen, orig_len) = record_fields(rec, h);
         let first = *first_secs.get_or_insert(secs);
@@ -163,16 +172,16 @@ pub(crate) fn plausible_records(bytes: &[u8], h: &PcapHeader, want: usize, at_en
             || frac >= per_second
             || secs.abs_diff(first) > PLAUSIBLE_SPAN_SECS
         {
-            return false;
+            return Some(false);
         }
         at = at
             .saturating_add(h.record_header_len)
             .saturating_add(caplen as usize);
         if at > bytes.len() {
-            return false;
+            return short;
         }
     }
-    true
+    Some(true)
 }
 
 /// How a magic number starts: byte order, and either a known variant or the

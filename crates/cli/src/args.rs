@@ -230,8 +230,9 @@ pub struct StatsArgs {
     /// One JSON document instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Worker threads, each taking the conversations of its share of host
-    /// pairs (0: one per core). The report is the same for any number.
+    /// Worker threads (0: one per core): each reads a part of a classic
+    /// pcap file, or takes the conversations of its share of host pairs.
+    /// The report is the same for any number.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
 }

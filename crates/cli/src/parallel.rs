@@ -266,28 +266,45 @@ pub fn run<J: Job>(
     })
 }
 
-/// The smallest part [`run_parts`] cuts a file into: a part costs a thread
-/// and a few mappings. (Small enough that test captures are cut too.)
+/// The smallest part [`run_parts`] cuts a file into. (Small enough that
+/// test captures are cut too.)
 const MIN_PART: u64 = 64 << 10;
 
-/// Read a mapped classic pcap file in up to `n` parts at once, a worker
-/// each, for a job whose results depend neither on which frames a worker
-/// gets nor on their order (the statistics): no reader thread and no
-/// shards, each worker reads its own stretch of the file. `make(i)` makes
-/// the job of part `i`; part 0 starts at the file's start, as one worker
-/// would. Frames of a later part are numbered after those of the parts
-/// before but not by their place in the file (see
-/// [`wiresift_capture::Parts`]): the job may use frame numbers only to
-/// order. None when the file cannot be cut ([`FileReader::parts`]), when a
-/// count of frames is asked (only a reader of the whole file can keep it)
-/// or when the job writes per frame: then [`run`].
+/// Parts per worker: a worker done with a part takes the next one left, so
+/// none waits long for another at the end. (With one part a worker, the
+/// benchmark capture's second half, of fewer and larger packets, was done
+/// 20-80 ms before its first.)
+const PARTS_PER_WORKER: usize = 16;
+
+/// A job whose results depend neither on which frames it is given nor on
+/// their order ([`run_parts`]).
+pub trait Parted: Job {
+    /// The frames of part `index` of the file follow (part 0 starts the
+    /// file).
+    fn part(&mut self, index: usize);
+}
+
+/// Read a mapped classic pcap file in parts, on `n` workers at once, for a
+/// job whose results depend neither on which frames a worker gets nor on
+/// their order (the statistics): no reader thread and no shards, each
+/// worker reads its parts of the file itself. The file is cut into up to
+/// [`PARTS_PER_WORKER`] parts a worker; worker 0 reads part 0 first, and
+/// each worker then takes the next part left. Frames of a later part are
+/// numbered after those of the parts before but not by their place in the
+/// file (see [`wiresift_capture::Parts`]): a job may use frame numbers only
+/// to order. `make(i)` makes worker `i`'s job; the jobs come back in worker
+/// order.
 ///
-/// Each part is read up to the start of the next; a reader that does not
-/// land on it exactly (the start was a wrong guess) reads on to the end,
-/// and the parts after it are dropped. The jobs of the parts read come
-/// back in file order, and the summary is the whole file's, an error
-/// numbered from the file's start.
-pub fn run_parts<J: Job>(
+/// Each part is read up to the start of the next. A part's start is a guess
+/// until the reader of the part before lands on it exactly; if one does
+/// not (the guess fell inside a record), or the file breaks before its last
+/// part, the frames counted are not the file's and this gives None, as it
+/// does when the file cannot be cut ([`FileReader::parts`]), when a count of
+/// frames is asked (only a reader of the whole file can keep it) or when the
+/// job writes per frame: the caller then reads the file by shards
+/// ([`run`]). An error in the last part (a file cut short) is the file's,
+/// numbered from its start.
+pub fn run_parts<J: Parted>(
     src: &Source,
     n: usize,
     make: impl Fn(usize) -> Result<J> + Sync,
@@ -298,7 +315,7 @@ pub fn run_parts<J: Job>(
     let name = src.path.display().to_string();
     let open = || FileReader::open(src.path).map_err(|e| anyhow::anyhow!("{name}: {e}"));
     let first = open()?;
-    let Some(parts) = first.parts(n, MIN_PART) else {
+    let Some(parts) = first.parts(n * PARTS_PER_WORKER, MIN_PART) else {
         return Ok(None);
     };
     let mut summary = ReadSummary {
@@ -310,44 +327,51 @@ pub fn run_parts<J: Job>(
         error: None,
     };
     let progress = Progress::new(summary.size);
-    // Part i ends where part i + 1 starts; the last at the end.
+    // Part k ends where part k + 1 starts; the last at the end.
     let ends: Vec<u64> = parts.starts.iter().copied().chain([u64::MAX]).collect();
-    let read_part = |i: usize, reader: FileReader| -> Result<(J, PartRead)> {
+    let next = std::sync::atomic::AtomicUsize::new(1);
+    let work = |w: usize, reader: FileReader| -> Result<(J, Vec<PartRead>)> {
+        let mut job = make(w)?;
+        let mut out = Out::default();
         let mut frames = Frames::new(src, reader, progress.clone())?;
         frames.reader.set_buffer_len(QUIET_BATCH_BYTES);
-        let mut numbered = 0;
-        if let Some(&start) = i.checked_sub(1).and_then(|p| parts.starts.get(p)) {
-            if !frames.reader.resume_at(start) {
-                bail!("{name}: cannot read from byte offset {start}");
+        let mut reads = Vec::new();
+        // Worker 0's reader is at the file's first record: part 0 is its.
+        let mut k = if w == 0 {
+            0
+        } else {
+            next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        };
+        while let Some(&stop) = ends.get(k) {
+            let mut numbered = 0;
+            if let Some(&start) = k.checked_sub(1).and_then(|p| parts.starts.get(p)) {
+                if !frames.reader.resume_at(start) {
+                    bail!("{name}: cannot read from byte offset {start}");
+                }
+                numbered = parts.records_before_at_most(start);
+                frames.clock = FrameClock::resume(numbered, parts.first_time);
+                frames.shown = start;
             }
-            numbered = parts.records_before_at_most(start);
-            frames.clock = FrameClock::resume(numbered, parts.first_time);
-            frames.shown = start;
-        }
-        frames.stop = ends.get(i).copied().unwrap_or(u64::MAX);
-        let mut job = make(i)?;
-        let mut out = Out::default();
-        frames.each(|meta, p| job.frame(meta, p.data, &mut out))?;
-        if frames.error.is_none() && frames.reader.bytes_offset() > frames.stop {
-            // A record ran past the next part's start: that was no start.
-            frames.stop = u64::MAX;
+            frames.read = 0;
+            frames.stop = stop;
+            job.part(k);
             frames.each(|meta, p| job.frame(meta, p.data, &mut out))?;
+            reads.push(PartRead {
+                index: k,
+                read: frames.read,
+                frames: frames.clock.count().saturating_sub(numbered),
+                error: frames.error.take(),
+                end: frames.reader.bytes_offset(),
+            });
+            k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         job.finish(&mut out)?;
-        let read = PartRead {
-            read: frames.read,
-            frames: frames.clock.count().saturating_sub(numbered),
-            error: frames.error.take(),
-            end: frames.reader.bytes_offset(),
-        };
-        Ok((job, read))
+        Ok((job, reads))
     };
-    let results: Vec<Result<(J, PartRead)>> = std::thread::scope(|s| {
-        let read_part = &read_part;
-        let others: Vec<_> = (1..=parts.starts.len())
-            .map(|i| s.spawn(move || read_part(i, open()?)))
-            .collect();
-        let mut all = vec![read_part(0, first)];
+    let results: Vec<Result<(J, Vec<PartRead>)>> = std::thread::scope(|s| {
+        let work = &work;
+        let others: Vec<_> = (1..n).map(|w| s.spawn(move || work(w, open()?))).collect();
+        let mut all = vec![work(0, first)];
         for h in others {
             all.push(
                 h.join()
@@ -359,27 +383,35 @@ pub fn run_parts<J: Job>(
     if let Some(p) = &progress {
         p.finish();
     }
-    let mut jobs = Vec::with_capacity(results.len());
-    for (result, end) in results.into_iter().zip(&ends) {
-        let (job, part) = result?;
+    let mut jobs = Vec::with_capacity(n);
+    let mut reads = Vec::with_capacity(ends.len());
+    for r in results {
+        let (job, part_reads) = r?;
         jobs.push(job);
-        let before = summary.read;
-        summary.read += part.read;
-        summary.frames += part.frames;
-        if let Some(e) = part.error {
-            summary.error = Some(e.after(before));
-            break;
+        reads.extend(part_reads);
+    }
+    reads.sort_by_key(|r| r.index);
+    for (r, end) in reads.into_iter().zip(&ends) {
+        let last = *end == u64::MAX;
+        if let Some(e) = r.error {
+            if !last {
+                // The frames of the parts after it are not the file's.
+                return Ok(None);
+            }
+            summary.error = Some(e.after(summary.read));
+        } else if r.end != *end && !last {
+            // A record ran past the next part's start: that was no start.
+            return Ok(None);
         }
-        if part.end != *end {
-            // It read on to the end.
-            break;
-        }
+        summary.read += r.read;
+        summary.frames += r.frames;
     }
     Ok(Some((jobs, summary)))
 }
 
 /// How the reading of one part ended.
 struct PartRead {
+    index: usize,
     read: u64,
     frames: u64,
     error: Option<ReadError>,

@@ -39,8 +39,7 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
     // The workers' tables grow to the end of the run: one heap keeps their
     // peak at one worker's (memory freed by growth is not kept per thread).
     wiresift_capture::one_heap_for_all_threads();
-    // `later`: the job of a part after the first (see `Deferred`).
-    let make = |later: bool| {
+    let make = || {
         Ok(StatsJob {
             stats: Stats::new(opts),
             // Statistics never look at checksums: do not spend time on them.
@@ -55,41 +54,45 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
                 .as_deref()
                 .map(Filter::compile)
                 .transpose()?,
-            deferred: later.then(Deferred::default),
+            part: 0,
+            deferred: Deferred::default(),
         })
     };
     // Statistics are sums, minima and maxima, and orders by frame number,
     // so a file can be read in parts at once. Not with a display filter:
     // it may test a frame's number or its time since the previous one.
     let parted = match filter {
-        None => parallel::run_parts(&src, n, |i| make(i > 0))?,
+        None => parallel::run_parts(&src, n, |_| make())?,
         Some(_) => None,
     };
-    let parted = parted.filter(|(jobs, _)| {
-        jobs.iter()
-            .all(|j| j.deferred.as_ref().is_none_or(|d| !d.over))
-    });
+    let parted = parted.filter(|(jobs, _)| jobs.iter().all(|j| !j.deferred.over));
     // Otherwise by shards. Statistics write nothing until the end.
     let (jobs, read) = match parted {
         Some(p) => p,
-        None => parallel::run(&src, n, |_| make(false), |_, _| Ok(()))?,
+        None => parallel::run(&src, n, |_| make(), |_, _| Ok(()))?,
     };
     if let Some(e) = &read.error {
         // The statistics of what came before a damaged tail are kept.
         report_read_error(&name, e, read.read)?;
     }
     let mut jobs = jobs.into_iter();
-    let Some(first) = jobs.next() else {
+    let Some(mut first) = jobs.next() else {
         bail!("{name}: no worker ran");
     };
-    // The frames the later parts kept go through the first part's
-    // dissector, which has seen every frame before them.
-    let mut first = first;
-    let rest: Vec<StatsJob> = jobs.collect();
-    for j in &rest {
-        if let Some(d) = &j.deferred {
-            d.replay(&mut first)?;
-        }
+    let mut rest: Vec<StatsJob> = jobs.collect();
+    // The frames the later parts kept go, in file order, through the
+    // dissector of part 0's job (the first worker's), which has seen every
+    // frame before them that it needs.
+    let kept: Vec<Deferred> = std::iter::once(&mut first)
+        .chain(rest.iter_mut())
+        .map(|j| std::mem::take(&mut j.deferred))
+        .collect();
+    let mut frames: Vec<_> = kept.iter().flat_map(Deferred::frames).collect();
+    frames.sort_by_key(|f| f.0);
+    first.part = 0;
+    let mut out = Out::default();
+    for (_, meta, data) in frames {
+        first.frame(*meta, data, &mut out)?;
     }
     let mut stats = first.stats;
     for j in rest {
@@ -189,20 +192,24 @@ struct StatsJob {
     stats: Stats,
     dissector: Dissector,
     filter: Option<Filter>,
-    /// The job of a later part of the file: frames that need what earlier
-    /// frames brought are kept here, not counted.
-    deferred: Option<Deferred>,
+    /// The part of the file the frames are of ([`parallel::run_parts`]; 0
+    /// when read by shards).
+    part: usize,
+    /// Frames of later parts that need what earlier frames brought: kept,
+    /// not counted.
+    deferred: Deferred,
 }
 
-/// The frames of a later part of a file ([`parallel::run_parts`]) whose
+/// The frames of later parts of a file ([`parallel::run_parts`]) whose
 /// dissection needs what earlier frames brought
 /// ([`Dissection::needs_history`]: IP fragments, QUIC Initials, OpenVPN
-/// control messages), kept to be dissected and counted after the parts
-/// before, by the first part's job. Few frames are: on the benchmark
-/// capture, the 0.3 % that are fragments.
+/// control messages), kept to be dissected and counted at the end, in file
+/// order, by part 0's job. Few frames are: on the benchmark capture, the
+/// 0.3 % that are fragments.
 #[derive(Default)]
 struct Deferred {
-    frames: Vec<(FrameMeta, Range<usize>)>,
+    /// (Part, frame, its bytes in `bytes`), in file order within a part.
+    frames: Vec<(usize, FrameMeta, Range<usize>)>,
     bytes: Vec<u8>,
     /// More than [`MAX_DEFERRED`] bytes: the part cannot be used (the file
     /// is read again by shards).
@@ -213,23 +220,27 @@ struct Deferred {
 const MAX_DEFERRED: usize = 64 << 20;
 
 impl Deferred {
-    fn keep(&mut self, meta: FrameMeta, data: &[u8]) {
+    fn keep(&mut self, part: usize, meta: FrameMeta, data: &[u8]) {
         if self.over || self.bytes.len().saturating_add(data.len()) > MAX_DEFERRED {
             self.over = true;
             return;
         }
         let start = self.bytes.len();
         self.bytes.extend_from_slice(data);
-        self.frames.push((meta, start..self.bytes.len()));
+        self.frames.push((part, meta, start..self.bytes.len()));
     }
 
-    /// Dissect and count the kept frames, in order, with `job`.
-    fn replay(&self, job: &mut StatsJob) -> Result<()> {
-        let mut out = Out::default();
-        for (meta, r) in &self.frames {
-            job.frame(*meta, self.bytes.get(r.clone()).unwrap_or(&[]), &mut out)?;
-        }
-        Ok(())
+    /// The kept frames: part, frame, bytes.
+    fn frames(&self) -> impl Iterator<Item = (usize, &FrameMeta, &[u8])> {
+        self.frames
+            .iter()
+            .map(|(part, meta, r)| (*part, meta, self.bytes.get(r.clone()).unwrap_or(&[])))
+    }
+}
+
+impl parallel::Parted for StatsJob {
+    fn part(&mut self, index: usize) {
+        self.part = index;
     }
 }
 
@@ -238,16 +249,13 @@ impl Job for StatsJob {
 
     fn frame(&mut self, meta: FrameMeta, data: &[u8], _out: &mut Out) -> Result<()> {
         let mut d = Dissection::default();
-        match self.deferred.as_mut() {
-            None => {
-                self.dissector.dissect(meta, data, &mut d);
-            }
-            Some(later) => {
-                wiresift_engine::dissect(meta, data, self.dissector.opts, &mut d);
-                if d.needs_history() {
-                    later.keep(meta, data);
-                    return Ok(());
-                }
+        if self.part == 0 {
+            self.dissector.dissect(meta, data, &mut d);
+        } else {
+            wiresift_engine::dissect(meta, data, self.dissector.opts, &mut d);
+            if d.needs_history() {
+                self.deferred.keep(self.part, meta, data);
+                return Ok(());
             }
         }
         if self.filter.as_ref().is_some_and(|f| !f.matches(&d)) {

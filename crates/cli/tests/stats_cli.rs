@@ -290,42 +290,26 @@ fn report(file: &std::path::Path, threads: &str) -> (Option<i32>, Vec<u8>, Vec<S
 }
 
 /// Several workers read a file in parts at once; a fragmented datagram cut
-/// in two by the parts is put together as one reader would, and a cut
-/// file says the same, numbered from the file's start.
+/// in two by the parts is put together as one reader would, and a file
+/// cut short says the same, numbered from the file's start.
 #[test]
 fn a_file_read_in_parts_reports_as_if_read_whole() {
     let dir = TempDir::new("stats-parts");
     let one = records(&std::fs::read(sample(&dir)).unwrap());
-    // The sample 300 times over, a second apart, then one frame long
-    // enough that the file's middle falls between the two fragments of a
-    // datagram (each part is read from the first record after its cut).
+    // The sample 300 times over, a second apart, cut between the two
+    // fragments of a datagram in the middle.
     let mut recs = vec![];
     for i in 0..300u32 {
         recs.extend(one.iter().map(|(s, f, o, d)| (s + i, *f, *o, d.clone())));
     }
-    let first_fragment = |r: &(u32, u32, u32, Vec<u8>)| r.3.len() > 1400;
-    let mut offsets = vec![];
-    let mut at = 24u64;
-    for r in &recs {
-        offsets.push(at);
-        at += 16 + r.3.len() as u64;
-    }
-    let size = at;
-    let (i, f) = recs
-        .iter()
-        .zip(&offsets)
-        .position(|(r, &o)| first_fragment(r) && 2 * (o + 100) >= size + 16 + 60)
-        .map(|i| (i, offsets[i]))
+    let second_fragment = (recs.len() / 2..recs.len())
+        .find(|&i| recs[i - 1].3.len() > 1400)
         .unwrap();
-    assert!(first_fragment(&recs[i]));
-    let pad = (2 * (f + 100) - size - 16) as usize;
-    let mut frame = vec![0xff; 12];
-    frame.extend_from_slice(&[0x88, 0xb5]);
-    frame.resize(pad, 0);
-    let last = recs.last().unwrap().0 + 1;
-    recs.push((last, 0, pad as u32, frame));
+    let (bytes, start) = cut_before(&recs, second_fragment);
+    let recs = records(&bytes);
     let file = dir.path("parts.pcap");
-    std::fs::write(&file, pcap(&recs)).unwrap();
+    std::fs::write(&file, &bytes).unwrap();
+    assert_cut_at(&file, start, "between fragments");
     let whole = report(&file, "1");
     assert_eq!(whole.0, Some(0), "{:?}", whole.2);
     let v: Value = serde_json::from_slice(&whole.1).unwrap();
@@ -370,8 +354,8 @@ fn a_wrong_guess_of_where_a_part_starts_changes_nothing() {
     while frame.len() < 60_000 {
         frame.extend_from_slice(&fake);
     }
-    // Enough frames around it that the file is cut in two, at the middle
-    // of the long frame.
+    // Enough frames around it that the file is cut in parts, one cut in
+    // the long frame.
     let copies = |from: u32| {
         (from..from + 20).flat_map(|i| {
             one.iter()
@@ -383,21 +367,37 @@ fn a_wrong_guess_of_where_a_part_starts_changes_nothing() {
     recs.extend(copies(21));
     let file = dir.path("guess.pcap");
     std::fs::write(&file, pcap(&recs)).unwrap();
+    // A start is guessed inside the long frame.
+    let at = 24 + copies(0).map(|r| 16 + r.3.len() as u64).sum::<u64>();
+    let inside = at + 16..at + 16 + 60_000;
+    let parts = wiresift_capture::FileReader::open(&file)
+        .unwrap()
+        .parts(CUTS_FOR_TWO, MIN_PART)
+        .unwrap();
+    assert!(parts.starts.iter().any(|s| inside.contains(s)));
     let whole = report(&file, "1");
     assert_eq!(whole.0, Some(0), "{:?}", whole.2);
     assert!(report(&file, "2") == whole);
 }
 
+/// How `wiresift stats --threads 2` cuts a file: 16 parts a worker, 64 KiB
+/// at least (`parallel::run_parts`).
+const CUTS_FOR_TWO: usize = 32;
+const MIN_PART: u64 = 64 << 10;
+
 /// `recs` between padding frames (of the first record's time) sized so
-/// that a file cut in two parts starts its second part at record `j`: the
-/// file, and the offset of record `j` in it.
+/// that the middle cut of `CUTS_FOR_TWO` (each part at least 128 KiB, so no
+/// cut is skipped) starts a part at record `j`: the file, and the offset of
+/// record `j` in it.
 fn cut_before(recs: &[(u32, u32, u32, Vec<u8>)], j: usize) -> (Vec<u8>, u64) {
     let len = |r: &(u32, u32, u32, Vec<u8>)| 16 + r.3.len() as u64;
     let size = 24 + recs.iter().map(len).sum::<u64>();
     let start = 24 + recs[..j].iter().map(len).sum::<u64>();
-    // Before: enough that both parts are long enough to be cut; after: as
-    // much more as puts the middle of the file at record j.
-    let before = (256 << 10) + size;
+    // Before: enough for parts of 128 KiB, and record j at a multiple of
+    // 16, so that the file's length, twice that offset, divides into the
+    // cuts evenly; after: as much more as puts record j at the middle.
+    let mut before = (CUTS_FOR_TWO as u64 * (128 << 10)) / 2 + size;
+    before += (16 - (before + start) % 16) % 16;
     let after = before + 2 * start - size;
     let pad = |mut total: u64| {
         let mut out = vec![];
@@ -416,7 +416,19 @@ fn cut_before(recs: &[(u32, u32, u32, Vec<u8>)], j: usize) -> (Vec<u8>, u64) {
     let mut all = pad(before);
     all.extend(recs.iter().cloned());
     all.extend(pad(after));
-    (pcap(&all), before + start)
+    let file = pcap(&all);
+    assert_eq!(file.len() as u64 % CUTS_FOR_TWO as u64, 0);
+    (file, before + start)
+}
+
+/// The file `bytes` (written to `file`) is cut where [`cut_before`] meant.
+fn assert_cut_at(file: &std::path::Path, start: u64, what: &str) {
+    let parts = wiresift_capture::FileReader::open(file)
+        .unwrap()
+        .parts(CUTS_FOR_TWO, MIN_PART)
+        .expect("cut");
+    assert_eq!(parts.starts.len(), CUTS_FOR_TWO - 1, "{what}");
+    assert!(parts.starts.contains(&start), "{what}");
 }
 
 /// Real captures cut in two right before each frame that may need the
@@ -493,11 +505,7 @@ fn parts_starting_at_fragments_and_quic_handshakes_report_as_one() {
             let (bytes, start) = cut_before(&recs, n - 1);
             let file = dir.path(&format!("{name}.{n}.pcap"));
             std::fs::write(&file, &bytes).unwrap();
-            let parts = wiresift_capture::FileReader::open(&file)
-                .unwrap()
-                .parts(2, 64 << 10)
-                .expect("cut in two");
-            assert_eq!(parts.starts, vec![start], "{name} before frame {n}");
+            assert_cut_at(&file, start, &format!("{name} before frame {n}"));
             let whole = report(&file, "1");
             assert!(report(&file, "2") == whole, "{name} cut before frame {n}");
             std::fs::remove_file(&file).unwrap();

@@ -17,8 +17,9 @@ use std::os::unix::fs::FileExt;
 
 /// Record headers in a row that make a start.
 const RUN: usize = 8;
-/// Bytes after a cut searched for a start.
-const SEARCH: u64 = 4 << 20;
+/// Bytes after a cut searched for a start: a little first (records are
+/// rarely longer), then more.
+const SEARCH: [u64; 2] = [64 << 10, 4 << 20];
 
 /// Where a file's parts start.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,16 +65,28 @@ impl FileReader {
             if cut < from.saturating_add(min_part) || size.saturating_sub(cut) < min_part {
                 continue;
             }
-            let len = SEARCH.min(size - cut) as usize;
-            window.resize(len, 0);
-            file.read_exact_at(&mut window, cut).ok()?;
-            let at_end = cut + len as u64 == size;
-            let found = (0..len).find(|&i| {
-                let rest = window.get(i..).unwrap_or(&[]);
-                pcap::plausible_records(rest, &h, RUN, at_end)
-            });
-            if let Some(i) = found {
-                starts.push(cut + i as u64);
+            for search in SEARCH {
+                let len = search.min(size - cut) as usize;
+                window.resize(len, 0);
+                file.read_exact_at(&mut window, cut).ok()?;
+                let at_end = cut + len as u64 == size;
+                let last = at_end || search == SEARCH[SEARCH.len() - 1];
+                // The first offset that starts a run, unless one before it
+                // needs more bytes to tell (then a larger window).
+                let found = (0..len)
+                    .map(|i| {
+                        let rest = window.get(i..).unwrap_or(&[]);
+                        (i, pcap::plausible_records(rest, &h, RUN, at_end))
+                    })
+                    .find(|(_, p)| *p != Some(false) && (*p == Some(true) || !last));
+                match found {
+                    Some((i, Some(true))) => {
+                        starts.push(cut + i as u64);
+                        break;
+                    }
+                    Some(_) => continue,
+                    None => break,
+                }
             }
         }
         if starts.is_empty() {
