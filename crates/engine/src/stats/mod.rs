@@ -139,13 +139,29 @@ impl Tables {
     }
 
     fn merge(&mut self, o: Tables) {
-        self.eth.merge(o.eth);
-        self.ip.merge(o.ip);
-        self.ipv6.merge(o.ipv6);
-        self.tcp4.merge(o.tcp4);
-        self.tcp6.merge(o.tcp6);
-        self.udp4.merge(o.udp4);
-        self.udp6.merge(o.udp6);
+        // UDP's tables, the largest (a conversation per DNS query), are
+        // merged on a thread of their own: the merge and the report are the
+        // serial end of a run on several cores.
+        let Tables {
+            eth,
+            ip,
+            ipv6,
+            tcp4,
+            tcp6,
+            udp4,
+            udp6,
+        } = self;
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                udp4.merge(o.udp4);
+                udp6.merge(o.udp6);
+            });
+            eth.merge(o.eth);
+            ip.merge(o.ip);
+            ipv6.merge(o.ipv6);
+            tcp4.merge(o.tcp4);
+            tcp6.merge(o.tcp6);
+        });
     }
 }
 
@@ -431,17 +447,6 @@ impl Stats {
         }
         self.roll_up();
         let t = &self.tables;
-        // Only the rows shown are sorted (all with --top 0).
-        let mut eth = conv::listed(&t.eth);
-        let mut ip = conv::listed(&t.ip);
-        let mut ipv6 = conv::listed(&t.ipv6);
-        let mut tcp = both(conv::listed(&t.tcp4), conv::listed(&t.tcp6));
-        let mut udp = both(conv::listed(&t.udp4), conv::listed(&t.udp6));
-        conv::sort_top(&mut eth, top, conv::order);
-        conv::sort_top(&mut ip, top, conv::order);
-        conv::sort_top(&mut ipv6, top, conv::order);
-        conv::sort_top(&mut tcp, top, conv::order);
-        conv::sort_top(&mut udp, top, conv::order);
         let other = |a: &[&table::Other]| Unattributed {
             frames: a.iter().map(|o| o.frames).sum(),
             bytes: a.iter().map(|o| o.bytes).sum(),
@@ -451,33 +456,58 @@ impl Stats {
         let o_ipv6 = other(&[&t.ipv6.table.other]);
         let o_tcp = other(&[&t.tcp4.table.other, &t.tcp6.table.other]);
         let o_udp = other(&[&t.udp4.table.other, &t.udp6.table.other]);
-        if want.conv {
-            r.conversations = Some(vec![
-                conv_table(Kind::Eth, &eth, top, o_eth),
-                conv_table(Kind::Ip, &ip, top, o_ip),
-                conv_table(Kind::Ipv6, &ipv6, top, o_ipv6),
-                conv_table(Kind::Tcp, &tcp, top, o_tcp),
-                conv_table(Kind::Udp, &udp, top, o_udp),
-            ]);
-        }
-        if !(want.endpoints || want.talkers) {
-            return r;
-        }
-        let eth_ep = fold(&eth);
-        let ip_ep = fold(&ip);
-        let ipv6_ep = fold(&ipv6);
-        if want.endpoints {
-            r.endpoints = Some(vec![
-                endpoint_table(Kind::Eth, &eth_ep, top, o_eth),
-                endpoint_table(Kind::Ip, &ip_ep, top, o_ip),
-                endpoint_table(Kind::Ipv6, &ipv6_ep, top, o_ipv6),
-                endpoint_table(Kind::Tcp, &fold(&tcp), top, o_tcp),
-                endpoint_table(Kind::Udp, &fold(&udp), top, o_udp),
-            ]);
-        }
-        if want.talkers {
-            r.talkers = Some(talkers(&ip_ep, &ipv6_ep, top, o_ip, o_ipv6));
-        }
+        // UDP's tables are made on a thread of their own while this one
+        // makes the others (see `Tables::merge`). Only the rows shown are
+        // sorted (all with --top 0).
+        std::thread::scope(|s| {
+            let udp = s.spawn(|| {
+                let mut udp = both(conv::listed(&t.udp4), conv::listed(&t.udp6));
+                conv::sort_top(&mut udp, top, conv::order);
+                let c = want.conv.then(|| conv_table(Kind::Udp, &udp, top, o_udp));
+                let e = want
+                    .endpoints
+                    .then(|| endpoint_table(Kind::Udp, &fold(&udp), top, o_udp));
+                (c, e)
+            });
+            let mut eth = conv::listed(&t.eth);
+            let mut ip = conv::listed(&t.ip);
+            let mut ipv6 = conv::listed(&t.ipv6);
+            let mut tcp = both(conv::listed(&t.tcp4), conv::listed(&t.tcp6));
+            conv::sort_top(&mut eth, top, conv::order);
+            conv::sort_top(&mut ip, top, conv::order);
+            conv::sort_top(&mut ipv6, top, conv::order);
+            conv::sort_top(&mut tcp, top, conv::order);
+            if want.conv {
+                r.conversations = Some(vec![
+                    conv_table(Kind::Eth, &eth, top, o_eth),
+                    conv_table(Kind::Ip, &ip, top, o_ip),
+                    conv_table(Kind::Ipv6, &ipv6, top, o_ipv6),
+                    conv_table(Kind::Tcp, &tcp, top, o_tcp),
+                ]);
+            }
+            // IP endpoints make the talkers too.
+            if want.endpoints || want.talkers {
+                let (ip_ep, ipv6_ep) = (fold(&ip), fold(&ipv6));
+                if want.endpoints {
+                    r.endpoints = Some(vec![
+                        endpoint_table(Kind::Eth, &fold(&eth), top, o_eth),
+                        endpoint_table(Kind::Ip, &ip_ep, top, o_ip),
+                        endpoint_table(Kind::Ipv6, &ipv6_ep, top, o_ipv6),
+                        endpoint_table(Kind::Tcp, &fold(&tcp), top, o_tcp),
+                    ]);
+                }
+                if want.talkers {
+                    r.talkers = Some(talkers(&ip_ep, &ipv6_ep, top, o_ip, o_ipv6));
+                }
+            }
+            let (udp_conv, udp_ep) = udp.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            if let Some(v) = r.conversations.as_mut() {
+                v.extend(udp_conv);
+            }
+            if let Some(v) = r.endpoints.as_mut() {
+                v.extend(udp_ep);
+            }
+        });
         r
     }
 }
