@@ -134,8 +134,12 @@ const PLAUSIBLE_SPAN_SECS: u32 = 366 * 86_400;
 /// end before that is known. Each captured
 /// length at least 1, within the link type's maximum and the original
 /// length, each fraction of a second in range, the times within a year of
-/// each other. (Zero lengths are refused because a run of zero bytes would
-/// pass for records.) This finds where a record starts in the middle of a
+/// each other. Zero lengths are refused, because a run of zero bytes would
+/// pass for records; so is a run whose every fraction equals its captured
+/// length: that is how records whose two lengths are equal (most) read 4
+/// bytes late, as (fraction, captured length, original length, data), a
+/// run that holds from each record to the next. (On the benchmark capture
+/// 8 of 2,047 even cuts found such a run first.) This finds where a record starts in the middle of a
 /// file without reading every record before it; it is only a guess, which
 /// the reader of the records before proves by landing on it.
 pub(crate) fn plausible_records(
@@ -154,9 +158,10 @@ pub(crate) fn plausible_records(
     let short = if at_end { Some(false) } else { None };
     let mut at = 0usize;
     let mut first_secs = None;
+    let mut late = true;
     for _ in 0..want {
         if at_end && at == bytes.len() {
-            return Some(true);
+            return Some(!late);
         }
         let rec = bytes
             .get(at..at.saturating_add(16))
@@ -174,6 +179,7 @@ pub(crate) fn plausible_records(
         {
             return Some(false);
         }
+        late &= frac == caplen;
         at = at
             .saturating_add(h.record_header_len)
             .saturating_add(caplen as usize);
@@ -181,7 +187,7 @@ pub(crate) fn plausible_records(
             return short;
         }
     }
-    Some(true)
+    Some(!late)
 }
 
 /// How a magic number starts: byte order, and either a known variant or the

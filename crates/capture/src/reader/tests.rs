@@ -1192,3 +1192,24 @@ fn errors_of_a_later_part_are_numbered_from_the_file_start() {
     .after(1000);
     assert!(matches!(e, ReadError::Truncated { packet: 1003, .. }));
 }
+
+/// No offset a few bytes after a record's start passes for one: the
+/// 4-bytes-late reading of records whose two lengths are equal would chain.
+#[test]
+fn a_run_of_records_read_late_is_no_start() {
+    let (bytes, offsets) = records_file(200);
+    let h = FileReader::new(&bytes[..]).unwrap().pcap.unwrap();
+    for &s in &offsets[..150] {
+        let rest = |d: u64| &bytes[(s + d) as usize..];
+        assert_eq!(pcap::plausible_records(rest(0), &h, 8, false), Some(true));
+        for d in 1..64 {
+            if !offsets.contains(&(s + d)) {
+                assert_ne!(
+                    pcap::plausible_records(rest(d), &h, 8, false),
+                    Some(true),
+                    "{d} bytes after the record at {s}"
+                );
+            }
+        }
+    }
+}
