@@ -98,7 +98,14 @@ impl Phs {
             .checked_mul(PROTOS)?
             .checked_add(proto as usize)?;
         match self.kids.get(slot) {
-            Some(&c) if c != NONE => return Some(c),
+            Some(&c) if c != NONE => {
+                // Frames may come out of order (parts of a file, frames
+                // kept for the end): the first is the least number.
+                if let Some(n) = self.nodes.get_mut(c as usize) {
+                    n.first = n.first.min(first);
+                }
+                return Some(c);
+            }
             Some(_) => {}
             None => return None,
         }

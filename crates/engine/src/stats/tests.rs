@@ -8,6 +8,7 @@ use crate::{Dissector, Options};
 use wiresift_capture::clock::FrameClock;
 use wiresift_capture::Packet;
 use wiresift_wire::ethernet::ethertype;
+use wiresift_wire::frame::FrameMeta;
 use wiresift_wire::tcp::TcpRepr;
 
 const MAC_A: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0a];
@@ -592,6 +593,44 @@ fn merge_of_any_split_equals_one_pass() {
         parts.reverse();
         assert_eq!(merged(parts), want);
     }
+}
+
+/// Frames counted in any order (parts of a file read out of order, frames
+/// kept for the end) report as in file order: what was "first seen" is the
+/// least frame number, not the first counted.
+#[test]
+fn frames_counted_out_of_order_report_as_in_order() {
+    let pkts = corpus();
+    let mut clock = FrameClock::default();
+    let metas: Vec<FrameMeta> = pkts
+        .iter()
+        .map(|p| {
+            clock.meta(&Packet {
+                ts_secs: 1_700_000_000 + (p.us / 1_000_000) as i64,
+                ts_nanos: (p.us % 1_000_000) as u32 * 1000,
+                has_timestamp: true,
+                checksum_offloaded: false,
+                cap_len: p.data.len() as u32,
+                orig_len: p.data.len() as u32,
+                link_type: 1,
+                interface_id: 0,
+                data: &p.data,
+            })
+        })
+        .collect();
+    let count = |order: &mut dyn Iterator<Item = usize>| {
+        let mut s = Stats::new(all(0));
+        for i in order {
+            let mut d = Dissection::default();
+            crate::dissect::dissect(metas[i], &pkts[i].data, Options::default(), &mut d);
+            s.add(&d);
+        }
+        s.report()
+    };
+    let forward = count(&mut (0..pkts.len()));
+    assert_eq!(count(&mut (0..pkts.len()).rev()), forward);
+    let half = pkts.len() / 2;
+    assert_eq!(count(&mut (half..pkts.len()).chain(0..half)), forward);
 }
 
 #[test]
