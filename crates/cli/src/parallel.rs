@@ -288,8 +288,9 @@ pub trait Parted: Job {
 /// job whose results depend neither on which frames a worker gets nor on
 /// their order (the statistics): no reader thread and no shards, each
 /// worker reads its parts of the file itself. The file is cut into up to
-/// [`PARTS_PER_WORKER`] parts a worker; worker 0 reads part 0 first, and
-/// each worker then takes the next part left. Frames of a later part are
+/// [`PARTS_PER_WORKER`] parts a worker; each worker reads its own stretch
+/// of parts (worker 0's starts with part 0) and then helps the others
+/// ([`Queue`]). Frames of a later part are
 /// numbered after those of the parts before but not by their place in the
 /// file (see [`wiresift_capture::Parts`]): a job may use frame numbers only
 /// to order. `make(i)` makes worker `i`'s job; the jobs come back in worker
@@ -329,7 +330,7 @@ pub fn run_parts<J: Parted>(
     let progress = Progress::new(summary.size);
     // Part k ends where part k + 1 starts; the last at the end.
     let ends: Vec<u64> = parts.starts.iter().copied().chain([u64::MAX]).collect();
-    let next = std::sync::atomic::AtomicUsize::new(1);
+    let queue = Queue::new(ends.len(), n);
     let work = |w: usize, reader: FileReader| -> Result<(J, Vec<PartRead>)> {
         let mut job = make(w)?;
         let mut out = Out::default();
@@ -337,12 +338,8 @@ pub fn run_parts<J: Parted>(
         frames.reader.set_buffer_len(QUIET_BATCH_BYTES);
         let mut reads = Vec::new();
         // Worker 0's reader is at the file's first record: part 0 is its.
-        let mut k = if w == 0 {
-            0
-        } else {
-            next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        };
-        while let Some(&stop) = ends.get(k) {
+        let mut next = if w == 0 { Some(0) } else { queue.next(w) };
+        while let Some((k, &stop)) = next.and_then(|k| Some((k, ends.get(k)?))) {
             let mut numbered = 0;
             if let Some(&start) = k.checked_sub(1).and_then(|p| parts.starts.get(p)) {
                 if !frames.reader.resume_at(start) {
@@ -363,7 +360,7 @@ pub fn run_parts<J: Parted>(
                 error: frames.error.take(),
                 end: frames.reader.bytes_offset(),
             });
-            k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            next = queue.next(w);
         }
         job.finish(&mut out)?;
         Ok((job, reads))
@@ -407,6 +404,80 @@ pub fn run_parts<J: Parted>(
         summary.frames += r.frames;
     }
     Ok(Some((jobs, summary)))
+}
+
+/// The parts not yet read: each worker's own stretch of them, which it
+/// takes from the front, and which a worker that has run out of its own
+/// takes from the back. So a worker reads mostly one stretch of the file,
+/// and its tables hold the conversations of about its share of the file
+/// (parts handed out in turn to whichever worker asked raised the peak on
+/// the 10-million-packet capture from 231 to 271 MB).
+struct Queue {
+    /// Per worker, its stretch: first part left << 32 | end.
+    spans: Vec<std::sync::atomic::AtomicU64>,
+}
+
+impl Queue {
+    /// The parts after part 0 (worker 0's first, taken already) of
+    /// `parts`, shared by `n` workers.
+    fn new(parts: usize, n: usize) -> Queue {
+        let n = n.max(1) as u64;
+        let later = parts.saturating_sub(1) as u64;
+        let spans = (0..n)
+            .map(|w| {
+                let (front, end) = (1 + later * w / n, 1 + later * (w + 1) / n);
+                std::sync::atomic::AtomicU64::new(front << 32 | end)
+            })
+            .collect();
+        Queue { spans }
+    }
+
+    /// The next part for worker `w`: its own next, or the last of the
+    /// stretch with most left.
+    fn next(&self, w: usize) -> Option<usize> {
+        if let Some(k) = self.take(w, true) {
+            return Some(k);
+        }
+        loop {
+            let (i, left) = self
+                .spans
+                .iter()
+                .map(|s| {
+                    let v = s.load(std::sync::atomic::Ordering::Acquire);
+                    (v & 0xffff_ffff).saturating_sub(v >> 32)
+                })
+                .enumerate()
+                .max_by_key(|&(_, left)| left)?;
+            if left == 0 {
+                return None;
+            }
+            if let Some(k) = self.take(i, false) {
+                return Some(k);
+            }
+        }
+    }
+
+    /// Take the first (or last) part left of stretch `i`.
+    fn take(&self, i: usize, first: bool) -> Option<usize> {
+        use std::sync::atomic::Ordering::{AcqRel, Acquire};
+        let span = self.spans.get(i)?;
+        let mut v = span.load(Acquire);
+        loop {
+            let (front, end) = (v >> 32, v & 0xffff_ffff);
+            if front >= end {
+                return None;
+            }
+            let (taken, k) = if first {
+                ((front + 1) << 32 | end, front)
+            } else {
+                (front << 32 | (end - 1), end - 1)
+            };
+            match span.compare_exchange_weak(v, taken, AcqRel, Acquire) {
+                Ok(_) => return usize::try_from(k).ok(),
+                Err(now) => v = now,
+            }
+        }
+    }
 }
 
 /// How the reading of one part ended.

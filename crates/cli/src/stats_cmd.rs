@@ -55,6 +55,8 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
                 .map(Filter::compile)
                 .transpose()?,
             part: 0,
+            in_order: true,
+            next_in_order: 0,
             deferred: Deferred::default(),
         })
     };
@@ -81,15 +83,16 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
     };
     let mut rest: Vec<StatsJob> = jobs.collect();
     // The frames the later parts kept go, in file order, through the
-    // dissector of part 0's job (the first worker's), which has seen every
-    // frame before them that it needs.
+    // dissector of part 0's job (the first worker's): it has seen every
+    // frame of the parts it read in order from part 0, and these come
+    // after.
     let kept: Vec<Deferred> = std::iter::once(&mut first)
         .chain(rest.iter_mut())
         .map(|j| std::mem::take(&mut j.deferred))
         .collect();
     let mut frames: Vec<_> = kept.iter().flat_map(Deferred::frames).collect();
     frames.sort_by_key(|f| f.0);
-    first.part = 0;
+    first.in_order = true;
     let mut out = Out::default();
     for (_, meta, data) in frames {
         first.frame(*meta, data, &mut out)?;
@@ -195,17 +198,23 @@ struct StatsJob {
     /// The part of the file the frames are of ([`parallel::run_parts`]; 0
     /// when read by shards).
     part: usize,
+    /// This job read parts 0 to this one one after another: its
+    /// dissector has seen every frame before, as one reader's would.
+    /// (Always when read by shards.)
+    in_order: bool,
+    /// The part that would keep them in order.
+    next_in_order: usize,
     /// Frames of later parts that need what earlier frames brought: kept,
     /// not counted.
     deferred: Deferred,
 }
 
-/// The frames of later parts of a file ([`parallel::run_parts`]) whose
-/// dissection needs what earlier frames brought
+/// The frames of parts of a file ([`parallel::run_parts`]) not read in
+/// order from part 0 whose dissection needs what earlier frames brought
 /// ([`Dissection::needs_history`]: IP fragments, QUIC Initials, OpenVPN
 /// control messages), kept to be dissected and counted at the end, in file
 /// order, by part 0's job. Few frames are: on the benchmark capture, the
-/// 0.3 % that are fragments.
+/// 0.3 % that are fragments, of the second half of the file.
 #[derive(Default)]
 struct Deferred {
     /// (Part, frame, its bytes in `bytes`), in file order within a part.
@@ -241,6 +250,8 @@ impl Deferred {
 impl parallel::Parted for StatsJob {
     fn part(&mut self, index: usize) {
         self.part = index;
+        self.in_order = self.in_order && index == self.next_in_order;
+        self.next_in_order = index.saturating_add(1);
     }
 }
 
@@ -249,7 +260,7 @@ impl Job for StatsJob {
 
     fn frame(&mut self, meta: FrameMeta, data: &[u8], _out: &mut Out) -> Result<()> {
         let mut d = Dissection::default();
-        if self.part == 0 {
+        if self.in_order {
             self.dissector.dissect(meta, data, &mut d);
         } else {
             wiresift_engine::dissect(meta, data, self.dissector.opts, &mut d);
