@@ -11,9 +11,8 @@
 #   SKIP_TSHARK=1   skip tshark (slow on big files)
 # Prints wall time and CPU time (user + system): on a machine shared with other work the wall
 # time counts their load too, the CPU time much less so. Rates are packets per second of each.
-# With several threads the reader thread and every worker (which steps over the others' frames)
-# take CPU time of their own, so CPU time grows with the threads; the one-core figures are the
-# --threads 1 rows.
+# With several threads each worker reads its own part of the (classic pcap) file, and the
+# workers' CPU times add up; the one-core figures are the --threads 1 rows.
 # Needs: python3, GNU time; tshark and capinfos for the peers (apt-get install -y tshark time).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
