@@ -135,23 +135,28 @@ fn meta(number: u64, ts_secs: i64, link_type: u32, cap: usize, len: u32) -> Fram
 
 // ---------------------------------------------------------------- capture
 
+/// What `drain` keeps of a packet.
+type Kept = (u32, u32, i64, u32, Vec<u8>);
+
+fn kept(p: &wiresift_capture::Packet<'_>) -> Kept {
+    (
+        p.link_type,
+        p.orig_len,
+        p.ts_secs,
+        p.ts_nanos,
+        p.data.to_vec(),
+    )
+}
+
 /// Every packet, then how reading ended (`None`: cleanly).
-fn drain<R: std::io::Read>(
-    mut r: FileReader<R>,
-) -> (Vec<(u32, u32, i64, u32, Vec<u8>)>, Option<String>) {
+fn drain<R: std::io::Read>(mut r: FileReader<R>) -> (Vec<Kept>, Option<String>) {
     let mut out = Vec::new();
     loop {
         match r.next_packet() {
             Ok(Some(p)) => {
                 assert_eq!(p.cap_len as usize, p.data.len(), "cap_len is data.len()");
                 assert!(p.ts_nanos < 1_000_000_000, "nanoseconds below 1e9");
-                out.push((
-                    p.link_type,
-                    p.orig_len,
-                    p.ts_secs,
-                    p.ts_nanos,
-                    p.data.to_vec(),
-                ));
+                out.push(kept(&p));
             }
             Ok(None) => break,
             Err(e) => {
@@ -238,13 +243,7 @@ pub fn file_parts(data: &[u8]) {
             loop {
                 while r.bytes_offset() < stop {
                     match r.next_packet() {
-                        Ok(Some(p)) => got.push((
-                            p.link_type,
-                            p.orig_len,
-                            p.ts_secs,
-                            p.ts_nanos,
-                            p.data.to_vec(),
-                        )),
+                        Ok(Some(p)) => got.push(kept(&p)),
                         Ok(None) => break,
                         Err(e) => {
                             error = Some(describe(&e));

@@ -289,19 +289,26 @@ fn report(file: &std::path::Path, threads: &str) -> (Option<i32>, Vec<u8>, Vec<S
     (out.status.code(), out.stdout.clone(), stderr_lines(&out))
 }
 
+/// The sample's records, once for each second of `secs` (its times moved
+/// on by that many seconds).
+fn sample_copies(dir: &TempDir, secs: std::ops::Range<u32>) -> Vec<(u32, u32, u32, Vec<u8>)> {
+    let one = records(&std::fs::read(sample(dir)).unwrap());
+    secs.flat_map(|i| {
+        one.iter()
+            .map(move |(s, f, o, d)| (s + i, *f, *o, d.clone()))
+    })
+    .collect()
+}
+
 /// Several workers read a file in parts at once; a fragmented datagram cut
 /// in two by the parts is put together as one reader would, and a file
 /// cut short says the same, numbered from the file's start.
 #[test]
 fn a_file_read_in_parts_reports_as_if_read_whole() {
     let dir = TempDir::new("stats-parts");
-    let one = records(&std::fs::read(sample(&dir)).unwrap());
-    // The sample 300 times over, a second apart, cut between the two
-    // fragments of a datagram in the middle.
-    let mut recs = vec![];
-    for i in 0..300u32 {
-        recs.extend(one.iter().map(|(s, f, o, d)| (s + i, *f, *o, d.clone())));
-    }
+    // The sample 300 times over, cut between the two fragments of a
+    // datagram in the middle.
+    let recs = sample_copies(&dir, 0..300);
     let second_fragment = (recs.len() / 2..recs.len())
         .find(|&i| recs[i - 1].3.len() > 1400)
         .unwrap();
@@ -356,19 +363,13 @@ fn a_wrong_guess_of_where_a_part_starts_changes_nothing() {
     }
     // Enough frames around it that the file is cut in parts, one cut in
     // the long frame.
-    let copies = |from: u32| {
-        (from..from + 20).flat_map(|i| {
-            one.iter()
-                .map(move |(s, f, o, d)| (s + i, *f, *o, d.clone()))
-        })
-    };
-    let mut recs: Vec<_> = copies(0).collect();
+    let mut recs = sample_copies(&dir, 0..20);
+    let at = 24 + recs.iter().map(|r| 16 + r.3.len() as u64).sum::<u64>();
     recs.push((one[0].0 + 20, 0, frame.len() as u32, frame));
-    recs.extend(copies(21));
+    recs.extend(sample_copies(&dir, 21..41));
     let file = dir.path("guess.pcap");
     std::fs::write(&file, pcap(&recs)).unwrap();
     // A start is guessed inside the long frame.
-    let at = 24 + copies(0).map(|r| 16 + r.3.len() as u64).sum::<u64>();
     let inside = at + 16..at + 16 + 60_000;
     let parts = wiresift_capture::FileReader::open(&file)
         .unwrap()

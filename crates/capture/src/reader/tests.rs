@@ -164,6 +164,21 @@ struct Owned {
     data: Vec<u8>,
 }
 
+impl Owned {
+    fn of(p: &Packet<'_>) -> Owned {
+        Owned {
+            secs: p.ts_secs,
+            nanos: p.ts_nanos,
+            has_ts: p.has_timestamp,
+            cap: p.cap_len,
+            orig: p.orig_len,
+            link: p.link_type,
+            iface: p.interface_id,
+            data: p.data.to_vec(),
+        }
+    }
+}
+
 /// Reads everything: the packets, then the error that ended it (if any).
 fn read_all<R: Read>(mut r: FileReader<R>) -> (Vec<Owned>, Option<ReadError>, u64) {
     let mut out = vec![];
@@ -172,16 +187,7 @@ fn read_all<R: Read>(mut r: FileReader<R>) -> (Vec<Owned>, Option<ReadError>, u6
             Ok(Some(p)) => {
                 assert_eq!(p.cap_len as usize, p.data.len());
                 assert!(p.ts_nanos < 1_000_000_000);
-                out.push(Owned {
-                    secs: p.ts_secs,
-                    nanos: p.ts_nanos,
-                    has_ts: p.has_timestamp,
-                    cap: p.cap_len,
-                    orig: p.orig_len,
-                    link: p.link_type,
-                    iface: p.interface_id,
-                    data: p.data.to_vec(),
-                })
+                out.push(Owned::of(&p))
             }
             Ok(None) => break None,
             Err(e) => break Some(e),
@@ -217,19 +223,7 @@ fn read_all_handing_off<R: Read>(mut r: FileReader<R>) -> (Vec<Owned>, Option<Re
         }
         let end = match h.next {
             Ok(Some((p, at))) => {
-                pending.push((
-                    Owned {
-                        secs: p.ts_secs,
-                        nanos: p.ts_nanos,
-                        has_ts: p.has_timestamp,
-                        cap: p.cap_len,
-                        orig: p.orig_len,
-                        link: p.link_type,
-                        iface: p.interface_id,
-                        data: p.data.to_vec(),
-                    },
-                    at,
-                ));
+                pending.push((Owned::of(&p), at));
                 None
             }
             Ok(None) => Some(None),
@@ -1090,16 +1084,7 @@ fn read_parts(path: &Path, parts: &Parts) -> (Vec<bool>, Vec<Owned>) {
         let stop = parts.starts.get(i).copied().unwrap_or(u64::MAX);
         while r.bytes_offset() < stop {
             match r.next_packet() {
-                Ok(Some(p)) => all.push(Owned {
-                    secs: p.ts_secs,
-                    nanos: p.ts_nanos,
-                    has_ts: p.has_timestamp,
-                    cap: p.cap_len,
-                    orig: p.orig_len,
-                    link: p.link_type,
-                    iface: p.interface_id,
-                    data: p.data.to_vec(),
-                }),
+                Ok(Some(p)) => all.push(Owned::of(&p)),
                 // (A part read from a wrong start may find anything.)
                 Ok(None) | Err(_) => break,
             }

@@ -23,6 +23,23 @@ struct Pkt {
     data: Vec<u8>,
 }
 
+impl Pkt {
+    /// The frame as a reader gives it, `us` microseconds into the capture.
+    fn packet(&self) -> Packet<'_> {
+        Packet {
+            ts_secs: 1_700_000_000 + (self.us / 1_000_000) as i64,
+            ts_nanos: (self.us % 1_000_000) as u32 * 1000,
+            has_timestamp: true,
+            checksum_offloaded: false,
+            cap_len: self.data.len() as u32,
+            orig_len: self.data.len() as u32,
+            link_type: 1,
+            interface_id: 0,
+            data: &self.data,
+        }
+    }
+}
+
 fn link(src: [u8; 6], dst: [u8; 6]) -> Link {
     Link {
         src,
@@ -95,17 +112,7 @@ fn run_split(
         Default::default(),
     );
     for (i, p) in pkts.iter().enumerate() {
-        let packet = Packet {
-            ts_secs: 1_700_000_000 + (p.us / 1_000_000) as i64,
-            ts_nanos: (p.us % 1_000_000) as u32 * 1000,
-            has_timestamp: true,
-            checksum_offloaded: false,
-            cap_len: p.data.len() as u32,
-            orig_len: p.data.len() as u32,
-            link_type: 1,
-            interface_id: 0,
-            data: &p.data,
-        };
+        let packet = p.packet();
         let meta = clock.meta(&packet);
         let mut d = Dissection::default();
         dissector.dissect(meta, &p.data, &mut d);
@@ -602,22 +609,7 @@ fn merge_of_any_split_equals_one_pass() {
 fn frames_counted_out_of_order_report_as_in_order() {
     let pkts = corpus();
     let mut clock = FrameClock::default();
-    let metas: Vec<FrameMeta> = pkts
-        .iter()
-        .map(|p| {
-            clock.meta(&Packet {
-                ts_secs: 1_700_000_000 + (p.us / 1_000_000) as i64,
-                ts_nanos: (p.us % 1_000_000) as u32 * 1000,
-                has_timestamp: true,
-                checksum_offloaded: false,
-                cap_len: p.data.len() as u32,
-                orig_len: p.data.len() as u32,
-                link_type: 1,
-                interface_id: 0,
-                data: &p.data,
-            })
-        })
-        .collect();
+    let metas: Vec<FrameMeta> = pkts.iter().map(|p| clock.meta(&p.packet())).collect();
     let count = |order: &mut dyn Iterator<Item = usize>| {
         let mut s = Stats::new(all(0));
         for i in order {
@@ -666,17 +658,7 @@ fn tuple_path_rolls_up_to_the_per_layer_counts() {
         Default::default(),
     );
     for p in &pkts {
-        let packet = Packet {
-            ts_secs: 1_700_000_000 + (p.us / 1_000_000) as i64,
-            ts_nanos: (p.us % 1_000_000) as u32 * 1000,
-            has_timestamp: true,
-            checksum_offloaded: false,
-            cap_len: p.data.len() as u32,
-            orig_len: p.data.len() as u32,
-            link_type: 1,
-            interface_id: 0,
-            data: &p.data,
-        };
+        let packet = p.packet();
         let meta = clock.meta(&packet);
         let mut d = Dissection::default();
         dissector.dissect(meta, &p.data, &mut d);
