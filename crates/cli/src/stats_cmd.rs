@@ -57,7 +57,7 @@ pub fn run(a: &StatsArgs) -> Result<ExitCode> {
             part: 0,
             in_order: true,
             next_in_order: 0,
-            deferred: Deferred::default(),
+            deferred: Deferred::new(n),
         })
     };
     // Statistics are sums, minima and maxima, and orders by frame number,
@@ -220,17 +220,27 @@ struct Deferred {
     /// (Part, frame, its bytes in `bytes`), in file order within a part.
     frames: Vec<(usize, FrameMeta, Range<usize>)>,
     bytes: Vec<u8>,
-    /// More than [`MAX_DEFERRED`] bytes: the part cannot be used (the file
-    /// is read again by shards).
+    /// The most bytes this job keeps (its share of [`MAX_DEFERRED`]).
+    cap: usize,
+    /// More were to be kept: the parts cannot be used (the file is read
+    /// again by shards).
     over: bool,
 }
 
-/// Bytes of frames a part may keep.
+/// Bytes of frames all jobs together may keep.
 const MAX_DEFERRED: usize = 64 << 20;
 
 impl Deferred {
+    /// A job's keep, one of `workers`.
+    fn new(workers: usize) -> Self {
+        Deferred {
+            cap: MAX_DEFERRED / workers.max(1),
+            ..Deferred::default()
+        }
+    }
+
     fn keep(&mut self, part: usize, meta: FrameMeta, data: &[u8]) {
-        if self.over || self.bytes.len().saturating_add(data.len()) > MAX_DEFERRED {
+        if self.over || self.bytes.len().saturating_add(data.len()) > self.cap {
             self.over = true;
             return;
         }

@@ -59,21 +59,27 @@ impl FileReader {
         let (first_secs, frac, _, _) = pcap::record_fields(&head, &h);
         let mut starts: Vec<u64> = Vec::new();
         let mut window = Vec::new();
+        // A search reads no further than the next cut, or 1 MiB: however
+        // the bytes look, finding every start reads the file at most once,
+        // or 1 MiB a part.
+        let span = size / parts as u64;
+        let reach = span.max(1 << 20);
         for k in 1..parts as u64 {
-            let cut = size / parts as u64 * k;
+            let cut = span * k;
             let from = starts.last().copied().unwrap_or(first_at);
             if cut < from.saturating_add(min_part) || size.saturating_sub(cut) < min_part {
                 continue;
             }
             for search in SEARCH {
-                let len = search.min(size - cut) as usize;
-                window.resize(len, 0);
+                let len = search.min(size - cut).min(reach);
+                window.resize(len as usize, 0);
                 file.read_exact_at(&mut window, cut).ok()?;
-                let at_end = cut + len as u64 == size;
-                let last = at_end || search == SEARCH[SEARCH.len() - 1];
+                let at_end = cut + len == size;
+                // No larger window to look in next.
+                let last = at_end || len < search || search == SEARCH[SEARCH.len() - 1];
                 // The first offset that starts a run, unless one before it
                 // needs more bytes to tell (then a larger window).
-                let found = (0..len)
+                let found = (0..window.len())
                     .map(|i| {
                         let rest = window.get(i..).unwrap_or(&[]);
                         (i, pcap::plausible_records(rest, &h, RUN, at_end))
