@@ -78,7 +78,10 @@ impl Announcements {
     pub fn frame(&mut self, d: &Dissection) {
         for e in &d.layers {
             if let (Layer::Udp(u), false, false) = (&e.layer, e.quoted, e.reassembled) {
-                sdp(u.payload(), &mut |ep| self.add(ep));
+                // Most datagrams announce nothing: found at once, not line by line.
+                if may_announce(u.payload()) {
+                    sdp(u.payload(), &mut |ep| self.add(ep));
+                }
             }
         }
     }
@@ -88,7 +91,8 @@ impl Announcements {
 /// worker skip dissecting the frames of other workers that cannot announce
 /// anything).
 pub fn may_announce(data: &[u8]) -> bool {
-    memchr::memmem::find(data, b"\nm=").is_some()
+    // Every media line holds `m=` (after the line's leading blanks).
+    memchr::memmem::find(data, b"m=").is_some()
 }
 
 /// The media endpoints an SDP body announces: for each `m=` line of an RTP

@@ -475,6 +475,9 @@ pub struct History {
     pub missed_bytes: u64,
     /// Application protocols seen on the connection (conn.log `service`).
     pub service: Services,
+    /// The connection's uid, made at the first record that names it: the
+    /// logs name it on every frame with a message.
+    pub uid: Option<crate::logs::conn::Uid>,
 }
 
 /// Zeek's final view of one connection's sides, by role.

@@ -63,7 +63,8 @@ impl FlowKey {
         dst: [u8; 16],
         dport: u16,
     ) -> (FlowKey, Side) {
-        if (src, sport) <= (dst, dport) {
+        // Big-endian numbers order as their bytes do, compared at once.
+        if (u128::from_be_bytes(src), sport) <= (u128::from_be_bytes(dst), dport) {
             let k = FlowKey {
                 proto,
                 v6,

@@ -54,6 +54,12 @@ pub struct FlowOptions {
     /// quotes between the error's own two hosts are followed: the logs
     /// shard errors by their own pair, whose ICMP conversation Zeek logs.
     pub all_quotes: bool,
+    /// What only per-packet output shows: tshark's TCP sequence analysis,
+    /// relative numbers and stream times written into each TcpView, and
+    /// UDP conversations numbered by the SDP announcements before them.
+    /// Off (the logs read none of it), TCP keeps only the bases reassembly
+    /// needs and UDP conversations are numbered in order.
+    pub packet_fields: bool,
 }
 
 /// The TCP streams reassembled when [`FlowOptions::reassemble`] is on.
@@ -92,6 +98,7 @@ impl Default for FlowOptions {
             reassembly: reassembly::Limits::default(),
             history: true,
             all_quotes: true,
+            packet_fields: true,
         }
     }
 }
@@ -104,6 +111,7 @@ impl FlowOptions {
             idle: Some(Timeouts::ZEEK),
             // Zeek makes no connection of a quoted header.
             all_quotes: false,
+            packet_fields: false,
             // Delivered bytes are kept only to count retransmissions that
             // differ from them, a count no log reports.
             reassembly: reassembly::Limits {
@@ -482,7 +490,9 @@ impl FlowEngine {
             }
         }
         // What the frame announces holds from the next frame on.
-        self.announced.frame(d);
+        if self.opts.packet_fields {
+            self.announced.frame(d);
+        }
     }
 
     /// A TCP or UDP header quoted in an ICMP error: tshark gives it the
@@ -589,12 +599,17 @@ impl FlowEngine {
                 let Some(conv) = flow.tcp.as_deref_mut() else {
                     return;
                 };
-                let seg = conv.segment(side, &t, frame as u32, now);
+                let (seg, rel) = if self.opts.packet_fields {
+                    let seg = conv.segment(side, &t, frame as u32, now);
+                    let rel = (seg.seq_base, seg.ack_base);
+                    (Some(seg), rel)
+                } else {
+                    (None, conv.bases(side, &t))
+                };
                 if reassemble {
                     // In tshark's relative numbers: where it starts a
                     // direction anew (a SYN after other packets), so does
                     // reassembly.
-                    let rel = (seg.seq_base, seg.ack_base);
                     let limits = self.opts.reassembly;
                     let at = (frame, now);
                     let taken =
@@ -603,6 +618,9 @@ impl FlowEngine {
                         c.reassembled = taken;
                     }
                 }
+                let Some(seg) = seg else {
+                    return;
+                };
                 let mut info = TcpFlowInfo {
                     stream: flow.stream,
                     nxtseq: seg.nxtseq,

@@ -244,16 +244,7 @@ impl TcpConv {
         };
         let seglen = u32::try_from(seglen).unwrap_or(u32::MAX);
 
-        if self.dir[f].base.is_none() {
-            self.dir[f].base = Some(if flags & flag::SYN != 0 {
-                seq
-            } else {
-                seq.wrapping_sub(1)
-            });
-        }
-        if self.dir[r].base.is_none() && flags & flag::ACK != 0 {
-            self.dir[r].base = Some(ack.wrapping_sub(1));
-        }
+        self.first_bases(f, flags, seq, ack);
 
         self.analyze(
             f,
@@ -326,6 +317,51 @@ impl TcpConv {
         }
     }
 
+    /// The bases of a segment sent by `side` for a reader that wants no
+    /// sequence analysis (the logs' reassembly): what [`TcpConv::segment`]
+    /// gives as `seq_base` and `ack_base`, and does to them, alone. The
+    /// analysis state is left as it was: use one or the other per
+    /// conversation.
+    pub fn bases(&mut self, side: Side, t: &TcpView) -> (u32, Option<u32>) {
+        let f = side.index();
+        let flags = t.flags();
+        if flags & (flag::SYN | flag::ACK) == flag::SYN | flag::ACK {
+            self.moved_base(f, t.seq());
+        }
+        if t.segment_len().is_none() {
+            return (0, None);
+        }
+        self.first_bases(f, flags, t.seq(), t.ack());
+        (self.dir[f].base.unwrap_or(0), self.dir[1 - f].base)
+    }
+
+    /// The bases a direction's first segment sets: its own (one before the
+    /// first byte, or a SYN's number) and, from an ACK, its peer's.
+    fn first_bases(&mut self, f: usize, flags: u16, seq: u32, ack: u32) {
+        if self.dir[f].base.is_none() {
+            self.dir[f].base = Some(if flags & flag::SYN != 0 {
+                seq
+            } else {
+                seq.wrapping_sub(1)
+            });
+        }
+        let r = 1 - f;
+        if self.dir[r].base.is_none() && flags & flag::ACK != 0 {
+            self.dir[r].base = Some(ack.wrapping_sub(1));
+        }
+    }
+
+    /// A SYN-ACK with another number than the base moves the base (tshark
+    /// keeps the conversation and flags reused ports): whether it did.
+    fn moved_base(&mut self, f: usize, seq: u32) -> bool {
+        let d = &mut self.dir[f];
+        if d.base.is_some_and(|b| b != seq) {
+            d.base = Some(seq);
+            return true;
+        }
+        false
+    }
+
     /// A segment quoted in an ICMP error, sent by `side`: tshark finds (or
     /// makes) its conversation and shows the stream and times, but does no
     /// sequence analysis (the segment's length is unknown) and shows the
@@ -355,10 +391,7 @@ impl TcpConv {
                 d.nextseq = d.maxseqtobeacked;
                 ta.present = true;
             }
-            // A SYN-ACK with another number than the base moves the base;
-            // tshark keeps the conversation and flags reused ports.
-            x if x == flag::SYN | flag::ACK && self.dir[f].base.is_some_and(|b| b != seq) => {
-                self.dir[f].base = Some(seq);
+            x if x == flag::SYN | flag::ACK && self.moved_base(f, seq) => {
                 ta.set(an::REUSED_PORTS);
             }
             _ => {}

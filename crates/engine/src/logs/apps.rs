@@ -379,11 +379,11 @@ impl AppLogs {
         };
         // The connection as the analyzers name it, made at the first message
         // one of them reads (conn.log alone only takes the services: no uid).
-        // The uid is made from the conversation's key and first frame each
-        // time: a cache of uids would be one more map to look up per frame.
+        // The uid is kept with the conversation once made.
+        let uid = &mut flow.history.uid;
         let make = || ConnRef {
             id,
-            uid: conn::uid(&cur.key, first_frame),
+            uid: *uid.get_or_insert_with(|| conn::uid(&cur.key, first_frame)),
             orig_h: ends.orig_h,
             orig_p: ends.orig_p,
             resp_h: ends.resp_h,

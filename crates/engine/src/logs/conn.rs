@@ -346,7 +346,7 @@ impl Conn {
         let history = h.letters(summary.flipped && proto == "udp");
         Conn {
             ts_ns: flow.first_ns,
-            uid: uid(key, flow.first_frame),
+            uid: h.uid.unwrap_or_else(|| uid(key, flow.first_frame)),
             orig_h: ends.orig_h,
             orig_p: ends.orig_p,
             resp_h: ends.resp_h,
