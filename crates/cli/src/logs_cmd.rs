@@ -179,6 +179,9 @@ impl LogsJob {
         } else {
             self.apps.frame(flows, &mut sink)?;
         }
+        for key in self.apps.take_stopped() {
+            self.dissector.stop_streams(&key);
+        }
         Ok(())
     }
 }

@@ -10,6 +10,7 @@
 
 use crate::app;
 use crate::defrag::{Defrag, Fragment, Key, Limits, Outcome};
+use crate::flow::key::FlowKey;
 use crate::flow::{FlowEngine, FlowOptions};
 use crate::stream_apps::StreamApps;
 use arrayvec::ArrayVec;
@@ -335,6 +336,19 @@ impl Dissector {
         }));
         self.apps = Some(StreamApps::new(o.max_flows));
         self
+    }
+
+    /// The application layer of TCP conversation `key` is no longer wanted
+    /// (the logs have all they need of it): its bytes are neither
+    /// reassembled nor cut into messages any more, and what was held for
+    /// them is given back.
+    pub fn stop_streams(&mut self, key: &FlowKey) {
+        if let Some(f) = self.flows.as_mut() {
+            f.stop_streams(key);
+        }
+        if let Some(a) = self.apps.as_mut() {
+            a.forget(key);
+        }
     }
 
     /// Dissect one frame into `d`, reassembling IP fragments and following

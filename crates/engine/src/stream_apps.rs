@@ -516,6 +516,14 @@ impl StreamApps {
         }
     }
 
+    /// Forget TCP conversation `key` (no more of its bytes will come):
+    /// what it held is given back.
+    pub fn forget(&mut self, key: &FlowKey) {
+        if let Some(x) = self.table.find(key).and_then(|s| self.table.remove(s)) {
+            self.release(&x.value);
+        }
+    }
+
     /// A conversation leaves: what it held is no longer counted.
     fn release(&mut self, c: &AppConv) {
         let was = c.held();

@@ -177,7 +177,12 @@ impl AddrText {
     }
 
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(self.b.get(..self.n).unwrap_or(&[])).unwrap_or("")
+        std::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+
+    /// The text's bytes (ASCII), for a writer of bytes: no UTF-8 check.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.b.get(..self.n).unwrap_or(&[])
     }
 
     fn push(&mut self, c: u8) {

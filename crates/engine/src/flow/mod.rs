@@ -166,6 +166,8 @@ pub struct Flow {
     /// datagram takes the `udp.stream` of the newest announcement of its
     /// source, else its destination ([`announce`]).
     pub announced: bool,
+    /// TCP: its bytes are no longer reassembled ([`FlowEngine::stop_streams`]).
+    pub streams_stopped: bool,
 }
 
 impl Flow {
@@ -185,6 +187,7 @@ impl Flow {
             history: History::default(),
             streams: None,
             announced: false,
+            streams_stopped: false,
         }
     }
 }
@@ -437,6 +440,22 @@ impl FlowEngine {
         table.get_mut(slot)
     }
 
+    /// Reassemble no more of TCP conversation `key` (its reader wants no
+    /// more of its bytes): what its reassembly holds is dropped and given
+    /// back to the budget. A new conversation on the same key is
+    /// reassembled again.
+    pub fn stop_streams(&mut self, key: &FlowKey) {
+        let Some(flow) = self.tcp.find(key).and_then(|s| self.tcp.get_mut(s)) else {
+            return;
+        };
+        flow.streams_stopped = true;
+        if let Some(mut streams) = flow.streams.take() {
+            for r in streams.iter_mut() {
+                r.flush(&mut self.delivery.budget, &mut |_| {});
+            }
+        }
+    }
+
     fn reassembles(&self, proto: StreamProto, stream: u32) -> bool {
         self.opts.reassemble
             && match (proto, self.opts.reassemble_tcp) {
@@ -574,10 +593,9 @@ impl FlowEngine {
                     None => self.create(key, side, frame, now, transport, None),
                 };
                 self.tcp.touch(slot, now);
-                let reassemble = self
-                    .tcp
-                    .get(slot)
-                    .is_some_and(|f| self.reassembles(StreamProto::Tcp, f.stream));
+                let reassemble = self.tcp.get(slot).is_some_and(|f| {
+                    !f.streams_stopped && self.reassembles(StreamProto::Tcp, f.stream)
+                });
                 let Some(flow) = self.tcp.get_mut(slot) else {
                     return;
                 };

@@ -209,3 +209,93 @@ fn quoted_tcp_headers_take_their_stream() {
         vec![t(0), t(0), t(1), vec![], vec![], t(2), t(1)]
     );
 }
+
+/// A TCP segment from `src` to `dst` with `payload`.
+#[allow(clippy::too_many_arguments)]
+fn segment(
+    src: [u8; 4],
+    sport: u16,
+    dst: [u8; 4],
+    dport: u16,
+    seq: u32,
+    ack: u32,
+    flags: u16,
+    payload: &[u8],
+) -> Vec<u8> {
+    let t = TcpRepr {
+        src_port: sport,
+        dst_port: dport,
+        seq,
+        ack,
+        flags,
+        window: 1000,
+        ..TcpRepr::default()
+    };
+    LINK.frame(
+        ethertype::IPV4,
+        &ipv4_packet(
+            ipv4(src, dst, 1, 64),
+            ipproto::TCP,
+            &tcp_segment(&t, payload, &src, &dst),
+        ),
+    )
+}
+
+#[test]
+fn a_stopped_stream_delivers_nothing_and_gives_back_what_it_held() {
+    const C: [u8; 4] = [10, 0, 0, 1];
+    const S: [u8; 4] = [10, 0, 0, 2];
+    let ack = flag::ACK;
+    let frames = [
+        segment(C, 40000, S, 80, 100, 0, flag::SYN, b""),
+        segment(S, 80, C, 40000, 500, 101, flag::SYN | ack, b""),
+        segment(C, 40000, S, 80, 101, 501, ack, b""),
+        // Half a request: held by the message framing.
+        segment(C, 40000, S, 80, 101, 501, ack, b"GET / HTTP/1.1\r\n"),
+        // Past a hole: held by reassembly.
+        segment(C, 40000, S, 80, 200, 501, ack, b"later bytes"),
+    ];
+    let mut dis =
+        Dissector::new(Options::default(), Limits::default()).with_streams(FlowOptions::logs());
+    let mut key = None;
+    for (i, f) in frames.iter().enumerate() {
+        let mut d = Dissection::default();
+        let flows = dis.dissect(nth_frame_meta(i, f), f, &mut d);
+        key = flows.and_then(|x| x.current()).map(|c| c.key);
+    }
+    let key = key.expect("a TCP conversation");
+    let held = |dis: &Dissector| {
+        let flows = dis.flows.as_ref().map_or(0, |f| f.reassembly_bytes());
+        let apps = dis.apps.as_ref().map_or(0, |a| a.held());
+        (flows, apps)
+    };
+    let (r, a) = held(&dis);
+    assert!(
+        r > 0 && a > 0,
+        "bytes held before: {r} reassembly, {a} messages"
+    );
+
+    dis.stop_streams(&key);
+    assert_eq!(held(&dis), (0, 0));
+    let delivered = |dis: &mut Dissector, i: usize, f: &[u8]| {
+        let mut d = Dissection::default();
+        let flows = dis.dissect(nth_frame_meta(i, f), f, &mut d);
+        flows.map_or(0, |x| x.delivered().len())
+    };
+    let more = segment(C, 40000, S, 80, 117, 501, ack, b"Host: a\r\n\r\n");
+    assert_eq!(delivered(&mut dis, 5, &more), 0);
+
+    // The same ports again with a new handshake: a new conversation,
+    // reassembled again.
+    let again = [
+        segment(C, 40000, S, 80, 9000, 0, flag::SYN, b""),
+        segment(S, 80, C, 40000, 7000, 9001, flag::SYN | ack, b""),
+        segment(C, 40000, S, 80, 9001, 7001, ack, b"GET / HTTP/1.1\r\n\r\n"),
+    ];
+    let got: Vec<usize> = again
+        .iter()
+        .enumerate()
+        .map(|(i, f)| delivered(&mut dis, 6 + i, f))
+        .collect();
+    assert_eq!(got.last(), Some(&1), "deliveries per frame: {got:?}");
+}

@@ -16,7 +16,7 @@
 
 use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, Schema, Sink};
 use crate::dissect::Dissection;
-use crate::flow::key::{transport, Transport};
+use crate::flow::key::{transport, FlowKey, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
 use std::io;
 use std::net::IpAddr;
@@ -178,6 +178,8 @@ pub struct AppLogs {
     wants: Wants,
     msgs: Vec<Msg>,
     ts_ns: i64,
+    /// Conversations whose streams the logs need no more.
+    stopped: Vec<FlowKey>,
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
@@ -195,6 +197,7 @@ impl AppLogs {
             wants,
             msgs: Vec::new(),
             ts_ns: 0,
+            stopped: Vec::new(),
             dns: dns::Tracker::default(),
             dhcp: dhcp::Tracker::default(),
             http: http::Tracker::default(),
@@ -396,6 +399,7 @@ impl AppLogs {
             ts_ns: self.ts_ns,
             from_orig: cur.side == ends.orig,
         };
+        let mut done = false;
         for m in self.msgs.drain(..) {
             let service = match m {
                 Msg::Dns(m) => {
@@ -418,7 +422,7 @@ impl AppLogs {
                     Some("http")
                 }
                 Msg::Ssl(m) => {
-                    self.ssl.message(&f.frame(), *m, sink)?;
+                    done |= self.ssl.message(&f.frame(), *m, sink)?;
                     Some("ssl")
                 }
                 Msg::Ftp(m) => {
@@ -436,13 +440,29 @@ impl AppLogs {
                     Some("mqtt")
                 }
                 Msg::Quic(m) => self.quic.message(&f.frame(), *m, sink)?.then_some("quic"),
-                Msg::Service(s) => Some(s),
+                Msg::Service(s) => {
+                    // TLS that no log reads, or SSH (no log reads it):
+                    // what follows is ciphertext.
+                    done |= s == "ssl" || s == "ssh";
+                    Some(s)
+                }
             };
             if let Some(s) = service {
                 flow.history.service.add(s);
             }
         }
+        if done && cur.proto == StreamProto::Tcp {
+            self.stopped.push(cur.key);
+        }
         Ok(())
+    }
+
+    /// The TCP conversations whose bytes the logs need no more (their TLS
+    /// is past what ssl.log and conn.log read, or they are SSH), since the
+    /// last call: the
+    /// caller stops their streams ([`crate::Dissector::stop_streams`]).
+    pub fn take_stopped(&mut self) -> std::vec::Drain<'_, FlowKey> {
+        self.stopped.drain(..)
     }
 }
 

@@ -207,11 +207,11 @@ fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool, build: bo
     };
     match rec.rtype() {
         rr::A => match <[u8; 4]>::try_from(data) {
-            Ok(a) => some(&|| ipv4_text(a).as_str().as_bytes().to_vec()),
+            Ok(a) => some(&|| ipv4_text(a).as_bytes().to_vec()),
             Err(_) => fail,
         },
         rr::AAAA | rr::A6 => match <[u8; 16]>::try_from(data) {
-            Ok(a) => some(&|| ipv6_text(&a).as_str().as_bytes().to_vec()),
+            Ok(a) => some(&|| ipv6_text(&a).as_bytes().to_vec()),
             Err(_) => fail,
         },
         rr::NS | rr::CNAME | rr::PTR => some(&|| name_at(0)),

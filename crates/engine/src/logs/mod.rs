@@ -380,7 +380,7 @@ fn addr(a: &IpAddr, out: &mut Vec<u8>) {
         IpAddr::V4(x) => wiresift_wire::field::ipv4_text(x.octets()),
         IpAddr::V6(x) => wiresift_wire::field::ipv6_text(&x.octets()),
     };
-    out.extend_from_slice(t.as_str().as_bytes());
+    out.extend_from_slice(t.as_bytes());
 }
 
 /// A number as Zeek's JSON writer (rapidjson) prints a double: the

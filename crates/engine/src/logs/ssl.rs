@@ -757,9 +757,11 @@ impl Tracker {
     }
 
     /// One TLS layer of a connection.
-    pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
+    /// Take one frame's TLS records. True once the connection's record is
+    /// written: nothing it sends later changes it.
+    pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<bool> {
         if m.evs.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         if let Some(id) = to_evict(&self.conns, f.conn.id, MAX_CONNS, |s| s.info.ts_ns) {
             self.stats.overflow += 1;
@@ -770,14 +772,15 @@ impl Tracker {
             .entry(f.conn.id)
             .or_insert_with(|| ConnState::new(f));
         if st.logged {
-            return Ok(());
+            return Ok(true);
         }
         if st.apply(f.from_orig, m) {
             st.logged = true;
             let info = st.info.clone();
             self.write(&info, sink)?;
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
     }
 
     /// A connection ended: its record, if not written yet.

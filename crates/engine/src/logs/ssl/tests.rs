@@ -64,9 +64,10 @@ fn msg(h: &str) -> Msg {
     Msg::read(&TlsView::new(&b).expect("TLS"))
 }
 
-fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, from_orig: bool, ts: i64, m: Msg) {
+/// Whether the tracker wants no more of the connection.
+fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, from_orig: bool, ts: i64, m: Msg) -> bool {
     let f = frame(c, ts, from_orig);
-    t.message(&f, m, rows).expect("sink");
+    t.message(&f, m, rows).expect("sink")
 }
 
 /// Events of a record of `content_type` followed by `evs`.
@@ -139,7 +140,7 @@ fn established_once_both_sides_changed_cipher() {
         rec(ct::CHANGE_CIPHER_SPEC, vec![Ev::ChangeCipherSpec]),
     );
     // The client's Finished is ciphertext; the server has not changed yet.
-    feed(
+    let done = feed(
         &mut t,
         &mut rows,
         &c,
@@ -148,6 +149,7 @@ fn established_once_both_sides_changed_cipher() {
         rec(ct::HANDSHAKE, vec![Ev::Handshake(99)]),
     );
     assert_eq!(rows.count("ssl"), 0);
+    assert!(!done, "the connection's later records still matter");
     feed(
         &mut t,
         &mut rows,
@@ -156,7 +158,7 @@ fn established_once_both_sides_changed_cipher() {
         SEC,
         rec(ct::CHANGE_CIPHER_SPEC, vec![Ev::ChangeCipherSpec]),
     );
-    feed(
+    let done = feed(
         &mut t,
         &mut rows,
         &c,
@@ -165,17 +167,18 @@ fn established_once_both_sides_changed_cipher() {
         rec(ct::HANDSHAKE, vec![]),
     );
     assert_eq!(rows.count("ssl"), 1, "written when established");
+    assert!(done, "nothing more wanted once written");
     assert_eq!(rows.get("ssl", 0, "established"), "T");
     assert_eq!(rows.get("ssl", 0, "ssl_history"), "CsnGIi");
     // Nothing more for this connection.
-    feed(
+    assert!(feed(
         &mut t,
         &mut rows,
         &c,
         false,
         3 * SEC,
         rec(ct::ALERT, vec![Ev::Alert(0)]),
-    );
+    ));
     t.conn_ended(c.id, &mut rows).expect("sink");
     assert_eq!(rows.count("ssl"), 1);
 }
