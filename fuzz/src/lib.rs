@@ -630,6 +630,9 @@ pub fn conversations(data: &[u8]) {
         if let Some(flows) = dis.flows.as_mut() {
             let _ = apps.frame(flows, &mut sink);
         }
+        for key in apps.take_stopped() {
+            dis.stop_streams(&key);
+        }
     }
     if let Some(flows) = dis.flows.as_mut() {
         let _ = apps.finish(flows, &mut sink);

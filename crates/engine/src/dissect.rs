@@ -386,12 +386,16 @@ impl Dissector {
                 .find_map(|e| match &e.layer {
                     // A FIN after bytes the capture lacks does not end a
                     // message that runs to the close: its tail is missing
-                    // (tshark does not show it either).
+                    // (tshark does not show it either). Without the
+                    // sequence analysis (the logs), reassembly tells.
                     Layer::Tcp(t) if !e.quoted => Some(
                         t.fin()
-                            && !t.flow().is_some_and(|i| {
-                                i.analysis.flags & wire::tcp::analysis::LOST_SEGMENT != 0
-                            }),
+                            && match t.flow() {
+                                Some(i) => {
+                                    i.analysis.flags & wire::tcp::analysis::LOST_SEGMENT == 0
+                                }
+                                None => f.current().is_some_and(|c| c.closed_in_order),
+                            },
                     ),
                     _ => None,
                 })

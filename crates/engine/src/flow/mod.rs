@@ -252,6 +252,9 @@ pub struct Current {
     /// The frame's payload went through reassembly (TCP: a segment tshark
     /// would follow; UDP: any datagram).
     pub reassembled: bool,
+    /// TCP: the sender's bytes have all come, in order, up to its FIN
+    /// (reassembled: a FIN after a hole closes nothing).
+    pub closed_in_order: bool,
 }
 
 /// What reassembly hands out for one frame: the list, its bytes in one
@@ -613,6 +616,7 @@ impl FlowEngine {
                     side,
                     orig: flow.orig,
                     reassembled: false,
+                    closed_in_order: false,
                 });
                 let Some(conv) = flow.tcp.as_deref_mut() else {
                     return;
@@ -632,8 +636,14 @@ impl FlowEngine {
                     let at = (frame, now);
                     let taken =
                         deliver_tcp(&mut self.delivery, limits, key, flow, side, &t, rel, at);
+                    let closed = flow
+                        .streams
+                        .as_deref()
+                        .and_then(|s| s.get(side.index()))
+                        .is_some_and(|r| r.finished());
                     if let Some(c) = self.current.as_mut() {
                         c.reassembled = taken;
+                        c.closed_in_order = closed;
                     }
                 }
                 let Some(seg) = seg else {
@@ -700,6 +710,7 @@ impl FlowEngine {
                     side,
                     orig: tag.orig,
                     reassembled: self.reassembles(StreamProto::Udp, stream),
+                    closed_in_order: false,
                 });
                 if !data.is_empty() && self.reassembles(StreamProto::Udp, stream) {
                     // A datagram is delivered as it is.

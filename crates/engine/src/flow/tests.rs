@@ -299,3 +299,57 @@ fn a_stopped_stream_delivers_nothing_and_gives_back_what_it_held() {
         .collect();
     assert_eq!(got.last(), Some(&1), "deliveries per frame: {got:?}");
 }
+
+/// Whether the FIN of a response that runs to the close shows it (an HTTP
+/// layer), the response's bytes coming as `body` segments.
+fn shown_at_fin(o: FlowOptions, lose_one: bool) -> bool {
+    const C: [u8; 4] = [10, 0, 0, 1];
+    const S: [u8; 4] = [10, 0, 0, 2];
+    let ack = flag::ACK;
+    let req = b"GET / HTTP/1.0\r\n\r\n";
+    let head = b"HTTP/1.0 200 OK\r\n\r\n";
+    let mut frames = vec![
+        segment(C, 40000, S, 80, 100, 0, flag::SYN, b""),
+        segment(S, 80, C, 40000, 500, 101, flag::SYN | ack, b""),
+        segment(C, 40000, S, 80, 101, 501, ack, b""),
+        segment(C, 40000, S, 80, 101, 501, ack | flag::PSH, req),
+        segment(S, 80, C, 40000, 501, 119, ack, head),
+    ];
+    let body_at = 501 + head.len() as u32;
+    if !lose_one {
+        frames.push(segment(S, 80, C, 40000, body_at, 119, ack, b"part one "));
+    }
+    frames.push(segment(
+        S,
+        80,
+        C,
+        40000,
+        body_at + 9,
+        119,
+        ack | flag::FIN,
+        b"part two",
+    ));
+    let mut dis = Dissector::new(Options::default(), Limits::default()).with_streams(o);
+    let mut shown = false;
+    for (i, f) in frames.iter().enumerate() {
+        let mut d = Dissection::default();
+        dis.dissect(nth_frame_meta(i, f), f, &mut d);
+        shown = d.layers.iter().any(|e| matches!(e.layer, Layer::Http(_)));
+    }
+    shown
+}
+
+#[test]
+fn a_fin_after_a_lost_segment_closes_no_message_with_or_without_the_analysis() {
+    for o in [FlowOptions::default(), FlowOptions::logs()] {
+        let what = if o.packet_fields { "packets" } else { "logs" };
+        assert!(
+            shown_at_fin(o, false),
+            "{what}: the whole response at its FIN"
+        );
+        assert!(
+            !shown_at_fin(o, true),
+            "{what}: nothing after a lost segment"
+        );
+    }
+}
