@@ -22,7 +22,7 @@ use history::History;
 use key::{FlowKey, Side, Transport};
 use reassembly::{Budget, Chunk, Reassembler, Segment, Why};
 use table::{Table, Taken};
-use tcp::TcpConv;
+use tcp::{SeqBases, TcpConv};
 use wire::frame::FrameMeta;
 use wire::tcp::{analysis, TcpFlowInfo, TcpView};
 use wiresift_wire as wire;
@@ -157,6 +157,9 @@ pub struct Flow {
     pub payload_bytes: [u64; 2],
     /// ICMP: type and code of the first packet.
     pub icmp: Option<(u8, u8)>,
+    /// TCP: where each side's relative numbers count from.
+    pub seq_bases: SeqBases,
+    /// TCP: tshark's sequence analysis ([`FlowOptions::packet_fields`]).
     pub tcp: Option<Box<TcpConv>>,
     pub history: History,
     /// TCP reassembly of each side of the key ([`Side::index`]), made at
@@ -171,7 +174,8 @@ pub struct Flow {
 }
 
 impl Flow {
-    fn new(stream: u32, orig: Side, frame: u64, now: i64, is_tcp: bool) -> Self {
+    /// `analysed`: a TCP conversation with tshark's sequence analysis.
+    fn new(stream: u32, orig: Side, frame: u64, now: i64, analysed: bool) -> Self {
         Flow {
             stream,
             orig,
@@ -183,7 +187,8 @@ impl Flow {
             ip_bytes: [0; 2],
             payload_bytes: [0; 2],
             icmp: None,
-            tcp: is_tcp.then(|| Box::new(TcpConv::new())),
+            seq_bases: SeqBases::default(),
+            tcp: analysed.then(|| Box::new(TcpConv::new())),
             history: History::default(),
             streams: None,
             announced: false,
@@ -582,8 +587,7 @@ impl FlowEngine {
                         if self
                             .tcp
                             .get(s)
-                            .and_then(|f| f.tcp.as_deref())
-                            .is_some_and(|c| c.starts_anew(side, &t)) =>
+                            .is_some_and(|f| f.seq_bases.starts_anew(side, &t)) =>
                     {
                         reused = true;
                         self.stats.reused += 1;
@@ -618,15 +622,13 @@ impl FlowEngine {
                     reassembled: false,
                     closed_in_order: false,
                 });
-                let Some(conv) = flow.tcp.as_deref_mut() else {
-                    return;
-                };
-                let (seg, rel) = if self.opts.packet_fields {
-                    let seg = conv.segment(side, &t, frame as u32, now);
-                    let rel = (seg.seq_base, seg.ack_base);
-                    (Some(seg), rel)
-                } else {
-                    (None, conv.bases(side, &t))
+                let (seg, rel) = match flow.tcp.as_deref_mut() {
+                    Some(conv) => {
+                        let seg = conv.segment(&mut flow.seq_bases, side, &t, frame as u32, now);
+                        let rel = (seg.seq_base, seg.ack_base);
+                        (Some(seg), rel)
+                    }
+                    None => (None, flow.seq_bases.segment(side, &t)),
                 };
                 if reassemble {
                     // In tshark's relative numbers: where it starts a
@@ -786,7 +788,8 @@ impl FlowEngine {
             Transport::Icmp { .. } => (&mut self.icmp, &mut self.next_icmp),
         };
         let stream = stream.unwrap_or_else(|| next(counter));
-        let flow = Flow::new(stream, side, frame, now, matches!(t, Transport::Tcp(_)));
+        let analysed = self.opts.packet_fields && matches!(t, Transport::Tcp(_));
+        let flow = Flow::new(stream, side, frame, now, analysed);
         let (slot, evicted) = table.insert(key, flow, now);
         self.stats.created += 1;
         if let Some(x) = evicted {

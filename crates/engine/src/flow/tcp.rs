@@ -106,9 +106,6 @@ struct Unacked {
 /// `tcp_analyze_seq_flow_info_t`).
 #[derive(Clone, Debug)]
 struct Dir {
-    /// Base of relative sequence numbers: the SYN's number, or one less
-    /// than the first segment's (or than the first ACK of the peer).
-    base: Option<u32>,
     scale: Scale,
     /// Last raw (unscaled) window advertised; u32::MAX before any.
     window: u32,
@@ -143,7 +140,6 @@ struct Dir {
 impl Default for Dir {
     fn default() -> Self {
         Dir {
-            base: None,
             scale: Scale::Unknown,
             window: u32::MAX,
             first_ack: false,
@@ -203,6 +199,73 @@ pub struct TcpConv {
     pub dropped: u64,
 }
 
+/// Where each side's relative sequence numbers count from (per side of
+/// the key, [`Side::index`]): the SYN's number, or one less than the
+/// first segment's (or than the first ACK of the peer). Reassembly needs
+/// them with or without tshark's analysis ([`TcpConv`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SeqBases([Option<u32>; 2]);
+
+impl SeqBases {
+    /// Does this segment open a new conversation on the same addresses and
+    /// ports? tshark 4.0's rule: a SYN without ACK when this direction's
+    /// base sequence number is known and the SYN's differs from it. A SYN
+    /// repeating the base is a retransmission of the same handshake, even
+    /// after a FIN or RST (tshark 4.0 does not look at the close).
+    pub fn starts_anew(&self, side: Side, t: &TcpView) -> bool {
+        let syn_only = t.flags() & (flag::SYN | flag::ACK) == flag::SYN;
+        syn_only && self.0[side.index()].is_some_and(|b| b != t.seq())
+    }
+
+    /// The bases of a segment sent by `side`, for a reader that wants no
+    /// sequence analysis (the logs' reassembly): what
+    /// [`TcpConv::segment`] gives as `seq_base` and `ack_base`, and does
+    /// to them.
+    pub fn segment(&mut self, side: Side, t: &TcpView) -> (u32, Option<u32>) {
+        let f = side.index();
+        let flags = t.flags();
+        if flags & (flag::SYN | flag::ACK) == flag::SYN | flag::ACK {
+            self.moved(f, t.seq());
+        }
+        if t.segment_len().is_none() {
+            return (0, None);
+        }
+        self.first(f, flags, t.seq(), t.ack());
+        self.of(f)
+    }
+
+    /// Direction `f`'s base (0 while unknown) and its peer's.
+    fn of(&self, f: usize) -> (u32, Option<u32>) {
+        (self.0[f].unwrap_or(0), self.0[1 - f])
+    }
+
+    /// The bases a direction's first segment sets: its own and, from an
+    /// ACK, its peer's.
+    fn first(&mut self, f: usize, flags: u16, seq: u32, ack: u32) {
+        if self.0[f].is_none() {
+            self.0[f] = Some(if flags & flag::SYN != 0 {
+                seq
+            } else {
+                seq.wrapping_sub(1)
+            });
+        }
+        let r = 1 - f;
+        if self.0[r].is_none() && flags & flag::ACK != 0 {
+            self.0[r] = Some(ack.wrapping_sub(1));
+        }
+    }
+
+    /// A SYN-ACK with another number than the base moves the base (tshark
+    /// keeps the conversation and flags reused ports): whether it did.
+    fn moved(&mut self, f: usize, seq: u32) -> bool {
+        if self.0[f].is_some_and(|b| b != seq) {
+            self.0[f] = Some(seq);
+            return true;
+        }
+        false
+    }
+}
+
 /// Flags that never make a segment a keep-alive, window update, duplicate ACK…
 const SFR: u16 = flag::SYN | flag::FIN | flag::RST;
 
@@ -211,25 +274,23 @@ impl TcpConv {
         TcpConv::default()
     }
 
-    /// Does this segment open a new conversation on the same addresses and
-    /// ports? tshark 4.0's rule: a SYN without ACK when this direction's
-    /// base sequence number is known and the SYN's differs from it. A SYN
-    /// repeating the base is a retransmission of the same handshake, even
-    /// after a FIN or RST (tshark 4.0 does not look at the close).
-    pub fn starts_anew(&self, side: Side, t: &TcpView) -> bool {
-        let syn_only = t.flags() & (flag::SYN | flag::ACK) == flag::SYN;
-        syn_only && self.dir[side.index()].base.is_some_and(|b| b != t.seq())
-    }
-
-    /// Analyse a segment sent by `side` in frame `frame` at `ts_ns`.
-    pub fn segment(&mut self, side: Side, t: &TcpView, frame: u32, ts_ns: i64) -> SegmentInfo {
+    /// Analyse a segment sent by `side` in frame `frame` at `ts_ns`, with
+    /// the conversation's sequence bases.
+    pub fn segment(
+        &mut self,
+        bases: &mut SeqBases,
+        side: Side,
+        t: &TcpView,
+        frame: u32,
+        ts_ns: i64,
+    ) -> SegmentInfo {
         let f = side.index();
         let r = 1 - f;
         let flags = t.flags();
         let seq = t.seq();
         let ack = t.ack();
         let mut ta = Ta::default();
-        self.handshake(f, flags, seq, &mut ta);
+        self.handshake(bases, f, flags, seq, &mut ta);
 
         let Some(seglen) = t.segment_len() else {
             // The header does not fit in the segment: tshark shows raw
@@ -244,22 +305,21 @@ impl TcpConv {
         };
         let seglen = u32::try_from(seglen).unwrap_or(u32::MAX);
 
-        self.first_bases(f, flags, seq, ack);
+        bases.first(f, flags, seq, ack);
+        let (seq_base, ack_base) = bases.of(f);
 
         self.analyze(
             f,
             &mut ta,
             frame,
             ts_ns,
-            seq,
+            (seq, seq_base),
             ack,
             seglen,
             flags,
             t.window(),
         );
 
-        let seq_base = self.dir[f].base.unwrap_or(0);
-        let ack_base = self.dir[r].base;
         let window_shift = match self.dir[f].scale {
             Scale::Shift(s) if flags & flag::SYN == 0 => Some(s),
             _ => None,
@@ -317,59 +377,14 @@ impl TcpConv {
         }
     }
 
-    /// The bases of a segment sent by `side` for a reader that wants no
-    /// sequence analysis (the logs' reassembly): what [`TcpConv::segment`]
-    /// gives as `seq_base` and `ack_base`, and does to them, alone. The
-    /// analysis state is left as it was: use one or the other per
-    /// conversation.
-    pub fn bases(&mut self, side: Side, t: &TcpView) -> (u32, Option<u32>) {
-        let f = side.index();
-        let flags = t.flags();
-        if flags & (flag::SYN | flag::ACK) == flag::SYN | flag::ACK {
-            self.moved_base(f, t.seq());
-        }
-        if t.segment_len().is_none() {
-            return (0, None);
-        }
-        self.first_bases(f, flags, t.seq(), t.ack());
-        (self.dir[f].base.unwrap_or(0), self.dir[1 - f].base)
-    }
-
-    /// The bases a direction's first segment sets: its own (one before the
-    /// first byte, or a SYN's number) and, from an ACK, its peer's.
-    fn first_bases(&mut self, f: usize, flags: u16, seq: u32, ack: u32) {
-        if self.dir[f].base.is_none() {
-            self.dir[f].base = Some(if flags & flag::SYN != 0 {
-                seq
-            } else {
-                seq.wrapping_sub(1)
-            });
-        }
-        let r = 1 - f;
-        if self.dir[r].base.is_none() && flags & flag::ACK != 0 {
-            self.dir[r].base = Some(ack.wrapping_sub(1));
-        }
-    }
-
-    /// A SYN-ACK with another number than the base moves the base (tshark
-    /// keeps the conversation and flags reused ports): whether it did.
-    fn moved_base(&mut self, f: usize, seq: u32) -> bool {
-        let d = &mut self.dir[f];
-        if d.base.is_some_and(|b| b != seq) {
-            d.base = Some(seq);
-            return true;
-        }
-        false
-    }
-
     /// A segment quoted in an ICMP error, sent by `side`: tshark finds (or
     /// makes) its conversation and shows the stream and times, but does no
     /// sequence analysis (the segment's length is unknown) and shows the
     /// raw numbers. What it does on a SYN or SYN-ACK before the analysis
     /// still happens.
-    pub fn quoted(&mut self, side: Side, t: &TcpView) -> SegmentInfo {
+    pub fn quoted(&mut self, bases: &mut SeqBases, side: Side, t: &TcpView) -> SegmentInfo {
         let mut ta = Ta::default();
-        self.handshake(side.index(), t.flags(), t.seq(), &mut ta);
+        self.handshake(bases, side.index(), t.flags(), t.seq(), &mut ta);
         SegmentInfo {
             analysis: self.report(&ta),
             ..SegmentInfo::default()
@@ -378,7 +393,7 @@ impl TcpConv {
 
     /// What tshark does with a SYN or SYN-ACK from direction `f` before
     /// anything else, and the SACK blocks it forgets.
-    fn handshake(&mut self, f: usize, flags: u16, seq: u32, ta: &mut Ta) {
+    fn handshake(&mut self, bases: &mut SeqBases, f: usize, flags: u16, seq: u32, ta: &mut Ta) {
         match flags & (flag::SYN | flag::ACK) {
             // A SYN repeating this direction's base (one with another number
             // went to a new conversation: `starts_anew`) is a retransmitted
@@ -386,12 +401,12 @@ impl TcpConv {
             // nowhere (RFC 9293 3.10.7.3: the ACK it answers), so tshark
             // takes the next expected number back to the end of the
             // contiguous data; it makes an analysis record on the way.
-            flag::SYN if self.dir[f].base == Some(seq) => {
+            flag::SYN if bases.0[f] == Some(seq) => {
                 let d = &mut self.dir[f];
                 d.nextseq = d.maxseqtobeacked;
                 ta.present = true;
             }
-            x if x == flag::SYN | flag::ACK && self.moved_base(f, seq) => {
+            x if x == flag::SYN | flag::ACK && bases.moved(f, seq) => {
                 ta.set(an::REUSED_PORTS);
             }
             _ => {}
@@ -472,7 +487,8 @@ impl TcpConv {
         ta: &mut Ta,
         frame: u32,
         now: i64,
-        seq: u32,
+        // The segment's number and its direction's base.
+        (seq, base): (u32, u32),
         ack: u32,
         seglen: u32,
         flags: u16,
@@ -655,7 +671,6 @@ impl TcpConv {
         // segments (relative to its base), less what the peer's last SACK
         // blocks cover.
         if seglen != 0 && fw.valid_bif {
-            let base = fw.base.unwrap_or(0);
             let mut span: Option<(u32, u32)> = None;
             // tshark starts from the newest segment and keeps the lowest
             // start and highest end, as plain numbers relative to the base.
@@ -723,6 +738,35 @@ mod tests {
 
     use super::*;
     use std::fmt::Write as _;
+
+    /// A conversation's analysis with its sequence bases, as the flow
+    /// engine holds them.
+    #[derive(Default)]
+    struct Conv {
+        c: TcpConv,
+        b: SeqBases,
+    }
+
+    impl Conv {
+        fn segment(&mut self, side: Side, t: &TcpView, frame: u32, ts_ns: i64) -> SegmentInfo {
+            self.c.segment(&mut self.b, side, t, frame, ts_ns)
+        }
+
+        fn quoted(&mut self, side: Side, t: &TcpView) -> SegmentInfo {
+            self.c.quoted(&mut self.b, side, t)
+        }
+
+        fn starts_anew(&self, side: Side, t: &TcpView) -> bool {
+            self.b.starts_anew(side, t)
+        }
+    }
+
+    impl std::ops::Deref for Conv {
+        type Target = TcpConv;
+        fn deref(&self) -> &TcpConv {
+            &self.c
+        }
+    }
 
     const A: Side = Side::A;
     const B: Side = Side::B;
@@ -877,14 +921,14 @@ mod tests {
     /// new conversation flagged as reused) and list the segments where we
     /// differ from tshark.
     fn replay(rows: &[Row], shift: [u32; 2]) -> Vec<String> {
-        let mut conv = TcpConv::new();
+        let mut conv = Conv::default();
         let mut bad = Vec::new();
         for row in rows {
             let b = bytes(row, shift);
             let t = TcpView::new(&b).unwrap();
             let mut reused = false;
             if conv.starts_anew(row.side, &t) {
-                conv = TcpConv::new();
+                conv = Conv::default();
                 reused = true;
             }
             let mut s = conv.segment(row.side, &t, row.frame, EPOCH + row.us * 1000);
@@ -1129,7 +1173,7 @@ mod tests {
             "{:?}",
             replay(&rows, [0, 0])
         );
-        let mut conv = TcpConv::new();
+        let mut conv = Conv::default();
         let syn = bytes(&rows[0], [0, 0]);
         let t = TcpView::new(&syn).unwrap();
         conv.segment(A, &t, 1, 0);
@@ -1173,13 +1217,13 @@ mod tests {
     #[test]
     fn syn_flood_on_one_tuple() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-        let mut conv = TcpConv::new();
+        let mut conv = Conv::default();
         let mut fresh = 0u32;
         for i in 0..100_000u32 {
             let b = segment(flag::SYN, rng.next(), 0, 0);
             let t = TcpView::new(&b).unwrap();
             if conv.starts_anew(A, &t) {
-                conv = TcpConv::new();
+                conv = Conv::default();
                 fresh += 1;
             }
             conv.segment(A, &t, i + 1, i64::from(i) * 1000);
@@ -1195,7 +1239,7 @@ mod tests {
     #[test]
     fn out_of_window_segments_stay_bounded() {
         let mut rng = Rng(12345);
-        let mut conv = TcpConv::new();
+        let mut conv = Conv::default();
         let first = segment(flag::SYN, 1000, 0, 0);
         conv.segment(A, &TcpView::new(&first).unwrap(), 1, EPOCH);
         for i in 0..100_000u32 {
@@ -1233,7 +1277,7 @@ mod tests {
     /// error), and a quoted SYN-ACK with a new number moves the base.
     #[test]
     fn quoted_headers() {
-        let mut conv = TcpConv::new();
+        let mut conv = Conv::default();
         let syn = segment(flag::SYN, 419032480, 0, 0);
         let t = TcpView::new(&syn).unwrap();
         conv.segment(A, &t, 24, EPOCH);
@@ -1244,14 +1288,14 @@ mod tests {
         let other = segment(flag::SYN | flag::ACK, 9000, 419032481, 0);
         let q = conv.quoted(B, &TcpView::new(&other).unwrap());
         assert_eq!(q.analysis.flags, an::REUSED_PORTS);
-        assert_eq!(conv.dir[1].base, Some(9000));
+        assert_eq!(conv.b.0[1], Some(9000));
     }
 
     /// A burst of 1000 segments, then ACKs of all of it: the list empties
     /// and gives its room back.
     #[test]
     fn acknowledged_burst_gives_memory_back() {
-        let mut conv = TcpConv::new();
+        let mut conv = Conv::default();
         let syn = segment(flag::SYN, 0, 0, 0);
         conv.segment(A, &TcpView::new(&syn).unwrap(), 1, EPOCH);
         for i in 0..1000u32 {
@@ -1273,7 +1317,7 @@ mod tests {
     #[test]
     fn random_headers_do_not_panic() {
         let mut rng = Rng(777);
-        let mut conv = TcpConv::new();
+        let mut conv = Conv::default();
         for i in 0..50_000u32 {
             let n = 20 + (rng.next() % 61) as usize;
             let b: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
@@ -1282,7 +1326,7 @@ mod tests {
                 .with_wire_len((rng.next() % 100) as usize);
             let side = if i % 2 == 0 { A } else { B };
             if conv.starts_anew(side, &t) {
-                conv = TcpConv::new();
+                conv = Conv::default();
             }
             conv.segment(side, &t, i, i64::from(rng.next() as i32) * 1_000_000);
         }
