@@ -549,12 +549,17 @@ impl FlowEngine {
         match c.transport {
             Transport::Tcp(i) => {
                 if let Some(v) = key::tcp_at(d, i) {
+                    // What tshark does with a quoted SYN or SYN-ACK.
+                    let analysis = match flow.tcp.as_deref_mut() {
+                        Some(conv) => conv.quoted(&mut flow.seq_bases, c.side, v).analysis,
+                        None => Default::default(),
+                    };
                     v.set_flow(TcpFlowInfo {
                         stream: flow.stream,
                         nxtseq: None,
                         time_relative_ns: now.saturating_sub(flow.first_ns).max(0) as u64,
                         time_delta_ns: now.saturating_sub(prev_ns).max(0) as u64,
-                        analysis: Default::default(),
+                        analysis,
                     });
                 }
             }
