@@ -526,7 +526,8 @@ impl FlowEngine {
     /// stream number of its conversation, making the conversation when
     /// there is none yet (numbered here, so later streams keep tshark's
     /// numbers), and its TCP times. It is not a packet of the conversation:
-    /// no counters, no sequence analysis, not the frame's conversation.
+    /// no counters, no sequence analysis (only what tshark does with a
+    /// quoted SYN or SYN-ACK), not the frame's conversation.
     fn quoted(&mut self, d: &mut Dissection, frame: u64, now: i64, c: key::Conversation) {
         let table = match c.transport {
             Transport::Tcp(_) => &mut self.tcp,
