@@ -459,8 +459,8 @@ impl AppLogs {
 
     /// The TCP conversations whose bytes the logs need no more (their TLS
     /// is past what ssl.log and conn.log read, or they are SSH), since the
-    /// last call: the
-    /// caller stops their streams ([`crate::Dissector::stop_streams`]).
+    /// last call: the caller stops their streams
+    /// ([`crate::Dissector::stop_streams`]).
     pub fn take_stopped(&mut self) -> std::vec::Drain<'_, FlowKey> {
         self.stopped.drain(..)
     }
