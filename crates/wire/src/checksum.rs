@@ -4,33 +4,30 @@
 /// One's-complement sum of `data` as big-endian 16-bit words, not yet folded.
 /// An odd trailing byte is padded with zero, as RFC 1071 says.
 ///
-/// Adds 64-bit words in the machine's byte order with end-around carry
-/// (RFC 1071 §4: the "add with carry" loop, 64 bits at a time; an add and
-/// an add-carry per 8 bytes, four to a loop turn), then
-/// folds to 16 bits and swaps into network order: the one's complement sum
-/// does not depend on byte order, only its bytes come out swapped (RFC 1071
-/// §2(B)), and since 2^16 ≡ 1 (mod 2^16 - 1) 64-bit words sum like groups
-/// of 16-bit ones (§2(C), "parallel summation").
+/// Adds 32-bit words in the machine's byte order into a 64-bit total with
+/// no carry to chase (RFC 1071 §2(C), "deferred carries"): a plain
+/// reduction the compiler turns into vector adds, several words a cycle,
+/// where an add-with-carry chain does one. It cannot wrap: that would take
+/// 2^32 words, a slice of 16 GiB. Then it folds to 16 bits and swaps into
+/// network order: the one's complement sum does not depend on byte order,
+/// only its bytes come out swapped (§2(B)), and since 2^16 ≡ 1
+/// (mod 2^16 - 1) 32-bit words sum like pairs of 16-bit ones.
 pub fn sum(data: &[u8]) -> u32 {
-    let mut acc: u64 = 0;
-    let mut blocks = data.chunks_exact(32);
-    for b in &mut blocks {
-        for w in b.chunks_exact(8) {
-            acc = add_carry(acc, word(w));
-        }
-    }
-    let mut words = blocks.remainder().chunks_exact(8);
-    for w in &mut words {
-        acc = add_carry(acc, word(w));
-    }
-    // The last 0 to 7 bytes, in pieces rather than copied out: an odd trailing byte is the high byte
+    let mut pairs = data.chunks_exact(8);
+    let wide = (&mut pairs).fold(0u64, |acc, w| {
+        let w = <[u8; 8]>::try_from(w).map_or(0, u64::from_ne_bytes);
+        acc.wrapping_add(w & 0xffff_ffff).wrapping_add(w >> 32)
+    });
+    let mut words = pairs.remainder().chunks_exact(4);
+    let wide = (&mut words).fold(wide, |acc, w| {
+        acc.wrapping_add(u64::from(
+            <[u8; 4]>::try_from(w).map_or(0, u32::from_ne_bytes),
+        ))
+    });
+    // The last 0 to 3 bytes, in pieces rather than copied out: an odd trailing byte is the high byte
     // of its big-endian 16-bit word, padded with zero.
     let mut tail = words.remainder();
     let mut rest: u64 = 0;
-    if let Some((w, after)) = tail.split_first_chunk::<4>() {
-        rest += u64::from(u32::from_ne_bytes(*w));
-        tail = after;
-    }
     if let Some((w, after)) = tail.split_first_chunk::<2>() {
         rest += u64::from(u16::from_ne_bytes(*w));
         tail = after;
@@ -38,14 +35,9 @@ pub fn sum(data: &[u8]) -> u32 {
     if let [last] = tail {
         rest += u64::from(u16::from_ne_bytes([*last, 0]));
     }
-    acc = add_carry(acc, rest);
+    let acc = add_carry(wide, rest);
     // The machine's byte order to network order (a swap on little-endian).
     u32::from((fold16(fold64(acc)) as u16).to_be())
-}
-
-/// An 8-byte chunk as a word in the machine's byte order.
-fn word(w: &[u8]) -> u64 {
-    <[u8; 8]>::try_from(w).map_or(0, u64::from_ne_bytes)
 }
 
 /// `a + b` in one's complement: a carry out of the top comes back in at the
