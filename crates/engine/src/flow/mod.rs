@@ -394,6 +394,23 @@ impl FlowEngine {
         self.tcp.len() + self.udp.len() + self.icmp.len()
     }
 
+    /// Up to this time (included), [`FlowEngine::tick`] ends no
+    /// conversation: none can have been idle past its timeout. A bound:
+    /// a tick after it may still find nothing.
+    pub fn quiet_through(&self) -> i64 {
+        let Some(t) = self.opts.idle else {
+            return i64::MAX;
+        };
+        let until = |table: &Table<Flow>, s: i64| {
+            table
+                .earliest()
+                .saturating_add(s.saturating_mul(1_000_000_000))
+        };
+        until(&self.tcp, t.tcp)
+            .min(until(&self.udp, t.udp))
+            .min(until(&self.icmp, t.icmp))
+    }
+
     /// Take what ended since the last call, oldest first.
     pub fn drain_ended(&mut self) -> std::vec::Drain<'_, Ended> {
         self.ended.drain(..)

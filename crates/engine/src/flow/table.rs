@@ -167,6 +167,11 @@ impl<V> Table<V> {
         self.remove(oldest)
     }
 
+    /// No entry was last seen before this time (see `earliest_ns`).
+    pub fn earliest(&self) -> i64 {
+        self.earliest_ns
+    }
+
     /// Take out the least recently seen entry.
     pub fn pop_oldest(&mut self) -> Option<Taken<V>> {
         self.remove(self.oldest()?)

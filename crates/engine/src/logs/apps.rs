@@ -281,6 +281,12 @@ impl AppLogs {
         }
     }
 
+    /// Up to this time (included), a frame without messages ends nothing
+    /// here but what the flow engine ends ([`FlowEngine::quiet_through`]).
+    pub fn quiet_through(&self) -> i64 {
+        self.dns.quiet_through().min(self.dhcp.quiet_through())
+    }
+
     /// After the flow engine followed the frame: write what the
     /// conversations that ended leave (pending application records, then
     /// their conn record), then take this frame's messages.

@@ -408,6 +408,11 @@ impl Tracker {
         Ok(())
     }
 
+    /// Up to this time (included), [`Tracker::tick`] does nothing.
+    pub fn quiet_through(&self) -> i64 {
+        self.last_sweep_ns.saturating_add(SEC - 1)
+    }
+
     /// Capture time moved on: exchanges due for Zeek's expiry check are
     /// written if quiet or old (looked at once a second of capture time).
     pub fn tick(&mut self, now_ns: i64, sink: &mut dyn Sink) -> io::Result<()> {

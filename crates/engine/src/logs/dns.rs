@@ -80,6 +80,8 @@ const MAX_PENDING_MSGS: usize = 50;
 pub const MAX_PENDING: usize = 100_000;
 /// Zeek's `dns_session_timeout` for DNS over UDP.
 const SESSION_TIMEOUT_NS: i64 = 10_000_000_000;
+/// How often (capture time) DNS over UDP is looked at for that timeout.
+const SWEEP_NS: i64 = 1_000_000_000;
 /// Zeek's name buffer (512 characters).
 const MAX_NAME: usize = 512;
 
@@ -832,10 +834,15 @@ impl Tracker {
         }
     }
 
+    /// Up to this time (included), [`Tracker::tick`] does nothing.
+    pub fn quiet_through(&self) -> i64 {
+        self.last_sweep_ns.saturating_add(SWEEP_NS - 1)
+    }
+
     /// Capture time moved on: DNS over UDP quiet for Zeek's session
     /// timeout ends (checked once a second of capture time).
     pub fn tick(&mut self, now_ns: i64, sink: &mut dyn Sink) -> io::Result<()> {
-        if now_ns.saturating_sub(self.last_sweep_ns) < 1_000_000_000 {
+        if now_ns.saturating_sub(self.last_sweep_ns) < SWEEP_NS {
             return Ok(());
         }
         self.last_sweep_ns = now_ns;
