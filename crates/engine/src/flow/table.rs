@@ -94,8 +94,14 @@ impl<V> Table<V> {
 
     /// Mark `slot` seen at `now_ns` (its time never goes back).
     pub fn touch(&mut self, slot: u32, now_ns: i64) {
-        if let Some(s) = self.slots.get_mut(slot as usize) {
-            s.last_ns = s.last_ns.max(now_ns);
+        let Some(s) = self.slots.get_mut(slot as usize) else {
+            return;
+        };
+        s.last_ns = s.last_ns.max(now_ns);
+        // The list's newest, seen again (a run of one conversation's
+        // packets): it stays where it is.
+        if slot == self.tail && s.heap == NIL {
+            return;
         }
         self.detach(slot);
         self.place(slot);
