@@ -4,11 +4,12 @@
 /// One's-complement sum of `data` as big-endian 16-bit words, not yet folded.
 /// An odd trailing byte is padded with zero, as RFC 1071 says.
 ///
-/// Adds 32-bit words in the machine's byte order into a 64-bit total with
-/// no carry to chase (RFC 1071 §2(C), "deferred carries"): a plain
-/// reduction the compiler turns into vector adds, several words a cycle,
-/// where an add-with-carry chain does one. It cannot wrap: that would take
-/// 2^32 words, a slice of 16 GiB. Then it folds to 16 bits and swaps into
+/// Adds 32-bit words in the machine's byte order (read 8 bytes at a time,
+/// both halves added) into a 64-bit total with no carry to chase (RFC 1071
+/// §2(C), "deferred carries"): a plain reduction the compiler turns into
+/// vector adds, several words a cycle, where an add-with-carry chain does
+/// one. It cannot wrap: that would take 2^32 words, a slice of 16 GiB.
+/// Then it folds to 16 bits and swaps into
 /// network order: the one's complement sum does not depend on byte order,
 /// only its bytes come out swapped (§2(B)), and since 2^16 ≡ 1
 /// (mod 2^16 - 1) 32-bit words sum like pairs of 16-bit ones.
