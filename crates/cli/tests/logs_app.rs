@@ -1106,3 +1106,131 @@ fn conversations_sharing_an_announced_stream_keep_their_own_uids() {
         }
     }
 }
+
+/// `logs conn` alone stops reading an HTTP connection after its first
+/// request that keeps to HTTP (no log reads more of it), but not after a
+/// CONNECT or an Upgrade, whose tunnel may carry another protocol. Its
+/// conn.log is still the one `logs all` writes, which reads every
+/// connection to its end.
+#[test]
+fn conn_log_alone_matches_conn_log_of_all_logs() {
+    use wiresift_capture::PcapWriter;
+    use wiresift_engine::craft::{self, ipproto, Link};
+    use wiresift_wire::ethernet::ethertype;
+    use wiresift_wire::tcp::{flag, TcpRepr};
+    const C: [u8; 4] = [10, 1, 0, 5];
+    const S: [u8; 4] = [192, 0, 2, 80];
+    let lan = Link {
+        src: [2, 0, 0, 0, 0, 1],
+        dst: [2, 0, 0, 0, 0, 2],
+        vlan: None,
+    };
+    // One connection from client port `port`: handshake, then each
+    // message from the client (true) or the server in turn, then FINs.
+    let conn = |port: u16, talk: &[(bool, &[u8])]| -> Vec<Vec<u8>> {
+        let (mut cseq, mut sseq) = (1000u32, 9000u32);
+        let mut out = Vec::new();
+        let mut seg = |client: bool, flags: u16, payload: &[u8], cseq: u32, sseq: u32| {
+            let (src, dst, sp, dp, seq, ack) = if client {
+                (C, S, port, 80, cseq, sseq)
+            } else {
+                (S, C, 80, port, sseq, cseq)
+            };
+            let t = TcpRepr {
+                src_port: sp,
+                dst_port: dp,
+                seq,
+                ack: if flags & flag::ACK != 0 { ack } else { 0 },
+                flags,
+                window: 64_240,
+                urgent: 0,
+                mss: None,
+                window_scale: None,
+                sack_permitted: false,
+                timestamp: None,
+                sack: Vec::new(),
+            };
+            let tcp = craft::tcp_segment(&t, payload, &src, &dst);
+            let ip = craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
+            let link = if client { lan.clone() } else { lan.reply() };
+            out.push(link.frame(ethertype::IPV4, &ip));
+        };
+        seg(true, flag::SYN, b"", cseq, sseq);
+        seg(false, flag::SYN | flag::ACK, b"", cseq + 1, sseq);
+        cseq += 1;
+        sseq += 1;
+        seg(true, flag::ACK, b"", cseq, sseq);
+        for (client, data) in talk {
+            seg(*client, flag::PSH | flag::ACK, data, cseq, sseq);
+            if *client {
+                cseq += data.len() as u32;
+            } else {
+                sseq += data.len() as u32;
+            }
+        }
+        seg(true, flag::FIN | flag::ACK, b"", cseq, sseq);
+        seg(false, flag::FIN | flag::ACK, b"", cseq + 1, sseq);
+        seg(true, flag::ACK, b"", cseq + 1, sseq + 1);
+        out
+    };
+    let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi".as_slice();
+    let opaque = [0x17u8, 0x03, 0x03, 0x00, 0x02, 0xab, 0xcd];
+    let mut frames = conn(
+        40001,
+        &[
+            (true, b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (false, ok),
+            (true, b"GET /b HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (false, ok),
+        ],
+    );
+    frames.extend(conn(
+        40002,
+        &[
+            (true, b"CONNECT x:22 HTTP/1.1\r\nHost: x:22\r\n\r\n"),
+            (false, b"HTTP/1.1 200 Connection established\r\n\r\n"),
+            (true, &opaque),
+            (false, &opaque),
+        ],
+    ));
+    frames.extend(conn(
+        40003,
+        &[
+            (
+                true,
+                b"GET /up HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+            ),
+            (
+                false,
+                b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+            ),
+            // A text frame "hi", unmasked.
+            (false, &[0x81, 0x02, b'h', b'i']),
+        ],
+    ));
+    let tmp = TempDir::new("logs-conn-alone");
+    let file = tmp.path("http.pcap");
+    let mut w = PcapWriter::new(std::fs::File::create(&file).unwrap(), 1, 65_535, false).unwrap();
+    for (i, f) in frames.iter().enumerate() {
+        w.write_record(1_700_000_000, i as u32 * 1000, f.len() as u32, f)
+            .unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let conn_log = |log: &str| {
+        let dir = tmp.path(&format!("logs-{log}"));
+        let out = run(&["logs", log, "-r", arg(&file), "-o", arg(&dir)]);
+        assert!(out.status.success(), "{}", stderr_lines(&out).join("\n"));
+        let text = std::fs::read_to_string(dir.join("conn.log")).unwrap();
+        parse_tsv("http.pcap", "conn", &text)
+    };
+    let (alone, all) = (conn_log("conn"), conn_log("all"));
+    assert_eq!(alone.rows, all.rows);
+    let service = |port: &str| {
+        let r = all.records();
+        let row = r.iter().find(|r| r["id.orig_p"] == port).cloned();
+        row.map(|r| r["service"].clone())
+    };
+    assert_eq!(all.rows.len(), 3);
+    assert_eq!(service("40001").as_deref(), Some("http"));
+}

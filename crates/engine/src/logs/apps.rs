@@ -424,6 +424,12 @@ impl AppLogs {
                 Msg::Http(m) => {
                     if self.wants.http {
                         self.http.message(&f.frame(), *m, sink)?;
+                    } else if !self.wants.dns {
+                        // conn.log has its service now: past a request
+                        // that keeps to HTTP (no CONNECT, no Upgrade), no
+                        // selected log reads the connection's bytes
+                        // (dns.log would: later bodies may carry DNS).
+                        done |= m.request && !m.may_switch;
                     }
                     Some("http")
                 }
@@ -464,8 +470,9 @@ impl AppLogs {
     }
 
     /// The TCP conversations whose bytes the logs need no more (their TLS
-    /// is past what ssl.log and conn.log read, or they are SSH), since the
-    /// last call: the caller stops their streams
+    /// is past what ssl.log and conn.log read, they are SSH, or they are
+    /// HTTP past a first plain request that no http.log or dns.log
+    /// reads), since the last call: the caller stops their streams
     /// ([`crate::Dissector::stop_streams`]).
     pub fn take_stopped(&mut self) -> std::vec::Drain<'_, FlowKey> {
         self.stopped.drain(..)

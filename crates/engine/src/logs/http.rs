@@ -104,6 +104,9 @@ const PROXY_HEADERS: &[&[u8]] = &[
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Msg {
     pub request: bool,
+    /// A request that may hand the connection over to another protocol:
+    /// CONNECT (a tunnel), or one with an `Upgrade` header.
+    pub may_switch: bool,
     pub method: Vec<u8>,
     /// The request target, `%XX` escapes decoded.
     pub uri: Vec<u8>,
@@ -291,6 +294,10 @@ impl Msg {
             request: !v.is_response(),
             ..Msg::default()
         };
+        if m.request {
+            m.may_switch = v.method() == Some(b"CONNECT".as_slice())
+                || v.headers().any(|h| h.name.eq_ignore_ascii_case(b"upgrade"));
+        }
         if !build {
             return m;
         }

@@ -275,3 +275,25 @@ fn file_ids_are_deterministic() {
     assert_ne!(fuid("Cabc", 1, false, 0), fuid("Cabc", 1, true, 0));
     assert_eq!(fuid("Cabc", 1, false, 0).len(), 18);
 }
+
+/// Whether a request may hand its connection to another protocol decides
+/// whether `logs` without http.log may stop reading the connection; it is
+/// known without the texts (`build` false).
+#[test]
+fn requests_that_may_switch_protocols() {
+    let read =
+        |text: &str| Msg::read(&HttpView::new(text.as_bytes()).expect("HTTP"), false).may_switch;
+    assert!(read(
+        "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
+    ));
+    assert!(read(
+        "GET /chat HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nupgrade: websocket\r\n\r\n"
+    ));
+    assert!(!read(
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
+    ));
+    // A response says nothing of it: its request did.
+    assert!(!read(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+    ));
+}
