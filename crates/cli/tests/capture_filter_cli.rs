@@ -20,20 +20,8 @@ const S6: [u8; 16] = [
 ];
 
 fn tcp(sport: u16, dport: u16, flags: u16) -> TcpRepr {
-    TcpRepr {
-        src_port: sport,
-        dst_port: dport,
-        seq: 1000,
-        ack: if flags & flag::ACK != 0 { 2000 } else { 0 },
-        flags,
-        window: 64_240,
-        urgent: 0,
-        mss: None,
-        window_scale: None,
-        sack_permitted: false,
-        timestamp: None,
-        sack: Vec::new(),
-    }
+    let ack = if flags & flag::ACK != 0 { 2000 } else { 0 };
+    craft::tcp(sport, dport, 1000, ack, flags)
 }
 
 /// The frames, in order (the comment is each one's 1-based number):

@@ -1117,7 +1117,7 @@ fn conn_log_alone_matches_conn_log_of_all_logs() {
     use wiresift_capture::PcapWriter;
     use wiresift_engine::craft::{self, ipproto, Link};
     use wiresift_wire::ethernet::ethertype;
-    use wiresift_wire::tcp::{flag, TcpRepr};
+    use wiresift_wire::tcp::flag;
     const C: [u8; 4] = [10, 1, 0, 5];
     const S: [u8; 4] = [192, 0, 2, 80];
     let lan = Link {
@@ -1136,20 +1136,8 @@ fn conn_log_alone_matches_conn_log_of_all_logs() {
             } else {
                 (S, C, 80, port, sseq, cseq)
             };
-            let t = TcpRepr {
-                src_port: sp,
-                dst_port: dp,
-                seq,
-                ack: if flags & flag::ACK != 0 { ack } else { 0 },
-                flags,
-                window: 64_240,
-                urgent: 0,
-                mss: None,
-                window_scale: None,
-                sack_permitted: false,
-                timestamp: None,
-                sack: Vec::new(),
-            };
+            let ack = if flags & flag::ACK != 0 { ack } else { 0 };
+            let t = craft::tcp(sp, dp, seq, ack, flags);
             let tcp = craft::tcp_segment(&t, payload, &src, &dst);
             let ip = craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
             let link = if client { lan.clone() } else { lan.reply() };

@@ -111,6 +111,19 @@ pub fn ipv6_packet(src: [u8; 16], dst: [u8; 16], next_header: u8, upper: &[u8]) 
     b
 }
 
+/// A TCP header without options and with an open window (64 240).
+pub fn tcp(src_port: u16, dst_port: u16, seq: u32, ack: u32, flags: u16) -> TcpRepr {
+    TcpRepr {
+        src_port,
+        dst_port,
+        seq,
+        ack,
+        flags,
+        window: 64_240,
+        ..TcpRepr::default()
+    }
+}
+
 /// A TCP segment with its checksum over the pseudo-header of `src`/`dst`
 /// (4 or 16 bytes each).
 pub fn tcp_segment(t: &TcpRepr, payload: &[u8], src: &[u8], dst: &[u8]) -> Vec<u8> {

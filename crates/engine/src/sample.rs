@@ -77,18 +77,6 @@ impl Script {
     }
 }
 
-fn tcp(src_port: u16, dst_port: u16, seq: u32, ack: u32, flags: u16) -> TcpRepr {
-    TcpRepr {
-        src_port,
-        dst_port,
-        seq,
-        ack,
-        flags,
-        window: 64_240,
-        ..TcpRepr::default()
-    }
-}
-
 /// A DNS query for `name` (type A).
 fn dns_query(id: u16, name: &str) -> Vec<u8> {
     let mut b = Vec::new();
@@ -175,14 +163,14 @@ pub fn frames() -> Vec<Frame> {
 
     // HTTP over TCP: handshake, request, response, close.
     let (cp, c0, s0) = (49_152u16, 0x1f2e_3d4cu32, 0x7a6b_5c4du32);
-    let mut syn = tcp(cp, 80, c0, 0, flag::SYN);
+    let mut syn = craft::tcp(cp, 80, c0, 0, flag::SYN);
     syn.mss = Some(1460);
     syn.window_scale = Some(7);
     syn.sack_permitted = true;
     syn.timestamp = Some((100_000, 0));
     let f = s.tcp4(lan, CLIENT, SERVER, &syn, &[]);
     s.at(2_000, f);
-    let mut syn_ack = tcp(80, cp, s0, c0 + 1, flag::SYN | flag::ACK);
+    let mut syn_ack = craft::tcp(80, cp, s0, c0 + 1, flag::SYN | flag::ACK);
     syn_ack.mss = Some(1400);
     syn_ack.window_scale = Some(9);
     syn_ack.sack_permitted = true;
@@ -193,7 +181,7 @@ pub fn frames() -> Vec<Frame> {
         lan,
         CLIENT,
         SERVER,
-        &tcp(cp, 80, c0 + 1, s0 + 1, flag::ACK),
+        &craft::tcp(cp, 80, c0 + 1, s0 + 1, flag::ACK),
         &[],
     );
     s.at(90, f);
@@ -202,7 +190,7 @@ pub fn frames() -> Vec<Frame> {
         lan,
         CLIENT,
         SERVER,
-        &tcp(cp, 80, c0 + 1, s0 + 1, flag::PSH | flag::ACK),
+        &craft::tcp(cp, 80, c0 + 1, s0 + 1, flag::PSH | flag::ACK),
         get,
     );
     s.at(150, f);
@@ -219,7 +207,7 @@ pub fn frames() -> Vec<Frame> {
         back,
         SERVER,
         CLIENT,
-        &tcp(80, cp, s0 + 1, c1, flag::ACK),
+        &craft::tcp(80, cp, s0 + 1, c1, flag::ACK),
         &[],
     );
     s.at(21_000, f);
@@ -227,18 +215,24 @@ pub fn frames() -> Vec<Frame> {
         back,
         SERVER,
         CLIENT,
-        &tcp(80, cp, s0 + 1, c1, flag::PSH | flag::ACK),
+        &craft::tcp(80, cp, s0 + 1, c1, flag::PSH | flag::ACK),
         &resp,
     );
     s.at(4_000, f);
     let s1 = s0 + 1 + resp.len() as u32;
-    let f = s.tcp4(lan, CLIENT, SERVER, &tcp(cp, 80, c1, s1, flag::ACK), &[]);
+    let f = s.tcp4(
+        lan,
+        CLIENT,
+        SERVER,
+        &craft::tcp(cp, 80, c1, s1, flag::ACK),
+        &[],
+    );
     s.at(120, f);
     let f = s.tcp4(
         lan,
         CLIENT,
         SERVER,
-        &tcp(cp, 80, c1, s1, flag::FIN | flag::ACK),
+        &craft::tcp(cp, 80, c1, s1, flag::FIN | flag::ACK),
         &[],
     );
     s.at(50_000, f);
@@ -246,7 +240,7 @@ pub fn frames() -> Vec<Frame> {
         back,
         SERVER,
         CLIENT,
-        &tcp(80, cp, s1, c1 + 1, flag::FIN | flag::ACK),
+        &craft::tcp(80, cp, s1, c1 + 1, flag::FIN | flag::ACK),
         &[],
     );
     s.at(21_000, f);
@@ -254,7 +248,7 @@ pub fn frames() -> Vec<Frame> {
         lan,
         CLIENT,
         SERVER,
-        &tcp(cp, 80, c1 + 1, s1 + 1, flag::ACK),
+        &craft::tcp(cp, 80, c1 + 1, s1 + 1, flag::ACK),
         &[],
     );
     s.at(100, f);
@@ -288,7 +282,7 @@ pub fn frames() -> Vec<Frame> {
     s.at(21_000, f);
 
     // IPv6: a connection attempt refused with a reset.
-    let syn6 = tcp(49_153, 443, 0x0102_0304, 0, flag::SYN);
+    let syn6 = craft::tcp(49_153, 443, 0x0102_0304, 0, flag::SYN);
     let seg = craft::tcp_segment(&syn6, &[], &CLIENT6, &SERVER6);
     s.at(
         50_000,
@@ -297,7 +291,7 @@ pub fn frames() -> Vec<Frame> {
             &craft::ipv6_packet(CLIENT6, SERVER6, ipproto::TCP, &seg),
         ),
     );
-    let rst6 = tcp(443, 49_153, 0, 0x0102_0305, flag::RST | flag::ACK);
+    let rst6 = craft::tcp(443, 49_153, 0, 0x0102_0305, flag::RST | flag::ACK);
     let seg = craft::tcp_segment(&rst6, &[], &SERVER6, &CLIENT6);
     s.at(
         21_000,
@@ -346,7 +340,7 @@ pub fn frames() -> Vec<Frame> {
         lan,
         CLIENT,
         SERVER,
-        &tcp(cp, 80, c1 + 1, s1 + 1, flag::ACK),
+        &craft::tcp(cp, 80, c1 + 1, s1 + 1, flag::ACK),
         &[],
     );
     if let Some(b) = bad.get_mut(14 + 20 + 16) {
