@@ -64,6 +64,11 @@ const DNS_MESSAGE: &[u8] = b"application/dns-message";
 /// Content-Type is `application/dns-message`, as tshark's media type table
 /// hands it to DNS (a chunked or content-coded body is not read).
 pub fn http1_dns_body<'a>(v: &wire::http::HttpView<'a>) -> Option<&'a [u8]> {
+    // Most messages (requests without a body) end here, before the headers
+    // are read.
+    if v.is_chunked() || v.body().is_empty() {
+        return None;
+    }
     let mut dns = false;
     for h in v.headers() {
         if h.name.eq_ignore_ascii_case(b"content-encoding") {
@@ -74,7 +79,7 @@ pub fn http1_dns_body<'a>(v: &wire::http::HttpView<'a>) -> Option<&'a [u8]> {
             dns = media.is_some_and(|m| m.trim_ascii().eq_ignore_ascii_case(DNS_MESSAGE));
         }
     }
-    (dns && !v.is_chunked() && !v.body().is_empty()).then(|| v.body())
+    dns.then(|| v.body())
 }
 
 /// What HTTP/2 bodies count.

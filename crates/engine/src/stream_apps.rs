@@ -14,6 +14,7 @@ use crate::h2_streams;
 use crate::openvpn::Gathered;
 use crate::smtp_session::SmtpConv;
 use std::ops::Range;
+use wire::http::FirstLine;
 use wire::http2::hpack::{self, HeaderList, HpackError};
 use wire::http2::{self, Http2View};
 use wire::imf::ImfView;
@@ -198,6 +199,9 @@ pub struct StreamApps {
     /// Reused for the ranges one delivery completes.
     scratch: Vec<Range<usize>>,
     current: Option<(FlowKey, Side)>,
+    /// The current conversation's slot and stream number, when the frame
+    /// delivered its bytes (so [`StreamApps::layers`] needs no look-up).
+    current_slot: Option<(u32, u32)>,
     /// The directions whose buffers hold messages this frame shows: their
     /// bytes go at the start of the next frame, not at their direction's
     /// next segment (which may never come), so no idle direction keeps
@@ -224,6 +228,7 @@ impl StreamApps {
             shown: Vec::new(),
             scratch: Vec::new(),
             current: None,
+            current_slot: None,
             showing: Vec::new(),
             frame: 0,
             held: 0,
@@ -248,6 +253,7 @@ impl StreamApps {
             .current()
             .filter(|c| c.proto == StreamProto::Tcp)
             .map(|c| (c.key, c.side));
+        self.current_slot = None;
         for dl in flows.delivered() {
             if dl.proto != StreamProto::Tcp {
                 continue;
@@ -307,6 +313,9 @@ impl StreamApps {
                 }
             }
             let mine = self.current == Some((dl.key, dl.side));
+            if mine {
+                self.current_slot = Some((slot, dl.stream));
+            }
             let to_server = app::to_server(a, dl.key.port(dl.side), dl.key.port(dl.side.other()));
             let mut got = std::mem::take(&mut self.scratch);
             got.clear();
@@ -373,16 +382,17 @@ impl StreamApps {
                     }
                 }
                 if a == App::Http {
+                    // The start line says all but a 101's new protocol.
                     let msg = conv.sides[i].bytes().get(r.clone()).unwrap_or(&[]);
-                    let layer = app::message(a, msg, to_server).ok();
+                    let first = FirstLine::of(msg);
                     // A request: the other side's response to it is framed
                     // by its method (HEAD: no body).
-                    let asked = match &layer {
-                        Some(Layer::Http(h)) => h.method().map(Asked::of),
-                        _ => None,
-                    };
-                    if let Some(next) = layer.and_then(|l| app::upgrade(a, &l)) {
-                        conv.app = Some(next);
+                    let asked = first.and_then(|f| f.method()).map(Asked::of);
+                    if first.and_then(|f| f.status()) == Some(101) {
+                        let layer = app::message(a, msg, to_server).ok();
+                        if let Some(next) = layer.and_then(|l| app::upgrade(a, &l)) {
+                            conv.app = Some(next);
+                        }
                     }
                     if let Some(asked) = asked {
                         conv.sides[dl.side.other().index()].expect_response(asked);
@@ -539,12 +549,6 @@ impl StreamApps {
         self.held
     }
 
-    /// The protocol of the current frame's conversation, once known.
-    pub fn current_app(&self) -> Option<App> {
-        let (key, _) = self.current?;
-        self.table.find(&key).and_then(|s| self.table.get(s))?.app
-    }
-
     /// Put the current frame's messages in `d` after its TCP layer (the
     /// last one), in place of what the stateless dissection put there: a
     /// segment that only carries part of a message shows no layer above
@@ -553,14 +557,6 @@ impl StreamApps {
         let Some((key, _)) = self.current else {
             return;
         };
-        let Some(conv) = self.table.find(&key).and_then(|s| self.table.get(s)) else {
-            return;
-        };
-        // (A conversation whose protocol just ended, a SOCKS handshake,
-        // still shows its last messages.)
-        if conv.app.is_none() && self.shown.is_empty() {
-            return;
-        }
         let Some(tcp) = d
             .layers
             .iter()
@@ -568,6 +564,23 @@ impl StreamApps {
         else {
             return;
         };
+        // Nothing to show and nothing to take away (most frames: bare
+        // acknowledgements), known without looking the conversation up.
+        if self.shown.is_empty() && tcp + 1 == d.layers.len() {
+            return;
+        }
+        let conv = match self.current_slot {
+            Some((slot, stream)) => self.table.get(slot).filter(|c| c.stream == stream),
+            None => self.table.find(&key).and_then(|s| self.table.get(s)),
+        };
+        let Some(conv) = conv else {
+            return;
+        };
+        // (A conversation whose protocol just ended, a SOCKS handshake,
+        // still shows its last messages.)
+        if conv.app.is_none() && self.shown.is_empty() {
+            return;
+        }
         d.truncate_after(tcp);
         let mut i = 0;
         while let Some(m) = self.shown.get(i) {

@@ -132,7 +132,7 @@ impl Value<'_> {
 
 /// Decimal digits of `n`, pushed as ASCII characters (the hot path of
 /// `-T fields`; the wire crate has no dependencies to do it for us).
-fn push_u64(out: &mut String, mut n: u64) {
+pub fn push_u64(out: &mut String, mut n: u64) {
     let mut b = [0u8; 20];
     let mut i = b.len();
     loop {
@@ -151,6 +151,13 @@ fn push_u64(out: &mut String, mut n: u64) {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// Exactly four lowercase hex digits of `n` (no `0x`).
+pub fn push_hex4(out: &mut String, n: u16) {
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(HEX[usize::from((n >> shift) & 0xf)]));
+    }
+}
+
 /// `0x` then at least `width` lowercase hex digits.
 pub fn write_hex(out: &mut String, n: u64, width: u8) {
     out.push_str("0x");
@@ -167,13 +174,34 @@ pub fn write_hex(out: &mut String, n: u64, width: u8) {
 /// `String` a character at a time checks capacity and encodes UTF-8 for
 /// each; the logs write it to bytes).
 pub struct AddrText {
-    b: [u8; 45],
+    /// Room past the longest text (45), for [`AddrText::put`]'s four bytes.
+    b: [u8; 48],
     n: usize,
+}
+
+/// Each byte's decimal text: its digits (up to three), then their count.
+static DECIMAL: [[u8; 4]; 256] = decimal_table();
+
+const fn decimal_table() -> [[u8; 4]; 256] {
+    let mut t = [[0u8; 4]; 256];
+    let mut i = 0;
+    while i < 256 {
+        let n = i as u8;
+        t[i] = if n >= 100 {
+            [b'0' + n / 100, b'0' + n / 10 % 10, b'0' + n % 10, 3]
+        } else if n >= 10 {
+            [b'0' + n / 10, b'0' + n % 10, 0, 2]
+        } else {
+            [b'0' + n, 0, 0, 1]
+        };
+        i += 1;
+    }
+    t
 }
 
 impl AddrText {
     fn new() -> Self {
-        AddrText { b: [0; 45], n: 0 }
+        AddrText { b: [0; 48], n: 0 }
     }
 
     pub fn as_str(&self) -> &str {
@@ -192,15 +220,34 @@ impl AddrText {
         }
     }
 
-    fn hex16(&mut self, x: u16) {
-        let digits = (16 - x.leading_zeros()).div_ceil(4).max(1);
-        for d in (0..digits).rev() {
-            self.push(HEX[usize::from((x >> (d * 4)) & 0xf)]);
+    /// Append the first `len` of `w`'s bytes: all four are stored at once
+    /// (one store, where a byte at a time was most of an address's cost),
+    /// and what follows overwrites the rest.
+    fn put(&mut self, w: [u8; 4], len: usize) {
+        if let Some(d) = self.b.get_mut(self.n..self.n + 4) {
+            d.copy_from_slice(&w);
+            self.n += len.min(4);
         }
     }
 
+    fn hex16(&mut self, x: u16) {
+        let digits = (16 - x.leading_zeros()).div_ceil(4).max(1);
+        let hex = |shift: u16| HEX[usize::from((x >> shift) & 0xf)];
+        // The four digits, shifted so that the significant ones lead.
+        let all = u32::from_be_bytes([hex(12), hex(8), hex(4), hex(0)]);
+        let lead = all << (8 * (4 - digits));
+        self.put(lead.to_be_bytes(), digits as usize);
+    }
+
     fn ipv4(&mut self, a: [u8; 4]) {
-        ipv4_digits(a, |c| self.push(c));
+        for (i, &o) in a.iter().enumerate() {
+            if i > 0 {
+                self.push(b'.');
+            }
+            let d = DECIMAL.get(usize::from(o)).copied().unwrap_or_default();
+            let [.., len] = d;
+            self.put(d, usize::from(len));
+        }
     }
 
     fn groups(&mut self, gs: &[u16]) {
@@ -258,26 +305,8 @@ pub fn ipv6_text(a: &[u8; 16]) -> AddrText {
     t
 }
 
-/// The characters of an IPv4 address's dotted-quad text, in order.
-fn ipv4_digits(a: [u8; 4], mut push: impl FnMut(u8)) {
-    for (i, &o) in a.iter().enumerate() {
-        if i > 0 {
-            push(b'.');
-        }
-        if o >= 100 {
-            push(b'0' + o / 100);
-        }
-        if o >= 10 {
-            push(b'0' + o / 10 % 10);
-        }
-        push(b'0' + o % 10);
-    }
-}
-
 pub fn write_ipv4(out: &mut String, a: [u8; 4]) {
-    // Straight into the string: shorter than the stack text and a copy.
-    out.reserve(15);
-    ipv4_digits(a, |c| out.push(char::from(c)));
+    out.push_str(ipv4_text(a).as_str());
 }
 
 pub fn write_ipv6(out: &mut String, a: &[u8; 16]) {
@@ -360,6 +389,19 @@ macro_rules! field_table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv4_text_is_the_standard_librarys() {
+        for o in 0..=255u8 {
+            for a in [[o, 0, 0, 0], [1, o, 22, o], [o, o, o, o], [255, 9, o, 100]] {
+                let want = std::net::Ipv4Addr::from(a).to_string();
+                assert_eq!(ipv4_text(a).as_str(), want);
+                let mut s = String::from("x");
+                write_ipv4(&mut s, a);
+                assert_eq!(s, format!("x{want}"));
+            }
+        }
+    }
 
     #[test]
     fn ipv6_text_is_the_standard_librarys() {

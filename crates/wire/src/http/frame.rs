@@ -195,6 +195,48 @@ pub(crate) fn status_code(line: &[u8]) -> Option<u16> {
     Some(n)
 }
 
+/// A message's start line read alone, without its headers: what stream
+/// framing asks of every message it cuts (the method a response answers,
+/// whether a response switches protocols), where parsing the headers too
+/// cost as much again as the framing.
+#[derive(Clone, Copy, Debug)]
+pub struct FirstLine<'a> {
+    pub kind: MessageKind,
+    /// The line, without its terminator.
+    pub text: &'a [u8],
+}
+
+impl<'a> FirstLine<'a> {
+    /// The start line of a message's bytes, if it is a request, response
+    /// or notification line.
+    pub fn of(bytes: &'a [u8]) -> Option<Self> {
+        let start = skip_leading_crlf(bytes);
+        let (end, _) = line_lenient(bytes, start);
+        let text = bytes.get(start..end)?;
+        Some(FirstLine {
+            kind: classify(text)?,
+            text,
+        })
+    }
+
+    /// The method of a request or notification.
+    pub fn method(&self) -> Option<&'a [u8]> {
+        if self.kind == MessageKind::Response {
+            return None;
+        }
+        let (end, _) = token(self.text, 0);
+        self.text.get(..end).filter(|m| !m.is_empty())
+    }
+
+    /// The status code of a response, as tshark reads it.
+    pub fn status(&self) -> Option<u16> {
+        if self.kind != MessageKind::Response {
+            return None;
+        }
+        status_code(self.text)
+    }
+}
+
 /// Does a response with this status code never carry a body (RFC 9112 6.3)?
 pub(crate) fn bodiless_status(code: u16) -> bool {
     code / 100 == 1 || code == 204 || code == 304

@@ -24,7 +24,7 @@ mod frame;
 mod repr;
 mod status;
 
-pub use frame::{classify, Framer, MessageKind, UNTIL_CLOSE};
+pub use frame::{classify, FirstLine, Framer, MessageKind, UNTIL_CLOSE};
 pub use repr::{Body, HttpRepr, StartLine};
 pub use status::status_text;
 
@@ -34,7 +34,7 @@ use crate::field_table;
 use crate::stream::Pdu;
 use frame::{
     bodiless_status, chunk_size, framing_length, header_value, is_chunked, line_lenient,
-    line_strict, skip_leading_crlf, status_code, token,
+    line_strict, skip_leading_crlf, token,
 };
 use std::ops::Range;
 
@@ -457,10 +457,17 @@ impl<'a> HttpView<'a> {
         Some((0..m_end, uri_at..uri_end, ver_at..line.len()))
     }
 
+    /// The start line's kind and text.
+    pub fn first_line(&self) -> FirstLine<'a> {
+        FirstLine {
+            kind: self.kind,
+            text: self.start_line(),
+        }
+    }
+
     /// The request method (`GET`, …), for requests and notifications.
     pub fn method(&self) -> Option<&'a [u8]> {
-        let (m, _, _) = self.request_parts()?;
-        self.start_line().get(m)
+        self.first_line().method()
     }
 
     /// The request target as written.
@@ -500,10 +507,7 @@ impl<'a> HttpView<'a> {
 
     /// The status code of a response, as tshark reads it.
     pub fn status(&self) -> Option<u16> {
-        if self.kind != MessageKind::Response {
-            return None;
-        }
-        status_code(self.start_line())
+        self.first_line().status()
     }
 
     /// The reason phrase of a response (may be empty).

@@ -4,7 +4,7 @@
 
 use super::handshake::{ClientHello, ServerHello};
 use super::{extension_type as ext, is_grease};
-use std::fmt::Write as _;
+use crate::field::{push_hex4, push_u64};
 
 /// Append `vals` joined by `-`, GREASE values left out when `skip_grease`.
 fn dashed(out: &mut String, vals: impl Iterator<Item = u16>, skip_grease: bool) {
@@ -14,7 +14,7 @@ fn dashed(out: &mut String, vals: impl Iterator<Item = u16>, skip_grease: bool) 
             out.push('-');
         }
         first = false;
-        let _ = write!(out, "{v}");
+        push_u64(out, u64::from(v));
     }
 }
 
@@ -23,7 +23,8 @@ impl ClientHello<'_> {
     /// types, supported groups and EC point formats, each list joined by `-`
     /// and GREASE left out, the five parts joined by `,`.
     pub fn write_ja3_full(&self, out: &mut String) {
-        let _ = write!(out, "{},", self.version());
+        push_u64(out, u64::from(self.version()));
+        out.push(',');
         dashed(out, self.cipher_suites(), true);
         out.push(',');
         dashed(out, self.extensions().map(|e| e.typ), true);
@@ -59,12 +60,11 @@ impl ClientHello<'_> {
             .map(|e| e.typ)
             .filter(|t| !is_grease(*t))
             .collect();
-        let _ = write!(
-            prefix,
-            "{:02}{:02}",
-            ciphers.len().min(99),
-            exts.len().min(99)
-        );
+        for n in [ciphers.len(), exts.len()] {
+            let n = n.min(99) as u8;
+            prefix.push(char::from(b'0' + n / 10));
+            prefix.push(char::from(b'0' + n % 10));
+        }
         push_alpn_chars(&mut prefix, self.alpn().next());
 
         let mut sorted = ciphers;
@@ -99,12 +99,10 @@ impl ServerHello<'_> {
     /// tshark's `tls.handshake.ja3s_full`: version, cipher suite, extension
     /// types joined by `-`.
     pub fn write_ja3s_full(&self, out: &mut String) {
-        let _ = write!(
-            out,
-            "{},{},",
-            self.version(),
-            self.cipher_suite().unwrap_or(0)
-        );
+        push_u64(out, u64::from(self.version()));
+        out.push(',');
+        push_u64(out, u64::from(self.cipher_suite().unwrap_or(0)));
+        out.push(',');
         dashed(out, self.extensions().map(|e| e.typ), true);
     }
 }
@@ -168,6 +166,6 @@ fn hex_list(out: &mut String, vals: impl Iterator<Item = u16>) {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{v:04x}");
+        push_hex4(out, v);
     }
 }
