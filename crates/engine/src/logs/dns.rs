@@ -93,12 +93,33 @@ pub struct Question {
     pub qclass: u16,
 }
 
-/// An answer-section record of a reply that Zeek's `do_reply` sees: its
-/// TTL and summary (empty: seen, but nothing to add).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Answer {
-    pub ttl: u32,
-    pub reply: Vec<u8>,
+/// Strings kept end to end in one buffer: one allocation for all of a
+/// reply's answers, not one each (addresses, most answers, were a third of
+/// the allocations of `logs all`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Texts {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    /// Add the other's strings after these.
+    fn append(&mut self, other: &Texts) {
+        let base = self.bytes.len();
+        self.bytes.extend_from_slice(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| self.bytes.get(a..b).unwrap_or_default())
+    }
 }
 
 /// What dns.log needs of one DNS message.
@@ -118,8 +139,13 @@ pub struct Msg {
     pub question: Option<Question>,
     /// A reply with a question and no records at all (`dns_rejected`).
     pub rejected: bool,
-    /// The answers Zeek reports, replies only.
-    pub answers: Vec<Answer>,
+    /// A reply with at least one answer Zeek's `do_reply` sees.
+    pub answered: bool,
+    /// The summaries of those answers that have one (an empty summary:
+    /// seen, but nothing to add), replies only, and their TTLs in
+    /// nanoseconds.
+    pub answers: Texts,
+    pub ttls: Vec<i64>,
     /// The first answer's owner name: the query of a reply seen without
     /// its query (the others' names are never logged, so not kept).
     pub answer_name: Option<Vec<u8>>,
@@ -133,17 +159,26 @@ pub struct Msg {
 pub fn zeek_name(n: NameRef<'_>) -> Vec<u8> {
     // Room for most names at once, rather than growing label by label.
     let mut out = Vec::with_capacity(64);
+    push_zeek_name(n, &mut out);
+    out
+}
+
+/// [`zeek_name`], appended to `out`.
+fn push_zeek_name(n: NameRef<'_>, out: &mut Vec<u8>) {
+    let start = out.len();
     for l in n.labels() {
-        if out.len() + l.len() + 1 > MAX_NAME {
+        let len = out.len() - start;
+        if len + l.len() + 1 > MAX_NAME {
             break;
         }
-        if !out.is_empty() {
+        if len > 0 {
             out.push(b'.');
         }
         out.extend_from_slice(l);
     }
-    out.make_ascii_lowercase();
-    out
+    if let Some(name) = out.get_mut(start..) {
+        name.make_ascii_lowercase();
+    }
 }
 
 mod rr {
@@ -177,59 +212,70 @@ mod rr {
     pub const BINDS: u16 = 65534;
 }
 
-/// How Zeek's analyzer takes one resource record: the summary `do_reply`
-/// gets (None: no event reaches it), and whether reading goes on after it.
+/// How Zeek's analyzer takes one resource record: whether `do_reply`
+/// gets a summary (false: no event reaches it), and whether reading goes
+/// on after it.
 struct Parsed {
-    reply: Option<Vec<u8>>,
+    reply: bool,
     ok: bool,
 }
 
-/// One answer record as Zeek reads it. `rest` is the number of message
-/// bytes from the record's data to the end (Zeek checks some lengths
-/// against it, not against the data length). `build`: make the summary
-/// (the log is written); otherwise only whether reading goes on.
-fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool, build: bool) -> Parsed {
+/// One answer record as Zeek reads it, its summary (when it has one, and
+/// `out` is given: the log is written) appended to `out`. `rest` is the
+/// number of message bytes from the record's data to the end (Zeek checks
+/// some lengths against it, not against the data length).
+fn parse_rr(
+    rec: &wire::dns::Record<'_>,
+    msg: &[u8],
+    resp_p_137: bool,
+    out: Option<&mut Vec<u8>>,
+) -> Parsed {
     let data = rec.rdata();
     let at = rec.rdata_at();
     let rest = msg.len().saturating_sub(at);
-    let name_at = |o: usize| zeek_name(NameRef { msg, at: at + o });
+    let name_at = |o: usize, out: &mut Vec<u8>| push_zeek_name(NameRef { msg, at: at + o }, out);
     // The summary is made only when it is wanted (most records are
     // addresses, whose text is most of the cost).
-    let some = |make: &dyn Fn() -> Vec<u8>| Parsed {
-        reply: build.then(make),
-        ok: true,
+    let some = |make: &dyn Fn(&mut Vec<u8>)| {
+        if let Some(out) = out {
+            make(out);
+        }
+        Parsed {
+            reply: true,
+            ok: true,
+        }
     };
     let fail = Parsed {
-        reply: None,
+        reply: false,
         ok: false,
     };
     let silent = Parsed {
-        reply: None,
+        reply: false,
         ok: true,
     };
     match rec.rtype() {
         rr::A => match <[u8; 4]>::try_from(data) {
-            Ok(a) => some(&|| ipv4_text(a).as_bytes().to_vec()),
+            Ok(a) => some(&|o| o.extend_from_slice(ipv4_text(a).as_bytes())),
             Err(_) => fail,
         },
         rr::AAAA | rr::A6 => match <[u8; 16]>::try_from(data) {
-            Ok(a) => some(&|| ipv6_text(&a).as_bytes().to_vec()),
+            Ok(a) => some(&|o| o.extend_from_slice(ipv6_text(&a).as_bytes())),
             Err(_) => fail,
         },
-        rr::NS | rr::CNAME | rr::PTR => some(&|| name_at(0)),
-        rr::MX => some(&|| name_at(2)),
+        rr::NS | rr::CNAME | rr::PTR => some(&|o| name_at(0, o)),
+        rr::MX => some(&|o| name_at(2, o)),
         rr::SOA => {
             // Two names, then five 32-bit numbers Zeek insists on.
             let m = rec.rdata_view();
             match m {
-                wire::dns::Rdata::Soa { mname, .. } => some(&|| zeek_name(mname)),
+                wire::dns::Rdata::Soa { mname, .. } => some(&|o| push_zeek_name(mname, o)),
                 _ if rest < 22 => fail,
-                _ => some(&|| name_at(0)),
+                _ => some(&|o| name_at(0, o)),
             }
         }
         rr::SRV if resp_p_137 => silent,
-        rr::SRV => some(&|| name_at(6)),
-        rr::WKS => some(&Vec::new),
+        rr::SRV => some(&|o| name_at(6, o)),
+        rr::WKS => some(&|_| {}),
         rr::HINFO | rr::NBS | rr::EDNS | rr::TSIG | rr::SVCB | rr::HTTPS => silent,
         rr::TXT | rr::SPF => {
             let tag: &[u8] = if rec.rtype() == rr::TXT {
@@ -237,7 +283,9 @@ fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool, build: bo
             } else {
                 b"SPF"
             };
-            let mut out = Vec::new();
+            // Whether the strings read whole decides the reading, whether
+            // a summary is made or not.
+            let mut text = Vec::new();
             let mut pos = 0usize;
             let mut ok = true;
             while pos < data.len() {
@@ -247,83 +295,70 @@ fn parse_rr(rec: &wire::dns::Record<'_>, msg: &[u8], resp_p_137: bool, build: bo
                     ok = false;
                     break;
                 };
-                if !out.is_empty() {
-                    out.push(b' ');
+                if !text.is_empty() {
+                    text.push(b' ');
                 }
-                out.extend_from_slice(tag);
-                out.extend_from_slice(format!(" {n} ").as_bytes());
-                out.extend_from_slice(s);
+                text.extend_from_slice(tag);
+                text.extend_from_slice(format!(" {n} ").as_bytes());
+                text.extend_from_slice(s);
                 pos += n;
             }
-            Parsed {
-                reply: build.then_some(out),
-                ok,
-            }
+            let p = some(&|o| o.extend_from_slice(&text));
+            Parsed { ok, ..p }
         }
         rr::CAA => Parsed {
-            reply: None,
+            reply: false,
             ok: data.len() >= 2 && usize::from(data.get(1).copied().unwrap_or(0)) < data.len() - 2,
         },
         rr::RRSIG => {
             if rest < 18 {
                 return fail;
             }
-            some(&|| {
+            some(&|o| {
                 let covered = be16(data, 0).unwrap_or(0);
-                let mut signer = name_at(18);
-                if signer.is_empty() {
-                    signer = b"<Root>".to_vec();
+                o.extend_from_slice(format!("RRSIG {covered} ").as_bytes());
+                let signer = o.len();
+                name_at(18, o);
+                if o.len() == signer {
+                    o.extend_from_slice(b"<Root>");
                 }
-                let mut s = format!("RRSIG {covered} ").into_bytes();
-                s.extend_from_slice(&signer);
-                s
             })
         }
         rr::DNSKEY if rest < 4 => fail,
-        rr::DNSKEY => {
-            some(&|| format!("DNSKEY {}", data.get(3).copied().unwrap_or(0)).into_bytes())
-        }
-        rr::NSEC => some(&|| {
-            let mut s = b"NSEC ".to_vec();
-            s.extend_from_slice(&zeek_name(rec.name()));
-            s.push(b' ');
-            s.extend_from_slice(&name_at(0));
-            s
+        rr::DNSKEY => some(&|o| {
+            o.extend_from_slice(format!("DNSKEY {}", data.get(3).copied().unwrap_or(0)).as_bytes())
+        }),
+        rr::NSEC => some(&|o| {
+            o.extend_from_slice(b"NSEC ");
+            push_zeek_name(rec.name(), o);
+            o.push(b' ');
+            name_at(0, o);
         }),
         rr::NSEC3 if rest < 6 => fail,
-        rr::NSEC3 => some(&|| b"NSEC3".to_vec()),
+        rr::NSEC3 => some(&|o| o.extend_from_slice(b"NSEC3")),
         rr::NSEC3PARAM if rest < 5 => fail,
-        rr::NSEC3PARAM => some(&|| b"NSEC3PARAM".to_vec()),
+        rr::NSEC3PARAM => some(&|o| o.extend_from_slice(b"NSEC3PARAM")),
         rr::DS if rest < 4 => fail,
-        rr::DS => some(&|| {
-            format!(
-                "DS {} {}",
-                data.get(2).copied().unwrap_or(0),
-                data.get(3).copied().unwrap_or(0)
-            )
-            .into_bytes()
+        rr::DS => some(&|o| {
+            let (a, b) = (data.get(2), data.get(3));
+            let (a, b) = (a.copied().unwrap_or(0), b.copied().unwrap_or(0));
+            o.extend_from_slice(format!("DS {a} {b}").as_bytes());
         }),
         rr::BINDS if rest < 5 => fail,
-        rr::BINDS => some(&|| b"BIND9 signing signal".to_vec()),
+        rr::BINDS => some(&|o| o.extend_from_slice(b"BIND9 signing signal")),
         rr::SSHFP if rest < 2 => fail,
-        rr::SSHFP => some(&|| {
-            let mut s = b"SSHFP: ".to_vec();
+        rr::SSHFP => some(&|o| {
+            o.extend_from_slice(b"SSHFP: ");
             for b in data.get(2..).unwrap_or_default() {
-                s.extend_from_slice(format!("{b:02x}").as_bytes());
+                o.extend_from_slice(format!("{b:02x}").as_bytes());
             }
-            s
         }),
         rr::LOC if rest < 15 => fail,
-        rr::LOC => some(&|| {
-            format!(
-                "LOC:  {} {} {}",
-                data.get(1).copied().unwrap_or(0),
-                data.get(2).copied().unwrap_or(0),
-                data.get(3).copied().unwrap_or(0)
-            )
-            .into_bytes()
+        rr::LOC => some(&|o| {
+            let d = |i: usize| data.get(i).copied().unwrap_or(0);
+            o.extend_from_slice(format!("LOC:  {} {} {}", d(1), d(2), d(3)).as_bytes());
         }),
-        t => some(&|| format!("<unknown type={t}>").into_bytes()),
+        t => some(&|o| o.extend_from_slice(format!("<unknown type={t}>").as_bytes())),
     }
 }
 
@@ -379,16 +414,19 @@ impl Msg {
             };
             // Only replies' answers reach the log; a query's are still read
             // (they decide the confirmation).
-            let p = parse_rr(&r, msg, false, m.qr && build);
-            if m.qr && build {
-                if let Some(reply) = p.reply {
-                    if m.answers.is_empty() {
-                        m.answer_name = Some(zeek_name(r.name()));
-                    }
-                    m.answers.push(Answer {
-                        ttl: r.ttl().unwrap_or(0),
-                        reply,
-                    });
+            let mut text = std::mem::take(&mut m.answers.bytes);
+            let before = text.len();
+            let p = parse_rr(&r, msg, false, (m.qr && build).then_some(&mut text));
+            m.answers.bytes = text;
+            if m.qr && build && p.reply {
+                if !m.answered {
+                    m.answered = true;
+                    m.answer_name = Some(zeek_name(r.name()));
+                }
+                if m.answers.bytes.len() > before {
+                    m.answers.ends.push(m.answers.bytes.len());
+                    let ttl = i64::from(r.ttl().unwrap_or(0));
+                    m.ttls.push(ttl.saturating_mul(1_000_000_000));
                 }
             }
             if !p.ok {
@@ -421,7 +459,7 @@ pub struct Dns {
     pub rd: bool,
     pub ra: bool,
     pub z: u8,
-    pub answers: Option<Vec<Vec<u8>>>,
+    pub answers: Option<Texts>,
     pub ttls: Option<Vec<i64>>,
     pub rejected: bool,
     saw_query: bool,
@@ -477,10 +515,10 @@ impl Dns {
             self.rejected = true;
         }
         if m.qr {
-            if self.query.is_none() && !m.answers.is_empty() {
+            if self.query.is_none() && m.answered {
                 self.query = m.answer_name;
             }
-            for a in m.answers {
+            if m.answered {
                 self.aa = m.aa;
                 self.ra = m.ra;
                 if self.rtt_ns.is_none() {
@@ -489,11 +527,19 @@ impl Dns {
                     let us = super::micros(now_ns) - super::micros(self.ts_ns);
                     self.rtt_ns = (us != 0).then(|| us.saturating_mul(1000));
                 }
-                if !a.reply.is_empty() {
-                    self.answers.get_or_insert_with(Vec::new).push(a.reply);
-                    self.ttls
-                        .get_or_insert_with(Vec::new)
-                        .push(i64::from(a.ttl).saturating_mul(1_000_000_000));
+            }
+            if !m.answers.is_empty() {
+                // Most transactions have one reply: its buffers are taken
+                // whole.
+                match (&mut self.answers, &mut self.ttls) {
+                    (Some(a), Some(t)) => {
+                        a.append(&m.answers);
+                        t.extend_from_slice(&m.ttls);
+                    }
+                    _ => {
+                        self.answers = Some(m.answers);
+                        self.ttls = Some(m.ttls);
+                    }
                 }
             }
             self.saw_reply = true;
@@ -695,11 +741,11 @@ impl Record for Dns {
             Value::Bool(self.ra),
             Value::Count(u64::from(self.z)),
             self.answers.as_ref().map_or(Value::Unset, |a| {
-                Value::Strings(a.iter().map(|s| Cow::Borrowed(s.as_slice())).collect())
+                Value::Strings(a.iter().map(Cow::Borrowed).collect())
             }),
             self.ttls
-                .as_ref()
-                .map_or(Value::Unset, |t| Value::Intervals(t.clone())),
+                .as_deref()
+                .map_or(Value::Unset, |t| Value::Intervals(Cow::Borrowed(t))),
             Value::Bool(self.rejected),
         ]);
     }

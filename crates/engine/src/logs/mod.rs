@@ -142,11 +142,11 @@ pub enum Value<'a> {
     /// A set or vector of strings.
     Strings(Vec<Cow<'a, [u8]>>),
     /// A vector of durations in nanoseconds.
-    Intervals(Vec<i64>),
+    Intervals(Cow<'a, [i64]>),
     /// A vector of addresses.
     Addrs(Vec<IpAddr>),
     /// A vector of counts.
-    Counts(Vec<u64>),
+    Counts(Cow<'a, [u64]>),
 }
 
 impl<'a> Value<'a> {

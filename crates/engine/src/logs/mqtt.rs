@@ -377,7 +377,7 @@ impl Record for Subscribe {
             ),
             self.qos_levels
                 .as_ref()
-                .map_or(Value::Unset, |q| Value::Counts(q.clone())),
+                .map_or(Value::Unset, |q| Value::Counts(Cow::Borrowed(q))),
             self.granted.map_or(Value::Unset, Value::Count),
             Value::Bool(self.ack),
         ]);

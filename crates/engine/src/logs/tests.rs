@@ -140,13 +140,13 @@ fn json_vectors_are_arrays() {
     let mut out = Vec::new();
     let values = [
         Value::Strings(vec![Cow::Borrowed(b"a"), Cow::Borrowed(b"b\"")]),
-        Value::Intervals(vec![1_000_000_000, 2_000_000_000]),
+        Value::Intervals(Cow::Borrowed(&[1_000_000_000, 2_000_000_000])),
         Value::Addrs(vec![
             [10, 0, 0, 1].into(),
             std::net::Ipv6Addr::LOCALHOST.into(),
         ]),
-        Value::Counts(vec![1, 22, 333]),
-        Value::Counts(Vec::new()),
+        Value::Counts(Cow::Borrowed(&[1, 22, 333])),
+        Value::Counts(Cow::Borrowed(&[])),
     ];
     for v in &values {
         json_value(v, &mut out);
