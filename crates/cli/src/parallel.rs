@@ -34,6 +34,13 @@ pub trait Job: Send {
     /// does not sends the writer nothing per batch: a wake-up saved for
     /// every batch of every worker.
     const WRITES_PER_FRAME: bool = true;
+    /// With several workers, a batch of a mapped file is one mapped window
+    /// this long, for a job that writes per frame (one that does not takes
+    /// [`QUIET_BATCH_BYTES`]). Each window made and undone costs system
+    /// time and a TLB shootdown on every core; bigger windows are resident
+    /// longer, and make a worker that waits for the others (conversation
+    /// numbers in per-packet output) wait longer.
+    const MAPPED_BATCH_BYTES: usize = BATCH_BYTES;
     /// A frame of this worker's shard.
     fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()>;
     /// A frame of another shard: its time matters, and what it announces
@@ -200,12 +207,13 @@ pub fn run<J: Job>(
         let frames = &mut frames;
         // A batch is one reader buffer, or one window of a mapped file:
         // these many bytes of frames.
+        let mapped = frames.reader.is_mapped();
         frames
             .reader
-            .set_buffer_len(if frames.reader.is_mapped() && !J::WRITES_PER_FRAME {
-                QUIET_BATCH_BYTES
-            } else {
-                BATCH_BYTES
+            .set_buffer_len(match (mapped, J::WRITES_PER_FRAME) {
+                (true, false) => QUIET_BATCH_BYTES,
+                (true, true) => J::MAPPED_BATCH_BYTES,
+                (false, _) => BATCH_BYTES,
             });
         let reader = s.spawn(move || read::<J>(frames, n, batch_txs, pool_rx));
         // This thread writes: a batch's output from every worker, merged.
@@ -491,7 +499,8 @@ struct PartRead {
 }
 
 /// With one worker, what it wrote is handed on after this many frames or
-/// bytes; with several, a batch holds this many bytes of the file.
+/// bytes; with several, a batch holds this many bytes of the file (when it
+/// is mapped, [`Job::MAPPED_BATCH_BYTES`]).
 const BATCH_FRAMES: usize = 2048;
 const BATCH_BYTES: usize = 1 << 20;
 /// A batch of a mapped file for a job that writes nothing per frame: one
@@ -499,9 +508,7 @@ const BATCH_BYTES: usize = 1 << 20;
 /// and, with threads, a TLB shootdown on every core: on the 2M-packet
 /// benchmark capture `stats` with two workers took 0.60 s (median of 10)
 /// with 1 MiB windows, 0.55 s with 4 MiB and 0.47 s with 16 MiB (32 MiB
-/// gained nothing more). A job that writes keeps 1 MiB batches: its output
-/// is merged batch by batch, and bigger batches held more memory
-/// (`logs all` 300 MB against 213 MB) and were slower to write out.
+/// gained nothing more).
 const QUIET_BATCH_BYTES: usize = 16 << 20;
 /// Batches waiting for each worker, and outputs waiting for the writer.
 const QUEUE: usize = 4;
