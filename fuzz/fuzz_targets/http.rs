@@ -49,9 +49,15 @@ libfuzzer_sys::fuzz_target!(|input: &[u8]| {
         Pdu::Whole(k) => data.get(..k).unwrap_or(data),
         _ => data,
     };
+    // The start line read alone is the view's.
+    let first = http::FirstLine::of(msg);
+    let _ = first.map(|f| (f.method(), f.status()));
     let Ok(v) = HttpView::new(msg) else {
+        assert!(first.is_none());
         return;
     };
+    let first = first.expect("a view has a start line");
+    assert_eq!((first.kind, first.text), (v.kind(), v.start_line()));
     let mut text = String::new();
     for (i, def) in FIELDS.iter().enumerate() {
         let Some(f) = Field::from_index(i) else {

@@ -70,6 +70,43 @@ fn walk(b: &[u8]) {
 }
 
 #[test]
+fn a_start_line_read_alone_is_the_views() {
+    let switching = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n";
+    let cases: [&[u8]; 7] = [
+        GET,
+        NO_CONTENT,
+        switching,
+        b"\r\nHEAD /x HTTP/1.1\r\nHost: a\r\n\r\n",
+        b"NOTIFY * HTTP/1.1\r\n\r\n",
+        b"HTTP/1.1 2x0 odd\r\n\r\n",
+        b"CONNECT example.com:443 HTTP/1.1\r\n\r\n",
+    ];
+    for msg in cases {
+        let v = HttpView::new(msg).expect("a message");
+        let f = FirstLine::of(msg).expect("a start line");
+        assert_eq!(
+            (f.kind, f.text, f.method()),
+            (v.kind(), v.start_line(), v.method())
+        );
+        assert_eq!(f.status(), v.status());
+    }
+    assert_eq!(FirstLine::of(switching).and_then(|f| f.status()), Some(101));
+    assert_eq!(
+        FirstLine::of(GET).and_then(|f| f.method()),
+        Some(&b"GET"[..])
+    );
+    for not in [
+        &b""[..],
+        b"\r\n",
+        b"get / HTTP/1.1\r\n",
+        b"\x16\x03\x01\x00",
+    ] {
+        assert!(FirstLine::of(not).is_none(), "{not:?}");
+        assert!(HttpView::new(not).is_err(), "{not:?}");
+    }
+}
+
+#[test]
 fn reads_a_real_request() {
     let v = HttpView::new(GET).unwrap();
     assert!(v.is_request());
