@@ -414,11 +414,10 @@ impl Msg {
             };
             // Only replies' answers reach the log; a query's are still read
             // (they decide the confirmation).
-            let mut text = std::mem::take(&mut m.answers.bytes);
-            let before = text.len();
-            let p = parse_rr(&r, msg, false, (m.qr && build).then_some(&mut text));
-            m.answers.bytes = text;
-            if m.qr && build && p.reply {
+            let keep = m.qr && build;
+            let before = m.answers.bytes.len();
+            let p = parse_rr(&r, msg, false, keep.then_some(&mut m.answers.bytes));
+            if keep && p.reply {
                 if !m.answered {
                     m.answered = true;
                     m.answer_name = Some(zeek_name(r.name()));
