@@ -819,6 +819,11 @@ impl Tracker {
         let mut d = found.unwrap_or_else(|| Dns::new(f, m.id));
         d.apply(m, f.ts_ns);
         if d.saw_query && d.saw_reply {
+            // Nothing left waiting: the state goes now, not when the
+            // connection ends (most hold one query and its reply).
+            if st.len() == 0 {
+                self.conns.remove(&f.conn.id);
+            }
             return self.write(&d, sink);
         }
         if self.pending >= MAX_PENDING {

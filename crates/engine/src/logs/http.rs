@@ -597,7 +597,7 @@ impl Tracker {
     }
 
     /// One whole message of a connection.
-    pub fn message(&mut self, f: &Frame<'_>, m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
+    pub fn message(&mut self, f: &Frame<'_>, mut m: Msg, sink: &mut dyn Sink) -> io::Result<()> {
         if let Some(id) = to_evict(&self.conns, f.conn.id, MAX_CONNS, |s| s.since_ns) {
             self.stats.overflow += 1;
             self.conn_ended(id, sink)?;
@@ -625,20 +625,22 @@ impl Tracker {
             }
             st.current_request += 1;
             let h = st.current(f, true);
-            h.method = Some(m.method.clone());
-            h.uri = Some(m.uri.clone());
+            // The message's texts move into the record (the message is
+            // not read again for them).
+            h.method = Some(std::mem::take(&mut m.method));
+            h.uri = Some(std::mem::take(&mut m.uri));
             // http_header (client side)
             if m.referrer.is_some() {
-                h.referrer = m.referrer.clone();
+                h.referrer = m.referrer.take();
             }
             if m.host.is_some() {
-                h.host = m.host.clone();
+                h.host = m.host.take();
             }
             if m.origin.is_some() {
-                h.origin = m.origin.clone();
+                h.origin = m.origin.take();
             }
             if m.user_agent.is_some() {
-                h.user_agent = m.user_agent.clone();
+                h.user_agent = m.user_agent.take();
             }
             if !m.proxied.is_empty() {
                 let p = h.proxied.get_or_insert_with(Vec::new);
@@ -649,7 +651,7 @@ impl Tracker {
                 }
             }
             if m.username.is_some() {
-                h.username = m.username.clone();
+                h.username = m.username.take();
             }
             // http_message_done
             h.request_body_len = m.body_len;
@@ -668,12 +670,12 @@ impl Tracker {
             let key = st.current_response;
             let h = st.current(f, false);
             h.status_code = m.status;
-            h.status_msg = Some(m.reason.clone());
-            h.version = m.version.clone();
+            h.version = m.version.take();
             if informational(m.status) {
                 h.info_code = m.status;
                 h.info_msg = Some(m.reason.clone());
             }
+            h.status_msg = Some(std::mem::take(&mut m.reason));
             // http_message_done: the response is over.
             h.response_body_len = m.body_len;
             h.file(false, &m);

@@ -74,6 +74,8 @@ fn query_and_reply_make_one_record() {
     );
     assert_eq!(t.pending(), 0);
     assert_eq!(t.stats.records, 1);
+    // Nothing waits, so nothing of the connection is kept until it ends.
+    assert!(t.conns.is_empty());
 }
 
 #[test]
@@ -112,6 +114,19 @@ fn unanswered_query_is_written_when_the_connection_ends() {
         &[("query", "mx.com"), ("rcode", "-"), ("answers", "-")],
     );
     assert_eq!(t.pending(), 0);
+}
+
+#[test]
+fn a_pair_leaves_what_still_waits_on_its_connection() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), udp());
+    feed(&mut t, &mut rows, &c, SEC, MX_QUERY);
+    feed(&mut t, &mut rows, &c, SEC, NX_QUERY);
+    feed(&mut t, &mut rows, &c, 2 * SEC, MX_REPLY);
+    assert_eq!((rows.count("dns"), t.pending()), (1, 1));
+    t.conn_ended(c.id, &mut rows).expect("sink");
+    assert_eq!(rows.count("dns"), 2);
+    rows.check("dns", 1, &[("query", "no.such.host"), ("rcode", "-")]);
+    assert!(t.conns.is_empty());
 }
 
 #[test]
