@@ -107,7 +107,11 @@ pub fn run(a: &ExportArgs) -> Result<ExitCode> {
         },
         Limits::default(),
     )
-    .with_streams(FlowOptions::default());
+    // Conversations that end give their objects' slots back.
+    .with_streams(FlowOptions {
+        keep_ended: true,
+        ..FlowOptions::default()
+    });
     let mut clock = FrameClock::default();
     let mut msgs: Vec<Message> = Vec::new();
     let limit = a.count.unwrap_or(u64::MAX);

@@ -60,6 +60,11 @@ pub struct FlowOptions {
     /// Off (the logs read none of it), TCP keeps only the bases reassembly
     /// needs and UDP conversations are numbered in order.
     pub packet_fields: bool,
+    /// Keep each conversation that ends until the caller takes it
+    /// ([`FlowEngine::drain_ended`]): the logs and the exports read them.
+    /// Off, nothing is kept: per-packet output reads none, and a live
+    /// capture would pile them up for as long as it runs.
+    pub keep_ended: bool,
 }
 
 /// The TCP streams reassembled when [`FlowOptions::reassemble`] is on.
@@ -99,6 +104,7 @@ impl Default for FlowOptions {
             history: true,
             all_quotes: true,
             packet_fields: true,
+            keep_ended: false,
         }
     }
 }
@@ -112,6 +118,7 @@ impl FlowOptions {
             // Zeek makes no connection of a quoted header.
             all_quotes: false,
             packet_fields: false,
+            keep_ended: true,
             // Delivered bytes are kept only to count retransmissions that
             // differ from them, a count no log reports.
             reassembly: reassembly::Limits {
@@ -615,7 +622,8 @@ impl FlowEngine {
                         reused = true;
                         self.stats.reused += 1;
                         if let Some(x) = self.tcp.remove(s) {
-                            close(&mut self.delivery, &mut self.ended, x, EndReason::Reused);
+                            let ended = self.opts.keep_ended.then_some(&mut self.ended);
+                            close(&mut self.delivery, ended, x, EndReason::Reused);
                         }
                         self.create(key, side, frame, now, transport, None)
                     }
@@ -784,12 +792,8 @@ impl FlowEngine {
         for table in [&mut self.tcp, &mut self.udp, &mut self.icmp] {
             // Oldest first, as they would have timed out.
             while let Some(x) = table.pop_oldest() {
-                close(
-                    &mut self.delivery,
-                    &mut self.ended,
-                    x,
-                    EndReason::CaptureEnd,
-                );
+                let ended = self.opts.keep_ended.then_some(&mut self.ended);
+                close(&mut self.delivery, ended, x, EndReason::CaptureEnd);
             }
         }
     }
@@ -817,7 +821,8 @@ impl FlowEngine {
         self.stats.created += 1;
         if let Some(x) = evicted {
             self.stats.evicted += 1;
-            close(&mut self.delivery, &mut self.ended, x, EndReason::Evicted);
+            let ended = self.opts.keep_ended.then_some(&mut self.ended);
+            close(&mut self.delivery, ended, x, EndReason::Evicted);
         }
         let active = self.active() as u64;
         self.stats.peak = self.stats.peak.max(active);
@@ -848,7 +853,8 @@ impl FlowEngine {
             let from = self.ended.len();
             while let Some(x) = table.pop_idle(before) {
                 self.stats.expired += 1;
-                close(&mut self.delivery, &mut self.ended, x, EndReason::Idle);
+                let ended = self.opts.keep_ended.then_some(&mut self.ended);
+                close(&mut self.delivery, ended, x, EndReason::Idle);
             }
             if let Some(batch) = self.ended.get_mut(from..).filter(|b| b.len() > 1) {
                 batch.sort_unstable_by_key(|e| (e.flow.last_ns, e.key));
@@ -858,8 +864,8 @@ impl FlowEngine {
 }
 
 /// A conversation ends: what its reassembly held is delivered (holes
-/// skipped), and it joins the ended list.
-fn close(dl: &mut Delivery, ended: &mut Vec<Ended>, mut x: Taken<Flow>, why: EndReason) {
+/// skipped), and it joins the ended list when one is kept.
+fn close(dl: &mut Delivery, ended: Option<&mut Vec<Ended>>, mut x: Taken<Flow>, why: EndReason) {
     if let Some(streams) = x.value.streams.as_deref_mut() {
         let tag = Tag {
             proto: StreamProto::Tcp,
@@ -882,6 +888,9 @@ fn close(dl: &mut Delivery, ended: &mut Vec<Ended>, mut x: Taken<Flow>, why: End
     if x.value.packets == [0, 0] {
         return;
     }
+    let Some(ended) = ended else {
+        return;
+    };
     ended.push(Ended {
         key: x.key,
         flow: x.value,

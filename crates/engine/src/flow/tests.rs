@@ -353,3 +353,45 @@ fn a_fin_after_a_lost_segment_closes_no_message_with_or_without_the_analysis() {
         );
     }
 }
+
+/// A SYN with a new initial sequence number on a key in use starts a new
+/// conversation (tshark's and Zeek's port reuse) and ends the old one.
+/// What ended is kept only for a reader that takes it (the logs): per-packet
+/// output, live for days, must not pile up every reused conversation.
+#[test]
+fn ended_conversations_are_kept_only_when_asked() {
+    let (client, server) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+    let syn = |seq| {
+        let t = TcpRepr {
+            src_port: 1234,
+            dst_port: 80,
+            seq,
+            flags: flag::SYN,
+            window: 1000,
+            ..TcpRepr::default()
+        };
+        let seg = tcp_segment(&t, &[], &client, &server);
+        LINK.frame(
+            ethertype::IPV4,
+            &ipv4_packet(ipv4(client, server, 1, 64), ipproto::TCP, &seg),
+        )
+    };
+    let frames: Vec<Vec<u8>> = (0..5u32).map(|i| syn(1000 + i * 77_777)).collect();
+    for (o, kept) in [(FlowOptions::default(), 0), (FlowOptions::logs(), 4)] {
+        let mut dis = Dissector::new(Options::default(), Limits::default()).with_flows(o);
+        for (i, f) in frames.iter().enumerate() {
+            let mut d = Dissection::default();
+            dis.dissect(nth_frame_meta(i, f), f, &mut d);
+        }
+        let Some(flows) = dis.flows.as_mut() else {
+            panic!("no flow engine");
+        };
+        assert_eq!(flows.stats.reused, 4);
+        assert_eq!(
+            flows.drain_ended().count(),
+            kept,
+            "keep_ended {}",
+            o.keep_ended
+        );
+    }
+}

@@ -659,19 +659,5 @@ pub fn emit<R: Record>(rec: &R, sink: &mut dyn Sink) -> io::Result<()> {
     sink.write(schema, &values)
 }
 
-/// Write the conn record of every conversation that ended since the last
-/// call (after each packet, and after [`crate::flow::FlowEngine::finish`]).
-pub fn drain_flows(flows: &mut crate::flow::FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
-    if !sink.wants(&conn::SCHEMA) {
-        // Still take them, so they do not pile up.
-        flows.drain_ended().for_each(drop);
-        return Ok(());
-    }
-    for ended in flows.drain_ended() {
-        emit(&conn::Conn::from_ended(&ended), sink)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests;
