@@ -182,6 +182,9 @@ impl LogsJob {
         for key in self.apps.take_stopped() {
             self.dissector.stop_streams(&key);
         }
+        for (key, stream) in self.apps.take_closed() {
+            self.dissector.forget_ended(&key, stream);
+        }
         Ok(())
     }
 }

@@ -351,6 +351,15 @@ impl Dissector {
         }
     }
 
+    /// TCP conversation `stream` on `key` ended: its application state
+    /// goes (unless the key already carries a newer conversation), rather
+    /// than waiting to be evicted from a full table.
+    pub fn forget_ended(&mut self, key: &FlowKey, stream: u32) {
+        if let Some(a) = self.apps.as_mut() {
+            a.forget_stream(key, stream);
+        }
+    }
+
     /// Dissect one frame into `d`, reassembling IP fragments and following
     /// its conversation. The flow engine comes back for reading while `d`
     /// (which borrows the dissector) lives.

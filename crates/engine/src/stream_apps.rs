@@ -529,7 +529,19 @@ impl StreamApps {
     /// Forget TCP conversation `key` (no more of its bytes will come):
     /// what it held is given back.
     pub fn forget(&mut self, key: &FlowKey) {
-        if let Some(x) = self.table.find(key).and_then(|s| self.table.remove(s)) {
+        self.forget_if(key, |_| true);
+    }
+
+    /// Forget TCP conversation `stream` on `key` (it ended); a newer
+    /// conversation on the same key stays.
+    pub fn forget_stream(&mut self, key: &FlowKey, stream: u32) {
+        self.forget_if(key, |c| c.stream == stream);
+    }
+
+    fn forget_if(&mut self, key: &FlowKey, which: impl Fn(&AppConv) -> bool) {
+        let slot = self.table.find(key);
+        let slot = slot.filter(|&s| self.table.get(s).is_some_and(&which));
+        if let Some(x) = slot.and_then(|s| self.table.remove(s)) {
             self.release(&x.value);
         }
     }

@@ -180,6 +180,8 @@ pub struct AppLogs {
     ts_ns: i64,
     /// Conversations whose streams the logs need no more.
     stopped: Vec<FlowKey>,
+    /// TCP conversations that ended (key and stream number).
+    closed: Vec<(FlowKey, u32)>,
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
@@ -198,6 +200,7 @@ impl AppLogs {
             msgs: Vec::new(),
             ts_ns: 0,
             stopped: Vec::new(),
+            closed: Vec::new(),
             dns: dns::Tracker::default(),
             dhcp: dhcp::Tracker::default(),
             http: http::Tracker::default(),
@@ -349,6 +352,9 @@ impl AppLogs {
         let want_conn = sink.wants(&conn::SCHEMA);
         for e in flows.drain_ended() {
             let id = ConnId::of_ended(&e);
+            if id.proto == transport::TCP {
+                self.closed.push((e.key, e.flow.stream));
+            }
             if id.proto == transport::TCP || id.proto == transport::UDP {
                 self.dns.conn_ended(id, sink)?;
                 self.http.conn_ended(id, sink)?;
@@ -476,6 +482,13 @@ impl AppLogs {
     /// ([`crate::Dissector::stop_streams`]).
     pub fn take_stopped(&mut self) -> std::vec::Drain<'_, FlowKey> {
         self.stopped.drain(..)
+    }
+
+    /// The TCP conversations that ended since the last call (key and
+    /// stream number): the caller lets their application state go
+    /// ([`crate::Dissector::forget_ended`]).
+    pub fn take_closed(&mut self) -> std::vec::Drain<'_, (FlowKey, u32)> {
+        self.closed.drain(..)
     }
 }
 

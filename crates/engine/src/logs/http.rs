@@ -558,7 +558,9 @@ pub struct Stats {
 /// One connection's transactions (Zeek's `HTTP::State`).
 #[derive(Debug, Default)]
 struct ConnState {
-    pending: BTreeMap<u64, Http>,
+    /// Boxed: a map's node holds room for eleven values, and a
+    /// keep-alive connection idle between requests keeps its node.
+    pending: BTreeMap<u64, Box<Http>>,
     current_request: u64,
     current_response: u64,
     trans_depth: u64,
@@ -578,7 +580,7 @@ impl ConnState {
         let depth = &mut self.trans_depth;
         self.pending.entry(k).or_insert_with(|| {
             *depth += 1;
-            Http::new(f, *depth)
+            Box::new(Http::new(f, *depth))
         })
     }
 }
@@ -602,7 +604,7 @@ impl Tracker {
             self.stats.overflow += 1;
             self.conn_ended(id, sink)?;
         }
-        let mut out: Vec<Http> = Vec::new();
+        let mut out: Vec<Box<Http>> = Vec::new();
         let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
             since_ns: f.ts_ns,
             ..ConnState::default()

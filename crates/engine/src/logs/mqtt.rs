@@ -400,8 +400,10 @@ pub struct Stats {
 #[derive(Debug, Default)]
 struct ConnState {
     connect: Option<Connect>,
-    publish: BTreeMap<u16, Publish>,
-    subscribe: BTreeMap<u16, Subscribe>,
+    /// Boxed: a map's node holds room for eleven values, and a connection
+    /// keeps its node once the map is empty again.
+    publish: BTreeMap<u16, Box<Publish>>,
+    subscribe: BTreeMap<u16, Box<Subscribe>>,
     since_ns: i64,
 }
 
@@ -409,8 +411,8 @@ struct ConnState {
 #[derive(Default)]
 struct Out {
     connect: Vec<Connect>,
-    publish: Vec<Publish>,
-    subscribe: Vec<Subscribe>,
+    publish: Vec<Box<Publish>>,
+    subscribe: Vec<Box<Subscribe>>,
 }
 
 impl ConnState {
@@ -452,11 +454,11 @@ impl Tracker {
         }
         for r in &out.publish {
             self.stats.publishes += 1;
-            emit(r, sink)?;
+            emit(&**r, sink)?;
         }
         for r in &out.subscribe {
             self.stats.subscribes += 1;
-            emit(r, sink)?;
+            emit(&**r, sink)?;
         }
         Ok(())
     }
@@ -527,10 +529,10 @@ impl Tracker {
                     rel: false,
                 };
                 if qos == 0 {
-                    out.publish.push(p);
+                    out.publish.push(Box::new(p));
                 } else if st.publish.len() < MAX_PENDING || st.publish.contains_key(&id) {
                     // A reused id replaces the waiting one, as Zeek's table.
-                    st.publish.insert(id, p);
+                    st.publish.insert(id, Box::new(p));
                 } else {
                     dropped += 1;
                 }
@@ -565,7 +567,7 @@ impl Tracker {
                     ack: false,
                 };
                 if st.subscribe.len() < MAX_PENDING || st.subscribe.contains_key(&id) {
-                    st.subscribe.insert(id, s);
+                    st.subscribe.insert(id, Box::new(s));
                 } else {
                     dropped += 1;
                 }
