@@ -785,17 +785,31 @@ impl FlowEngine {
     /// End every conversation still held (the capture is over); what
     /// their reassembly still held is delivered ([`FlowEngine::delivered`]).
     pub fn finish(&mut self) {
+        self.finish_some(usize::MAX);
+    }
+
+    /// End up to `n` of the conversations still held, in the order
+    /// [`FlowEngine::finish`] ends them all (a reader that takes them a
+    /// batch at a time need not hold every one at once); what their
+    /// reassembly still held is delivered. False once none is left.
+    pub fn finish_some(&mut self, n: usize) -> bool {
         self.delivery.clear();
         self.current = None;
         self.conversations.clear();
         self.found.clear();
+        let mut left = n;
         for table in [&mut self.tcp, &mut self.udp, &mut self.icmp] {
             // Oldest first, as they would have timed out.
-            while let Some(x) = table.pop_oldest() {
+            while left > 0 {
+                let Some(x) = table.pop_oldest() else {
+                    break;
+                };
+                left -= 1;
                 let ended = self.opts.keep_ended.then_some(&mut self.ended);
                 close(&mut self.delivery, ended, x, EndReason::CaptureEnd);
             }
         }
+        !(self.tcp.is_empty() && self.udp.is_empty() && self.icmp.is_empty())
     }
 
     /// A new conversation, numbered `stream` (an announced one's) or the

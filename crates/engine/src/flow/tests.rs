@@ -395,3 +395,46 @@ fn ended_conversations_are_kept_only_when_asked() {
         );
     }
 }
+
+/// The end of a capture taken a batch at a time ends the conversations in
+/// the order ending them all at once does.
+#[test]
+fn finishing_by_batches_keeps_the_order() {
+    let server = [10, 0, 0, 2];
+    let frames: Vec<Vec<u8>> = (0..5u8)
+        .map(|i| {
+            LINK.frame(
+                ethertype::IPV4,
+                &tcp_ip([10, 0, 0, 10 + i], 1000, server, 80, flag::SYN),
+            )
+        })
+        .collect();
+    let run = |batch: usize| {
+        let mut dis =
+            Dissector::new(Options::default(), Limits::default()).with_flows(FlowOptions::logs());
+        for (i, f) in frames.iter().enumerate() {
+            let mut d = Dissection::default();
+            dis.dissect(nth_frame_meta(i, f), f, &mut d);
+        }
+        let Some(flows) = dis.flows.as_mut() else {
+            panic!("no flow engine");
+        };
+        let mut order = Vec::new();
+        let mut sizes = Vec::new();
+        loop {
+            let more = flows.finish_some(batch);
+            let got: Vec<u32> = flows.drain_ended().map(|e| e.flow.stream).collect();
+            sizes.push(got.len());
+            order.extend(got);
+            if !more {
+                break;
+            }
+        }
+        (order, sizes)
+    };
+    let (all, _) = run(usize::MAX);
+    assert_eq!(all, vec![0, 1, 2, 3, 4]);
+    let (batched, sizes) = run(2);
+    assert_eq!(batched, all);
+    assert_eq!(sizes, vec![2, 2, 1]);
+}

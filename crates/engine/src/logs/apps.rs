@@ -173,6 +173,9 @@ pub struct Stats {
     pub dropped: u64,
 }
 
+/// Conversations ended at a time when the capture is over.
+const FINISH_BATCH: usize = 4096;
+
 /// The application analyzers of one pass.
 pub struct AppLogs {
     wants: Wants,
@@ -312,7 +315,11 @@ impl AppLogs {
     /// still pending.
     pub fn finish(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
         self.msgs.clear();
-        flows.finish();
+        // A batch at a time: the records of what ended are written before
+        // the next batch ends, not all held at once.
+        while flows.finish_some(FINISH_BATCH) {
+            self.ended(flows, sink)?;
+        }
         self.ended(flows, sink)?;
         self.dns.finish(sink)?;
         self.dhcp.finish(sink)?;
