@@ -411,8 +411,8 @@ struct ConnState {
 #[derive(Default)]
 struct Out {
     connect: Vec<Connect>,
-    publish: Vec<Box<Publish>>,
-    subscribe: Vec<Box<Subscribe>>,
+    publish: Vec<Publish>,
+    subscribe: Vec<Subscribe>,
 }
 
 impl ConnState {
@@ -426,16 +426,20 @@ impl ConnState {
             .filter(|(_, p)| old(p.ts_ns))
             .map(|(k, _)| *k)
             .collect();
-        out.publish
-            .extend(gone.iter().filter_map(|k| self.publish.remove(k)));
+        out.publish.extend(
+            gone.iter()
+                .filter_map(|k| self.publish.remove(k).map(|p| *p)),
+        );
         let gone: Vec<u16> = self
             .subscribe
             .iter()
             .filter(|(_, s)| old(s.ts_ns))
             .map(|(k, _)| *k)
             .collect();
-        out.subscribe
-            .extend(gone.iter().filter_map(|k| self.subscribe.remove(k)));
+        out.subscribe.extend(
+            gone.iter()
+                .filter_map(|k| self.subscribe.remove(k).map(|s| *s)),
+        );
     }
 }
 
@@ -454,11 +458,11 @@ impl Tracker {
         }
         for r in &out.publish {
             self.stats.publishes += 1;
-            emit(&**r, sink)?;
+            emit(r, sink)?;
         }
         for r in &out.subscribe {
             self.stats.subscribes += 1;
-            emit(&**r, sink)?;
+            emit(r, sink)?;
         }
         Ok(())
     }
@@ -529,7 +533,7 @@ impl Tracker {
                     rel: false,
                 };
                 if qos == 0 {
-                    out.publish.push(Box::new(p));
+                    out.publish.push(p);
                 } else if st.publish.len() < MAX_PENDING || st.publish.contains_key(&id) {
                     // A reused id replaces the waiting one, as Zeek's table.
                     st.publish.insert(id, Box::new(p));
@@ -547,7 +551,7 @@ impl Tracker {
                     }
                     let done = p.ok && matches!(kind, msg::PUBACK | msg::PUBCOMP);
                     if done {
-                        out.publish.extend(st.publish.remove(&id));
+                        out.publish.extend(st.publish.remove(&id).map(|p| *p));
                     }
                 }
             }
@@ -582,7 +586,7 @@ impl Tracker {
                         s.granted = granted;
                     }
                     s.ack = true;
-                    out.subscribe.push(s);
+                    out.subscribe.push(*s);
                 }
             }
         }
