@@ -38,7 +38,14 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         s.clear();
         let _ = r.name().write_to(&mut s);
         let _ = (r.name().status(), r.name().labels().count());
-        let _ = (r.rtype(), r.class(), r.ttl(), r.rdlen(), r.rdata(), r.is_whole());
+        let _ = (
+            r.rtype(),
+            r.class(),
+            r.ttl(),
+            r.rdlen(),
+            r.rdata(),
+            r.is_whole(),
+        );
         let d = r.rdata_view();
         let _ = (d.strings().count(), d.svc_params().count());
         if let Rdata::Soa { mname, rname, .. } = d {
@@ -47,7 +54,12 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         }
     }
     if let Some(e) = v.edns() {
-        let _ = (e.udp_payload_size(), e.ext_rcode(), e.version(), e.dnssec_ok());
+        let _ = (
+            e.udp_payload_size(),
+            e.ext_rcode(),
+            e.version(),
+            e.dnssec_ok(),
+        );
         let _ = e.options().count();
     }
     let msg = v.message();

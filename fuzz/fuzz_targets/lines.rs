@@ -16,11 +16,7 @@ use wiresift_wire::{ftp, imap, pop, smtp, ssh};
 
 /// Format every field of a table through `each(index, sink)`, checking
 /// each range against the message length.
-fn walk<'a>(
-    fields: &[FieldDef],
-    len: usize,
-    mut each: impl FnMut(usize, &mut dyn FieldSink<'a>),
-) {
+fn walk<'a>(fields: &[FieldDef], len: usize, mut each: impl FnMut(usize, &mut dyn FieldSink<'a>)) {
     let mut text = String::new();
     for (i, def) in fields.iter().enumerate() {
         let mut sink = |val: Value<'a>, r: Range<usize>| {
@@ -128,7 +124,13 @@ libfuzzer_sys::fuzz_target!(|input: &[u8]| {
             });
             v.summary(&mut text);
             v.title(&mut text);
-            let _ = (v.tag(), v.command(), v.status(), v.is_uid(), v.is_starttls());
+            let _ = (
+                v.tag(),
+                v.command(),
+                v.status(),
+                v.is_uid(),
+                v.is_starttls(),
+            );
             // Each fetched mail lies inside the message.
             let span = msg.as_ptr_range();
             v.fetched_mails(|m| {
@@ -172,9 +174,23 @@ libfuzzer_sys::fuzz_target!(|input: &[u8]| {
             });
             v.summary(&mut text);
             v.title(&mut text);
-            let _ = (v.protocol(), v.proto_version(), v.software(), v.message_code());
-            let _ = (v.packet_length(), v.padding_length(), v.cookie(), v.message());
-            let _ = (v.name_list(9), v.first_kex_packet_follows(), v.is_encrypted());
+            let _ = (
+                v.protocol(),
+                v.proto_version(),
+                v.software(),
+                v.message_code(),
+            );
+            let _ = (
+                v.packet_length(),
+                v.padding_length(),
+                v.cookie(),
+                v.message(),
+            );
+            let _ = (
+                v.name_list(9),
+                v.first_kex_packet_follows(),
+                v.is_encrypted(),
+            );
             // A whole banner or SSH 2 packet builds back into the same.
             if let (true, Some(r)) = (whole, ssh::SshRepr::parse(&v)) {
                 let mut buf = Vec::new();
