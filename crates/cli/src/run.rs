@@ -273,11 +273,12 @@ fn read_parallel(a: &ReadArgs, path: &Path, n: usize, opts: Options) -> Result<E
     let shared: Arc<Vec<Progress>> = Arc::new((0..n).map(|_| Progress::default()).collect());
     let make = |i: usize| -> Result<PacketJob> {
         let sink = sink_of(a)?;
+        let filter = filter_text.map(Filter::compile).transpose()?;
         Ok(PacketJob {
             dissector: Dissector::new(opts, Limits::default()).with_streams(packet_flows()),
-            // A display filter may test the numbers.
-            numbered: sink.shows_streams() || filter_text.is_some(),
-            filter: filter_text.map(Filter::compile).transpose()?,
+            numbered: sink.shows_streams()
+                || filter.as_ref().is_some_and(Filter::tests_stream_numbers),
+            filter,
             sink,
             hex: a.hex,
             numbers: StreamNumbers {

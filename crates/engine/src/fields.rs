@@ -45,6 +45,13 @@ impl Field {
         self.refs.first().and_then(|r| r.def())
     }
 
+    /// Whether the field is a conversation number (`tcp.stream`,
+    /// `udp.stream`): numbered in order of first frames of the whole file,
+    /// which several workers know only by waiting for each other.
+    pub fn is_stream_number(&self) -> bool {
+        matches!(self.name(), "tcp.stream" | "udp.stream")
+    }
+
     /// The declaration of this field in protocol `p`, if `p` declares it.
     fn in_proto(&self, p: Proto) -> Option<FieldRef> {
         self.refs.iter().copied().find(|r| r.proto == p)

@@ -391,3 +391,24 @@ fn explain_and_source_round_trip() {
     assert_eq!(f.source(), "tcp.port == 443");
     assert!(f.explain().contains("field tcp.port (uint, in tcp)"));
 }
+
+#[test]
+fn a_filter_says_whether_it_tests_stream_numbers() {
+    let tests = |src: &str| {
+        Filter::compile(src)
+            .expect("compiles")
+            .tests_stream_numbers()
+    };
+    for src in [
+        "tcp.stream == 3",
+        "udp.stream",
+        "ip.src == 10.0.0.1 and not tcp.stream in {1, 2}",
+        "tcp.port == 80 or tcp.stream + 1 > 4",
+        "tcp.srcport == 80 xor udp.stream == 1",
+    ] {
+        assert!(tests(src), "{src}");
+    }
+    for src in ["tcp", "tcp.port == 80", "udp.srcport in {53, 5353}", "http"] {
+        assert!(!tests(src), "{src}");
+    }
+}

@@ -78,6 +78,10 @@ impl Sink for Fields {
         }
     }
 
+    fn shows_streams(&self) -> bool {
+        self.refs.iter().any(Field::is_stream_number)
+    }
+
     fn packet(&mut self, d: &Dissection, out: &mut Vec<u8>) {
         let s = &mut self.s;
         s.clear();

@@ -218,6 +218,41 @@ pub(crate) enum Node {
     },
 }
 
+impl Node {
+    /// Whether `is` holds for a field or protocol the program reads.
+    pub(crate) fn any_field(&self, is: &impl Fn(&fields::Field) -> bool) -> bool {
+        match self {
+            Node::And(a, b) | Node::Or(a, b) | Node::Xor(a, b) => {
+                a.any_field(is) || b.any_field(is)
+            }
+            Node::Not(a) => a.any_field(is),
+            Node::Exists(e) | Node::Truthy(e) => e.any_field(is),
+            Node::FieldCmp { field, .. } => is(&field.field),
+            Node::Cmp { lhs, rhs, .. } | Node::Contains { lhs, rhs, .. } => {
+                lhs.any_field(is) || rhs.any_field(is)
+            }
+            Node::Matches { lhs, .. } => lhs.any_field(is),
+            Node::In { lhs, set, .. } => {
+                lhs.any_field(is)
+                    || set.iter().any(|(a, b)| {
+                        a.any_field(is) || b.as_ref().is_some_and(|b| b.any_field(is))
+                    })
+            }
+        }
+    }
+}
+
+impl Expr {
+    fn any_field(&self, is: &impl Fn(&fields::Field) -> bool) -> bool {
+        match self {
+            Expr::Field(s) | Expr::Proto(s) | Expr::Len(s) | Expr::Count(s) => is(&s.field),
+            Expr::Const(_) => false,
+            Expr::Slice(e, _) | Expr::Lower(e) | Expr::Upper(e) | Expr::Neg(e) => e.any_field(is),
+            Expr::Arith(_, a, b) => a.any_field(is) || b.any_field(is),
+        }
+    }
+}
+
 /// Type-check a parsed filter.
 pub(crate) fn compile(t: &Test) -> Result<Node, FilterError> {
     Ok(match t {

@@ -139,6 +139,12 @@ impl Filter {
         eval::test(&self.prog, d)
     }
 
+    /// Whether the filter tests a conversation number (`tcp.stream`,
+    /// `udp.stream`) anywhere.
+    pub fn tests_stream_numbers(&self) -> bool {
+        self.prog.any_field(&|f| f.is_stream_number())
+    }
+
     /// The filter as written.
     pub fn source(&self) -> &str {
         &self.src
