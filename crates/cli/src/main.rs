@@ -11,6 +11,7 @@ mod parallel;
 mod run;
 mod sink;
 mod stats_cmd;
+mod stream_numbers;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -4,12 +4,13 @@
 use crate::args::{Format, ReadArgs, SampleArgs};
 use crate::parallel::{self, IcmpErrors, Job, Out, Pieces, Source};
 use crate::sink::{self, Sink};
+use crate::stream_numbers::{Marker, Progress, Renumber, StreamNumbers};
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use wiresift_capture::bpf::{self, SockFilter, Target};
 use wiresift_capture::clock::FrameClock;
 use wiresift_capture::{ByteOrder, FileReader, Packet, PcapWriter, ReadError};
@@ -18,7 +19,6 @@ use wiresift_engine::filter::Filter;
 use wiresift_engine::flow::FlowOptions;
 use wiresift_engine::{fields, Dissection, Dissector, Options};
 use wiresift_wire::frame::FrameMeta;
-use wiresift_wire::Layer;
 
 /// Flush the output buffer to stdout once it holds this much.
 const FLUSH_AT: usize = 1 << 16;
@@ -272,33 +272,36 @@ fn read_parallel(a: &ReadArgs, path: &Path, n: usize, opts: Options) -> Result<E
     };
     let shared: Arc<Vec<Progress>> = Arc::new((0..n).map(|_| Progress::default()).collect());
     let make = |i: usize| -> Result<PacketJob> {
-        let sink = sink_of(a)?;
+        let mut sink = sink_of(a)?;
         let filter = filter_text.map(Filter::compile).transpose()?;
+        let numbering = if filter.as_ref().is_some_and(Filter::tests_stream_numbers) {
+            Numbering::Wait(StreamNumbers::new(shared.clone(), i))
+        } else if n == 1 || !sink.shows_streams() {
+            // One worker's numbers are the whole file's.
+            Numbering::Own
+        } else if sink.mark_streams() {
+            Numbering::Marked(Marker::new(i))
+        } else {
+            Numbering::Wait(StreamNumbers::new(shared.clone(), i))
+        };
         Ok(PacketJob {
             dissector: Dissector::new(opts, Limits::default()).with_streams(packet_flows()),
-            numbered: sink.shows_streams()
-                || filter.as_ref().is_some_and(Filter::tests_stream_numbers),
+            numbering,
             filter,
             sink,
             hex: a.hex,
-            numbers: StreamNumbers {
-                shared: shared.clone(),
-                me: i,
-                global: [Vec::new(), Vec::new()],
-            },
         })
     };
     let mut out = std::io::BufWriter::with_capacity(FLUSH_AT, std::io::stdout().lock());
     // The header row waits for a file that opens (an empty capture still
     // gets it).
     let mut head = Some(head);
+    let mut renumber = Renumber::default();
     let mut write = |_: u64, pieces: &mut Pieces| -> Result<()> {
         if let Some(h) = head.take() {
             out.write_all(&h)?;
         }
-        for (_, p) in pieces.iter() {
-            out.write_all(p)?;
-        }
+        renumber.write(pieces, &mut out)?;
         Ok(())
     };
     let (_, read) = parallel::run(&src, n, make, &mut write)?;
@@ -316,30 +319,44 @@ struct PacketJob {
     filter: Option<Filter>,
     sink: Box<dyn Sink + Send>,
     hex: bool,
-    /// Whether conversations get the whole file's numbers (else each
-    /// worker's own, never shown).
-    numbered: bool,
-    numbers: StreamNumbers,
+    numbering: Numbering,
+}
+
+/// How a worker's conversations get the whole file's numbers (see
+/// `stream_numbers`).
+enum Numbering {
+    /// They do not: the output never shows them.
+    Own,
+    /// Before the frame is filtered and written: the worker waits for the
+    /// others.
+    Wait(StreamNumbers),
+    /// When the outputs are merged: the sink marks where it wrote them.
+    Marked(Marker),
 }
 
 impl Job for PacketJob {
     fn frame(&mut self, meta: FrameMeta, data: &[u8], out: &mut Out) -> Result<()> {
         let mut d = Dissection::default();
-        if self.numbered {
-            self.numbers.begin(meta.number);
+        if let Numbering::Wait(n) = &self.numbering {
+            n.begin(meta.number);
         }
         self.dissector.dissect(meta, data, &mut d);
-        if self.numbered {
-            self.numbers.number(&mut d, meta.number);
+        if let Numbering::Wait(n) = &mut self.numbering {
+            n.number(&mut d, meta.number);
         }
-        if self.filter.as_ref().is_some_and(|f| !f.matches(&d)) {
-            return Ok(());
+        let pass = self.filter.as_ref().is_none_or(|f| f.matches(&d));
+        if pass {
+            self.sink.packet(&d, &mut out.buf);
+            if self.hex {
+                sink::hex::dump(&d, &mut out.buf);
+            }
+            out.end(meta.number, 0);
         }
-        self.sink.packet(&d, &mut out.buf);
-        if self.hex {
-            sink::hex::dump(&d, &mut out.buf);
+        // A frame the filter rejects still begins its conversations.
+        if let Numbering::Marked(m) = &mut self.numbering {
+            let marks = if pass { self.sink.marks() } else { &[] };
+            m.frame(&d, marks, meta.number, out);
         }
-        out.end(meta.number, 0);
         Ok(())
     }
 
@@ -355,111 +372,8 @@ impl Job for PacketJob {
     }
 
     fn seen(&mut self, last: u64) {
-        self.numbers.seen(last);
-    }
-}
-
-const TCP: usize = 0;
-const UDP: usize = 1;
-
-/// Where one worker is, for the others: every frame up to `done` has been
-/// worked on, and the frames at which its TCP and UDP conversations began.
-#[derive(Default)]
-struct Progress {
-    done: AtomicU64,
-    began: [Mutex<Vec<u64>>; 2],
-}
-
-/// tshark numbers TCP and UDP conversations (`tcp.stream`, `udp.stream`)
-/// in the order of their first frames in the whole file, but each worker's
-/// flow engine numbers only its own. A conversation's number is its own
-/// number on its worker plus the conversations the other workers began
-/// before its first frame — which a worker knows once every other one has
-/// passed that frame. So at a frame that begins a conversation, a worker
-/// waits for the others to reach it (they are working on the same batch);
-/// the frames of conversations already numbered need no waiting.
-struct StreamNumbers {
-    shared: Arc<Vec<Progress>>,
-    me: usize,
-    /// The whole file's number of each of this worker's conversations.
-    global: [Vec<u32>; 2],
-}
-
-impl StreamNumbers {
-    /// Every frame before `frame` has been worked on.
-    fn begin(&self, frame: u64) {
-        self.seen(frame.saturating_sub(1));
-    }
-
-    fn seen(&self, last: u64) {
-        if let Some(p) = self.shared.get(self.me) {
-            p.done.store(last, Ordering::Release);
-        }
-    }
-
-    /// Give the TCP and UDP conversations of `d`, frame `frame`, the whole
-    /// file's numbers.
-    fn number(&mut self, d: &mut Dissection, frame: u64) {
-        for e in d.layers.iter_mut() {
-            match &mut e.layer {
-                Layer::Tcp(v) => {
-                    if let Some(mut info) = v.flow().copied() {
-                        info.stream = self.global(TCP, info.stream, frame);
-                        v.set_flow(info);
-                    }
-                }
-                Layer::Udp(v) => {
-                    if let Some(s) = v.stream() {
-                        v.set_stream(self.global(UDP, s, frame));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// The whole file's number of this worker's conversation `local` of a
-    /// transport, seen in `frame`.
-    fn global(&mut self, t: usize, local: u32, frame: u64) -> u32 {
-        let Some(known) = self.global.get_mut(t) else {
-            return local;
-        };
-        // Conversations are numbered as they begin, outermost first: one
-        // not known yet begins at this frame.
-        while known.len() <= local as usize {
-            if let Some(p) = self.shared.get(self.me) {
-                if let Ok(mut b) = p.began[t].lock() {
-                    b.push(frame);
-                }
-            }
-            let mut before = 0u32;
-            for (i, p) in self.shared.iter().enumerate() {
-                if i == self.me {
-                    continue;
-                }
-                wait_until(&p.done, frame.saturating_sub(1));
-                if let Ok(b) = p.began[t].lock() {
-                    before = before.saturating_add(b.partition_point(|&f| f < frame) as u32);
-                }
-            }
-            known.push((known.len() as u32).saturating_add(before));
-        }
-        known.get(local as usize).copied().unwrap_or(local)
-    }
-}
-
-/// Wait for another worker to have worked on every frame up to `frame`:
-/// spin briefly (it is on the same batch), then give the core away.
-fn wait_until(done: &AtomicU64, frame: u64) {
-    let mut spins = 0u32;
-    while done.load(Ordering::Acquire) < frame {
-        spins = spins.saturating_add(1);
-        if spins < 64 {
-            std::hint::spin_loop();
-        } else if spins < 1024 {
-            std::thread::yield_now();
-        } else {
-            std::thread::sleep(std::time::Duration::from_micros(50));
+        if let Numbering::Wait(n) = &self.numbering {
+            n.seen(last);
         }
     }
 }

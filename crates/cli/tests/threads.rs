@@ -1,8 +1,8 @@
 //! The output does not depend on the number of workers: every dev capture
 //! with `--threads 1` (one thread, the reference) and `--threads 4`, byte
 //! for byte, in one-line, `-T fields` (stream numbers, TCP analysis, DNS
-//! and HTTP names; and without stream numbers, under a display filter),
-//! `-T json` and `logs all`.
+//! and HTTP names; without stream numbers; stream numbers under a filter
+//! that tests them; quoted), `-T json` and `logs all`.
 
 mod common;
 use common::{arg, TempDir};
@@ -45,7 +45,46 @@ const UNNUMBERED: &[&str] = &[
     "tcp or udp",
 ];
 
-const MODES: &[&[&str]] = &[&[], FIELDS, UNNUMBERED, &["-T", "json"]];
+/// Stream numbers under a display filter that tests them (each worker
+/// knows them before filtering), in quoted cells.
+const FILTERED_NUMBERS: &[&str] = &[
+    "-T",
+    "fields",
+    "-e",
+    "frame.number",
+    "-e",
+    "tcp.stream",
+    "-e",
+    "udp.stream",
+    "-E",
+    "quote=d",
+    "-Y",
+    "tcp.stream != 1",
+];
+
+/// Stream numbers written by each worker and set right when the outputs are
+/// merged, in quoted cells, the last of several (tunnels).
+const QUOTED_NUMBERS: &[&str] = &[
+    "-T",
+    "fields",
+    "-e",
+    "udp.stream",
+    "-e",
+    "tcp.stream",
+    "-E",
+    "quote=s",
+    "-E",
+    "occurrence=l",
+];
+
+const MODES: &[&[&str]] = &[
+    &[],
+    FIELDS,
+    UNNUMBERED,
+    FILTERED_NUMBERS,
+    QUOTED_NUMBERS,
+    &["-T", "json"],
+];
 
 /// Standard output, exit code and standard error of wiresift.
 fn run(args: &[&str]) -> (Option<i32>, Vec<u8>, String) {

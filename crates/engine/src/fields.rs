@@ -49,7 +49,7 @@ impl Field {
     /// `udp.stream`): numbered in order of first frames of the whole file,
     /// which several workers know only by waiting for each other.
     pub fn is_stream_number(&self) -> bool {
-        matches!(self.name(), "tcp.stream" | "udp.stream")
+        is_stream_number(self.name())
     }
 
     /// The declaration of this field in protocol `p`, if `p` declares it.
@@ -97,6 +97,12 @@ pub fn each<'a>(
                 f(def, v, off + range.start..off + range.end)
             });
     }
+}
+
+/// Whether the field called `name` is a conversation number
+/// ([`Field::is_stream_number`]).
+pub fn is_stream_number(name: &str) -> bool {
+    matches!(name, "tcp.stream" | "udp.stream")
 }
 
 /// Is field (or protocol) `field` present in `d`?

@@ -1,7 +1,7 @@
 //! `-T fields`: one row a packet of the `-e` fields' values, in exactly
 //! tshark's form, with tshark's `-E` options.
 
-use super::Sink;
+use super::{Sink, StreamMark};
 use anyhow::{bail, Result};
 use wiresift_engine::fields::{each, write_text, Field};
 use wiresift_engine::Dissection;
@@ -23,6 +23,10 @@ pub struct Fields {
     quote: Option<char>,
     s: String,
     cell: String,
+    /// Where the row holds conversation numbers, when the caller asked
+    /// ([`Sink::mark_streams`]); and the current cell's.
+    marks: Option<Vec<StreamMark>>,
+    cell_marks: Vec<StreamMark>,
 }
 
 impl Fields {
@@ -37,6 +41,8 @@ impl Fields {
             quote: None,
             s: String::new(),
             cell: String::new(),
+            marks: None,
+            cell_marks: Vec::new(),
         };
         for o in opts {
             let Some((k, v)) = o.split_once('=') else {
@@ -82,36 +88,71 @@ impl Sink for Fields {
         self.refs.iter().any(Field::is_stream_number)
     }
 
+    fn mark_streams(&mut self) -> bool {
+        self.marks = Some(Vec::new());
+        true
+    }
+
+    fn marks(&self) -> &[StreamMark] {
+        self.marks.as_deref().unwrap_or_default()
+    }
+
     fn packet(&mut self, d: &Dissection, out: &mut Vec<u8>) {
         let s = &mut self.s;
         s.clear();
+        if let Some(m) = self.marks.as_mut() {
+            m.clear();
+        }
         for (i, r) in self.refs.iter().enumerate() {
             if i > 0 {
                 s.push_str(&self.separator);
             }
             let cell = &mut self.cell;
             cell.clear();
+            let cell_marks = &mut self.cell_marks;
+            cell_marks.clear();
+            let marking = self.marks.is_some() && r.is_stream_number();
             match self.occurrence {
-                Occurrence::All => {
+                Occurrence::All if !marking => {
                     write_text(d, r, &self.aggregator, cell);
                 }
-                Occurrence::First | Occurrence::Last => {
-                    let last = self.occurrence == Occurrence::Last;
+                occurrence => {
+                    let last = occurrence == Occurrence::Last;
+                    let all = occurrence == Occurrence::All;
                     each(d, r, &mut |def, v, _| {
-                        if last || cell.is_empty() {
+                        if !(all || last || cell.is_empty()) {
+                            return;
+                        }
+                        if last {
                             cell.clear();
-                            v.write_tshark(def.kind, cell);
+                            cell_marks.clear();
+                        } else if !cell.is_empty() {
+                            cell.push_str(&self.aggregator);
+                        }
+                        let at = cell.len();
+                        v.write_tshark(def.kind, cell);
+                        if marking {
+                            cell_marks.extend(StreamMark::of(def.name, &v, at, cell.len()));
                         }
                     });
                 }
             }
-            match self.quote {
-                Some(q) if !cell.is_empty() => {
+            let quoted = self.quote.filter(|_| !cell.is_empty());
+            // Where the cell's text starts in the row.
+            let shift = s.len() + quoted.map_or(0, char::len_utf8);
+            if let Some(m) = self.marks.as_mut() {
+                m.extend(cell_marks.iter().map(|c| StreamMark {
+                    at: c.at + shift,
+                    ..*c
+                }));
+            }
+            match quoted {
+                Some(q) => {
                     s.push(q);
                     s.push_str(cell);
                     s.push(q);
                 }
-                _ => s.push_str(cell),
+                None => s.push_str(cell),
             }
         }
         s.push('\n');

@@ -3,22 +3,39 @@
 //! occurs twice (tunnels) or a field that occurs twice becomes an array.
 //! Integers are JSON numbers; addresses, hex values and text are strings.
 
-use super::Sink;
+use super::{Sink, StreamMark};
 use wiresift_engine::fields::layer_fields;
 use wiresift_engine::Dissection;
 use wiresift_wire::field::{Kind, Value};
+
+/// A value's JSON text, with its mark if it is a conversation number.
+type Rendered = (String, Option<StreamMark>);
 
 #[derive(Default)]
 pub struct Json {
     s: String,
     /// (field name, rendered values) of the layer being written.
-    pending: Vec<(&'static str, Vec<String>)>,
+    pending: Vec<(&'static str, Vec<Rendered>)>,
+    /// Where the text holds conversation numbers, when the caller asked.
+    marks: Option<Vec<StreamMark>>,
 }
 
 impl Sink for Json {
+    fn mark_streams(&mut self) -> bool {
+        self.marks = Some(Vec::new());
+        true
+    }
+
+    fn marks(&self) -> &[StreamMark] {
+        self.marks.as_deref().unwrap_or_default()
+    }
+
     fn packet(&mut self, d: &Dissection, out: &mut Vec<u8>) {
         let s = &mut self.s;
         s.clear();
+        if let Some(m) = self.marks.as_mut() {
+            m.clear();
+        }
         s.push_str("{\"layers\":[");
         for (i, e) in d.layers.iter().enumerate() {
             if i > 0 {
@@ -34,12 +51,16 @@ impl Sink for Json {
             s.push_str(",\"fields\":{");
             self.pending.clear();
             let pending = &mut self.pending;
+            let marking = self.marks.is_some();
             layer_fields(&e.layer, &mut |def, v, _| {
                 let mut text = String::new();
                 value(&mut text, def.kind, v);
+                let mark = marking
+                    .then(|| StreamMark::of(def.name, &v, 0, text.len()))
+                    .flatten();
                 match pending.last_mut() {
-                    Some((name, vals)) if *name == def.name => vals.push(text),
-                    _ => pending.push((def.name, vec![text])),
+                    Some((name, vals)) if *name == def.name => vals.push((text, mark)),
+                    _ => pending.push((def.name, vec![(text, mark)])),
                 }
             });
             for (j, (name, vals)) in self.pending.iter().enumerate() {
@@ -48,11 +69,23 @@ impl Sink for Json {
                 }
                 string(s, name);
                 s.push(':');
-                if let [one] = vals.as_slice() {
-                    s.push_str(one);
-                } else {
+                let many = vals.len() != 1;
+                if many {
                     s.push('[');
-                    s.push_str(&vals.join(","));
+                }
+                for (k, (text, mark)) in vals.iter().enumerate() {
+                    if k > 0 {
+                        s.push(',');
+                    }
+                    if let (Some(m), Some(marks)) = (mark, self.marks.as_mut()) {
+                        marks.push(StreamMark {
+                            at: s.len() + m.at,
+                            ..*m
+                        });
+                    }
+                    s.push_str(text);
+                }
+                if many {
                     s.push(']');
                 }
             }

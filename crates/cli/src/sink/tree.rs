@@ -1,7 +1,7 @@
 //! The layer tree (`-V`): each layer's title, then every field indented
 //! under it with its description and value, then what went wrong there.
 
-use super::Sink;
+use super::{Sink, StreamMark};
 use wiresift_engine::fields::layer_fields;
 use wiresift_engine::Dissection;
 use wiresift_wire::field::Value;
@@ -10,12 +10,27 @@ use wiresift_wire::Anomaly;
 #[derive(Default)]
 pub struct Tree {
     s: String,
+    /// Where the text holds conversation numbers, when the caller asked.
+    marks: Option<Vec<StreamMark>>,
 }
 
 impl Sink for Tree {
+    fn mark_streams(&mut self) -> bool {
+        self.marks = Some(Vec::new());
+        true
+    }
+
+    fn marks(&self) -> &[StreamMark] {
+        self.marks.as_deref().unwrap_or_default()
+    }
+
     fn packet(&mut self, d: &Dissection, out: &mut Vec<u8>) {
         let s = &mut self.s;
         s.clear();
+        let mut marks = self.marks.as_mut();
+        if let Some(m) = marks.as_deref_mut() {
+            m.clear();
+        }
         for (i, e) in d.layers.iter().enumerate() {
             if e.quoted && i > 0 && !d.layers[i - 1].quoted {
                 s.push_str("    [quoted packet]\n");
@@ -31,7 +46,11 @@ impl Sink for Tree {
                 s.push_str(indent);
                 s.push_str(def.desc);
                 s.push_str(": ");
+                let at = s.len();
                 v.write_tshark(def.kind, s);
+                if let Some(m) = marks.as_deref_mut() {
+                    m.extend(StreamMark::of(def.name, &v, at, s.len()));
+                }
                 s.push_str("  [");
                 s.push_str(def.name);
                 s.push_str("]\n");
@@ -44,7 +63,7 @@ impl Sink for Tree {
             expert(s, "", a);
         }
         if d.anomalies_dropped > 0 {
-            s.push_str("[");
+            s.push('[');
             s.push_str(itoa::Buffer::new().format(d.anomalies_dropped));
             s.push_str(" more anomalies not shown]\n");
         }
