@@ -875,6 +875,50 @@ fn json_lines_parse_and_have_layers() {
     assert_eq!(layer("ip")["fields"]["ip.src"], "192.168.1.10");
     assert_eq!(layer("udp")["fields"]["udp.dstport"], 53);
     assert_eq!(layer("eth")["fields"]["eth.type"], "0x0800");
+    // A field that occurs twice in a layer is an array of its values.
+    assert_eq!(
+        layer("ip")["fields"]["ip.addr"],
+        serde_json::json!(["192.168.1.10", "192.168.1.1"])
+    );
+}
+
+/// JSON on two workers carries each packet's `tcp.stream` and `udp.stream`
+/// as `-T fields` on one worker (the flow engine's own numbers) prints them.
+#[test]
+fn json_on_two_workers_has_the_stream_numbers_of_one() {
+    let s = sample();
+    let json = clean(&["-r", arg(&s.pcap), "-T", "json", "--threads", "2"]);
+    let fields = clean(&[
+        "-r",
+        arg(&s.pcap),
+        "-T",
+        "fields",
+        "-e",
+        "tcp.stream",
+        "-e",
+        "udp.stream",
+        "--threads",
+        "1",
+    ]);
+    let mut numbered = 0;
+    for (line, row) in json.lines().zip(fields.lines()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let of = |name: &str| -> String {
+            let vals: Vec<String> = v["layers"]
+                .as_array()
+                .expect("layers")
+                .iter()
+                .filter_map(|l| l["fields"][name].as_u64())
+                .map(|n| n.to_string())
+                .collect();
+            vals.join(",")
+        };
+        let got = format!("{}\t{}", of("tcp.stream"), of("udp.stream"));
+        assert_eq!(got, row, "{line}");
+        numbered += usize::from(got != "\t");
+    }
+    assert_eq!(json.lines().count(), fields.lines().count());
+    assert!(numbered > 10, "{numbered} packets with a stream number");
 }
 
 // ---- (k) -w then -r ------------------------------------------------------

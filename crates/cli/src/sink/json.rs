@@ -2,22 +2,30 @@
 //! log pipelines. Layers in order, each an object of its fields; a layer that
 //! occurs twice (tunnels) or a field that occurs twice becomes an array.
 //! Integers are JSON numbers; addresses, hex values and text are strings.
+//!
+//! Written straight into the output buffer, with no text made per value: a
+//! field's values come one after another, so a second one turns the first
+//! into an array by putting `[` before it.
 
 use super::{Sink, StreamMark};
 use wiresift_engine::fields::layer_fields;
 use wiresift_engine::Dissection;
 use wiresift_wire::field::{Kind, Value};
 
-/// A value's JSON text, with its mark if it is a conversation number.
-type Rendered = (String, Option<StreamMark>);
-
 #[derive(Default)]
 pub struct Json {
-    s: String,
-    /// (field name, rendered values) of the layer being written.
-    pending: Vec<(&'static str, Vec<Rendered>)>,
+    /// A value's text in tshark's form, before it is escaped.
+    text: String,
     /// Where the text holds conversation numbers, when the caller asked.
     marks: Option<Vec<StreamMark>>,
+}
+
+/// The field whose values are being written: its name, where its first
+/// value starts, and whether it has become an array.
+struct Open {
+    name: &'static str,
+    first: usize,
+    array: bool,
 }
 
 impl Sink for Json {
@@ -31,113 +39,117 @@ impl Sink for Json {
     }
 
     fn packet(&mut self, d: &Dissection, out: &mut Vec<u8>) {
-        let s = &mut self.s;
-        s.clear();
-        if let Some(m) = self.marks.as_mut() {
+        // Marks count from the start of this packet's text.
+        let base = out.len();
+        let mut marks = self.marks.as_mut();
+        if let Some(m) = marks.as_deref_mut() {
             m.clear();
         }
-        s.push_str("{\"layers\":[");
+        out.extend_from_slice(b"{\"layers\":[");
         for (i, e) in d.layers.iter().enumerate() {
             if i > 0 {
-                s.push(',');
+                out.push(b',');
             }
-            s.push_str("{\"protocol\":");
-            string(s, e.layer.proto().name());
+            out.extend_from_slice(b"{\"protocol\":");
+            string(out, e.layer.proto().name());
             if e.quoted {
-                s.push_str(",\"quoted\":true");
+                out.extend_from_slice(b",\"quoted\":true");
             }
-            s.push_str(",\"offset\":");
-            s.push_str(itoa::Buffer::new().format(e.offset));
-            s.push_str(",\"fields\":{");
-            self.pending.clear();
-            let pending = &mut self.pending;
-            let marking = self.marks.is_some();
+            out.extend_from_slice(b",\"offset\":");
+            out.extend_from_slice(itoa::Buffer::new().format(e.offset).as_bytes());
+            out.extend_from_slice(b",\"fields\":{");
+            let mut open: Option<Open> = None;
+            let text = &mut self.text;
             layer_fields(&e.layer, &mut |def, v, _| {
-                let mut text = String::new();
-                value(&mut text, def.kind, v);
-                let mark = marking
-                    .then(|| StreamMark::of(def.name, &v, 0, text.len()))
-                    .flatten();
-                match pending.last_mut() {
-                    Some((name, vals)) if *name == def.name => vals.push((text, mark)),
-                    _ => pending.push((def.name, vec![(text, mark)])),
-                }
-            });
-            for (j, (name, vals)) in self.pending.iter().enumerate() {
-                if j > 0 {
-                    s.push(',');
-                }
-                string(s, name);
-                s.push(':');
-                let many = vals.len() != 1;
-                if many {
-                    s.push('[');
-                }
-                for (k, (text, mark)) in vals.iter().enumerate() {
-                    if k > 0 {
-                        s.push(',');
+                match open.as_mut() {
+                    Some(o) if o.name == def.name => {
+                        if !o.array {
+                            o.array = true;
+                            out.insert(o.first, b'[');
+                            // A mark of the first value moved with it.
+                            if let Some(m) = marks.as_deref_mut() {
+                                for x in m.iter_mut().filter(|x| base + x.at >= o.first) {
+                                    x.at += 1;
+                                }
+                            }
+                        }
+                        out.push(b',');
                     }
-                    if let (Some(m), Some(marks)) = (mark, self.marks.as_mut()) {
-                        marks.push(StreamMark {
-                            at: s.len() + m.at,
-                            ..*m
+                    _ => {
+                        if let Some(o) = open.take() {
+                            if o.array {
+                                out.push(b']');
+                            }
+                            out.push(b',');
+                        }
+                        string(out, def.name);
+                        out.push(b':');
+                        open = Some(Open {
+                            name: def.name,
+                            first: out.len(),
+                            array: false,
                         });
                     }
-                    s.push_str(text);
                 }
-                if many {
-                    s.push(']');
+                let at = out.len();
+                value(out, text, def.kind, v);
+                if let Some(m) = marks.as_deref_mut() {
+                    m.extend(StreamMark::of(def.name, &v, at - base, out.len() - base));
                 }
+            });
+            if open.is_some_and(|o| o.array) {
+                out.push(b']');
             }
-            s.push_str("}}");
+            out.extend_from_slice(b"}}");
         }
-        s.push(']');
+        out.push(b']');
         if !d.anomalies.is_empty() {
-            s.push_str(",\"anomalies\":[");
+            out.extend_from_slice(b",\"anomalies\":[");
             for (i, a) in d.anomalies.iter().enumerate() {
                 if i > 0 {
-                    s.push(',');
+                    out.push(b',');
                 }
-                s.push_str("{\"protocol\":");
-                string(s, a.proto.name());
-                s.push_str(",\"kind\":");
-                string(s, a.kind.name());
-                s.push_str(",\"message\":");
-                string(s, a.msg);
-                s.push_str(",\"start\":");
-                s.push_str(itoa::Buffer::new().format(a.range.start));
-                s.push_str(",\"end\":");
-                s.push_str(itoa::Buffer::new().format(a.range.end));
-                s.push('}');
+                out.extend_from_slice(b"{\"protocol\":");
+                string(out, a.proto.name());
+                out.extend_from_slice(b",\"kind\":");
+                string(out, a.kind.name());
+                out.extend_from_slice(b",\"message\":");
+                string(out, a.msg);
+                out.extend_from_slice(b",\"start\":");
+                out.extend_from_slice(itoa::Buffer::new().format(a.range.start).as_bytes());
+                out.extend_from_slice(b",\"end\":");
+                out.extend_from_slice(itoa::Buffer::new().format(a.range.end).as_bytes());
+                out.push(b'}');
             }
-            s.push(']');
+            out.push(b']');
         }
-        s.push_str("}\n");
-        out.extend_from_slice(s.as_bytes());
+        out.extend_from_slice(b"}\n");
     }
 }
 
 /// A JSON string literal, escaped by serde_json.
-fn string(s: &mut String, text: &str) {
-    // Serializing a &str cannot fail.
-    if let Ok(j) = serde_json::to_string(text) {
-        s.push_str(&j);
-    }
+fn string(out: &mut Vec<u8>, text: &str) {
+    // Writing a &str to memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
 }
 
 /// A value: numbers for decimal integers, `true`/`false` for booleans,
-/// strings (in tshark's text form) for everything else.
-fn value(s: &mut String, kind: Kind, v: Value) {
+/// strings (in tshark's text form, made in `text`) for everything else.
+fn value(out: &mut Vec<u8>, text: &mut String, kind: Kind, v: Value) {
     match (kind, v) {
-        (Kind::Dec, Value::UInt(n)) => s.push_str(itoa::Buffer::new().format(n)),
-        (_, Value::Int(n)) => s.push_str(itoa::Buffer::new().format(n)),
-        (Kind::Bool, Value::Bool(b)) => s.push_str(if b { "true" } else { "false" }),
-        (Kind::Bool, Value::UInt(n)) => s.push_str(if n != 0 { "true" } else { "false" }),
-        (_, Value::Present) => s.push_str("true"),
+        (Kind::Dec, Value::UInt(n)) => {
+            out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes())
+        }
+        (_, Value::Int(n)) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+        (Kind::Bool, Value::Bool(b)) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+        (Kind::Bool, Value::UInt(n)) => {
+            out.extend_from_slice(if n != 0 { b"true" } else { b"false" })
+        }
+        (_, Value::Present) => out.extend_from_slice(b"true"),
         (k, v) => {
-            let mut t = String::new();
-            v.write_tshark(k, &mut t);
-            string(s, &t);
+            text.clear();
+            v.write_tshark(k, text);
+            string(out, text);
         }
     }
 }
