@@ -1140,7 +1140,7 @@ fn conn_log_alone_matches_conn_log_of_all_logs() {
             let t = craft::tcp(sp, dp, seq, ack, flags);
             let tcp = craft::tcp_segment(&t, payload, &src, &dst);
             let ip = craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
-            let link = if client { lan.clone() } else { lan.reply() };
+            let link = if client { lan } else { lan.reply() };
             out.push(link.frame(ethertype::IPV4, &ip));
         };
         seg(true, flag::SYN, b"", cseq, sseq);

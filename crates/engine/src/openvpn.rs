@@ -70,7 +70,7 @@ impl Gathered {
         let start = shown.len();
         shown.extend_from_slice(p.get(..whole).unwrap_or(&[]));
         p.clear();
-        (whole > 0).then(|| start..shown.len())
+        (whole > 0).then_some(start..shown.len())
     }
 }
 

@@ -771,7 +771,7 @@ mod tests {
         assert!(SocksView::new(&[5, 1, 0, 9, 0, 0, 0], Msg::Request).is_err());
         assert!(SocksView::new(&[5, 1, 0, 3, 200, 0], Msg::Request).is_err());
         let mut long = vec![4, 1, 0, 80, 1, 2, 3, 4];
-        long.extend(std::iter::repeat(b'a').take(300));
+        long.extend(std::iter::repeat_n(b'a', 300));
         assert_eq!(pdu_len(Msg::V4Request, &long), Pdu::NotMine);
         assert_eq!(pdu_len(Msg::V4Request, &long[..100]), Pdu::Need(101));
         assert!(!looks_like(b"GET / HTTP/1.1\r\n"));

@@ -232,21 +232,16 @@ fn flow_field<'a>(info: &TcpFlowInfo, f: Field, out: &mut dyn FieldSink<'a>) {
         Field::Nxtseq => some_u32(info.nxtseq, out),
         Field::TimeRelative => out.value(rel_time(info.time_relative_ns), none),
         Field::TimeDelta => out.value(rel_time(info.time_delta_ns), none),
-        Field::Analysis => {
+        Field::Analysis
             if a.present
                 || a.flags != 0
                 || a.acks_frame != 0
                 || a.bytes_in_flight.is_some()
-                || a.initial_rtt_ns.is_some()
-            {
-                out.value(Value::Present, none)
-            }
+                || a.initial_rtt_ns.is_some() =>
+        {
+            out.value(Value::Present, none)
         }
-        Field::AnalysisFlags => {
-            if a.flags != 0 {
-                out.value(Value::Present, none)
-            }
-        }
+        Field::AnalysisFlags if a.flags != 0 => out.value(Value::Present, none),
         Field::Retransmission => flag(RETRANSMISSION, out),
         Field::FastRetransmission => flag(FAST_RETRANSMISSION, out),
         Field::SpuriousRetransmission => flag(SPURIOUS_RETRANSMISSION, out),
