@@ -9,81 +9,23 @@ use common::{arg, TempDir};
 use std::path::Path;
 use std::process::Command;
 
-const FIELDS: &[&str] = &[
-    "-T",
-    "fields",
-    "-e",
-    "frame.number",
-    "-e",
-    "tcp.stream",
-    "-e",
-    "udp.stream",
-    "-e",
-    "tcp.analysis.flags",
-    "-e",
-    "tcp.seq",
-    "-e",
-    "dns.qry.name",
-    "-e",
-    "http.host",
-];
-
-/// Fields and a display filter that leave out the stream numbers: the
-/// workers do not wait for each other, and still agree.
-const UNNUMBERED: &[&str] = &[
-    "-T",
-    "fields",
-    "-e",
-    "frame.number",
-    "-e",
-    "tcp.analysis.flags",
-    "-e",
-    "tcp.seq",
-    "-e",
-    "dns.qry.name",
-    "-Y",
-    "tcp or udp",
-];
-
-/// Stream numbers under a display filter that tests them (each worker
-/// knows them before filtering), in quoted cells.
-const FILTERED_NUMBERS: &[&str] = &[
-    "-T",
-    "fields",
-    "-e",
-    "frame.number",
-    "-e",
-    "tcp.stream",
-    "-e",
-    "udp.stream",
-    "-E",
-    "quote=d",
-    "-Y",
-    "tcp.stream != 1",
-];
-
-/// Stream numbers written by each worker and set right when the outputs are
-/// merged, in quoted cells, the last of several (tunnels).
-const QUOTED_NUMBERS: &[&str] = &[
-    "-T",
-    "fields",
-    "-e",
-    "udp.stream",
-    "-e",
-    "tcp.stream",
-    "-E",
-    "quote=s",
-    "-E",
-    "occurrence=l",
-];
-
-const MODES: &[&[&str]] = &[
-    &[],
-    FIELDS,
-    UNNUMBERED,
-    FILTERED_NUMBERS,
-    QUOTED_NUMBERS,
-    &["-T", "json"],
+/// The output forms compared, each as its flags separated by spaces.
+const MODES: &[&str] = &[
+    // One line a packet.
+    "",
+    // Stream numbers, TCP analysis, DNS and HTTP names.
+    "-T fields -e frame.number -e tcp.stream -e udp.stream -e tcp.analysis.flags -e tcp.seq \
+     -e dns.qry.name -e http.host",
+    // No stream numbers, under a display filter: the workers do not wait
+    // for each other.
+    "-T fields -e frame.number -e tcp.analysis.flags -e tcp.seq -e dns.qry.name -Y tcp||udp",
+    // Stream numbers under a filter that tests them (each worker knows
+    // them before filtering), in quoted cells.
+    "-T fields -e frame.number -e tcp.stream -e udp.stream -E quote=d -Y tcp.stream!=1",
+    // Stream numbers set right when the outputs are merged, in quoted
+    // cells, the last of several (tunnels).
+    "-T fields -e udp.stream -e tcp.stream -E quote=s -E occurrence=l",
+    "-T json",
 ];
 
 /// Standard output, exit code and standard error of wiresift.
@@ -123,7 +65,7 @@ fn compare(cap: &Path, tmp: &TempDir) -> Vec<String> {
     for mode in MODES {
         let with = |threads: &str| {
             let mut a = vec!["-r", arg(cap), "--threads", threads];
-            a.extend_from_slice(mode);
+            a.extend(mode.split_whitespace());
             run(&a)
         };
         let (one, four) = (with("1"), with("4"));
