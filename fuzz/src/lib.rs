@@ -593,7 +593,8 @@ impl logs::Sink for AllLogs {
 /// analyzer, each record formatted as TSV and as JSON, every dissection
 /// walked as the sinks do, and the ends of the capture written. Input as
 /// `dissector_defrag`'s, the third byte giving the conversation limits
-/// ([`flow_options`]).
+/// ([`flow_options`]); bit 1 of the fourth keeps HTTP bodies whole, as
+/// per-packet output does, instead of their heads, as the logs do.
 pub fn conversations(data: &[u8]) {
     let Some((hdr, rest)) = data.split_first_chunk::<4>() else {
         return;
@@ -603,6 +604,9 @@ pub fn conversations(data: &[u8]) {
         verify_checksums: hdr[3] & 1 == 0,
     };
     let mut dis = Dissector::new(opts, Limits::default()).with_streams(flow_options(hdr[2]));
+    if hdr[3] & 2 == 0 {
+        dis = dis.with_body_heads();
+    }
     let writers = |format| {
         logs::ALL
             .iter()
@@ -615,7 +619,7 @@ pub fn conversations(data: &[u8]) {
         line: Vec::new(),
     };
     let mut apps = AppLogs::new(Wants::of(logs::ALL));
-    let first = START_TIMES[usize::from(hdr[3] >> 1) % START_TIMES.len()];
+    let first = START_TIMES[usize::from(hdr[3] >> 2) % START_TIMES.len()];
     for (m, frame) in timed_frames(prefix, first, rest) {
         if let Some(flows) = dis.flows.as_mut() {
             flows.tick(&m);

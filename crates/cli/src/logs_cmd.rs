@@ -158,7 +158,11 @@ impl LogsJob {
             apps: AppLogs::new(Wants::of(selected)),
             // Streams reassembled: an HTTP or TLS message shows whole on
             // the frame that completes it.
-            dissector: Dissector::new(opts, Limits::default()).with_streams(FlowOptions::logs()),
+            // Bodies past their head are counted, not held: the logs read
+            // their length and type.
+            dissector: Dissector::new(opts, Limits::default())
+                .with_streams(FlowOptions::logs())
+                .with_body_heads(),
             writers,
         })
     }

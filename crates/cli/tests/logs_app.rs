@@ -1107,14 +1107,11 @@ fn conversations_sharing_an_announced_stream_keep_their_own_uids() {
     }
 }
 
-/// `logs conn` alone stops reading an HTTP connection after its first
-/// request that keeps to HTTP (no log reads more of it), but not after a
-/// CONNECT or an Upgrade, whose tunnel may carry another protocol. Its
-/// conn.log is still the one `logs all` writes, which reads every
-/// connection to its end.
-#[test]
-fn conn_log_alone_matches_conn_log_of_all_logs() {
-    use wiresift_capture::PcapWriter;
+/// Frames of one TCP connection from 10.1.0.5 port `port` to
+/// 192.0.2.80 port 80: handshake, then each message from the client (true)
+/// or the server in turn, cut into segments of at most 1460 bytes, then
+/// FINs.
+fn tcp_conversation(port: u16, talk: &[(bool, &[u8])]) -> Vec<Vec<u8>> {
     use wiresift_engine::craft::{self, ipproto, Link};
     use wiresift_wire::ethernet::ethertype;
     use wiresift_wire::tcp::flag;
@@ -1125,42 +1122,62 @@ fn conn_log_alone_matches_conn_log_of_all_logs() {
         dst: [2, 0, 0, 0, 0, 2],
         vlan: None,
     };
-    // One connection from client port `port`: handshake, then each
-    // message from the client (true) or the server in turn, then FINs.
-    let conn = |port: u16, talk: &[(bool, &[u8])]| -> Vec<Vec<u8>> {
-        let (mut cseq, mut sseq) = (1000u32, 9000u32);
-        let mut out = Vec::new();
-        let mut seg = |client: bool, flags: u16, payload: &[u8], cseq: u32, sseq: u32| {
-            let (src, dst, sp, dp, seq, ack) = if client {
-                (C, S, port, 80, cseq, sseq)
-            } else {
-                (S, C, 80, port, sseq, cseq)
-            };
-            let ack = if flags & flag::ACK != 0 { ack } else { 0 };
-            let t = craft::tcp(sp, dp, seq, ack, flags);
-            let tcp = craft::tcp_segment(&t, payload, &src, &dst);
-            let ip = craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
-            let link = if client { lan } else { lan.reply() };
-            out.push(link.frame(ethertype::IPV4, &ip));
+    let (mut cseq, mut sseq) = (1000u32, 9000u32);
+    let mut out = Vec::new();
+    let mut seg = |client: bool, flags: u16, payload: &[u8], cseq: u32, sseq: u32| {
+        let (src, dst, sp, dp, seq, ack) = if client {
+            (C, S, port, 80, cseq, sseq)
+        } else {
+            (S, C, 80, port, sseq, cseq)
         };
-        seg(true, flag::SYN, b"", cseq, sseq);
-        seg(false, flag::SYN | flag::ACK, b"", cseq + 1, sseq);
-        cseq += 1;
-        sseq += 1;
-        seg(true, flag::ACK, b"", cseq, sseq);
-        for (client, data) in talk {
-            seg(*client, flag::PSH | flag::ACK, data, cseq, sseq);
+        let ack = if flags & flag::ACK != 0 { ack } else { 0 };
+        let t = craft::tcp(sp, dp, seq, ack, flags);
+        let tcp = craft::tcp_segment(&t, payload, &src, &dst);
+        let ip = craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp);
+        let link = if client { lan } else { lan.reply() };
+        out.push(link.frame(ethertype::IPV4, &ip));
+    };
+    seg(true, flag::SYN, b"", cseq, sseq);
+    seg(false, flag::SYN | flag::ACK, b"", cseq + 1, sseq);
+    cseq += 1;
+    sseq += 1;
+    seg(true, flag::ACK, b"", cseq, sseq);
+    for (client, data) in talk {
+        for piece in data.chunks(1460) {
+            seg(*client, flag::PSH | flag::ACK, piece, cseq, sseq);
             if *client {
-                cseq += data.len() as u32;
+                cseq += piece.len() as u32;
             } else {
-                sseq += data.len() as u32;
+                sseq += piece.len() as u32;
             }
         }
-        seg(true, flag::FIN | flag::ACK, b"", cseq, sseq);
-        seg(false, flag::FIN | flag::ACK, b"", cseq + 1, sseq);
-        seg(true, flag::ACK, b"", cseq + 1, sseq + 1);
-        out
-    };
+    }
+    seg(true, flag::FIN | flag::ACK, b"", cseq, sseq);
+    seg(false, flag::FIN | flag::ACK, b"", cseq + 1, sseq);
+    seg(true, flag::ACK, b"", cseq + 1, sseq + 1);
+    out
+}
+
+/// Write `frames` to `file` as a pcap, a millisecond apart.
+fn write_pcap(file: &Path, frames: &[Vec<u8>]) {
+    use wiresift_capture::PcapWriter;
+    let mut w = PcapWriter::new(std::fs::File::create(file).unwrap(), 1, 65_535, false).unwrap();
+    for (i, f) in frames.iter().enumerate() {
+        let (s, us) = (i as i64 / 1000, i as u32 % 1000 * 1000);
+        w.write_record(1_700_000_000 + s, us, f.len() as u32, f)
+            .unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// `logs conn` alone stops reading an HTTP connection after its first
+/// request that keeps to HTTP (no log reads more of it), but not after a
+/// CONNECT or an Upgrade, whose tunnel may carry another protocol. Its
+/// conn.log is still the one `logs all` writes, which reads every
+/// connection to its end.
+#[test]
+fn conn_log_alone_matches_conn_log_of_all_logs() {
+    let conn = tcp_conversation;
     let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi".as_slice();
     let opaque = [0x17u8, 0x03, 0x03, 0x00, 0x02, 0xab, 0xcd];
     let mut frames = conn(
@@ -1198,13 +1215,7 @@ fn conn_log_alone_matches_conn_log_of_all_logs() {
     ));
     let tmp = TempDir::new("logs-conn-alone");
     let file = tmp.path("http.pcap");
-    let mut w = PcapWriter::new(std::fs::File::create(&file).unwrap(), 1, 65_535, false).unwrap();
-    for (i, f) in frames.iter().enumerate() {
-        w.write_record(1_700_000_000, i as u32 * 1000, f.len() as u32, f)
-            .unwrap();
-    }
-    w.flush().unwrap();
-    drop(w);
+    write_pcap(&file, &frames);
     let conn_log = |log: &str| {
         let dir = tmp.path(&format!("logs-{log}"));
         let out = run(&["logs", log, "-r", arg(&file), "-o", arg(&dir)]);
@@ -1221,4 +1232,90 @@ fn conn_log_alone_matches_conn_log_of_all_logs() {
     };
     assert_eq!(all.rows.len(), 3);
     assert_eq!(service("40001").as_deref(), Some("http"));
+}
+
+/// A DNS response to a query for `name`: `n` A records, 10.0.x.y.
+fn dns_response(id: u16, name: &str, n: u16) -> Vec<u8> {
+    let mut r = dns_query(id, name);
+    // Flags: a response, recursion desired and available; n answers.
+    r[2..4].copy_from_slice(&[0x81, 0x80]);
+    r[6..8].copy_from_slice(&n.to_be_bytes());
+    for i in 0..n {
+        // The question's name (at offset 12), A, IN, TTL 60, 4 bytes.
+        r.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0]);
+        r.extend_from_slice(&i.to_be_bytes());
+    }
+    r
+}
+
+/// http.log reads a body's length and first bytes, not all of it: a
+/// download larger than the most one message may hold whole (16 MiB) is
+/// logged with its length and type, like a small page cut into many
+/// segments, and a DNS message carried over HTTP (DoH), which dns.log
+/// reads, still reaches it whole.
+#[test]
+fn bodies_are_measured_not_held() {
+    let response = |ctype: &str, body: &[u8]| {
+        let mut r = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(body);
+        r
+    };
+    let big = vec![b'z'; (16 << 20) + 5];
+    let mut page = b"<html><body>".to_vec();
+    page.resize(40_000, b'p');
+    let answer = dns_response(0x4242, "doh.example", 100);
+    assert!(answer.len() > 1600);
+    let talk = [
+        (true, b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".to_vec()),
+        (false, response("application/octet-stream", &big)),
+        (true, b"GET /page HTTP/1.1\r\nHost: x\r\n\r\n".to_vec()),
+        (false, response("text/html", &page)),
+        (
+            true,
+            b"GET /dns-query?dns=AAAA HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+        ),
+        (false, response("application/dns-message", &answer)),
+    ];
+    let talk: Vec<(bool, &[u8])> = talk.iter().map(|(c, m)| (*c, m.as_slice())).collect();
+    let tmp = TempDir::new("logs-big-bodies");
+    let file = tmp.path("bodies.pcap");
+    write_pcap(&file, &tcp_conversation(40100, &talk));
+    let dir = tmp.path("logs");
+    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
+    assert!(out.status.success(), "{}", stderr_lines(&out).join("\n"));
+    let log = |name: &str| {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.log"))).unwrap();
+        parse_tsv("bodies.pcap", name, &text).records()
+    };
+    let http = log("http");
+    let got: Vec<(&str, &str, &str, &str)> = http
+        .iter()
+        .map(|r| {
+            let f = |k: &str| r[k].as_str();
+            (
+                f("uri"),
+                f("status_code"),
+                f("response_body_len"),
+                f("resp_mime_types"),
+            )
+        })
+        .collect();
+    let len = |b: &[u8]| b.len().to_string();
+    let (big_len, page_len, answer_len) = (len(&big), len(&page), len(&answer));
+    assert_eq!(
+        got,
+        [
+            ("/big.bin", "200", big_len.as_str(), "-"),
+            ("/page", "200", page_len.as_str(), "text/html"),
+            ("/dns-query?dns=AAAA", "200", answer_len.as_str(), "-"),
+        ]
+    );
+    let dns = log("dns");
+    let doh = dns.iter().find(|r| r["query"] == "doh.example");
+    let answers = doh.map(|r| r["answers"].split(',').count());
+    assert_eq!(answers, Some(100), "{dns:?}");
 }

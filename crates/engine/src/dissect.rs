@@ -10,6 +10,7 @@
 
 use crate::app;
 use crate::defrag::{Defrag, Fragment, Key, Limits, Outcome};
+use crate::flow::app_stream::Bodies;
 use crate::flow::key::FlowKey;
 use crate::flow::{FlowEngine, FlowOptions};
 use crate::stream_apps::StreamApps;
@@ -335,6 +336,16 @@ impl Dissector {
             ..o
         }));
         self.apps = Some(StreamApps::new(o.max_flows));
+        self
+    }
+
+    /// Keep only the head of each HTTP body framed by its length, counting
+    /// the rest ([`Bodies::Heads`]): for readers of a body's length and
+    /// type, not of its bytes (the logs).
+    pub fn with_body_heads(mut self) -> Self {
+        if let Some(a) = self.apps.as_mut() {
+            a.keep = Bodies::Heads;
+        }
         self
     }
 

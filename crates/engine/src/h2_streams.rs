@@ -69,17 +69,23 @@ pub fn http1_dns_body<'a>(v: &wire::http::HttpView<'a>) -> Option<&'a [u8]> {
     if v.is_chunked() || v.body().is_empty() {
         return None;
     }
+    carries_dns(v).then(|| v.body())
+}
+
+/// Do the message's headers say its body is a DNS message (Content-Type
+/// `application/dns-message`, no content coding)?
+pub fn carries_dns(v: &wire::http::HttpView<'_>) -> bool {
     let mut dns = false;
     for h in v.headers() {
         if h.name.eq_ignore_ascii_case(b"content-encoding") {
-            return None;
+            return false;
         }
         if h.name.eq_ignore_ascii_case(b"content-type") {
             let media = h.value.trim_ascii().split(|c| *c == b';').next();
             dns = media.is_some_and(|m| m.trim_ascii().eq_ignore_ascii_case(DNS_MESSAGE));
         }
     }
-    dns.then(|| v.body())
+    dns
 }
 
 /// What HTTP/2 bodies count.

@@ -6,7 +6,7 @@
 
 use crate::app::{self, App};
 use crate::dissect::Dissection;
-use crate::flow::app_stream::{AppStream, Asked};
+use crate::flow::app_stream::{AppStream, Asked, Bodies, Cut};
 use crate::flow::key::{FlowKey, Side};
 use crate::flow::table::Table;
 use crate::flow::{FlowEngine, StreamProto};
@@ -169,6 +169,8 @@ struct Shown {
     /// TLS records from OpenVPN's control channel (`range` is in its
     /// gathered records, not in the stream).
     openvpn: bool,
+    /// HTTP: body bytes after `range`, counted and not kept.
+    elided: u64,
 }
 
 /// What the stream application layer counts.
@@ -196,8 +198,10 @@ pub struct StreamApps {
     table: Table<AppConv>,
     /// The current frame's messages: where they are and what they are.
     shown: Vec<Shown>,
-    /// Reused for the ranges one delivery completes.
-    scratch: Vec<Range<usize>>,
+    /// Reused for the messages one delivery completes.
+    scratch: Vec<Cut>,
+    /// What is kept of HTTP bodies.
+    pub keep: Bodies,
     current: Option<(FlowKey, Side)>,
     /// The current conversation's slot and stream number, when the frame
     /// delivered its bytes (so [`StreamApps::layers`] needs no look-up).
@@ -227,6 +231,7 @@ impl StreamApps {
             table: Table::new(max_flows),
             shown: Vec::new(),
             scratch: Vec::new(),
+            keep: Bodies::Whole,
             current: None,
             current_slot: None,
             showing: Vec::new(),
@@ -322,12 +327,15 @@ impl StreamApps {
             if a == App::Smtp && to_server {
                 // What the client's bytes are depends on the session.
                 let s = conv.smtp.get_or_insert_with(Box::default);
-                s.client(bytes, dl.gap_before, frame, &mut |r| got.push(r));
+                s.client(bytes, dl.gap_before, frame, &mut |range| {
+                    got.push(Cut { range, elided: 0 })
+                });
             } else {
                 // Room taken ahead of the bytes is charged like bytes: it
                 // may take half the budget, the rest is for bytes seen.
                 let room = (MAX_HELD_TOTAL / 2).saturating_sub(self.held) as usize;
-                conv.sides[i].push(a, bytes, dl.gap_before, room, &mut |r| got.push(r));
+                let how = (room, self.keep);
+                conv.sides[i].push(a, bytes, dl.gap_before, how, &mut |c| got.push(c));
             }
             if !got.is_empty() {
                 self.showing.push((slot, dl.stream, dl.side));
@@ -342,7 +350,7 @@ impl StreamApps {
                 conv.openvpn = None;
                 self.stats.over_budget += 1;
             }
-            for r in got.drain(..) {
+            for Cut { range: r, elided } in got.drain(..) {
                 self.stats.messages += 1;
                 // A 101 Switching Protocols turns the rest of the stream
                 // (both ways) into the new protocol.
@@ -458,6 +466,7 @@ impl StreamApps {
                         headers,
                         body,
                         openvpn: false,
+                        elided,
                     });
                     if let Some(range) = openvpn_tls {
                         self.shown.push(Shown {
@@ -469,6 +478,7 @@ impl StreamApps {
                             headers: None,
                             body: None,
                             openvpn: true,
+                            elided: 0,
                         });
                     }
                 }
@@ -492,7 +502,7 @@ impl StreamApps {
                     let to_server = app::to_server(a, key.port(side), key.port(side.other()));
                     let shown = &mut self.shown;
                     let was_shown = shown.len();
-                    conv.sides[i].close(a, &mut |range| {
+                    conv.sides[i].close(a, &mut |Cut { range, elided }| {
                         shown.push(Shown {
                             side,
                             range,
@@ -502,6 +512,7 @@ impl StreamApps {
                             headers: None,
                             body: None,
                             openvpn: false,
+                            elided,
                         })
                     });
                     if let (true, Some(slot)) = (self.shown.len() > was_shown, slot) {
@@ -642,7 +653,10 @@ impl StreamApps {
                     }
                     Layer::Http2(v)
                 }),
-                a => app::message(a, msg, m.to_server),
+                a => app::message(a, msg, m.to_server).map(|l| match l {
+                    Layer::Http(v) => Layer::Http(v.with_elided(m.elided)),
+                    l => l,
+                }),
             };
             let http1_dns = match &made {
                 Ok(Layer::Http(v)) => h2_streams::http1_dns_body(v),

@@ -6,6 +6,7 @@
 
 use crate::app::{self, App};
 use std::ops::Range;
+use wire::http::HttpView;
 use wire::stream::Pdu;
 use wiresift_wire as wire;
 
@@ -17,10 +18,47 @@ pub const MAX_MESSAGE: usize = 16 << 20;
 /// whose length is known.
 const MAX_RESERVE: usize = 1 << 20;
 
+/// Body bytes an HTTP message keeps when bodies are not kept whole
+/// ([`Bodies::Heads`]): more than any reader of a body's start needs
+/// (http.log's type sniffing reads 64).
+pub const BODY_HEAD: usize = 1024;
+
 /// HTTP: requests remembered per direction while their responses are
 /// awaited (pipelining deeper than this is framed as if the method were
 /// GET, and counted).
 const MAX_PENDING: u8 = 32;
+
+/// What is kept of HTTP bodies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Bodies {
+    /// Every byte: the message shows whole, as tshark shows it.
+    #[default]
+    Whole,
+    /// A body framed by `Content-Length` keeps its first [`BODY_HEAD`]
+    /// bytes; the rest is counted, not held (a DNS message, which DoH
+    /// reads, is kept whole). The logs read no more of a body, and a
+    /// download is then neither copied nor held.
+    Heads,
+}
+
+/// A message [`AppStream::push`] completes: its range of
+/// [`AppStream::bytes`], and the body bytes after it that were counted,
+/// not kept ([`Bodies::Heads`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cut {
+    pub range: Range<usize>,
+    pub elided: u64,
+}
+
+/// The unfinished message's body is being counted, not kept: its first
+/// `keep` bytes (from the message's start) are held, the next `left` are
+/// not.
+#[derive(Clone, Copy, Debug)]
+struct Eliding {
+    keep: usize,
+    left: u64,
+    elided: u64,
+}
 
 /// What a request's method says about how its response is framed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +106,7 @@ pub struct AppStream {
     pending_len: u8,
     /// Requests not remembered: more than [`MAX_PENDING`] awaited at once.
     pub unpaired: u64,
+    eliding: Option<Eliding>,
 }
 
 impl AppStream {
@@ -145,16 +184,16 @@ impl AppStream {
     }
 
     /// Add in-order bytes that follow `gap` missing ones; each message they
-    /// complete is given to `out` as a range of [`AppStream::bytes`]. Up to
-    /// `room` bytes may be taken ahead for the rest of an unfinished
-    /// message whose length is known.
+    /// complete is given to `out` ([`Cut`]). Up to `room` bytes may be
+    /// taken ahead for the rest of an unfinished message whose length is
+    /// known.
     pub fn push(
         &mut self,
         app: App,
-        bytes: &[u8],
+        mut bytes: &[u8],
         gap: u32,
-        room: usize,
-        out: &mut impl FnMut(Range<usize>),
+        (room, bodies): (usize, Bodies),
+        out: &mut impl FnMut(Cut),
     ) {
         if gap > 0 {
             // The unfinished message lost its middle: drop it.
@@ -162,6 +201,30 @@ impl AppStream {
             self.buf.truncate(self.shown);
             self.lost = true;
             self.need = 0;
+            self.eliding = None;
+        }
+        if let Some(e) = self.eliding.as_mut() {
+            // The body's head is held, the rest only counted.
+            let head = (self.shown + e.keep).saturating_sub(self.buf.len());
+            let (held, rest) = bytes.split_at(head.min(bytes.len()));
+            self.buf.extend_from_slice(held);
+            let counted = e.left.min(rest.len() as u64);
+            e.left -= counted;
+            e.elided += counted;
+            bytes = rest.get(counted as usize..).unwrap_or_default();
+            if e.left > 0 {
+                return;
+            }
+            let elided = e.elided;
+            self.eliding = None;
+            // A body was counted: this is no 1xx, which has none.
+            self.answered(app, false);
+            let start = self.shown;
+            self.shown = self.buf.len();
+            out(Cut {
+                range: start..self.shown,
+                elided,
+            });
         }
         if bytes.is_empty() {
             return;
@@ -176,18 +239,19 @@ impl AppStream {
         }
         self.buf.extend_from_slice(bytes);
         if self.held() >= self.need {
-            self.cut(app, room, out);
+            self.cut(app, room, bodies, out);
         }
     }
 
     /// The stream ended: a protocol whose last message runs to the close
     /// (an HTTP body without a length) has it whole now.
-    pub fn close(&mut self, app: App, out: &mut impl FnMut(Range<usize>)) {
-        let rest = self.shown..self.buf.len();
-        if !rest.is_empty() && !self.lost && app::ends_at_close(app) {
+    pub fn close(&mut self, app: App, out: &mut impl FnMut(Cut)) {
+        let range = self.shown..self.buf.len();
+        let elided = self.eliding.take().map_or(0, |e| e.elided);
+        if !range.is_empty() && !self.lost && app::ends_at_close(app) {
             self.shown = self.buf.len();
             self.need = 0;
-            out(rest);
+            out(Cut { range, elided });
         }
     }
 
@@ -201,10 +265,11 @@ impl AppStream {
         self.buf.shrink_to(self.shown);
         self.lost = true;
         self.need = 0;
+        self.eliding = None;
     }
 
     /// Hand out every whole message at the front of what is held.
-    fn cut(&mut self, app: App, room: usize, out: &mut impl FnMut(Range<usize>)) {
+    fn cut(&mut self, app: App, room: usize, bodies: Bodies, out: &mut impl FnMut(Cut)) {
         loop {
             let rest = self.buf.get(self.shown..).unwrap_or(&[]);
             if rest.is_empty() {
@@ -217,13 +282,26 @@ impl AppStream {
                     self.answered(app, interim);
                     let start = self.shown;
                     self.shown += n;
-                    out(start..self.shown);
+                    out(Cut {
+                        range: start..self.shown,
+                        elided: 0,
+                    });
                 }
                 pdu @ (Pdu::Whole(_) | Pdu::Need(_)) => {
                     let need = match pdu {
                         Pdu::Need(n) | Pdu::Whole(n) => n,
                         Pdu::NotMine => 0,
                     };
+                    if bodies == Bodies::Heads && app == App::Http {
+                        if let Some(e) = elide(rest, need) {
+                            // What is held past the head goes now.
+                            let held = rest.len().min(e.keep);
+                            self.buf.truncate(self.shown + held);
+                            self.eliding = Some(e);
+                            self.need = 0;
+                            return;
+                        }
+                    }
                     // A message that runs to the close is held up to the
                     // limit; one that says it is longer is given up now.
                     let claimed_too_long = need > MAX_MESSAGE && need != usize::MAX;
@@ -260,6 +338,29 @@ impl AppStream {
     }
 }
 
+/// How to count, not keep, the body of the unfinished HTTP message
+/// `held`, which takes `need` bytes: when its headers are whole, its body
+/// is framed by `Content-Length` and runs past [`BODY_HEAD`], and it is no
+/// DNS message.
+fn elide(held: &[u8], need: usize) -> Option<Eliding> {
+    let v = HttpView::new(held).ok()?;
+    let head = v.header_block_len();
+    let framed = v.content_length().and_then(|n| n.checked_add(head as u64));
+    let keep = head.saturating_add(BODY_HEAD);
+    if !v.head_complete() || v.is_chunked() || framed != Some(need as u64) || need <= keep {
+        return None;
+    }
+    if crate::h2_streams::carries_dns(&v) {
+        return None;
+    }
+    let elided = held.len().saturating_sub(keep);
+    Some(Eliding {
+        keep,
+        left: need.saturating_sub(keep.max(held.len())) as u64,
+        elided: elided as u64,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,7 +376,13 @@ mod tests {
     fn feed(s: &mut AppStream, bytes: &[u8], gap: u32) -> Vec<Vec<u8>> {
         s.begin_frame();
         let mut got = Vec::new();
-        s.push(App::Http, bytes, gap, usize::MAX, &mut |r| got.push(r));
+        s.push(
+            App::Http,
+            bytes,
+            gap,
+            (usize::MAX, Bodies::Whole),
+            &mut |c| got.push(c.range),
+        );
         got.iter().map(|r| s.bytes()[r.clone()].to_vec()).collect()
     }
 
@@ -322,7 +429,7 @@ mod tests {
         assert!(feed(&mut s, resp, 0).is_empty());
         s.begin_frame();
         let mut got = Vec::new();
-        s.close(App::Http, &mut |r| got.push(r));
+        s.close(App::Http, &mut |c| got.push(c.range));
         assert_eq!(got.len(), 1);
         assert_eq!(&s.bytes()[got[0].clone()], &resp[..]);
     }
@@ -343,6 +450,100 @@ mod tests {
         assert!(feed(&mut s, head, 0).is_empty());
     }
 
+    /// Feed with only bodies' heads kept: each message as its kept bytes
+    /// and its count of bytes not kept.
+    fn feed_heads(s: &mut AppStream, bytes: &[u8], gap: u32) -> Vec<(Vec<u8>, u64)> {
+        s.begin_frame();
+        let mut got = Vec::new();
+        s.push(
+            App::Http,
+            bytes,
+            gap,
+            (usize::MAX, Bodies::Heads),
+            &mut |c| got.push(c),
+        );
+        got.into_iter()
+            .map(|c| (s.bytes()[c.range].to_vec(), c.elided))
+            .collect()
+    }
+
+    fn response(ctype: &str, body: &[u8]) -> Vec<u8> {
+        let mut r = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(body);
+        r
+    }
+
+    #[test]
+    fn with_heads_kept_a_long_body_is_counted_not_held() {
+        let r = response("text/plain", &[b'x'; 50_000]);
+        let head = r.len() - 50_000 + BODY_HEAD;
+        let mut s = AppStream::default();
+        let mut got = Vec::new();
+        // In segments, the last carrying the start of the next message.
+        let next = request(3, b'n');
+        let mut bytes = r.clone();
+        bytes.extend_from_slice(&next);
+        for piece in bytes.chunks(1460) {
+            got.extend(feed_heads(&mut s, piece, 0));
+            assert!(s.taken() <= 2 * head + 2 * 1460, "{}", s.taken());
+        }
+        assert_eq!(
+            got,
+            vec![(r[..head].to_vec(), 50_000 - BODY_HEAD as u64), (next, 0)]
+        );
+    }
+
+    #[test]
+    fn with_heads_kept_short_chunked_and_dns_bodies_stay_whole() {
+        let short = response("text/plain", &[b's'; BODY_HEAD]);
+        let dns = response("application/dns-message", &[b'd'; 3000]);
+        let mut chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n".to_vec();
+        chunked.extend_from_slice(&[b'c'; 0x1000]);
+        chunked.extend_from_slice(b"\r\n0\r\n\r\n");
+        for r in [short, dns, chunked] {
+            let mut s = AppStream::default();
+            let mut got = Vec::new();
+            for piece in r.chunks(700) {
+                got.extend(feed_heads(&mut s, piece, 0));
+            }
+            assert_eq!(got, vec![(r.clone(), 0)]);
+        }
+    }
+
+    #[test]
+    fn with_heads_kept_a_hole_in_a_counted_body_loses_the_message() {
+        let r = response("text/plain", &[b'x'; 10_000]);
+        let mut s = AppStream::default();
+        assert!(feed_heads(&mut s, &r[..3000], 0).is_empty());
+        // The rest of the body, 100 bytes short; then a new message.
+        assert!(feed_heads(&mut s, &r[3100..], 100).is_empty());
+        let next = request(2, b'q');
+        assert_eq!(feed_heads(&mut s, &next, 0), vec![(next.clone(), 0)]);
+        assert!(s.skipped > 0);
+    }
+
+    #[test]
+    fn with_heads_kept_a_body_cut_by_the_close_shows_what_came() {
+        let r = response("text/plain", &[b'x'; 10_000]);
+        let mut s = AppStream::default();
+        assert!(feed_heads(&mut s, &r[..6000], 0).is_empty());
+        s.begin_frame();
+        let mut got = Vec::new();
+        s.close(App::Http, &mut |c| got.push(c));
+        let head = r.len() - 10_000 + BODY_HEAD;
+        assert_eq!(
+            got,
+            vec![Cut {
+                range: 0..head,
+                elided: 6000 - head as u64,
+            }]
+        );
+    }
+
     #[test]
     fn a_message_over_the_limit_is_given_up_not_held() {
         let mut s = AppStream::default();
@@ -352,9 +553,13 @@ mod tests {
             MAX_MESSAGE * 2
         );
         s.begin_frame();
-        s.push(App::Http, head.as_bytes(), 0, usize::MAX, &mut |_| {
-            panic!("nothing whole")
-        });
+        s.push(
+            App::Http,
+            head.as_bytes(),
+            0,
+            (usize::MAX, Bodies::Whole),
+            &mut |_| panic!("nothing whole"),
+        );
         assert_eq!(s.oversized, 1);
         assert_eq!(s.held(), 0);
     }

@@ -355,6 +355,8 @@ impl Msg {
                 _ => {}
             }
         }
+        // A body the stream reader only counted past its head.
+        m.body_len = v.elided();
         for piece in crate::export::body_pieces(v) {
             m.body_len = m.body_len.saturating_add(piece.len() as u64);
             let room = SNIFF.saturating_sub(m.body_head.len());

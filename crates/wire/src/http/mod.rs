@@ -298,6 +298,9 @@ pub struct HttpView<'a> {
     length: Option<u32>,
     /// The chunked body reached its last chunk.
     last_chunk: bool,
+    /// Body bytes after `bytes` that the stream's reader counted and did
+    /// not keep ([`HttpView::with_elided`]).
+    elided: u64,
 }
 
 impl<'a> HttpView<'a> {
@@ -324,6 +327,7 @@ impl<'a> HttpView<'a> {
             chunked: false,
             length: None,
             last_chunk: false,
+            elided: 0,
         };
         v.scan_headers();
         v.find_body();
@@ -544,6 +548,25 @@ impl<'a> HttpView<'a> {
     /// `Content-Length` as framing reads it.
     pub fn content_length(&self) -> Option<u64> {
         self.length.map(u64::from)
+    }
+
+    /// Did the header block end at its empty line (not cut short, not
+    /// over a limit)? Only then does `Content-Length` frame the body.
+    pub fn head_complete(&self) -> bool {
+        self.head_end == HeadEnd::Blank
+    }
+
+    /// The message's body went on for `n` more bytes after these, which
+    /// were counted and not kept (a reader that needs a body's length and
+    /// first bytes, not all of it).
+    pub fn with_elided(mut self, n: u64) -> Self {
+        self.elided = n;
+        self
+    }
+
+    /// Body bytes counted and not kept ([`HttpView::with_elided`]).
+    pub fn elided(&self) -> u64 {
+        self.elided
     }
 
     /// The body as carried (chunk framing included when chunked; content
