@@ -54,11 +54,10 @@ pub fn run(a: &FollowArgs) -> Result<ExitCode> {
         };
         let meta = clock.meta(&pkt);
         let mut d = Dissection::default();
-        dissector.dissect(meta, pkt.data, &mut d);
+        let engine = dissector.dissect(meta, pkt.data, &mut d);
         let ends = FrameEnds::of(&d);
-        drop(d);
-        if let Some(engine) = dissector.flows.as_ref() {
-            follow.frame(engine, &ends, meta.number, &mut |ev| {
+        if let Some(engine) = engine {
+            follow.frame((engine, &d), &ends, meta.number, &mut |ev| {
                 if res.is_ok() {
                     res = p.event(ev);
                 }
@@ -69,11 +68,17 @@ pub fn run(a: &FollowArgs) -> Result<ExitCode> {
     }
     if let Some(engine) = dissector.flows.as_mut() {
         engine.finish();
-        follow.frame(engine, &FrameEnds::default(), clock.count(), &mut |ev| {
-            if res.is_ok() {
-                res = p.event(ev);
-            }
-        });
+        let none = Dissection::default();
+        follow.frame(
+            (engine, &none),
+            &FrameEnds::default(),
+            clock.count(),
+            &mut |ev| {
+                if res.is_ok() {
+                    res = p.event(ev);
+                }
+            },
+        );
     }
     res?;
     p.finish()?;

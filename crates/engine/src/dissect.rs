@@ -420,7 +420,7 @@ impl Dissector {
                     _ => None,
                 })
                 .unwrap_or(false);
-            a.frame(f, meta.number, crate::flow::time_ns(&meta), fin);
+            a.frame((f, d), meta.number, crate::flow::time_ns(&meta), fin);
             let a: &'a StreamApps = a;
             a.layers(d);
         }

@@ -204,11 +204,11 @@ impl Follow {
         self.node0.is_some()
     }
 
-    /// After the engine has processed frame `frame` (whose ends are
-    /// `ends`), or finished: what to print of it.
+    /// After the engine has processed frame `frame` (its dissection, whose
+    /// ends are `ends`), or finished: what to print of it.
     pub fn frame(
         &mut self,
-        engine: &FlowEngine,
+        engine: (&FlowEngine, &Dissection),
         ends: &FrameEnds,
         frame: u64,
         out: &mut impl FnMut(Event<'_>),
@@ -219,7 +219,12 @@ impl Follow {
         }
     }
 
-    fn tcp(&mut self, engine: &FlowEngine, frame: u64, out: &mut impl FnMut(Event<'_>)) {
+    fn tcp(
+        &mut self,
+        (engine, dis): (&FlowEngine, &Dissection),
+        frame: u64,
+        out: &mut impl FnMut(Event<'_>),
+    ) {
         if self.node0.is_none() {
             // Node 0 sent the first segment tshark follows.
             let first = engine
@@ -265,12 +270,17 @@ impl Follow {
                 node,
                 frame: d.frame,
                 ts_ns: d.ts_ns,
-                bytes: engine.bytes(d),
+                bytes: engine.bytes(d, dis),
             });
         }
     }
 
-    fn udp(&mut self, engine: &FlowEngine, ends: &FrameEnds, out: &mut impl FnMut(Event<'_>)) {
+    fn udp(
+        &mut self,
+        (engine, dis): (&FlowEngine, &Dissection),
+        ends: &FrameEnds,
+        out: &mut impl FnMut(Event<'_>),
+    ) {
         let ours = engine
             .conversations()
             .iter()
@@ -282,7 +292,7 @@ impl Follow {
             if d.proto != StreamProto::Udp {
                 continue;
             }
-            let bytes = engine.bytes(d);
+            let bytes = engine.bytes(d, dis);
             if bytes.is_empty() {
                 continue;
             }
@@ -350,16 +360,16 @@ mod tests {
         for (i, data) in frames.iter().enumerate() {
             let meta = craft::nth_frame_meta(i, data);
             let mut d = Dissection::default();
-            dis.dissect(meta, data, &mut d);
+            let e = dis.dissect(meta, data, &mut d);
             let ends = FrameEnds::of(&d);
-            drop(d);
-            if let Some(e) = dis.flows.as_ref() {
-                f.frame(e, &ends, meta.number, &mut take);
+            if let Some(e) = e {
+                f.frame((e, &d), &ends, meta.number, &mut take);
             }
         }
         if let Some(e) = dis.flows.as_mut() {
             e.finish();
-            f.frame(e, &FrameEnds::default(), 99, &mut take);
+            let none = Dissection::default();
+            f.frame((e, &none), &FrameEnds::default(), 99, &mut take);
         }
         (nodes, recs)
     }

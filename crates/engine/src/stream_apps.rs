@@ -248,7 +248,13 @@ impl StreamApps {
     /// Frame what the flow engine delivered for frame `frame`; remember the
     /// messages of the frame's own conversation. `fin` says the frame
     /// closes its sender's direction (a body that runs to the close ends).
-    pub fn frame(&mut self, flows: &FlowEngine, frame: u64, now_ns: i64, fin: bool) {
+    pub fn frame(
+        &mut self,
+        (flows, d): (&FlowEngine, &Dissection),
+        frame: u64,
+        now_ns: i64,
+        fin: bool,
+    ) {
         self.forget_shown();
         self.shown.clear();
         self.headers.clear();
@@ -263,7 +269,7 @@ impl StreamApps {
             if dl.proto != StreamProto::Tcp {
                 continue;
             }
-            let bytes = flows.bytes(dl);
+            let bytes = flows.bytes(dl, d);
             let slot = match self.table.find(&dl.key) {
                 Some(s) => s,
                 None => {

@@ -25,6 +25,7 @@ use table::{Table, Taken};
 use tcp::{SeqBases, TcpConv};
 use wire::frame::FrameMeta;
 use wire::tcp::{analysis, TcpFlowInfo, TcpView};
+use wire::Layer;
 use wiresift_wire as wire;
 
 /// Bounds and timeouts.
@@ -248,8 +249,21 @@ pub struct Delivered {
     /// of order), and its capture time.
     pub frame: u64,
     pub ts_ns: i64,
-    start: usize,
-    end: usize,
+    bytes: Bytes,
+}
+
+/// Where a delivery's bytes are ([`FlowEngine::bytes`]).
+#[derive(Clone, Copy, Debug)]
+enum Bytes {
+    /// In the payload of the frame's transport layer at this index: the
+    /// frame's own bytes, in order, read there rather than copied.
+    Layer {
+        layer: usize,
+        start: usize,
+        end: usize,
+    },
+    /// Copied into the delivery's buffer (bytes held from earlier frames).
+    Held { start: usize, end: usize },
 }
 
 /// The conversation of the current frame.
@@ -293,9 +307,31 @@ impl Delivery {
     }
 }
 
-fn push(list: &mut Vec<Delivered>, bytes: &mut Vec<u8>, tag: &Tag, side: Side, c: Chunk) {
-    let start = bytes.len();
-    bytes.extend_from_slice(c.bytes);
+/// Add chunk `c` of `side` to the delivery. `layer`: the index of the
+/// transport layer whose payload is the segment or datagram being taken,
+/// whose own bytes (most) are then not copied.
+fn push(
+    list: &mut Vec<Delivered>,
+    bytes: &mut Vec<u8>,
+    (tag, layer): (&Tag, Option<usize>),
+    side: Side,
+    c: Chunk,
+) {
+    let found = match (layer, c.in_segment) {
+        (Some(layer), Some(start)) => Bytes::Layer {
+            layer,
+            start,
+            end: start + c.bytes.len(),
+        },
+        _ => {
+            let start = bytes.len();
+            bytes.extend_from_slice(c.bytes);
+            Bytes::Held {
+                start,
+                end: bytes.len(),
+            }
+        }
+    };
     list.push(Delivered {
         proto: tag.proto,
         stream: tag.stream,
@@ -306,8 +342,7 @@ fn push(list: &mut Vec<Delivered>, bytes: &mut Vec<u8>, tag: &Tag, side: Side, c
         why: c.why,
         frame: c.frame,
         ts_ns: c.ts_ns,
-        start,
-        end: bytes.len(),
+        bytes: found,
     });
 }
 
@@ -431,9 +466,20 @@ impl FlowEngine {
         &self.delivery.list
     }
 
-    /// The bytes of one delivery.
-    pub fn bytes(&self, d: &Delivered) -> &[u8] {
-        self.delivery.bytes.get(d.start..d.end).unwrap_or(&[])
+    /// The bytes of one delivery; `d` is the dissection of the frame
+    /// last processed, whose own bytes are read there.
+    pub fn bytes<'s>(&'s self, dl: &Delivered, d: &'s Dissection<'_>) -> &'s [u8] {
+        match dl.bytes {
+            Bytes::Layer { layer, start, end } => {
+                let payload = match d.layers.get(layer).map(|e| &e.layer) {
+                    Some(Layer::Tcp(t)) => t.payload(),
+                    Some(Layer::Udp(u)) => u.payload(),
+                    _ => &[],
+                };
+                payload.get(start..end).unwrap_or(&[])
+            }
+            Bytes::Held { start, end } => self.delivery.bytes.get(start..end).unwrap_or(&[]),
+        }
     }
 
     /// Bytes held out of order or kept for checks, over all conversations.
@@ -667,8 +713,16 @@ impl FlowEngine {
                     // reassembly.
                     let limits = self.opts.reassembly;
                     let at = (frame, now);
-                    let taken =
-                        deliver_tcp(&mut self.delivery, limits, key, flow, side, &t, rel, at);
+                    let taken = deliver_tcp(
+                        &mut self.delivery,
+                        limits,
+                        key,
+                        flow,
+                        side,
+                        (i, &t),
+                        rel,
+                        at,
+                    );
                     let closed = flow
                         .streams
                         .as_deref()
@@ -753,9 +807,10 @@ impl FlowEngine {
                         why: Why::InOrder,
                         frame,
                         ts_ns: now,
+                        in_segment: Some(0),
                     };
                     let Delivery { list, bytes, .. } = &mut self.delivery;
-                    push(list, bytes, &tag, side, c);
+                    push(list, bytes, (&tag, Some(i)), side, c);
                 }
                 if let Some(u) = key::udp_at(d, i) {
                     u.set_stream(stream);
@@ -894,7 +949,7 @@ fn close(dl: &mut Delivery, ended: Option<&mut Vec<Ended>>, mut x: Taken<Flow>, 
         } = dl;
         let [a, b] = streams;
         for (r, side) in [(a, Side::A), (b, Side::B)] {
-            r.flush(budget, &mut |c| push(list, bytes, &tag, side, c));
+            r.flush(budget, &mut |c| push(list, bytes, (&tag, None), side, c));
         }
     }
     // A conversation only ever quoted in ICMP errors had no packet of its
@@ -923,7 +978,7 @@ fn deliver_tcp(
     key: FlowKey,
     flow: &mut Flow,
     side: Side,
-    t: &TcpView,
+    (layer, t): (usize, &TcpView),
     (seq_base, ack_base): (u32, Option<u32>),
     (frame, ts_ns): (u64, i64),
 ) -> bool {
@@ -958,7 +1013,9 @@ fn deliver_tcp(
     if let Some(base) = ack_base.filter(|_| t.ack_flag()) {
         let peer = side.other();
         let ack = t.ack().wrapping_sub(base);
-        theirs.ack(ack, budget, &mut |c| push(list, bytes, &tag, peer, c));
+        theirs.ack(ack, budget, &mut |c| {
+            push(list, bytes, (&tag, None), peer, c)
+        });
     }
     let seg = Segment {
         seq: t.seq().wrapping_sub(seq_base),
@@ -969,7 +1026,9 @@ fn deliver_tcp(
         frame,
         ts_ns,
     };
-    mine.segment(seg, budget, &mut |c| push(list, bytes, &tag, side, c));
+    mine.segment(seg, budget, &mut |c| {
+        push(list, bytes, (&tag, Some(layer)), side, c)
+    });
     true
 }
 

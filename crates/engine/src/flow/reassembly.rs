@@ -132,6 +132,20 @@ pub struct Chunk<'a> {
     /// The frame that carried these bytes, and its capture time.
     pub frame: u64,
     pub ts_ns: i64,
+    /// The bytes are the payload of the segment being taken, from this
+    /// offset (None: bytes held from an earlier segment). A caller that
+    /// holds the segment can read them there rather than copy them.
+    pub in_segment: Option<usize>,
+}
+
+/// Where bytes to deliver come from: the frame that carried them, its
+/// capture time, and their offset in the segment being taken (see
+/// [`Chunk::in_segment`]).
+#[derive(Clone, Copy, Debug)]
+struct Origin {
+    frame: u64,
+    ts_ns: i64,
+    in_segment: Option<usize>,
 }
 
 /// One segment of a direction.
@@ -272,7 +286,12 @@ impl Reassembler {
                 return;
             };
             let seq_len = u64::from(s.len).saturating_sub(skip);
-            self.deliver(rest, seq_len, (s.frame, s.ts_ns), Why::InOrder, budget, out);
+            let origin = Origin {
+                frame: s.frame,
+                ts_ns: s.ts_ns,
+                in_segment: Some(skip as usize),
+            };
+            self.deliver(rest, seq_len, origin, Why::InOrder, budget, out);
             self.drain(Why::InOrder, budget, out);
         } else {
             self.hold(off as u64, payload, (s.frame, s.ts_ns), budget, out);
@@ -350,7 +369,12 @@ impl Reassembler {
         self.check(off as i64, payload);
         self.stats.retransmitted += skip.min(payload.len() as u64);
         if let Some(rest) = payload.get(skip as usize..).filter(|r| !r.is_empty()) {
-            self.deliver(rest, rest.len() as u64, frame, Why::Overflow, budget, out);
+            let origin = Origin {
+                frame: frame.0,
+                ts_ns: frame.1,
+                in_segment: Some(skip as usize),
+            };
+            self.deliver(rest, rest.len() as u64, origin, Why::Overflow, budget, out);
         }
     }
 
@@ -412,7 +436,12 @@ impl Reassembler {
             }
             self.stats.retransmitted += skip;
             let rest = p.bytes.get(skip as usize..).unwrap_or(&[]);
-            self.deliver(rest, len - skip, (p.frame, p.ts_ns), why, budget, out);
+            let origin = Origin {
+                frame: p.frame,
+                ts_ns: p.ts_ns,
+                in_segment: None,
+            };
+            self.deliver(rest, len - skip, origin, why, budget, out);
         }
     }
 
@@ -422,7 +451,7 @@ impl Reassembler {
         &mut self,
         bytes: &[u8],
         seq_len: u64,
-        (frame, ts_ns): (u64, i64),
+        origin: Origin,
         why: Why,
         budget: &mut Budget,
         out: &mut impl FnMut(Chunk),
@@ -433,8 +462,9 @@ impl Reassembler {
                 bytes,
                 gap_before: self.pending_gap.min(u64::from(u32::MAX)) as u32,
                 why,
-                frame,
-                ts_ns,
+                frame: origin.frame,
+                ts_ns: origin.ts_ns,
+                in_segment: origin.in_segment,
             });
             self.pending_gap = 0;
             self.stats.delivered += bytes.len() as u64;
