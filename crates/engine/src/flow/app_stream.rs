@@ -373,17 +373,20 @@ mod tests {
         r
     }
 
-    fn feed(s: &mut AppStream, bytes: &[u8], gap: u32) -> Vec<Vec<u8>> {
+    /// One frame's bytes: each message it completes, as its bytes and its
+    /// count of body bytes not kept.
+    fn feed_with(s: &mut AppStream, bytes: &[u8], gap: u32, b: Bodies) -> Vec<(Vec<u8>, u64)> {
         s.begin_frame();
         let mut got = Vec::new();
-        s.push(
-            App::Http,
-            bytes,
-            gap,
-            (usize::MAX, Bodies::Whole),
-            &mut |c| got.push(c.range),
-        );
-        got.iter().map(|r| s.bytes()[r.clone()].to_vec()).collect()
+        s.push(App::Http, bytes, gap, (usize::MAX, b), &mut |c| got.push(c));
+        got.into_iter()
+            .map(|c| (s.bytes()[c.range].to_vec(), c.elided))
+            .collect()
+    }
+
+    fn feed(s: &mut AppStream, bytes: &[u8], gap: u32) -> Vec<Vec<u8>> {
+        let got = feed_with(s, bytes, gap, Bodies::Whole);
+        got.into_iter().map(|(m, _)| m).collect()
     }
 
     #[test]
@@ -450,21 +453,9 @@ mod tests {
         assert!(feed(&mut s, head, 0).is_empty());
     }
 
-    /// Feed with only bodies' heads kept: each message as its kept bytes
-    /// and its count of bytes not kept.
+    /// Feed with only bodies' heads kept.
     fn feed_heads(s: &mut AppStream, bytes: &[u8], gap: u32) -> Vec<(Vec<u8>, u64)> {
-        s.begin_frame();
-        let mut got = Vec::new();
-        s.push(
-            App::Http,
-            bytes,
-            gap,
-            (usize::MAX, Bodies::Heads),
-            &mut |c| got.push(c),
-        );
-        got.into_iter()
-            .map(|c| (s.bytes()[c.range].to_vec(), c.elided))
-            .collect()
+        feed_with(s, bytes, gap, Bodies::Heads)
     }
 
     fn response(ctype: &str, body: &[u8]) -> Vec<u8> {
