@@ -292,7 +292,11 @@ impl AppStream {
                         Pdu::Need(n) | Pdu::Whole(n) => n,
                         Pdu::NotMine => 0,
                     };
-                    if bodies == Bodies::Heads && app == App::Http {
+                    // (Headers not yet whole ask for one byte more, and a
+                    // body that runs to the close for usize::MAX: neither
+                    // is parsed for its length.)
+                    let counted = need > rest.len().saturating_add(1) && need != usize::MAX;
+                    if bodies == Bodies::Heads && app == App::Http && counted {
                         if let Some(e) = elide(rest, need) {
                             // What is held past the head goes now.
                             let held = rest.len().min(e.keep);
