@@ -205,7 +205,10 @@ impl AppStream {
         }
         if let Some(e) = self.eliding.as_mut() {
             // The body's head is held, the rest only counted.
-            let head = (self.shown + e.keep).saturating_sub(self.buf.len());
+            let head = self
+                .shown
+                .saturating_add(e.keep)
+                .saturating_sub(self.buf.len());
             let (held, rest) = bytes.split_at(head.min(bytes.len()));
             self.buf.extend_from_slice(held);
             let counted = e.left.min(rest.len() as u64);
@@ -300,7 +303,7 @@ impl AppStream {
                         if let Some(e) = elide(rest, need) {
                             // What is held past the head goes now.
                             let held = rest.len().min(e.keep);
-                            self.buf.truncate(self.shown + held);
+                            self.buf.truncate(self.shown.saturating_add(held));
                             self.eliding = Some(e);
                             self.need = 0;
                             return;

@@ -321,7 +321,7 @@ fn push(
         (Some(layer), Some(start)) => Bytes::Layer {
             layer,
             start,
-            end: start + c.bytes.len(),
+            end: start.saturating_add(c.bytes.len()),
         },
         _ => {
             let start = bytes.len();
