@@ -453,6 +453,11 @@ impl FlowEngine {
             .min(until(&self.icmp, t.icmp))
     }
 
+    /// Whether anything ended since the last [`FlowEngine::drain_ended`].
+    pub fn has_ended(&self) -> bool {
+        !self.ended.is_empty()
+    }
+
     /// Take what ended since the last call, oldest first.
     pub fn drain_ended(&mut self) -> std::vec::Drain<'_, Ended> {
         self.ended.drain(..)
@@ -654,7 +659,9 @@ impl FlowEngine {
         } = c;
         match transport {
             Transport::Tcp(i) => {
-                let Some(t) = key::tcp_at(d, i).copied() else {
+                // Borrowed, not copied: the view is a few hundred bytes,
+                // and it is written back into only after its last use here.
+                let Some(t) = key::tcp_at(d, i).map(|t| &*t) else {
                     return;
                 };
                 let mut reused = false;
@@ -688,7 +695,7 @@ impl FlowEngine {
                 let orig = side == flow.orig;
                 if self.opts.history {
                     flow.history.at(now, ip_len);
-                    flow.history.tcp(orig, &t);
+                    flow.history.tcp(orig, t);
                 }
                 self.current = Some(Current {
                     proto: StreamProto::Tcp,
@@ -701,11 +708,11 @@ impl FlowEngine {
                 });
                 let (seg, rel) = match flow.tcp.as_deref_mut() {
                     Some(conv) => {
-                        let seg = conv.segment(&mut flow.seq_bases, side, &t, frame as u32, now);
+                        let seg = conv.segment(&mut flow.seq_bases, side, t, frame as u32, now);
                         let rel = (seg.seq_base, seg.ack_base);
                         (Some(seg), rel)
                     }
-                    None => (None, flow.seq_bases.segment(side, &t)),
+                    None => (None, flow.seq_bases.segment(side, t)),
                 };
                 if reassemble {
                     // In tshark's relative numbers: where it starts a
@@ -719,7 +726,7 @@ impl FlowEngine {
                         key,
                         flow,
                         side,
-                        (i, &t),
+                        (i, t),
                         rel,
                         at,
                     );
@@ -913,6 +920,11 @@ impl FlowEngine {
             return;
         }
         self.expired_at = Some(now);
+        // Most frames end nothing: one bound for all three tables is
+        // cheaper than asking each.
+        if now <= self.quiet_through() {
+            return;
+        }
         let secs = |s: i64| now.saturating_sub(s.saturating_mul(1_000_000_000));
         for (table, before) in [
             (&mut self.tcp, secs(t.tcp)),

@@ -299,9 +299,17 @@ impl AppLogs {
     pub fn frame(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
         let now = self.ts_ns;
         // Timers first, as Zeek runs those due before the packet's events.
-        self.ended(flows, sink)?;
-        self.dns.tick(now, sink)?;
-        self.dhcp.tick(now, sink)?;
+        // Each is asked here whether it has anything to do: most frames end
+        // nothing, and the calls cost more than the questions.
+        if flows.has_ended() {
+            self.ended(flows, sink)?;
+        }
+        if now > self.dns.quiet_through() {
+            self.dns.tick(now, sink)?;
+        }
+        if now > self.dhcp.quiet_through() {
+            self.dhcp.tick(now, sink)?;
+        }
         if self.ftp.expecting() {
             self.ftp_data(flows);
         }
