@@ -670,7 +670,7 @@ impl FlowEngine {
                         if self
                             .tcp
                             .get(s)
-                            .is_some_and(|f| f.seq_bases.starts_anew(side, &t)) =>
+                            .is_some_and(|f| f.seq_bases.starts_anew(side, t)) =>
                     {
                         reused = true;
                         self.stats.reused += 1;
@@ -720,16 +720,8 @@ impl FlowEngine {
                     // reassembly.
                     let limits = self.opts.reassembly;
                     let at = (frame, now);
-                    let taken = deliver_tcp(
-                        &mut self.delivery,
-                        limits,
-                        key,
-                        flow,
-                        side,
-                        (i, t),
-                        rel,
-                        at,
-                    );
+                    let taken =
+                        deliver_tcp(&mut self.delivery, limits, key, flow, side, (i, t), rel, at);
                     let closed = flow
                         .streams
                         .as_deref()
