@@ -64,9 +64,10 @@ const DNS_MESSAGE: &[u8] = b"application/dns-message";
 /// Content-Type is `application/dns-message`, as tshark's media type table
 /// hands it to DNS (a chunked or content-coded body is not read).
 pub fn http1_dns_body<'a>(v: &wire::http::HttpView<'a>) -> Option<&'a [u8]> {
-    // Most messages (requests without a body) end here, before the headers
-    // are read.
-    if v.is_chunked() || v.body().is_empty() {
+    // Most messages end here, before the headers are read: requests
+    // without a body, and bodies counted and not kept (never a DNS
+    // message's: the stream keeps those whole).
+    if v.is_chunked() || v.body().is_empty() || v.elided() > 0 {
         return None;
     }
     carries_dns(v).then(|| v.body())
