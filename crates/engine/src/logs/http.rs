@@ -294,13 +294,14 @@ impl Msg {
             request: !v.is_response(),
             ..Msg::default()
         };
-        if m.request {
-            m.may_switch = v.method() == Some(b"CONNECT".as_slice())
-                || v.headers().any(|h| h.name.eq_ignore_ascii_case(b"upgrade"));
-        }
+        let connect = m.request && v.method() == Some(b"CONNECT".as_slice());
         if !build {
+            m.may_switch = connect
+                || (m.request && v.headers().any(|h| h.name.eq_ignore_ascii_case(b"upgrade")));
             return m;
         }
+        // (An `Upgrade` header sets it too, in the walk below.)
+        m.may_switch = connect;
         if m.request {
             m.method = v.method().unwrap_or_default().to_vec();
             m.uri = unescape_uri(v.uri().unwrap_or_default());
@@ -335,6 +336,7 @@ impl Msg {
                 continue;
             }
             match name {
+                b"UPGRADE" => m.may_switch = true,
                 b"REFERER" => m.referrer = Some(val.to_vec()),
                 b"HOST" => m.host = Some(val.to_vec()),
                 b"ORIGIN" => m.origin = Some(val.to_vec()),
