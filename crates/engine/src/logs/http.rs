@@ -412,18 +412,19 @@ pub struct Files {
 /// A deterministic file id: `F` and base-62 digits of a hash of the
 /// connection's uid, the transaction and the direction.
 fn fuid(uid: &str, depth: u64, orig: bool, n: usize) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in uid
-        .bytes()
-        .chain(depth.to_be_bytes())
-        .chain([u8::from(orig)])
-        .chain((n as u64).to_be_bytes())
-    {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    // FNV-1a over the uid, the depth, the direction and the file's place.
+    let fnv = |h: u64, bytes: &[u8]| {
+        bytes.iter().fold(h, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    let mut h = fnv(0xcbf2_9ce4_8422_2325, uid.as_bytes());
+    h = fnv(h, &depth.to_be_bytes());
+    h = fnv(h, &[u8::from(orig)]);
+    h = fnv(h, &(n as u64).to_be_bytes());
     const B62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut s = String::from("F");
+    let mut s = String::with_capacity(18);
+    s.push('F');
     let mut x = h;
     for _ in 0..17 {
         s.push(B62.get((x % 62) as usize).copied().unwrap_or(b'0') as char);
