@@ -118,16 +118,18 @@ pub struct Frame<'c> {
 }
 
 /// One application message of the current frame, as the logs need it.
+/// Held inline, not boxed: the frame's list is reused, and a box was an
+/// allocation for each message.
 #[derive(Clone, Debug)]
 pub enum Msg {
-    Dns(Box<dns::Msg>),
-    Dhcp(Box<dhcp::Msg>),
-    Http(Box<http::Msg>),
-    Ssl(Box<ssl::Msg>),
-    Quic(Box<quic::Msg>),
-    Ftp(Box<ftp::Msg>),
-    Smtp(Box<smtp::Msg>),
-    Mqtt(Box<mqtt::Msg>),
+    Dns(dns::Msg),
+    Dhcp(dhcp::Msg),
+    Http(http::Msg),
+    Ssl(ssl::Msg),
+    Quic(quic::Msg),
+    Ftp(ftp::Msg),
+    Smtp(smtp::Msg),
+    Mqtt(mqtt::Msg),
     /// A protocol without a log of its own: only conn.log's `service`.
     Service(&'static str),
 }
@@ -240,39 +242,39 @@ impl AppLogs {
             let smtp_before = std::mem::replace(&mut after_smtp, matches!(e.layer, Layer::Smtp(_)));
             let m = match &e.layer {
                 Layer::Dns(v) | Layer::Mdns(v) | Layer::Llmnr(v) => {
-                    Msg::Dns(Box::new(dns::Msg::read(v, self.wants.dns)))
+                    Msg::Dns(dns::Msg::read(v, self.wants.dns))
                 }
                 Layer::Dhcp(v) => match dhcp::Msg::read(v) {
-                    Some(m) => Msg::Dhcp(Box::new(m)),
+                    Some(m) => Msg::Dhcp(m),
                     None => continue,
                 },
-                Layer::Http(v) => Msg::Http(Box::new(http::Msg::read(v, self.wants.http))),
+                Layer::Http(v) => Msg::Http(http::Msg::read(v, self.wants.http)),
                 // The service needs no reading: a TLS layer is confirmed
                 // TLS (its records parsed).
-                Layer::Tls(v) if self.wants.ssl => Msg::Ssl(Box::new(ssl::Msg::read(v))),
+                Layer::Tls(v) if self.wants.ssl => Msg::Ssl(ssl::Msg::read(v)),
                 Layer::Tls(_) => Msg::Service("ssl"),
                 // Always read: the ClientHello confirms the service.
                 Layer::Quic(v) => match quic::Msg::read(v) {
-                    Some(m) => Msg::Quic(Box::new(m)),
+                    Some(m) => Msg::Quic(m),
                     None => continue,
                 },
                 Layer::Ssh(_) => Msg::Service("ssh"),
                 Layer::Smtp(v) if self.wants.smtp => match smtp::Msg::read(v) {
-                    Some(m) => Msg::Smtp(Box::new(m)),
+                    Some(m) => Msg::Smtp(m),
                     None => Msg::Service("smtp"),
                 },
                 Layer::Smtp(_) => Msg::Service("smtp"),
                 // The mail of an SMTP DATA, on the frame of its `.` line.
                 Layer::Imf(v) if self.wants.smtp && smtp_before => {
-                    Msg::Smtp(Box::new(smtp::Msg::Mail(Box::new(smtp::Headers::read(v)))))
+                    Msg::Smtp(smtp::Msg::Mail(Box::new(smtp::Headers::read(v))))
                 }
                 Layer::Mqtt(v) if self.wants.mqtt => match mqtt::Msg::read(v) {
-                    Some(m) => Msg::Mqtt(Box::new(m)),
+                    Some(m) => Msg::Mqtt(m),
                     None => Msg::Service("mqtt"),
                 },
                 Layer::Mqtt(_) => Msg::Service("mqtt"),
                 Layer::Ftp(v) => match ftp::Msg::read(v) {
-                    Some(m) => Msg::Ftp(Box::new(m)),
+                    Some(m) => Msg::Ftp(m),
                     None => Msg::Service("ftp"),
                 },
                 Layer::Pop(_) => Msg::Service("pop3"),
@@ -432,19 +434,19 @@ impl AppLogs {
                 Msg::Dns(m) => {
                     let confirmed = m.confirmed;
                     if self.wants.dns {
-                        self.dns.message(&f.frame(), *m, sink)?;
+                        self.dns.message(&f.frame(), m, sink)?;
                     }
                     confirmed.then_some("dns")
                 }
                 Msg::Dhcp(m) => {
                     if self.wants.dhcp {
-                        self.dhcp.message(&f.frame(), *m, sink)?;
+                        self.dhcp.message(&f.frame(), m, sink)?;
                     }
                     Some("dhcp")
                 }
                 Msg::Http(m) => {
                     if self.wants.http {
-                        self.http.message(&f.frame(), *m, sink)?;
+                        self.http.message(&f.frame(), m, sink)?;
                     } else if !self.wants.dns {
                         // conn.log has its service now: past a request
                         // that keeps to HTTP (no CONNECT, no Upgrade), no
@@ -455,24 +457,24 @@ impl AppLogs {
                     Some("http")
                 }
                 Msg::Ssl(m) => {
-                    done |= self.ssl.message(&f.frame(), *m, sink)?;
+                    done |= self.ssl.message(&f.frame(), m, sink)?;
                     Some("ssl")
                 }
                 Msg::Ftp(m) => {
                     // Always followed: the data connections it announces
                     // are conn.log's `ftp-data`.
-                    self.ftp.message(&f.frame(), *m, sink)?;
+                    self.ftp.message(&f.frame(), m, sink)?;
                     Some("ftp")
                 }
                 Msg::Smtp(m) => {
-                    self.smtp.message(&f.frame(), *m, sink)?;
+                    self.smtp.message(&f.frame(), m, sink)?;
                     Some("smtp")
                 }
                 Msg::Mqtt(m) => {
-                    self.mqtt.message(&f.frame(), *m, sink)?;
+                    self.mqtt.message(&f.frame(), m, sink)?;
                     Some("mqtt")
                 }
-                Msg::Quic(m) => self.quic.message(&f.frame(), *m, sink)?.then_some("quic"),
+                Msg::Quic(m) => self.quic.message(&f.frame(), m, sink)?.then_some("quic"),
                 Msg::Service(s) => {
                     // TLS that no log reads, or SSH (no log reads it):
                     // what follows is ciphertext.

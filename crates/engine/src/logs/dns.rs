@@ -85,6 +85,11 @@ const SWEEP_NS: i64 = 1_000_000_000;
 /// Zeek's name buffer (512 characters).
 const MAX_NAME: usize = 512;
 
+/// Answers of a reply given room before they are read, and the text each
+/// is given (an IPv4 address is at most 15 bytes, a name often more).
+const ANSWERS_RESERVED: usize = 8;
+const ANSWER_TEXT_RESERVED: usize = 24;
+
 /// A question as Zeek's `dns_request` reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Question {
@@ -384,6 +389,15 @@ impl Msg {
         };
         if qd > MAX_QUERIES {
             return m;
+        }
+        if m.qr && build && an > 0 {
+            // Room for the usual answers at once, rather than growing
+            // three buffers record by record (a count is the sender's
+            // word: capped).
+            let n = usize::from(an).min(ANSWERS_RESERVED);
+            m.answers.bytes.reserve(n * ANSWER_TEXT_RESERVED);
+            m.answers.ends.reserve(n);
+            m.ttls.reserve(n);
         }
         let msg = v.message();
         let mut recs = v.records();
