@@ -504,35 +504,66 @@ fn tsv_str(s: &[u8], in_set: bool, out: &mut Vec<u8>) {
     }
 }
 
-/// A byte that needs no escape in a TSV field: printable ASCII other than
-/// `\` (and `,` in a set).
-fn plain_byte(c: u8, in_set: bool) -> bool {
-    (0x20..0x7f).contains(&c) && c != b'\\' && !(in_set && c == b',')
-}
-
-/// Whether no byte of `s` needs an escape ([`plain_byte`]), eight bytes at
+/// Whether no byte of `s` needs an escape (one that is printable ASCII
+/// other than `\`, and `,` in a set), eight bytes at
 /// a time: this check was most of the cost of writing a log's text. Each
 /// test sets a byte's high bit when that byte is below 0x20, above 0x7e,
 /// or equal to `\` or `,` (exact for "is there such a byte", which is all
-/// that is asked).
+/// that is asked). The last 1 to 7 bytes are one more word, of bytes read
+/// again (most values are that short, and byte by byte they cost more
+/// than the rest).
 fn plain(s: &[u8], in_set: bool) -> bool {
+    let mut words = s.chunks_exact(8);
+    for w in &mut words {
+        // (An 8-byte chunk always converts; 0 would take the careful path.)
+        if !plain_word(<[u8; 8]>::try_from(w).map_or(0, u64::from_ne_bytes), in_set) {
+            return false;
+        }
+    }
+    let tail = words.remainder();
+    if tail.is_empty() {
+        return true;
+    }
+    // Eight bytes each of which is a byte of the tail: the last eight of
+    // `s` when it is that long, else overlapping pieces of the tail.
+    let n = s.len();
+    let x = match s.get(n.saturating_sub(8)..).map(<[u8; 8]>::try_from) {
+        Some(Ok(last)) => u64::from_ne_bytes(last),
+        _ => {
+            let first4 = tail.first_chunk::<4>().copied().map(u32::from_ne_bytes);
+            let last4 = tail.last_chunk::<4>().copied().map(u32::from_ne_bytes);
+            let first2 = tail.first_chunk::<2>().copied().map(u16::from_ne_bytes);
+            let last2 = tail.last_chunk::<2>().copied().map(u16::from_ne_bytes);
+            let four = match (first4, last4) {
+                (Some(a), Some(b)) => Some(u64::from(a) | u64::from(b) << 32),
+                _ => None,
+            };
+            let two = match (first2, last2) {
+                (Some(a), Some(b)) => Some(u32::from(a) | u32::from(b) << 16),
+                _ => None,
+            };
+            match (four, two, tail.first()) {
+                (Some(x), _, _) => x,
+                (None, Some(w), _) => u64::from(w) | u64::from(w) << 32,
+                (None, None, Some(&c)) => u64::from(c) * 0x0101_0101_0101_0101,
+                (None, None, None) => return true,
+            }
+        }
+    };
+    plain_word(x, in_set)
+}
+
+/// [`plain`] of eight bytes.
+fn plain_word(x: u64, in_set: bool) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let comma = if in_set { b',' } else { b'\\' };
-    let mut words = s.chunks_exact(8);
-    for w in &mut words {
-        // (An 8-byte chunk always converts; 0 would take the careful path.)
-        let x = <[u8; 8]>::try_from(w).map_or(0, u64::from_ne_bytes);
-        let below = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-        let above = (x.wrapping_add(ONES) | x) & HIGH;
-        let backslash = has_zero(x ^ (ONES * u64::from(b'\\')));
-        let sep = has_zero(x ^ (ONES * u64::from(comma)));
-        if below | above | backslash | sep != 0 {
-            return false;
-        }
-    }
-    words.remainder().iter().all(|&c| plain_byte(c, in_set))
+    let below = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    let above = (x.wrapping_add(ONES) | x) & HIGH;
+    let backslash = has_zero(x ^ (ONES * u64::from(b'\\')));
+    let sep = has_zero(x ^ (ONES * u64::from(comma)));
+    below | above | backslash | sep == 0
 }
 
 fn json_value(v: &Value<'_>, out: &mut Vec<u8>) {
