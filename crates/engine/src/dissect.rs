@@ -97,6 +97,25 @@ pub struct Dissection<'a> {
     /// A QUIC or OpenVPN layer is among `layers`: the dissector has work
     /// across frames to do for it (most frames have neither).
     quic_or_openvpn: bool,
+    /// Which layers conversations are made of (bit i for `layers[i]`): the
+    /// flow engine looks at these, not at every layer of every frame.
+    /// Kept as layers are added or dropped here (`layers` is written
+    /// nowhere else but in place).
+    flow_layers: u32,
+    /// Which quoted layers follow an ICMP error: the last layer outside
+    /// quotes before them is ICMP or ICMPv6 (bit i for `layers[i]`).
+    quoted_by_icmp: u32,
+    /// The last layer added outside quotes is ICMP or ICMPv6.
+    last_is_icmp: bool,
+}
+
+// One bit a layer.
+const _: () = assert!(MAX_LAYERS <= u32::BITS as usize);
+
+/// An ICMP or ICMPv6 layer: what follows it inside quotes is the packet an
+/// error quotes.
+fn is_icmp(l: &Layer<'_>) -> bool {
+    matches!(l, Layer::Icmp(_) | Layer::Icmpv6(_))
 }
 
 /// What the dissector does beyond reading headers.
@@ -121,6 +140,24 @@ impl<'a> Dissection<'a> {
         self.anomalies_dropped = 0;
         self.fragment = None;
         self.quic_or_openvpn = false;
+        self.flow_layers = 0;
+        self.quoted_by_icmp = 0;
+        self.last_is_icmp = false;
+    }
+
+    /// The indexes of the IP, IPv6, TCP, UDP, ICMP and ICMPv6 layers, in
+    /// order, each with whether it is a quoted layer that follows an ICMP
+    /// error.
+    pub(crate) fn flow_layers(&self) -> impl Iterator<Item = (usize, bool)> + '_ {
+        let mut bits = self.flow_layers;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let i = bits.trailing_zeros();
+            bits &= bits - 1;
+            Some((i as usize, self.quoted_by_icmp & (1 << i) != 0))
+        })
     }
 
     /// Whether the [`Dissector`] would add to this frame what earlier
@@ -171,6 +208,29 @@ impl<'a> Dissection<'a> {
     /// segment made of bytes the stream engine knows better).
     pub(crate) fn truncate_after(&mut self, i: usize) {
         self.layers.truncate(i.saturating_add(1));
+        self.forget_dropped();
+    }
+
+    /// Drop the last layer.
+    pub(crate) fn pop(&mut self) {
+        self.layers.pop();
+        self.forget_dropped();
+    }
+
+    /// What was noted of layers no longer there goes.
+    fn forget_dropped(&mut self) {
+        let kept = u32::try_from(self.layers.len())
+            .ok()
+            .and_then(|n| 1u32.checked_shl(n))
+            .map_or(u32::MAX, |b| b - 1);
+        self.flow_layers &= kept;
+        self.quoted_by_icmp &= kept;
+        self.last_is_icmp = self
+            .layers
+            .iter()
+            .rev()
+            .find(|e| !e.quoted)
+            .is_some_and(|e| is_icmp(&e.layer));
     }
 
     /// Add a layer made from reassembled bytes (its offsets count from the
@@ -188,15 +248,42 @@ impl<'a> Dissection<'a> {
         self.note(proto, kind, 0..len, msg);
     }
 
+    // Always inlined: each layer is then made in place in the list (out of
+    // line, each was built and copied, a few hundred bytes a layer).
+    #[inline(always)]
     fn push(&mut self, offset: usize, layer: Layer<'a>, quoted: bool, reassembled: bool) -> bool {
-        self.layers
+        let bit = 1u32.checked_shl(self.layers.len() as u32).unwrap_or(0);
+        if self
+            .layers
             .try_push(Entry {
                 offset,
                 layer,
                 quoted,
                 reassembled,
             })
-            .is_ok()
+            .is_err()
+        {
+            return false;
+        }
+        if let Some(e) = self.layers.last() {
+            if matches!(
+                e.layer,
+                Layer::Ip(_)
+                    | Layer::Ipv6(_)
+                    | Layer::Tcp(_)
+                    | Layer::Udp(_)
+                    | Layer::Icmp(_)
+                    | Layer::Icmpv6(_)
+            ) {
+                self.flow_layers |= bit;
+            }
+            if !quoted {
+                self.last_is_icmp = is_icmp(&e.layer);
+            } else if self.last_is_icmp {
+                self.quoted_by_icmp |= bit;
+            }
+        }
+        true
     }
 
     fn note(
@@ -465,7 +552,7 @@ fn defragment<'a>(opts: Options, defrag: &'a mut Defrag, meta: FrameMeta, d: &mu
     };
     // Drop the Data layer that stood for this fragment's bytes.
     if matches!(d.layers.last().map(|e| &e.layer), Some(Layer::Data(_))) {
-        d.layers.pop();
+        d.pop();
     }
     let mut w = Walker {
         d,
@@ -540,6 +627,7 @@ impl<'a> Walker<'a, '_> {
         );
     }
 
+    #[inline(always)]
     fn push(&mut self, layer: Layer<'a>) -> bool {
         self.d.quic_or_openvpn |= matches!(layer, Layer::Quic(_) | Layer::Openvpn(_));
         let quoted = self.quoted || self.sampled;

@@ -204,14 +204,15 @@ pub fn all(d: &Dissection, out: &mut ArrayVec<Conversation, MAX_PER_FRAME>) {
     // (most layers are neither, and copying them at each cost more).
     let mut ip: Option<&Layer> = None;
     let mut outer: Option<&Layer> = None;
-    // Whether the last layer outside quotes is ICMP: quoted layers after
-    // anything else are sampled packets (sFlow), which tshark gives no
-    // conversation of the file.
-    let mut in_error = false;
-    for (i, e) in d.layers.iter().enumerate() {
-        if !e.quoted {
-            in_error = matches!(e.layer, Layer::Icmp(_) | Layer::Icmpv6(_));
-        } else if !in_error {
+    // Only the layers conversations are made of. Quoted layers count
+    // inside ICMP errors only: quoted layers after anything else are
+    // sampled packets (sFlow), which tshark gives no conversation of the
+    // file.
+    for (i, in_error) in d.flow_layers() {
+        let Some(e) = d.layers.get(i) else {
+            break;
+        };
+        if e.quoted && !in_error {
             continue;
         }
         let t = match &e.layer {
