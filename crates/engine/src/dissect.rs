@@ -118,6 +118,14 @@ fn is_icmp(l: &Layer<'_>) -> bool {
     matches!(l, Layer::Icmp(_) | Layer::Icmpv6(_))
 }
 
+/// The bit of `layers[i]` in a mask of layers (none past the last).
+fn layer_bit(i: usize) -> u32 {
+    u32::try_from(i)
+        .ok()
+        .and_then(|i| 1u32.checked_shl(i))
+        .unwrap_or(0)
+}
+
 /// What the dissector does beyond reading headers.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
@@ -154,9 +162,9 @@ impl<'a> Dissection<'a> {
             if bits == 0 {
                 return None;
             }
-            let i = bits.trailing_zeros();
+            let i = bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            Some((i as usize, self.quoted_by_icmp & (1 << i) != 0))
+            Some((i, self.quoted_by_icmp & layer_bit(i) != 0))
         })
     }
 
@@ -219,10 +227,8 @@ impl<'a> Dissection<'a> {
 
     /// What was noted of layers no longer there goes.
     fn forget_dropped(&mut self) {
-        let kept = u32::try_from(self.layers.len())
-            .ok()
-            .and_then(|n| 1u32.checked_shl(n))
-            .map_or(u32::MAX, |b| b - 1);
+        // (All 32 kept: the bit past the last is none, less one is all.)
+        let kept = layer_bit(self.layers.len()).wrapping_sub(1);
         self.flow_layers &= kept;
         self.quoted_by_icmp &= kept;
         self.last_is_icmp = self
@@ -252,7 +258,7 @@ impl<'a> Dissection<'a> {
     // line, each was built and copied, a few hundred bytes a layer).
     #[inline(always)]
     fn push(&mut self, offset: usize, layer: Layer<'a>, quoted: bool, reassembled: bool) -> bool {
-        let bit = 1u32.checked_shl(self.layers.len() as u32).unwrap_or(0);
+        let bit = layer_bit(self.layers.len());
         if self
             .layers
             .try_push(Entry {

@@ -438,3 +438,37 @@ fn finishing_by_batches_keeps_the_order() {
     assert_eq!(batched, all);
     assert_eq!(sizes, vec![2, 2, 1]);
 }
+
+#[test]
+fn conversations_are_those_of_the_layers_kept() {
+    // An ICMP error (its own ICMP conversation) quoting a TCP header.
+    let (client, server) = ([10, 10, 1, 4], [74, 53, 140, 153]);
+    let frame = icmp_error(server, client, &tcp_ip(client, 1470, server, 25, flag::ACK));
+    let mut d = Dissection::default();
+    crate::dissect::dissect(
+        nth_frame_meta(0, &frame),
+        &frame,
+        Options::default(),
+        &mut d,
+    );
+    let kinds = |d: &Dissection| {
+        let mut found = arrayvec::ArrayVec::new();
+        crate::flow::key::all(d, &mut found);
+        found
+            .iter()
+            .map(|c| (c.key.proto, c.quoted))
+            .collect::<Vec<_>>()
+    };
+    let marked = |d: &Dissection| d.flow_layers().collect::<Vec<_>>();
+    assert_eq!(kinds(&d), [(1, false), (6, true)]);
+    // Frame, Ethernet, IP, ICMP, then the quoted IP and TCP.
+    assert_eq!(marked(&d), [(2, false), (3, false), (4, true), (5, true)]);
+    // The quote dropped: the error's own conversation is left.
+    d.truncate_after(3);
+    assert_eq!(kinds(&d), [(1, false)]);
+    assert_eq!(marked(&d), [(2, false), (3, false)]);
+    // The ICMP layer dropped: none.
+    d.pop();
+    assert_eq!(kinds(&d), []);
+    assert_eq!(marked(&d), [(2, false)]);
+}
