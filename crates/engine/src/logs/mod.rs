@@ -526,28 +526,17 @@ fn plain(s: &[u8], in_set: bool) -> bool {
     }
     // Eight bytes each of which is a byte of the tail: the last eight of
     // `s` when it is that long, else overlapping pieces of the tail.
-    let n = s.len();
-    let x = match s.get(n.saturating_sub(8)..).map(<[u8; 8]>::try_from) {
-        Some(Ok(last)) => u64::from_ne_bytes(last),
-        _ => {
-            let first4 = tail.first_chunk::<4>().copied().map(u32::from_ne_bytes);
-            let last4 = tail.last_chunk::<4>().copied().map(u32::from_ne_bytes);
-            let first2 = tail.first_chunk::<2>().copied().map(u16::from_ne_bytes);
-            let last2 = tail.last_chunk::<2>().copied().map(u16::from_ne_bytes);
-            let four = match (first4, last4) {
-                (Some(a), Some(b)) => Some(u64::from(a) | u64::from(b) << 32),
-                _ => None,
-            };
-            let two = match (first2, last2) {
-                (Some(a), Some(b)) => Some(u32::from(a) | u32::from(b) << 16),
-                _ => None,
-            };
-            match (four, two, tail.first()) {
-                (Some(x), _, _) => x,
-                (None, Some(w), _) => u64::from(w) | u64::from(w) << 32,
-                (None, None, Some(&c)) => u64::from(c) * 0x0101_0101_0101_0101,
-                (None, None, None) => return true,
-            }
+    let x = if let Some(last) = s.last_chunk::<8>() {
+        u64::from_ne_bytes(*last)
+    } else if let (Some(a), Some(b)) = (tail.first_chunk::<4>(), tail.last_chunk::<4>()) {
+        u64::from(u32::from_ne_bytes(*a)) | u64::from(u32::from_ne_bytes(*b)) << 32
+    } else if let (Some(a), Some(b)) = (tail.first_chunk::<2>(), tail.last_chunk::<2>()) {
+        let w = u32::from(u16::from_ne_bytes(*a)) | u32::from(u16::from_ne_bytes(*b)) << 16;
+        u64::from(w) | u64::from(w) << 32
+    } else {
+        match tail.first() {
+            Some(&c) => u64::from(c) * 0x0101_0101_0101_0101,
+            None => return true,
         }
     };
     plain_word(x, in_set)
