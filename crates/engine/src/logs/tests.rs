@@ -120,6 +120,34 @@ fn times_are_microseconds() {
     assert_eq!(out, b"0.001999 -1.500000 0.000002");
 }
 
+/// Against the standard formatting, over every fraction digit pattern
+/// and the signs and magnitudes around it.
+#[test]
+fn fixed6_is_the_standard_six_decimals() {
+    let reference = |us: i64| {
+        let a = us.unsigned_abs();
+        let sign = if us < 0 { "-" } else { "" };
+        format!("{sign}{}.{:06}", a / 1_000_000, a % 1_000_000)
+    };
+    let mut out = Vec::new();
+    let mut check = |us: i64| {
+        out.clear();
+        fixed6(us, &mut out);
+        assert_eq!(String::from_utf8_lossy(&out), reference(us), "{us}");
+    };
+    for f in (0..1_000_000)
+        .step_by(7)
+        .chain([1, 9, 10, 99, 100, 999_999])
+    {
+        for secs in [0i64, 1, 59, 1_389_719_041] {
+            check(secs * 1_000_000 + f);
+            check(-(secs * 1_000_000 + f));
+        }
+    }
+    check(i64::MAX);
+    check(i64::MIN);
+}
+
 #[test]
 fn header_time_is_a_utc_date() {
     assert_eq!(header_time(0), "1970-01-01-00-00-00");
