@@ -27,6 +27,7 @@
 //! * `conversations`: as `dissector_defrag`, the third byte giving the
 //!   conversation limits ([`flow_options`]) and the fourth, beside the
 //!   first timestamp, whether checksums are verified.
+//! * `inflate`: a byte of piece size, then a content-coded HTTP body.
 //! * `filter`: a display filter, a 0 byte, then a `dissect` input.
 //! * `bpf_compile`: a link-type byte, a capture filter, a 0 byte, a packet.
 //! * `bpf_interp`: an instruction count, 8 bytes per instruction, a packet.
@@ -643,6 +644,22 @@ pub fn conversations(data: &[u8]) {
     }
 }
 
+/// `inflate`: an HTTP body decoded as Zeek's http.log reads a gzip or
+/// deflate one (`engine::inflate`), fed in pieces of the first byte's size
+/// plus one: the decoded length and head within their bounds.
+pub fn inflate(data: &[u8]) {
+    let Some((&a, body)) = data.split_first() else {
+        return;
+    };
+    let mut d = wiresift_engine::inflate::Inflate::default();
+    for piece in body.chunks(usize::from(a) + 1) {
+        d.feed(piece);
+    }
+    let (len, head) = d.finish();
+    assert!(head.len() <= wiresift_engine::inflate::HEAD);
+    assert!(head.len() as u64 <= len);
+}
+
 /// `filter`: a display filter (the input up to its first 0 byte, as
 /// UTF-8) through `engine::filter::Filter::compile`; a filter that compiles
 /// is explained and evaluated against the rest of the input as a `dissect`
@@ -992,6 +1009,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("file_parts", file_parts),
     ("dissect", dissect),
     ("dissector_defrag", dissector_defrag),
+    ("inflate", inflate),
     ("filter", filter),
     ("bpf_compile", bpf_compile),
     ("bpf_interp", bpf_interp),

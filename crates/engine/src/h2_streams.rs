@@ -76,17 +76,41 @@ pub fn http1_dns_body<'a>(v: &wire::http::HttpView<'a>) -> Option<&'a [u8]> {
 /// Do the message's headers say its body is a DNS message (Content-Type
 /// `application/dns-message`, no content coding)?
 pub fn carries_dns(v: &wire::http::HttpView<'_>) -> bool {
+    body_headers(v) == BodyHeaders::Dns
+}
+
+/// What a message's headers say of its body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyHeaders {
+    /// A DNS message ([`carries_dns`]).
+    Dns,
+    /// Content-coded; `zeek`: in a coding Zeek's http.log undoes
+    /// ([`crate::inflate::zeek_coding`]).
+    Coded {
+        zeek: bool,
+    },
+    Other,
+}
+
+/// [`BodyHeaders`] of a message, in one walk over its headers (each walk
+/// reads the head's lines again).
+pub fn body_headers(v: &wire::http::HttpView<'_>) -> BodyHeaders {
     let mut dns = false;
+    let mut coded = None;
     for h in v.headers() {
         if h.name.eq_ignore_ascii_case(b"content-encoding") {
-            return false;
-        }
-        if h.name.eq_ignore_ascii_case(b"content-type") {
+            let zeek = crate::inflate::zeek_coding(h.value);
+            coded = Some(zeek || coded == Some(true));
+        } else if h.name.eq_ignore_ascii_case(b"content-type") {
             let media = h.value.trim_ascii().split(|c| *c == b';').next();
             dns = media.is_some_and(|m| m.trim_ascii().eq_ignore_ascii_case(DNS_MESSAGE));
         }
     }
-    dns
+    match (coded, dns) {
+        (Some(zeek), _) => BodyHeaders::Coded { zeek },
+        (None, true) => BodyHeaders::Dns,
+        (None, false) => BodyHeaders::Other,
+    }
 }
 
 /// What HTTP/2 bodies count.

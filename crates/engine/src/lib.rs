@@ -12,6 +12,7 @@ pub mod filter;
 pub mod flow;
 pub mod follow;
 pub mod h2_streams;
+pub mod inflate;
 pub mod logs;
 pub mod openvpn;
 pub mod quic;

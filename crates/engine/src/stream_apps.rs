@@ -171,6 +171,8 @@ struct Shown {
     openvpn: bool,
     /// HTTP: body bytes after `range`, counted and not kept.
     elided: u64,
+    /// HTTP: the decoded length of such a body, when content-coded.
+    decoded: Option<u64>,
 }
 
 /// What the stream application layer counts.
@@ -334,7 +336,11 @@ impl StreamApps {
                 // What the client's bytes are depends on the session.
                 let s = conv.smtp.get_or_insert_with(Box::default);
                 s.client(bytes, dl.gap_before, frame, &mut |range| {
-                    got.push(Cut { range, elided: 0 })
+                    got.push(Cut {
+                        range,
+                        elided: 0,
+                        decoded: None,
+                    })
                 });
             } else {
                 // Room taken ahead of the bytes is charged like bytes: it
@@ -356,7 +362,12 @@ impl StreamApps {
                 conv.openvpn = None;
                 self.stats.over_budget += 1;
             }
-            for Cut { range: r, elided } in got.drain(..) {
+            for Cut {
+                range: r,
+                elided,
+                decoded,
+            } in got.drain(..)
+            {
                 self.stats.messages += 1;
                 // A 101 Switching Protocols turns the rest of the stream
                 // (both ways) into the new protocol.
@@ -473,6 +484,7 @@ impl StreamApps {
                         body,
                         openvpn: false,
                         elided,
+                        decoded,
                     });
                     if let Some(range) = openvpn_tls {
                         self.shown.push(Shown {
@@ -485,6 +497,7 @@ impl StreamApps {
                             body: None,
                             openvpn: true,
                             elided: 0,
+                            decoded: None,
                         });
                     }
                 }
@@ -508,17 +521,18 @@ impl StreamApps {
                     let to_server = app::to_server(a, key.port(side), key.port(side.other()));
                     let shown = &mut self.shown;
                     let was_shown = shown.len();
-                    conv.sides[i].close(a, &mut |Cut { range, elided }| {
+                    conv.sides[i].close(a, &mut |c: Cut| {
                         shown.push(Shown {
                             side,
-                            range,
+                            range: c.range,
                             app: a,
                             to_server,
                             tls: Session::default(),
                             headers: None,
                             body: None,
                             openvpn: false,
-                            elided,
+                            elided: c.elided,
+                            decoded: c.decoded,
                         })
                     });
                     if let (true, Some(slot)) = (self.shown.len() > was_shown, slot) {
@@ -660,7 +674,7 @@ impl StreamApps {
                     Layer::Http2(v)
                 }),
                 a => app::message(a, msg, m.to_server).map(|l| match l {
-                    Layer::Http(v) => Layer::Http(v.with_elided(m.elided)),
+                    Layer::Http(v) => Layer::Http(v.with_elided(m.elided).with_decoded(m.decoded)),
                     l => l,
                 }),
             };

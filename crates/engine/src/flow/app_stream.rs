@@ -5,6 +5,8 @@
 //! skipped until a message of the protocol starts again.
 
 use crate::app::{self, App};
+use crate::h2_streams::BodyHeaders;
+use crate::inflate::{self, Inflate};
 use std::ops::Range;
 use wire::http::HttpView;
 use wire::stream::Pdu;
@@ -48,16 +50,27 @@ pub enum Bodies {
 pub struct Cut {
     pub range: Range<usize>,
     pub elided: u64,
+    /// A content-coded body counted past its head: its decoded length.
+    pub decoded: Option<u64>,
 }
 
 /// The unfinished message's body is being counted, not kept: its first
 /// `keep` bytes (from the message's start) are held, the next `left` are
-/// not.
-#[derive(Clone, Copy, Debug)]
+/// not. A gzip or deflate body is decoded as it passes, for its decoded
+/// length (http.log's, as Zeek counts it).
+#[derive(Debug)]
 struct Eliding {
     keep: usize,
     left: u64,
     elided: u64,
+    inflate: Option<Box<Inflate>>,
+}
+
+impl Eliding {
+    /// The body is over: the bytes counted, and the decoded length.
+    fn end(self) -> (u64, Option<u64>) {
+        (self.elided, self.inflate.map(|i| i.finish().0))
+    }
 }
 
 /// What a request's method says about how its response is framed.
@@ -137,10 +150,12 @@ impl AppStream {
     }
 
     /// Memory the direction takes: what it holds, what the current frame
-    /// shows, and the room reserved for the rest of a message whose length
-    /// is known (a claim alone must not take room no budget counts).
+    /// shows, the room reserved for the rest of a message whose length
+    /// is known (a claim alone must not take room no budget counts), and a
+    /// body decoder.
     pub fn taken(&self) -> usize {
-        self.buf.capacity()
+        let decoding = self.eliding.as_ref().is_some_and(|e| e.inflate.is_some());
+        self.buf.capacity() + if decoding { inflate::COST } else { 0 }
     }
 
     /// HTTP: the other direction sent a request; the response this
@@ -214,12 +229,17 @@ impl AppStream {
             let counted = e.left.min(rest.len() as u64);
             e.left -= counted;
             e.elided += counted;
+            let body = bytes.get(..held.len().saturating_add(counted as usize));
+            if let (Some(i), Some(body)) = (e.inflate.as_deref_mut(), body) {
+                i.feed(body);
+            }
             bytes = rest.get(counted as usize..).unwrap_or_default();
             if e.left > 0 {
                 return;
             }
-            let elided = e.elided;
-            self.eliding = None;
+            let Some((elided, decoded)) = self.eliding.take().map(Eliding::end) else {
+                return;
+            };
             // A body was counted: this is no 1xx, which has none.
             self.answered(app, false);
             let start = self.shown;
@@ -227,6 +247,7 @@ impl AppStream {
             out(Cut {
                 range: start..self.shown,
                 elided,
+                decoded,
             });
         }
         if bytes.is_empty() {
@@ -250,11 +271,15 @@ impl AppStream {
     /// (an HTTP body without a length) has it whole now.
     pub fn close(&mut self, app: App, out: &mut impl FnMut(Cut)) {
         let range = self.shown..self.buf.len();
-        let elided = self.eliding.take().map_or(0, |e| e.elided);
+        let (elided, decoded) = self.eliding.take().map_or((0, None), Eliding::end);
         if !range.is_empty() && !self.lost && app::ends_at_close(app) {
             self.shown = self.buf.len();
             self.need = 0;
-            out(Cut { range, elided });
+            out(Cut {
+                range,
+                elided,
+                decoded,
+            });
         }
     }
 
@@ -288,6 +313,7 @@ impl AppStream {
                     out(Cut {
                         range: start..self.shown,
                         elided: 0,
+                        decoded: None,
                     });
                 }
                 pdu @ (Pdu::Whole(_) | Pdu::Need(_)) => {
@@ -300,7 +326,7 @@ impl AppStream {
                     // is parsed for its length.)
                     let counted = need > rest.len().saturating_add(1) && need != usize::MAX;
                     if bodies == Bodies::Heads && app == App::Http && counted {
-                        if let Some(e) = elide(rest, need) {
+                        if let Some(e) = elide(rest, need, room >= inflate::COST) {
                             // What is held past the head goes now.
                             let held = rest.len().min(e.keep);
                             self.buf.truncate(self.shown.saturating_add(held));
@@ -348,8 +374,10 @@ impl AppStream {
 /// How to count, not keep, the body of the unfinished HTTP message
 /// `held`, which takes `need` bytes: when its headers are whole, its body
 /// is framed by `Content-Length` and runs past [`BODY_HEAD`], and it is no
-/// DNS message.
-fn elide(held: &[u8], need: usize) -> Option<Eliding> {
+/// DNS message. A gzip or deflate body is decoded as it passes when
+/// `may_decode` (the budget has room for a decoder); else its coded bytes
+/// are what is counted.
+fn elide(held: &[u8], need: usize, may_decode: bool) -> Option<Eliding> {
     let v = HttpView::new(held).ok()?;
     let head = v.header_block_len();
     let framed = v.content_length().and_then(|n| n.checked_add(head as u64));
@@ -357,14 +385,21 @@ fn elide(held: &[u8], need: usize) -> Option<Eliding> {
     if !v.head_complete() || v.is_chunked() || framed != Some(need as u64) || need <= keep {
         return None;
     }
-    if crate::h2_streams::carries_dns(&v) {
+    let body = crate::h2_streams::body_headers(&v);
+    if body == BodyHeaders::Dns {
         return None;
     }
     let elided = held.len().saturating_sub(keep);
+    let inflate = (may_decode && body == BodyHeaders::Coded { zeek: true }).then(|| {
+        let mut i = Box::<Inflate>::default();
+        i.feed(held.get(head..).unwrap_or_default());
+        i
+    });
     Some(Eliding {
         keep,
         left: need.saturating_sub(keep.max(held.len())) as u64,
         elided: elided as u64,
+        inflate,
     })
 }
 
@@ -538,8 +573,40 @@ mod tests {
             vec![Cut {
                 range: 0..head,
                 elided: 6000 - head as u64,
+                decoded: None,
             }]
         );
+    }
+
+    /// A gzip body counted past its head is decoded as it passes, for its
+    /// decoded length; with no room in the budget for a decoder, it is
+    /// only counted.
+    #[test]
+    fn with_heads_kept_a_gzip_body_is_decoded_as_it_passes() {
+        use std::io::Write;
+        let plain: Vec<u8> = (0..300_000u32)
+            .map(|i| b"<p>some html</p>\n"[(i % 17) as usize] ^ (i / 4000) as u8)
+            .collect();
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(&plain).unwrap();
+        let gz = e.finish().unwrap();
+        assert!(gz.len() > 2 * BODY_HEAD);
+        let r = response("text/html\r\nContent-Encoding: gzip", &gz);
+        for room in [usize::MAX, inflate::COST - 1] {
+            let mut s = AppStream::default();
+            let mut got = Vec::new();
+            for piece in r.chunks(1460) {
+                s.begin_frame();
+                s.push(App::Http, piece, 0, (room, Bodies::Heads), &mut |c| {
+                    got.push(c)
+                });
+                assert!(s.taken() < 64 << 10 || room == usize::MAX);
+            }
+            assert_eq!(got.len(), 1);
+            assert_eq!(got[0].elided, (gz.len() - BODY_HEAD) as u64);
+            let decoded = (room == usize::MAX).then_some(plain.len() as u64);
+            assert_eq!(got[0].decoded, decoded, "room {room}");
+        }
     }
 
     #[test]

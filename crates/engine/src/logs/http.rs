@@ -28,14 +28,17 @@
 //! type of the body's first bytes for the common signatures (HTML, XML,
 //! images, PDF, archives, executables; unset otherwise).
 //!
-//! Known differences: Zeek counts a body after undoing gzip/deflate
-//! content coding, and sniffs that; here the coded bytes are counted (and
-//! a coded body has no MIME type). Multipart bodies are not split into
-//! their parts.
+//! A body whose `Content-Encoding` is gzip or deflate is counted and
+//! sniffed decoded, as Zeek does ([`crate::inflate`]; a body counted past
+//! its head is decoded as it passes). Known differences: a body of another
+//! coding has no MIME type; a coded body counted past its head while the
+//! stream budget has no room for a decoder is counted coded. Multipart
+//! bodies are not split into their parts.
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
 use super::{emit, field, Record, Schema, Sink, Type, Value};
+use crate::inflate::{self, Inflate};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
@@ -84,8 +87,9 @@ const MAX_PENDING_REQUESTS: usize = 100;
 /// Connections with HTTP state at once; past that the oldest one's open
 /// transactions are written early ([`Stats::overflow`]).
 pub const MAX_CONNS: usize = 100_000;
-/// Body bytes kept to recognise the body's type.
-const SNIFF: usize = 64;
+/// Body bytes kept to recognise the body's type (as many as a decoded
+/// body gives).
+const SNIFF: usize = inflate::HEAD;
 /// Longer than any header name [`Msg::read`] looks for.
 const MAX_NAME_LOOKED_FOR: usize = 32;
 
@@ -313,6 +317,7 @@ impl Msg {
                 .map(|x| x.strip_prefix(b"HTTP/").unwrap_or(x).to_vec());
         }
         let mut coded = false;
+        let mut decodes = false;
         // Each name upper-cased on the stack, not in a new allocation.
         let mut upper = [0u8; MAX_NAME_LOOKED_FOR];
         for h in v.headers() {
@@ -331,6 +336,7 @@ impl Msg {
             } else if name == b"CONTENT-ENCODING" {
                 let t = val.trim_ascii();
                 coded = !(t.is_empty() || t.eq_ignore_ascii_case(b"identity"));
+                decodes |= inflate::zeek_coding(val);
             }
             if !m.request {
                 continue;
@@ -359,13 +365,30 @@ impl Msg {
         }
         // A body the stream reader only counted past its head.
         m.body_len = v.elided();
+        // Zeek counts and sniffs a gzip or deflate body decoded.
+        let mut decoder = decodes.then(Inflate::default);
         for piece in crate::export::body_pieces(v) {
             m.body_len = m.body_len.saturating_add(piece.len() as u64);
+            if let Some(d) = decoder.as_mut() {
+                d.feed(piece);
+                continue;
+            }
             let room = SNIFF.saturating_sub(m.body_head.len());
             m.body_head
                 .extend_from_slice(piece.get(..room.min(piece.len())).unwrap_or_default());
         }
-        if coded {
+        if let Some(d) = decoder {
+            let (len, head) = d.finish();
+            m.body_head = head;
+            // The stream reader decoded what it did not keep; a body it
+            // counted without decoding (no room for a decoder) keeps its
+            // coded length.
+            m.body_len = match (v.decoded(), v.elided()) {
+                (Some(n), _) => n,
+                (None, 0) => len,
+                (None, _) => m.body_len,
+            };
+        } else if coded {
             m.body_head.clear();
         }
         m

@@ -301,6 +301,9 @@ pub struct HttpView<'a> {
     /// Body bytes after `bytes` that the stream's reader counted and did
     /// not keep ([`HttpView::with_elided`]).
     elided: u64,
+    /// The decoded length of a content-coded body whose bytes were not all
+    /// kept ([`HttpView::with_decoded`]).
+    decoded: Option<u64>,
 }
 
 impl<'a> HttpView<'a> {
@@ -328,6 +331,7 @@ impl<'a> HttpView<'a> {
             length: None,
             last_chunk: false,
             elided: 0,
+            decoded: None,
         };
         v.scan_headers();
         v.find_body();
@@ -567,6 +571,18 @@ impl<'a> HttpView<'a> {
     /// Body bytes counted and not kept ([`HttpView::with_elided`]).
     pub fn elided(&self) -> u64 {
         self.elided
+    }
+
+    /// The body, not all kept, was decoded as it passed: this is its
+    /// decoded length (undoing its gzip or deflate content coding).
+    pub fn with_decoded(mut self, n: Option<u64>) -> Self {
+        self.decoded = n;
+        self
+    }
+
+    /// The decoded length of a body not all kept ([`HttpView::with_decoded`]).
+    pub fn decoded(&self) -> Option<u64> {
+        self.decoded
     }
 
     /// The body as carried (chunk framing included when chunked; content

@@ -255,9 +255,82 @@ fn chunked_body_length_without_framing() {
 5\r\n<html\r\n3\r\n>x<\r\n0\r\n\r\n");
     assert_eq!(m.body_len, 8);
     assert_eq!(sniff(&m.body_head), Some("text/html"));
-    let gz =
-        msg("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\u{8b}ab");
-    assert!(gz.body_head.is_empty(), "coded bodies are not sniffed");
+}
+
+/// As Zeek: a gzip or deflate body is counted and sniffed decoded, held
+/// whole or counted past its head by the stream reader (which then gives
+/// the decoded length); another coding is counted as sent, not sniffed.
+#[test]
+fn gzip_and_deflate_bodies_are_counted_and_sniffed_decoded() {
+    use std::io::Write;
+    let rows: String = (0..3000)
+        .map(|i| format!("<p>{}</p>\n", i * 7919 % 10007))
+        .collect();
+    let page = format!("<html><body>{rows}</body></html>\n");
+    let coded = |gzip: bool| {
+        let mut out = Vec::new();
+        if gzip {
+            let mut e = flate2::write::GzEncoder::new(&mut out, flate2::Compression::default());
+            e.write_all(page.as_bytes()).unwrap();
+            e.finish().unwrap();
+        } else {
+            let mut e = flate2::write::ZlibEncoder::new(&mut out, flate2::Compression::default());
+            e.write_all(page.as_bytes()).unwrap();
+            e.finish().unwrap();
+        }
+        out
+    };
+    let message = |head: &str, body: &[u8]| {
+        let mut b = head.as_bytes().to_vec();
+        b.extend_from_slice(body);
+        b
+    };
+    let gz = coded(true);
+    let whole = message(
+        &format!(
+            "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            gz.len()
+        ),
+        &gz,
+    );
+    let m = Msg::read(&HttpView::new(&whole).unwrap(), true);
+    assert_eq!(m.body_len, page.len() as u64);
+    assert_eq!(sniff(&m.body_head), Some("text/html"));
+
+    // Deflate (a zlib stream) in two chunks.
+    let z = coded(false);
+    let (a, b) = z.split_at(z.len() / 2);
+    let mut chunked =
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: Deflate\r\nTransfer-Encoding: chunked\r\n\r\n"
+            .to_vec();
+    for c in [a, b] {
+        chunked.extend_from_slice(format!("{:x}\r\n", c.len()).as_bytes());
+        chunked.extend_from_slice(c);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let m = Msg::read(&HttpView::new(&chunked).unwrap(), true);
+    assert_eq!(m.body_len, page.len() as u64);
+
+    // Counted past its first 100 bytes: the reader's decoded length
+    // counts, the head is sniffed decoded; without one, the coded length.
+    let cut = whole.len() - gz.len() + 100;
+    let head = HttpView::new(&whole[..cut])
+        .unwrap()
+        .with_elided(gz.len() as u64 - 100);
+    let m = Msg::read(&head.with_decoded(Some(page.len() as u64)), true);
+    assert_eq!(m.body_len, page.len() as u64);
+    assert_eq!(sniff(&m.body_head), Some("text/html"));
+    let m = Msg::read(&head, true);
+    assert_eq!(m.body_len, gz.len() as u64);
+
+    // Brotli is not undone: counted as sent, not sniffed.
+    let br = message(
+        "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 6\r\n\r\n",
+        b"<html>",
+    );
+    let m = Msg::read(&HttpView::new(&br).unwrap(), true);
+    assert_eq!((m.body_len, m.body_head.len()), (6, 0));
 }
 
 #[test]
