@@ -234,7 +234,9 @@ impl Inflate {
                 // Zeek's first read of a delivery decodes up to 4 KiB: an
                 // error in it (no header where one should be) starts raw
                 // deflate over the delivery.
-                Err(_) if !restarted && self.dec.tally().len - from < RESTART_WITHIN => {
+                Err(_)
+                    if !restarted && self.dec.tally().len.saturating_sub(from) < RESTART_WITHIN =>
+                {
                     restarted = true;
                     let t = self.dec.take_tally();
                     self.dec = Decoder::Raw(DeflateDecoder::new(t));
