@@ -5,12 +5,17 @@
 //! "Least recently seen" is by capture time, not by the order of touches,
 //! so that what expires at a frame is every entry last seen before a time
 //! and nothing else — whichever other entries share the table (a capture
-//! analysed on several cores splits them between tables). Entries are kept
-//! in a list in the order they were seen, which is the order of their times
-//! while capture time moves forward (the cost is O(1) per packet); an entry
-//! seen at a time before the list's newest goes to a heap by time instead
-//! (O(log n), only while times go backwards). Every entry is in one of the
-//! two, so the oldest is the older of the list's head and the heap's top.
+//! analysed on several cores splits them between tables).
+//!
+//! Each entry is filed by a time: in a list in filing order, which is time
+//! order while capture time moves forward (O(1)), or, filed at a time
+//! before the list's newest, in a heap by time (O(log n), only while times
+//! go backwards). A packet only moves its entry's time forward and leaves
+//! it where it is filed: moving it would write to its neighbours in the
+//! list, which are cold in the cache, at every packet. The filed time is
+//! so a bound below the entry's own, and an entry found at the front filed
+//! too early is filed again at its time; the first found at its own time
+//! is the oldest.
 
 use super::key::FlowKey;
 use std::collections::HashMap;
@@ -27,6 +32,9 @@ struct Slot<V> {
     value: Option<V>,
     /// Capture time of the last packet, nanoseconds.
     last_ns: i64,
+    /// The time it is filed under in the list or the heap: `last_ns` or
+    /// earlier.
+    filed_ns: i64,
     prev: u32,
     next: u32,
     /// Position in the heap of late entries; `NIL` while in the list.
@@ -98,13 +106,6 @@ impl<V> Table<V> {
             return;
         };
         s.last_ns = s.last_ns.max(now_ns);
-        // The list's newest, seen again (a run of one conversation's
-        // packets): it stays where it is.
-        if slot == self.tail && s.heap == NIL {
-            return;
-        }
-        self.detach(slot);
-        self.place(slot);
     }
 
     /// Insert `value` under `key` (which must not be present), seen at
@@ -120,6 +121,7 @@ impl<V> Table<V> {
             key,
             value: Some(value),
             last_ns: now_ns,
+            filed_ns: now_ns,
             prev: NIL,
             next: NIL,
             heap: NIL,
@@ -165,7 +167,10 @@ impl<V> Table<V> {
             self.earliest_ns = i64::MAX;
             return None;
         };
-        let t = self.time(oldest);
+        let t = self
+            .slots
+            .get(oldest as usize)
+            .map_or(i64::MAX, |s| s.last_ns);
         if t >= before_ns {
             self.earliest_ns = t;
             return None;
@@ -180,27 +185,47 @@ impl<V> Table<V> {
 
     /// Take out the least recently seen entry.
     pub fn pop_oldest(&mut self) -> Option<Taken<V>> {
-        self.remove(self.oldest()?)
+        let oldest = self.oldest()?;
+        self.remove(oldest)
     }
 
-    /// The entry last seen longest ago: the list's head or the heap's top.
-    fn oldest(&self) -> Option<u32> {
+    /// The entry last seen longest ago. Entries at the front filed before
+    /// their time are filed again until one is at its own: no other is
+    /// filed, so none was seen, before it. Each is filed again at most
+    /// once per look, so this ends.
+    fn oldest(&mut self) -> Option<u32> {
+        loop {
+            let front = self.front()?;
+            let s = self.slots.get_mut(front as usize)?;
+            if s.filed_ns == s.last_ns {
+                return Some(front);
+            }
+            self.detach(front);
+            if let Some(s) = self.slots.get_mut(front as usize) {
+                s.filed_ns = s.last_ns;
+            }
+            self.place(front);
+        }
+    }
+
+    /// The entry filed earliest: the list's head or the heap's top.
+    fn front(&self) -> Option<u32> {
         match (self.slots.get(self.head as usize), self.late.first()) {
-            (Some(h), Some(&l)) if self.time(l) < h.last_ns => Some(l),
+            (Some(h), Some(&l)) if self.filed(l) < h.filed_ns => Some(l),
             (Some(_), _) => Some(self.head),
             (None, l) => l.copied(),
         }
     }
 
-    fn time(&self, i: u32) -> i64 {
-        self.slots.get(i as usize).map_or(i64::MAX, |s| s.last_ns)
+    fn filed(&self, i: u32) -> i64 {
+        self.slots.get(i as usize).map_or(i64::MAX, |s| s.filed_ns)
     }
 
     /// Put `i` (in neither the list nor the heap) at the list's end if it
-    /// was seen no earlier than the tail, in the heap otherwise.
+    /// is filed no earlier than the tail, in the heap otherwise.
     fn place(&mut self, i: u32) {
-        let t = self.time(i);
-        if self.tail == NIL || self.time(self.tail) <= t {
+        let t = self.filed(i);
+        if self.tail == NIL || self.filed(self.tail) <= t {
             self.push_back(i);
         } else {
             let at = self.late.len();
@@ -246,7 +271,7 @@ impl<V> Table<V> {
     /// Heap order: by time, then by slot (the same for equal times).
     fn before(&self, x: usize, y: usize) -> bool {
         match (self.late.get(x), self.late.get(y)) {
-            (Some(&a), Some(&b)) => (self.time(a), a) < (self.time(b), b),
+            (Some(&a), Some(&b)) => (self.filed(a), a) < (self.filed(b), b),
             _ => false,
         }
     }
@@ -409,5 +434,77 @@ mod tests {
         t.touch(s1, 40); // stays 150, late behind 200
         let rest: Vec<u8> = std::iter::from_fn(|| t.pop_oldest().map(|x| x.value)).collect();
         assert_eq!(rest, vec![0, 1, 3]);
+    }
+
+    /// Touches leave entries where they are filed: whatever the order of
+    /// inserts, touches (times going back included) and looks, the table
+    /// gives out exactly what a plain list of last-seen times would.
+    #[test]
+    fn touched_entries_come_out_in_the_order_of_their_last_time() {
+        let mut t: Table<u32> = Table::new(64);
+        let mut model: Vec<(u32, i64)> = Vec::new();
+        let mut slots = Vec::new();
+        let mut x = 12_345u64;
+        let mut rand = |n: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (x >> 33) % n
+        };
+        for step in 0..2_000u32 {
+            let now = i64::from(step) * 10 - rand(300) as i64;
+            match rand(4) {
+                0 if model.len() < 64 => {
+                    let (s, _) = t.insert(key_n(step), step, now);
+                    slots.push((s, step));
+                    model.push((step, now));
+                }
+                1 => {
+                    let cut = now - 500;
+                    let mut gone = Vec::new();
+                    while let Some(e) = t.pop_idle(cut) {
+                        gone.push(e.value);
+                    }
+                    let mut want: Vec<(i64, u32)> = model
+                        .iter()
+                        .filter(|m| m.1 < cut)
+                        .map(|m| (m.1, m.0))
+                        .collect();
+                    want.sort_unstable();
+                    let mut got = gone.clone();
+                    got.sort_unstable();
+                    let mut want_ids: Vec<u32> = want.iter().map(|w| w.1).collect();
+                    want_ids.sort_unstable();
+                    assert_eq!(got, want_ids, "step {step}");
+                    let times: Vec<i64> = gone
+                        .iter()
+                        .filter_map(|v| model.iter().find(|m| m.0 == *v).map(|m| m.1))
+                        .collect();
+                    assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+                    model.retain(|m| m.1 >= cut);
+                    slots.retain(|s| model.iter().any(|m| m.0 == s.1));
+                }
+                _ if !slots.is_empty() => {
+                    let (s, v) = slots[rand(slots.len() as u64) as usize];
+                    t.touch(s, now);
+                    if let Some(m) = model.iter_mut().find(|m| m.0 == v) {
+                        m.1 = m.1.max(now);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut want: Vec<(i64, u32)> = model.iter().map(|m| (m.1, m.0)).collect();
+        want.sort_unstable();
+        let got: Vec<i64> = std::iter::from_fn(|| t.pop_oldest())
+            .filter_map(|e| model.iter().find(|m| m.0 == e.value).map(|m| m.1))
+            .collect();
+        let want_times: Vec<i64> = want.iter().map(|w| w.0).collect();
+        assert_eq!(got, want_times);
+    }
+
+    fn key_n(n: u32) -> FlowKey {
+        let b = n.to_be_bytes();
+        let mut a = [0u8; 16];
+        a[..4].copy_from_slice(&b);
+        FlowKey::new(6, false, a, 1, [200; 16], 2).0
     }
 }
