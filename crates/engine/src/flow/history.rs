@@ -237,9 +237,10 @@ struct TcpSide {
     /// Highest relative sequence number (one past) given to the
     /// reassembler.
     high: u64,
-    /// Pieces held above a hole, sorted, not overlapping, all above `next`.
-    held: [(u64, u64); MAX_HELD],
-    held_len: usize,
+    /// Pieces held above a hole, sorted, not overlapping, all above `next`;
+    /// at most [`MAX_HELD`]. Out of line: most connections have no hole,
+    /// and the state every packet reads stays in fewer cache lines.
+    held: Vec<(u64, u64)>,
     /// The reassembler gave up on this side (Zeek's skip_deliveries).
     skip: bool,
 }
@@ -358,13 +359,7 @@ impl TcpSide {
     fn hold(&mut self, lo: u64, hi: u64) {
         let mut all = [(0u64, 0u64); MAX_HELD + 1];
         let mut n = 0usize;
-        for piece in self
-            .held
-            .iter()
-            .take(self.held_len)
-            .copied()
-            .chain([(lo, hi)])
-        {
+        for piece in self.held.iter().copied().chain([(lo, hi)]) {
             if let Some(slot) = all.get_mut(n) {
                 *slot = piece;
                 n += 1;
@@ -411,28 +406,22 @@ impl TcpSide {
             }
             m -= 1;
         }
-        for (slot, &piece) in self.held.iter_mut().zip(pieces.iter().take(m)) {
-            *slot = piece;
-        }
-        self.held_len = m.min(MAX_HELD);
+        self.held.clear();
+        self.held
+            .extend_from_slice(pieces.get(..m.min(MAX_HELD)).unwrap_or_default());
     }
 
     /// Deliver held pieces that now start at or before `next`.
     fn deliver_held(&mut self) {
         let mut first = 0usize;
-        while first < self.held_len {
-            match self.held.get(first) {
-                Some(&(a, b)) if a <= self.next => {
-                    self.next = self.next.max(b);
-                    first += 1;
-                }
-                _ => break,
+        while let Some(&(a, b)) = self.held.get(first) {
+            if a > self.next {
+                break;
             }
+            self.next = self.next.max(b);
+            first += 1;
         }
-        if first > 0 {
-            self.held.copy_within(first..self.held_len, 0);
-            self.held_len -= first;
-        }
+        self.held.drain(..first);
     }
 }
 
@@ -1116,9 +1105,7 @@ fn ack_received(s: &mut TcpSide, seq: u64, partial: bool) -> (u32, u64) {
             return (0, 0);
         }
         if !s.skip {
-            let held = s.held;
-            let n = s.held_len;
-            for &(a, b) in held.iter().take(n) {
+            for &(a, b) in &s.held {
                 if a >= seq {
                     break;
                 }
@@ -1142,20 +1129,11 @@ fn ack_received(s: &mut TcpSide, seq: u64, partial: bool) -> (u32, u64) {
 
 /// Forget held pieces wholly below `seq`; deliver what now touches `next`.
 fn drop_below(s: &mut TcpSide, seq: u64) {
-    let mut keep = 0usize;
-    for i in 0..s.held_len {
-        let Some(&(a, b)) = s.held.get(i) else {
-            break;
-        };
-        if b <= seq || b <= s.next {
-            continue;
-        }
-        if let Some(slot) = s.held.get_mut(keep) {
-            *slot = (a.max(s.next), b);
-            keep += 1;
-        }
-    }
-    s.held_len = keep;
+    let next = s.next;
+    s.held.retain_mut(|(a, b)| {
+        *a = (*a).max(next);
+        *b > seq && *b > next
+    });
     s.deliver_held();
 }
 
@@ -1191,11 +1169,11 @@ fn data_sent(s: &mut TcpSide, seq: u64, len: u64) {
     }
     if s.no_data_acked() && s.undelivered() > MAX_ABOVE_HOLE_WITHOUT_ACKS {
         s.skip = true;
-        s.held_len = 0;
+        s.held = Vec::new();
     }
     if s.high.saturating_sub(s.trim) > EXCESSIVE_DATA_WITHOUT_ACKS {
         s.skip = true;
-        s.held_len = 0;
+        s.held = Vec::new();
     }
 }
 

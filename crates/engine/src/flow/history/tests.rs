@@ -465,7 +465,7 @@ fn held_pieces_stay_bounded() {
     for i in 0..100u64 {
         s.hold(10 + i * 10, 15 + i * 10);
     }
-    assert!(s.held_len <= MAX_HELD);
-    let pieces = &s.held[..s.held_len];
+    assert!(s.held.len() <= MAX_HELD);
+    let pieces = &s.held[..];
     assert!(pieces.windows(2).all(|w| w[0].1 < w[1].0));
 }
