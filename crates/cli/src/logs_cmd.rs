@@ -186,8 +186,8 @@ impl LogsJob {
         for key in self.apps.take_stopped() {
             self.dissector.stop_streams(&key);
         }
-        for (key, stream) in self.apps.take_closed() {
-            self.dissector.forget_ended(&key, stream);
+        for (slot, stream) in self.apps.take_closed() {
+            self.dissector.forget_ended(slot, stream);
         }
         Ok(())
     }

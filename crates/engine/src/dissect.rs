@@ -447,20 +447,18 @@ impl Dissector {
     /// reassembled nor cut into messages any more, and what was held for
     /// them is given back.
     pub fn stop_streams(&mut self, key: &FlowKey) {
-        if let Some(f) = self.flows.as_mut() {
-            f.stop_streams(key);
-        }
-        if let Some(a) = self.apps.as_mut() {
-            a.forget(key);
+        let stopped = self.flows.as_mut().and_then(|f| f.stop_streams(key));
+        if let (Some(a), Some((slot, stream))) = (self.apps.as_mut(), stopped) {
+            a.forget(slot, stream);
         }
     }
 
-    /// TCP conversation `stream` on `key` ended: its application state
-    /// goes (unless the key already carries a newer conversation), rather
-    /// than waiting to be evicted from a full table.
-    pub fn forget_ended(&mut self, key: &FlowKey, stream: u32) {
+    /// TCP conversation `stream` that held `slot` in the flow table ended:
+    /// its application state goes (unless a newer conversation took the
+    /// slot), rather than waiting for the slot to be taken again.
+    pub fn forget_ended(&mut self, slot: u32, stream: u32) {
         if let Some(a) = self.apps.as_mut() {
-            a.forget_stream(key, stream);
+            a.forget(slot, stream);
         }
     }
 
@@ -513,7 +511,7 @@ impl Dissector {
                     _ => None,
                 })
                 .unwrap_or(false);
-            a.frame((f, d), meta.number, crate::flow::time_ns(&meta), fin);
+            a.frame((f, d), meta.number, fin);
             let a: &'a StreamApps = a;
             a.layers(d);
         }

@@ -8,7 +8,6 @@ use crate::app::{self, App};
 use crate::dissect::Dissection;
 use crate::flow::app_stream::{AppStream, Asked, Bodies, Cut};
 use crate::flow::key::{FlowKey, Side};
-use crate::flow::table::Table;
 use crate::flow::{FlowEngine, StreamProto};
 use crate::h2_streams;
 use crate::openvpn::Gathered;
@@ -181,7 +180,6 @@ pub struct AppStats {
     pub messages: u64,
     /// Unfinished messages given up because the budget was spent.
     pub over_budget: u64,
-    pub evicted: u64,
     /// HTTP/2 conversations whose headers are not decoded: the HPACK
     /// budget was spent.
     pub h2_refused: u64,
@@ -195,18 +193,24 @@ pub struct AppStats {
     pub openvpn_dropped: u64,
 }
 
-/// Application state of every TCP conversation, bounded like the flows.
+/// Application state of every TCP conversation.
 pub struct StreamApps {
-    table: Table<AppConv>,
+    /// By the conversation's slot in the flow engine's TCP table (so as
+    /// many as it holds), which each delivery names: no look-up per
+    /// delivery. A slot's next conversation starts afresh: its stream
+    /// number differs.
+    convs: Vec<AppConv>,
+    /// The most slots there are (the flow table's bound).
+    max_slots: usize,
     /// The current frame's messages: where they are and what they are.
     shown: Vec<Shown>,
     /// Reused for the messages one delivery completes.
     scratch: Vec<Cut>,
     /// What is kept of HTTP bodies.
     pub keep: Bodies,
+    /// The current frame's TCP conversation: key and sender, and its slot
+    /// and stream number.
     current: Option<(FlowKey, Side)>,
-    /// The current conversation's slot and stream number, when the frame
-    /// delivered its bytes (so [`StreamApps::layers`] needs no look-up).
     current_slot: Option<(u32, u32)>,
     /// The directions whose buffers hold messages this frame shows: their
     /// bytes go at the start of the next frame, not at their direction's
@@ -230,7 +234,8 @@ pub struct StreamApps {
 impl StreamApps {
     pub fn new(max_flows: usize) -> Self {
         StreamApps {
-            table: Table::new(max_flows),
+            convs: Vec::new(),
+            max_slots: max_flows,
             shown: Vec::new(),
             scratch: Vec::new(),
             keep: Bodies::Whole,
@@ -250,41 +255,26 @@ impl StreamApps {
     /// Frame what the flow engine delivered for frame `frame`; remember the
     /// messages of the frame's own conversation. `fin` says the frame
     /// closes its sender's direction (a body that runs to the close ends).
-    pub fn frame(
-        &mut self,
-        (flows, d): (&FlowEngine, &Dissection),
-        frame: u64,
-        now_ns: i64,
-        fin: bool,
-    ) {
+    pub fn frame(&mut self, (flows, d): (&FlowEngine, &Dissection), frame: u64, fin: bool) {
         self.forget_shown();
         self.shown.clear();
         self.headers.clear();
         self.bodies.clear();
         self.frame = frame;
-        self.current = flows
-            .current()
-            .filter(|c| c.proto == StreamProto::Tcp)
-            .map(|c| (c.key, c.side));
-        self.current_slot = None;
+        let current = flows.current().filter(|c| c.proto == StreamProto::Tcp);
+        self.current = current.map(|c| (c.key, c.side));
+        self.current_slot = current.map(|c| (c.slot, c.stream));
         for dl in flows.delivered() {
             if dl.proto != StreamProto::Tcp {
                 continue;
             }
             let bytes = flows.bytes(dl, d);
-            let slot = match self.table.find(&dl.key) {
-                Some(s) => s,
-                None => {
-                    let (s, evicted) = self.table.insert(dl.key, AppConv::default(), now_ns);
-                    if let Some(x) = evicted {
-                        self.stats.evicted += 1;
-                        self.release(&x.value);
-                    }
-                    s
-                }
-            };
-            self.table.touch(slot, now_ns);
-            let Some(conv) = self.table.get_mut(slot) else {
+            let slot = dl.slot;
+            let at = slot as usize;
+            if at >= self.convs.len() && at < self.max_slots {
+                self.convs.resize_with(at + 1, AppConv::default);
+            }
+            let Some(conv) = self.convs.get_mut(at) else {
                 continue;
             };
             if conv.stream != dl.stream {
@@ -326,9 +316,6 @@ impl StreamApps {
                 }
             }
             let mine = self.current == Some((dl.key, dl.side));
-            if mine {
-                self.current_slot = Some((slot, dl.stream));
-            }
             let to_server = app::to_server(a, dl.key.port(dl.side), dl.key.port(dl.side.other()));
             let mut got = std::mem::take(&mut self.scratch);
             got.clear();
@@ -508,10 +495,12 @@ impl StreamApps {
         }
         // The sender closed its direction: a message that runs to the close
         // is whole.
-        if let (true, Some((key, side))) = (fin, self.current) {
+        if let (true, Some((key, side)), Some((slot, stream))) =
+            (fin, self.current, self.current_slot)
+        {
             let i = side.index();
-            let slot = self.table.find(&key);
-            if let Some(conv) = slot.and_then(|s| self.table.get_mut(s)) {
+            let conv = self.convs.get_mut(slot as usize);
+            if let Some(conv) = conv.filter(|c| c.stream == stream) {
                 if let Some(a) = conv.app {
                     let held = conv.held();
                     if conv.began[i] != frame {
@@ -535,7 +524,7 @@ impl StreamApps {
                             decoded: c.decoded,
                         })
                     });
-                    if let (true, Some(slot)) = (self.shown.len() > was_shown, slot) {
+                    if self.shown.len() > was_shown {
                         self.showing.push((slot, conv.stream, side));
                     }
                     self.held = self.held.saturating_sub(held).saturating_add(conv.held());
@@ -548,7 +537,8 @@ impl StreamApps {
     /// bytes go, and what is left is counted again.
     fn forget_shown(&mut self) {
         for (slot, stream, side) in self.showing.drain(..) {
-            let conv = self.table.get_mut(slot).filter(|c| c.stream == stream);
+            let conv = self.convs.get_mut(slot as usize);
+            let conv = conv.filter(|c| c.stream == stream);
             if let Some(conv) = conv {
                 let held = conv.held();
                 conv.sides[side.index()].begin_frame();
@@ -557,24 +547,24 @@ impl StreamApps {
         }
     }
 
-    /// Forget TCP conversation `key` (no more of its bytes will come):
-    /// what it held is given back.
-    pub fn forget(&mut self, key: &FlowKey) {
-        self.forget_if(key, |_| true);
-    }
-
-    /// Forget TCP conversation `stream` on `key` (it ended); a newer
-    /// conversation on the same key stays.
-    pub fn forget_stream(&mut self, key: &FlowKey, stream: u32) {
-        self.forget_if(key, |c| c.stream == stream);
-    }
-
-    fn forget_if(&mut self, key: &FlowKey, which: impl Fn(&AppConv) -> bool) {
-        let slot = self.table.find(key);
-        let slot = slot.filter(|&s| self.table.get(s).is_some_and(&which));
-        if let Some(x) = slot.and_then(|s| self.table.remove(s)) {
-            self.release(&x.value);
+    /// Forget TCP conversation `stream` at `slot` (no more of its bytes
+    /// will come, or it ended): what it held is given back. A later
+    /// conversation that took the slot stays.
+    pub fn forget(&mut self, slot: u32, stream: u32) {
+        let Some(conv) = self.convs.get_mut(slot as usize) else {
+            return;
+        };
+        if conv.stream != stream {
+            return;
         }
+        let gone = std::mem::replace(
+            conv,
+            AppConv {
+                stream,
+                ..AppConv::default()
+            },
+        );
+        self.release(&gone);
     }
 
     /// A conversation leaves: what it held is no longer counted.
@@ -597,7 +587,7 @@ impl StreamApps {
     /// segment that only carries part of a message shows no layer above
     /// TCP, as in tshark.
     pub fn layers<'a>(&'a self, d: &mut Dissection<'a>) {
-        let Some((key, _)) = self.current else {
+        let Some((slot, stream)) = self.current_slot else {
             return;
         };
         let Some(tcp) = d
@@ -612,11 +602,8 @@ impl StreamApps {
         if self.shown.is_empty() && tcp + 1 == d.layers.len() {
             return;
         }
-        let conv = match self.current_slot {
-            Some((slot, stream)) => self.table.get(slot).filter(|c| c.stream == stream),
-            None => self.table.find(&key).and_then(|s| self.table.get(s)),
-        };
-        let Some(conv) = conv else {
+        let conv = self.convs.get(slot as usize);
+        let Some(conv) = conv.filter(|c| c.stream == stream) else {
             return;
         };
         // (A conversation whose protocol just ended, a SOCKS handshake,

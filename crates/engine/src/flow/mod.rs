@@ -208,6 +208,8 @@ impl Flow {
 /// A conversation that ended, with why.
 pub struct Ended {
     pub key: FlowKey,
+    /// The slot it held in its transport's table ([`Delivered::slot`]).
+    pub slot: u32,
     pub flow: Flow,
     pub why: EndReason,
 }
@@ -238,6 +240,11 @@ pub struct Delivered {
     /// `tcp.stream` / `udp.stream`.
     pub stream: u32,
     pub key: FlowKey,
+    /// The conversation's slot in its transport's table: what keeps state
+    /// per conversation beside the engine can index by it instead of
+    /// looking the key up. A slot outlives its conversation and is taken
+    /// by later ones; the stream number tells them apart.
+    pub slot: u32,
     /// The side of the key that sent the bytes.
     pub side: Side,
     /// Sent by the conversation's originator (the first packet's sender).
@@ -272,6 +279,8 @@ pub struct Current {
     pub proto: StreamProto,
     pub stream: u32,
     pub key: FlowKey,
+    /// Its slot in its transport's table ([`Delivered::slot`]).
+    pub slot: u32,
     /// Who sent this frame, and who sent the conversation's first packet.
     pub side: Side,
     pub orig: Side,
@@ -297,6 +306,7 @@ struct Tag {
     proto: StreamProto,
     stream: u32,
     key: FlowKey,
+    slot: u32,
     orig: Side,
 }
 
@@ -336,6 +346,7 @@ fn push(
         proto: tag.proto,
         stream: tag.stream,
         key: tag.key,
+        slot: tag.slot,
         side,
         from_orig: side == tag.orig,
         gap_before: c.gap_before,
@@ -519,24 +530,24 @@ impl FlowEngine {
             StreamProto::Tcp => &mut self.tcp,
             StreamProto::Udp => &mut self.udp,
         };
-        let slot = table.find(&c.key)?;
-        table.get_mut(slot)
+        table.get_mut_keyed(c.slot, &c.key)
     }
 
     /// Reassemble no more of TCP conversation `key` (its reader wants no
     /// more of its bytes): what its reassembly holds is dropped and given
     /// back to the budget. A new conversation on the same key is
     /// reassembled again.
-    pub fn stop_streams(&mut self, key: &FlowKey) {
-        let Some(flow) = self.tcp.find(key).and_then(|s| self.tcp.get_mut(s)) else {
-            return;
-        };
+    /// Gives the conversation's slot and stream number.
+    pub fn stop_streams(&mut self, key: &FlowKey) -> Option<(u32, u32)> {
+        let slot = self.tcp.find(key)?;
+        let flow = self.tcp.get_mut(slot)?;
         flow.streams_stopped = true;
         if let Some(mut streams) = flow.streams.take() {
             for r in streams.iter_mut() {
                 r.flush(&mut self.delivery.budget, &mut |_| {});
             }
         }
+        Some((slot, flow.stream))
     }
 
     fn reassembles(&self, proto: StreamProto, stream: u32) -> bool {
@@ -701,6 +712,7 @@ impl FlowEngine {
                     proto: StreamProto::Tcp,
                     stream: flow.stream,
                     key,
+                    slot,
                     side,
                     orig: flow.orig,
                     reassembled: false,
@@ -720,8 +732,16 @@ impl FlowEngine {
                     // reassembly.
                     let limits = self.opts.reassembly;
                     let at = (frame, now);
-                    let taken =
-                        deliver_tcp(&mut self.delivery, limits, key, flow, side, (i, t), rel, at);
+                    let taken = deliver_tcp(
+                        &mut self.delivery,
+                        limits,
+                        (key, slot),
+                        flow,
+                        side,
+                        (i, t),
+                        rel,
+                        at,
+                    );
                     let closed = flow
                         .streams
                         .as_deref()
@@ -787,12 +807,14 @@ impl FlowEngine {
                     proto: StreamProto::Udp,
                     stream,
                     key,
+                    slot,
                     orig: flow.orig,
                 };
                 self.current = Some(Current {
                     proto: tag.proto,
                     stream,
                     key,
+                    slot,
                     side,
                     orig: tag.orig,
                     reassembled: self.reassembles(StreamProto::Udp, stream),
@@ -944,6 +966,7 @@ fn close(dl: &mut Delivery, ended: Option<&mut Vec<Ended>>, mut x: Taken<Flow>, 
             proto: StreamProto::Tcp,
             stream: x.value.stream,
             key: x.key,
+            slot: x.slot,
             orig: x.value.orig,
         };
         let Delivery {
@@ -966,6 +989,7 @@ fn close(dl: &mut Delivery, ended: Option<&mut Vec<Ended>>, mut x: Taken<Flow>, 
     };
     ended.push(Ended {
         key: x.key,
+        slot: x.slot,
         flow: x.value,
         why,
     });
@@ -979,7 +1003,7 @@ fn close(dl: &mut Delivery, ended: Option<&mut Vec<Ended>>, mut x: Taken<Flow>, 
 fn deliver_tcp(
     dl: &mut Delivery,
     limits: reassembly::Limits,
-    key: FlowKey,
+    (key, slot): (FlowKey, u32),
     flow: &mut Flow,
     side: Side,
     (layer, t): (usize, &TcpView),
@@ -999,6 +1023,7 @@ fn deliver_tcp(
         proto: StreamProto::Tcp,
         stream: flow.stream,
         key,
+        slot,
         orig: flow.orig,
     };
     let streams = flow

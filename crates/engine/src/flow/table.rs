@@ -63,6 +63,8 @@ pub struct Table<V> {
 pub struct Taken<V> {
     pub key: FlowKey,
     pub value: V,
+    /// The slot it held (free now: a later entry may take it).
+    pub slot: u32,
 }
 
 impl<V> Table<V> {
@@ -98,6 +100,16 @@ impl<V> Table<V> {
 
     pub fn get(&self, slot: u32) -> Option<&V> {
         self.slots.get(slot as usize)?.value.as_ref()
+    }
+
+    /// The entry at `slot` if it is `key`'s (a slot freed and taken again
+    /// holds another).
+    pub fn get_mut_keyed(&mut self, slot: u32, key: &FlowKey) -> Option<&mut V> {
+        let s = self.slots.get_mut(slot as usize)?;
+        if s.key != *key {
+            return None;
+        }
+        s.value.as_mut()
     }
 
     /// Mark `slot` seen at `now_ns` (its time never goes back).
@@ -154,7 +166,7 @@ impl<V> Table<V> {
         self.map.remove(&key);
         self.detach(slot);
         self.free.push(slot);
-        Some(Taken { key, value })
+        Some(Taken { key, value, slot })
     }
 
     /// Take out the least recently seen entry if it was last seen before

@@ -300,6 +300,61 @@ fn a_stopped_stream_delivers_nothing_and_gives_back_what_it_held() {
     assert_eq!(got.last(), Some(&1), "deliveries per frame: {got:?}");
 }
 
+/// The application state is kept by the conversation's slot in the flow
+/// table: a conversation that takes the slot of an evicted one starts
+/// afresh, nothing of the other's half-read message carried over, and what
+/// the other held is given back.
+#[test]
+fn a_slot_taken_by_a_later_conversation_starts_afresh() {
+    const C: [u8; 4] = [10, 0, 0, 1];
+    const S: [u8; 4] = [10, 0, 0, 2];
+    let ack = flag::ACK;
+    let frames = [
+        segment(C, 40000, S, 80, 100, 0, flag::SYN, b""),
+        segment(S, 80, C, 40000, 500, 101, flag::SYN | ack, b""),
+        segment(C, 40000, S, 80, 101, 501, ack, b"GET /first HTTP/1.1\r\nHo"),
+        // A table of one: the next conversation evicts the first.
+        segment(C, 40001, S, 80, 900, 0, flag::SYN, b""),
+        segment(S, 80, C, 40001, 300, 901, flag::SYN | ack, b""),
+        segment(
+            C,
+            40001,
+            S,
+            80,
+            901,
+            301,
+            ack,
+            b"GET /second HTTP/1.1\r\n\r\n",
+        ),
+        segment(S, 80, C, 40001, 301, 927, ack, b""),
+    ];
+    let o = FlowOptions {
+        max_flows: 1,
+        ..FlowOptions::logs()
+    };
+    let mut dis = Dissector::new(Options::default(), Limits::default()).with_streams(o);
+    let mut held = Vec::new();
+    let mut uris = Vec::new();
+    for (i, f) in frames.iter().enumerate() {
+        let mut d = Dissection::default();
+        let flows = dis.dissect(nth_frame_meta(i, f), f, &mut d);
+        let evicted = flows.map_or(0, |x| x.stats.evicted);
+        for e in &d.layers {
+            if let Layer::Http(h) = &e.layer {
+                uris.push(h.uri().map(<[u8]>::to_vec));
+            }
+        }
+        drop(d);
+        held.push((evicted, dis.apps.as_ref().map_or(0, |a| a.held())));
+    }
+    assert_eq!(uris, vec![Some(b"/second".to_vec())]);
+    assert!(
+        held[2].0 == 0 && held[2].1 > 0,
+        "the first's half request is held: {held:?}"
+    );
+    assert_eq!(held[6], (1, 0), "one eviction, nothing left held: {held:?}");
+}
+
 /// Whether the FIN of a response that runs to the close shows it (an HTTP
 /// layer), the response's bytes coming as `body` segments.
 fn shown_at_fin(o: FlowOptions, lose_one: bool) -> bool {

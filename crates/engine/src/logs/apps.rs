@@ -185,8 +185,9 @@ pub struct AppLogs {
     ts_ns: i64,
     /// Conversations whose streams the logs need no more.
     stopped: Vec<FlowKey>,
-    /// TCP conversations that ended (key and stream number).
-    closed: Vec<(FlowKey, u32)>,
+    /// TCP conversations that ended (slot in the flow table and stream
+    /// number).
+    closed: Vec<(u32, u32)>,
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
@@ -370,7 +371,7 @@ impl AppLogs {
         for e in flows.drain_ended() {
             let id = ConnId::of_ended(&e);
             if id.proto == transport::TCP {
-                self.closed.push((e.key, e.flow.stream));
+                self.closed.push((e.slot, e.flow.stream));
             }
             if id.proto == transport::TCP || id.proto == transport::UDP {
                 self.dns.conn_ended(id, sink)?;
@@ -501,10 +502,10 @@ impl AppLogs {
         self.stopped.drain(..)
     }
 
-    /// The TCP conversations that ended since the last call (key and
+    /// The TCP conversations that ended since the last call (slot and
     /// stream number): the caller lets their application state go
     /// ([`crate::Dissector::forget_ended`]).
-    pub fn take_closed(&mut self) -> std::vec::Drain<'_, (FlowKey, u32)> {
+    pub fn take_closed(&mut self) -> std::vec::Drain<'_, (u32, u32)> {
         self.closed.drain(..)
     }
 }
