@@ -208,7 +208,7 @@ impl<V> Table<V> {
     fn oldest(&mut self) -> Option<u32> {
         loop {
             let front = self.front()?;
-            let s = self.slots.get_mut(front as usize)?;
+            let s = self.slots.get(front as usize)?;
             if s.filed_ns == s.last_ns {
                 return Some(front);
             }

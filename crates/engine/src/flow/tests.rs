@@ -241,14 +241,35 @@ fn segment(
     )
 }
 
+/// Client and server of the stream tests.
+const C: [u8; 4] = [10, 0, 0, 1];
+const S: [u8; 4] = [10, 0, 0, 2];
+
+/// SYN and SYN-ACK of a connection from `C`:`sport` to `S`:80 with these
+/// initial sequence numbers.
+fn opening(sport: u16, client_isn: u32, server_isn: u32) -> [Vec<u8>; 2] {
+    [
+        segment(C, sport, S, 80, client_isn, 0, flag::SYN, b""),
+        segment(
+            S,
+            80,
+            C,
+            sport,
+            server_isn,
+            client_isn + 1,
+            flag::SYN | flag::ACK,
+            b"",
+        ),
+    ]
+}
+
 #[test]
 fn a_stopped_stream_delivers_nothing_and_gives_back_what_it_held() {
-    const C: [u8; 4] = [10, 0, 0, 1];
-    const S: [u8; 4] = [10, 0, 0, 2];
     let ack = flag::ACK;
+    let [syn, syn_ack] = opening(40000, 100, 500);
     let frames = [
-        segment(C, 40000, S, 80, 100, 0, flag::SYN, b""),
-        segment(S, 80, C, 40000, 500, 101, flag::SYN | ack, b""),
+        syn,
+        syn_ack,
         segment(C, 40000, S, 80, 101, 501, ack, b""),
         // Half a request: held by the message framing.
         segment(C, 40000, S, 80, 101, 501, ack, b"GET / HTTP/1.1\r\n"),
@@ -287,9 +308,10 @@ fn a_stopped_stream_delivers_nothing_and_gives_back_what_it_held() {
 
     // The same ports again with a new handshake: a new conversation,
     // reassembled again.
+    let [syn, syn_ack] = opening(40000, 9000, 7000);
     let again = [
-        segment(C, 40000, S, 80, 9000, 0, flag::SYN, b""),
-        segment(S, 80, C, 40000, 7000, 9001, flag::SYN | ack, b""),
+        syn,
+        syn_ack,
         segment(C, 40000, S, 80, 9001, 7001, ack, b"GET / HTTP/1.1\r\n\r\n"),
     ];
     let got: Vec<usize> = again
@@ -306,16 +328,16 @@ fn a_stopped_stream_delivers_nothing_and_gives_back_what_it_held() {
 /// the other held is given back.
 #[test]
 fn a_slot_taken_by_a_later_conversation_starts_afresh() {
-    const C: [u8; 4] = [10, 0, 0, 1];
-    const S: [u8; 4] = [10, 0, 0, 2];
     let ack = flag::ACK;
+    let [syn, syn_ack] = opening(40000, 100, 500);
+    // A table of one: the next conversation evicts the first.
+    let [next_syn, next_syn_ack] = opening(40001, 900, 300);
     let frames = [
-        segment(C, 40000, S, 80, 100, 0, flag::SYN, b""),
-        segment(S, 80, C, 40000, 500, 101, flag::SYN | ack, b""),
+        syn,
+        syn_ack,
         segment(C, 40000, S, 80, 101, 501, ack, b"GET /first HTTP/1.1\r\nHo"),
-        // A table of one: the next conversation evicts the first.
-        segment(C, 40001, S, 80, 900, 0, flag::SYN, b""),
-        segment(S, 80, C, 40001, 300, 901, flag::SYN | ack, b""),
+        next_syn,
+        next_syn_ack,
         segment(
             C,
             40001,
@@ -358,14 +380,13 @@ fn a_slot_taken_by_a_later_conversation_starts_afresh() {
 /// Whether the FIN of a response that runs to the close shows it (an HTTP
 /// layer), the response's bytes coming as `body` segments.
 fn shown_at_fin(o: FlowOptions, lose_one: bool) -> bool {
-    const C: [u8; 4] = [10, 0, 0, 1];
-    const S: [u8; 4] = [10, 0, 0, 2];
     let ack = flag::ACK;
     let req = b"GET / HTTP/1.0\r\n\r\n";
     let head = b"HTTP/1.0 200 OK\r\n\r\n";
+    let [syn, syn_ack] = opening(40000, 100, 500);
     let mut frames = vec![
-        segment(C, 40000, S, 80, 100, 0, flag::SYN, b""),
-        segment(S, 80, C, 40000, 500, 101, flag::SYN | ack, b""),
+        syn,
+        syn_ack,
         segment(C, 40000, S, 80, 101, 501, ack, b""),
         segment(C, 40000, S, 80, 101, 501, ack | flag::PSH, req),
         segment(S, 80, C, 40000, 501, 119, ack, head),
