@@ -8,6 +8,8 @@
 #   GEN               path of gen_capture.py (default: ../shared/bench/gen_capture.py beside the project)
 #   SKIP_PEERS=1      time wiresift only; SKIP_TSHARK=1 skip tshark (slow on big files)
 #   EXTRA             extra wiresift modes to time, ';'-separated argument lists, e.g. "-T fields -e ip.src"
+#   WIRESIFT          the binary to time (default: target/release/wiresift, built here), e.g. target/pgo/wiresift
+#   THREADS           workers for every wiresift command (default: wiresift's own choice)
 # Needs: python3, GNU time; tcpdump and tshark for the peers (apt-get install -y tcpdump tshark time).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,8 +26,13 @@ if [ ! -s "$cap" ]; then
     echo "generating $cap ..." >&2
     python3 "$GEN" --packets "$PACKETS" --flows "$FLOWS" --seed "$SEED" --format pcap -o "$cap"
 fi
-(cd "$here" && cargo build --release -q)
-ws="$here/target/release/wiresift"
+if [ -n "${WIRESIFT:-}" ]; then
+    ws=$WIRESIFT
+else
+    (cd "$here" && cargo build --release -q)
+    ws="${CARGO_TARGET_DIR:-$here/target}/release/wiresift"
+fi
+[ -x "$ws" ] || { echo "bench.sh: $ws: not an executable" >&2; exit 1; }
 size=$(wc -c < "$cap")
 echo "capture: $cap  packets: $PACKETS  bytes: $size  cores: $(nproc)"
 
@@ -50,14 +57,20 @@ run() {  # run NAME CMD...
     awk -v n="$name" -v w="$w" -v r="$r" -v p="$PACKETS" 'BEGIN {printf "%-48s %9.2f %12.0f %10.1f\n", n, w, (w > 0 ? p / w : 0), r / 1024}'
 }
 
-run "wiresift -r (one line)" "$ws" -r "$cap"
-run "wiresift -r -T fields -e frame.number,ip.src,tcp.srcport" "$ws" -r "$cap" -T fields -e frame.number -e ip.src -e tcp.srcport
+threads=()
+if [ -n "${THREADS:-}" ]; then threads=(--threads "$THREADS"); fi
+run "wiresift -r (one line)" "$ws" -r "$cap" "${threads[@]}"
+run "wiresift -r -T fields -e frame.number,ip.src,tcp.srcport" "$ws" -r "$cap" "${threads[@]}" -T fields -e frame.number -e ip.src -e tcp.srcport
 IFS=';' read -ra extra <<< "${EXTRA:-}"
 for e in "${extra[@]}"; do
     [ -n "$e" ] || continue
     # shellcheck disable=SC2086
-    run "wiresift -r $e" "$ws" -r "$cap" $e
+    run "wiresift -r $e" "$ws" -r "$cap" "${threads[@]}" $e
 done
+run "wiresift stats" "$ws" stats -r "$cap" "${threads[@]}"
+run "wiresift logs conn" "$ws" logs conn -r "$cap" "${threads[@]}"
+run "wiresift logs all" "$ws" logs all -r "$cap" "${threads[@]}" -o "$out/zeek"
+awk -v a="${RATE["wiresift logs all"]}" -v b="${RATE["wiresift stats"]}" 'BEGIN {if (a > 0) printf "wiresift logs all takes %.2fx the time of stats\n", b / a}'
 if [ "${SKIP_PEERS:-0}" != 1 ]; then
     if command -v tcpdump > /dev/null; then run "tcpdump -nr" tcpdump -nr "$cap"; fi
     if [ "${SKIP_TSHARK:-0}" != 1 ] && command -v tshark > /dev/null; then
