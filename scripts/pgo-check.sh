@@ -8,7 +8,7 @@
 # installed the check says so and passes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-plain=${1:-$here/target/debug/wiresift}
+plain=${1:-${CARGO_TARGET_DIR:-$here/target}/debug/wiresift}
 if [ ! -x "$plain" ]; then
     (cd "$here" && cargo build -q)
 fi
