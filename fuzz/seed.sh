@@ -7,8 +7,9 @@
 # Whole files (their first 64 KiB) seed file_reader and file_parts; single packets with
 # their 2-byte link-type prefix seed dissect; runs of packets seed
 # dissector_defrag; each dissected layer's bytes seed its view_* target and
-# views. The extraction uses wiresift's own reader and dissector
-# (examples/seed.rs), built without fuzzing instrumentation.
+# views; the certificates of TLS handshakes seed x509. The extraction uses
+# wiresift's own reader and dissector (examples/seed.rs), built without
+# fuzzing instrumentation.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 captures="${1:-$here/../../shared/captures/dev}"

@@ -20,7 +20,7 @@ use wiresift_capture::FileReader;
 use wiresift_engine::dissect::{self, Dissection, Options};
 use wiresift_fuzz::{prefix_for, BPF_SEEDS, FILTER_SEEDS, VIEW_PROTOS, VIEW_TARGETS};
 use wiresift_wire::frame::FrameMeta;
-use wiresift_wire::{Layer, Proto};
+use wiresift_wire::{tls, Layer, Proto};
 
 /// Bytes of a capture file kept as a `file_reader` seed.
 const MAX_FILE_SEED: usize = 64 << 10;
@@ -218,6 +218,18 @@ fn seed_file(
                     let mut all = vec![i as u8];
                     all.extend_from_slice(&input);
                     c.put("views", &all);
+                }
+            }
+        }
+
+        // x509: the certificates of the packet's TLS handshakes.
+        for e in &d.layers {
+            let Layer::Tls(v) = &e.layer else { continue };
+            for item in v.items() {
+                if let tls::Item::Handshake { msg, .. } = item {
+                    for (_, der) in msg.certificates().into_iter().flatten() {
+                        c.put("x509", der);
+                    }
                 }
             }
         }

@@ -660,6 +660,32 @@ pub fn inflate(data: &[u8]) {
     assert!(head.len() as u64 <= len);
 }
 
+/// `x509`: a certificate read as x509.log reads it
+/// (`engine::logs::x509::Cert::parse`: x509-parser, then the key, serial
+/// and names as OpenSSL gives them), its record written as TSV and JSON.
+pub fn x509(data: &[u8]) {
+    use wiresift_engine::logs::{x509, Format, Record, Writer};
+    let Some(cert) = x509::Cert::parse(data) else {
+        return;
+    };
+    let rec = x509::X509 {
+        ts_ns: 0,
+        fingerprint: String::new(),
+        cert,
+        host_cert: true,
+        client_cert: false,
+    };
+    let mut values = Vec::new();
+    rec.values(&mut values);
+    for format in [Format::Tsv, Format::Json] {
+        if let Ok(mut w) = Writer::new(std::io::sink(), &x509::SCHEMA, format, 0) {
+            let mut line = Vec::new();
+            w.format(&values, &mut line);
+            assert!(line.ends_with(b"\n"));
+        }
+    }
+}
+
 /// `filter`: a display filter (the input up to its first 0 byte, as
 /// UTF-8) through `engine::filter::Filter::compile`; a filter that compiles
 /// is explained and evaluated against the rest of the input as a `dissect`
@@ -1010,6 +1036,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("dissect", dissect),
     ("dissector_defrag", dissector_defrag),
     ("inflate", inflate),
+    ("x509", x509),
     ("filter", filter),
     ("bpf_compile", bpf_compile),
     ("bpf_interp", bpf_interp),

@@ -1,7 +1,8 @@
 //! `wiresift logs all` over the dev corpus: every capture gives well-formed
 //! application logs (Zeek TSV header lines, as many columns per row as
 //! `#fields` names, `#close` last; JSON lines that parse, the same records
-//! in both), every record's uid names a connection of conn.log, and what
+//! in both), every record's uid names a connection of conn.log (every
+//! x509.log certificate is in a chain of ssl.log), and what
 //! the logs say agrees with tshark 4.0 run now on the same frames (query
 //! names, transaction ids and reply codes of DNS; methods, URIs and status
 //! codes of HTTP; DHCP message types and host names; TLS server names and
@@ -23,6 +24,7 @@ const LOGS: &[(&str, usize)] = &[
     ("dhcp", 15),
     ("http", 30),
     ("ssl", 26),
+    ("x509", 22),
     ("quic", 13),
     ("ftp", 19),
     ("smtp", 27),
@@ -152,21 +154,33 @@ fn every_dev_capture_gives_well_formed_app_logs() {
         for &(path, ncols) in LOGS {
             let log = parse_tsv(&name, path, &tsv[path]);
             assert_eq!(log.fields.len(), ncols, "{name} {path}");
-            // Every record names connections of conn.log.
-            let (col, many) = if path == "dhcp" {
-                ("uids", true)
-            } else {
-                ("uid", false)
-            };
-            for v in log.column(col) {
-                let named: Vec<&str> = if many {
-                    v.split(',').collect()
-                } else {
-                    vec![&v]
-                };
-                for u in named {
-                    assert!(uids.contains(u), "{name} {path}: uid {u} not in conn.log");
+            // Every record names connections of conn.log; x509.log's
+            // certificates are in ssl.log's chains.
+            let named = match path {
+                "x509" => {
+                    let ssl = parse_tsv(&name, "ssl", &tsv["ssl"]);
+                    let chains: BTreeSet<String> = ["cert_chain_fps", "client_cert_chain_fps"]
+                        .iter()
+                        .flat_map(|c| ssl.column(c))
+                        .flat_map(|v| v.split(',').map(str::to_owned).collect::<Vec<_>>())
+                        .collect();
+                    for fp in log.column("fingerprint") {
+                        assert!(
+                            chains.contains(&fp),
+                            "{name} x509: {fp} in no ssl.log chain"
+                        );
+                    }
+                    Vec::new()
                 }
+                "dhcp" => log
+                    .column("uids")
+                    .iter()
+                    .flat_map(|v| v.split(',').map(str::to_owned).collect::<Vec<_>>())
+                    .collect(),
+                _ => log.column("uid"),
+            };
+            for u in named {
+                assert!(uids.contains(&u), "{name} {path}: uid {u} not in conn.log");
             }
             // The same records in JSON, unset fields left out.
             let objs: Vec<serde_json::Value> = json[path]
@@ -178,7 +192,7 @@ fn every_dev_capture_gives_well_formed_app_logs() {
                 for (k, v) in &rec {
                     assert_eq!(o.get(k).is_none(), v == "-", "{name} {path}: {k}");
                 }
-                if !many {
+                if rec.contains_key("uid") {
                     assert_eq!(o["uid"].as_str(), rec.get("uid").map(String::as_str));
                 }
             }
@@ -197,6 +211,7 @@ fn every_dev_capture_gives_well_formed_app_logs() {
     assert!(total.get("dhcp").copied().unwrap_or(0) > 20);
     assert!(total.get("http").copied().unwrap_or(0) > 200);
     assert!(total.get("ssl").copied().unwrap_or(0) > 200);
+    assert!(total.get("x509").copied().unwrap_or(0) > 150);
     assert!(total.get("quic").copied().unwrap_or(0) >= 5);
     assert!(total.get("ftp").copied().unwrap_or(0) >= 20);
     assert!(total.get("smtp").copied().unwrap_or(0) >= 5);

@@ -14,7 +14,7 @@
 //! records, then their conn record — then this frame's messages). At the
 //! end, [`AppLogs::finish`].
 
-use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, Schema, Sink};
+use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, x509, Schema, Sink};
 use crate::dissect::Dissection;
 use crate::flow::key::{transport, FlowKey, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
@@ -142,6 +142,8 @@ pub struct Wants {
     pub dhcp: bool,
     pub http: bool,
     pub ssl: bool,
+    /// x509.log: read from the TLS handshakes ssl.log reads.
+    pub x509: bool,
     pub smtp: bool,
     /// Any of the three MQTT logs.
     pub mqtt: bool,
@@ -155,6 +157,7 @@ impl Wants {
             dhcp: has(&dhcp::SCHEMA),
             http: has(&http::SCHEMA),
             ssl: has(&ssl::SCHEMA),
+            x509: has(&x509::SCHEMA),
             smtp: has(&smtp::SCHEMA),
             mqtt: has(&mqtt::CONNECT) || has(&mqtt::PUBLISH) || has(&mqtt::SUBSCRIBE),
         }
@@ -252,7 +255,9 @@ impl AppLogs {
                 Layer::Http(v) => Msg::Http(http::Msg::read(v, self.wants.http)),
                 // The service needs no reading: a TLS layer is confirmed
                 // TLS (its records parsed).
-                Layer::Tls(v) if self.wants.ssl => Msg::Ssl(ssl::Msg::read(v)),
+                Layer::Tls(v) if self.wants.ssl || self.wants.x509 => {
+                    Msg::Ssl(ssl::Msg::read(v, self.wants.x509))
+                }
                 Layer::Tls(_) => Msg::Service("ssl"),
                 // Always read: the ClientHello confirms the service.
                 Layer::Quic(v) => match quic::Msg::read(v) {

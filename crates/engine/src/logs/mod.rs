@@ -26,6 +26,7 @@ pub mod mqtt;
 pub mod quic;
 pub mod smtp;
 pub mod ssl;
+pub mod x509;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -106,6 +107,7 @@ pub const ALL: &[&Schema] = &[
     &dhcp::SCHEMA,
     &http::SCHEMA,
     &ssl::SCHEMA,
+    &x509::SCHEMA,
     &quic::SCHEMA,
     &ftp::SCHEMA,
     &smtp::SCHEMA,
@@ -127,6 +129,9 @@ pub enum Value<'a> {
     /// Seconds since the epoch, in nanoseconds (written to the
     /// microsecond, as Zeek reads captures).
     Time(i64),
+    /// Seconds since the epoch: a time that may lie centuries away (a
+    /// certificate's validity), past what nanoseconds in an `i64` hold.
+    Seconds(i64),
     /// A duration in nanoseconds.
     Interval(i64),
     Addr(IpAddr),
@@ -416,6 +421,7 @@ fn tsv_value(v: &Value<'_>, out: &mut Vec<u8>) {
     match v {
         Value::Unset => out.push(b'-'),
         Value::Time(ns) | Value::Interval(ns) => fixed6(micros(*ns), out),
+        Value::Seconds(s) => fixed6(s.saturating_mul(1_000_000), out),
         Value::Addr(a) => addr(a, out),
         Value::Port(p) => decimal(*p, out),
         Value::Count(n) => decimal(*n, out),
@@ -569,6 +575,7 @@ fn json_value(v: &Value<'_>, out: &mut Vec<u8>) {
     match v {
         Value::Unset => out.extend_from_slice(b"null"),
         Value::Time(ns) | Value::Interval(ns) => json_double(us_as_f64(micros(*ns)), out),
+        Value::Seconds(s) => json_double(us_as_f64(s.saturating_mul(1_000_000)), out),
         Value::Addr(a) => {
             let _ = write!(out, "\"{a}\"");
         }

@@ -39,10 +39,10 @@
 //! fingerprinted.
 
 mod ciphers;
-mod x509;
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
+use super::x509::{self, Cert, X509};
 use super::{emit, field, hex, Record, Schema, Sink, Type, Value};
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
@@ -122,7 +122,8 @@ pub struct ServerHello {
 }
 
 /// What ssl.log keeps of a Certificate message: the fingerprints of the
-/// chain and the first certificate's names.
+/// chain and the first certificate's names; and for x509.log, when it is
+/// written, each certificate's fields (None where one does not parse).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Certs {
     pub fps: Vec<String>,
@@ -130,6 +131,7 @@ pub struct Certs {
     pub issuer: Option<String>,
     /// DNS names (SAN, else the CN) for the SNI check.
     pub names: Vec<String>,
+    pub certs: Vec<Option<Cert>>,
 }
 
 /// One thing a TLS layer holds, in order.
@@ -206,24 +208,32 @@ fn server_hello(h: &wire::tls::ServerHello<'_>) -> ServerHello {
     }
 }
 
-fn certs<'a>(list: impl Iterator<Item = (usize, &'a [u8])>) -> Certs {
+/// A Certificate message's chain; each certificate's fields too when
+/// `x509` (x509.log is written).
+fn certs<'a>(list: impl Iterator<Item = (usize, &'a [u8])>, x509: bool) -> Certs {
     let mut c = Certs::default();
     for (i, (_, der)) in list.take(MAX_CERTS).enumerate() {
         c.fps.push(hex(&Sha256::digest(der)));
-        if i == 0 {
-            if let Some(n) = x509::names(der) {
-                c.subject = Some(n.subject);
-                c.issuer = Some(n.issuer);
-                c.names = n.dns;
-            }
+        if i > 0 && !x509 {
+            continue;
+        }
+        let parsed = Cert::parse(der);
+        if let (0, Some(p)) = (i, &parsed) {
+            c.subject = Some(p.subject.clone());
+            c.issuer = Some(p.issuer.clone());
+            c.names = p.host_names.clone();
+        }
+        if x509 {
+            c.certs.push(parsed);
         }
     }
     c
 }
 
 impl Msg {
-    /// The events of one TLS layer, in order.
-    pub fn read(v: &TlsView<'_>) -> Msg {
+    /// The events of one TLS layer, in order; with each certificate's
+    /// fields when `x509`.
+    pub fn read(v: &TlsView<'_>, x509: bool) -> Msg {
         let mut evs = Vec::new();
         for it in v.items() {
             if evs.len() >= MAX_EVENTS {
@@ -244,7 +254,7 @@ impl Msg {
                         None => Ev::Handshake(hs::SERVER_HELLO),
                     },
                     hs::CERTIFICATE => match msg.certificates() {
-                        Some(list) => Ev::Certificate(Box::new(certs(list))),
+                        Some(list) => Ev::Certificate(Box::new(certs(list, x509))),
                         None => Ev::Handshake(hs::CERTIFICATE),
                     },
                     hs::SERVER_KEY_EXCHANGE => {
@@ -606,8 +616,9 @@ impl ConnState {
     }
 
     /// Take one layer's events; true when the connection became
-    /// established (the record is to be written).
-    fn apply(&mut self, from_orig: bool, m: Msg) -> bool {
+    /// established (the record is to be written). The certificates seen in
+    /// clear go to `seen`, with whether the client sent them.
+    fn apply(&mut self, from_orig: bool, m: Msg, seen: &mut Vec<(bool, Certs)>) -> bool {
         let mut cipher_rec = false;
         for e in m.evs {
             let client = from_orig != self.flipped;
@@ -689,17 +700,21 @@ impl ConnState {
                         self.add(client, b's');
                     }
                 }
-                Ev::Certificate(c) => {
+                Ev::Certificate(mut c) => {
+                    let fps = c.fps.clone();
                     if client {
-                        self.info.client_cert_chain_fps = Some(c.fps);
-                        self.info.client_subject = c.subject;
-                        self.info.client_issuer = c.issuer;
+                        self.info.client_cert_chain_fps = Some(fps);
+                        self.info.client_subject = c.subject.take();
+                        self.info.client_issuer = c.issuer.take();
                     } else {
-                        self.info.cert_chain_fps = Some(c.fps);
-                        self.info.subject = c.subject;
-                        self.info.issuer = c.issuer;
-                        self.server_names = c.names;
+                        self.info.cert_chain_fps = Some(fps);
+                        self.info.subject = c.subject.take();
+                        self.info.issuer = c.issuer.take();
+                        self.server_names = std::mem::take(&mut c.names);
                         self.sni_check();
+                    }
+                    if !c.certs.is_empty() {
+                        seen.push((client, *c));
                     }
                     self.add(client, b'x');
                 }
@@ -747,6 +762,10 @@ pub struct Stats {
 #[derive(Debug, Default)]
 pub struct Tracker {
     conns: Map<ConnId, ConnState>,
+    /// The certificates of one frame, in order, reused.
+    seen: Vec<(bool, Certs)>,
+    /// x509.log, fed the certificates.
+    pub x509: x509::Tracker,
     pub stats: Stats,
 }
 
@@ -774,13 +793,32 @@ impl Tracker {
         if st.logged {
             return Ok(true);
         }
-        if st.apply(f.from_orig, m) {
+        let established = st.apply(f.from_orig, m, &mut self.seen);
+        let info = established.then(|| {
             st.logged = true;
-            let info = st.info.clone();
-            self.write(&info, sink)?;
-            return Ok(true);
+            st.info.clone()
+        });
+        for (client, c) in self.seen.drain(..) {
+            for (i, (fp, cert)) in c.fps.into_iter().zip(c.certs).enumerate() {
+                if let Some(cert) = cert {
+                    let rec = X509 {
+                        ts_ns: f.ts_ns,
+                        fingerprint: fp,
+                        cert,
+                        host_cert: i == 0,
+                        client_cert: client,
+                    };
+                    self.x509.certificate(rec, sink)?;
+                }
+            }
         }
-        Ok(false)
+        match info {
+            Some(info) => {
+                self.write(&info, sink)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// A connection ended: its record, if not written yet.

@@ -61,7 +61,7 @@ fn tcp() -> ConnRef {
 
 fn msg(h: &str) -> Msg {
     let b = hex(h);
-    Msg::read(&TlsView::new(&b).expect("TLS"))
+    Msg::read(&TlsView::new(&b).expect("TLS"), true)
 }
 
 /// Whether the tracker wants no more of the connection.
@@ -254,7 +254,7 @@ fn client_hello_from_the_responder_flips() {
 #[test]
 fn certificate_names_as_openssl_prints_them() {
     let der = hex(CERT);
-    let n = x509::names(&der).expect("a certificate");
+    let n = Cert::parse(&der).expect("a certificate");
     // `openssl x509 -noout -subject -issuer -nameopt RFC2253`.
     assert_eq!(
         n.subject,
@@ -266,11 +266,11 @@ serialNumber=4710875,jurisdictionST=Delaware,jurisdictionC=US,businessCategory=P
         "CN=DigiCert ECC Extended Validation Server CA,OU=www.digicert.com,O=DigiCert Inc,C=US"
     );
     assert!(n
-        .dns
+        .host_names
         .iter()
         .any(|d| d == "www.cloudflare.com" || d == "*.cloudflare.com"));
     // `openssl x509 -noout -fingerprint -sha256`.
-    let c = certs([(0usize, der.as_slice())].into_iter());
+    let c = certs([(0usize, der.as_slice())].into_iter(), true);
     assert_eq!(
         c.fps,
         ["84694645cbd183bf9be472ce702bd189246e1fcd1544ffead466d956a71690bf"]
@@ -290,6 +290,42 @@ serialNumber=4710875,jurisdictionST=Delaware,jurisdictionC=US,businessCategory=P
     assert!(rows
         .get("ssl", 0, "subject")
         .starts_with("CN=cloudflare.com,O=Cloudflare\\x5c, Inc."));
+    // The server's own certificate in x509.log; the values are those of
+    // `openssl x509 -noout -text -serial -dates -ext subjectAltName,basicConstraints`.
+    assert_eq!(rows.count("x509"), 1);
+    rows.check(
+        "x509",
+        0,
+        &[
+            ("ts", "1.000000"),
+            (
+                "fingerprint",
+                "84694645cbd183bf9be472ce702bd189246e1fcd1544ffead466d956a71690bf",
+            ),
+            ("certificate.version", "3"),
+            ("certificate.serial", "0A68BB984A507399F4716E809A44A7B0"),
+            // 2018-10-30 00:00:00Z and 2020-11-03 12:00:00Z.
+            ("certificate.not_valid_before", "1540857600.000000"),
+            ("certificate.not_valid_after", "1604404800.000000"),
+            ("certificate.key_alg", "id-ecPublicKey"),
+            ("certificate.sig_alg", "ecdsa-with-SHA256"),
+            ("certificate.key_type", "ec"),
+            ("certificate.key_length", "256"),
+            ("certificate.exponent", "-"),
+            ("certificate.curve", "prime256v1"),
+            ("san.dns", "cloudflare.com,www.cloudflare.com"),
+            ("san.uri", "-"),
+            ("san.email", "-"),
+            ("san.ip", "-"),
+            ("basic_constraints.ca", "F"),
+            ("basic_constraints.path_len", "-"),
+            ("host_cert", "T"),
+            ("client_cert", "F"),
+        ],
+    );
+    assert!(rows
+        .get("x509", 0, "certificate.issuer")
+        .starts_with("CN=DigiCert ECC Extended Validation Server CA,"));
 }
 
 #[test]
@@ -307,7 +343,7 @@ fn names_and_matches() {
     assert_eq!(curve_name(0x0a0a), "grease_0x0A0A");
     assert_eq!(alert_name(112), "unrecognized_name");
     let mut s = String::new();
-    x509::escape(" a,b+\"#", &mut s);
+    crate::logs::x509::names::escape(" a,b+\"#", &mut s);
     assert_eq!(s, "\\ a\\,b\\+\\\"#");
 }
 
@@ -331,9 +367,9 @@ fn hostile_layers_do_not_panic() {
         }
         b.truncate(next() as usize % (b.len() + 1));
         if let Ok(v) = TlsView::new(&b) {
-            let m = Msg::read(&v);
+            let m = Msg::read(&v, i % 3 == 0);
             feed(&mut t, &mut rows, &c, i % 2 == 0, SEC, m);
         }
-        let _ = x509::names(&b);
+        let _ = Cert::parse(&b);
     }
 }

@@ -1,20 +1,10 @@
-//! The names of a certificate as Zeek logs them: subject and issuer as
-//! OpenSSL's `X509_NAME_print_ex(…, XN_FLAG_RFC2253)` prints them (RDNs
-//! last first, joined by `,`, multi-valued ones by `+`, short attribute
-//! names, RFC 2253 escapes, bytes above 0x7f of the UTF-8 text as `\XX`,
-//! unknown attributes as `OID=#hex`), and the DNS names the SNI is checked
-//! against.
+//! A certificate's subject and issuer as Zeek logs them, as OpenSSL's
+//! `X509_NAME_print_ex(…, XN_FLAG_RFC2253)` prints them: RDNs last first,
+//! joined by `,`, multi-valued ones by `+`, short attribute names, RFC 2253
+//! escapes, bytes above 0x7f of the UTF-8 text as `\XX`, unknown
+//! attributes as `OID=#hex`.
 
-use x509_parser::prelude::{FromDer, GeneralName, X509Certificate, X509Name};
-
-/// A certificate's subject, issuer and host names.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Names {
-    pub subject: String,
-    pub issuer: String,
-    /// The subjectAltName's DNS names, else the subject's CNs.
-    pub dns: Vec<String>,
-}
+use x509_parser::prelude::X509Name;
 
 /// OpenSSL's short names of the attributes certificates use.
 fn short_name(oid: &str) -> Option<&'static str> {
@@ -79,7 +69,7 @@ fn text(tag: u32, data: &[u8]) -> Option<String> {
 }
 
 /// A value with RFC 2253's escapes as OpenSSL writes them.
-pub(super) fn escape(s: &str, out: &mut String) {
+pub(crate) fn escape(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
     let last = bytes.len().saturating_sub(1);
     for (i, &b) in bytes.iter().enumerate() {
@@ -150,32 +140,4 @@ pub fn rfc2253(name: &X509Name<'_>) -> String {
         }
     }
     out
-}
-
-/// The names of a DER certificate, or None when it does not parse.
-pub fn names(der: &[u8]) -> Option<Names> {
-    let (_, cert) = X509Certificate::from_der(der).ok()?;
-    let mut dns: Vec<String> = Vec::new();
-    if let Ok(Some(san)) = cert.subject_alternative_name() {
-        for g in &san.value.general_names {
-            if let GeneralName::DNSName(n) = g {
-                if dns.len() < 1024 {
-                    dns.push((*n).to_owned());
-                }
-            }
-        }
-    }
-    if dns.is_empty() {
-        dns = cert
-            .subject()
-            .iter_common_name()
-            .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
-            .take(16)
-            .collect();
-    }
-    Some(Names {
-        subject: rfc2253(cert.subject()),
-        issuer: rfc2253(cert.issuer()),
-        dns,
-    })
 }

@@ -1,0 +1,187 @@
+//! Zeek's x509.log: one record per certificate of a TLS handshake in
+//! clear (so up to TLS 1.2), as Zeek 6's `base/files/x509/main.zeek` writes
+//! it. The fields are those of [`Cert`]; `fingerprint` is the SHA-256 of
+//! the certificate (the one ssl.log's `cert_chain_fps` lists),
+//! `host_cert` is set on the first certificate of a Certificate message
+//! (the sender's own; the rest are its chain), `client_cert` on those the
+//! TLS client sent, and `ts` is the time of the frame that completed the
+//! message. A certificate that does not parse is not logged.
+//!
+//! As Zeek does, a certificate is logged once: again only a day (of
+//! capture time) after it was, for the same fingerprint, `host_cert` and
+//! `client_cert`.
+//!
+//! Bounds: at most [`MAX_KNOWN`] certificates are remembered; with that
+//! many, one more is logged and not remembered (counted in
+//! [`Stats::untracked`]), as Zeek does past its own cap, after the
+//! remembered ones older than a day are forgotten.
+
+mod cert;
+pub(crate) mod names;
+
+pub use cert::{Basic, Cert, Key, San};
+
+use super::{emit, field, Record, Schema, Sink, Type, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io;
+
+pub static SCHEMA: Schema = Schema {
+    path: "x509",
+    fields: &[
+        field("ts", Type::Time),
+        field("fingerprint", Type::String),
+        field("certificate.version", Type::Count),
+        field("certificate.serial", Type::String),
+        field("certificate.subject", Type::String),
+        field("certificate.issuer", Type::String),
+        field("certificate.not_valid_before", Type::Time),
+        field("certificate.not_valid_after", Type::Time),
+        field("certificate.key_alg", Type::String),
+        field("certificate.sig_alg", Type::String),
+        field("certificate.key_type", Type::String),
+        field("certificate.key_length", Type::Count),
+        field("certificate.exponent", Type::String),
+        field("certificate.curve", Type::String),
+        field("san.dns", Type::StringVector),
+        field("san.uri", Type::StringVector),
+        field("san.email", Type::StringVector),
+        field("san.ip", Type::AddrVector),
+        field("basic_constraints.ca", Type::Bool),
+        field("basic_constraints.path_len", Type::Count),
+        field("host_cert", Type::Bool),
+        field("client_cert", Type::Bool),
+    ],
+};
+
+/// Certificates remembered as logged.
+pub const MAX_KNOWN: usize = 100_000;
+
+/// Zeek's `X509::relog_known_certificates_after`.
+const RELOG_NS: i64 = 86_400 * 1_000_000_000;
+
+/// One x509.log record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct X509 {
+    pub ts_ns: i64,
+    pub fingerprint: String,
+    pub cert: Cert,
+    pub host_cert: bool,
+    pub client_cert: bool,
+}
+
+/// A list of names, unset when empty (Zeek makes the vector on the first
+/// name).
+fn list(v: &[String]) -> Value<'_> {
+    if v.is_empty() {
+        Value::Unset
+    } else {
+        Value::Strings(v.iter().map(|s| Cow::Borrowed(s.as_bytes())).collect())
+    }
+}
+
+impl Record for X509 {
+    fn schema(&self) -> &'static Schema {
+        &SCHEMA
+    }
+
+    fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
+        let c = &self.cert;
+        let key = c.key.as_ref();
+        let san = c.san.as_ref();
+        out.extend([
+            Value::Time(self.ts_ns),
+            Value::str(&self.fingerprint),
+            Value::Count(c.version),
+            Value::str(&c.serial),
+            Value::str(&c.subject),
+            Value::str(&c.issuer),
+            Value::Seconds(c.not_before),
+            Value::Seconds(c.not_after),
+            Value::str(&c.key_alg),
+            Value::str(&c.sig_alg),
+            key.map_or(Value::Unset, |k| Value::str(k.kind)),
+            key.and_then(|k| k.bits).map_or(Value::Unset, Value::Count),
+            key.and_then(|k| k.exponent.as_deref())
+                .map_or(Value::Unset, Value::str),
+            key.and_then(|k| k.curve).map_or(Value::Unset, Value::str),
+            san.map_or(Value::Unset, |s| list(&s.dns)),
+            san.map_or(Value::Unset, |s| list(&s.uri)),
+            san.map_or(Value::Unset, |s| list(&s.email)),
+            san.filter(|s| !s.ip.is_empty())
+                .map_or(Value::Unset, |s| Value::Addrs(s.ip.clone())),
+            c.basic.map_or(Value::Unset, |b| Value::Bool(b.ca)),
+            c.basic
+                .and_then(|b| b.path_len)
+                .map_or(Value::Unset, Value::Count),
+            Value::Bool(self.host_cert),
+            Value::Bool(self.client_cert),
+        ]);
+    }
+}
+
+/// What x509.log counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub records: u64,
+    /// Certificates not logged: logged within the day before.
+    pub repeated: u64,
+    /// Certificates logged and not remembered: [`MAX_KNOWN`] were.
+    pub untracked: u64,
+}
+
+/// The certificates logged, for Zeek's once-a-day rule.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    /// (fingerprint, host_cert, client_cert) → when it was logged.
+    known: HashMap<(String, bool, bool), i64>,
+    /// When the remembered certificates were last swept of expired ones.
+    swept_ns: Option<i64>,
+    pub stats: Stats,
+}
+
+impl Tracker {
+    /// A certificate seen at `ts_ns`: its record, unless it was logged
+    /// within a day.
+    pub fn certificate(&mut self, rec: X509, sink: &mut dyn Sink) -> io::Result<()> {
+        let now = rec.ts_ns;
+        let key = (rec.fingerprint.clone(), rec.host_cert, rec.client_cert);
+        match self.known.get_mut(&key) {
+            Some(at) if now.saturating_sub(*at) < RELOG_NS => {
+                self.stats.repeated += 1;
+                return Ok(());
+            }
+            Some(at) => *at = now,
+            None => {
+                if self.known.len() >= MAX_KNOWN {
+                    self.sweep(now);
+                }
+                if self.known.len() < MAX_KNOWN {
+                    self.known.insert(key, now);
+                } else {
+                    self.stats.untracked += 1;
+                }
+            }
+        }
+        self.stats.records += 1;
+        emit(&rec, sink)
+    }
+
+    /// Forget the certificates logged more than a day ago (at most once an
+    /// hour of capture time, so that a full set costs little).
+    fn sweep(&mut self, now: i64) {
+        const HOUR_NS: i64 = 3_600 * 1_000_000_000;
+        if self
+            .swept_ns
+            .is_some_and(|t| now.saturating_sub(t) < HOUR_NS)
+        {
+            return;
+        }
+        self.swept_ns = Some(now);
+        self.known
+            .retain(|_, at| now.saturating_sub(*at) < RELOG_NS);
+    }
+}
+
+#[cfg(test)]
+mod tests;
