@@ -107,7 +107,7 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
         }
         Ok(())
     };
-    let (_, read) = match parallel::run(&src, n, make, write) {
+    let (jobs, read) = match parallel::run(&src, n, make, write) {
         Ok(r) => r,
         Err(e) => {
             let _ = Writers::new(writers).close(now_secs());
@@ -122,7 +122,143 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
         }
     }
     Writers::new(writers).close(now_secs())?;
+    for line in limits_reached(&jobs) {
+        eprintln!("wiresift: note: {name}: {line}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the bounded tables gave up, summed over the workers, as lines for
+/// standard error: every table has a cap, and what reaching it cost is
+/// told (nothing when no table was full).
+fn limits_reached(jobs: &[LogsJob]) -> Vec<String> {
+    use wiresift_engine::logs::{dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, x509};
+    let total = |f: fn(&LogsJob) -> u64| jobs.iter().map(f).sum::<u64>();
+    fn flows(j: &LogsJob) -> Option<flow::FlowStats> {
+        j.dissector.flows.as_ref().map(|f| f.stats)
+    }
+    fn streams(j: &LogsJob) -> Option<wiresift_engine::stream_apps::AppStats> {
+        j.dissector.apps.as_ref().map(|a| a.stats)
+    }
+    let counts = [
+        (
+            total(|j| flows(j).map_or(0, |s| s.evicted)),
+            "conversations evicted from the full flow table (their conn.log records written then)"
+                .to_owned(),
+        ),
+        (
+            total(|j| j.dissector.defrag.stats.evicted),
+            "fragmented datagrams dropped from the full fragment table".to_owned(),
+        ),
+        (
+            total(|j| streams(j).map_or(0, |s| s.over_budget)),
+            "unfinished application messages given up (stream memory budget spent)".to_owned(),
+        ),
+        (
+            total(|j| streams(j).map_or(0, |s| s.h2_refused)),
+            "HTTP/2 connections whose headers were not decoded (header budget spent)".to_owned(),
+        ),
+        (
+            total(|j| j.apps.stats.dropped),
+            "application messages past the most one frame holds".to_owned(),
+        ),
+        (
+            total(|j| j.apps.dns.stats.overflow),
+            format!(
+                "DNS messages written unpaired ({} waiting)",
+                dns::MAX_PENDING
+            ),
+        ),
+        (
+            total(|j| j.apps.dhcp.stats.overflow),
+            format!(
+                "DHCP exchanges written early ({} open)",
+                dhcp::MAX_EXCHANGES
+            ),
+        ),
+        (
+            total(|j| j.apps.http.stats.overflow),
+            format!(
+                "HTTP connections written early ({} with state)",
+                http::MAX_CONNS
+            ),
+        ),
+        (
+            total(|j| j.apps.ssl.stats.overflow),
+            format!(
+                "TLS connections written early ({} with state)",
+                ssl::MAX_CONNS
+            ),
+        ),
+        (
+            total(|j| j.apps.ssl.x509.stats.untracked),
+            format!(
+                "certificates logged and not remembered ({} remembered)",
+                x509::MAX_KNOWN
+            ),
+        ),
+        (
+            total(|j| j.apps.quic.stats.overflow),
+            format!(
+                "QUIC connections written early ({} with state)",
+                quic::MAX_CONNS
+            ),
+        ),
+        (
+            total(|j| j.apps.quic.stats.hello_dropped),
+            format!(
+                "QUIC Initial datagrams not gathered ({} ClientHellos gathering)",
+                quic::MAX_GATHERING
+            ),
+        ),
+        (
+            total(|j| j.apps.ftp.stats.overflow),
+            format!(
+                "FTP connections written early ({} with state)",
+                ftp::MAX_CONNS
+            ),
+        ),
+        (
+            total(|j| j.apps.ftp.stats.expected_dropped),
+            format!(
+                "FTP data connections not expected ({} expected)",
+                ftp::MAX_EXPECTED
+            ),
+        ),
+        (
+            total(|j| j.apps.smtp.stats.overflow),
+            format!(
+                "SMTP connections written early ({} with state)",
+                smtp::MAX_CONNS
+            ),
+        ),
+        (
+            total(|j| j.apps.smtp.stats.rcpt_dropped),
+            format!(
+                "SMTP recipients left out ({} kept a message)",
+                smtp::MAX_RCPT
+            ),
+        ),
+        (
+            total(|j| j.apps.mqtt.stats.overflow),
+            format!(
+                "MQTT connections written early ({} with state)",
+                mqtt::MAX_CONNS
+            ),
+        ),
+        (
+            total(|j| j.apps.mqtt.stats.dropped),
+            format!(
+                "MQTT publishes or subscriptions not followed ({} waiting)",
+                mqtt::MAX_PENDING
+            ),
+        ),
+    ];
+    counts
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect()
 }
 
 /// A log's output, written by its [`Writer`] and by the merge.

@@ -1123,10 +1123,15 @@ fn conversations_sharing_an_announced_stream_keep_their_own_uids() {
 }
 
 /// Frames of one TCP connection from 10.1.0.5 port `port` to
-/// 192.0.2.80 port 80: handshake, then each message from the client (true)
-/// or the server in turn, cut into segments of at most 1460 bytes, then
-/// FINs.
+/// 192.0.2.80 port 80 (see [`tcp_conversation_to`]).
 fn tcp_conversation(port: u16, talk: &[(bool, &[u8])]) -> Vec<Vec<u8>> {
+    tcp_conversation_to(port, 80, talk)
+}
+
+/// Frames of one TCP connection from 10.1.0.5 port `port` to 192.0.2.80
+/// port `server`: handshake, then each message from the client (true) or
+/// the server in turn, cut into segments of at most 1460 bytes, then FINs.
+fn tcp_conversation_to(port: u16, server: u16, talk: &[(bool, &[u8])]) -> Vec<Vec<u8>> {
     use wiresift_engine::craft::{self, ipproto, Link};
     use wiresift_wire::ethernet::ethertype;
     use wiresift_wire::tcp::flag;
@@ -1141,9 +1146,9 @@ fn tcp_conversation(port: u16, talk: &[(bool, &[u8])]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut seg = |client: bool, flags: u16, payload: &[u8], cseq: u32, sseq: u32| {
         let (src, dst, sp, dp, seq, ack) = if client {
-            (C, S, port, 80, cseq, sseq)
+            (C, S, port, server, cseq, sseq)
         } else {
-            (S, C, 80, port, sseq, cseq)
+            (S, C, server, port, sseq, cseq)
         };
         let ack = if flags & flag::ACK != 0 { ack } else { 0 };
         let t = craft::tcp(sp, dp, seq, ack, flags);
@@ -1247,6 +1252,55 @@ fn conn_log_alone_matches_conn_log_of_all_logs() {
     };
     assert_eq!(all.rows.len(), 3);
     assert_eq!(service("40001").as_deref(), Some("http"));
+}
+
+/// A table that fills up is told on standard error, with what it cost
+/// (here: a mail to more recipients than smtp.log keeps).
+#[test]
+fn full_tables_are_told() {
+    let rcpts: Vec<String> = (0..1001)
+        .map(|i| format!("RCPT TO:<u{i}@example.com>\r\n"))
+        .collect();
+    let mut talk: Vec<(bool, &[u8])> = vec![
+        (false, b"220 mail.example.com ESMTP\r\n"),
+        (true, b"EHLO client.example.com\r\n"),
+        (false, b"250 mail.example.com\r\n"),
+        (true, b"MAIL FROM:<a@example.com>\r\n"),
+        (false, b"250 OK\r\n"),
+    ];
+    for r in &rcpts {
+        talk.extend([(true, r.as_bytes()), (false, b"250 OK\r\n".as_slice())]);
+    }
+    talk.extend([(true, b"QUIT\r\n".as_slice()), (false, b"221 Bye\r\n")]);
+    let frames = tcp_conversation_to(40010, 25, &talk);
+    let tmp = TempDir::new("logs-limits");
+    let file = tmp.path("smtp.pcap");
+    write_pcap(&file, &frames);
+    let out = run(&["logs", "smtp", "-r", arg(&file)]);
+    assert!(out.status.success());
+    let err = stderr_lines(&out);
+    assert_eq!(
+        err,
+        [format!(
+            "wiresift: note: {}: 1 SMTP recipients left out (1000 kept a message)",
+            file.display()
+        )]
+    );
+    let log = parse_tsv("smtp.pcap", "smtp", &common::stdout_of(&out));
+    assert_eq!(log.column("rcptto")[0].split(',').count(), 1000);
+    // Nothing full, nothing told.
+    let quiet = tmp.path("quiet.pcap");
+    write_pcap(&quiet, &frames[..8]);
+    let out = run(&[
+        "logs",
+        "all",
+        "-r",
+        arg(&quiet),
+        "-o",
+        arg(&tmp.path("all")),
+    ]);
+    assert!(out.status.success());
+    assert!(stderr_lines(&out).is_empty(), "{:?}", stderr_lines(&out));
 }
 
 /// A DNS response to a query for `name`: `n` A records, 10.0.x.y.
