@@ -24,7 +24,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::flow::{self, FlowOptions};
 use wiresift_engine::logs::apps::{AppLogs, Wants};
-use wiresift_engine::logs::{self, Schema, Writer, Writers};
+use wiresift_engine::logs::{self, x509, Schema, Writer, Writers};
 use wiresift_engine::{Dissection, Dissector, Options};
 use wiresift_wire::frame::FrameMeta;
 
@@ -98,10 +98,24 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
             },
         )
     };
+    // x509.log's once-a-day rule, applied here, where every worker's
+    // records meet in frame order.
+    let x509_tag = selected
+        .iter()
+        .position(|s| std::ptr::eq(*s, &x509::SCHEMA));
+    let mut known = x509::Known::default();
     let write = |_frame: u64, pieces: &mut Pieces| -> Result<()> {
         pieces.sort_unstable();
-        for (tag, line) in pieces.iter() {
-            if let Some(f) = files.get(*tag as usize) {
+        for &(tag, piece) in pieces.iter() {
+            let line = if Some(tag as usize) == x509_tag {
+                match admit_x509(&mut known, piece) {
+                    Some(line) => line,
+                    None => continue,
+                }
+            } else {
+                piece
+            };
+            if let Some(f) = files.get(tag as usize) {
                 f.borrow_mut().write_all(line)?;
             }
         }
@@ -122,7 +136,7 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
         }
     }
     Writers::new(writers).close(now_secs())?;
-    for line in limits_reached(&jobs) {
+    for line in limits_reached(&jobs, &known.stats) {
         eprintln!("wiresift: note: {name}: {line}");
     }
     Ok(ExitCode::SUCCESS)
@@ -131,8 +145,8 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
 /// What the bounded tables gave up, summed over the workers, as lines for
 /// standard error: every table has a cap, and what reaching it cost is
 /// told (nothing when no table was full).
-fn limits_reached(jobs: &[LogsJob]) -> Vec<String> {
-    use wiresift_engine::logs::{dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, x509};
+fn limits_reached(jobs: &[LogsJob], certificates: &x509::Stats) -> Vec<String> {
+    use wiresift_engine::logs::{dhcp, dns, ftp, http, mqtt, quic, smtp, ssl};
     let total = |f: fn(&LogsJob) -> u64| jobs.iter().map(f).sum::<u64>();
     fn flows(j: &LogsJob) -> Option<flow::FlowStats> {
         j.dissector.flows.as_ref().map(|f| f.stats)
@@ -191,7 +205,7 @@ fn limits_reached(jobs: &[LogsJob]) -> Vec<String> {
             ),
         ),
         (
-            total(|j| j.apps.ssl.x509.stats.untracked),
+            certificates.untracked,
             format!(
                 "certificates logged and not remembered ({} remembered)",
                 x509::MAX_KNOWN
@@ -404,9 +418,42 @@ impl logs::Sink for Records<'_> {
             return Ok(());
         };
         if let Some(w) = self.writers.get_mut(i) {
+            if std::ptr::eq(schema, &x509::SCHEMA) {
+                put_x509_key(values, &mut self.out.buf);
+            }
             w.format(values, &mut self.out.buf);
         }
         self.out.end(self.frame, i as u32);
         Ok(())
     }
+}
+
+/// Ahead of an x509.log record's text in the worker's output, what the
+/// once-a-day rule reads of it ([`x509::key`]): a byte that says whether
+/// it is there (then `host_cert` and `client_cert` in its two low bits),
+/// the time, the fingerprint's length and the fingerprint.
+fn put_x509_key(values: &[logs::Value<'_>], buf: &mut Vec<u8>) {
+    let (flags, ts, fp) = match x509::key(values) {
+        Some((ts, fp, host, client)) => (0x80 | u8::from(host) | u8::from(client) << 1, ts, fp),
+        None => (0, 0, &[][..]),
+    };
+    let fp = fp
+        .get(..fp.len().min(usize::from(u16::MAX)))
+        .unwrap_or_default();
+    buf.push(flags);
+    buf.extend_from_slice(&ts.to_be_bytes());
+    buf.extend_from_slice(&(fp.len() as u16).to_be_bytes());
+    buf.extend_from_slice(fp);
+}
+
+/// An x509.log piece's text if the once-a-day rule logs it (see
+/// [`put_x509_key`]); a piece without a key is logged.
+fn admit_x509<'p>(known: &mut x509::Known, piece: &'p [u8]) -> Option<&'p [u8]> {
+    let (&flags, rest) = piece.split_first()?;
+    let (ts, rest) = rest.split_first_chunk::<8>()?;
+    let (len, rest) = rest.split_first_chunk::<2>()?;
+    let (fp, line) = rest.split_at_checked(usize::from(u16::from_be_bytes(*len)))?;
+    let logged = flags & 0x80 == 0
+        || known.admit(i64::from_be_bytes(*ts), fp, flags & 1 != 0, flags & 2 != 0);
+    logged.then_some(line)
 }

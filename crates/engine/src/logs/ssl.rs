@@ -42,7 +42,7 @@ mod ciphers;
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
-use super::x509::{self, Cert, X509};
+use super::x509::{Cert, X509};
 use super::{emit, field, hex, Record, Schema, Sink, Type, Value};
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
@@ -764,8 +764,6 @@ pub struct Tracker {
     conns: Map<ConnId, ConnState>,
     /// The certificates of one frame, in order, reused.
     seen: Vec<(bool, Certs)>,
-    /// x509.log, fed the certificates.
-    pub x509: x509::Tracker,
     pub stats: Stats,
 }
 
@@ -808,7 +806,7 @@ impl Tracker {
                         host_cert: i == 0,
                         client_cert: client,
                     };
-                    self.x509.certificate(rec, sink)?;
+                    emit(&rec, sink)?;
                 }
             }
         }

@@ -7,9 +7,13 @@
 //! TLS client sent, and `ts` is the time of the frame that completed the
 //! message. A certificate that does not parse is not logged.
 //!
-//! As Zeek does, a certificate is logged once: again only a day (of
-//! capture time) after it was, for the same fingerprint, `host_cert` and
-//! `client_cert`.
+//! The TLS analyzer writes a record for every certificate it reads; Zeek
+//! logs a certificate once, and again only a day (of capture time) after
+//! it was, for the same fingerprint, `host_cert` and `client_cert`. That
+//! rule ([`Known`]) is applied where the records of every conversation
+//! meet in frame order (with several workers, where their outputs are
+//! merged), so that the log is the same for any number of workers;
+//! [`key`] reads what it needs from a record's values.
 //!
 //! Bounds: at most [`MAX_KNOWN`] certificates are remembered; with that
 //! many, one more is logged and not remembered (counted in
@@ -21,10 +25,9 @@ pub(crate) mod names;
 
 pub use cert::{Basic, Cert, Key, San};
 
-use super::{emit, field, Record, Schema, Sink, Type, Value};
+use super::{field, Record, Schema, Type, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io;
 
 pub static SCHEMA: Schema = Schema {
     path: "x509",
@@ -120,51 +123,71 @@ impl Record for X509 {
     }
 }
 
-/// What x509.log counted.
+/// What the once-a-day rule counted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    pub records: u64,
     /// Certificates not logged: logged within the day before.
     pub repeated: u64,
     /// Certificates logged and not remembered: [`MAX_KNOWN`] were.
     pub untracked: u64,
 }
 
+/// What the once-a-day rule reads of an x509.log record's values (in
+/// [`SCHEMA`]'s order): its time, fingerprint, `host_cert` and
+/// `client_cert`.
+pub fn key<'v>(values: &'v [Value<'_>]) -> Option<(i64, &'v [u8], bool, bool)> {
+    match (
+        values.first()?,
+        values.get(1)?,
+        values.get(20)?,
+        values.get(21)?,
+    ) {
+        (Value::Time(ts), Value::Str(fp), Value::Bool(host), Value::Bool(client)) => {
+            Some((*ts, fp.as_ref(), *host, *client))
+        }
+        _ => None,
+    }
+}
+
 /// The certificates logged, for Zeek's once-a-day rule.
 #[derive(Debug, Default)]
-pub struct Tracker {
+pub struct Known {
     /// (fingerprint, host_cert, client_cert) → when it was logged.
-    known: HashMap<(String, bool, bool), i64>,
+    known: HashMap<(Vec<u8>, bool, bool), i64>,
     /// When the remembered certificates were last swept of expired ones.
     swept_ns: Option<i64>,
     pub stats: Stats,
 }
 
-impl Tracker {
-    /// A certificate seen at `ts_ns`: its record, unless it was logged
-    /// within a day.
-    pub fn certificate(&mut self, rec: X509, sink: &mut dyn Sink) -> io::Result<()> {
-        let now = rec.ts_ns;
-        let key = (rec.fingerprint.clone(), rec.host_cert, rec.client_cert);
+impl Known {
+    /// Whether a certificate seen at `ts_ns` is logged: not if it was
+    /// within the day before.
+    pub fn admit(
+        &mut self,
+        ts_ns: i64,
+        fingerprint: &[u8],
+        host_cert: bool,
+        client_cert: bool,
+    ) -> bool {
+        let key = (fingerprint.to_vec(), host_cert, client_cert);
         match self.known.get_mut(&key) {
-            Some(at) if now.saturating_sub(*at) < RELOG_NS => {
+            Some(at) if ts_ns.saturating_sub(*at) < RELOG_NS => {
                 self.stats.repeated += 1;
-                return Ok(());
+                return false;
             }
-            Some(at) => *at = now,
+            Some(at) => *at = ts_ns,
             None => {
                 if self.known.len() >= MAX_KNOWN {
-                    self.sweep(now);
+                    self.sweep(ts_ns);
                 }
                 if self.known.len() < MAX_KNOWN {
-                    self.known.insert(key, now);
+                    self.known.insert(key, ts_ns);
                 } else {
                     self.stats.untracked += 1;
                 }
             }
         }
-        self.stats.records += 1;
-        emit(&rec, sink)
+        true
     }
 
     /// Forget the certificates logged more than a day ago (at most once an

@@ -1,6 +1,6 @@
 use super::*;
 use crate::logs::apps::testing::{Rows, SEC};
-use crate::logs::{Format, Writer};
+use crate::logs::{emit, Format, Writer};
 
 fn cert() -> Cert {
     Cert {
@@ -35,9 +35,8 @@ fn rec(ts_ns: i64, fingerprint: &str, host_cert: bool, client_cert: bool) -> X50
 
 #[test]
 fn times_far_away_and_empty_lists() {
-    let (mut t, mut rows) = (Tracker::default(), Rows::default());
-    t.certificate(rec(SEC, "aa", true, false), &mut rows)
-        .expect("sink");
+    let mut rows = Rows::default();
+    emit(&rec(SEC, "aa", true, false), &mut rows).expect("sink");
     rows.check(
         "x509",
         0,
@@ -68,13 +67,16 @@ fn times_far_away_and_empty_lists() {
         "{line}"
     );
     assert!(!line.contains("san.uri"), "{line}");
+    // What the once-a-day rule reads of the values.
+    assert_eq!(key(&values), Some((SEC, &b"aa"[..], true, false)));
+    assert_eq!(key(&values[..5]), None);
 }
 
 #[test]
 fn logged_once_a_day_per_fingerprint_and_role() {
-    let (mut t, mut rows) = (Tracker::default(), Rows::default());
+    let mut k = Known::default();
     let day = 86_400 * SEC;
-    for (ts, fp, host, client) in [
+    let admitted: Vec<bool> = [
         (SEC, "aa", true, false),
         // The same certificate again: not logged.
         (2 * SEC, "aa", true, false),
@@ -82,42 +84,35 @@ fn logged_once_a_day_per_fingerprint_and_role() {
         (3 * SEC, "aa", false, false),
         (4 * SEC, "aa", true, true),
         (5 * SEC, "bb", true, false),
-        // A day after it was logged: logged again.
+        // A day after it was logged: logged again, and a day from then.
         (SEC + day, "aa", true, false),
         (SEC + day + 1, "aa", true, false),
-    ] {
-        t.certificate(rec(ts, fp, host, client), &mut rows)
-            .expect("sink");
-    }
-    assert_eq!(rows.count("x509"), 5);
-    assert_eq!(t.stats.records, 5);
-    assert_eq!(t.stats.repeated, 2);
-    assert_eq!(rows.get("x509", 4, "ts"), "86401.000000");
-    assert_eq!(rows.get("x509", 2, "client_cert"), "T");
+    ]
+    .iter()
+    .map(|&(ts, fp, host, client)| k.admit(ts, fp.as_bytes(), host, client))
+    .collect();
+    assert_eq!(admitted, [true, false, true, true, true, true, false]);
+    assert_eq!(k.stats.repeated, 2);
 }
 
 #[test]
 fn past_the_cap_logged_and_not_remembered() {
-    let (mut t, mut rows) = (Tracker::default(), Rows::default());
+    let mut k = Known::default();
     for i in 0..MAX_KNOWN {
-        t.certificate(rec(SEC, &format!("{i:x}"), true, false), &mut rows)
-            .expect("sink");
+        assert!(k.admit(SEC, format!("{i:x}").as_bytes(), true, false));
     }
-    assert_eq!(t.known.len(), MAX_KNOWN);
+    assert_eq!(k.known.len(), MAX_KNOWN);
     // Full, and none is a day old: the new one is logged each time.
     for _ in 0..2 {
-        t.certificate(rec(2 * SEC, "new", true, false), &mut rows)
-            .expect("sink");
+        assert!(k.admit(2 * SEC, b"new", true, false));
     }
-    assert_eq!(t.stats.untracked, 2);
-    assert_eq!(t.known.len(), MAX_KNOWN);
+    assert_eq!(k.stats.untracked, 2);
+    assert_eq!(k.known.len(), MAX_KNOWN);
     // A day later the old ones are forgotten and make room.
     let later = 2 * SEC + 86_400 * SEC;
-    t.certificate(rec(later, "new", true, false), &mut rows)
-        .expect("sink");
-    t.certificate(rec(later, "new", true, false), &mut rows)
-        .expect("sink");
-    assert_eq!(t.stats.untracked, 2);
-    assert_eq!(t.stats.repeated, 1);
-    assert_eq!(t.known.len(), 1);
+    assert!(k.admit(later, b"new", true, false));
+    assert!(!k.admit(later, b"new", true, false));
+    assert_eq!(k.stats.untracked, 2);
+    assert_eq!(k.stats.repeated, 1);
+    assert_eq!(k.known.len(), 1);
 }
