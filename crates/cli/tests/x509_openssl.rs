@@ -43,22 +43,6 @@ fn known(fp: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-/// Is the `openssl` command here? Skip without it (fail in CI, which
-/// installs it).
-fn openssl_present() -> bool {
-    let ok = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var("WIRESIFT_REQUIRE_CORPUS").as_deref() == Ok("1") {
-            panic!("openssl is not installed and WIRESIFT_REQUIRE_CORPUS=1");
-        }
-        eprintln!("skipping: openssl is not installed");
-    }
-    ok
-}
-
 fn unhex(s: &str) -> Option<Vec<u8>> {
     (0..s.len())
         .step_by(2)
@@ -361,7 +345,7 @@ fn check_file(cap: &Path) -> FileResult {
 #[test]
 fn x509_log_agrees_with_openssl() {
     let Some(shared) = shared() else { return };
-    if !openssl_present() {
+    if !common::tool_present("openssl", "version") {
         return;
     }
     let caps = common::fieldcmp::captures_with(&shared, &["tls"]);

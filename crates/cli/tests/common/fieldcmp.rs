@@ -65,17 +65,7 @@ impl Counts {
 /// Is tshark here? When it is not, skip (or fail under
 /// WIRESIFT_REQUIRE_CORPUS=1, where CI has installed it).
 pub fn tshark_present() -> bool {
-    let ok = Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var("WIRESIFT_REQUIRE_CORPUS").as_deref() == Ok("1") {
-            panic!("tshark is not installed and WIRESIFT_REQUIRE_CORPUS=1");
-        }
-        eprintln!("skipping: tshark is not installed");
-    }
-    ok
+    super::tool_present("tshark", "-v")
 }
 
 /// The dev captures whose stored tshark table shows one of `protocols`.

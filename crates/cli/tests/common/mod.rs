@@ -42,6 +42,23 @@ pub fn dev_captures(shared: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// Does `cmd arg` (a version query) run? When it does not, a test skips
+/// with a message, or fails under WIRESIFT_REQUIRE_CORPUS=1, where CI has
+/// installed the tool.
+pub fn tool_present(cmd: &str, arg: &str) -> bool {
+    let ok = Command::new(cmd)
+        .arg(arg)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var("WIRESIFT_REQUIRE_CORPUS").as_deref() == Ok("1") {
+            panic!("{cmd} is not installed and WIRESIFT_REQUIRE_CORPUS=1");
+        }
+        eprintln!("skipping: {cmd} is not installed");
+    }
+    ok
+}
+
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_wiresift"))
 }

@@ -596,6 +596,17 @@ pub(crate) mod testing {
         }
     }
 
+    /// A xorshift generator of `seed` (not zero), for the tests that damage
+    /// messages at random but the same way every run.
+    pub fn xorshift(mut seed: u32) -> impl FnMut() -> u32 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        }
+    }
+
     /// One second of capture time, in nanoseconds.
     pub const SEC: i64 = 1_000_000_000;
 

@@ -188,13 +188,7 @@ fn bootp_without_cookie_is_not_dhcp() {
 
 #[test]
 fn hostile_messages_do_not_panic() {
-    let mut seed = 0x9e37_79b9_u32;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        seed
-    };
+    let mut next = crate::logs::apps::testing::xorshift(0x9e37_79b9_u32);
     let base = offer();
     for _ in 0..5000 {
         let mut b = base.clone();

@@ -268,13 +268,7 @@ fn quiet_udp_sessions_end_after_ten_seconds() {
 
 #[test]
 fn hostile_messages_do_not_panic() {
-    let mut seed = 0x1234_5678_u32;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        seed
-    };
+    let mut next = crate::logs::apps::testing::xorshift(0x1234_5678_u32);
     let base = hex(MX_REPLY);
     for _ in 0..5000 {
         let mut b = base.clone();

@@ -349,13 +349,7 @@ fn names_and_matches() {
 
 #[test]
 fn hostile_layers_do_not_panic() {
-    let mut seed = 0x2545_f491_u32;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        seed
-    };
+    let mut next = crate::logs::apps::testing::xorshift(0x2545_f491_u32);
     let base = [hex(CLIENT_HELLO), hex(SERVER_HELLO)].concat();
     let c = tcp();
     let (mut t, mut rows) = (Tracker::default(), Rows::default());

@@ -192,13 +192,7 @@ fn integers_bits_and_elements() {
 
 #[test]
 fn damaged_certificates_do_not_panic() {
-    let mut seed = 0x9e37_79b9_u32;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        seed
-    };
+    let mut next = crate::logs::apps::testing::xorshift(0x9e37_79b9_u32);
     let mut parsed = 0;
     for base in [hex(RSA), hex(DSA), hex(ED25519)] {
         for _ in 0..2000 {
