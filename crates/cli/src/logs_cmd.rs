@@ -430,11 +430,13 @@ impl logs::Sink for Records<'_> {
 
 /// Ahead of an x509.log record's text in the worker's output, what the
 /// once-a-day rule reads of it ([`x509::key`]): a byte that says whether
-/// it is there (then `host_cert` and `client_cert` in its two low bits),
-/// the time, the fingerprint's length and the fingerprint.
+/// it is there (then, in its two low bits, `host_cert` clear and
+/// `client_cert` set: the merge orders a frame's pieces by their bytes, so
+/// a chain's own certificate comes before the rest of it), the time, the
+/// fingerprint's length and the fingerprint.
 fn put_x509_key(values: &[logs::Value<'_>], buf: &mut Vec<u8>) {
     let (flags, ts, fp) = match x509::key(values) {
-        Some((ts, fp, host, client)) => (0x80 | u8::from(host) | u8::from(client) << 1, ts, fp),
+        Some((ts, fp, host, client)) => (0x80 | u8::from(!host) | u8::from(client) << 1, ts, fp),
         None => (0, 0, &[][..]),
     };
     let fp = fp
@@ -454,6 +456,6 @@ fn admit_x509<'p>(known: &mut x509::Known, piece: &'p [u8]) -> Option<&'p [u8]> 
     let (len, rest) = rest.split_first_chunk::<2>()?;
     let (fp, line) = rest.split_at_checked(usize::from(u16::from_be_bytes(*len)))?;
     let logged = flags & 0x80 == 0
-        || known.admit(i64::from_be_bytes(*ts), fp, flags & 1 != 0, flags & 2 != 0);
+        || known.admit(i64::from_be_bytes(*ts), fp, flags & 1 == 0, flags & 2 != 0);
     logged.then_some(line)
 }

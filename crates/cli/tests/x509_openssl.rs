@@ -308,6 +308,20 @@ fn check_file(cap: &Path) -> FileResult {
         certificates: by_fp.len(),
     };
     let recs = records(&stdout_of(&log));
+    // A chain's own certificate first: none follows another of its chain
+    // (same time and sender) in the log.
+    for w in recs.windows(2) {
+        let same = |k: &str| w[0].get(k) == w[1].get(k);
+        if same("ts")
+            && same("client_cert")
+            && w[1].get("host_cert").map(String::as_str) == Some("T")
+        {
+            res.differences.push(format!(
+                "{name}: {} follows {} of its chain",
+                w[1]["fingerprint"], w[0]["fingerprint"]
+            ));
+        }
+    }
     for fp in by_fp.keys() {
         if !recs.iter().any(|r| r.get("fingerprint") == Some(fp)) {
             let d = format!("{name}: certificate {fp} OpenSSL reads has no record");
