@@ -190,8 +190,11 @@ impl Known {
         true
     }
 
-    /// Forget the certificates logged more than a day ago (at most once an
-    /// hour of capture time, so that a full set costs little).
+    /// Forget the certificates logged more than a day ago, and those
+    /// logged at a time after `now` (a capture whose clock goes back): at
+    /// most once an hour of capture time, so that a full set costs little.
+    /// (Kept, entries stamped far ahead would stay, and every hour of a
+    /// hostile capture's clock would scan them all again.)
     fn sweep(&mut self, now: i64) {
         const HOUR_NS: i64 = 3_600 * 1_000_000_000;
         if self
@@ -202,7 +205,7 @@ impl Known {
         }
         self.swept_ns = Some(now);
         self.known
-            .retain(|_, at| now.saturating_sub(*at) < RELOG_NS);
+            .retain(|_, at| (0..RELOG_NS).contains(&now.saturating_sub(*at)));
     }
 }
 

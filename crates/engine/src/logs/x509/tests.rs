@@ -116,3 +116,17 @@ fn past_the_cap_logged_and_not_remembered() {
     assert_eq!(k.stats.repeated, 1);
     assert_eq!(k.known.len(), 1);
 }
+
+#[test]
+fn certificates_stamped_ahead_do_not_stay() {
+    let mut k = Known::default();
+    let year = 365 * 86_400 * SEC;
+    // A full set logged at a time far ahead of the frames that follow.
+    for i in 0..MAX_KNOWN {
+        assert!(k.admit(year, format!("{i:x}").as_bytes(), true, false));
+    }
+    // The clock back at its start: one sweep forgets them all.
+    assert!(k.admit(SEC, b"now", true, false));
+    assert_eq!(k.stats.untracked, 0);
+    assert_eq!(k.known.len(), 1);
+}
