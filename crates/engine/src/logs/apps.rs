@@ -256,7 +256,7 @@ impl AppLogs {
                 // The service needs no reading: a TLS layer is confirmed
                 // TLS (its records parsed).
                 Layer::Tls(v) if self.wants.ssl || self.wants.x509 => {
-                    Msg::Ssl(ssl::Msg::read(v, self.wants.x509))
+                    Msg::Ssl(ssl::Msg::read(v, self.wants.x509, &mut self.ssl.certs))
                 }
                 Layer::Tls(_) => Msg::Service("ssl"),
                 // Always read: the ClientHello confirms the service.

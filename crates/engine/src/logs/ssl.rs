@@ -42,7 +42,7 @@ mod ciphers;
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
-use super::x509::{Cert, X509};
+use super::x509::{Cache as CertCache, Cert, X509};
 use super::{emit, field, hex, Record, Schema, Sink, Type, Value};
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
@@ -210,14 +210,18 @@ fn server_hello(h: &wire::tls::ServerHello<'_>) -> ServerHello {
 
 /// A Certificate message's chain; each certificate's fields too when
 /// `x509` (x509.log is written).
-fn certs<'a>(list: impl Iterator<Item = (usize, &'a [u8])>, x509: bool) -> Certs {
+fn certs<'a>(
+    list: impl Iterator<Item = (usize, &'a [u8])>,
+    x509: bool,
+    cache: &mut CertCache,
+) -> Certs {
     let mut c = Certs::default();
     for (i, (_, der)) in list.take(MAX_CERTS).enumerate() {
-        c.fps.push(hex(&Sha256::digest(der)));
+        let (fp, parsed) = cache.read(der, i == 0 || x509);
+        c.fps.push(fp);
         if i > 0 && !x509 {
             continue;
         }
-        let parsed = Cert::parse(der);
         if let (0, Some(p)) = (i, &parsed) {
             c.subject = Some(p.subject.clone());
             c.issuer = Some(p.issuer.clone());
@@ -232,8 +236,8 @@ fn certs<'a>(list: impl Iterator<Item = (usize, &'a [u8])>, x509: bool) -> Certs
 
 impl Msg {
     /// The events of one TLS layer, in order; with each certificate's
-    /// fields when `x509`.
-    pub fn read(v: &TlsView<'_>, x509: bool) -> Msg {
+    /// fields when `x509`. `cache`: the certificates read before.
+    pub fn read(v: &TlsView<'_>, x509: bool, cache: &mut CertCache) -> Msg {
         let mut evs = Vec::new();
         for it in v.items() {
             if evs.len() >= MAX_EVENTS {
@@ -254,7 +258,7 @@ impl Msg {
                         None => Ev::Handshake(hs::SERVER_HELLO),
                     },
                     hs::CERTIFICATE => match msg.certificates() {
-                        Some(list) => Ev::Certificate(Box::new(certs(list, x509))),
+                        Some(list) => Ev::Certificate(Box::new(certs(list, x509, cache))),
                         None => Ev::Handshake(hs::CERTIFICATE),
                     },
                     hs::SERVER_KEY_EXCHANGE => {
@@ -764,6 +768,8 @@ pub struct Tracker {
     conns: Map<ConnId, ConnState>,
     /// The certificates of one frame, in order, reused.
     seen: Vec<(bool, Certs)>,
+    /// Certificates read before ([`Msg::read`]).
+    pub certs: CertCache,
     pub stats: Stats,
 }
 

@@ -20,9 +20,11 @@
 //! [`Stats::untracked`]), as Zeek does past its own cap, after the
 //! remembered ones older than a day are forgotten.
 
+mod cache;
 mod cert;
 pub(crate) mod names;
 
+pub use cache::Cache;
 pub use cert::{Basic, Cert, Key, San};
 
 use super::{field, Record, Schema, Type, Value};

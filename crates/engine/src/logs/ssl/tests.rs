@@ -61,7 +61,11 @@ fn tcp() -> ConnRef {
 
 fn msg(h: &str) -> Msg {
     let b = hex(h);
-    Msg::read(&TlsView::new(&b).expect("TLS"), true)
+    Msg::read(
+        &TlsView::new(&b).expect("TLS"),
+        true,
+        &mut CertCache::default(),
+    )
 }
 
 /// Whether the tracker wants no more of the connection.
@@ -270,7 +274,11 @@ serialNumber=4710875,jurisdictionST=Delaware,jurisdictionC=US,businessCategory=P
         .iter()
         .any(|d| d == "www.cloudflare.com" || d == "*.cloudflare.com"));
     // `openssl x509 -noout -fingerprint -sha256`.
-    let c = certs([(0usize, der.as_slice())].into_iter(), true);
+    let c = certs(
+        [(0usize, der.as_slice())].into_iter(),
+        true,
+        &mut CertCache::default(),
+    );
     assert_eq!(
         c.fps,
         ["84694645cbd183bf9be472ce702bd189246e1fcd1544ffead466d956a71690bf"]
@@ -361,7 +369,7 @@ fn hostile_layers_do_not_panic() {
         }
         b.truncate(next() as usize % (b.len() + 1));
         if let Ok(v) = TlsView::new(&b) {
-            let m = Msg::read(&v, i % 3 == 0);
+            let m = Msg::read(&v, i % 3 == 0, &mut CertCache::default());
             feed(&mut t, &mut rows, &c, i % 2 == 0, SEC, m);
         }
         let _ = Cert::parse(&b);

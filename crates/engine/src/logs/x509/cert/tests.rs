@@ -209,3 +209,24 @@ fn damaged_certificates_do_not_panic() {
     // a name or the signature): those went through every field.
     assert!(parsed > 100, "{parsed}");
 }
+
+#[test]
+fn the_cache_gives_what_a_fresh_reading_gives() {
+    use crate::logs::x509::Cache;
+    let ders = [hex(RSA), hex(DSA), hex(ED25519)];
+    let mut cache = Cache::default();
+    for round in 0..3 {
+        for der in ders.iter().rev().chain(&ders) {
+            // Fields asked for only from the second round: a certificate
+            // first read without them gets them later.
+            let fields = round > 0;
+            let (fp, cert) = cache.read(der, fields);
+            assert_eq!(
+                fp,
+                crate::logs::hex(&<sha2::Sha256 as sha2::Digest>::digest(der))
+            );
+            assert_eq!(cert, if fields { Cert::parse(der) } else { None });
+            assert!(!fields || cert.is_some());
+        }
+    }
+}
