@@ -161,6 +161,11 @@ fn limits_reached(jobs: &[LogsJob], certificates: &x509::Stats) -> Vec<String> {
                 .to_owned(),
         ),
         (
+            total(|j| j.dissector.flows.as_ref().map_or(0, |f| f.timers.dropped)),
+            "of Zeek's connection timers not set, the most waiting (those connections ended when idle)"
+                .to_owned(),
+        ),
+        (
             total(|j| j.dissector.defrag.stats.evicted),
             "fragmented datagrams dropped from the full fragment table".to_owned(),
         ),

@@ -220,8 +220,15 @@ fn every_dev_capture_gives_well_formed_app_logs() {
 
 /// One log of one capture.
 fn one_log(shared: &Path, file: &str, path: &str) -> Log {
+    one_log_with(shared, file, path, &[])
+}
+
+/// [`one_log`] with more arguments.
+fn one_log_with(shared: &Path, file: &str, path: &str, more: &[&str]) -> Log {
     let p = shared.join("captures/dev").join(file);
-    let out = run(&["logs", path, "-r", arg(&p)]);
+    let mut args = vec!["logs", path, "-r", arg(&p)];
+    args.extend_from_slice(more);
+    let out = run(&args);
     assert!(out.status.success(), "{file}: {:?}", stderr_lines(&out));
     parse_tsv(file, path, &String::from_utf8_lossy(&out.stdout))
 }
@@ -980,8 +987,13 @@ fn mqtt_agrees_with_tshark() {
             .collect()
         };
         let (want_pub, want_sub) = (topics(3), topics(8));
-        let got_pub = one_log(&shared, file, "mqtt_publish").column("topic");
-        let got_sub: Vec<String> = one_log(&shared, file, "mqtt_subscribe")
+        // tshark reads every segment. Most MQTT captures here were taken on
+        // loopback, where the checksums are left to the card and wrong:
+        // Zeek, and the logs by default, drop such segments (and end a
+        // connection with nothing valid after 5 s), so the logs read them
+        // as one would run Zeek on such a capture, with -C.
+        let got_pub = one_log_with(&shared, file, "mqtt_publish", &["-C"]).column("topic");
+        let got_sub: Vec<String> = one_log_with(&shared, file, "mqtt_subscribe", &["-C"])
             .column("topics")
             .iter()
             .flat_map(|t| t.split(',').map(str::to_owned).collect::<Vec<_>>())

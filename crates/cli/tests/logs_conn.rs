@@ -223,6 +223,24 @@ fn known_verdicts() {
         cols(&rows[0], &keys),
         ["128", "129", "icmp", "56", "56", "OTH", "-", "1", "104", "1", "104"]
     );
+    // A lone RST every minute (1333 of them, nothing answers): Zeek ends
+    // the connection 5 s after each (tcp_close_delay), so each RST is a
+    // connection of its own, not one long-lived connection.
+    let rows = conn(&shared, "zeek__llc.pcap", &[]);
+    let tcp: Vec<_> = rows
+        .iter()
+        .filter(|r| cols(r, &["proto"]) == ["tcp"])
+        .collect();
+    assert_eq!(tcp.len(), 1333);
+    for r in tcp {
+        assert_eq!(
+            cols(
+                r,
+                &["id.resp_p", "history", "orig_pkts", "resp_pkts", "duration"]
+            ),
+            ["80", "R", "1", "0", "-"]
+        );
+    }
     // DNS queries with no answer in the capture.
     let rows = conn(&shared, "gopacket__pcap-test_dns.pcap", &[]);
     assert_eq!(

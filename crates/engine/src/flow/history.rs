@@ -435,6 +435,22 @@ struct Tcp {
     first_seen: [bool; 2],
 }
 
+/// What a TCP segment did to Zeek's timers of its connection (Zeek's
+/// `TCPSessionAdapter`): the flow engine keeps them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timers {
+    /// The originator's first SYN: the connection ends after
+    /// `tcp_attempt_delay` if it is still only an attempt then.
+    pub attempt: bool,
+    /// The close is complete (both sides closed, a RST, or a close with
+    /// the peer silent): every other timer is cancelled and the connection
+    /// ends after `tcp_close_delay`.
+    pub closed: bool,
+    /// One side closed, the other goes on: one more expiry check every
+    /// `tcp_session_timer`.
+    pub half_closed: bool,
+}
+
 /// The course of one connection, as Zeek's conn.log reports it.
 #[derive(Clone, Debug, Default)]
 pub struct History {
@@ -567,8 +583,9 @@ impl History {
         }
     }
 
-    /// A TCP segment; `orig` if the flow's first sender sent it.
-    pub fn tcp(&mut self, orig: bool, t: &TcpView) {
+    /// A TCP segment; `orig` if the flow's first sender sent it. Returns
+    /// the timers of Zeek's the segment starts ([`Timers`]).
+    pub fn tcp(&mut self, orig: bool, t: &TcpView) -> Timers {
         let phys = usize::from(!orig);
         if !self.started {
             self.started = true;
@@ -593,10 +610,11 @@ impl History {
             }
         }
         let Some(mut tcp) = self.tcp.take() else {
-            return;
+            return Timers::default();
         };
-        self.tcp_segment(&mut tcp, phys, t);
+        let timers = self.tcp_segment(&mut tcp, phys, t);
         self.tcp = Some(tcp);
+        timers
     }
 
     fn flip(&mut self) {
@@ -608,7 +626,7 @@ impl History {
         self.add_letter(b'^');
     }
 
-    fn tcp_segment(&mut self, tcp: &mut Tcp, phys: usize, t: &TcpView) {
+    fn tcp_segment(&mut self, tcp: &mut Tcp, phys: usize, t: &TcpView) -> Timers {
         let [s0, s1] = &mut tcp.side;
         let (e, p) = if phys == 0 { (s0, s1) } else { (s1, s0) };
         let is_orig = self.is_orig(phys);
@@ -618,7 +636,7 @@ impl History {
             if e.chk.hit() {
                 self.add_role(is_orig, b'c');
             }
-            return;
+            return Timers::default();
         }
         self.count(phys);
 
@@ -782,10 +800,12 @@ impl History {
         // The state machine.
         let flips_before = self.flipped;
         let mut do_close = false;
+        let mut timers = Timers::default();
         match e.state {
             TcpState::Inactive => {
                 if syn {
                     if is_orig {
+                        timers.attempt = true;
                         e.set_state(if ack {
                             TcpState::SynAckSent
                         } else {
@@ -910,9 +930,16 @@ impl History {
             data_sent(e, rel_data, len as u64);
         }
 
-        if do_close {
+        // ConnectionClosed: news only the first time a side closes.
+        if do_close && !e.did_close {
             e.did_close = true;
+            if e.state == TcpState::Reset || p.did_close || p.state == TcpState::Inactive {
+                timers.closed = true;
+            } else if e.prev_state != TcpState::Inactive {
+                timers.half_closed = true;
+            }
         }
+        timers
     }
 
     /// A UDP datagram; `orig` if the flow's first sender sent it.
@@ -1060,6 +1087,41 @@ impl History {
                 }
             }
         }
+    }
+
+    /// Zeek's `AttemptTimer`: the connection is still only an attempt
+    /// (the originator sent a SYN, the responder nothing) and ends.
+    pub fn attempt_over(&self) -> bool {
+        self.roles().is_some_and(|[o, r]| {
+            matches!(o.state, TcpState::SynSent | TcpState::SynAckSent)
+                && r.state == TcpState::Inactive
+        })
+    }
+
+    /// Zeek's TCP `ExpireTimer` at `now_ns`: quiet for longer than
+    /// `tcp_connection_linger` and over (a close with the other side reset
+    /// or silent), or nothing ever happened on it.
+    pub fn expire_over(&self, now_ns: i64, first_ns: i64) -> bool {
+        let Some([o, r]) = self.roles() else {
+            return false;
+        };
+        let last = self.last_ns.unwrap_or(first_ns);
+        if last.saturating_add(super::timers::TCP_CONNECTION_LINGER_NS) >= now_ns {
+            return false;
+        }
+        let inactive = o.state == TcpState::Inactive || r.state == TcpState::Inactive;
+        let over = (o.did_close || r.did_close)
+            && ((o.did_close && r.did_close)
+                || o.state == TcpState::Reset
+                || r.state == TcpState::Reset
+                || inactive);
+        over || (o.state == TcpState::Inactive && r.state == TcpState::Inactive)
+    }
+
+    /// Each side's TCP state by role: originator, responder.
+    fn roles(&self) -> Option<[&TcpSide; 2]> {
+        let [a, b] = &self.tcp.as_deref()?.side;
+        Some(if self.flipped { [b, a] } else { [a, b] })
     }
 
     /// Each side's TCP state, physically (first sender first).

@@ -14,6 +14,7 @@ pub mod table;
 pub mod tcp;
 #[cfg(test)]
 mod tests;
+pub mod timers;
 
 use crate::dissect::Dissection;
 use announce::{Announcements, Endpoint};
@@ -23,6 +24,7 @@ use key::{FlowKey, Side, Transport};
 use reassembly::{Budget, Chunk, Reassembler, Segment, Why};
 use table::{Table, Taken};
 use tcp::{SeqBases, TcpConv};
+use timers::{Kind, Timers};
 use wire::frame::FrameMeta;
 use wire::tcp::{analysis, TcpFlowInfo, TcpView};
 use wire::Layer;
@@ -66,6 +68,12 @@ pub struct FlowOptions {
     /// Off, nothing is kept: per-packet output reads none, and a live
     /// capture would pile them up for as long as it runs.
     pub keep_ended: bool,
+    /// End conversations by Zeek's connection timers as well as when
+    /// idle ([`timers`]): a closed TCP connection 5 s after its close, an
+    /// unanswered SYN after 5 s, DNS over UDP after 10 s of quiet. Off,
+    /// a conversation lasts until it is idle (tshark's view: one
+    /// conversation per addresses and ports for the whole capture).
+    pub zeek_timers: bool,
 }
 
 /// The TCP streams reassembled when [`FlowOptions::reassemble`] is on.
@@ -106,6 +114,7 @@ impl Default for FlowOptions {
             all_quotes: true,
             packet_fields: true,
             keep_ended: false,
+            zeek_timers: false,
         }
     }
 }
@@ -120,6 +129,7 @@ impl FlowOptions {
             all_quotes: false,
             packet_fields: false,
             keep_ended: true,
+            zeek_timers: true,
             // Delivered bytes are kept only to count retransmissions that
             // differ from them, a count no log reports.
             reassembly: reassembly::Limits {
@@ -142,6 +152,8 @@ pub enum EndReason {
     Reused,
     /// The capture ended.
     CaptureEnd,
+    /// One of Zeek's connection timers ended it ([`timers`]).
+    Timer,
 }
 
 /// One conversation.
@@ -179,6 +191,8 @@ pub struct Flow {
     pub announced: bool,
     /// TCP: its bytes are no longer reassembled ([`FlowEngine::stop_streams`]).
     pub streams_stopped: bool,
+    /// Zeek's timers of it cancelled so far ([`timers`]).
+    pub timer_epoch: u32,
 }
 
 impl Flow {
@@ -201,6 +215,7 @@ impl Flow {
             streams: None,
             announced: false,
             streams_stopped: false,
+            timer_epoch: 0,
         }
     }
 }
@@ -221,6 +236,8 @@ pub struct FlowStats {
     pub evicted: u64,
     pub expired: u64,
     pub reused: u64,
+    /// Ended by Zeek's connection timers ([`FlowOptions::zeek_timers`]).
+    pub timed_out: u64,
     /// Most conversations held at once (over all transports).
     pub peak: u64,
 }
@@ -377,6 +394,8 @@ pub struct FlowEngine {
     /// The time idle conversations were last ended at.
     expired_at: Option<i64>,
     announced: Announcements,
+    /// Zeek's connection timers ([`FlowOptions::zeek_timers`]).
+    pub timers: Timers,
     pub stats: FlowStats,
 }
 
@@ -413,6 +432,9 @@ impl FlowEngine {
             found: ArrayVec::new(),
             expired_at: None,
             announced: Announcements::new(MAX_ANNOUNCED),
+            // A conversation has a few timers waiting at most, cancelled
+            // ones included.
+            timers: Timers::new(opts.max_flows.saturating_mul(4)),
             stats: FlowStats::default(),
         }
     }
@@ -459,9 +481,14 @@ impl FlowEngine {
                 .earliest()
                 .saturating_add(s.saturating_mul(1_000_000_000))
         };
+        let timer = self
+            .timers
+            .next_at()
+            .map_or(i64::MAX, |at| at.saturating_sub(1));
         until(&self.tcp, t.tcp)
             .min(until(&self.udp, t.udp))
             .min(until(&self.icmp, t.icmp))
+            .min(timer)
     }
 
     /// Whether anything ended since the last [`FlowEngine::drain_ended`].
@@ -706,7 +733,10 @@ impl FlowEngine {
                 let orig = side == flow.orig;
                 if self.opts.history {
                     flow.history.at(now, ip_len);
-                    flow.history.tcp(orig, t);
+                    let started = flow.history.tcp(orig, t);
+                    if self.opts.zeek_timers {
+                        set_tcp_timers(&mut self.timers, slot, flow, started, now);
+                    }
                 }
                 self.current = Some(Current {
                     proto: StreamProto::Tcp,
@@ -909,6 +939,19 @@ impl FlowEngine {
         let flow = Flow::new(stream, side, frame, now, analysed);
         let (slot, evicted) = table.insert(key, flow, now);
         self.stats.created += 1;
+        if self.opts.zeek_timers {
+            match t {
+                Transport::Tcp(_) => {
+                    let at = now.saturating_add(timers::TCP_SYN_TIMEOUT_NS);
+                    self.timers.set(at, Kind::TcpExpire, slot, stream, 0);
+                }
+                Transport::Udp(_) if zeek_dns_over_udp(&key, side) => {
+                    let at = now.saturating_add(timers::DNS_SESSION_TIMEOUT_NS);
+                    self.timers.set(at, Kind::DnsExpire, slot, stream, 0);
+                }
+                _ => {}
+            }
+        }
         if let Some(x) = evicted {
             self.stats.evicted += 1;
             let ended = self.opts.keep_ended.then_some(&mut self.ended);
@@ -939,6 +982,7 @@ impl FlowEngine {
         if now <= self.quiet_through() {
             return;
         }
+        self.fire_timers(now);
         let secs = |s: i64| now.saturating_sub(s.saturating_mul(1_000_000_000));
         for (table, before) in [
             (&mut self.tcp, secs(t.tcp)),
@@ -956,6 +1000,100 @@ impl FlowEngine {
             }
         }
     }
+}
+
+impl FlowEngine {
+    /// Zeek's timers due at `now` ([`timers`]): each ends its conversation
+    /// or comes back later.
+    fn fire_timers(&mut self, now: i64) {
+        while let Some(due) = self.timers.pop_due(now) {
+            let table = match due.kind {
+                Kind::DnsExpire => &mut self.udp,
+                _ => &mut self.tcp,
+            };
+            let Some(flow) = table.get(due.slot) else {
+                continue;
+            };
+            if flow.stream != due.stream || flow.timer_epoch != due.epoch {
+                continue;
+            }
+            let (over, again) = match due.kind {
+                Kind::TcpDelete => (true, None),
+                Kind::TcpAttempt => (flow.history.attempt_over(), None),
+                Kind::TcpExpire => (
+                    flow.history.expire_over(now, flow.first_ns),
+                    Some(timers::TCP_SESSION_TIMER_NS),
+                ),
+                Kind::DnsExpire => {
+                    let last = flow.history.last_ns.unwrap_or(flow.first_ns);
+                    (
+                        now.saturating_sub(last) >= timers::DNS_QUIET_NS,
+                        Some(timers::DNS_SESSION_TIMEOUT_NS),
+                    )
+                }
+            };
+            if over {
+                if let Some(x) = table.remove(due.slot) {
+                    self.stats.timed_out += 1;
+                    let ended = self.opts.keep_ended.then_some(&mut self.ended);
+                    close(&mut self.delivery, ended, x, EndReason::Timer);
+                }
+            } else if let Some(every) = again {
+                let at = now.saturating_add(every);
+                self.timers
+                    .set(at, due.kind, due.slot, due.stream, due.epoch);
+            }
+        }
+    }
+}
+
+/// The timers of Zeek's a TCP segment started ([`history::Timers`]): a
+/// complete close cancels the others and ends the connection after
+/// `tcp_close_delay`.
+fn set_tcp_timers(
+    timers: &mut Timers,
+    slot: u32,
+    flow: &mut Flow,
+    started: history::Timers,
+    now: i64,
+) {
+    let last = flow.history.last_ns.unwrap_or(now);
+    if started.closed {
+        flow.timer_epoch = flow.timer_epoch.wrapping_add(1);
+        let at = last.saturating_add(timers::TCP_CLOSE_DELAY_NS);
+        timers.set(at, Kind::TcpDelete, slot, flow.stream, flow.timer_epoch);
+        return;
+    }
+    if started.attempt {
+        let at = now.saturating_add(timers::TCP_ATTEMPT_DELAY_NS);
+        timers.set(at, Kind::TcpAttempt, slot, flow.stream, flow.timer_epoch);
+    }
+    if started.half_closed {
+        let at = last.saturating_add(timers::TCP_SESSION_TIMER_NS);
+        timers.set(at, Kind::TcpExpire, slot, flow.stream, flow.timer_epoch);
+    }
+}
+
+/// Zeek flips a UDP conversation whose first datagram came from a likely
+/// server port to a port that is not one (unless to the broadcast
+/// address): the receiver of the first datagram is then the originator.
+pub fn udp_flipped(key: &FlowKey, first: Side) -> bool {
+    let second = first.other();
+    key.proto == key::transport::UDP
+        && history::likely_udp_server(key.port(first))
+        && !history::likely_udp_server(key.port(second))
+        && (key.v6 || key.addr(second) != [255u8; 4])
+}
+
+/// Zeek gives a UDP conversation its DNS analyzer (and its session
+/// timer) when the responder's port is one of DNS's.
+fn zeek_dns_over_udp(key: &FlowKey, first: Side) -> bool {
+    let resp = if udp_flipped(key, first) {
+        first
+    } else {
+        first.other()
+    };
+    timers::DNS_UDP_PORTS.contains(&key.port(resp))
 }
 
 /// A conversation ends: what its reassembly held is delivered (holes

@@ -6,7 +6,7 @@
 use crate::craft::{ipproto, ipv4, ipv4_packet, nth_frame_meta, tcp_segment, udp_datagram, Link};
 use crate::defrag::Limits;
 use crate::dissect::{Dissection, Dissector, Options};
-use crate::flow::FlowOptions;
+use crate::flow::{EndReason, FlowOptions, FlowStats};
 use wire::ethernet::ethertype;
 use wire::icmp::IcmpRepr;
 use wire::tcp::{flag, TcpRepr};
@@ -547,4 +547,138 @@ fn conversations_are_those_of_the_layers_kept() {
     d.pop();
     assert_eq!(kinds(&d), []);
     assert_eq!(marked(&d), [(2, false)]);
+}
+
+/// Feed `frames` (time in milliseconds, bytes) to a flow engine with `o`;
+/// the frame numbers (from 1) at which conversations ended, with the
+/// server-side port of each (the higher-numbered side's port is not
+/// needed: every test names its conversations by one port) and why.
+fn ends(frames: &[(i64, Vec<u8>)], o: FlowOptions) -> (Vec<(u64, u16, EndReason)>, FlowStats) {
+    let mut dis = Dissector::new(Options::default(), Limits::default()).with_flows(o);
+    let mut got = Vec::new();
+    for (i, (ms, f)) in frames.iter().enumerate() {
+        let meta = wire::frame::FrameMeta {
+            number: i as u64 + 1,
+            ts_secs: ms.div_euclid(1000),
+            ts_nanos: (ms.rem_euclid(1000) * 1_000_000) as u32,
+            len: f.len() as u32,
+            cap_len: f.len() as u32,
+            link_type: 1,
+            ..Default::default()
+        };
+        {
+            let mut d = Dissection::default();
+            dis.dissect(meta, f, &mut d);
+        }
+        let Some(flows) = dis.flows.as_mut() else {
+            panic!("no flow engine");
+        };
+        for e in flows.drain_ended() {
+            got.push((meta.number, e.key.port_a.min(e.key.port_b), e.why));
+        }
+    }
+    let stats = dis.flows.as_ref().map(|f| f.stats).unwrap_or_default();
+    (got, stats)
+}
+
+/// A datagram of a conversation no test looks at: it moves the clock.
+fn tick() -> Vec<u8> {
+    udp([10, 9, 9, 9], 40001, [10, 9, 9, 8], 40002, b"x")
+}
+
+#[test]
+fn a_closed_connection_ends_five_seconds_after_its_close() {
+    let a = flag::ACK;
+    let [syn, syn_ack] = opening(40000, 100, 500);
+    let frames = vec![
+        (0, syn),
+        (100, syn_ack),
+        (200, segment(C, 40000, S, 80, 101, 501, a, b"")),
+        // The client closes at 1 s; the server at 1.1 s completes it.
+        (1000, segment(C, 40000, S, 80, 101, 501, a | flag::FIN, b"")),
+        (1100, segment(S, 80, C, 40000, 501, 102, a | flag::FIN, b"")),
+        (1200, segment(C, 40000, S, 80, 102, 502, a, b"")),
+        (6099, tick()),
+        // Zeek's tcp_close_delay after the complete close.
+        (6100, tick()),
+        // The same ports again: a new connection, not the old one reused.
+        (7000, segment(C, 40000, S, 80, 9000, 0, flag::SYN, b"")),
+    ];
+    let (got, stats) = ends(&frames, FlowOptions::logs());
+    assert_eq!(got, [(8, 80, EndReason::Timer)]);
+    assert_eq!((stats.created, stats.reused, stats.timed_out), (3, 0, 1));
+    // Without Zeek's timers (tshark's view) the conversation lives on, and
+    // the SYN starts it anew on the same ports.
+    let o = FlowOptions {
+        zeek_timers: false,
+        ..FlowOptions::logs()
+    };
+    let (got, stats) = ends(&frames, o);
+    assert_eq!(got, [(9, 80, EndReason::Reused)]);
+    assert_eq!(stats.timed_out, 0);
+}
+
+#[test]
+fn an_unanswered_syn_ends_after_five_seconds() {
+    let syn = || segment(C, 40000, S, 80, 100, 0, flag::SYN, b"");
+    // Retransmitted at 3 s (no new timer: the client is no longer silent),
+    // then at 7 s, after the attempt ended: a second connection.
+    let frames = vec![
+        (0, syn()),
+        (3000, syn()),
+        (4999, tick()),
+        (5000, tick()),
+        (7000, syn()),
+        (12000, tick()),
+    ];
+    let (got, _) = ends(&frames, FlowOptions::logs());
+    assert_eq!(got, [(4, 80, EndReason::Timer), (6, 80, EndReason::Timer)]);
+}
+
+#[test]
+fn an_open_or_half_closed_connection_waits_for_the_inactivity_timeout() {
+    let a = flag::ACK;
+    let [syn, syn_ack] = opening(40000, 100, 500);
+    let [syn2, syn_ack2] = opening(40001, 100, 500);
+    let frames = vec![
+        (0, syn),
+        (100, syn_ack),
+        (200, segment(C, 40000, S, 80, 101, 501, a, b"")),
+        (0, syn2),
+        (100, syn_ack2),
+        (200, segment(C, 40001, S, 80, 101, 501, a, b"")),
+        // Only the client of the second closes: its server still talks.
+        (1000, segment(C, 40001, S, 80, 101, 501, a | flag::FIN, b"")),
+        (200_000, tick()),
+        // Zeek's tcp_inactivity_timeout (5 min) ends both.
+        (301_000, tick()),
+    ];
+    let (got, _) = ends(&frames, FlowOptions::logs());
+    let when: Vec<u64> = got.iter().map(|g| g.0).collect();
+    assert_eq!(when, [9, 9]);
+    assert!(got.iter().all(|g| g.2 == EndReason::Idle));
+}
+
+#[test]
+fn dns_over_udp_ends_after_nine_quiet_seconds_at_a_ten_second_check() {
+    let frames = vec![
+        (0, udp(C, 40000, S, 53, b"query")),
+        (500, udp(S, 53, C, 40000, b"reply")),
+        // Not DNS to Zeek: only the 1 min UDP timeout ends it.
+        (0, udp(C, 40003, S, 9999, b"other")),
+        (9999, tick()),
+        // The check at 10 s finds it quiet for 9.5 s.
+        (10_000, tick()),
+        (59_000, tick()),
+        (61_000, tick()),
+    ];
+    let (got, _) = ends(&frames, FlowOptions::logs());
+    assert_eq!(got, [(5, 53, EndReason::Timer), (7, 9999, EndReason::Idle)]);
+    // A reply seen first (from port 53): Zeek flips the roles, the
+    // responder's port is 53 all the same.
+    let frames = vec![(0, udp(S, 53, C, 40000, b"reply")), (10_000, tick())];
+    assert_eq!(
+        ends(&frames, FlowOptions::logs()).0,
+        [(2, 53, EndReason::Timer)]
+    );
 }

@@ -298,7 +298,7 @@ impl AppLogs {
     /// Up to this time (included), a frame without messages ends nothing
     /// here but what the flow engine ends ([`FlowEngine::quiet_through`]).
     pub fn quiet_through(&self) -> i64 {
-        self.dns.quiet_through().min(self.dhcp.quiet_through())
+        self.dhcp.quiet_through()
     }
 
     /// After the flow engine followed the frame: write what the
@@ -311,9 +311,6 @@ impl AppLogs {
         // nothing, and the calls cost more than the questions.
         if flows.has_ended() {
             self.ended(flows, sink)?;
-        }
-        if now > self.dns.quiet_through() {
-            self.dns.tick(now, sink)?;
         }
         if now > self.dhcp.quiet_through() {
             self.dhcp.tick(now, sink)?;

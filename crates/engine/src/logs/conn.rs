@@ -12,7 +12,7 @@
 //! is still open ([`uid`]).
 
 use super::{Field, Record, Schema, Type, Value};
-use crate::flow::history::{icmp_counterpart, likely_udp_server};
+use crate::flow::history::icmp_counterpart;
 use crate::flow::key::{transport, FlowKey, Side};
 use crate::flow::{Ended, Flow};
 use std::borrow::Cow;
@@ -249,10 +249,6 @@ fn addr(key: &FlowKey, side: Side) -> IpAddr {
     }
 }
 
-fn is_broadcast(a: &IpAddr) -> bool {
-    matches!(a, IpAddr::V4(v4) if v4.is_broadcast())
-}
-
 /// A connection's endpoints as Zeek names them, as things stand: its
 /// originator (the first packet's sender unless Zeek flipped the roles)
 /// and responder, with Zeek's ICMP "ports".
@@ -280,24 +276,13 @@ pub fn proto_name(key: &FlowKey) -> &'static str {
     }
 }
 
-/// Zeek flips a UDP flow whose first datagram came from a likely server
-/// port to a port that is not one (not to a broadcast).
-fn udp_flip(key: &FlowKey, flow: &Flow) -> bool {
-    let first = flow.orig;
-    let second = first.other();
-    key.proto == transport::UDP
-        && likely_udp_server(key.port(first))
-        && !likely_udp_server(key.port(second))
-        && !is_broadcast(&addr(key, second))
-}
-
 /// The endpoints of a flow as Zeek reports them now (TCP flips as its
 /// history says; UDP by the likely-server-port rule).
 pub fn endpoints(key: &FlowKey, flow: &Flow) -> Endpoints {
     let proto = proto_name(key);
     let flipped = match proto {
         "tcp" => flow.history.flipped(),
-        "udp" => udp_flip(key, flow),
+        "udp" => crate::flow::udp_flipped(key, flow.orig),
         _ => false,
     };
     orient(key, flow, proto, flipped)
@@ -335,7 +320,7 @@ impl Conn {
     pub fn from_flow(key: &FlowKey, flow: &Flow) -> Conn {
         let h = &flow.history;
         let proto = proto_name(key);
-        let summary = h.summary(proto, udp_flip(key, flow));
+        let summary = h.summary(proto, crate::flow::udp_flipped(key, flow.orig));
         let ends = orient(key, flow, proto, summary.flipped);
         let (oi, ri) = if summary.flipped { (1, 0) } else { (0, 1) };
         let first_us = super::micros(flow.first_ns);

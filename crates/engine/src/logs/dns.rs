@@ -21,9 +21,9 @@
 //!   answers leaves the rtt unset, as Zeek does.
 //! - `rejected`: a reply with a non-zero rcode and no question, or one with
 //!   a question and no records at all.
-//! - Zeek's DNS connections over UDP end after 10 s without a message
-//!   (`dns_session_timeout`): pending messages of such a connection are
-//!   written then.
+//! - Zeek's DNS connections over UDP end after about 10 s without a
+//!   message (`dns_session_timeout`, kept by the flow engine's timers):
+//!   pending messages of such a connection are written then.
 //!
 //! Bounds: per connection Zeek's 50/50 rule; over all connections at most
 //! [`MAX_PENDING`] messages wait (past that a message is written at once,
@@ -78,10 +78,6 @@ const MAX_PENDING_IDS: usize = 50;
 const MAX_PENDING_MSGS: usize = 50;
 /// Messages waiting for their other half, over all connections.
 pub const MAX_PENDING: usize = 100_000;
-/// Zeek's `dns_session_timeout` for DNS over UDP.
-const SESSION_TIMEOUT_NS: i64 = 10_000_000_000;
-/// How often (capture time) DNS over UDP is looked at for that timeout.
-const SWEEP_NS: i64 = 1_000_000_000;
 /// Zeek's name buffer (512 characters).
 const MAX_NAME: usize = 512;
 
@@ -780,8 +776,6 @@ pub struct Stats {
 /// One connection's unpaired queries and replies, oldest first.
 #[derive(Debug, Default)]
 struct ConnState {
-    udp: bool,
-    last_ns: i64,
     queries: VecDeque<Dns>,
     replies: VecDeque<Dns>,
 }
@@ -797,7 +791,6 @@ impl ConnState {
 pub struct Tracker {
     conns: Map<ConnId, ConnState>,
     pending: usize,
-    last_sweep_ns: i64,
     pub stats: Stats,
 }
 
@@ -819,8 +812,6 @@ impl Tracker {
             return Ok(());
         }
         let st = self.conns.entry(f.conn.id).or_default();
-        st.udp = f.conn.proto == "udp";
-        st.last_ns = f.ts_ns;
         let is_query = !m.qr;
         let found = if is_query {
             take(&mut st.replies, m.id)
@@ -896,31 +887,6 @@ impl Tracker {
             Some(st) => self.flush(st, sink),
             None => Ok(()),
         }
-    }
-
-    /// Up to this time (included), [`Tracker::tick`] does nothing.
-    pub fn quiet_through(&self) -> i64 {
-        self.last_sweep_ns.saturating_add(SWEEP_NS - 1)
-    }
-
-    /// Capture time moved on: DNS over UDP quiet for Zeek's session
-    /// timeout ends (checked once a second of capture time).
-    pub fn tick(&mut self, now_ns: i64, sink: &mut dyn Sink) -> io::Result<()> {
-        if now_ns.saturating_sub(self.last_sweep_ns) < SWEEP_NS {
-            return Ok(());
-        }
-        self.last_sweep_ns = now_ns;
-        let mut done: Vec<(i64, ConnId)> = self
-            .conns
-            .iter()
-            .filter(|(_, s)| s.udp && now_ns.saturating_sub(s.last_ns) >= SESSION_TIMEOUT_NS)
-            .map(|(id, s)| (s.last_ns, *id))
-            .collect();
-        done.sort_unstable();
-        for (_, id) in done {
-            self.conn_ended(id, sink)?;
-        }
-        Ok(())
     }
 
     /// The capture ended: everything still pending, connection by

@@ -256,17 +256,6 @@ fn too_many_pending_ids_are_written_out() {
 }
 
 #[test]
-fn quiet_udp_sessions_end_after_ten_seconds() {
-    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), udp());
-    feed(&mut t, &mut rows, &c, 100 * SEC, MX_QUERY);
-    t.tick(105 * SEC, &mut rows).expect("sink");
-    assert_eq!(rows.count("dns"), 0);
-    t.tick(111 * SEC, &mut rows).expect("sink");
-    assert_eq!(rows.count("dns"), 1);
-    assert_eq!(t.pending(), 0);
-}
-
-#[test]
 fn hostile_messages_do_not_panic() {
     let mut next = crate::logs::apps::testing::xorshift(0x1234_5678_u32);
     let base = hex(MX_REPLY);
