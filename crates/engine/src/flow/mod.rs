@@ -1006,16 +1006,17 @@ impl FlowEngine {
     /// Zeek's timers due at `now` ([`timers`]): each ends its conversation
     /// or comes back later.
     fn fire_timers(&mut self, now: i64) {
-        while let Some(due) = self.timers.pop_due(now) {
+        let (tcp, udp) = (&mut self.tcp, &mut self.udp);
+        let (stats, delivery) = (&mut self.stats, &mut self.delivery);
+        let mut ended = self.opts.keep_ended.then_some(&mut self.ended);
+        self.timers.fire(now, |due| {
             let table = match due.kind {
-                Kind::DnsExpire => &mut self.udp,
-                _ => &mut self.tcp,
+                Kind::DnsExpire => &mut *udp,
+                _ => &mut *tcp,
             };
-            let Some(flow) = table.get(due.slot) else {
-                continue;
-            };
+            let flow = table.get(due.slot)?;
             if flow.stream != due.stream || flow.timer_epoch != due.epoch {
-                continue;
+                return None;
             }
             let (over, again) = match due.kind {
                 Kind::TcpDelete => (true, None),
@@ -1032,18 +1033,15 @@ impl FlowEngine {
                     )
                 }
             };
-            if over {
-                if let Some(x) = table.remove(due.slot) {
-                    self.stats.timed_out += 1;
-                    let ended = self.opts.keep_ended.then_some(&mut self.ended);
-                    close(&mut self.delivery, ended, x, EndReason::Timer);
-                }
-            } else if let Some(every) = again {
-                let at = now.saturating_add(every);
-                self.timers
-                    .set(at, due.kind, due.slot, due.stream, due.epoch);
+            if !over {
+                return again.map(|every| now.saturating_add(every));
             }
-        }
+            if let Some(x) = table.remove(due.slot) {
+                stats.timed_out += 1;
+                close(delivery, ended.as_deref_mut(), x, EndReason::Timer);
+            }
+            None
+        });
     }
 }
 

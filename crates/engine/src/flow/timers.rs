@@ -35,6 +35,7 @@
 //! [`Flow::timer_epoch`]: super::Flow::timer_epoch
 
 use std::cmp::Reverse;
+use std::collections::binary_heap::PeekMut;
 use std::collections::BinaryHeap;
 
 const SEC: i64 = 1_000_000_000;
@@ -125,18 +126,44 @@ impl Timers {
         self.heap.peek().map(|Reverse(d)| d.at)
     }
 
-    /// The next timer due at `now`, earliest first.
-    pub fn pop_due(&mut self, now: i64) -> Option<Due> {
-        if self.next_at()? > now {
-            return None;
+    /// Fire the timers due at `now`, earliest first: `judge` says of each
+    /// when it comes back (a check that found its connection going on),
+    /// or None. A timer that comes back is moved in place: most checks of
+    /// a long connection find it going on.
+    pub fn fire(&mut self, now: i64, mut judge: impl FnMut(&Due) -> Option<i64>) {
+        while let Some(mut top) = self.heap.peek_mut() {
+            if top.0.at > now {
+                break;
+            }
+            // A time that does not move on (capture time at its end,
+            // saturated) would come back for ever: the timer is dropped.
+            match judge(&top.0).filter(|&at| at > now) {
+                Some(at) => {
+                    self.seq += 1;
+                    top.0.at = at;
+                    top.0.seq = self.seq;
+                }
+                None => {
+                    PeekMut::pop(top);
+                }
+            }
         }
-        self.heap.pop().map(|Reverse(d)| d)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fire what is due at `now`, none coming back: (kind, slot) of each.
+    fn fired(t: &mut Timers, now: i64) -> Vec<(Kind, u32)> {
+        let mut got = Vec::new();
+        t.fire(now, |d| {
+            got.push((d.kind, d.slot));
+            None
+        });
+        got
+    }
 
     #[test]
     fn timers_come_due_in_time_then_setting_order() {
@@ -145,16 +172,42 @@ mod tests {
         t.set(10, Kind::TcpAttempt, 2, 2, 0);
         t.set(10, Kind::DnsExpire, 3, 3, 0);
         assert_eq!(t.next_at(), Some(10));
-        assert!(t.pop_due(9).is_none());
-        let got: Vec<u32> = std::iter::from_fn(|| t.pop_due(29))
-            .map(|d| d.slot)
-            .collect();
-        assert_eq!(got, [2, 3]);
+        assert!(fired(&mut t, 9).is_empty());
         assert_eq!(
-            t.pop_due(30).map(|d| (d.kind, d.slot)),
-            Some((Kind::TcpExpire, 1))
+            fired(&mut t, 29),
+            [(Kind::TcpAttempt, 2), (Kind::DnsExpire, 3)]
         );
-        assert!(t.pop_due(i64::MAX).is_none());
+        assert_eq!(fired(&mut t, 30), [(Kind::TcpExpire, 1)]);
+        assert!(fired(&mut t, i64::MAX).is_empty());
+    }
+
+    #[test]
+    fn a_timer_that_comes_back_waits_for_its_new_time() {
+        let mut t = Timers::new(10);
+        t.set(10, Kind::TcpExpire, 1, 1, 0);
+        t.set(15, Kind::TcpExpire, 2, 2, 0);
+        let mut seen = Vec::new();
+        // Slot 1 comes back at 20, after slot 2's 15.
+        t.fire(16, |d| {
+            seen.push(d.slot);
+            (d.slot == 1).then_some(20)
+        });
+        assert_eq!(seen, [1, 2]);
+        assert_eq!(t.next_at(), Some(20));
+        assert_eq!(fired(&mut t, 20), [(Kind::TcpExpire, 1)]);
+        assert_eq!(t.next_at(), None);
+    }
+
+    #[test]
+    fn at_the_end_of_time_a_timer_that_would_come_back_is_dropped() {
+        let mut t = Timers::new(10);
+        t.set(i64::MAX, Kind::TcpExpire, 1, 1, 0);
+        let mut n = 0;
+        t.fire(i64::MAX, |_| {
+            n += 1;
+            Some(i64::MAX.saturating_add(6))
+        });
+        assert_eq!((n, t.next_at()), (1, None));
     }
 
     #[test]
@@ -164,6 +217,6 @@ mod tests {
             t.set(i, Kind::TcpDelete, 0, 0, 0);
         }
         assert_eq!(t.dropped, 3);
-        assert_eq!(std::iter::from_fn(|| t.pop_due(100)).count(), 2);
+        assert_eq!(fired(&mut t, 100).len(), 2);
     }
 }
