@@ -584,7 +584,7 @@ impl History {
     }
 
     /// A TCP segment; `orig` if the flow's first sender sent it. Returns
-    /// the timers of Zeek's the segment starts ([`Timers`]).
+    /// which of Zeek's timers the segment starts ([`Timers`]).
     pub fn tcp(&mut self, orig: bool, t: &TcpView) -> Timers {
         let phys = usize::from(!orig);
         if !self.started {

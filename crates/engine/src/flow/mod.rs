@@ -1045,7 +1045,7 @@ impl FlowEngine {
     }
 }
 
-/// The timers of Zeek's a TCP segment started ([`history::Timers`]): a
+/// Set the Zeek timers a TCP segment started ([`history::Timers`]): a
 /// complete close cancels the others and ends the connection after
 /// `tcp_close_delay`.
 fn set_tcp_timers(
