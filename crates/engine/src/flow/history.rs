@@ -435,10 +435,10 @@ struct Tcp {
     first_seen: [bool; 2],
 }
 
-/// What a TCP segment did to Zeek's timers of its connection (Zeek's
-/// `TCPSessionAdapter`): the flow engine keeps them.
+/// Which of Zeek's connection timers (its `TCPSessionAdapter`'s) a TCP
+/// segment started: the flow engine keeps them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Timers {
+pub struct Started {
     /// The originator's first SYN: the connection ends after
     /// `tcp_attempt_delay` if it is still only an attempt then.
     pub attempt: bool,
@@ -584,8 +584,8 @@ impl History {
     }
 
     /// A TCP segment; `orig` if the flow's first sender sent it. Returns
-    /// which of Zeek's timers the segment starts ([`Timers`]).
-    pub fn tcp(&mut self, orig: bool, t: &TcpView) -> Timers {
+    /// which of Zeek's timers the segment starts ([`Started`]).
+    pub fn tcp(&mut self, orig: bool, t: &TcpView) -> Started {
         let phys = usize::from(!orig);
         if !self.started {
             self.started = true;
@@ -610,11 +610,11 @@ impl History {
             }
         }
         let Some(mut tcp) = self.tcp.take() else {
-            return Timers::default();
+            return Started::default();
         };
-        let timers = self.tcp_segment(&mut tcp, phys, t);
+        let started = self.tcp_segment(&mut tcp, phys, t);
         self.tcp = Some(tcp);
-        timers
+        started
     }
 
     fn flip(&mut self) {
@@ -626,7 +626,7 @@ impl History {
         self.add_letter(b'^');
     }
 
-    fn tcp_segment(&mut self, tcp: &mut Tcp, phys: usize, t: &TcpView) -> Timers {
+    fn tcp_segment(&mut self, tcp: &mut Tcp, phys: usize, t: &TcpView) -> Started {
         let [s0, s1] = &mut tcp.side;
         let (e, p) = if phys == 0 { (s0, s1) } else { (s1, s0) };
         let is_orig = self.is_orig(phys);
@@ -636,7 +636,7 @@ impl History {
             if e.chk.hit() {
                 self.add_role(is_orig, b'c');
             }
-            return Timers::default();
+            return Started::default();
         }
         self.count(phys);
 
@@ -800,12 +800,12 @@ impl History {
         // The state machine.
         let flips_before = self.flipped;
         let mut do_close = false;
-        let mut timers = Timers::default();
+        let mut started = Started::default();
         match e.state {
             TcpState::Inactive => {
                 if syn {
                     if is_orig {
-                        timers.attempt = true;
+                        started.attempt = true;
                         e.set_state(if ack {
                             TcpState::SynAckSent
                         } else {
@@ -934,12 +934,12 @@ impl History {
         if do_close && !e.did_close {
             e.did_close = true;
             if e.state == TcpState::Reset || p.did_close || p.state == TcpState::Inactive {
-                timers.closed = true;
+                started.closed = true;
             } else if e.prev_state != TcpState::Inactive {
-                timers.half_closed = true;
+                started.half_closed = true;
             }
         }
-        timers
+        started
     }
 
     /// A UDP datagram; `orig` if the flow's first sender sent it.

@@ -1045,14 +1045,14 @@ impl FlowEngine {
     }
 }
 
-/// Set the Zeek timers a TCP segment started ([`history::Timers`]): a
+/// Set the Zeek timers a TCP segment started ([`history::Started`]): a
 /// complete close cancels the others and ends the connection after
 /// `tcp_close_delay`.
 fn set_tcp_timers(
     timers: &mut Timers,
     slot: u32,
     flow: &mut Flow,
-    started: history::Timers,
+    started: history::Started,
     now: i64,
 ) {
     let last = flow.history.last_ns.unwrap_or(now);
