@@ -22,7 +22,7 @@
 //! most `max_timer_expires`, 300, per packet and leaves the rest to the
 //! next; here every timer due fires.)
 //!
-//! Timers wait in one heap by time. A cancelled one stays there until its
+//! Timers wait in order of time ([`Timers`]). A cancelled one stays there until its
 //! time and is skipped then: a conversation counts its cancellations
 //! ([`Flow::timer_epoch`]) and a timer carries the count it was set under
 //! and the conversation's number (a slot taken by a later conversation
@@ -34,9 +34,7 @@
 //! [`FlowOptions::zeek_timers`]: super::FlowOptions::zeek_timers
 //! [`Flow::timer_epoch`]: super::Flow::timer_epoch
 
-use std::cmp::Reverse;
-use std::collections::binary_heap::PeekMut;
-use std::collections::BinaryHeap;
+use std::collections::BTreeMap;
 
 const SEC: i64 = 1_000_000_000;
 /// `tcp_SYN_timeout`: the first expiry check of a TCP connection.
@@ -85,19 +83,34 @@ pub struct Due {
 }
 
 /// Every conversation's timers, by time.
+///
+/// They wait in spans of [`SPAN_BITS`] of time, each span a vector: a new
+/// timer is pushed onto the end of its span, and a span is sorted once,
+/// when it becomes the first. A binary heap of all of them did the same
+/// in order but moved a timer through a level of the heap per doubling of
+/// their number, a cache miss at each of the lower levels, and most timers
+/// are set again every few seconds. The first span stays sorted (latest
+/// first, so the next due is its last): a timer set into it, rare since
+/// timers are set seconds ahead, takes its place there.
 #[derive(Debug)]
 pub struct Timers {
-    heap: BinaryHeap<Reverse<Due>>,
+    spans: BTreeMap<i64, Vec<Due>>,
+    len: usize,
     seq: u64,
     cap: usize,
     /// Timers not set because [`Timers::cap`] were waiting.
     pub dropped: u64,
 }
 
+/// A span is 2^28 ns (about a quarter of a second): timers are set 5 to
+/// 10 s ahead, so a few dozen spans wait, each sorted in one go.
+const SPAN_BITS: u32 = 28;
+
 impl Timers {
     pub fn new(cap: usize) -> Self {
         Timers {
-            heap: BinaryHeap::new(),
+            spans: BTreeMap::new(),
+            len: 0,
             seq: 0,
             cap,
             dropped: 0,
@@ -106,46 +119,69 @@ impl Timers {
 
     /// Set a timer for `at`.
     pub fn set(&mut self, at: i64, kind: Kind, slot: u32, stream: u32, epoch: u32) {
-        if self.heap.len() >= self.cap {
+        if self.len >= self.cap {
             self.dropped += 1;
             return;
         }
         self.seq += 1;
-        self.heap.push(Reverse(Due {
+        self.insert(Due {
             at,
             seq: self.seq,
             kind,
             slot,
             stream,
             epoch,
-        }));
+        });
+    }
+
+    fn insert(&mut self, due: Due) {
+        let span = due.at >> SPAN_BITS;
+        let first = self.spans.first_key_value().map(|(&k, _)| k);
+        let list = self.spans.entry(span).or_default();
+        if first.is_none_or(|f| span <= f) {
+            // The first span (or a new one before it, which a lone timer
+            // keeps sorted).
+            let i = list.partition_point(|d| *d > due);
+            list.insert(i, due);
+        } else {
+            list.push(due);
+        }
+        self.len += 1;
     }
 
     /// The time of the next timer (perhaps one cancelled).
     pub fn next_at(&self) -> Option<i64> {
-        self.heap.peek().map(|Reverse(d)| d.at)
+        let (_, first) = self.spans.first_key_value()?;
+        first.last().map(|d| d.at)
     }
 
-    /// Fire the timers due at `now`, earliest first: `judge` says of each
-    /// when it comes back (a check that found its connection going on),
-    /// or None. A timer that comes back is moved in place: most checks of
-    /// a long connection find it going on.
+    /// Fire the timers due at `now`, earliest first (by time, then order
+    /// of setting): `judge` says of each when it comes back (a check that
+    /// found its connection going on), or None.
     pub fn fire(&mut self, now: i64, mut judge: impl FnMut(&Due) -> Option<i64>) {
-        while let Some(mut top) = self.heap.peek_mut() {
-            if top.0.at > now {
+        while let Some(mut first) = self.spans.first_entry() {
+            let list = first.get_mut();
+            let Some(due) = list.last().copied().filter(|d| d.at <= now) else {
                 break;
+            };
+            list.pop();
+            if list.is_empty() {
+                first.remove();
+                // The next span becomes the first: sorted, latest first.
+                if let Some(mut next) = self.spans.first_entry() {
+                    next.get_mut().sort_unstable_by(|a, b| b.cmp(a));
+                }
             }
+            self.len -= 1;
             // A time that does not move on (capture time at its end,
             // saturated) would come back for ever: the timer is dropped.
-            match judge(&top.0).filter(|&at| at > now) {
-                Some(at) => {
-                    self.seq += 1;
-                    top.0.at = at;
-                    top.0.seq = self.seq;
-                }
-                None => {
-                    PeekMut::pop(top);
-                }
+            if let Some(at) = judge(&due).filter(|&at| at > now) {
+                self.seq += 1;
+                self.insert(Due {
+                    at,
+                    seq: self.seq,
+                    ..due
+                });
             }
         }
     }
@@ -218,5 +254,54 @@ mod tests {
         }
         assert_eq!(t.dropped, 3);
         assert_eq!(fired(&mut t, 100).len(), 2);
+    }
+
+    /// The spans fire in the order one sorted list would, whatever the
+    /// order of setting, with times across many spans, negative ones,
+    /// times going back, and timers that come back into the span being
+    /// fired.
+    #[test]
+    fn timers_fire_in_the_order_of_one_sorted_list() {
+        proptest::proptest!(|(ops in proptest::collection::vec(
+            (0u8..4, -(4i64 << SPAN_BITS)..(40i64 << SPAN_BITS)), 1..300))| {
+            let mut t = Timers::new(10_000);
+            // The model: (at, order of setting), fired by a linear search.
+            let mut model: Vec<(i64, u64, u32)> = Vec::new();
+            let mut seq = 0;
+            let mut slot = 0u32;
+            for (op, x) in ops {
+                if op == 0 {
+                    // Fire at `x`, bringing a timer back 1/16 of a span on
+                    // when its slot is odd.
+                    let mut got = Vec::new();
+                    t.fire(x, |d| {
+                        got.push(d.slot);
+                        (d.slot % 2 == 1).then_some(x + (1 << (SPAN_BITS - 4)))
+                    });
+                    let mut want = Vec::new();
+                    while let Some(i) = model
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| m.0 <= x)
+                        .min_by_key(|(_, m)| (m.0, m.1))
+                        .map(|(i, _)| i)
+                    {
+                        let (_, _, s) = model.swap_remove(i);
+                        want.push(s);
+                        if s % 2 == 1 {
+                            seq += 1;
+                            model.push((x + (1 << (SPAN_BITS - 4)), seq, s));
+                        }
+                    }
+                    proptest::prop_assert_eq!(got, want);
+                } else {
+                    slot += 1;
+                    seq += 1;
+                    t.set(x, Kind::TcpExpire, slot, 0, 0);
+                    model.push((x, seq, slot));
+                }
+                proptest::prop_assert_eq!(t.next_at(), model.iter().map(|m| m.0).min());
+            }
+        });
     }
 }
