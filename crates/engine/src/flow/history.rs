@@ -1124,6 +1124,12 @@ impl History {
         Some(if self.flipped { [b, a] } else { [a, b] })
     }
 
+    /// Zeek's `is_partial`: a TCP connection picked up without its
+    /// handshake.
+    pub fn partial(&self) -> bool {
+        self.tcp.as_deref().is_some_and(|t| t.partial)
+    }
+
     /// Each side's TCP state, physically (first sender first).
     pub fn tcp_states(&self) -> Option<[TcpState; 2]> {
         self.tcp

@@ -276,6 +276,17 @@ pub struct Delivered {
     bytes: Bytes,
 }
 
+impl Delivered {
+    /// How many bytes the delivery holds (without reading them).
+    pub fn byte_len(&self) -> usize {
+        match self.bytes {
+            Bytes::Layer { start, end, .. } | Bytes::Held { start, end } => {
+                end.saturating_sub(start)
+            }
+        }
+    }
+}
+
 /// Where a delivery's bytes are ([`FlowEngine::bytes`]).
 #[derive(Clone, Copy, Debug)]
 enum Bytes {

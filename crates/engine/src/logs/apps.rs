@@ -14,10 +14,11 @@
 //! records, then their conn record — then this frame's messages). At the
 //! end, [`AppLogs::finish`].
 
-use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssl, x509, Schema, Sink};
+use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssh, ssl, x509, Schema, Sink};
 use crate::dissect::Dissection;
 use crate::flow::key::{transport, FlowKey, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
+use arrayvec::ArrayVec;
 use std::io;
 use std::net::IpAddr;
 use wire::Layer;
@@ -130,6 +131,7 @@ pub enum Msg {
     Ftp(ftp::Msg),
     Smtp(smtp::Msg),
     Mqtt(mqtt::Msg),
+    Ssh(ssh::Msg),
     /// A protocol without a log of its own: only conn.log's `service`.
     Service(&'static str),
 }
@@ -147,6 +149,7 @@ pub struct Wants {
     pub smtp: bool,
     /// Any of the three MQTT logs.
     pub mqtt: bool,
+    pub ssh: bool,
 }
 
 impl Wants {
@@ -160,9 +163,14 @@ impl Wants {
             x509: has(&x509::SCHEMA),
             smtp: has(&smtp::SCHEMA),
             mqtt: has(&mqtt::CONNECT) || has(&mqtt::PUBLISH) || has(&mqtt::SUBSCRIBE),
+            ssh: has(&ssh::SCHEMA),
         }
     }
 }
+
+/// Stream deliveries of one frame looked at for ssh.log (a frame delivers
+/// its own bytes and what it let through of bytes held before it).
+const SSH_SEGMENTS: usize = 16;
 
 /// Messages kept for one frame; more are counted and dropped (a frame holds
 /// at most [`crate::dissect::MAX_LAYERS`] layers, so this never binds).
@@ -186,6 +194,8 @@ pub struct AppLogs {
     wants: Wants,
     msgs: Vec<Msg>,
     ts_ns: i64,
+    /// Counts the frames collected: tells one frame from the next.
+    frame: u64,
     /// Conversations whose streams the logs need no more.
     stopped: Vec<FlowKey>,
     /// TCP conversations that ended (slot in the flow table and stream
@@ -199,6 +209,7 @@ pub struct AppLogs {
     pub ftp: ftp::Tracker,
     pub smtp: smtp::Tracker,
     pub mqtt: mqtt::Tracker,
+    pub ssh: ssh::Tracker,
     pub stats: Stats,
 }
 
@@ -208,6 +219,7 @@ impl AppLogs {
             wants,
             msgs: Vec::new(),
             ts_ns: 0,
+            frame: 0,
             stopped: Vec::new(),
             closed: Vec::new(),
             dns: dns::Tracker::default(),
@@ -218,6 +230,7 @@ impl AppLogs {
             ftp: ftp::Tracker::default(),
             smtp: smtp::Tracker::default(),
             mqtt: mqtt::Tracker::default(),
+            ssh: ssh::Tracker::default(),
             stats: Stats::default(),
         }
     }
@@ -232,6 +245,7 @@ impl AppLogs {
     pub fn collect(&mut self, d: &Dissection<'_>, innermost: Option<Transport>, ts_ns: i64) {
         self.msgs.clear();
         self.ts_ns = ts_ns;
+        self.frame = self.frame.wrapping_add(1);
         let from = match innermost {
             Some(Transport::Tcp(i) | Transport::Udp(i)) => i,
             _ => return,
@@ -264,6 +278,7 @@ impl AppLogs {
                     Some(m) => Msg::Quic(m),
                     None => continue,
                 },
+                Layer::Ssh(v) if self.wants.ssh => Msg::Ssh(ssh::Msg::read(v)),
                 Layer::Ssh(_) => Msg::Service("ssh"),
                 Layer::Smtp(v) if self.wants.smtp => match smtp::Msg::read(v) {
                     Some(m) => Msg::Smtp(m),
@@ -321,6 +336,49 @@ impl AppLogs {
         if !self.msgs.is_empty() {
             self.messages(flows, sink)?;
         }
+        if !self.ssh.is_empty() {
+            self.ssh_segments(flows, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The current frame's stream bytes, for an SSH connection whose
+    /// authentication outcome ssh.log still waits for (the sizes of its
+    /// encrypted segments tell it).
+    fn ssh_segments(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
+        let Some(cur) = flows.current().copied() else {
+            return Ok(());
+        };
+        if cur.proto != StreamProto::Tcp {
+            return Ok(());
+        }
+        let Some(first_frame) = flows.current_flow_mut().map(|f| f.first_frame) else {
+            return Ok(());
+        };
+        let id = ConnId {
+            proto: transport::TCP,
+            stream: cur.stream,
+            first_frame,
+        };
+        if self.ssh.following(id) {
+            let mut segs: ArrayVec<ssh::Segment, SSH_SEGMENTS> = ArrayVec::new();
+            for dl in flows.delivered() {
+                if dl.proto == StreamProto::Tcp && dl.stream == cur.stream && dl.key == cur.key {
+                    let seg = ssh::Segment {
+                        from_orig: dl.from_orig,
+                        len: dl.byte_len(),
+                        gap: dl.gap_before > 0,
+                    };
+                    if segs.try_push(seg).is_err() {
+                        break;
+                    }
+                }
+            }
+            self.ssh.segments(id, self.frame, &segs, sink)?;
+        }
+        if self.ssh.take_stop(id) {
+            self.stopped.push(cur.key);
+        }
         Ok(())
     }
 
@@ -341,7 +399,8 @@ impl AppLogs {
         self.quic.finish(sink)?;
         self.ftp.finish(sink)?;
         self.smtp.finish(sink)?;
-        self.mqtt.finish(sink)
+        self.mqtt.finish(sink)?;
+        self.ssh.finish(sink)
     }
 
     /// Is the frame's TCP connection one an FTP control connection
@@ -383,6 +442,7 @@ impl AppLogs {
                 self.ftp.conn_ended(id, sink)?;
                 self.smtp.conn_ended(id, sink)?;
                 self.mqtt.conn_ended(id, sink)?;
+                self.ssh.conn_ended(id, sink)?;
             }
             if want_conn {
                 super::emit(&conn::Conn::from_ended(&e), sink)?;
@@ -404,6 +464,7 @@ impl AppLogs {
         };
         let ends = conn::endpoints(&cur.key, flow);
         let first_frame = flow.first_frame;
+        let partial = flow.history.partial();
         let id = ConnId {
             proto: match cur.proto {
                 StreamProto::Tcp => transport::TCP,
@@ -478,6 +539,12 @@ impl AppLogs {
                     Some("mqtt")
                 }
                 Msg::Quic(m) => self.quic.message(&f.frame(), m, sink)?.then_some("quic"),
+                Msg::Ssh(m) => {
+                    // Followed until the outcome of authentication is
+                    // known ([`AppLogs::ssh_segments`] stops the stream).
+                    self.ssh.message(&f.frame(), self.frame, partial, m, sink)?;
+                    Some("ssh")
+                }
                 Msg::Service(s) => {
                     // TLS that no log reads, or SSH (no log reads it):
                     // what follows is ciphertext.

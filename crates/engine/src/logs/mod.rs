@@ -25,6 +25,7 @@ pub mod http;
 pub mod mqtt;
 pub mod quic;
 pub mod smtp;
+pub mod ssh;
 pub mod ssl;
 pub mod x509;
 
@@ -114,6 +115,7 @@ pub const ALL: &[&Schema] = &[
     &mqtt::CONNECT,
     &mqtt::PUBLISH,
     &mqtt::SUBSCRIBE,
+    &ssh::SCHEMA,
 ];
 
 /// The schema of the log called `name` (its path: "conn", …).
