@@ -28,8 +28,9 @@
 //!   after a gap in either direction nothing more is read.
 //!
 //! Known differences: `direction` stays unset (no local networks are
-//! configured); SSH 1 host keys are not read; a line before the version
-//! line is skipped, where Zeek takes the first line as the version.
+//! configured); SSH 1 host keys are not read; only lines starting `SSH-`
+//! are version lines, as in Zeek 7.2 (Zeek 6 takes a side's first line,
+//! whatever it says).
 //!
 //! Bounds: at most [`MAX_CONNS`] connections with SSH state (past that the
 //! oldest is written early, [`Stats::overflow`]); name lists are kept up to
