@@ -146,7 +146,7 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
 /// standard error: every table has a cap, and what reaching it cost is
 /// told (nothing when no table was full).
 fn limits_reached(jobs: &[LogsJob], certificates: &x509::Stats) -> Vec<String> {
-    use wiresift_engine::logs::{dhcp, dns, ftp, http, mqtt, quic, smtp, ssl};
+    use wiresift_engine::logs::{dhcp, dns, ftp, http, mqtt, quic, smtp, ssh, ssl};
     let total = |f: fn(&LogsJob) -> u64| jobs.iter().map(f).sum::<u64>();
     fn flows(j: &LogsJob) -> Option<flow::FlowStats> {
         j.dissector.flows.as_ref().map(|f| f.stats)
@@ -249,6 +249,20 @@ fn limits_reached(jobs: &[LogsJob], certificates: &x509::Stats) -> Vec<String> {
             format!(
                 "SMTP connections written early ({} with state)",
                 smtp::MAX_CONNS
+            ),
+        ),
+        (
+            total(|j| j.apps.ssh.stats.overflow),
+            format!(
+                "SSH connections written early ({} with state)",
+                ssh::MAX_CONNS
+            ),
+        ),
+        (
+            total(|j| j.apps.ssh.stats.cut_lists),
+            format!(
+                "SSH KEXINIT name lists cut at {} bytes",
+                ssh::MAX_LIST
             ),
         ),
         (

@@ -31,7 +31,7 @@ const LOGS: &[(&str, usize)] = &[
     ("mqtt_connect", 12),
     ("mqtt_publish", 13),
     ("mqtt_subscribe", 11),
-    ("ssh", 18),
+    ("ssh", 25),
 ];
 
 /// One TSV log: its field names and rows.
@@ -734,6 +734,7 @@ fn ssh_agrees_with_tshark() {
         let log = one_log_with(&shared, file, "ssh", &["-C"]);
         let mut fields = vec!["tcp.stream", "ssh.direction", "ssh.protocol"];
         fields.extend(LISTS);
+        fields.extend(["ssh.kex.hassh", "ssh.kex.hasshserver"]);
         // Per stream and direction (0: to the server): version line and
         // first KEXINIT lists.
         let mut lines: BTreeMap<(String, String), String> = BTreeMap::new();
@@ -744,7 +745,7 @@ fn ssh_agrees_with_tshark() {
             "ssh.protocol || ssh.message_code == 20",
             &fields,
         ) {
-            if r.len() < 11 || r[1].is_empty() {
+            if r.len() < 13 || r[1].is_empty() {
                 continue;
             }
             let at = (r[0].clone(), r[1].clone());
@@ -752,7 +753,7 @@ fn ssh_agrees_with_tshark() {
                 lines.entry(at.clone()).or_insert_with(|| r[2].clone());
             }
             if !r[3].is_empty() {
-                kex.entry(at).or_insert_with(|| r[3..11].to_vec());
+                kex.entry(at).or_insert_with(|| r[3..13].to_vec());
             }
         }
         let stream_set = |filter: &str| -> BTreeSet<String> {
@@ -801,6 +802,11 @@ fn ssh_agrees_with_tshark() {
                 }
                 _ => rec.extend(["-"; 5].map(String::from)),
             }
+            // The HASSH package's fingerprints of each side's KEXINIT.
+            for (d, i) in [("0", 8), ("1", 9)] {
+                let h = kex.get(&(st.clone(), d.to_owned())).map(|k| k[i].clone());
+                rec.push(h.filter(|h| !h.is_empty()).unwrap_or_else(|| "-".into()));
+            }
             want.push(rec.join("|"));
         }
         let recs = log.records();
@@ -815,6 +821,8 @@ fn ssh_agrees_with_tshark() {
                     "compression_alg",
                     "kex_alg",
                     "host_key_alg",
+                    "hassh",
+                    "hasshServer",
                 ]
                 .map(|k| r[k].split("\\x00").next().unwrap_or_default().to_owned())
                 .join("|")
@@ -1485,6 +1493,94 @@ fn full_tables_are_told() {
     ]);
     assert!(out.status.success());
     assert!(stderr_lines(&out).is_empty(), "{:?}", stderr_lines(&out));
+}
+
+/// An SSH 2 KEXINIT packet with these ten name lists, padded to a multiple
+/// of 8 bytes (RFC 4253 §6, §7.1).
+fn ssh_kexinit(lists: &[&[u8]; 10]) -> Vec<u8> {
+    let mut m = vec![20u8];
+    m.extend_from_slice(&[9; 16]);
+    for l in lists {
+        m.extend_from_slice(&(l.len() as u32).to_be_bytes());
+        m.extend_from_slice(l);
+    }
+    m.extend_from_slice(&[0; 5]);
+    let mut pad = 8 - (5 + m.len()) % 8;
+    if pad < 4 {
+        pad += 8;
+    }
+    let mut p = ((1 + m.len() + pad) as u32).to_be_bytes().to_vec();
+    p.push(pad as u8);
+    p.extend_from_slice(&m);
+    p.extend(std::iter::repeat_n(0u8, pad));
+    p
+}
+
+/// A KEXINIT name list longer than ssh.log keeps is cut, the algorithms
+/// negotiated from what is kept, and the cut told on standard error.
+#[test]
+fn ssh_long_name_lists_are_cut_and_told() {
+    let long: Vec<u8> = (0..400)
+        .map(|i| format!("kex{i}@example.com"))
+        .collect::<Vec<_>>()
+        .join(",")
+        .into_bytes();
+    let mut client_kex = long.clone();
+    client_kex.extend_from_slice(b",curve25519-sha256");
+    let c = ssh_kexinit(&[
+        &client_kex,
+        b"ssh-ed25519",
+        b"aes128-ctr",
+        b"aes128-ctr",
+        b"hmac-sha1",
+        b"hmac-sha1",
+        b"none",
+        b"none",
+        b"",
+        b"",
+    ]);
+    let s = ssh_kexinit(&[
+        b"curve25519-sha256,kex1@example.com",
+        b"ssh-ed25519",
+        b"aes128-ctr",
+        b"aes128-ctr",
+        b"hmac-sha1",
+        b"hmac-sha1",
+        b"none",
+        b"none",
+        b"",
+        b"",
+    ]);
+    let talk: Vec<(bool, &[u8])> = vec![
+        (false, b"SSH-2.0-OpenSSH_9.6\r\n"),
+        (true, b"SSH-2.0-test\r\n"),
+        (true, &c),
+        (false, &s),
+    ];
+    let frames = tcp_conversation_to(40022, 22, &talk);
+    let tmp = TempDir::new("logs-ssh-cut");
+    let file = tmp.path("ssh.pcap");
+    write_pcap(&file, &frames);
+    let out = run(&["logs", "ssh", "-r", arg(&file)]);
+    assert!(out.status.success());
+    assert_eq!(
+        stderr_lines(&out),
+        [format!(
+            "wiresift: note: {}: 1 SSH KEXINIT name lists cut at 2048 bytes",
+            file.display()
+        )]
+    );
+    let log = parse_tsv("ssh.pcap", "ssh", &common::stdout_of(&out));
+    let r = &log.records()[0];
+    // The client's kex list is cut before curve25519-sha256: of what is
+    // kept, kex1@example.com is the first the server offers.
+    assert_eq!(r["kex_alg"], "kex1@example.com");
+    assert_eq!(r["cipher_alg"], "aes128-ctr");
+    assert!(
+        r["hasshAlgorithms"].len() <= 2048 + 40,
+        "{}",
+        r["hasshAlgorithms"].len()
+    );
 }
 
 /// A DNS response to a query for `name`: `n` A records, 10.0.x.y.

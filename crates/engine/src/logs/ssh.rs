@@ -27,14 +27,21 @@
 //! - A connection picked up mid-stream (no handshake) is not analysed, and
 //!   after a gap in either direction nothing more is read.
 //!
+//! The HASSH package's fields follow (`hasshVersion` 1.1, `hassh` and
+//! `hasshServer`: the MD5 of a side's `kex;encryption;mac;compression`
+//! lists in its sending direction, those lists as `hasshAlgorithms` and
+//! `hasshServerAlgorithms`, and each side's host key algorithms as
+//! `cshka` and `sshka`), from each KEXINIT, as the package writes them.
+//!
 //! Known differences: `direction` stays unset (no local networks are
 //! configured); SSH 1 host keys are not read; only lines starting `SSH-`
 //! are version lines, as in Zeek 7.2 (Zeek 6 takes a side's first line,
 //! whatever it says).
 //!
 //! Bounds: at most [`MAX_CONNS`] connections with SSH state (past that the
-//! oldest is written early, [`Stats::overflow`]); name lists are kept up to
-//! [`MAX_NAMES`] names each.
+//! oldest is written early, [`Stats::overflow`]); a name list is kept up to
+//! [`MAX_LIST`] bytes (longer ones are cut at a name, [`Stats::cut_lists`]).
+//!
 
 use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
 use super::{emit, field, Record, Schema, Sink, Type, Value};
@@ -64,13 +71,23 @@ pub static SCHEMA: Schema = Schema {
         field("kex_alg", Type::String),
         field("host_key_alg", Type::String),
         field("host_key", Type::String),
+        field("hasshVersion", Type::String),
+        field("hassh", Type::String),
+        field("hasshServer", Type::String),
+        field("cshka", Type::String),
+        field("hasshAlgorithms", Type::String),
+        field("sshka", Type::String),
+        field("hasshServerAlgorithms", Type::String),
     ],
 };
 
-/// Connections with SSH state at once.
-pub const MAX_CONNS: usize = 50_000;
-/// Names kept of one KEXINIT name list.
-pub const MAX_NAMES: usize = 64;
+/// Connections with SSH state at once (each may hold a KEXINIT's lists).
+pub const MAX_CONNS: usize = 10_000;
+/// Bytes kept of one KEXINIT name list (OpenSSH's longest, its host key
+/// algorithms with certificates, is under 1 KiB).
+pub const MAX_LIST: usize = 2048;
+/// The HASSH package's `hasshVersion`.
+const HASSH_VERSION: &str = "1.1";
 
 /// SSH 2 message codes (RFC 4253, 4419, 4462, 5656).
 const KEXINIT: u8 = 20;
@@ -85,8 +102,14 @@ const COMPRESSION: &[&[u8]] = &[b"zlib", b"zlib@openssh.com"];
 
 /// The name lists of a KEXINIT, in their order: kex, host key, then each
 /// of encryption, MAC and compression client to server and server to
-/// client.
-pub type Lists = [Vec<Vec<u8>>; 8];
+/// client; each as its names joined by commas, empty names left out (Zeek's
+/// `name_list_to_vector`, joined again as the HASSH package does).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lists {
+    pub lists: [Vec<u8>; 8],
+    /// A list was longer than [`MAX_LIST`] and cut.
+    pub cut: bool,
+}
 
 /// What ssh.log needs of one SSH message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,14 +137,26 @@ pub enum Msg {
     Encrypted,
 }
 
-/// A name list split at commas, empty names left out (as Zeek's
-/// `name_list_to_vector`).
-fn names(list: &[u8]) -> Vec<Vec<u8>> {
-    list.split(|&c| c == b',')
-        .filter(|n| !n.is_empty())
-        .take(MAX_NAMES)
-        .map(<[u8]>::to_vec)
-        .collect()
+/// The names of a name list: split at commas, empty ones left out (as
+/// Zeek's `name_list_to_vector`).
+fn names(list: &[u8]) -> impl Iterator<Item = &[u8]> {
+    list.split(|&c| c == b',').filter(|n| !n.is_empty())
+}
+
+/// A name list normalized ([`Lists`]), cut at a name past [`MAX_LIST`]
+/// bytes; true when cut.
+fn normalize(list: &[u8]) -> (Vec<u8>, bool) {
+    let mut out = Vec::with_capacity(list.len().min(MAX_LIST));
+    for n in names(list) {
+        if out.len() + 1 + n.len() > MAX_LIST {
+            return (out, true);
+        }
+        if !out.is_empty() {
+            out.push(b',');
+        }
+        out.extend_from_slice(n);
+    }
+    (out, false)
 }
 
 /// The first SSH string (32-bit length, then bytes) of `body`.
@@ -141,17 +176,13 @@ impl Msg {
         let len = v.header_len();
         match (v.is_v2_packet(), v.message_code()) {
             (true, Some(KEXINIT)) => {
-                let list = |i: usize| names(v.name_list(i).unwrap_or_default());
-                Msg::KexInit(Box::new([
-                    list(0),
-                    list(1),
-                    list(2),
-                    list(3),
-                    list(4),
-                    list(5),
-                    list(6),
-                    list(7),
-                ]))
+                let mut cut = false;
+                let lists = std::array::from_fn(|i| {
+                    let (l, c) = normalize(v.name_list(i).unwrap_or_default());
+                    cut |= c;
+                    l
+                });
+                Msg::KexInit(Box::new(Lists { lists, cut }))
             }
             (true, Some(NEWKEYS)) => Msg::NewKeys { len },
             (true, Some(code @ (REPLY_31 | REPLY_33))) => {
@@ -186,6 +217,34 @@ pub struct Ssh {
     pub kex_alg: Option<Vec<u8>>,
     pub host_key_alg: Option<Vec<u8>>,
     pub host_key: Option<String>,
+    /// The HASSH package's fields of each side: the fingerprint, the
+    /// lists it hashes and the host key algorithms offered.
+    pub hassh: Option<Hassh>,
+    pub hassh_server: Option<Hassh>,
+}
+
+/// One side's HASSH fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hassh {
+    pub md5: String,
+    pub algorithms: Vec<u8>,
+    pub host_key_algorithms: Vec<u8>,
+}
+
+impl Hassh {
+    /// From a KEXINIT: its kex list and its sender's own direction of
+    /// encryption, MAC and compression (`to_server` for the client).
+    fn of(l: &[Vec<u8>; 8], to_server: bool) -> Hassh {
+        let d = usize::from(!to_server);
+        let pick = |i: usize| l.get(i + d).map_or(&[][..], Vec::as_slice);
+        let kex = l.first().map_or(&[][..], Vec::as_slice);
+        let algorithms = [kex, pick(2), pick(4), pick(6)].join(&b';');
+        Hassh {
+            md5: super::hex(&Md5::digest(&algorithms)),
+            algorithms,
+            host_key_algorithms: l.get(1).cloned().unwrap_or_default(),
+        }
+    }
 }
 
 impl Record for Ssh {
@@ -209,6 +268,17 @@ impl Record for Ssh {
             Value::bytes(self.host_key_alg.as_deref()),
             self.host_key.as_deref().map_or(Value::Unset, Value::str),
         ]);
+        let (c, s) = (self.hassh.as_ref(), self.hassh_server.as_ref());
+        let version = (c.is_some() || s.is_some()).then_some(HASSH_VERSION);
+        out.extend([
+            version.map_or(Value::Unset, Value::str),
+            c.map_or(Value::Unset, |h| Value::str(&h.md5)),
+            s.map_or(Value::Unset, |h| Value::str(&h.md5)),
+            Value::bytes(c.map(|h| h.host_key_algorithms.as_slice())),
+            Value::bytes(c.map(|h| h.algorithms.as_slice())),
+            Value::bytes(s.map(|h| h.host_key_algorithms.as_slice())),
+            Value::bytes(s.map(|h| h.algorithms.as_slice())),
+        ]);
     }
 }
 
@@ -218,6 +288,8 @@ pub struct Stats {
     pub records: u64,
     /// Connections written early because [`MAX_CONNS`] had SSH state.
     pub overflow: u64,
+    /// KEXINITs with a name list longer than [`MAX_LIST`], cut.
+    pub cut_lists: u64,
 }
 
 /// A side's protocol version, as Zeek's parser tells it from its line.
@@ -268,21 +340,18 @@ fn kex_of(alg: &[u8]) -> Kex {
 }
 
 /// Zeek's `find_alg`: the first of the client's the server also offers.
-fn find_alg<'a>(client: &'a [Vec<u8>], server: &[Vec<u8>]) -> Option<&'a [u8]> {
-    client
-        .iter()
-        .find(|c| server.contains(c))
-        .map(Vec::as_slice)
+fn find_alg<'a>(client: &'a [u8], server: &[u8]) -> Option<&'a [u8]> {
+    names(client).find(|c| names(server).any(|s| s == *c))
 }
 
 const FAILED: &[u8] = b"Algorithm negotiation failed";
 
-fn negotiated(client: &[Vec<u8>], server: &[Vec<u8>]) -> Vec<u8> {
+fn negotiated(client: &[u8], server: &[u8]) -> Vec<u8> {
     find_alg(client, server).unwrap_or(FAILED).to_vec()
 }
 
 /// Zeek's `find_bidirectional_alg`.
-fn bidirectional(client: (&[Vec<u8>], &[Vec<u8>]), server: (&[Vec<u8>], &[Vec<u8>])) -> Vec<u8> {
+fn bidirectional(client: (&[u8], &[u8]), server: (&[u8], &[u8])) -> Vec<u8> {
     let c2s = negotiated(client.0, server.0);
     let s2c = negotiated(client.1, server.1);
     if c2s == s2c {
@@ -446,6 +515,9 @@ impl Tracker {
             self.stats.overflow += 1;
             self.conn_ended(id, sink)?;
         }
+        if matches!(&m, Msg::KexInit(k) if k.cut) {
+            self.stats.cut_lists += 1;
+        }
         let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
             rec: None,
             since_ns: f.ts_ns,
@@ -484,6 +556,8 @@ impl Tracker {
             kex_alg: None,
             host_key_alg: None,
             host_key: None,
+            hassh: None,
+            hassh_server: None,
         };
         match m {
             Msg::Version(line) => {
@@ -500,20 +574,26 @@ impl Tracker {
                 }
                 rec.version = script_version(rec).or(rec.version);
             }
-            Msg::KexInit(lists) => {
+            Msg::KexInit(k) => {
                 let Some(rec) = st.rec.as_mut() else {
                     return Ok(());
                 };
+                let hassh = Hassh::of(&k.lists, f.from_orig);
+                if f.from_orig {
+                    rec.hassh = Some(hassh);
+                } else {
+                    rec.hassh_server = Some(hassh);
+                }
                 match st.first_kexinit.take() {
-                    None => st.first_kexinit = Some((f.from_orig, lists)),
+                    None => st.first_kexinit = Some((f.from_orig, k)),
                     Some((first_orig, first)) if first_orig == f.from_orig => {
                         st.first_kexinit = Some((first_orig, first));
                     }
                     Some((_, first)) => {
                         let (c, s) = if f.from_orig {
-                            (&*lists, &*first)
+                            (&k.lists, &first.lists)
                         } else {
-                            (&*first, &*lists)
+                            (&first.lists, &k.lists)
                         };
                         rec.cipher_alg = Some(bidirectional((&c[2], &c[3]), (&s[2], &s[3])));
                         rec.mac_alg = Some(bidirectional((&c[4], &c[5]), (&s[4], &s[5])));

@@ -120,20 +120,38 @@ impl Session {
 
 #[test]
 fn name_lists_split_as_zeek_does() {
-    let got = names(b",,a,,b,");
-    assert_eq!(got, vec![b"a".to_vec(), b"b".to_vec()]);
-    assert!(names(b"").is_empty());
+    assert_eq!(normalize(b",,a,,b,"), (b"a,b".to_vec(), false));
+    assert_eq!(normalize(b""), (Vec::new(), false));
+    let long = vec![b'x'; MAX_LIST + 1];
+    let mut l = b"a,".to_vec();
+    l.extend_from_slice(&long);
+    assert_eq!(normalize(&l), (b"a".to_vec(), true), "cut at a name");
 }
 
 #[test]
 fn negotiation_takes_the_clients_first_the_server_offers() {
-    let l = |s: &[&str]| s.iter().map(|x| x.as_bytes().to_vec()).collect::<Vec<_>>();
-    let (c, s) = (l(&["x", "b", "a"]), l(&["a", "b"]));
-    assert_eq!(find_alg(&c, &s), Some(&b"b"[..]));
-    assert_eq!(negotiated(&c, &l(&["z"])), FAILED.to_vec());
-    let got = bidirectional((&c, &l(&["a"])), (&s, &l(&["a"])));
+    let (c, s): (&[u8], &[u8]) = (b"x,b,a", b"a,b");
+    assert_eq!(find_alg(c, s), Some(&b"b"[..]));
+    assert_eq!(find_alg(c, b"bb,aa"), None, "whole names only");
+    assert_eq!(negotiated(c, b"z"), FAILED.to_vec());
+    let got = bidirectional((c, b"a"), (s, b"a"));
     assert_eq!(got, b"To server: b, to client: a".to_vec());
-    assert_eq!(bidirectional((&c, &c), (&s, &s)), b"b".to_vec());
+    assert_eq!(bidirectional((c, c), (s, s)), b"b".to_vec());
+}
+
+#[test]
+fn hassh_of_each_side() {
+    // The HASSH paper's construction: MD5 of `kex;enc;mac;comp` in the
+    // sender's direction. MD5("a;c;e;g") and MD5("a;d;f;h") by Python's
+    // hashlib.
+    let l = [b"a", b"b", b"c", b"d", b"e", b"f", b"g", b"h"].map(|x| x.to_vec());
+    let c = Hassh::of(&l, true);
+    assert_eq!(c.algorithms, b"a;c;e;g".to_vec());
+    assert_eq!(c.md5, "1dcec95d22563622775f87b354bc5ccc");
+    assert_eq!(c.host_key_algorithms, b"b".to_vec());
+    let s = Hassh::of(&l, false);
+    assert_eq!(s.algorithms, b"a;d;f;h".to_vec());
+    assert_eq!(s.md5, "8a4b343520dc5c88e17701acb23cc2e0");
 }
 
 #[test]
@@ -190,6 +208,8 @@ impl Session {
             kex_alg: None,
             host_key_alg: None,
             host_key: None,
+            hassh: None,
+            hassh_server: None,
         }
     }
 }
