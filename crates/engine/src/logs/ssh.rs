@@ -247,6 +247,29 @@ impl Hassh {
     }
 }
 
+impl Ssh {
+    /// A record started at `ts_ns` (its session's first message).
+    fn new(ts_ns: i64, conn: ConnRef) -> Ssh {
+        Ssh {
+            ts_ns,
+            conn,
+            version: None,
+            auth_success: None,
+            auth_attempts: 0,
+            client: None,
+            server: None,
+            cipher_alg: None,
+            mac_alg: None,
+            compression_alg: None,
+            kex_alg: None,
+            host_key_alg: None,
+            host_key: None,
+            hassh: None,
+            hassh_server: None,
+        }
+    }
+}
+
 impl Record for Ssh {
     fn schema(&self) -> &'static Schema {
         &SCHEMA
@@ -542,23 +565,7 @@ impl Tracker {
         if st.encrypted.get(side) == Some(&true) {
             return Ok(());
         }
-        let new_rec = || Ssh {
-            ts_ns: f.ts_ns,
-            conn: f.conn.clone(),
-            version: None,
-            auth_success: None,
-            auth_attempts: 0,
-            client: None,
-            server: None,
-            cipher_alg: None,
-            mac_alg: None,
-            compression_alg: None,
-            kex_alg: None,
-            host_key_alg: None,
-            host_key: None,
-            hassh: None,
-            hassh_server: None,
-        };
+        let new_rec = || Ssh::new(f.ts_ns, f.conn.clone());
         match m {
             Msg::Version(line) => {
                 let rec = st.rec.get_or_insert_with(new_rec);

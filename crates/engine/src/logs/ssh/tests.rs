@@ -168,7 +168,7 @@ fn versions_as_the_script_and_the_parser_settle_them() {
     let rec = |c: &str, s: &str| Ssh {
         client: Some(c.as_bytes().to_vec()),
         server: Some(s.as_bytes().to_vec()),
-        ..Session::new().empty()
+        ..Ssh::new(0, Session::new().c)
     };
     assert_eq!(script_version(&rec("SSH-2.0-a", "SSH-2.0-b")), Some(2));
     assert_eq!(script_version(&rec("SSH-1.99-a", "SSH-2.0-b")), Some(2));
@@ -190,28 +190,6 @@ fn versions_as_the_script_and_the_parser_settle_them() {
         Unknown
     );
     assert_eq!(binpac_version([V2, Unknown]), Unknown);
-}
-
-impl Session {
-    fn empty(&self) -> Ssh {
-        Ssh {
-            ts_ns: 0,
-            conn: self.c.clone(),
-            version: None,
-            auth_success: None,
-            auth_attempts: 0,
-            client: None,
-            server: None,
-            cipher_alg: None,
-            mac_alg: None,
-            compression_alg: None,
-            kex_alg: None,
-            host_key_alg: None,
-            host_key: None,
-            hassh: None,
-            hassh_server: None,
-        }
-    }
 }
 
 #[test]
