@@ -662,6 +662,11 @@ impl Tracker {
             st.frame = frame;
             st.clear_this_frame = [0; 2];
         }
+        // Both lines known and not SSH 2: sizes never tell anything, and
+        // SSH 1 has nothing else ssh.log reads.
+        if !st.majors.contains(&Major::Unknown) && binpac_version(st.majors) != Major::V2 {
+            st.done = true;
+        }
         let mut write = None;
         for s in segments {
             if st.done {
@@ -681,11 +686,10 @@ impl Tracker {
             if len == 0 {
                 continue;
             }
-            let v2 = binpac_version(st.majors) == Major::V2;
             let Some(rec) = st.rec.as_mut() else {
                 continue;
             };
-            if !v2 {
+            if binpac_version(st.majors) != Major::V2 {
                 continue;
             }
             if let Auth::Attempt(ok) = st.sizes.segment(len, s.from_orig) {

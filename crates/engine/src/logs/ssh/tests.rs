@@ -436,3 +436,24 @@ fn hostile_messages_read_without_panic() {
     let v = SshView::new(&r, false).expect("view");
     assert!(matches!(Msg::read(&v), Msg::Other { .. }));
 }
+
+#[test]
+fn ssh_1_is_let_go_once_both_lines_are_known() {
+    // Sizes say nothing of SSH 1, and it has no KEXINIT.
+    let mut s = Session::new();
+    s.frame(
+        true,
+        vec![msg(&SshRepr::Banner(b"SSH-1.5-a".to_vec()), true)],
+        &[11],
+    );
+    assert!(!s.t.take_stop(s.c.id));
+    s.frame(
+        false,
+        vec![msg(&SshRepr::Banner(b"SSH-1.5-b".to_vec()), false)],
+        &[11],
+    );
+    assert!(s.t.take_stop(s.c.id));
+    s.t.finish(&mut s.rows).expect("finish");
+    s.rows
+        .check("ssh", 0, &[("version", "1"), ("auth_attempts", "0")]);
+}
