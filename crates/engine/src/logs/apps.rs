@@ -336,7 +336,7 @@ impl AppLogs {
         if !self.msgs.is_empty() {
             self.messages(flows, sink)?;
         }
-        if !self.ssh.is_empty() {
+        if self.ssh.is_live() {
             self.ssh_segments(flows, sink)?;
         }
         Ok(())

@@ -484,6 +484,9 @@ struct ConnState {
 #[derive(Debug, Default)]
 pub struct Tracker {
     conns: Map<ConnId, ConnState>,
+    /// Connections whose stream the caller has not been told to let go:
+    /// while there are none, frames need not be looked at.
+    live: usize,
     pub stats: Stats,
 }
 
@@ -502,10 +505,11 @@ impl Tracker {
         emit(s, sink)
     }
 
-    /// Are SSH sessions waiting for their outcome (whose segments
-    /// [`Tracker::segments`] wants)?
-    pub fn is_empty(&self) -> bool {
-        self.conns.is_empty()
+    /// Is some connection's stream still followed (its segments wanted by
+    /// [`Tracker::segments`], or its end to be told by
+    /// [`Tracker::take_stop`])?
+    pub fn is_live(&self) -> bool {
+        self.live > 0
     }
 
     /// Is the connection's outcome still open (its stream still needed)?
@@ -518,6 +522,7 @@ impl Tracker {
         match self.conns.get_mut(&id) {
             Some(st) if st.done && !st.stop_told => {
                 st.stop_told = true;
+                self.live = self.live.saturating_sub(1);
                 true
             }
             _ => false,
@@ -541,18 +546,22 @@ impl Tracker {
         if matches!(&m, Msg::KexInit(k) if k.cut) {
             self.stats.cut_lists += 1;
         }
-        let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
-            rec: None,
-            since_ns: f.ts_ns,
-            majors: [Major::Unknown; 2],
-            first_kexinit: None,
-            kex: Kex::None,
-            encrypted: [false; 2],
-            clear_this_frame: [0; 2],
-            frame,
-            sizes: Sizes::default(),
-            done: partial,
-            stop_told: false,
+        let live = &mut self.live;
+        let st = self.conns.entry(f.conn.id).or_insert_with(|| {
+            *live += 1;
+            ConnState {
+                rec: None,
+                since_ns: f.ts_ns,
+                majors: [Major::Unknown; 2],
+                first_kexinit: None,
+                kex: Kex::None,
+                encrypted: [false; 2],
+                clear_this_frame: [0; 2],
+                frame,
+                sizes: Sizes::default(),
+                done: partial,
+                stop_told: false,
+            }
         });
         if st.done {
             return Ok(());
@@ -711,6 +720,9 @@ impl Tracker {
         let Some(st) = self.conns.remove(&id) else {
             return Ok(());
         };
+        if !st.stop_told {
+            self.live = self.live.saturating_sub(1);
+        }
         if let Some(rec) = st.rec {
             self.write(&rec, sink)?;
         }

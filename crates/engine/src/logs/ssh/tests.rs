@@ -216,6 +216,7 @@ fn a_failed_login_is_logged_at_the_end() {
     );
     assert!(s.t.following(s.c.id));
     s.t.conn_ended(s.c.id, &mut s.rows).expect("end");
+    assert!(!s.t.is_live(), "an ended connection is followed no more");
     s.rows.check(
         "ssh",
         0,
@@ -262,8 +263,13 @@ fn a_success_is_logged_at_once_and_ends_the_following() {
     s.rows
         .check("ssh", 0, &[("auth_success", "T"), ("auth_attempts", "2")]);
     assert!(!s.t.following(s.c.id));
+    assert!(s.t.is_live());
     assert!(s.t.take_stop(s.c.id), "the stream is let go once");
     assert!(!s.t.take_stop(s.c.id));
+    assert!(
+        !s.t.is_live(),
+        "no stream followed: frames are not looked at"
+    );
     s.t.conn_ended(s.c.id, &mut s.rows).expect("end");
     assert_eq!(s.rows.count("ssh"), 1, "not written twice");
 }
