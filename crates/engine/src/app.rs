@@ -31,6 +31,8 @@ pub enum App {
     Socks(wire::socks::Msg),
     /// OpenVPN (port 1194): its control channel carries a TLS session.
     Openvpn,
+    /// DTLS over UDP, found by content (tshark's heuristic).
+    Dtls,
     /// A PROXY protocol header (v1 or v2) before a stream's own protocol:
     /// the app of the message, never of a stream.
     Proxy,
@@ -80,12 +82,14 @@ fn ports(app: App) -> &'static [u16] {
         App::Dhcp => &[port::BOOTPS, port::BOOTPC],
         App::Quic => &[port::QUIC],
         App::Ssdp => &[port::SSDP],
+        App::Dtls => &[],
         App::Http2 | App::Websocket | App::Proxy => &[],
     }
 }
 
-/// The protocol of a UDP datagram between ports `src` and `dst`.
-pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<App> {
+/// The protocol of a UDP datagram between ports `src` and `dst`, whose
+/// payload is `wire_len` bytes on the wire (`payload` those at hand).
+pub fn udp(src: u16, dst: u16, payload: &[u8], wire_len: usize) -> Option<App> {
     let either = |p: u16| src == p || dst == p;
     if either(port::DNS) {
         Some(App::Dns)
@@ -101,6 +105,11 @@ pub fn udp(src: u16, dst: u16, payload: &[u8]) -> Option<App> {
         Some(App::Openvpn)
     } else if quic_heuristic(payload) {
         Some(App::Quic)
+    } else if wire::dtls::looks_like(payload, wire_len) {
+        // tshark's DTLS heuristic, on any port where no port-based protocol
+        // claims the datagram (DTLS on 443 is not QUIC: its first byte, a
+        // content type, has the long-header bit clear).
+        Some(App::Dtls)
     } else if either(port::QUIC)
         && wire::quic::QuicView::new(payload).is_ok()
         && !wire::dns::looks_like(payload)
@@ -280,6 +289,7 @@ const fn can_start(app: App, b: u8) -> bool {
         | App::Websocket
         | App::Socks(_)
         | App::Openvpn
+        | App::Dtls
         | App::Proxy => false,
     }
 }
@@ -315,6 +325,7 @@ fn looks_like(app: App, bytes: &[u8]) -> bool {
         | App::Ssdp
         | App::Socks(_)
         | App::Openvpn
+        | App::Dtls
         | App::Proxy => false,
     }
 }
@@ -354,7 +365,7 @@ pub fn pdu_len(app: App, bytes: &[u8]) -> Pdu {
         App::Socks(m) => wire::socks::pdu_len(m, bytes),
         App::Proxy => wire::proxy::pdu_len(bytes),
         App::Openvpn => wire::openvpn::pdu_len(bytes),
-        App::Dhcp | App::Quic | App::Ssdp => Pdu::NotMine,
+        App::Dhcp | App::Quic | App::Ssdp | App::Dtls => Pdu::NotMine,
     }
 }
 
@@ -394,6 +405,7 @@ pub fn datagram(app: App, bytes: &[u8], wire_len: usize) -> Result<Layer<'_>, Er
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
         App::Ssdp => Layer::Ssdp(wire::http::HttpView::new(bytes)?),
         App::Openvpn => Layer::Openvpn(wire::openvpn::OpenvpnView::new(bytes)?),
+        App::Dtls => Layer::Dtls(wire::dtls::DtlsView::new(bytes)?),
         _ => message(app, bytes, true)?,
     })
 }
@@ -421,6 +433,7 @@ pub fn message(app: App, bytes: &[u8], to_server: bool) -> Result<Layer<'_>, Err
         App::Dhcp => Layer::Dhcp(wire::dhcp::DhcpView::new(bytes)?),
         App::Quic => Layer::Quic(wire::quic::QuicView::new(bytes)?),
         App::Ssdp => Layer::Ssdp(wire::http::HttpView::new(bytes)?),
+        App::Dtls => Layer::Dtls(wire::dtls::DtlsView::new(bytes)?),
     })
 }
 
@@ -447,6 +460,7 @@ pub fn proto(app: App) -> wire::Proto {
         App::Socks(_) => Proto::Socks,
         App::Proxy => Proto::Proxy,
         App::Openvpn => Proto::Openvpn,
+        App::Dtls => Proto::Dtls,
     }
 }
 

@@ -1281,7 +1281,7 @@ impl<'a> Walker<'a, '_> {
 
     /// The application protocol of a UDP payload, by port or by content.
     fn udp_app(&mut self, src: u16, dst: u16, payload_len: usize) -> Next {
-        match app::udp(src, dst, self.rest) {
+        match app::udp(src, dst, self.rest, payload_len) {
             Some(a) => match app::datagram(a, self.rest, payload_len) {
                 Ok(l) => {
                     self.push(l);

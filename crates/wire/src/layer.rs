@@ -106,6 +106,7 @@ layers! {
     Ssdp(http::HttpView<'a>) => http;
     Tls(tls::TlsView<'a>) => tls;
     Quic(quic::QuicView<'a>) => quic;
+    Dtls(dtls::DtlsView<'a>) => dtls;
     Http2(http2::Http2View<'a>) => http2;
     Websocket(websocket::WebsocketView<'a>) => websocket;
     Mqtt(mqtt::MqttView<'a>) => mqtt;

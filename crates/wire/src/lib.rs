@@ -29,6 +29,7 @@ pub mod capwap;
 pub mod data;
 pub mod dhcp;
 pub mod dns;
+pub mod dtls;
 pub mod esp;
 pub mod ethernet;
 pub mod frame;

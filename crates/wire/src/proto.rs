@@ -83,6 +83,7 @@ protocols! {
     Ssdp => "ssdp", "Simple Service Discovery Protocol", http;
     Tls => "tls", "Transport Layer Security", tls;
     Quic => "quic", "QUIC IETF", quic;
+    Dtls => "dtls", "Datagram Transport Layer Security", dtls;
     Http2 => "http2", "HyperText Transfer Protocol 2", http2;
     Websocket => "websocket", "WebSocket", websocket;
     Mqtt => "mqtt", "MQ Telemetry Transport Protocol", mqtt;

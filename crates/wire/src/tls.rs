@@ -36,6 +36,7 @@ mod repr;
 #[cfg(test)]
 mod tests;
 
+pub use handshake::DTLS_HEADER_LEN as DTLS_HANDSHAKE_HEADER_LEN;
 pub use handshake::{
     Alpn, Certificates, ClientHello, Extension, Extensions, Handshake, KeyShares, NewSessionTicket,
     ServerHello, U16s,
@@ -845,6 +846,24 @@ impl<'a> TlsView<'a> {
     pub fn summary(&self, out: &mut String) {
         emit::summary(self, out)
     }
+}
+
+/// The fields of a whole handshake message's body as TLS names them (for
+/// DTLS, which renames them); a DTLS ClientHello's cookie goes to `cookie`
+/// with the offset of its length in the body. `Err` where tshark stops the
+/// layer.
+pub(crate) fn emit_handshake_body<'a>(
+    msg: Handshake<'a>,
+    first: bool,
+    cookie: &mut dyn FnMut(&'a [u8], usize),
+    out: &mut dyn FnMut(Field, Value<'a>, Range<usize>),
+) -> Result<(), ()> {
+    emit::handshake_body(msg, first, false, cookie, out).map_err(|_| ())
+}
+
+/// Bytes, or tshark's `<MISSING>` for an empty byte field.
+pub(crate) fn emit_bytes_or(b: &[u8]) -> Value<'_> {
+    emit::bytes_or(b)
 }
 
 /// Do these bytes start like a record that [`pdu_len`] would frame?

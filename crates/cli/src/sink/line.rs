@@ -261,6 +261,7 @@ fn summary(l: &Layer, s: &mut String) -> bool {
         Layer::Websocket(v) => v.summary(s),
         Layer::Http2(v) => v.summary(s),
         Layer::Quic(v) => v.summary(s),
+        Layer::Dtls(v) => v.summary(s),
         Layer::Tls(v) => {
             v.summary(s);
             // The server asked for, as newer Wiresharks show it.

@@ -17,16 +17,16 @@ use crate::bytes::{be16, be32, u8_at};
 use crate::field::Value;
 use std::ops::Range;
 
-type Out<'o, 'a> = &'o mut dyn FnMut(Field, Value<'a>, Range<usize>);
+pub(crate) type Out<'o, 'a> = &'o mut dyn FnMut(Field, Value<'a>, Range<usize>);
 
 /// tshark's exception: the rest of the layer is not shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Abort;
+pub(crate) struct Abort;
 
-type R = Result<(), Abort>;
+pub(crate) type R = Result<(), Abort>;
 
 /// Bytes, or tshark's `<MISSING>` for an empty byte field.
-fn bytes_or(b: &[u8]) -> Value<'_> {
+pub(crate) fn bytes_or(b: &[u8]) -> Value<'_> {
     if b.is_empty() {
         Value::Static("<MISSING>")
     } else {
@@ -45,7 +45,7 @@ fn r(start: usize, len: usize) -> Range<usize> {
 /// Emit a vector's length; `Ok(Some(v))` when its data can be read.
 /// Without room for the length, tshark flags it and reads no further here
 /// (`Ok(None)`, nothing shown).
-fn vec_len<'a>(
+pub(crate) fn vec_len<'a>(
     b: &[u8],
     base: usize,
     at: usize,
@@ -163,11 +163,28 @@ fn handshake<'a>(msg: Handshake<'a>, first: bool, tls13: bool, out: Out<'_, 'a>)
     }
     out(Field::HsType, uint(t), r(o, 1));
     out(Field::HsLength, uint(msg.length()), r(o + 1, 3));
+    handshake_body(msg, first, tls13, &mut |_, _| {}, out)
+}
+
+/// A DTLS ClientHello's cookie, which no TLS field names: the caller emits
+/// it, given the body and the offset of the cookie's length in it.
+pub(crate) type CookieFn<'f, 'a> = &'f mut dyn FnMut(&'a [u8], usize);
+
+/// The fields of a handshake message's body (after its header), shared by
+/// TLS and DTLS (whose ClientHello cookie goes to `cookie`).
+pub(crate) fn handshake_body<'a>(
+    msg: Handshake<'a>,
+    first: bool,
+    tls13: bool,
+    cookie: CookieFn<'_, 'a>,
+    out: Out<'_, 'a>,
+) -> R {
+    let t = msg.msg_type();
     let (body, base) = (msg.body(), msg.body_offset());
     match t {
         handshake_type::CLIENT_HELLO => {
             if let Some(ch) = msg.client_hello() {
-                client_hello(&ch, tls13, out)?
+                client_hello(&ch, tls13, cookie, out)?
             }
         }
         handshake_type::SERVER_HELLO => {
@@ -269,13 +286,29 @@ fn hello_start<'a>(
     Ok(sid)
 }
 
-fn client_hello<'a>(ch: &ClientHello<'a>, tls13: bool, out: Out<'_, 'a>) -> R {
+fn client_hello<'a>(
+    ch: &ClientHello<'a>,
+    tls13: bool,
+    cookie: CookieFn<'_, 'a>,
+    out: Out<'_, 'a>,
+) -> R {
     let (body, base) = (ch.body(), ch.base());
     let Some(sid) = hello_start(body, base, tls13, out)? else {
         return Ok(());
     };
+    let mut before_suites = sid;
+    if ch.is_dtls() {
+        let Some(c) = sid.next(body, 1) else {
+            return Ok(());
+        };
+        cookie(body, c.at);
+        if !c.ok {
+            return Ok(());
+        }
+        before_suites = c;
+    }
     let f = Field::CipherSuitesLength;
-    let Some(v) = vec_len(body, base, sid.end(), 2, f, out)? else {
+    let Some(v) = vec_len(body, base, before_suites.end(), 2, f, out)? else {
         return Ok(());
     };
     out(Field::CipherSuites, Value::Present, v.data_range(base));

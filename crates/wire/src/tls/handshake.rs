@@ -88,25 +88,107 @@ impl Vector {
     }
 }
 
-/// One handshake message: the 4-byte header and its body.
+/// One handshake message: the 4-byte header (12 bytes in DTLS) and its
+/// body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Handshake<'a> {
     /// Header and body (the body clamped to what is at hand).
     bytes: &'a [u8],
     /// Offset of the message in the layer.
     offset: usize,
+    /// DTLS: the header adds message_seq, fragment_offset and
+    /// fragment_length, and a ClientHello carries a cookie.
+    dtls: bool,
 }
+
+/// Length of a DTLS handshake header: type(1) length(3) message_seq(2)
+/// fragment_offset(3) fragment_length(3).
+pub const DTLS_HEADER_LEN: usize = 12;
 
 impl<'a> Handshake<'a> {
     /// A message over `bytes` (header first), for instance one the engine
     /// reassembled from several records; offsets are then relative to it.
     pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
         need(bytes, 4)?;
-        Ok(Handshake { bytes, offset: 0 })
+        Ok(Handshake {
+            bytes,
+            offset: 0,
+            dtls: false,
+        })
+    }
+
+    /// A DTLS message over `bytes` (12-byte header first). Its body is the
+    /// fragment the header describes; a whole message has fragment offset 0
+    /// and fragment length equal to its length (see [`Handshake::is_whole`]).
+    pub fn new_dtls(bytes: &'a [u8]) -> Result<Self, Error> {
+        need(bytes, DTLS_HEADER_LEN)?;
+        Ok(Handshake {
+            bytes,
+            offset: 0,
+            dtls: true,
+        })
     }
 
     pub(crate) fn at(bytes: &'a [u8], offset: usize) -> Self {
-        Handshake { bytes, offset }
+        Handshake {
+            bytes,
+            offset,
+            dtls: false,
+        }
+    }
+
+    pub(crate) fn at_dtls(bytes: &'a [u8], offset: usize) -> Self {
+        Handshake {
+            bytes,
+            offset,
+            dtls: true,
+        }
+    }
+
+    /// Is this a DTLS message (12-byte header)?
+    pub fn is_dtls(&self) -> bool {
+        self.dtls
+    }
+
+    fn header_len(&self) -> usize {
+        if self.dtls {
+            DTLS_HEADER_LEN
+        } else {
+            4
+        }
+    }
+
+    /// DTLS: the message sequence number (0 in TLS).
+    pub fn message_seq(&self) -> u16 {
+        if self.dtls {
+            be16(self.bytes, 4).unwrap_or(0)
+        } else {
+            0
+        }
+    }
+
+    /// DTLS: where this fragment starts in the message (0 in TLS).
+    pub fn fragment_offset(&self) -> u32 {
+        if self.dtls {
+            be24(self.bytes, 6).unwrap_or(0)
+        } else {
+            0
+        }
+    }
+
+    /// DTLS: the fragment's length (the message's length in TLS).
+    pub fn fragment_length(&self) -> u32 {
+        if self.dtls {
+            be24(self.bytes, 9).unwrap_or(0)
+        } else {
+            self.length()
+        }
+    }
+
+    /// Does this message hold its whole body (always in TLS; in DTLS, a
+    /// fragment at offset 0 as long as the message)?
+    pub fn is_whole(&self) -> bool {
+        self.fragment_offset() == 0 && self.fragment_length() == self.length()
     }
 
     pub fn msg_type(&self) -> u8 {
@@ -133,24 +215,35 @@ impl<'a> Handshake<'a> {
         self.bytes
     }
 
-    /// The body, clamped to the declared length and to what is at hand.
+    /// The body, clamped to the declared length and to what is at hand
+    /// (in DTLS, the fragment's bytes).
     pub fn body(&self) -> &'a [u8] {
-        clamp(self.bytes, 4, self.length() as usize)
+        clamp(
+            self.bytes,
+            self.header_len(),
+            self.fragment_length() as usize,
+        )
     }
 
     /// Offset of the body in the layer.
     pub fn body_offset(&self) -> usize {
-        self.offset.saturating_add(4)
+        self.offset.saturating_add(self.header_len())
     }
 
+    /// The ClientHello (in DTLS only a whole one).
     pub fn client_hello(&self) -> Option<ClientHello<'a>> {
-        (self.msg_type() == handshake_type::CLIENT_HELLO)
-            .then(|| ClientHello::new(self.body(), self.body_offset()))
+        (self.msg_type() == handshake_type::CLIENT_HELLO && self.is_whole()).then(|| {
+            if self.dtls {
+                ClientHello::new_dtls(self.body(), self.body_offset())
+            } else {
+                ClientHello::new(self.body(), self.body_offset())
+            }
+        })
     }
 
     /// The ServerHello (a TLS 1.3 HelloRetryRequest is one too).
     pub fn server_hello(&self) -> Option<ServerHello<'a>> {
-        (self.msg_type() == handshake_type::SERVER_HELLO)
+        (self.msg_type() == handshake_type::SERVER_HELLO && self.is_whole())
             .then(|| ServerHello::new(self.body(), self.body_offset()))
     }
 
@@ -162,7 +255,7 @@ impl<'a> Handshake<'a> {
 
     /// The certificates of a Certificate message (TLS 1.2 and earlier form).
     pub fn certificates(&self) -> Option<Certificates<'a>> {
-        (self.msg_type() == handshake_type::CERTIFICATE)
+        (self.msg_type() == handshake_type::CERTIFICATE && self.is_whole())
             .then(|| Certificates::new(self.body(), self.body_offset()))
     }
 
@@ -225,6 +318,8 @@ pub struct ClientHello<'a> {
     body: &'a [u8],
     base: usize,
     pub(crate) sid: Option<Vector>,
+    /// DTLS: the cookie after the session id.
+    pub(crate) cookie: Option<Vector>,
     pub(crate) suites: Option<Vector>,
     pub(crate) comp: Option<Vector>,
     pub(crate) exts: Option<Vector>,
@@ -235,17 +330,45 @@ impl<'a> ClientHello<'a> {
     /// `base` of the layer.
     pub fn new(body: &'a [u8], base: usize) -> Self {
         let sid = Vector::read(body, 34, 1);
-        let suites = sid.and_then(|v| v.next(body, 2));
+        Self::after_sid(body, base, sid, None, sid)
+    }
+
+    /// A DTLS ClientHello: a cookie (1-byte length) follows the session id.
+    pub fn new_dtls(body: &'a [u8], base: usize) -> Self {
+        let sid = Vector::read(body, 34, 1);
+        let cookie = sid.and_then(|v| v.next(body, 1));
+        Self::after_sid(body, base, sid, cookie, cookie)
+    }
+
+    fn after_sid(
+        body: &'a [u8],
+        base: usize,
+        sid: Option<Vector>,
+        cookie: Option<Vector>,
+        before_suites: Option<Vector>,
+    ) -> Self {
+        let suites = before_suites.and_then(|v| v.next(body, 2));
         let comp = suites.and_then(|v| v.next(body, 1));
         let exts = comp.and_then(|v| v.next(body, 2));
         ClientHello {
             body,
             base,
             sid,
+            cookie,
             suites,
             comp,
             exts,
         }
+    }
+
+    /// DTLS: the cookie (empty in TLS or when absent).
+    pub fn cookie(&self) -> &'a [u8] {
+        self.cookie.map_or(&[], |v| v.data(self.body))
+    }
+
+    /// Is this a DTLS ClientHello (with a cookie field)?
+    pub fn is_dtls(&self) -> bool {
+        self.cookie.is_some()
     }
 
     pub(crate) fn body(&self) -> &'a [u8] {
