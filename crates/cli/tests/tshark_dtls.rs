@@ -112,10 +112,9 @@ fn dtls_frames_are_tsharks() {
     };
     for cap in &caps {
         let name = cap.file_name().unwrap().to_string_lossy().to_string();
-        let stored = std::fs::read_to_string(
-            shared.join(format!("captures/tshark-ref/{name}.tsv")),
-        )
-        .unwrap();
+        let stored =
+            std::fs::read_to_string(shared.join(format!("captures/tshark-ref/{name}.tsv")))
+                .unwrap();
         let out = common::run(&[
             "-r",
             common::arg(cap),

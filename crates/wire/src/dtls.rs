@@ -51,6 +51,9 @@ mod hs_at {
 /// Length of a record header.
 pub const HEADER_LEN: usize = at::HEADER_LEN;
 
+/// Length of a handshake message's header.
+pub const HANDSHAKE_HEADER_LEN: usize = tls::DTLS_HANDSHAKE_HEADER_LEN;
+
 /// Protocol versions.
 pub mod version {
     pub const DTLS10: u16 = 0xfeff;

@@ -273,6 +273,10 @@ impl AppLogs {
                     Msg::Ssl(ssl::Msg::read(v, self.wants.x509, &mut self.ssl.certs))
                 }
                 Layer::Tls(_) => Msg::Service("ssl"),
+                Layer::Dtls(v) if self.wants.ssl || self.wants.x509 => {
+                    Msg::Ssl(ssl::Msg::read_dtls(v, self.wants.x509, &mut self.ssl.certs))
+                }
+                Layer::Dtls(_) => Msg::Service("dtls"),
                 // Always read: the ClientHello confirms the service.
                 Layer::Quic(v) => match quic::Msg::read(v) {
                     Some(m) => Msg::Quic(m),
@@ -519,6 +523,15 @@ impl AppLogs {
                         done |= m.request && !m.may_switch;
                     }
                     Some("http")
+                }
+                Msg::Ssl(m) if m.dtls => {
+                    let frame = f.frame();
+                    let id = frame.conn.id;
+                    done |= self.ssl.message(&frame, m, sink)?;
+                    // Zeek names the service once the analyzer confirms
+                    // the protocol: not on fragments alone, nor after a
+                    // protocol violation.
+                    self.ssl.confirmed(id).then_some("dtls")
                 }
                 Msg::Ssl(m) => {
                     done |= self.ssl.message(&f.frame(), m, sink)?;

@@ -30,13 +30,25 @@
 //! - `ja3`/`ja3s` are the MD5 of the JA3/JA3S strings, `ja4` FoxIO's JA4 of
 //!   the ClientHello.
 //!
+//! DTLS (over UDP, [`Msg::read_dtls`]) is followed the same way, its
+//! version `DTLSv10`/`DTLSv12` and conn.log's service `dtls`. A handshake
+//! message sent in fragments is put together per direction as Zeek's DTLS
+//! analyzer does: one message at a time (a fragment of another message
+//! starts anew), the fragments' record sequence numbers within a window of
+//! [`DTLS_WINDOW`] from the first one's; a fragment outside it is Zeek's
+//! protocol violation, after which the connection is not followed (no
+//! ssl.log record, no service).
+//!
 //! Known differences: `validation_status` stays unset (no trust store);
-//! SSLv2 and DTLS are not followed.
+//! SSLv2 is not followed.
 //!
 //! Bounds: per connection one record; at most [`MAX_CONNS`] connections
 //! with TLS state (past that the oldest is written early, counted in
 //! [`Stats::overflow`]); at most [`MAX_CERTS`] certificates of a chain are
-//! fingerprinted.
+//! fingerprinted. A DTLS message being put together is at most
+//! [`MAX_DTLS_MESSAGE`] bytes, one per direction, and all of them at most
+//! [`MAX_DTLS_BUFFERED`] bytes; fragments refused are counted in
+//! [`Stats::dtls_dropped`].
 
 mod ciphers;
 
@@ -49,6 +61,7 @@ use sha2::Sha256;
 use std::borrow::Cow;
 use std::io;
 use std::net::IpAddr;
+use wire::dtls::{DtlsView, Item as DtlsItem};
 use wire::tls::{content_type as ct, extension_type as ext, handshake_type as hs, Item, TlsView};
 use wiresift_wire as wire;
 
@@ -88,6 +101,13 @@ pub static SCHEMA: Schema = Schema {
 pub const MAX_CONNS: usize = 100_000;
 /// Certificates of one chain that are fingerprinted.
 pub const MAX_CERTS: usize = 16;
+/// The largest DTLS handshake message put together from fragments.
+pub const MAX_DTLS_MESSAGE: usize = 64 * 1024;
+/// Bytes of DTLS messages being put together, over all connections.
+pub const MAX_DTLS_BUFFERED: usize = 16 * 1024 * 1024;
+/// How far past the first fragment's record sequence number a fragment of
+/// the same message may be (Zeek keeps a bitmap of 32 records).
+pub const DTLS_WINDOW: u64 = 32;
 /// Zeek's `max_ssl_history_length`.
 const MAX_HISTORY: usize = 100;
 /// Events kept from one TLS layer (a layer holds a few records).
@@ -149,12 +169,31 @@ pub enum Ev {
     ChangeCipherSpec,
     Alert(u8),
     Heartbeat,
+    /// A fragment of a DTLS handshake message (put together per
+    /// connection by the tracker).
+    DtlsFragment(Box<DtlsFragment>),
+}
+
+/// A fragment of a DTLS handshake message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DtlsFragment {
+    pub msg_type: u8,
+    pub length: u32,
+    pub message_seq: u16,
+    pub offset: u32,
+    /// The sequence number of the record that carried it.
+    pub record_seq: u64,
+    pub bytes: Vec<u8>,
+    /// x509.log is written: read each certificate's fields.
+    pub x509: bool,
 }
 
 /// What ssl.log needs of one TLS layer.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Msg {
     pub evs: Vec<Ev>,
+    /// The records were DTLS.
+    pub dtls: bool,
 }
 
 /// JA4's hash of one part: the first 12 hex digits of its SHA-256, or
@@ -170,7 +209,8 @@ fn ja4_hash(s: &str) -> String {
 fn client_hello(h: &wire::tls::ClientHello<'_>) -> ClientHello {
     let mut ja3 = String::new();
     h.write_ja3_full(&mut ja3);
-    let p = h.ja4_parts();
+    // JA4's first letter: `d` for DTLS, `t` for TLS over TCP.
+    let p = h.ja4_parts_for(if h.is_dtls() { 'd' } else { 't' });
     ClientHello {
         session_id: h.session_id().to_vec(),
         server_name: h.server_name().map(<[u8]>::to_vec),
@@ -248,36 +288,116 @@ impl Msg {
                 Item::ChangeCipherSpec(_) => Ev::ChangeCipherSpec,
                 Item::Alert(r) => Ev::Alert(r.body.get(1).copied().unwrap_or(0)),
                 Item::Heartbeat(_) => Ev::Heartbeat,
-                Item::Handshake { msg, .. } => match msg.msg_type() {
-                    hs::CLIENT_HELLO => match msg.client_hello() {
-                        Some(h) => Ev::ClientHello(Box::new(client_hello(&h))),
-                        None => Ev::Handshake(hs::CLIENT_HELLO),
-                    },
-                    hs::SERVER_HELLO => match msg.server_hello() {
-                        Some(h) => Ev::ServerHello(Box::new(server_hello(&h))),
-                        None => Ev::Handshake(hs::SERVER_HELLO),
-                    },
-                    hs::CERTIFICATE => match msg.certificates() {
-                        Some(list) => Ev::Certificate(Box::new(certs(list, x509, cache))),
-                        None => Ev::Handshake(hs::CERTIFICATE),
-                    },
-                    hs::SERVER_KEY_EXCHANGE => {
-                        // ECParameters: curve_type 3 (named_curve), then the
-                        // group.
-                        let b = msg.body();
-                        let curve = (b.first() == Some(&3))
-                            .then(|| b.get(1..3).map(|g| u16::from_be_bytes([g[0], g[1]])))
-                            .flatten();
-                        Ev::ServerKeyExchange(curve)
-                    }
-                    t => Ev::Handshake(t),
-                },
+                Item::Handshake { msg, .. } => handshake_ev(msg, x509, cache),
                 _ => continue,
             };
             evs.push(e);
         }
-        Msg { evs }
+        Msg { evs, dtls: false }
     }
+
+    /// The events of one DTLS layer, in order; fragments of handshake
+    /// messages as [`Ev::DtlsFragment`] (copied: the tracker puts them
+    /// together).
+    pub fn read_dtls(v: &DtlsView<'_>, x509: bool, cache: &mut CertCache) -> Msg {
+        let mut evs = Vec::new();
+        let mut record_seq = 0;
+        for it in v.items() {
+            if evs.len() >= MAX_EVENTS {
+                break;
+            }
+            let e = match it {
+                DtlsItem::Record(r) => {
+                    record_seq = r.sequence_number;
+                    Ev::Record(r.content_type)
+                }
+                DtlsItem::ChangeCipherSpec(_) => Ev::ChangeCipherSpec,
+                DtlsItem::Alert(r) => Ev::Alert(r.body.get(1).copied().unwrap_or(0)),
+                DtlsItem::Heartbeat(_) => Ev::Heartbeat,
+                DtlsItem::Handshake { msg, .. } if msg.is_whole() => handshake_ev(msg, x509, cache),
+                DtlsItem::Handshake { msg, .. } => Ev::DtlsFragment(Box::new(DtlsFragment {
+                    msg_type: msg.msg_type(),
+                    length: msg.length(),
+                    message_seq: msg.message_seq(),
+                    offset: msg.fragment_offset(),
+                    record_seq,
+                    bytes: msg.body().to_vec(),
+                    x509,
+                })),
+                _ => continue,
+            };
+            evs.push(e);
+        }
+        Msg { evs, dtls: true }
+    }
+}
+
+/// The event of one whole handshake message.
+fn handshake_ev(msg: wire::tls::Handshake<'_>, x509: bool, cache: &mut CertCache) -> Ev {
+    match msg.msg_type() {
+        hs::CLIENT_HELLO => match msg.client_hello() {
+            Some(h) => Ev::ClientHello(Box::new(client_hello(&h))),
+            None => Ev::Handshake(hs::CLIENT_HELLO),
+        },
+        hs::SERVER_HELLO => match msg.server_hello() {
+            Some(h) => Ev::ServerHello(Box::new(server_hello(&h))),
+            None => Ev::Handshake(hs::SERVER_HELLO),
+        },
+        hs::CERTIFICATE => match msg.certificates() {
+            Some(list) => Ev::Certificate(Box::new(certs(list, x509, cache))),
+            None => Ev::Handshake(hs::CERTIFICATE),
+        },
+        hs::SERVER_KEY_EXCHANGE => {
+            // ECParameters: curve_type 3 (named_curve), then the
+            // group.
+            let b = msg.body();
+            let curve = (b.first() == Some(&3))
+                .then(|| b.get(1..3).map(|g| u16::from_be_bytes([g[0], g[1]])))
+                .flatten();
+            Ev::ServerKeyExchange(curve)
+        }
+        t => Ev::Handshake(t),
+    }
+}
+
+/// A DTLS handshake message being put together in one direction.
+#[derive(Debug, Default)]
+struct Reassembly {
+    message_seq: u16,
+    length: u32,
+    /// The least and greatest record sequence numbers of its fragments.
+    first_record_seq: u64,
+    last_record_seq: u64,
+    /// The message's body so far (`length` bytes once started).
+    buf: Vec<u8>,
+    /// The byte ranges received, at most [`DTLS_WINDOW`] of them.
+    have: Vec<(u32, u32)>,
+}
+
+impl Reassembly {
+    /// Is every byte of the message here?
+    fn complete(&self) -> bool {
+        let mut ranges = self.have.clone();
+        ranges.sort_unstable();
+        let mut end = 0u32;
+        for (s, e) in ranges {
+            if s > end {
+                return false;
+            }
+            end = end.max(e);
+        }
+        end >= self.length
+    }
+}
+
+/// What a DTLS fragment did.
+enum FragOutcome {
+    /// The message is whole: its event.
+    Whole(Ev),
+    /// Kept (or dropped for a bound, counted).
+    Pending,
+    /// Zeek's protocol violation: the connection is not followed further.
+    Violation,
 }
 
 /// Zeek's name of a version (`SSL::version_strings`).
@@ -552,6 +672,11 @@ struct ConnState {
     /// Written (established): later messages are not looked at, as Zeek
     /// then takes its analyzer off the connection.
     logged: bool,
+    /// DTLS: the message being put together from each side (originator,
+    /// responder).
+    frags: [Reassembly; 2],
+    /// DTLS: a protocol violation ended the analysis (nothing is written).
+    violated: bool,
 }
 
 impl ConnState {
@@ -596,6 +721,8 @@ impl ConnState {
             version_num: None,
             server_names: Vec::new(),
             logged: false,
+            frags: Default::default(),
+            violated: false,
         }
     }
 
@@ -624,6 +751,7 @@ impl ConnState {
     /// clear go to `seen`, with whether the client sent them.
     fn apply(&mut self, from_orig: bool, m: Msg, seen: &mut Vec<(bool, Certs)>) -> bool {
         let mut cipher_rec = false;
+        let dtls = m.dtls;
         for e in m.evs {
             let client = from_orig != self.flipped;
             if let Ev::Record(t) = e {
@@ -640,7 +768,7 @@ impl ConnState {
                 continue;
             }
             match e {
-                Ev::Record(_) => {}
+                Ev::Record(_) | Ev::DtlsFragment(_) => {}
                 Ev::ClientHello(h) => {
                     if !self.hello_seen && !from_orig {
                         // The client is the responder.
@@ -706,7 +834,11 @@ impl ConnState {
                 }
                 Ev::Certificate(mut c) => {
                     let fps = c.fps.clone();
-                    if client {
+                    // Zeek's DTLS files a chain by the direction it came
+                    // from (the originator's is the client's), also when
+                    // the responder sent the ClientHello.
+                    let by = if dtls { from_orig } else { client };
+                    if by {
                         self.info.client_cert_chain_fps = Some(fps);
                         self.info.client_subject = c.subject.take();
                         self.info.client_issuer = c.issuer.take();
@@ -718,7 +850,7 @@ impl ConnState {
                         self.sni_check();
                     }
                     if !c.certs.is_empty() {
-                        seen.push((client, *c));
+                        seen.push((by, *c));
                     }
                     self.add(client, b'x');
                 }
@@ -760,6 +892,12 @@ pub struct Stats {
     pub records: u64,
     /// Connections written early because [`MAX_CONNS`] had TLS state.
     pub overflow: u64,
+    /// DTLS handshake fragments not kept: their message past
+    /// [`MAX_DTLS_MESSAGE`], all messages past [`MAX_DTLS_BUFFERED`], or a
+    /// message in more than [`DTLS_WINDOW`] pieces.
+    pub dtls_dropped: u64,
+    /// DTLS connections given up on a protocol violation.
+    pub dtls_violations: u64,
 }
 
 /// TLS connections in progress.
@@ -770,7 +908,91 @@ pub struct Tracker {
     seen: Vec<(bool, Certs)>,
     /// Certificates read before ([`Msg::read`]).
     pub certs: CertCache,
+    /// Bytes of DTLS messages being put together.
+    dtls_buffered: usize,
     pub stats: Stats,
+}
+
+/// Take one DTLS fragment into its direction's reassembly.
+fn dtls_fragment(
+    r: &mut Reassembly,
+    fr: DtlsFragment,
+    buffered: &mut usize,
+    stats: &mut Stats,
+    certs: &mut CertCache,
+) -> FragOutcome {
+    let len = fr.length as usize;
+    let Some(end) = (fr.offset as usize).checked_add(fr.bytes.len()) else {
+        return FragOutcome::Violation;
+    };
+    if end > len {
+        // Zeek: a fragment writing past the end of its message.
+        return FragOutcome::Violation;
+    }
+    if len > MAX_DTLS_MESSAGE {
+        stats.dtls_dropped += 1;
+        return FragOutcome::Pending;
+    }
+    if r.buf.is_empty() || r.message_seq != fr.message_seq || r.length != fr.length {
+        // Another message: what was kept of the last one is given up.
+        *buffered = buffered.saturating_sub(r.buf.len());
+        *r = Reassembly::default();
+        if buffered.saturating_add(len) > MAX_DTLS_BUFFERED {
+            stats.dtls_dropped += 1;
+            return FragOutcome::Pending;
+        }
+        *r = Reassembly {
+            message_seq: fr.message_seq,
+            length: fr.length,
+            first_record_seq: fr.record_seq,
+            last_record_seq: fr.record_seq,
+            buf: vec![0; len],
+            have: Vec::new(),
+        };
+        *buffered += len;
+    }
+    let first = r.first_record_seq.min(fr.record_seq);
+    let last = r.last_record_seq.max(fr.record_seq);
+    if last.saturating_sub(first) >= DTLS_WINDOW {
+        // Zeek: a fragment's sequence number outside the reassembly window.
+        *buffered = buffered.saturating_sub(r.buf.len());
+        *r = Reassembly::default();
+        return FragOutcome::Violation;
+    }
+    r.first_record_seq = first;
+    r.last_record_seq = last;
+    if r.have.len() >= DTLS_WINDOW as usize {
+        stats.dtls_dropped += 1;
+        return FragOutcome::Pending;
+    }
+    if let Some(dst) = r.buf.get_mut(fr.offset as usize..end) {
+        dst.copy_from_slice(&fr.bytes);
+    }
+    r.have.push((fr.offset, end as u32));
+    if !r.complete() {
+        return FragOutcome::Pending;
+    }
+    // The whole message, behind a DTLS header that says so.
+    let mut whole = Vec::with_capacity(wire::dtls::HANDSHAKE_HEADER_LEN + len);
+    let l = fr.length.to_be_bytes();
+    let (l1, l2, l3) = (l.get(1), l.get(2), l.get(3));
+    let len3 = [
+        l1.copied().unwrap_or(0),
+        l2.copied().unwrap_or(0),
+        l3.copied().unwrap_or(0),
+    ];
+    whole.push(fr.msg_type);
+    whole.extend_from_slice(&len3);
+    whole.extend_from_slice(&fr.message_seq.to_be_bytes());
+    whole.extend_from_slice(&[0, 0, 0]);
+    whole.extend_from_slice(&len3);
+    whole.extend_from_slice(&r.buf);
+    *buffered = buffered.saturating_sub(r.buf.len());
+    *r = Reassembly::default();
+    match wire::tls::Handshake::new_dtls(&whole) {
+        Ok(msg) => FragOutcome::Whole(handshake_ev(msg, fr.x509, certs)),
+        Err(_) => FragOutcome::Pending,
+    }
 }
 
 impl Tracker {
@@ -796,6 +1018,42 @@ impl Tracker {
             .or_insert_with(|| ConnState::new(f));
         if st.logged {
             return Ok(true);
+        }
+        let mut m = m;
+        if m.evs.iter().any(|e| matches!(e, Ev::DtlsFragment(_))) {
+            let side = usize::from(!f.from_orig);
+            let mut evs = Vec::with_capacity(m.evs.len());
+            for e in std::mem::take(&mut m.evs) {
+                let Ev::DtlsFragment(fr) = e else {
+                    evs.push(e);
+                    continue;
+                };
+                let Some(r) = st.frags.get_mut(side) else {
+                    continue;
+                };
+                match dtls_fragment(
+                    r,
+                    *fr,
+                    &mut self.dtls_buffered,
+                    &mut self.stats,
+                    &mut self.certs,
+                ) {
+                    FragOutcome::Whole(ev) => evs.push(ev),
+                    FragOutcome::Pending => {}
+                    FragOutcome::Violation => {
+                        // Zeek takes its DTLS analyzer off the connection.
+                        self.stats.dtls_violations += 1;
+                        for r in &mut st.frags {
+                            self.dtls_buffered = self.dtls_buffered.saturating_sub(r.buf.len());
+                            *r = Reassembly::default();
+                        }
+                        st.violated = true;
+                        st.logged = true;
+                        return Ok(true);
+                    }
+                }
+            }
+            m.evs = evs;
         }
         let established = st.apply(f.from_orig, m, &mut self.seen);
         let info = established.then(|| {
@@ -825,11 +1083,28 @@ impl Tracker {
         }
     }
 
+    /// Is the connection's protocol confirmed, as Zeek names a service: a
+    /// hello seen and, for DTLS, no protocol violation.
+    pub fn confirmed(&self, id: ConnId) -> bool {
+        self.conns
+            .get(&id)
+            .is_some_and(|st| (st.hello_seen || st.info.version.is_some()) && !st.violated)
+    }
+
     /// A connection ended: its record, if not written yet.
     pub fn conn_ended(&mut self, id: ConnId, sink: &mut dyn Sink) -> io::Result<()> {
         match self.conns.remove(&id) {
-            Some(st) if !st.logged => self.write(&st.info, sink),
-            _ => Ok(()),
+            Some(st) => {
+                for r in &st.frags {
+                    self.dtls_buffered = self.dtls_buffered.saturating_sub(r.buf.len());
+                }
+                if st.logged {
+                    Ok(())
+                } else {
+                    self.write(&st.info, sink)
+                }
+            }
+            None => Ok(()),
         }
     }
 
