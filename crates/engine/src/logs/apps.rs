@@ -273,10 +273,12 @@ impl AppLogs {
                     Msg::Ssl(ssl::Msg::read(v, self.wants.x509, &mut self.ssl.certs))
                 }
                 Layer::Tls(_) => Msg::Service("ssl"),
-                Layer::Dtls(v) if self.wants.ssl || self.wants.x509 => {
+                // Always read: as Zeek names the service once its analyzer
+                // confirms the protocol, a hello (whole, perhaps put
+                // together from fragments) confirms DTLS.
+                Layer::Dtls(v) => {
                     Msg::Ssl(ssl::Msg::read_dtls(v, self.wants.x509, &mut self.ssl.certs))
                 }
-                Layer::Dtls(_) => Msg::Service("dtls"),
                 // Always read: the ClientHello confirms the service.
                 Layer::Quic(v) => match quic::Msg::read(v) {
                     Some(m) => Msg::Quic(m),
