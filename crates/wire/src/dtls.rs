@@ -815,9 +815,10 @@ pub fn looks_like(payload: &[u8], wire_len: usize) -> bool {
             .checked_add(at::LENGTH.start)
             .and_then(|l| be16(payload, l))
         else {
-            // The bytes at hand stop inside a header: fine if the datagram
-            // goes on past them.
-            return off > 0 && payload.len() < wire_len;
+            // The bytes at hand stop before the next header is whole: fine
+            // if the capture cut the datagram there (not at a record's end,
+            // where the rest of the datagram would be something else).
+            return off > 0 && payload.len() < wire_len && off != payload.len();
         };
         let t = u8_at(payload, off).unwrap_or(0);
         let v = be16(payload, off + 1).unwrap_or(0);
