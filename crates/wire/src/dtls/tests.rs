@@ -123,7 +123,10 @@ fn fragments_show_their_header_only() {
         assert!(v.client_hello().is_none());
     }
     let b = hex(FRAGMENT_2);
-    assert_eq!(text(&DtlsView::new(&b).unwrap(), Field::SequenceNumber), "128");
+    assert_eq!(
+        text(&DtlsView::new(&b).unwrap(), Field::SequenceNumber),
+        "128"
+    );
 }
 
 #[test]

@@ -459,9 +459,17 @@ impl<'a> ClientHello<'a> {
     /// The highest version offered: in supported_versions (GREASE left
     /// out) if present, else the version field.
     pub fn max_version(&self) -> u16 {
+        // DTLS versions count down (0xfeff 1.0, 0xfefd 1.2, 0xfefc 1.3).
+        let rank = |v: &u16| {
+            if v >> 8 == 0xfe {
+                0x1_0000 + u32::from(0xff - (v & 0xff))
+            } else {
+                u32::from(*v)
+            }
+        };
         self.supported_versions()
             .filter(|v| !is_grease(*v))
-            .max()
+            .max_by_key(rank)
             .unwrap_or_else(|| self.version())
     }
 

@@ -78,7 +78,10 @@ fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, from_orig: bool, ts: i64,
 fn rec(content_type: u8, evs: Vec<Ev>) -> Msg {
     let mut all = vec![Ev::Record(content_type)];
     all.extend(evs);
-    Msg { evs: all }
+    Msg {
+        evs: all,
+        dtls: false,
+    }
 }
 
 #[test]
@@ -374,4 +377,76 @@ fn hostile_layers_do_not_panic() {
         }
         let _ = Cert::parse(&b);
     }
+}
+
+/// zeek__tls-dtls-sequence-number-jumps.pcap frames 1-3: a DTLS 1.2
+/// ClientHello in three fragments of 27 bytes, in records whose sequence
+/// numbers are 0, 128 and 256.
+const DTLS_FRAGMENTS: [&str; 3] = [
+    "16fefd0000000000000000002701000051000000000000001bfefdf2d120880f75811062381f06abf371f75899aea4af864c6383",
+    "16fefd0000000000000080002701000051000000001b00001b0b9b3ac7a09a710000000a130113021303c02bc02f0100001d002b",
+    "16fefd0000000000000100002701000051000000003600001b000504fefcfefd000a00060004001d0017000d0006000408040403",
+];
+
+fn dtls_msg(b: &[u8]) -> Msg {
+    let v = wire::dtls::DtlsView::new(b).expect("DTLS");
+    Msg::read_dtls(&v, true, &mut CertCache::default())
+}
+
+fn udp() -> ConnRef {
+    conn(false, 0, ("10.0.0.1", 50000), ("10.0.0.2", 4433))
+}
+
+#[test]
+fn dtls_fragments_are_put_together() {
+    let c = udp();
+    let mut t = Tracker::default();
+    let mut rows = Rows::default();
+    // The same fragments in records numbered 2, 0, 1 (out of order).
+    for (i, seq) in [(2, 2u8), (0, 0), (1, 1)] {
+        let mut b = hex(DTLS_FRAGMENTS[i]);
+        b[9] = 0;
+        b[10] = seq;
+        let m = dtls_msg(&b);
+        assert!(matches!(m.evs.get(1), Some(Ev::DtlsFragment(_))));
+        assert!(!feed(&mut t, &mut rows, &c, true, i as i64 * SEC, m));
+        // Whole once the last piece is in.
+        assert_eq!(t.confirmed(c.id), seq == 1, "after record {seq}");
+    }
+    assert_eq!(t.dtls_buffered, 0);
+    assert_eq!(t.stats.dtls_violations, 0);
+    t.finish(&mut rows).expect("sink");
+    assert_eq!(rows.get("ssl", 0, "ssl_history"), "C");
+    assert_eq!(rows.get("ssl", 0, "ja4").get(..4), Some("dd3i"));
+}
+
+#[test]
+fn dtls_fragments_outside_the_window_are_a_violation() {
+    let c = udp();
+    let mut t = Tracker::default();
+    let mut rows = Rows::default();
+    let m = dtls_msg(&hex(DTLS_FRAGMENTS[0]));
+    assert!(!feed(&mut t, &mut rows, &c, true, 0, m));
+    // Record 128: past Zeek's window.
+    let m = dtls_msg(&hex(DTLS_FRAGMENTS[1]));
+    assert!(feed(&mut t, &mut rows, &c, true, SEC, m));
+    assert_eq!(t.stats.dtls_violations, 1);
+    assert!(!t.confirmed(c.id));
+    assert_eq!(t.dtls_buffered, 0);
+    t.finish(&mut rows).expect("sink");
+    assert!(rows.rows.is_empty());
+}
+
+#[test]
+fn dtls_fragments_are_bounded() {
+    let c = udp();
+    let mut t = Tracker::default();
+    let mut rows = Rows::default();
+    // A fragment of a message claiming more than the cap: dropped, counted.
+    let mut b = hex(DTLS_FRAGMENTS[0]);
+    b[14] = 0x10; // length 0x100051
+    let m = dtls_msg(&b);
+    assert!(!feed(&mut t, &mut rows, &c, true, 0, m));
+    assert_eq!(t.stats.dtls_dropped, 1);
+    assert_eq!(t.dtls_buffered, 0);
 }
