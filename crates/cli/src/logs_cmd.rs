@@ -210,6 +210,14 @@ fn limits_reached(jobs: &[LogsJob], certificates: &x509::Stats) -> Vec<String> {
             ),
         ),
         (
+            total(|j| j.apps.ssl.stats.dtls_dropped),
+            format!(
+                "DTLS handshake fragments not put together ({} KiB a message, {} MiB in all)",
+                ssl::MAX_DTLS_MESSAGE >> 10,
+                ssl::MAX_DTLS_BUFFERED >> 20
+            ),
+        ),
+        (
             certificates.untracked,
             format!(
                 "certificates logged and not remembered ({} remembered)",
