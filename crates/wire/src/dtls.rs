@@ -21,8 +21,7 @@ use crate::error::{need, Error};
 use crate::field::{FieldSink, Kind, Value};
 use crate::field_table;
 use crate::tls::{
-    self, alert_description_name, alert_level_name, content_type, handshake_type,
-    handshake_type_name, Handshake,
+    self, content_type, handshake_type, handshake_type_name, push_alert_info, Handshake,
 };
 use std::cell::RefCell;
 use std::ops::Range;
@@ -630,17 +629,8 @@ impl<'a> DtlsView<'a> {
                 Item::Record(_) => {}
                 Item::ChangeCipherSpec(_) => put(out, "Change Cipher Spec"),
                 Item::Alert(rec) => {
-                    let l = u8_at(rec.body, 0)
-                        .and_then(alert_level_name)
-                        .unwrap_or("Unknown");
-                    let d = u8_at(rec.body, 1)
-                        .and_then(alert_description_name)
-                        .unwrap_or("Unknown");
                     put(out, "Alert (Level: ");
-                    out.push_str(l);
-                    out.push_str(", Description: ");
-                    out.push_str(d);
-                    out.push(')');
+                    push_alert_info(rec.body, out);
                 }
                 Item::EncryptedAlert(_) => put(out, "Encrypted Alert"),
                 Item::ApplicationData(_) => put(out, "Application Data"),

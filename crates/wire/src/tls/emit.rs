@@ -10,8 +10,8 @@
 
 use super::handshake::{ClientHello, Extension, ServerHello, Vector};
 use super::{
-    alert_description_name, alert_level_name, extension_type as ext, handshake_type,
-    handshake_type_name, Field, Handshake, Item, TlsView,
+    extension_type as ext, handshake_type, handshake_type_name, push_alert_info, Field, Handshake,
+    Item, TlsView,
 };
 use crate::bytes::{be16, be32, u8_at};
 use crate::field::Value;
@@ -880,17 +880,8 @@ pub(super) fn summary(v: &TlsView, out: &mut String) {
             Item::Record { .. } => {}
             Item::ChangeCipherSpec(_) => put(out, "Change Cipher Spec"),
             Item::Alert(rec) => {
-                let l = u8_at(rec.body, 0)
-                    .and_then(alert_level_name)
-                    .unwrap_or("Unknown");
-                let d = u8_at(rec.body, 1)
-                    .and_then(alert_description_name)
-                    .unwrap_or("Unknown");
                 put(out, "Alert (Level: ");
-                out.push_str(l);
-                out.push_str(", Description: ");
-                out.push_str(d);
-                out.push(')');
+                push_alert_info(rec.body, out);
             }
             Item::EncryptedAlert(_) => put(out, "Encrypted Alert"),
             Item::ApplicationData(_) => put(out, "Application Data"),

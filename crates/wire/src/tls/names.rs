@@ -50,6 +50,19 @@ pub fn alert_level_name(l: u8) -> Option<&'static str> {
     }
 }
 
+/// An alert record's Info text after `Alert (Level: `, from its body's
+/// two bytes: `Fatal, Description: Handshake Failure)` (`Unknown` for what
+/// is missing or unnamed), as tshark writes it for TLS and DTLS.
+pub fn push_alert_info(body: &[u8], out: &mut String) {
+    let name = |i: usize, f: fn(u8) -> Option<&'static str>| {
+        body.get(i).copied().and_then(f).unwrap_or("Unknown")
+    };
+    out.push_str(name(0, alert_level_name));
+    out.push_str(", Description: ");
+    out.push_str(name(1, alert_description_name));
+    out.push(')');
+}
+
 /// An alert description's name.
 pub fn alert_description_name(d: u8) -> Option<&'static str> {
     Some(match d {
