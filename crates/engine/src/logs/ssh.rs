@@ -390,14 +390,8 @@ fn bidirectional(client: (&[u8], &[u8]), server: (&[u8], &[u8])) -> Vec<u8> {
 
 /// Zeek's host key fingerprint: MD5, colon-separated lower-case hex.
 fn fingerprint(key: &[u8]) -> String {
-    let d = Md5::digest(key);
     let mut s = String::with_capacity(47);
-    for (i, b) in d.iter().enumerate() {
-        if i > 0 {
-            s.push(':');
-        }
-        s.push_str(&format!("{b:02x}"));
-    }
+    wiresift_wire::field::write_hex_bytes(&mut s, &Md5::digest(key), Some(':'));
     s
 }
 
