@@ -21,7 +21,7 @@ use crate::error::{need, Error};
 use crate::field::{FieldSink, Kind, Value};
 use crate::field_table;
 use crate::tls::{
-    self, content_type, handshake_type, handshake_type_name, push_alert_info, Handshake,
+    self, content_type, handshake_type, handshake_type_name, push_alert_info, Body, Handshake,
 };
 use std::cell::RefCell;
 use std::ops::Range;
@@ -351,31 +351,7 @@ pub struct Record<'a> {
     pub body: &'a [u8],
 }
 
-impl<'a> Record<'a> {
-    /// Offset of the body in the view.
-    pub fn body_offset(&self) -> usize {
-        self.offset.saturating_add(at::HEADER_LEN)
-    }
-
-    /// The bytes the record covers in the view (header and body at hand).
-    pub fn range(&self) -> Range<usize> {
-        self.offset..self.body_offset().saturating_add(self.body.len())
-    }
-
-    /// The body's bytes in the view.
-    pub fn body_range(&self) -> Range<usize> {
-        self.body_offset()..self.body_offset().saturating_add(self.body.len())
-    }
-
-    /// Is the whole body there?
-    pub fn is_complete(&self) -> bool {
-        self.body.len() == usize::from(self.length)
-    }
-
-    fn at(&self, r: Range<usize>) -> Range<usize> {
-        self.offset.saturating_add(r.start)..self.offset.saturating_add(r.end)
-    }
-}
+tls::record_extent!(at::HEADER_LEN);
 
 /// The records of a view, in order. The last one may be cut.
 #[derive(Clone, Debug)]
@@ -656,8 +632,13 @@ fn r(start: usize, len: usize) -> Range<usize> {
     start..start.saturating_add(len)
 }
 
-fn bytes_or(b: &[u8]) -> Value<'_> {
-    tls::emit_bytes_or(b)
+/// A body TLS shows alike, its fields renamed.
+fn body<'a>(kind: Body, rec: Record<'a>, out: &mut dyn FnMut(Field, Value<'a>, Range<usize>)) {
+    tls::emit_record_body(kind, rec.body, rec.body_offset(), &mut |f, v, rg| {
+        if let Some(g) = from_tls(f) {
+            out(g, v, rg)
+        }
+    });
 }
 
 /// The fields of one item; `Err` where tshark stops the layer (a hello
@@ -680,22 +661,13 @@ fn item<'a>(it: Item<'a>, out: &mut dyn FnMut(Field, Value<'a>, Range<usize>)) -
             );
             out(Field::RecordLength, uint(rec.length), rec.at(at::LENGTH));
         }
-        Item::ChangeCipherSpec(rec) => {
-            out(Field::ChangeCipherSpec, Value::Present, rec.body_range())
-        }
-        Item::Alert(rec) => {
-            out(Field::Alert, Value::Present, rec.body_range());
-            let at = rec.body_offset();
-            if let (Some(l), Some(d)) = (u8_at(rec.body, 0), u8_at(rec.body, 1)) {
-                out(Field::AlertLevel, uint(l), r(at, 1));
-                out(Field::AlertDesc, uint(d), r(at + 1, 1));
-            }
-        }
-        Item::EncryptedAlert(rec) => out(Field::Alert, Value::Present, rec.body_range()),
-        Item::ApplicationData(rec) => out(Field::AppData, bytes_or(rec.body), rec.body_range()),
+        Item::ChangeCipherSpec(rec) => body(Body::ChangeCipherSpec, rec, out),
+        Item::Alert(rec) => body(Body::Alert, rec, out),
+        Item::EncryptedAlert(rec) => body(Body::EncryptedAlert, rec, out),
+        Item::ApplicationData(rec) => body(Body::ApplicationData, rec, out),
         Item::Heartbeat(rec) => out(Field::Heartbeat, Value::Present, rec.body_range()),
         Item::Handshake { msg, first } => return handshake(msg, first, out),
-        Item::EncryptedHandshake(rec) => out(Field::Handshake, Value::Present, rec.body_range()),
+        Item::EncryptedHandshake(rec) => body(Body::EncryptedHandshake, rec, out),
         Item::Other(_) => {}
     }
     Ok(())

@@ -299,34 +299,46 @@ pub struct Record<'a> {
     pub body: &'a [u8],
 }
 
-impl<'a> Record<'a> {
-    /// Offset of the body in the view.
-    pub fn body_offset(&self) -> usize {
-        self.offset.saturating_add(at::HEADER_LEN)
-    }
+/// Where the parts of a record lie in its view: TLS's records and DTLS's
+/// differ only in the length of their header (`$header_len`).
+macro_rules! record_extent {
+    ($header_len:expr) => {
+        impl Record<'_> {
+            /// Offset of the body in the view.
+            pub fn body_offset(&self) -> usize {
+                self.offset.saturating_add($header_len)
+            }
 
-    /// The bytes the record covers in the view (header and body at hand).
-    pub fn range(&self) -> Range<usize> {
-        self.offset..self.body_offset().saturating_add(self.body.len())
-    }
+            /// The bytes the record covers in the view (header and body at hand).
+            pub fn range(&self) -> Range<usize> {
+                self.offset..self.body_offset().saturating_add(self.body.len())
+            }
 
-    /// The body's bytes in the view.
-    pub fn body_range(&self) -> Range<usize> {
-        self.body_offset()..self.body_offset().saturating_add(self.body.len())
-    }
+            /// The body's bytes in the view.
+            pub fn body_range(&self) -> Range<usize> {
+                self.body_offset()..self.body_offset().saturating_add(self.body.len())
+            }
 
-    /// Is the whole body there?
-    pub fn is_complete(&self) -> bool {
-        self.body.len() == usize::from(self.length)
-    }
+            /// Is the whole body there?
+            pub fn is_complete(&self) -> bool {
+                self.body.len() == usize::from(self.length)
+            }
 
+            /// A range of the header, from the record's first byte.
+            fn at(&self, r: Range<usize>) -> Range<usize> {
+                self.offset.saturating_add(r.start)..self.offset.saturating_add(r.end)
+            }
+        }
+    };
+}
+pub(crate) use record_extent;
+
+record_extent!(at::HEADER_LEN);
+
+impl Record<'_> {
     /// Is the content type one of 20..=24 (else tshark shows "Continuation Data")?
     pub fn has_valid_type(&self) -> bool {
         (content_type::CHANGE_CIPHER_SPEC..=content_type::HEARTBEAT).contains(&self.content_type)
-    }
-
-    fn at(&self, r: Range<usize>) -> Range<usize> {
-        self.offset.saturating_add(r.start)..self.offset.saturating_add(r.end)
     }
 }
 
@@ -862,10 +874,7 @@ pub(crate) fn emit_handshake_body<'a>(
     emit::handshake_body(msg, first, false, cookie, out).map_err(|_| ())
 }
 
-/// Bytes, or tshark's `<MISSING>` for an empty byte field.
-pub(crate) fn emit_bytes_or(b: &[u8]) -> Value<'_> {
-    emit::bytes_or(b)
-}
+pub(crate) use emit::{record_body as emit_record_body, Body};
 
 /// Do these bytes start like a record that [`pdu_len`] would frame?
 fn plausible_start(bytes: &[u8]) -> bool {

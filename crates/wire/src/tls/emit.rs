@@ -102,18 +102,15 @@ fn item<'a>(it: Item<'a>, out: Out<'_, 'a>) -> R {
             );
         }
         Item::ChangeCipherSpec(rec) => {
-            out(Field::ChangeCipherSpec, Value::Present, rec.body_range())
+            record_body(Body::ChangeCipherSpec, rec.body, rec.body_offset(), out)
         }
-        Item::Alert(rec) => {
-            out(Field::Alert, Value::Present, rec.body_range());
-            let at = rec.body_offset();
-            if let (Some(l), Some(d)) = (u8_at(rec.body, 0), u8_at(rec.body, 1)) {
-                out(Field::AlertLevel, uint(l), r(at, 1));
-                out(Field::AlertDesc, uint(d), r(at + 1, 1));
-            }
+        Item::Alert(rec) => record_body(Body::Alert, rec.body, rec.body_offset(), out),
+        Item::EncryptedAlert(rec) => {
+            record_body(Body::EncryptedAlert, rec.body, rec.body_offset(), out)
         }
-        Item::EncryptedAlert(rec) => out(Field::Alert, Value::Present, rec.body_range()),
-        Item::ApplicationData(rec) => out(Field::AppData, bytes_or(rec.body), rec.body_range()),
+        Item::ApplicationData(rec) => {
+            record_body(Body::ApplicationData, rec.body, rec.body_offset(), out)
+        }
         Item::Heartbeat(rec) => {
             out(Field::Heartbeat, Value::Present, rec.body_range());
             if let Some((t, n)) = heartbeat_plain(rec.body) {
@@ -140,10 +137,41 @@ fn item<'a>(it: Item<'a>, out: Out<'_, 'a>) -> R {
                 }
             }
         }
-        Item::EncryptedHandshake(rec) => out(Field::Handshake, Value::Present, rec.body_range()),
+        Item::EncryptedHandshake(rec) => {
+            record_body(Body::EncryptedHandshake, rec.body, rec.body_offset(), out)
+        }
         Item::Continuation(_) => {}
     }
     Ok(())
+}
+
+/// A record body that TLS and DTLS show alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Body {
+    ChangeCipherSpec,
+    /// In the clear: its level and description are shown.
+    Alert,
+    EncryptedAlert,
+    ApplicationData,
+    EncryptedHandshake,
+}
+
+/// The fields of a record body of `kind`, `body` lying at `at` in the view.
+pub(crate) fn record_body<'a>(kind: Body, body: &'a [u8], at: usize, out: Out<'_, 'a>) {
+    let whole = r(at, body.len());
+    match kind {
+        Body::ChangeCipherSpec => out(Field::ChangeCipherSpec, Value::Present, whole),
+        Body::Alert => {
+            out(Field::Alert, Value::Present, whole);
+            if let (Some(l), Some(d)) = (u8_at(body, 0), u8_at(body, 1)) {
+                out(Field::AlertLevel, uint(l), r(at, 1));
+                out(Field::AlertDesc, uint(d), r(at + 1, 1));
+            }
+        }
+        Body::EncryptedAlert => out(Field::Alert, Value::Present, whole),
+        Body::ApplicationData => out(Field::AppData, bytes_or(body), whole),
+        Body::EncryptedHandshake => out(Field::Handshake, Value::Present, whole),
+    }
 }
 
 /// A heartbeat's (type, payload length) when tshark takes it as plaintext.
