@@ -3,7 +3,9 @@
 //! (ranges within the input, values formatted as the sinks do), the
 //! summary and the typed accessors; the bytes parsed as one DTLS handshake
 //! message too (as the engine parses a message put together from
-//! fragments).
+//! fragments); and the view given, for each fragment, a whole message of
+//! its type and sequence number whose body is the input (as the engine
+//! gives a view the messages its fragments complete).
 
 use wiresift_wire::dtls::{self, DtlsView};
 use wiresift_wire::tls::Handshake;
@@ -38,6 +40,21 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let _ = (v.items().count(), v.records().count(), v.alerts().count());
         let _ = (v.has_change_cipher_spec(), v.record_version());
         for h in v.handshakes() {
+            message(&h);
+        }
+        let (mut messages, mut fragments_at) = (Vec::new(), Vec::new());
+        for h in v.handshakes().filter(|h| !h.is_whole()) {
+            if dtls::whole_message(h.msg_type(), h.message_seq(), data, &mut messages).is_some() {
+                fragments_at.push(h.offset());
+            }
+        }
+        let r = v.with_reassembled(dtls::Reassembled {
+            messages: &messages,
+            fragments_at: &fragments_at,
+        });
+        wiresift_fuzz::walk_fields(&Layer::Dtls(r), data.len());
+        r.summary(&mut s);
+        for h in r.handshakes() {
             message(&h);
         }
     }

@@ -94,9 +94,9 @@ pub struct Dissection<'a> {
     /// The IP fragment this frame carries (outside ICMP quotes), for the
     /// defragmenter.
     pub fragment: Option<Fragment<'a>>,
-    /// A QUIC or OpenVPN layer is among `layers`: the dissector has work
-    /// across frames to do for it (most frames have neither).
-    quic_or_openvpn: bool,
+    /// A QUIC, OpenVPN or DTLS layer is among `layers`: the dissector has
+    /// work across frames to do for it (most frames have none).
+    across_datagrams: bool,
     /// Which layers conversations are made of (bit i for `layers[i]`): the
     /// flow engine looks at these, not at every layer of every frame.
     /// Kept as layers are added or dropped here (`layers` is written
@@ -147,7 +147,7 @@ impl<'a> Dissection<'a> {
         self.anomalies.clear();
         self.anomalies_dropped = 0;
         self.fragment = None;
-        self.quic_or_openvpn = false;
+        self.across_datagrams = false;
         self.flow_layers = 0;
         self.quoted_by_icmp = 0;
         self.last_is_icmp = false;
@@ -176,7 +176,7 @@ impl<'a> Dissection<'a> {
     /// own bytes alone, by [`dissect`] as by the dissector.
     pub fn needs_history(&self) -> bool {
         self.fragment.is_some()
-            || (self.quic_or_openvpn
+            || (self.across_datagrams
                 && self.layers.iter().any(|e| {
                     !e.quoted
                         && match e.layer {
@@ -401,6 +401,8 @@ pub struct Dissector {
     pub quic: crate::quic::Initials,
     /// OpenVPN over UDP: its control channel's TLS records.
     pub openvpn: crate::openvpn::Datagrams,
+    /// DTLS handshake messages sent in fragments.
+    pub dtls: crate::dtls_fragments::Fragments,
 }
 
 impl Dissector {
@@ -412,6 +414,7 @@ impl Dissector {
             apps: None,
             quic: crate::quic::Initials::new(),
             openvpn: crate::openvpn::Datagrams::default(),
+            dtls: crate::dtls_fragments::Fragments::default(),
         }
     }
 
@@ -478,12 +481,14 @@ impl Dissector {
             apps,
             quic,
             openvpn,
+            dtls,
         } = self;
         dissect_frame(meta, data, *opts, d, apps.is_none());
         defragment(*opts, defrag, meta, d);
-        if d.quic_or_openvpn {
+        if d.across_datagrams {
             quic.frame(d);
             openvpn.frame(d);
+            dtls.frame(d);
         }
         let Some(f) = flows else {
             return None;
@@ -633,7 +638,8 @@ impl<'a> Walker<'a, '_> {
 
     #[inline(always)]
     fn push(&mut self, layer: Layer<'a>) -> bool {
-        self.d.quic_or_openvpn |= matches!(layer, Layer::Quic(_) | Layer::Openvpn(_));
+        self.d.across_datagrams |=
+            matches!(layer, Layer::Quic(_) | Layer::Openvpn(_) | Layer::Dtls(_));
         let quoted = self.quoted || self.sampled;
         let ok = self.d.push(self.off, layer, quoted, self.reassembled);
         if !ok {

@@ -6,6 +6,7 @@ pub mod app;
 pub mod craft;
 pub mod defrag;
 pub mod dissect;
+pub mod dtls_fragments;
 pub mod export;
 pub mod fields;
 pub mod filter;

@@ -399,10 +399,12 @@ pub enum Item<'a> {
     ApplicationData(Record<'a>),
     Heartbeat(Record<'a>),
     /// A handshake message or fragment (see [`Handshake::is_whole`]);
-    /// `first` when it starts its record.
+    /// `first` when it starts its record; `whole`, the message a fragment
+    /// completes when the view was given it ([`DtlsView::with_reassembled`]).
     Handshake {
         msg: Handshake<'a>,
         first: bool,
+        whole: Option<Handshake<'a>>,
     },
     /// A handshake record of a later epoch: encrypted.
     EncryptedHandshake(Record<'a>),
@@ -417,6 +419,7 @@ pub struct Items<'a> {
     queued: Option<Record<'a>>,
     /// The handshake record being walked: body, its offset, position.
     walk: Option<(&'a [u8], usize, usize)>,
+    reassembled: Option<Reassembled<'a>>,
 }
 
 impl<'a> Items<'a> {
@@ -434,9 +437,20 @@ impl<'a> Items<'a> {
         let bytes = clamp(rest, 0, len);
         let next = pos.saturating_add(bytes.len());
         self.walk = (next < body.len()).then_some((body, base, next));
+        let msg = Handshake::at_dtls(bytes, base.saturating_add(pos));
+        let whole = self
+            .reassembled
+            .and_then(|r| r.completed_at(msg.offset()))
+            .map(|m| Handshake::at_dtls(m, msg.offset()))
+            .filter(|w| {
+                w.is_whole()
+                    && w.msg_type() == msg.msg_type()
+                    && w.message_seq() == msg.message_seq()
+            });
         Some(Item::Handshake {
-            msg: Handshake::at_dtls(bytes, base.saturating_add(pos)),
+            msg,
             first: pos == 0,
+            whole,
         })
     }
 }
@@ -476,10 +490,58 @@ impl<'a> Iterator for Items<'a> {
     }
 }
 
+/// The handshake messages that fragments of a view complete, put together
+/// by a caller that follows the datagrams: each is shown after the
+/// fragment that completed it (tshark's "(Reassembled)").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reassembled<'a> {
+    /// The whole messages one after another, as [`whole_message`] writes
+    /// them.
+    pub messages: &'a [u8],
+    /// For each message, the offset in the view of the fragment that
+    /// completed it.
+    pub fragments_at: &'a [usize],
+}
+
+impl<'a> Reassembled<'a> {
+    /// The message completed by the fragment at `fragment_at` of the view.
+    fn completed_at(&self, fragment_at: usize) -> Option<&'a [u8]> {
+        let k = self.fragments_at.iter().position(|a| *a == fragment_at)?;
+        let mut rest = self.messages;
+        for _ in 0..k {
+            rest = rest.get(message_len(rest)?..)?;
+        }
+        rest.get(..message_len(rest)?)
+    }
+}
+
+/// The length of the whole message at the start of `bytes`.
+fn message_len(bytes: &[u8]) -> Option<usize> {
+    let n = be24(bytes, hs_at::LENGTH.start)?;
+    tls::DTLS_HANDSHAKE_HEADER_LEN.checked_add(usize::try_from(n).ok()?)
+}
+
+/// Append a whole handshake message to `out`: its header (fragment offset
+/// 0, fragment length the message's length) and `body`. `None`, with
+/// nothing written, for a body longer than a length field holds.
+pub fn whole_message(msg_type: u8, message_seq: u16, body: &[u8], out: &mut Vec<u8>) -> Option<()> {
+    let len = u32::try_from(body.len()).ok().filter(|n| *n < 1 << 24)?;
+    let len = len.to_be_bytes();
+    let len24 = len.get(1..4).unwrap_or_default();
+    out.push(msg_type);
+    out.extend_from_slice(len24);
+    out.extend_from_slice(&message_seq.to_be_bytes());
+    out.extend_from_slice(&[0, 0, 0]);
+    out.extend_from_slice(len24);
+    out.extend_from_slice(body);
+    Some(())
+}
+
 /// A view over the DTLS records of one UDP datagram.
 #[derive(Clone, Copy, Debug)]
 pub struct DtlsView<'a> {
     bytes: &'a [u8],
+    reassembled: Option<Reassembled<'a>>,
 }
 
 impl<'a> DtlsView<'a> {
@@ -494,7 +556,16 @@ impl<'a> DtlsView<'a> {
         {
             return Err(Error::Malformed("not a DTLS record header"));
         }
-        Ok(DtlsView { bytes })
+        Ok(DtlsView {
+            bytes,
+            reassembled: None,
+        })
+    }
+
+    /// The view with the message that a fragment of it completes.
+    pub fn with_reassembled(mut self, r: Reassembled<'a>) -> Self {
+        self.reassembled = Some(r);
+        self
     }
 
     /// All the bytes of the view.
@@ -526,6 +597,7 @@ impl<'a> DtlsView<'a> {
             records: self.records(),
             queued: None,
             walk: None,
+            reassembled: self.reassembled,
         }
     }
 
@@ -534,10 +606,11 @@ impl<'a> DtlsView<'a> {
         be16(self.bytes, at::VERSION.start).unwrap_or(0)
     }
 
-    /// The handshake messages and fragments in clear, in order.
+    /// The handshake messages and fragments in clear, in order; a message
+    /// put together stands in for the fragment that completed it.
     pub fn handshakes(&self) -> impl Iterator<Item = Handshake<'a>> + 'a {
         self.items().filter_map(|it| match it {
-            Item::Handshake { msg, .. } => Some(msg),
+            Item::Handshake { msg, whole, .. } => Some(whole.unwrap_or(msg)),
             _ => None,
         })
     }
@@ -611,9 +684,11 @@ impl<'a> DtlsView<'a> {
                 Item::EncryptedAlert(_) => put(out, "Encrypted Alert"),
                 Item::ApplicationData(_) => put(out, "Application Data"),
                 Item::Heartbeat(_) => put(out, "Heartbeat"),
-                Item::Handshake { msg, .. } => {
+                Item::Handshake { msg, whole, .. } => {
                     put(out, msg.name().unwrap_or("Unknown Handshake Message"));
-                    if !msg.is_whole() {
+                    if whole.is_some() {
+                        out.push_str(" (Reassembled)");
+                    } else if !msg.is_whole() {
                         out.push_str(" (Fragment)");
                     }
                 }
@@ -666,7 +741,7 @@ fn item<'a>(it: Item<'a>, out: &mut dyn FnMut(Field, Value<'a>, Range<usize>)) -
         Item::EncryptedAlert(rec) => body(Body::EncryptedAlert, rec, out),
         Item::ApplicationData(rec) => body(Body::ApplicationData, rec, out),
         Item::Heartbeat(rec) => out(Field::Heartbeat, Value::Present, rec.body_range()),
-        Item::Handshake { msg, first } => return handshake(msg, first, out),
+        Item::Handshake { msg, first, whole } => return handshake(msg, first, whole, out),
         Item::EncryptedHandshake(rec) => body(Body::EncryptedHandshake, rec, out),
         Item::Other(_) => {}
     }
@@ -676,6 +751,7 @@ fn item<'a>(it: Item<'a>, out: &mut dyn FnMut(Field, Value<'a>, Range<usize>)) -
 fn handshake<'a>(
     msg: Handshake<'a>,
     first: bool,
+    whole: Option<Handshake<'a>>,
     out: &mut dyn FnMut(Field, Value<'a>, Range<usize>),
 ) -> Result<(), ()> {
     let o = msg.offset();
@@ -702,10 +778,28 @@ fn handshake<'a>(
         uint(msg.fragment_length()),
         at(hs_at::FRAGMENT_LENGTH),
     );
-    if !msg.is_whole() {
-        // A fragment: its body is shown once the message is put together.
-        return Ok(());
+    if msg.is_whole() {
+        return handshake_body(msg, first, out);
     }
+    // A fragment: the body is shown once the message is put together, after
+    // the fragment that completes it. Its bytes are not the frame's: each
+    // field points at that fragment.
+    match whole {
+        Some(w) => {
+            let frag = r(o, msg.bytes().len());
+            handshake_body(w, first, &mut |f, v, _| out(f, v, frag.clone()))
+        }
+        None => Ok(()),
+    }
+}
+
+/// The fields of a whole handshake message's body.
+fn handshake_body<'a>(
+    msg: Handshake<'a>,
+    first: bool,
+    out: &mut dyn FnMut(Field, Value<'a>, Range<usize>),
+) -> Result<(), ()> {
+    let t = msg.msg_type();
     let (body, base) = (msg.body(), msg.body_offset());
     if t == handshake_type::HELLO_VERIFY_REQUEST {
         let Some(v) = be16(body, 0) else {
