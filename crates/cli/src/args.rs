@@ -267,8 +267,8 @@ pub struct LogsArgs {
     #[arg(short = 'o', value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Ignore checksums, like `zeek -C` (by default a packet with a bad
-    /// TCP or ICMP checksum is left out, as Zeek does, and marked `c` in
-    /// the history).
+    /// TCP, UDP or ICMP checksum is left out of every log, as Zeek does,
+    /// and marked `c` in the history).
     #[arg(short = 'C')]
     pub no_checksum: bool,
     /// Worker threads, each taking the conversations of its share of host

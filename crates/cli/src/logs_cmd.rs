@@ -139,7 +139,30 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
     for line in limits_reached(&jobs, &known.stats) {
         eprintln!("wiresift: note: {name}: {line}");
     }
+    if let Some(line) = checksum_offloading(&jobs) {
+        eprintln!("wiresift: warning: {name}: {line}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Zeek's warning (`base/misc/find-checksum-offloading.zeek`) when more
+/// than 5 % of the packets had bad checksums: they were left out of the
+/// logs, and most likely the capture was taken on a host whose network
+/// card fills in the checksums of what it sends.
+fn checksum_offloading(jobs: &[LogsJob]) -> Option<String> {
+    let (mut frames, mut bad) = (0u64, 0u64);
+    for f in jobs.iter().filter_map(|j| j.dissector.flows.as_ref()) {
+        frames += f.stats.frames;
+        bad += f.stats.corrupt;
+    }
+    (bad > 0 && bad.saturating_mul(20) > frames).then(|| {
+        format!(
+            "{bad} of {frames} packets had bad IP, TCP or UDP checksums and were left out \
+             of the logs, as Zeek does; the capture was most likely taken where the \
+             network card fills in the checksums of what the host sends (checksum \
+             offloading): -C reads them"
+        )
+    })
 }
 
 /// What the bounded tables gave up, summed over the workers, as lines for

@@ -208,6 +208,9 @@ fn every_dev_capture_gives_well_formed_app_logs() {
         }
     }
     eprintln!("{} captures; records: {total:?}", results.len());
+    // Under what the dev captures give (dhcp 102, dns 1027, ftp 26, http
+    // 397, quic 12, smtp 4, ssl 341, x509 135, mqtt_publish 8): read
+    // without -C, packets with a bad checksum reach no log.
     assert!(total.get("dns").copied().unwrap_or(0) > 1000);
     assert!(total.get("dhcp").copied().unwrap_or(0) > 20);
     assert!(total.get("http").copied().unwrap_or(0) > 200);
@@ -215,13 +218,17 @@ fn every_dev_capture_gives_well_formed_app_logs() {
     assert!(total.get("x509").copied().unwrap_or(0) > 120);
     assert!(total.get("quic").copied().unwrap_or(0) >= 5);
     assert!(total.get("ftp").copied().unwrap_or(0) >= 20);
-    assert!(total.get("smtp").copied().unwrap_or(0) >= 5);
+    assert!(total.get("smtp").copied().unwrap_or(0) >= 3);
     assert!(total.get("mqtt_publish").copied().unwrap_or(0) >= 5);
 }
 
-/// One log of one capture.
+/// One log of one capture, read with `-C`: the reference here is tshark,
+/// which reads every packet, and many dev captures were taken on a host
+/// whose network card fills in the checksums of what it sends (Zeek needs
+/// `-C` for them too; without it, packets with a bad checksum reach no
+/// log: `packets_with_bad_checksums_reach_no_log_unless_checksums_are_ignored`).
 fn one_log(shared: &Path, file: &str, path: &str) -> Log {
-    one_log_with(shared, file, path, &[])
+    one_log_with(shared, file, path, &["-C"])
 }
 
 /// [`one_log`] with more arguments.
@@ -731,7 +738,7 @@ fn ssh_agrees_with_tshark() {
         "ssh.compression_algorithms_server_to_client",
     ];
     let per = par_map(&files, |file| {
-        let log = one_log_with(&shared, file, "ssh", &["-C"]);
+        let log = one_log(&shared, file, "ssh");
         let mut fields = vec!["tcp.stream", "ssh.direction", "ssh.protocol"];
         fields.extend(LISTS);
         fields.extend(["ssh.kex.hassh", "ssh.kex.hasshserver"]);
@@ -852,14 +859,14 @@ fn ssh_agrees_with_tshark() {
 fn ssh_known_record() {
     let Some(shared) = shared() else { return };
     let file = "scapy__ssh_ed25519.pcap";
-    let log = one_log_with(&shared, file, "ssh", &["-C"]);
+    let log = one_log(&shared, file, "ssh");
     let r = &log.records()[0];
     assert_eq!(r["version"], "2");
     assert_eq!(r["auth_success"], "F");
     assert_eq!(r["auth_attempts"], "1");
     assert_eq!(r["kex_alg"], "sntrup761x25519-sha512@openssh.com");
     assert_eq!(r["host_key"], "-");
-    let conn = one_log_with(&shared, file, "conn", &["-C"]);
+    let conn = one_log(&shared, file, "conn");
     assert_eq!(conn.column("service"), ["ssh"]);
     assert_eq!(conn.column("uid"), log.column("uid"));
 }
@@ -1167,13 +1174,11 @@ fn mqtt_agrees_with_tshark() {
             .collect()
         };
         let (want_pub, want_sub) = (topics(3), topics(8));
-        // tshark reads every segment. Most MQTT captures here were taken on
-        // loopback, where the checksums are left to the card and wrong:
-        // Zeek, and the logs by default, drop such segments (and end a
-        // connection with nothing valid after 5 s), so the logs read them
-        // as one would run Zeek on such a capture, with -C.
-        let got_pub = one_log_with(&shared, file, "mqtt_publish", &["-C"]).column("topic");
-        let got_sub: Vec<String> = one_log_with(&shared, file, "mqtt_subscribe", &["-C"])
+        // Most MQTT captures here were taken on loopback, where the
+        // checksums are left to the card and wrong: read with -C, as
+        // `one_log` does.
+        let got_pub = one_log(&shared, file, "mqtt_publish").column("topic");
+        let got_sub: Vec<String> = one_log(&shared, file, "mqtt_subscribe")
             .column("topics")
             .iter()
             .flat_map(|t| t.split(',').map(str::to_owned).collect::<Vec<_>>())
@@ -1726,4 +1731,87 @@ fn coded_bodies_count_what_the_export_decodes() {
         counted.sort_unstable();
         assert_eq!(counted, exported, "{file}");
     }
+}
+
+/// Zeek drops a packet whose TCP or UDP checksum is bad once its history
+/// notes it: no analyzer reads it. Here the HTTP response and the DNS
+/// reply have their checksums spoilt: the logs have the request and the
+/// query unanswered (and `c` in the history); with `-C` (`zeek -C`) both
+/// are answered.
+#[test]
+fn packets_with_bad_checksums_reach_no_log_unless_checksums_are_ignored() {
+    use wiresift_engine::craft::{self, ipproto, Link};
+    use wiresift_wire::ethernet::ethertype;
+    let mut frames = tcp_conversation(
+        40009,
+        &[
+            (true, b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n"),
+            (false, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"),
+        ],
+    );
+    // Ethernet, IPv4 (20 bytes), then the TCP checksum at 16.
+    frames[4][14 + 20 + 16] ^= 0xff;
+    let lan = Link {
+        src: [2, 0, 0, 0, 0, 1],
+        dst: [2, 0, 0, 0, 0, 2],
+        vlan: None,
+    };
+    let udp = |src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, payload: &[u8]| {
+        let d = craft::udp_datagram(sport, dport, payload, &src, &dst);
+        lan.frame(
+            ethertype::IPV4,
+            &craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::UDP, &d),
+        )
+    };
+    let mut reply = dns_query(0x4242, "a.example");
+    reply[2] = 0x81;
+    reply[3] = 0x80;
+    frames.push(udp(
+        [10, 0, 0, 9],
+        3333,
+        [10, 0, 0, 5],
+        53,
+        &dns_query(0x4242, "a.example"),
+    ));
+    frames.push(udp([10, 0, 0, 5], 53, [10, 0, 0, 9], 3333, &reply));
+    // The UDP checksum at 6.
+    if let Some(f) = frames.last_mut() {
+        f[14 + 20 + 6] ^= 0xff;
+    }
+    let tmp = TempDir::new("logs-bad-checksum");
+    let file = tmp.path("bad.pcap");
+    write_pcap(&file, &frames);
+    let logs = |more: &[&str]| {
+        let dir = tmp.path(&format!("logs{}", more.len()));
+        let mut args = vec!["logs", "all", "-r", arg(&file), "-o", arg(&dir)];
+        args.extend_from_slice(more);
+        let out = run(&args);
+        assert!(out.status.success(), "{:?}", stderr_lines(&out));
+        let read = |path: &str| {
+            let text = std::fs::read_to_string(dir.join(format!("{path}.log"))).unwrap();
+            parse_tsv("bad.pcap", path, &text)
+        };
+        let warned = stderr_lines(&out)
+            .iter()
+            .any(|l| l.contains("2 of 10 packets had bad IP, TCP or UDP checksums"));
+        (read("http"), read("dns"), read("conn"), warned)
+    };
+    let (http, dns, conn, warned) = logs(&[]);
+    // Over 5 % of the packets: Zeek's warning about checksum offloading.
+    assert!(warned);
+    assert_eq!(http.column("method"), ["GET"]);
+    assert_eq!(http.column("status_code"), ["-"]);
+    assert_eq!(dns.column("query"), ["a.example"]);
+    assert_eq!(dns.column("rcode"), ["-"]);
+    let history = conn.column("history");
+    // Both spoilt packets came from the responder.
+    assert_eq!(
+        history.iter().filter(|h| h.contains('c')).count(),
+        2,
+        "{history:?}"
+    );
+    let (http, dns, _, warned) = logs(&["-C"]);
+    assert!(!warned);
+    assert_eq!(http.column("status_code"), ["200"]);
+    assert_eq!(dns.column("rcode"), ["0"]);
 }

@@ -225,6 +225,24 @@ impl<'a> Dissection<'a> {
         self.forget_dropped();
     }
 
+    /// Zeek's rule (the logs): a packet goes no further than an IPv4
+    /// header with a bad checksum. The layers from that header on go (and
+    /// the IP fragment, of the last IP header); those before it stay (a
+    /// tunnel's outer conversation).
+    fn cut_at_bad_ipv4(&mut self) -> bool {
+        let cut = self.layers.iter().position(|e| {
+            !e.quoted
+                && matches!(&e.layer, Layer::Ip(v) if crate::flow::bad_checksum(v.checksum_status()))
+        });
+        let Some(cut) = cut else {
+            return false;
+        };
+        self.layers.truncate(cut);
+        self.forget_dropped();
+        self.fragment = None;
+        true
+    }
+
     /// What was noted of layers no longer there goes.
     fn forget_dropped(&mut self) {
         // (All 32 kept: the bit past the last is none, less one is all.)
@@ -484,6 +502,11 @@ impl Dissector {
             dtls,
         } = self;
         dissect_frame(meta, data, *opts, d, apps.is_none());
+        if let Some(f) = flows.as_mut().filter(|f| f.drops_corrupt()) {
+            if d.cut_at_bad_ipv4() {
+                f.stats.corrupt += 1;
+            }
+        }
         defragment(*opts, defrag, meta, d);
         if d.across_datagrams {
             quic.frame(d);

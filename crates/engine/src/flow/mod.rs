@@ -74,6 +74,11 @@ pub struct FlowOptions {
     /// a conversation lasts until it is idle (tshark's view: one
     /// conversation per addresses and ports for the whole capture).
     pub zeek_timers: bool,
+    /// Zeek's rule for a TCP segment or UDP datagram whose checksum is
+    /// bad (checksums verified): once noted in the history it goes no
+    /// further, neither reassembled nor handed to the applications. Off,
+    /// it is reassembled as tshark does.
+    pub drop_corrupt: bool,
 }
 
 /// The TCP streams reassembled when [`FlowOptions::reassemble`] is on.
@@ -115,6 +120,7 @@ impl Default for FlowOptions {
             packet_fields: true,
             keep_ended: false,
             zeek_timers: false,
+            drop_corrupt: false,
         }
     }
 }
@@ -130,6 +136,7 @@ impl FlowOptions {
             packet_fields: false,
             keep_ended: true,
             zeek_timers: true,
+            drop_corrupt: true,
             // Delivered bytes are kept only to count retransmissions that
             // differ from them, a count no log reports.
             reassembly: reassembly::Limits {
@@ -139,6 +146,11 @@ impl FlowOptions {
             ..FlowOptions::default()
         }
     }
+}
+
+/// Is this a checksum found bad?
+pub fn bad_checksum(status: wire::checksum::Status) -> bool {
+    matches!(status, wire::checksum::Status::Bad { .. })
 }
 
 /// Why a conversation ended.
@@ -240,6 +252,10 @@ pub struct FlowStats {
     pub timed_out: u64,
     /// Most conversations held at once (over all transports).
     pub peak: u64,
+    /// Frames processed, and those left out (at an IPv4 header, or a TCP
+    /// or UDP header) for a bad checksum ([`FlowOptions::drop_corrupt`]).
+    pub frames: u64,
+    pub corrupt: u64,
 }
 
 /// The transports whose payload is delivered.
@@ -597,6 +613,12 @@ impl FlowEngine {
             }
     }
 
+    /// Whether packets with a bad checksum go no further
+    /// ([`FlowOptions::drop_corrupt`]).
+    pub fn drops_corrupt(&self) -> bool {
+        self.opts.drop_corrupt
+    }
+
     /// A frame with no conversation of this engine's (another worker's, or
     /// one left out): what it leaves of the last frame is cleared and the
     /// conversations idle past their timeout at its time end. This is
@@ -617,6 +639,7 @@ impl FlowEngine {
     /// into the frame's transport layer.
     pub fn process(&mut self, d: &mut Dissection, meta: &FrameMeta) {
         let now = self.tick(meta);
+        self.stats.frames += 1;
         // Each transport layer outside ICMP quotes is a conversation of its
         // own (a tunnel's and the traffic inside it), outermost first, as
         // tshark numbers them and Zeek logs them.
@@ -739,6 +762,8 @@ impl FlowEngine {
                 let Some(flow) = self.tcp.get_mut(slot) else {
                     return;
                 };
+                let corrupt = self.opts.drop_corrupt && bad_checksum(t.checksum_status());
+                self.stats.corrupt += u64::from(corrupt);
                 let prev_ns = flow.shown_ns;
                 account(flow, side, now, ip_len, t.payload().len());
                 let orig = side == flow.orig;
@@ -765,9 +790,11 @@ impl FlowEngine {
                         let rel = (seg.seq_base, seg.ack_base);
                         (Some(seg), rel)
                     }
+                    // Where its bytes would start is not believed either.
+                    None if corrupt => return,
                     None => (None, flow.seq_bases.segment(side, t)),
                 };
-                if reassemble {
+                if reassemble && !corrupt {
                     // In tshark's relative numbers: where it starts a
                     // direction anew (a SYN after other packets), so does
                     // reassembly.
@@ -861,7 +888,10 @@ impl FlowEngine {
                     reassembled: self.reassembles(StreamProto::Udp, stream),
                     closed_in_order: false,
                 });
-                if !data.is_empty() && self.reassembles(StreamProto::Udp, stream) {
+                let corrupt = self.opts.drop_corrupt
+                    && key::udp_at(d, i).is_some_and(|u| bad_checksum(u.checksum_status()));
+                self.stats.corrupt += u64::from(corrupt);
+                if !data.is_empty() && !corrupt && self.reassembles(StreamProto::Udp, stream) {
                     // A datagram is delivered as it is.
                     let c = Chunk {
                         bytes: data,

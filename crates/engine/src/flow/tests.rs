@@ -682,3 +682,55 @@ fn dns_over_udp_ends_after_nine_quiet_seconds_at_a_ten_second_check() {
         [(2, 53, EndReason::Timer)]
     );
 }
+
+/// Zeek's rule in the logs: a segment with a bad checksum is neither
+/// reassembled nor delivered (its bytes are a hole until sent again), and
+/// it is counted; per-packet output, like tshark, reassembles it.
+#[test]
+fn corrupt_segments_are_left_out_of_the_logs_streams() {
+    let ack = flag::ACK;
+    let [syn, syn_ack] = opening(40000, 100, 500);
+    let mut bad = segment(C, 40000, S, 80, 101, 501, ack, b"GET / HTTP/1.1\r\n");
+    // Ethernet, IPv4, then the TCP checksum at 16.
+    bad[14 + 20 + 16] ^= 0xff;
+    let good = segment(C, 40000, S, 80, 101, 501, ack, b"GET / HTTP/1.1\r\n");
+    let frames = [syn, syn_ack, bad, good];
+    for (opts, dropped) in [(FlowOptions::logs(), true), (FlowOptions::default(), false)] {
+        let mut dis = Dissector::new(Options::default(), Limits::default()).with_streams(opts);
+        let delivered: Vec<usize> = frames
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut d = Dissection::default();
+                let flows = dis.dissect(nth_frame_meta(i, f), f, &mut d);
+                flows.map_or(0, |x| x.delivered().len())
+            })
+            .collect();
+        let stats = dis.flows.as_ref().map(|f| f.stats).expect("flows");
+        if dropped {
+            // The retransmission brings the bytes.
+            assert_eq!(delivered, [0, 0, 0, 1]);
+            assert_eq!((stats.frames, stats.corrupt), (4, 1));
+        } else {
+            assert_eq!(delivered, [0, 0, 1, 0]);
+            assert_eq!((stats.frames, stats.corrupt), (4, 0));
+        }
+    }
+}
+
+/// Zeek drops a packet at an IPv4 header with a bad checksum: in the logs
+/// it makes no conversation; per-packet output, like tshark, follows it.
+#[test]
+fn a_bad_ip_checksum_makes_no_conversation_in_the_logs() {
+    let mut syn = segment(C, 40000, S, 80, 100, 0, flag::SYN, b"");
+    // Ethernet, then the IPv4 header's checksum at 10.
+    syn[14 + 10] ^= 0xff;
+    for (opts, made) in [(FlowOptions::logs(), 0), (FlowOptions::default(), 1)] {
+        let mut dis = Dissector::new(Options::default(), Limits::default()).with_streams(opts);
+        let mut d = Dissection::default();
+        let flows = dis.dissect(nth_frame_meta(0, &syn), &syn, &mut d);
+        let stats = flows.map(|f| f.stats).expect("flows");
+        assert_eq!(stats.created, made);
+        assert_eq!(stats.corrupt, 1 - made);
+    }
+}

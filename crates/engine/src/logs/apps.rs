@@ -250,6 +250,14 @@ impl AppLogs {
             Some(Transport::Tcp(i) | Transport::Udp(i)) => i,
             _ => return,
         };
+        // Zeek drops a datagram with a bad checksum before any analyzer
+        // reads it (the flow engine does not reassemble such a TCP
+        // segment: nothing of it reaches the layers).
+        if let Some(Layer::Udp(u)) = d.layers.get(from).map(|e| &e.layer) {
+            if crate::flow::bad_checksum(u.checksum_status()) {
+                return;
+            }
+        }
         // Whether the layer before was SMTP: IMF after it is the mail of a
         // DATA; after IMAP it is a fetched mail, which smtp.log leaves out.
         let mut after_smtp = false;
