@@ -1217,20 +1217,6 @@ fn dns_query(id: u16, name: &str) -> Vec<u8> {
 #[test]
 fn conversations_sharing_an_announced_stream_keep_their_own_uids() {
     use wiresift_capture::PcapWriter;
-    use wiresift_engine::craft::{self, ipproto, Link};
-    use wiresift_wire::ethernet::ethertype;
-    let lan = Link {
-        src: [2, 0, 0, 0, 0, 1],
-        dst: [2, 0, 0, 0, 0, 2],
-        vlan: None,
-    };
-    let udp = |src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, payload: &[u8]| {
-        let d = craft::udp_datagram(sport, dport, payload, &src, &dst);
-        lan.frame(
-            ethertype::IPV4,
-            &craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::UDP, &d),
-        )
-    };
     let sdp = b"SIP/2.0 200 OK\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nc=IN IP4 10.0.0.5\r\nm=audio 53 RTP/AVP 0\r\n";
     // A query from `port` of 10.0.0.9 to the announced 10.0.0.5:53.
     let query = |port, id, name| udp([10, 0, 0, 9], port, [10, 0, 0, 5], 53, &dns_query(id, name));
@@ -1373,6 +1359,22 @@ fn tcp_conversation_to(port: u16, server: u16, talk: &[(bool, &[u8])]) -> Vec<Ve
     seg(false, flag::FIN | flag::ACK, b"", cseq + 1, sseq);
     seg(true, flag::ACK, b"", cseq + 1, sseq + 1);
     out
+}
+
+/// An Ethernet frame of a UDP datagram over IPv4.
+fn udp(src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, payload: &[u8]) -> Vec<u8> {
+    use wiresift_engine::craft::{self, ipproto, Link};
+    use wiresift_wire::ethernet::ethertype;
+    let lan = Link {
+        src: [2, 0, 0, 0, 0, 1],
+        dst: [2, 0, 0, 0, 0, 2],
+        vlan: None,
+    };
+    let d = craft::udp_datagram(sport, dport, payload, &src, &dst);
+    lan.frame(
+        ethertype::IPV4,
+        &craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::UDP, &d),
+    )
 }
 
 /// Write `frames` to `file` as a pcap, a millisecond apart.
@@ -1740,8 +1742,6 @@ fn coded_bodies_count_what_the_export_decodes() {
 /// are answered.
 #[test]
 fn packets_with_bad_checksums_reach_no_log_unless_checksums_are_ignored() {
-    use wiresift_engine::craft::{self, ipproto, Link};
-    use wiresift_wire::ethernet::ethertype;
     let mut frames = tcp_conversation(
         40009,
         &[
@@ -1751,18 +1751,6 @@ fn packets_with_bad_checksums_reach_no_log_unless_checksums_are_ignored() {
     );
     // Ethernet, IPv4 (20 bytes), then the TCP checksum at 16.
     frames[4][14 + 20 + 16] ^= 0xff;
-    let lan = Link {
-        src: [2, 0, 0, 0, 0, 1],
-        dst: [2, 0, 0, 0, 0, 2],
-        vlan: None,
-    };
-    let udp = |src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, payload: &[u8]| {
-        let d = craft::udp_datagram(sport, dport, payload, &src, &dst);
-        lan.frame(
-            ethertype::IPV4,
-            &craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::UDP, &d),
-        )
-    };
     let mut reply = dns_query(0x4242, "a.example");
     reply[2] = 0x81;
     reply[3] = 0x80;

@@ -305,17 +305,7 @@ fn merge(p: &mut Pending, offset: usize, bytes: &[u8], stats: &mut Stats) -> boo
     if conflict {
         stats.conflicts += 1;
     }
-    // Insert and merge the covered range.
-    p.have.push((start, end));
-    p.have.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(p.have.len());
-    for &(s, e) in &p.have {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    p.have = merged;
+    crate::ranges::add(&mut p.have, (start, end));
     conflict
 }
 

@@ -49,17 +49,7 @@ impl Pending {
         };
         to.copy_from_slice(bytes);
         let end = offset.saturating_add(bytes.len() as u32);
-        let at = self.have.partition_point(|r| r.0 < offset);
-        self.have.insert(at, (offset, end));
-        // Merge touching or overlapping ranges.
-        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(self.have.len());
-        for &(s, e) in &self.have {
-            match merged.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e)),
-            }
-        }
-        self.have = merged;
+        crate::ranges::add(&mut self.have, (offset, end));
         self.have == [(0, self.body.len() as u32)] || self.body.is_empty()
     }
 }

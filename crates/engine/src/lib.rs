@@ -17,6 +17,7 @@ pub mod inflate;
 pub mod logs;
 pub mod openvpn;
 pub mod quic;
+pub mod ranges;
 pub mod sample;
 pub mod shard;
 pub mod smtp_session;
