@@ -6,9 +6,10 @@
 //! Hello (Reassembled)"). A certificate chain longer than a datagram comes
 //! this way.
 //!
-//! Bounded: a message of up to [`MAX_MESSAGE`] bytes, [`MAX_HELD_TOTAL`]
-//! held over all, [`MAX_PENDING`] messages waiting for fragments (past
-//! that the oldest is let go); what is given up is counted.
+//! Bounded: a message of up to [`MAX_MESSAGE`] bytes in at most
+//! [`MAX_PIECES`] separate pieces, [`MAX_HELD_TOTAL`] held over all,
+//! [`MAX_PENDING`] messages waiting for fragments (past that the oldest is
+//! let go); what is given up is counted.
 
 use crate::dissect::Dissection;
 use crate::quic::{ends, Ends};
@@ -24,6 +25,9 @@ pub const MAX_MESSAGE: u32 = 64 * 1024;
 pub const MAX_HELD_TOTAL: usize = 16 << 20;
 /// The messages waiting for fragments.
 pub const MAX_PENDING: usize = 1024;
+/// The separate pieces a message waiting for fragments holds: each piece
+/// added costs a pass over them.
+pub const MAX_PIECES: usize = 256;
 
 /// A message some of whose fragments have come.
 #[derive(Debug)]
@@ -66,8 +70,9 @@ pub struct Fragments {
     /// Where in the DTLS layer the fragment that completed each lies.
     shown_at: Vec<usize>,
     /// Fragments not put together: of a message too long, past the bytes
-    /// held over all, or disagreeing with the earlier fragments of their
-    /// message on its type or length.
+    /// held over all, disagreeing with the earlier fragments of their
+    /// message on its type or length, or past [`MAX_PIECES`] separate
+    /// pieces of it.
     pub dropped: u64,
     /// Messages let go before they were whole, past [`MAX_PENDING`].
     pub evicted: u64,
@@ -143,7 +148,10 @@ impl Fragments {
         let Some(p) = self.pending.get_mut(&key) else {
             return;
         };
-        if p.msg_type != msg.msg_type() || p.body.len() != length as usize {
+        if p.msg_type != msg.msg_type()
+            || p.body.len() != length as usize
+            || p.have.len() >= MAX_PIECES
+        {
             self.dropped += 1;
             return;
         }

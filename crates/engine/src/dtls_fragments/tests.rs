@@ -162,6 +162,19 @@ fn bounded() {
 }
 
 #[test]
+fn a_message_in_too_many_separate_pieces_is_not_followed_further() {
+    let mut f = Fragments::default();
+    // One-byte pieces with a gap after each: every one stays separate.
+    let frames: Vec<Vec<u8>> = (0..MAX_PIECES as u32 + 5)
+        .map(|k| frame(&fragment_of(7, 4096, 2 * k, &[1]), true))
+        .collect();
+    fragments_taken(&mut f, &frames);
+    assert_eq!(f.dropped, 5);
+    let p = f.pending.values().next().expect("the message waits");
+    assert_eq!(p.have.len(), MAX_PIECES);
+}
+
+#[test]
 fn hostile_fragments_do_not_panic() {
     // Offsets and lengths at and past the message's end, empty pieces,
     // cut records.
