@@ -1803,3 +1803,26 @@ fn packets_with_bad_checksums_reach_no_log_unless_checksums_are_ignored() {
     assert_eq!(http.column("status_code"), ["200"]);
     assert_eq!(dns.column("rcode"), ["0"]);
 }
+
+/// Zeek's checksum test traces (its `core.checksums` test: no checksum
+/// weird for the good ones): an IPv6 upper layer's checksum covers the
+/// final destination a routing header names and the home address of a
+/// destination option (RFC 8200 8.1, RFC 6275 6.3), not the header's
+/// addresses. A packet with a bad checksum is noted in conn.log's history
+/// (`C`), and left out of the logs.
+#[test]
+fn ipv6_checksums_cover_the_final_destination_and_home_address() {
+    let Some(shared) = shared() else { return };
+    for (file, bad) in [
+        ("zeek__chksums-ip6-hoa-tcp-good-chksum.pcap", false),
+        ("zeek__chksums-ip6-hoa-udp-good-chksum.pcap", false),
+        ("zeek__chksums-ip6-route0-tcp-good-chksum.pcap", false),
+        ("zeek__chksums-ip6-route0-udp-good-chksum.pcap", false),
+        ("zeek__chksums-ip6-hoa-tcp-bad-chksum.pcap", true),
+    ] {
+        let conn = one_log_with(&shared, file, "conn", &[]);
+        let history = conn.column("history");
+        assert_eq!(history.len(), 1, "{file}");
+        assert_eq!(history[0].contains('C'), bad, "{file}: {history:?}");
+    }
+}

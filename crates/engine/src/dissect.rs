@@ -1040,6 +1040,16 @@ impl<'a> Walker<'a, '_> {
                 match Ipv6ExtView::new(self.rest, p) {
                     Ok(v) => {
                         self.push(Layer::Ipv6Ext(v));
+                        // The upper layer's checksum covers the addresses
+                        // the packet ends at and comes from.
+                        if let Some(ip) = self.ip.as_mut() {
+                            if let Some(a) = v.final_destination() {
+                                ip.dst = a;
+                            }
+                            if let Some(a) = v.home_address() {
+                                ip.src = a;
+                            }
+                        }
                         let hl = v.header_len();
                         self.wire_len = self.wire_len.saturating_sub(hl);
                         self.advance(hl, v.payload());

@@ -333,6 +333,37 @@ impl<'a> Ipv6ExtView<'a> {
         u8_at(self.bytes, at::RT_SEGLEFT.start).unwrap_or(0)
     }
 
+    /// The final destination a routing header names while segments are
+    /// left (RFC 8200 8.1: the destination of the upper layer's checksum
+    /// pseudo-header): the last address of a type 0 header, the home
+    /// address of a type 2 one, Segment List[0] of a segment routing one.
+    pub fn final_destination(&self) -> Option<[u8; 16]> {
+        if self.segments_left() == 0 {
+            return None;
+        }
+        let h = self.header();
+        let at = match self.routing_type() {
+            routing::SOURCE_ROUTE => {
+                let n = h.len().saturating_sub(8) / 16;
+                n.checked_sub(1)?.saturating_mul(16).saturating_add(8)
+            }
+            routing::TYPE2 | routing::SEGMENT_ROUTING => 8,
+            _ => return None,
+        };
+        array::<16>(h, at)
+    }
+
+    /// The home address of a destination options header (RFC 6275 6.3:
+    /// the source of the upper layer's checksum pseudo-header).
+    pub fn home_address(&self) -> Option<[u8; 16]> {
+        if self.kind != DSTOPTS {
+            return None;
+        }
+        self.options()
+            .find(|o| o.kind == option::HOME_ADDRESS && o.len == Some(16))
+            .and_then(|o| o.data.try_into().ok())
+    }
+
     fn frag_word(&self) -> u16 {
         if self.kind != FRAGMENT {
             return 0;
@@ -800,6 +831,11 @@ mod tests {
         );
         assert_eq!(text(&r, Field::RoutingUnknownData), "");
         assert_eq!(text(&r, Field::OptType), "");
+        // Two segments left: the checksum's destination is the last one.
+        let last = "2001:78:1:32::2".parse::<std::net::Ipv6Addr>().unwrap();
+        assert_eq!(r.final_destination(), Some(last.octets()));
+        assert_eq!(h.final_destination(), None);
+        assert_eq!(h.home_address(), None);
     }
 
     #[test]
@@ -832,6 +868,9 @@ mod tests {
         assert_eq!(text(&v, Field::OptPadn), "0000");
         assert_eq!(text(&v, Field::OptMipv6HomeAddress), "2001:78:1:32::1");
         assert_eq!(text(&v, Field::HopoptsNxt), "");
+        let home = "2001:78:1:32::1".parse::<std::net::Ipv6Addr>().unwrap();
+        assert_eq!(v.home_address(), Some(home.octets()));
+        assert_eq!(v.final_destination(), None);
     }
 
     #[test]
@@ -865,6 +904,8 @@ mod tests {
         assert_eq!(text(&v, Field::RoutingMipv6Reserved), "00000000");
         assert_eq!(text(&v, Field::RoutingMipv6HomeAddress), "2001:78:1:32::1");
         assert_eq!(v.payload().len(), 12);
+        let home = "2001:78:1:32::1".parse::<std::net::Ipv6Addr>().unwrap();
+        assert_eq!(v.final_destination(), Some(home.octets()));
     }
 
     #[test]
@@ -879,6 +920,8 @@ mod tests {
         assert_eq!(text(&v, Field::RoutingSrhFlags), "0x00");
         assert_eq!(text(&v, Field::RoutingSrhTag), "0000");
         assert_eq!(text(&v, Field::RoutingSrhAddr), "cafe:1::2");
+        // No segment left: the header's destination stands.
+        assert_eq!(v.final_destination(), None);
     }
 
     #[test]
