@@ -24,7 +24,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::flow::{self, FlowOptions};
 use wiresift_engine::logs::apps::{AppLogs, Wants};
-use wiresift_engine::logs::{self, x509, Schema, Writer, Writers};
+use wiresift_engine::logs::{self, weird, x509, Schema, Writer, Writers};
 use wiresift_engine::{Dissection, Dissector, Options};
 use wiresift_wire::frame::FrameMeta;
 
@@ -98,17 +98,22 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
             },
         )
     };
-    // x509.log's once-a-day rule, applied here, where every worker's
-    // records meet in frame order.
-    let x509_tag = selected
-        .iter()
-        .position(|s| std::ptr::eq(*s, &x509::SCHEMA));
+    // x509.log's once-a-day rule and weird.log's rules, applied here,
+    // where every worker's records meet in frame order.
+    let tag_of = |schema: &Schema| selected.iter().position(|s| std::ptr::eq(*s, schema));
+    let (x509_tag, weird_tag) = (tag_of(&x509::SCHEMA), tag_of(&weird::SCHEMA));
     let mut known = x509::Known::default();
+    let mut weirds = weird::Written::default();
     let write = |_frame: u64, pieces: &mut Pieces| -> Result<()> {
         pieces.sort_unstable();
         for &(tag, piece) in pieces.iter() {
             let line = if Some(tag as usize) == x509_tag {
                 match admit_x509(&mut known, piece) {
+                    Some(line) => line,
+                    None => continue,
+                }
+            } else if Some(tag as usize) == weird_tag {
+                match admit_weird(&mut weirds, piece) {
                     Some(line) => line,
                     None => continue,
                 }
@@ -136,7 +141,7 @@ pub fn run(a: &LogsArgs) -> Result<ExitCode> {
         }
     }
     Writers::new(writers).close(now_secs())?;
-    for line in limits_reached(&jobs, &known.stats) {
+    for line in limits_reached(&jobs, &known.0.stats, weirds.untracked()) {
         eprintln!("wiresift: note: {name}: {line}");
     }
     if let Some(line) = checksum_offloading(&jobs) {
@@ -168,7 +173,11 @@ fn checksum_offloading(jobs: &[LogsJob]) -> Option<String> {
 /// What the bounded tables gave up, summed over the workers, as lines for
 /// standard error: every table has a cap, and what reaching it cost is
 /// told (nothing when no table was full).
-fn limits_reached(jobs: &[LogsJob], certificates: &x509::Stats) -> Vec<String> {
+fn limits_reached(
+    jobs: &[LogsJob],
+    certificates: &logs::once::Stats,
+    weirds_untracked: u64,
+) -> Vec<String> {
     use wiresift_engine::logs::{dhcp, dns, ftp, http, mqtt, quic, smtp, ssh, ssl};
     let total = |f: fn(&LogsJob) -> u64| jobs.iter().map(f).sum::<u64>();
     fn flows(j: &LogsJob) -> Option<flow::FlowStats> {
@@ -245,6 +254,13 @@ fn limits_reached(jobs: &[LogsJob], certificates: &x509::Stats) -> Vec<String> {
             format!(
                 "certificates logged and not remembered ({} remembered)",
                 x509::MAX_KNOWN
+            ),
+        ),
+        (
+            weirds_untracked,
+            format!(
+                "weirds written and not remembered ({} remembered a rule)",
+                weird::MAX_KNOWN
             ),
         ),
         (
@@ -469,7 +485,16 @@ impl logs::Sink for Records<'_> {
         };
         if let Some(w) = self.writers.get_mut(i) {
             if std::ptr::eq(schema, &x509::SCHEMA) {
-                put_x509_key(values, &mut self.out.buf);
+                let key = x509::key(values).map(|(ts, fp, host, client)| {
+                    (u8::from(!host) | u8::from(client) << 1, ts, fp)
+                });
+                put_once_key(key, &mut self.out.buf);
+            } else if std::ptr::eq(schema, &weird::SCHEMA) {
+                let key = weird::key(values);
+                let key = key.as_ref().map(|(ts, rule, key)| {
+                    (u8::from(*rule == weird::Rule::PerPair) << 6, *ts, &key[..])
+                });
+                put_once_key(key, &mut self.out.buf);
             }
             w.format(values, &mut self.out.buf);
         }
@@ -478,34 +503,53 @@ impl logs::Sink for Records<'_> {
     }
 }
 
-/// Ahead of an x509.log record's text in the worker's output, what the
-/// once-a-day rule reads of it ([`x509::key`]): a byte that says whether
-/// it is there (then, in its two low bits, `host_cert` clear and
-/// `client_cert` set: the merge orders a frame's pieces by their bytes, so
-/// a chain's own certificate comes before the rest of it), the time, the
-/// fingerprint's length and the fingerprint.
-fn put_x509_key(values: &[logs::Value<'_>], buf: &mut Vec<u8>) {
-    let (flags, ts, fp) = match x509::key(values) {
-        Some((ts, fp, host, client)) => (0x80 | u8::from(!host) | u8::from(client) << 1, ts, fp),
+/// Ahead of the text of a record that a write-once rule reads (x509.log,
+/// weird.log: [`logs::once`]) in the worker's output: a byte of flags,
+/// the time, the key's length and the key. The flags: 0x80 when a key
+/// follows; for x509.log, in the two low bits, `host_cert` clear and
+/// `client_cert` set (the merge orders a frame's pieces by their bytes, so
+/// a chain's own certificate comes before the rest of it); for weird.log,
+/// 0x40 when its rule is per address pair.
+fn put_once_key(key: Option<(u8, i64, &[u8])>, buf: &mut Vec<u8>) {
+    let (flags, ts, key) = match key {
+        Some((flags, ts, key)) => (0x80 | flags, ts, key),
         None => (0, 0, &[][..]),
     };
-    let fp = fp
-        .get(..fp.len().min(usize::from(u16::MAX)))
+    let key = key
+        .get(..key.len().min(usize::from(u16::MAX)))
         .unwrap_or_default();
     buf.push(flags);
     buf.extend_from_slice(&ts.to_be_bytes());
-    buf.extend_from_slice(&(fp.len() as u16).to_be_bytes());
-    buf.extend_from_slice(fp);
+    buf.extend_from_slice(&(key.len() as u16).to_be_bytes());
+    buf.extend_from_slice(key);
 }
 
-/// An x509.log piece's text if the once-a-day rule logs it (see
-/// [`put_x509_key`]); a piece without a key is logged.
-fn admit_x509<'p>(known: &mut x509::Known, piece: &'p [u8]) -> Option<&'p [u8]> {
+/// What [`put_once_key`] put ahead of a piece: flags, time, key, and the
+/// record's text.
+fn split_once_key(piece: &[u8]) -> Option<(u8, i64, &[u8], &[u8])> {
     let (&flags, rest) = piece.split_first()?;
     let (ts, rest) = rest.split_first_chunk::<8>()?;
     let (len, rest) = rest.split_first_chunk::<2>()?;
-    let (fp, line) = rest.split_at_checked(usize::from(u16::from_be_bytes(*len)))?;
-    let logged = flags & 0x80 == 0
-        || known.admit(i64::from_be_bytes(*ts), fp, flags & 1 == 0, flags & 2 != 0);
+    let (key, line) = rest.split_at_checked(usize::from(u16::from_be_bytes(*len)))?;
+    Some((flags, i64::from_be_bytes(*ts), key, line))
+}
+
+/// An x509.log piece's text if the once-a-day rule logs it; a piece
+/// without a key is logged.
+fn admit_x509<'p>(known: &mut x509::Known, piece: &'p [u8]) -> Option<&'p [u8]> {
+    let (flags, ts, fp, line) = split_once_key(piece)?;
+    let logged = flags & 0x80 == 0 || known.admit(ts, fp, flags & 1 == 0, flags & 2 != 0);
+    logged.then_some(line)
+}
+
+/// A weird.log piece's text if its rule writes it; a piece without a key
+/// is written.
+fn admit_weird<'p>(written: &mut weird::Written, piece: &'p [u8]) -> Option<&'p [u8]> {
+    let (flags, ts, key, line) = split_once_key(piece)?;
+    let rule = match flags & 0x40 {
+        0 => weird::Rule::PerOrig,
+        _ => weird::Rule::PerPair,
+    };
+    let logged = flags & 0x80 == 0 || written.admit(ts, rule, key.to_vec());
     logged.then_some(line)
 }

@@ -32,6 +32,7 @@ const LOGS: &[(&str, usize)] = &[
     ("mqtt_publish", 13),
     ("mqtt_subscribe", 11),
     ("ssh", 25),
+    ("weird", 11),
 ];
 
 /// One TSV log: its field names and rows.
@@ -173,6 +174,8 @@ fn every_dev_capture_gives_well_formed_app_logs() {
                     }
                     Vec::new()
                 }
+                // A weird without a connection (a bad IP header) has none.
+                "weird" => log.column("uid").into_iter().filter(|u| u != "-").collect(),
                 "dhcp" => log
                     .column("uids")
                     .iter()
@@ -193,8 +196,8 @@ fn every_dev_capture_gives_well_formed_app_logs() {
                 for (k, v) in &rec {
                     assert_eq!(o.get(k).is_none(), v == "-", "{name} {path}: {k}");
                 }
-                if rec.contains_key("uid") {
-                    assert_eq!(o["uid"].as_str(), rec.get("uid").map(String::as_str));
+                if let Some(uid) = rec.get("uid").filter(|u| *u != "-") {
+                    assert_eq!(o["uid"].as_str(), Some(uid.as_str()));
                 }
             }
             counts.insert(path, log.rows.len());
@@ -1802,6 +1805,187 @@ fn packets_with_bad_checksums_reach_no_log_unless_checksums_are_ignored() {
     assert!(!warned);
     assert_eq!(http.column("status_code"), ["200"]);
     assert_eq!(dns.column("rcode"), ["0"]);
+}
+
+/// One Ethernet frame of an IPv4 packet carrying a TCP SYN from `src` port
+/// `sport` to `dst` port 80.
+fn syn(src: [u8; 4], sport: u16, dst: [u8; 4]) -> Vec<u8> {
+    use wiresift_engine::craft::{self, ipproto, Link};
+    use wiresift_wire::ethernet::ethertype;
+    let lan = Link {
+        src: [2, 0, 0, 0, 0, 1],
+        dst: [2, 0, 0, 0, 0, 2],
+        vlan: None,
+    };
+    let t = craft::tcp(sport, 80, 1000, 0, wiresift_wire::tcp::flag::SYN);
+    let tcp = craft::tcp_segment(&t, b"", &src, &dst);
+    lan.frame(
+        ethertype::IPV4,
+        &craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp),
+    )
+}
+
+/// weird.log's checksum weirds, by Zeek's rules (`Weird::actions` in
+/// `base/frameworks/notice/weird.zeek`): `bad_TCP_checksum`,
+/// `bad_UDP_checksum` and `bad_IP_checksum` are logged once per
+/// originator address (`ACTION_LOG_PER_ORIG`, and never ignored as
+/// repeats); a bad IPv4 header makes no connection, and is Zeek's flow
+/// weird: its addresses, ports 0. The same for any number of workers; none
+/// with -C.
+#[test]
+fn checksum_weirds_are_logged_once_per_originator() {
+    let (a, b, c, d) = ([10, 0, 0, 1], [10, 0, 0, 2], [10, 0, 0, 3], [10, 0, 0, 4]);
+    // Ethernet, IPv4 (20 bytes), then the TCP checksum at 16, UDP's at 6;
+    // the IPv4 header's at 10.
+    let spoil = |mut f: Vec<u8>, at: usize| {
+        f[14 + at] ^= 0xff;
+        f
+    };
+    let frames = vec![
+        // Logged: the first bad TCP checksum of originator a.
+        spoil(syn(a, 40000, b), 20 + 16),
+        // Not: the same originator, on the same and on another connection.
+        spoil(syn(a, 40000, b), 20 + 16),
+        spoil(syn(a, 40001, c), 20 + 16),
+        // Logged: another originator.
+        spoil(syn(d, 40002, c), 20 + 16),
+        // Logged: another weird of originator a.
+        spoil(udp(a, 5000, b, 53, &dns_query(7, "x.example")), 20 + 6),
+        // Logged once: a bad IPv4 header checksum.
+        spoil(udp([10, 0, 0, 7], 5001, [10, 0, 0, 8], 53, b"x"), 10),
+        spoil(udp([10, 0, 0, 7], 5001, [10, 0, 0, 8], 53, b"x"), 10),
+        // Fine.
+        syn(b, 40003, c),
+    ];
+    let tmp = TempDir::new("logs-weird");
+    let file = tmp.path("weird.pcap");
+    write_pcap(&file, &frames);
+    let logs = |more: &[&str]| {
+        let dir = tmp.path(&format!("logs-{}", more.join("")));
+        let mut args = vec!["logs", "all", "-r", arg(&file), "-o", arg(&dir)];
+        args.extend_from_slice(more);
+        let out = run(&args);
+        assert!(out.status.success(), "{:?}", stderr_lines(&out));
+        let read = |path: &str| {
+            let text = std::fs::read_to_string(dir.join(format!("{path}.log"))).unwrap();
+            parse_tsv("weird.pcap", path, &text)
+        };
+        (read("weird"), read("conn"))
+    };
+    let (weird, conn) = logs(&["--threads", "1"]);
+    let rows: Vec<Vec<String>> = weird
+        .records()
+        .iter()
+        .map(|r| {
+            [
+                "id.orig_h",
+                "id.orig_p",
+                "id.resp_h",
+                "id.resp_p",
+                "name",
+                "addl",
+                "notice",
+                "peer",
+                "source",
+            ]
+            .iter()
+            .map(|k| r[*k].clone())
+            .collect()
+        })
+        .collect();
+    let row = |v: [&str; 9]| v.map(str::to_owned).to_vec();
+    assert_eq!(
+        rows,
+        [
+            row([
+                "10.0.0.1",
+                "40000",
+                "10.0.0.2",
+                "80",
+                "bad_TCP_checksum",
+                "-",
+                "F",
+                "zeek",
+                "TCP"
+            ]),
+            row([
+                "10.0.0.4",
+                "40002",
+                "10.0.0.3",
+                "80",
+                "bad_TCP_checksum",
+                "-",
+                "F",
+                "zeek",
+                "TCP"
+            ]),
+            row([
+                "10.0.0.1",
+                "5000",
+                "10.0.0.2",
+                "53",
+                "bad_UDP_checksum",
+                "-",
+                "F",
+                "zeek",
+                "UDP"
+            ]),
+            row([
+                "10.0.0.7",
+                "0",
+                "10.0.0.8",
+                "0",
+                "bad_IP_checksum",
+                "-",
+                "F",
+                "zeek",
+                "IP"
+            ]),
+        ]
+    );
+    // A connection's weird carries its conn.log uid; the IP weird none.
+    let uid_of = |orig_p: &str| {
+        conn.records()
+            .into_iter()
+            .find(|r| r["id.orig_p"] == orig_p)
+            .map(|r| r["uid"].clone())
+    };
+    assert_eq!(
+        weird.column("uid"),
+        [
+            uid_of("40000"),
+            uid_of("40002"),
+            uid_of("5000"),
+            Some("-".to_owned())
+        ]
+        .map(|u| u.expect("in conn.log"))
+    );
+    assert_eq!(logs(&["--threads", "3"]).0.rows, weird.rows);
+    assert!(logs(&["-C"]).0.rows.is_empty());
+}
+
+/// Zeek's own test of a TCP segment with a bad checksum inside VXLAN
+/// (its baseline `core.tunnels.vxlan-inner-tcp-bad-checksum/weird.log`:
+/// one `bad_TCP_checksum`, `addl` unset, `source` TCP, on the inner
+/// connection).
+#[test]
+fn weird_of_a_bad_checksum_inside_a_tunnel_is_zeeks() {
+    let Some(shared) = shared() else { return };
+    let file = "zeek__tunnels-vxlan-inner-tcp-bad-checksum.pcap";
+    let weird = one_log_with(&shared, file, "weird", &[]);
+    let conn = one_log_with(&shared, file, "conn", &[]);
+    let r = weird.records();
+    assert_eq!(r.len(), 1, "{:?}", weird.rows);
+    assert_eq!(
+        [&r[0]["name"], &r[0]["addl"], &r[0]["source"]],
+        ["bad_TCP_checksum", "-", "TCP"]
+    );
+    let inner = conn
+        .records()
+        .into_iter()
+        .find(|c| c["id.resp_p"] == "80")
+        .expect("the inner connection");
+    assert_eq!(r[0]["uid"], inner["uid"]);
 }
 
 /// Zeek's checksum test traces (its `core.checksums` test: no checksum

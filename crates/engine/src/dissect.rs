@@ -107,6 +107,18 @@ pub struct Dissection<'a> {
     quoted_by_icmp: u32,
     /// The last layer added outside quotes is ICMP or ICMPv6.
     last_is_icmp: bool,
+    /// The IPv4 header with a bad checksum the frame was cut at (the logs:
+    /// [`Dissection::cut_at_bad_ipv4`]), for weird.log.
+    pub bad_ipv4: Option<BadIpv4>,
+}
+
+/// An IPv4 header with a bad checksum, where Zeek stops reading a packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadIpv4 {
+    pub src: std::net::Ipv4Addr,
+    pub dst: std::net::Ipv4Addr,
+    /// Inside a tunnel: an IP header comes before it.
+    pub in_tunnel: bool,
 }
 
 // One bit a layer.
@@ -151,6 +163,7 @@ impl<'a> Dissection<'a> {
         self.flow_layers = 0;
         self.quoted_by_icmp = 0;
         self.last_is_icmp = false;
+        self.bad_ipv4 = None;
     }
 
     /// The indexes of the IP, IPv6, TCP, UDP, ICMP and ICMPv6 layers, in
@@ -237,6 +250,18 @@ impl<'a> Dissection<'a> {
         let Some(cut) = cut else {
             return false;
         };
+        if let Some(Layer::Ip(v)) = self.layers.get(cut).map(|e| &e.layer) {
+            let in_tunnel = self
+                .layers
+                .iter()
+                .take(cut)
+                .any(|e| !e.quoted && matches!(e.layer, Layer::Ip(_) | Layer::Ipv6(_)));
+            self.bad_ipv4 = Some(BadIpv4 {
+                src: v.src().into(),
+                dst: v.dst().into(),
+                in_tunnel,
+            });
+        }
         self.layers.truncate(cut);
         self.forget_dropped();
         self.fragment = None;

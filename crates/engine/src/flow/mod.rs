@@ -334,6 +334,9 @@ pub struct Current {
     /// TCP: the sender's bytes have all come, in order, up to its FIN
     /// (reassembled: a FIN after a hole closes nothing).
     pub closed_in_order: bool,
+    /// The segment or datagram had a bad checksum and went no further
+    /// ([`FlowOptions::drop_corrupt`]).
+    pub corrupt: bool,
 }
 
 /// What reassembly hands out for one frame: the list, its bytes in one
@@ -580,6 +583,12 @@ impl FlowEngine {
     /// of their records) and mark the services they confirm on it.
     pub fn current_flow_mut(&mut self) -> Option<&mut Flow> {
         let c = self.current?;
+        self.flow_mut(&c)
+    }
+
+    /// The flow of one of the last frame's conversations
+    /// ([`FlowEngine::conversations`]).
+    pub fn flow_mut(&mut self, c: &Current) -> Option<&mut Flow> {
         let table = match c.proto {
             StreamProto::Tcp => &mut self.tcp,
             StreamProto::Udp => &mut self.udp,
@@ -783,6 +792,7 @@ impl FlowEngine {
                     orig: flow.orig,
                     reassembled: false,
                     closed_in_order: false,
+                    corrupt,
                 });
                 let (seg, rel) = match flow.tcp.as_deref_mut() {
                     Some(conv) => {
@@ -878,6 +888,9 @@ impl FlowEngine {
                     slot,
                     orig: flow.orig,
                 };
+                let corrupt = self.opts.drop_corrupt
+                    && key::udp_at(d, i).is_some_and(|u| bad_checksum(u.checksum_status()));
+                self.stats.corrupt += u64::from(corrupt);
                 self.current = Some(Current {
                     proto: tag.proto,
                     stream,
@@ -887,10 +900,8 @@ impl FlowEngine {
                     orig: tag.orig,
                     reassembled: self.reassembles(StreamProto::Udp, stream),
                     closed_in_order: false,
+                    corrupt,
                 });
-                let corrupt = self.opts.drop_corrupt
-                    && key::udp_at(d, i).is_some_and(|u| bad_checksum(u.checksum_status()));
-                self.stats.corrupt += u64::from(corrupt);
                 if !data.is_empty() && !corrupt && self.reassembles(StreamProto::Udp, stream) {
                     // A datagram is delivered as it is.
                     let c = Chunk {

@@ -14,10 +14,11 @@
 //! records, then their conn record — then this frame's messages). At the
 //! end, [`AppLogs::finish`].
 
+use super::weird::{self, Weird};
 use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssh, ssl, x509, Schema, Sink};
-use crate::dissect::Dissection;
+use crate::dissect::{BadIpv4, Dissection};
 use crate::flow::key::{transport, FlowKey, Transport};
-use crate::flow::{Ended, FlowEngine, StreamProto};
+use crate::flow::{Current, Ended, FlowEngine, StreamProto};
 use arrayvec::ArrayVec;
 use std::io;
 use std::net::IpAddr;
@@ -94,6 +95,32 @@ pub struct ConnRef {
 }
 
 impl ConnRef {
+    /// Conversation `cur` (its endpoints `ends`, its first frame), with
+    /// its uid: made at the first call and kept with the conversation.
+    pub fn of(
+        cur: &Current,
+        ends: &conn::Endpoints,
+        first_frame: u64,
+        uid: &mut Option<conn::Uid>,
+    ) -> ConnRef {
+        ConnRef {
+            id: ConnId {
+                proto: match cur.proto {
+                    StreamProto::Tcp => transport::TCP,
+                    StreamProto::Udp => transport::UDP,
+                },
+                stream: cur.stream,
+                first_frame,
+            },
+            uid: *uid.get_or_insert_with(|| conn::uid(&cur.key, first_frame)),
+            orig_h: ends.orig_h,
+            orig_p: ends.orig_p,
+            resp_h: ends.resp_h,
+            resp_p: ends.resp_p,
+            proto: ends.proto,
+        }
+    }
+
     /// The values every application record starts with: `ts` (when its
     /// message was seen), the uid and the `id.*` fields.
     pub fn head_values(&self, ts_ns: i64) -> [super::Value<'_>; 6] {
@@ -150,6 +177,7 @@ pub struct Wants {
     /// Any of the three MQTT logs.
     pub mqtt: bool,
     pub ssh: bool,
+    pub weird: bool,
 }
 
 impl Wants {
@@ -164,6 +192,7 @@ impl Wants {
             smtp: has(&smtp::SCHEMA),
             mqtt: has(&mqtt::CONNECT) || has(&mqtt::PUBLISH) || has(&mqtt::SUBSCRIBE),
             ssh: has(&ssh::SCHEMA),
+            weird: has(&weird::SCHEMA),
         }
     }
 }
@@ -201,6 +230,8 @@ pub struct AppLogs {
     /// TCP conversations that ended (slot in the flow table and stream
     /// number).
     closed: Vec<(u32, u32)>,
+    /// The frame was cut at an IPv4 header with a bad checksum.
+    bad_ipv4: Option<BadIpv4>,
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
@@ -222,6 +253,7 @@ impl AppLogs {
             frame: 0,
             stopped: Vec::new(),
             closed: Vec::new(),
+            bad_ipv4: None,
             dns: dns::Tracker::default(),
             dhcp: dhcp::Tracker::default(),
             http: http::Tracker::default(),
@@ -246,6 +278,7 @@ impl AppLogs {
         self.msgs.clear();
         self.ts_ns = ts_ns;
         self.frame = self.frame.wrapping_add(1);
+        self.bad_ipv4 = d.bad_ipv4;
         let from = match innermost {
             Some(Transport::Tcp(i) | Transport::Udp(i)) => i,
             _ => return,
@@ -347,11 +380,37 @@ impl AppLogs {
         if self.ftp.expecting() {
             self.ftp_data(flows);
         }
+        if self.wants.weird {
+            self.weirds(flows, sink)?;
+        }
         if !self.msgs.is_empty() {
             self.messages(flows, sink)?;
         }
         if self.ssh.is_live() {
             self.ssh_segments(flows, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The frame's checksum weirds: its IPv4 header's, or each of its
+    /// conversations' whose segment or datagram had a bad checksum.
+    fn weirds(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
+        if let Some(bad) = self.bad_ipv4.take() {
+            super::emit(&Weird::bad_ip_checksum(self.ts_ns, &bad), sink)?;
+        }
+        for i in 0..flows.conversations().len() {
+            let Some(cur) = flows.conversations().get(i).copied() else {
+                break;
+            };
+            if !cur.corrupt {
+                continue;
+            }
+            let Some(flow) = flows.flow_mut(&cur) else {
+                continue;
+            };
+            let ends = conn::endpoints(&cur.key, flow);
+            let c = ConnRef::of(&cur, &ends, flow.first_frame, &mut flow.history.uid);
+            super::emit(&Weird::bad_checksum(self.ts_ns, &c), sink)?;
         }
         Ok(())
     }
@@ -479,27 +538,10 @@ impl AppLogs {
         let ends = conn::endpoints(&cur.key, flow);
         let first_frame = flow.first_frame;
         let partial = flow.history.partial();
-        let id = ConnId {
-            proto: match cur.proto {
-                StreamProto::Tcp => transport::TCP,
-                StreamProto::Udp => transport::UDP,
-            },
-            stream: cur.stream,
-            first_frame,
-        };
         // The connection as the analyzers name it, made at the first message
         // one of them reads (conn.log alone only takes the services: no uid).
-        // The uid is kept with the conversation once made.
         let uid = &mut flow.history.uid;
-        let make = || ConnRef {
-            id,
-            uid: *uid.get_or_insert_with(|| conn::uid(&cur.key, first_frame)),
-            orig_h: ends.orig_h,
-            orig_p: ends.orig_p,
-            resp_h: ends.resp_h,
-            resp_p: ends.resp_p,
-            proto: ends.proto,
-        };
+        let make = || ConnRef::of(&cur, &ends, first_frame, uid);
         let mut f = Lazy {
             conn: None,
             make,

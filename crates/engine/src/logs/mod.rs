@@ -23,10 +23,12 @@ pub mod dns;
 pub mod ftp;
 pub mod http;
 pub mod mqtt;
+pub mod once;
 pub mod quic;
 pub mod smtp;
 pub mod ssh;
 pub mod ssl;
+pub mod weird;
 pub mod x509;
 
 use std::borrow::Cow;
@@ -116,6 +118,7 @@ pub const ALL: &[&Schema] = &[
     &mqtt::PUBLISH,
     &mqtt::SUBSCRIBE,
     &ssh::SCHEMA,
+    &weird::SCHEMA,
 ];
 
 /// The schema of the log called `name` (its path: "conn", …).

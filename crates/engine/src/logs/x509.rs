@@ -15,10 +15,8 @@
 //! merged), so that the log is the same for any number of workers;
 //! [`key`] reads what it needs from a record's values.
 //!
-//! Bounds: at most [`MAX_KNOWN`] certificates are remembered; with that
-//! many, one more is logged and not remembered (counted in
-//! [`Stats::untracked`]), as Zeek does past its own cap, after the
-//! remembered ones older than a day are forgotten.
+//! Bounds: at most [`MAX_KNOWN`] certificates are remembered (see
+//! [`super::once`]).
 
 mod cache;
 mod cert;
@@ -27,9 +25,9 @@ pub(crate) mod names;
 pub use cache::Cache;
 pub use cert::{Basic, Cert, Key, San};
 
+use super::once::Once;
 use super::{field, Record, Schema, Type, Value};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 pub static SCHEMA: Schema = Schema {
     path: "x509",
@@ -61,9 +59,6 @@ pub static SCHEMA: Schema = Schema {
 
 /// Certificates remembered as logged.
 pub const MAX_KNOWN: usize = 100_000;
-
-/// Zeek's `X509::relog_known_certificates_after`.
-const RELOG_NS: i64 = 86_400 * 1_000_000_000;
 
 /// One x509.log record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,15 +120,6 @@ impl Record for X509 {
     }
 }
 
-/// What the once-a-day rule counted.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Certificates not logged: logged within the day before.
-    pub repeated: u64,
-    /// Certificates logged and not remembered: [`MAX_KNOWN`] were.
-    pub untracked: u64,
-}
-
 /// What the once-a-day rule reads of an x509.log record's values (in
 /// [`SCHEMA`]'s order): its time, fingerprint, `host_cert` and
 /// `client_cert`.
@@ -151,14 +137,16 @@ pub fn key<'v>(values: &'v [Value<'_>]) -> Option<(i64, &'v [u8], bool, bool)> {
     }
 }
 
-/// The certificates logged, for Zeek's once-a-day rule.
-#[derive(Debug, Default)]
-pub struct Known {
-    /// (fingerprint, host_cert, client_cert) → when it was logged.
-    known: HashMap<(Vec<u8>, bool, bool), i64>,
-    /// When the remembered certificates were last swept of expired ones.
-    swept_ns: Option<i64>,
-    pub stats: Stats,
+/// The certificates logged, for Zeek's once-a-day rule: by fingerprint,
+/// `host_cert` and `client_cert`.
+#[derive(Debug)]
+pub struct Known(pub Once<(Vec<u8>, bool, bool)>);
+
+impl Default for Known {
+    fn default() -> Self {
+        // Zeek's `X509::relog_known_certificates_after`.
+        Known(Once::new(MAX_KNOWN, 86_400 * 1_000_000_000))
+    }
 }
 
 impl Known {
@@ -171,43 +159,8 @@ impl Known {
         host_cert: bool,
         client_cert: bool,
     ) -> bool {
-        let key = (fingerprint.to_vec(), host_cert, client_cert);
-        match self.known.get_mut(&key) {
-            Some(at) if ts_ns.saturating_sub(*at) < RELOG_NS => {
-                self.stats.repeated += 1;
-                return false;
-            }
-            Some(at) => *at = ts_ns,
-            None => {
-                if self.known.len() >= MAX_KNOWN {
-                    self.sweep(ts_ns);
-                }
-                if self.known.len() < MAX_KNOWN {
-                    self.known.insert(key, ts_ns);
-                } else {
-                    self.stats.untracked += 1;
-                }
-            }
-        }
-        true
-    }
-
-    /// Forget the certificates logged more than a day ago, and those
-    /// logged at a time after `now` (a capture whose clock goes back): at
-    /// most once an hour of capture time, so that a full set costs little.
-    /// (Kept, entries stamped far ahead would stay, and every hour of a
-    /// hostile capture's clock would scan them all again.)
-    fn sweep(&mut self, now: i64) {
-        const HOUR_NS: i64 = 3_600 * 1_000_000_000;
-        if self
-            .swept_ns
-            .is_some_and(|t| now.saturating_sub(t) < HOUR_NS)
-        {
-            return;
-        }
-        self.swept_ns = Some(now);
-        self.known
-            .retain(|_, at| (0..RELOG_NS).contains(&now.saturating_sub(*at)));
+        self.0
+            .admit(ts_ns, (fingerprint.to_vec(), host_cert, client_cert))
     }
 }
 
