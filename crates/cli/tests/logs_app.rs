@@ -1380,6 +1380,22 @@ fn udp(src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, payload: &[u8]) -> Ve
     )
 }
 
+/// `logs all` of `file` into `dir`, with more arguments: what it said on
+/// standard error.
+fn logs_all_into(file: &Path, dir: &Path, more: &[&str]) -> Vec<String> {
+    let mut args = vec!["logs", "all", "-r", arg(file), "-o", arg(dir)];
+    args.extend_from_slice(more);
+    let out = run(&args);
+    assert!(out.status.success(), "{:?}", stderr_lines(&out));
+    stderr_lines(&out)
+}
+
+/// One log of those [`logs_all_into`] wrote into `dir`.
+fn read_log(dir: &Path, path: &str) -> Log {
+    let text = std::fs::read_to_string(dir.join(format!("{path}.log"))).unwrap();
+    parse_tsv(&dir.display().to_string(), path, &text)
+}
+
 /// Write `frames` to `file` as a pcap, a millisecond apart.
 fn write_pcap(file: &Path, frames: &[Vec<u8>]) {
     use wiresift_capture::PcapWriter;
@@ -1774,17 +1790,10 @@ fn packets_with_bad_checksums_reach_no_log_unless_checksums_are_ignored() {
     write_pcap(&file, &frames);
     let logs = |more: &[&str]| {
         let dir = tmp.path(&format!("logs{}", more.len()));
-        let mut args = vec!["logs", "all", "-r", arg(&file), "-o", arg(&dir)];
-        args.extend_from_slice(more);
-        let out = run(&args);
-        assert!(out.status.success(), "{:?}", stderr_lines(&out));
-        let read = |path: &str| {
-            let text = std::fs::read_to_string(dir.join(format!("{path}.log"))).unwrap();
-            parse_tsv("bad.pcap", path, &text)
-        };
-        let warned = stderr_lines(&out)
+        let warned = logs_all_into(&file, &dir, more)
             .iter()
             .any(|l| l.contains("2 of 10 packets had bad IP, TCP or UDP checksums"));
+        let read = |path| read_log(&dir, path);
         (read("http"), read("dns"), read("conn"), warned)
     };
     let (http, dns, conn, warned) = logs(&[]);
@@ -1825,9 +1834,27 @@ fn syn(src: [u8; 4], sport: u16, dst: [u8; 4]) -> Vec<u8> {
     )
 }
 
+/// An Ethernet frame of an ICMP echo request whose checksum is 0 (wrong:
+/// the message's is 0xf7fd).
+fn bad_ping(src: [u8; 4], dst: [u8; 4]) -> Vec<u8> {
+    use wiresift_engine::craft::{self, ipproto, Link};
+    use wiresift_wire::ethernet::ethertype;
+    let lan = Link {
+        src: [2, 0, 0, 0, 0, 1],
+        dst: [2, 0, 0, 0, 0, 2],
+        vlan: None,
+    };
+    let echo = [8, 0, 0, 0, 0, 1, 0, 1];
+    lan.frame(
+        ethertype::IPV4,
+        &craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::ICMP, &echo),
+    )
+}
+
 /// weird.log's checksum weirds, by Zeek's rules (`Weird::actions` in
 /// `base/frameworks/notice/weird.zeek`): `bad_TCP_checksum`,
-/// `bad_UDP_checksum` and `bad_IP_checksum` are logged once per
+/// `bad_UDP_checksum`, `bad_ICMP_checksum` and `bad_IP_checksum` are
+/// logged once per
 /// originator address (`ACTION_LOG_PER_ORIG`, and never ignored as
 /// repeats); a bad IPv4 header makes no connection, and is Zeek's flow
 /// weird: its addresses, ports 0. The same for any number of workers; none
@@ -1849,8 +1876,9 @@ fn checksum_weirds_are_logged_once_per_originator() {
         spoil(syn(a, 40001, c), 20 + 16),
         // Logged: another originator.
         spoil(syn(d, 40002, c), 20 + 16),
-        // Logged: another weird of originator a.
+        // Logged: other weirds of originator a.
         spoil(udp(a, 5000, b, 53, &dns_query(7, "x.example")), 20 + 6),
+        bad_ping(a, b),
         // Logged once: a bad IPv4 header checksum.
         spoil(udp([10, 0, 0, 7], 5001, [10, 0, 0, 8], 53, b"x"), 10),
         spoil(udp([10, 0, 0, 7], 5001, [10, 0, 0, 8], 53, b"x"), 10),
@@ -1862,85 +1890,35 @@ fn checksum_weirds_are_logged_once_per_originator() {
     write_pcap(&file, &frames);
     let logs = |more: &[&str]| {
         let dir = tmp.path(&format!("logs-{}", more.join("")));
-        let mut args = vec!["logs", "all", "-r", arg(&file), "-o", arg(&dir)];
-        args.extend_from_slice(more);
-        let out = run(&args);
-        assert!(out.status.success(), "{:?}", stderr_lines(&out));
-        let read = |path: &str| {
-            let text = std::fs::read_to_string(dir.join(format!("{path}.log"))).unwrap();
-            parse_tsv("weird.pcap", path, &text)
-        };
-        (read("weird"), read("conn"))
+        logs_all_into(&file, &dir, more);
+        (read_log(&dir, "weird"), read_log(&dir, "conn"))
     };
     let (weird, conn) = logs(&["--threads", "1"]);
-    let rows: Vec<Vec<String>> = weird
+    let fields = [
+        "id.orig_h",
+        "id.orig_p",
+        "id.resp_h",
+        "id.resp_p",
+        "name",
+        "addl",
+        "notice",
+        "peer",
+        "source",
+    ];
+    let rows: Vec<String> = weird
         .records()
         .iter()
-        .map(|r| {
-            [
-                "id.orig_h",
-                "id.orig_p",
-                "id.resp_h",
-                "id.resp_p",
-                "name",
-                "addl",
-                "notice",
-                "peer",
-                "source",
-            ]
-            .iter()
-            .map(|k| r[*k].clone())
-            .collect()
-        })
+        .map(|r| fields.map(|k| r[k].as_str()).join(" "))
         .collect();
-    let row = |v: [&str; 9]| v.map(str::to_owned).to_vec();
     assert_eq!(
         rows,
         [
-            row([
-                "10.0.0.1",
-                "40000",
-                "10.0.0.2",
-                "80",
-                "bad_TCP_checksum",
-                "-",
-                "F",
-                "zeek",
-                "TCP"
-            ]),
-            row([
-                "10.0.0.4",
-                "40002",
-                "10.0.0.3",
-                "80",
-                "bad_TCP_checksum",
-                "-",
-                "F",
-                "zeek",
-                "TCP"
-            ]),
-            row([
-                "10.0.0.1",
-                "5000",
-                "10.0.0.2",
-                "53",
-                "bad_UDP_checksum",
-                "-",
-                "F",
-                "zeek",
-                "UDP"
-            ]),
-            row([
-                "10.0.0.7",
-                "0",
-                "10.0.0.8",
-                "0",
-                "bad_IP_checksum",
-                "-",
-                "F",
-                "zeek",
-                "IP"
-            ]),
+            "10.0.0.1 40000 10.0.0.2 80 bad_TCP_checksum - F zeek TCP",
+            "10.0.0.4 40002 10.0.0.3 80 bad_TCP_checksum - F zeek TCP",
+            "10.0.0.1 5000 10.0.0.2 53 bad_UDP_checksum - F zeek UDP",
+            // Zeek's ICMP ports: the type, and the code.
+            "10.0.0.1 8 10.0.0.2 0 bad_ICMP_checksum - F zeek ICMP",
+            "10.0.0.7 0 10.0.0.8 0 bad_IP_checksum - F zeek IP",
         ]
     );
     // A connection's weird carries its conn.log uid; the IP weird none.
@@ -1956,6 +1934,7 @@ fn checksum_weirds_are_logged_once_per_originator() {
             uid_of("40000"),
             uid_of("40002"),
             uid_of("5000"),
+            uid_of("8"),
             Some("-".to_owned())
         ]
         .map(|u| u.expect("in conn.log"))

@@ -976,9 +976,9 @@ impl History {
 
     /// An ICMP or ICMPv6 message, the innermost outside quotes in `d`;
     /// `orig` if the flow's first sender sent it. Zeek drops a message
-    /// with a bad checksum without counting it; its size is the IP
-    /// payload less the 8-byte ICMP header.
-    pub fn icmp(&mut self, orig: bool, d: &Dissection<'_>) {
+    /// with a bad checksum without counting it (true is returned then);
+    /// its size is the IP payload less the 8-byte ICMP header.
+    pub fn icmp(&mut self, orig: bool, d: &Dissection<'_>) -> bool {
         let phys = usize::from(!orig);
         if !self.started {
             self.started = true;
@@ -1019,13 +1019,14 @@ impl History {
         }
         let Some((_, bad, _, own)) = msg else {
             self.datagram(orig, 0);
-            return;
+            return false;
         };
         if bad {
-            return;
+            return true;
         }
         self.count(phys);
         self.datagram_valid(phys, len.unwrap_or(own) - 8);
+        false
     }
 
     fn datagram_valid(&mut self, phys: usize, len: i64) {

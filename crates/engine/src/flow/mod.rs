@@ -421,6 +421,9 @@ pub struct FlowEngine {
     /// that what else reads them (the application logs) need not look
     /// them up again.
     found: ArrayVec<key::Conversation, { key::MAX_PER_FRAME }>,
+    /// The last frame's ICMP message had a bad checksum
+    /// ([`FlowOptions::drop_corrupt`]): its conversation's key and slot.
+    corrupt_icmp: Option<(FlowKey, u32)>,
     /// The time idle conversations were last ended at.
     expired_at: Option<i64>,
     announced: Announcements,
@@ -460,6 +463,7 @@ impl FlowEngine {
             current: None,
             conversations: ArrayVec::new(),
             found: ArrayVec::new(),
+            corrupt_icmp: None,
             expired_at: None,
             announced: Announcements::new(MAX_ANNOUNCED),
             // A conversation has a few timers waiting at most, cancelled
@@ -596,6 +600,13 @@ impl FlowEngine {
         table.get_mut_keyed(c.slot, &c.key)
     }
 
+    /// The last frame's ICMP conversation, when its message had a bad
+    /// checksum ([`FlowOptions::drop_corrupt`]): its key and flow.
+    pub fn corrupt_icmp_mut(&mut self) -> Option<(FlowKey, &mut Flow)> {
+        let (key, slot) = self.corrupt_icmp?;
+        Some((key, self.icmp.get_mut_keyed(slot, &key)?))
+    }
+
     /// Reassemble no more of TCP conversation `key` (its reader wants no
     /// more of its bytes): what its reassembly holds is dropped and given
     /// back to the budget. A new conversation on the same key is
@@ -639,6 +650,7 @@ impl FlowEngine {
         self.current = None;
         self.conversations.clear();
         self.found.clear();
+        self.corrupt_icmp = None;
         self.expire(now);
         now
     }
@@ -934,7 +946,9 @@ impl FlowEngine {
                 let orig = side == flow.orig;
                 if self.opts.history {
                     flow.history.at(now, ip_len);
-                    flow.history.icmp(orig, d);
+                    if flow.history.icmp(orig, d) && self.opts.drop_corrupt {
+                        self.corrupt_icmp = Some((key, slot));
+                    }
                 }
             }
         }
@@ -955,6 +969,7 @@ impl FlowEngine {
         self.current = None;
         self.conversations.clear();
         self.found.clear();
+        self.corrupt_icmp = None;
         let mut left = n;
         for table in [&mut self.tcp, &mut self.udp, &mut self.icmp] {
             // Oldest first, as they would have timed out.

@@ -18,7 +18,7 @@ use super::weird::{self, Weird};
 use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssh, ssl, x509, Schema, Sink};
 use crate::dissect::{BadIpv4, Dissection};
 use crate::flow::key::{transport, FlowKey, Transport};
-use crate::flow::{Current, Ended, FlowEngine, StreamProto};
+use crate::flow::{Ended, FlowEngine, StreamProto};
 use arrayvec::ArrayVec;
 use std::io;
 use std::net::IpAddr;
@@ -95,24 +95,23 @@ pub struct ConnRef {
 }
 
 impl ConnRef {
-    /// Conversation `cur` (its endpoints `ends`, its first frame), with
-    /// its uid: made at the first call and kept with the conversation.
+    /// Conversation `key` numbered `stream` (its endpoints `ends`, its
+    /// first frame), with its uid: made at the first call and kept with
+    /// the conversation.
     pub fn of(
-        cur: &Current,
+        key: &FlowKey,
+        stream: u32,
         ends: &conn::Endpoints,
         first_frame: u64,
         uid: &mut Option<conn::Uid>,
     ) -> ConnRef {
         ConnRef {
             id: ConnId {
-                proto: match cur.proto {
-                    StreamProto::Tcp => transport::TCP,
-                    StreamProto::Udp => transport::UDP,
-                },
-                stream: cur.stream,
+                proto: key.proto,
+                stream,
                 first_frame,
             },
-            uid: *uid.get_or_insert_with(|| conn::uid(&cur.key, first_frame)),
+            uid: *uid.get_or_insert_with(|| conn::uid(key, first_frame)),
             orig_h: ends.orig_h,
             orig_p: ends.orig_p,
             resp_h: ends.resp_h,
@@ -393,10 +392,22 @@ impl AppLogs {
     }
 
     /// The frame's checksum weirds: its IPv4 header's, or each of its
-    /// conversations' whose segment or datagram had a bad checksum.
+    /// conversations' whose segment, datagram or ICMP message had a bad
+    /// checksum.
     fn weirds(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
         if let Some(bad) = self.bad_ipv4.take() {
             super::emit(&Weird::bad_ip_checksum(self.ts_ns, &bad), sink)?;
+        }
+        if let Some((key, flow)) = flows.corrupt_icmp_mut() {
+            let ends = conn::endpoints(&key, flow);
+            let c = ConnRef::of(
+                &key,
+                flow.stream,
+                &ends,
+                flow.first_frame,
+                &mut flow.history.uid,
+            );
+            super::emit(&Weird::bad_checksum(self.ts_ns, &c), sink)?;
         }
         for i in 0..flows.conversations().len() {
             let Some(cur) = flows.conversations().get(i).copied() else {
@@ -409,7 +420,13 @@ impl AppLogs {
                 continue;
             };
             let ends = conn::endpoints(&cur.key, flow);
-            let c = ConnRef::of(&cur, &ends, flow.first_frame, &mut flow.history.uid);
+            let c = ConnRef::of(
+                &cur.key,
+                cur.stream,
+                &ends,
+                flow.first_frame,
+                &mut flow.history.uid,
+            );
             super::emit(&Weird::bad_checksum(self.ts_ns, &c), sink)?;
         }
         Ok(())
@@ -541,7 +558,7 @@ impl AppLogs {
         // The connection as the analyzers name it, made at the first message
         // one of them reads (conn.log alone only takes the services: no uid).
         let uid = &mut flow.history.uid;
-        let make = || ConnRef::of(&cur, &ends, first_frame, uid);
+        let make = || ConnRef::of(&cur.key, cur.stream, &ends, first_frame, uid);
         let mut f = Lazy {
             conn: None,
             make,

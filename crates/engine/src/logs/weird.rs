@@ -1,14 +1,15 @@
 //! Zeek's weird.log (Zeek 6, `base/frameworks/notice/weird.zeek`): the
 //! packets Zeek finds wrong. Written so far: the checksum weirds, which
 //! tell the packets left out of every other log ([`crate::flow::FlowOptions::drop_corrupt`]):
-//! - `bad_TCP_checksum` and `bad_UDP_checksum` on their connection (uid
-//!   and `id.*` of conn.log), `source` `TCP` or `UDP`;
+//! - `bad_TCP_checksum`, `bad_UDP_checksum` and `bad_ICMP_checksum` (ICMP
+//!   and ICMPv6) on their connection (uid and `id.*` of conn.log), `source`
+//!   `TCP`, `UDP` or `ICMP`;
 //! - `bad_IP_checksum` where an IPv4 header's checksum is bad: no
 //!   connection is made, and Zeek writes the header's addresses with ports
 //!   0 (its flow weird), `source` `IP`. Inside a tunnel (an IP header
 //!   before it) the name is `bad_IP_checksum_in_tunnel`.
 //!
-//! How often, as Zeek's `Weird::actions`: the three checksum weirds are
+//! How often, as Zeek's `Weird::actions`: the four checksum weirds are
 //! written once per name and originator address, and again only a day
 //! after (`ACTION_LOG_PER_ORIG`); `bad_IP_checksum_in_tunnel`, which the
 //! table does not name, once per name and address pair every ten minutes
@@ -18,8 +19,7 @@
 //!
 //! `peer` is Zeek's name for a standalone process, `zeek`; `notice` is
 //! always false (no checksum weird becomes a notice); `addl` is unset.
-//! ICMP checksums are not looked at yet (Zeek's `bad_ICMP_checksum`), nor
-//! Zeek's other weirds.
+//! Zeek's other weirds are not written yet.
 
 use super::conn::Uid;
 use super::once::Once;
@@ -82,10 +82,12 @@ pub struct Weird {
 }
 
 impl Weird {
-    /// A bad checksum of a connection's TCP segment or UDP datagram.
+    /// A bad checksum of a connection's TCP segment, UDP datagram or
+    /// ICMP message.
     pub fn bad_checksum(ts_ns: i64, c: &super::apps::ConnRef) -> Weird {
         let (name, source) = match c.proto {
             "udp" => ("bad_UDP_checksum", "UDP"),
+            "icmp" => ("bad_ICMP_checksum", "ICMP"),
             _ => ("bad_TCP_checksum", "TCP"),
         };
         Weird {
@@ -122,7 +124,9 @@ impl Weird {
     /// the others (not named there) per address pair.
     pub fn rule(name: &str) -> Rule {
         match name {
-            "bad_IP_checksum" | "bad_TCP_checksum" | "bad_UDP_checksum" => Rule::PerOrig,
+            "bad_IP_checksum" | "bad_TCP_checksum" | "bad_UDP_checksum" | "bad_ICMP_checksum" => {
+                Rule::PerOrig
+            }
             _ => Rule::PerPair,
         }
     }
