@@ -1972,10 +1972,12 @@ fn weird_of_a_bad_checksum_inside_a_tunnel_is_zeeks() {
 /// final destination a routing header names and the home address of a
 /// destination option (RFC 8200 8.1, RFC 6275 6.3), not the header's
 /// addresses. A packet with a bad checksum is noted in conn.log's history
-/// (`C`), and left out of the logs.
+/// (`C`), and left out of the logs. tshark, asked to check checksums,
+/// judges each packet as the per-packet output does.
 #[test]
 fn ipv6_checksums_cover_the_final_destination_and_home_address() {
     let Some(shared) = shared() else { return };
+    let fields = ["tcp.checksum.status", "udp.checksum.status"];
     for (file, bad) in [
         ("zeek__chksums-ip6-hoa-tcp-good-chksum.pcap", false),
         ("zeek__chksums-ip6-hoa-udp-good-chksum.pcap", false),
@@ -1987,5 +1989,29 @@ fn ipv6_checksums_cover_the_final_destination_and_home_address() {
         let history = conn.column("history");
         assert_eq!(history.len(), 1, "{file}");
         assert_eq!(history[0].contains('C'), bad, "{file}: {history:?}");
+        if !tshark_present() {
+            continue;
+        }
+        let p = shared.join("captures/dev").join(file);
+        let mut ours = vec!["-r", arg(&p), "-T", "fields"];
+        let mut theirs = Command::new("tshark");
+        theirs.args(["-n", "-r", arg(&p), "-T", "fields"]);
+        theirs.args([
+            "-o",
+            "tcp.check_checksum:TRUE",
+            "-o",
+            "udp.check_checksum:TRUE",
+        ]);
+        for f in fields {
+            ours.extend(["-e", f]);
+            theirs.args(["-e", f]);
+        }
+        let theirs = theirs.output().expect("run tshark");
+        let ours = run(&ours);
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "{file}"
+        );
     }
 }
