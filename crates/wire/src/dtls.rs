@@ -21,7 +21,7 @@ use crate::error::{need, Error};
 use crate::field::{FieldSink, Kind, Value};
 use crate::field_table;
 use crate::tls::{
-    self, content_type, handshake_type, handshake_type_name, push_alert_info, Body, Handshake,
+    self, content_type, handshake_type, handshake_type_name, Body, Handshake, InfoList,
 };
 use std::cell::RefCell;
 use std::ops::Range;
@@ -665,35 +665,25 @@ impl<'a> DtlsView<'a> {
     /// `Server Hello, Certificate, Server Hello Done`, `Client Hello
     /// (Fragment)`, `Application Data`.
     pub fn summary(&self, out: &mut String) {
-        let mut n = 0;
-        let mut put = |out: &mut String, s: &str| {
-            if n > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(s);
-            n += 1;
-        };
+        let mut list = InfoList::new(out);
         for it in self.items() {
             match it {
                 Item::Record(_) => {}
-                Item::ChangeCipherSpec(_) => put(out, "Change Cipher Spec"),
-                Item::Alert(rec) => {
-                    put(out, "Alert (Level: ");
-                    push_alert_info(rec.body, out);
-                }
-                Item::EncryptedAlert(_) => put(out, "Encrypted Alert"),
-                Item::ApplicationData(_) => put(out, "Application Data"),
-                Item::Heartbeat(_) => put(out, "Heartbeat"),
+                Item::ChangeCipherSpec(_) => list.put("Change Cipher Spec"),
+                Item::Alert(rec) => list.alert(rec.body),
+                Item::EncryptedAlert(_) => list.put("Encrypted Alert"),
+                Item::ApplicationData(_) => list.put("Application Data"),
+                Item::Heartbeat(_) => list.put("Heartbeat"),
                 Item::Handshake { msg, whole, .. } => {
-                    put(out, msg.name().unwrap_or("Unknown Handshake Message"));
+                    list.put(msg.name().unwrap_or("Unknown Handshake Message"));
                     if whole.is_some() {
-                        out.push_str(" (Reassembled)");
+                        list.more(" (Reassembled)");
                     } else if !msg.is_whole() {
-                        out.push_str(" (Fragment)");
+                        list.more(" (Fragment)");
                     }
                 }
-                Item::EncryptedHandshake(_) => put(out, "Encrypted Handshake Message"),
-                Item::Other(_) => put(out, "Continuation Data"),
+                Item::EncryptedHandshake(_) => list.put("Encrypted Handshake Message"),
+                Item::Other(_) => list.put("Continuation Data"),
             }
         }
     }

@@ -43,8 +43,8 @@ pub use handshake::{
 };
 pub use ja::Ja4Parts;
 pub use names::{
-    alert_description_name, alert_level_name, content_type_name, handshake_type_name,
-    push_alert_info, version_name,
+    alert_description_name, alert_level_name, content_type_name, handshake_type_name, version_name,
+    InfoList,
 };
 pub use repr::{
     CertificateRepr, ClientHelloRepr, ExtensionRepr, RecordRepr, ServerHelloRepr, TlsRepr,

@@ -10,8 +10,8 @@
 
 use super::handshake::{ClientHello, Extension, ServerHello, Vector};
 use super::{
-    extension_type as ext, handshake_type, handshake_type_name, push_alert_info, Field, Handshake,
-    Item, TlsView,
+    extension_type as ext, handshake_type, handshake_type_name, Field, Handshake, InfoList, Item,
+    TlsView,
 };
 use crate::bytes::{be16, be32, u8_at};
 use crate::field::Value;
@@ -895,28 +895,18 @@ fn certificate_request<'a>(d: &'a [u8], b: usize, out: Out<'_, 'a>) -> R {
 
 /// tshark's Info column for the view's records; stops where the fields do.
 pub(super) fn summary(v: &TlsView, out: &mut String) {
-    let mut n = 0;
-    let mut put = |out: &mut String, s: &str| {
-        if n > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(s);
-        n += 1;
-    };
+    let mut list = InfoList::new(out);
     for it in v.items() {
         match it {
             Item::Record { .. } => {}
-            Item::ChangeCipherSpec(_) => put(out, "Change Cipher Spec"),
-            Item::Alert(rec) => {
-                put(out, "Alert (Level: ");
-                push_alert_info(rec.body, out);
-            }
-            Item::EncryptedAlert(_) => put(out, "Encrypted Alert"),
-            Item::ApplicationData(_) => put(out, "Application Data"),
+            Item::ChangeCipherSpec(_) => list.put("Change Cipher Spec"),
+            Item::Alert(rec) => list.alert(rec.body),
+            Item::EncryptedAlert(_) => list.put("Encrypted Alert"),
+            Item::ApplicationData(_) => list.put("Application Data"),
             Item::Heartbeat(rec) => match heartbeat_plain(rec.body) {
-                Some((1, _)) => put(out, "Heartbeat Request"),
-                Some(_) => put(out, "Heartbeat Response"),
-                None => put(out, "Encrypted Heartbeat"),
+                Some((1, _)) => list.put("Heartbeat Request"),
+                Some(_) => list.put("Heartbeat Response"),
+                None => list.put("Encrypted Heartbeat"),
             },
             Item::Handshake { msg, first, .. } => {
                 let name = if first && msg.is_hello_retry_request() {
@@ -924,7 +914,7 @@ pub(super) fn summary(v: &TlsView, out: &mut String) {
                 } else {
                     msg.name().unwrap_or("Encrypted Handshake Message")
                 };
-                put(out, name);
+                list.put(name);
             }
             Item::Fragment(f) => {
                 let name = f
@@ -932,15 +922,15 @@ pub(super) fn summary(v: &TlsView, out: &mut String) {
                     .and_then(handshake_type_name)
                     .unwrap_or("Encrypted Handshake Message");
                 if f.completes {
-                    put(out, name);
+                    list.put(name);
                 } else if f.starts && f.first {
-                    put(out, "[");
-                    out.push_str(name);
-                    out.push_str(" Fragment]");
+                    list.put("[");
+                    list.more(name);
+                    list.more(" Fragment]");
                 }
             }
-            Item::EncryptedHandshake(_) => put(out, "Encrypted Handshake Message"),
-            Item::Continuation(_) => put(out, "Continuation Data"),
+            Item::EncryptedHandshake(_) => list.put("Encrypted Handshake Message"),
+            Item::Continuation(_) => list.put("Continuation Data"),
         }
         if item(it, &mut |_, _, _| {}).is_err() {
             return;

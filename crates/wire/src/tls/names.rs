@@ -50,17 +50,45 @@ pub fn alert_level_name(l: u8) -> Option<&'static str> {
     }
 }
 
-/// An alert record's Info text after `Alert (Level: `, from its body's
-/// two bytes: `Fatal, Description: Handshake Failure)` (`Unknown` for what
-/// is missing or unnamed), as tshark writes it for TLS and DTLS.
-pub fn push_alert_info(body: &[u8], out: &mut String) {
-    let name = |i: usize, f: fn(u8) -> Option<&'static str>| {
-        body.get(i).copied().and_then(f).unwrap_or("Unknown")
-    };
-    out.push_str(name(0, alert_level_name));
-    out.push_str(", Description: ");
-    out.push_str(name(1, alert_description_name));
-    out.push(')');
+/// tshark's Info column for the records of a TLS or DTLS layer: the names
+/// of what they carry, joined by `, `.
+pub struct InfoList<'o> {
+    out: &'o mut String,
+    n: usize,
+}
+
+impl<'o> InfoList<'o> {
+    pub fn new(out: &'o mut String) -> Self {
+        InfoList { out, n: 0 }
+    }
+
+    /// One more name.
+    pub fn put(&mut self, name: &str) {
+        if self.n > 0 {
+            self.out.push_str(", ");
+        }
+        self.out.push_str(name);
+        self.n += 1;
+    }
+
+    /// More text for the last name (`(Fragment)`, …).
+    pub fn more(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    /// An alert record, from its body's two bytes: `Alert (Level: Fatal,
+    /// Description: Handshake Failure)` (`Unknown` for what is missing or
+    /// unnamed).
+    pub fn alert(&mut self, body: &[u8]) {
+        let name = |i: usize, f: fn(u8) -> Option<&'static str>| {
+            body.get(i).copied().and_then(f).unwrap_or("Unknown")
+        };
+        self.put("Alert (Level: ");
+        self.more(name(0, alert_level_name));
+        self.more(", Description: ");
+        self.more(name(1, alert_description_name));
+        self.more(")");
+    }
 }
 
 /// An alert description's name.
