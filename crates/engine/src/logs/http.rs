@@ -48,13 +48,7 @@ use wiresift_wire as wire;
 
 pub static SCHEMA: Schema = Schema {
     path: "http",
-    fields: &[
-        field("ts", Type::Time),
-        field("uid", Type::String),
-        field("id.orig_h", Type::Addr),
-        field("id.orig_p", Type::Port),
-        field("id.resp_h", Type::Addr),
-        field("id.resp_p", Type::Port),
+    fields: conn_fields![
         field("trans_depth", Type::Count),
         field("method", Type::String),
         field("host", Type::String),

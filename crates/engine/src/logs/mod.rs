@@ -16,6 +16,23 @@
 //! in TSV (unset fields are left out of JSON), non-printable bytes as
 //! `\xNN`.
 
+/// The columns of a log whose records name a connection: `ts`, `uid` and
+/// the `id.*` fields ([`apps::ConnRef::head_values`]), then the others.
+macro_rules! conn_fields {
+    ($($rest:expr),* $(,)?) => {
+        &[
+            $crate::logs::field("ts", $crate::logs::Type::Time),
+            $crate::logs::field("uid", $crate::logs::Type::String),
+            $crate::logs::field("id.orig_h", $crate::logs::Type::Addr),
+            $crate::logs::field("id.orig_p", $crate::logs::Type::Port),
+            $crate::logs::field("id.resp_h", $crate::logs::Type::Addr),
+            $crate::logs::field("id.resp_p", $crate::logs::Type::Port),
+            $($rest),*
+        ]
+    };
+}
+
+// (Defined before the modules below, which use it.)
 pub mod apps;
 pub mod conn;
 pub mod dhcp;

@@ -34,13 +34,7 @@ use wiresift_wire as wire;
 
 pub static CONNECT: Schema = Schema {
     path: "mqtt_connect",
-    fields: &[
-        field("ts", Type::Time),
-        field("uid", Type::String),
-        field("id.orig_h", Type::Addr),
-        field("id.orig_p", Type::Port),
-        field("id.resp_h", Type::Addr),
-        field("id.resp_p", Type::Port),
+    fields: conn_fields![
         field("proto_name", Type::String),
         field("proto_version", Type::String),
         field("client_id", Type::String),
@@ -52,13 +46,7 @@ pub static CONNECT: Schema = Schema {
 
 pub static PUBLISH: Schema = Schema {
     path: "mqtt_publish",
-    fields: &[
-        field("ts", Type::Time),
-        field("uid", Type::String),
-        field("id.orig_h", Type::Addr),
-        field("id.orig_p", Type::Port),
-        field("id.resp_h", Type::Addr),
-        field("id.resp_p", Type::Port),
+    fields: conn_fields![
         field("from_client", Type::Bool),
         field("retain", Type::Bool),
         field("qos", Type::String),
@@ -71,13 +59,7 @@ pub static PUBLISH: Schema = Schema {
 
 pub static SUBSCRIBE: Schema = Schema {
     path: "mqtt_subscribe",
-    fields: &[
-        field("ts", Type::Time),
-        field("uid", Type::String),
-        field("id.orig_h", Type::Addr),
-        field("id.orig_p", Type::Port),
-        field("id.resp_h", Type::Addr),
-        field("id.resp_p", Type::Port),
+    fields: conn_fields![
         field("action", Type::Enum),
         field("topics", Type::StringVector),
         field("qos_levels", Type::CountVector),

@@ -40,13 +40,7 @@ use wiresift_wire as wire;
 
 pub static SCHEMA: Schema = Schema {
     path: "quic",
-    fields: &[
-        field("ts", Type::Time),
-        field("uid", Type::String),
-        field("id.orig_h", Type::Addr),
-        field("id.orig_p", Type::Port),
-        field("id.resp_h", Type::Addr),
-        field("id.resp_p", Type::Port),
+    fields: conn_fields![
         field("version", Type::String),
         field("client_initial_dcid", Type::String),
         field("client_scid", Type::String),

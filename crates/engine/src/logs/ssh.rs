@@ -52,13 +52,7 @@ use wiresift_wire as wire;
 
 pub static SCHEMA: Schema = Schema {
     path: "ssh",
-    fields: &[
-        field("ts", Type::Time),
-        field("uid", Type::String),
-        field("id.orig_h", Type::Addr),
-        field("id.orig_p", Type::Port),
-        field("id.resp_h", Type::Addr),
-        field("id.resp_p", Type::Port),
+    fields: conn_fields![
         field("version", Type::Count),
         field("auth_success", Type::Bool),
         field("auth_attempts", Type::Count),

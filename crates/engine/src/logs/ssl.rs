@@ -67,13 +67,7 @@ use wiresift_wire as wire;
 
 pub static SCHEMA: Schema = Schema {
     path: "ssl",
-    fields: &[
-        field("ts", Type::Time),
-        field("uid", Type::String),
-        field("id.orig_h", Type::Addr),
-        field("id.orig_p", Type::Port),
-        field("id.resp_h", Type::Addr),
-        field("id.resp_p", Type::Port),
+    fields: conn_fields![
         field("version", Type::String),
         field("cipher", Type::String),
         field("curve", Type::String),

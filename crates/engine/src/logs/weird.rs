@@ -28,13 +28,7 @@ use std::net::IpAddr;
 
 pub static SCHEMA: Schema = Schema {
     path: "weird",
-    fields: &[
-        field("ts", Type::Time),
-        field("uid", Type::String),
-        field("id.orig_h", Type::Addr),
-        field("id.orig_p", Type::Port),
-        field("id.resp_h", Type::Addr),
-        field("id.resp_p", Type::Port),
+    fields: conn_fields![
         field("name", Type::String),
         field("addl", Type::String),
         field("notice", Type::Bool),
