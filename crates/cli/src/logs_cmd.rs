@@ -393,6 +393,7 @@ impl LogsJob {
             writers: &mut self.writers,
             out,
             frame,
+            weirds: 0,
         };
         if end {
             self.apps.finish(flows, &mut sink)?;
@@ -466,6 +467,8 @@ struct Records<'a> {
     writers: &'a mut [Writer<io::Sink>],
     out: &'a mut Out,
     frame: u64,
+    /// weird.log records of the frame so far.
+    weirds: u8,
 }
 
 impl logs::Sink for Records<'_> {
@@ -491,10 +494,12 @@ impl logs::Sink for Records<'_> {
                 put_once_key(key, &mut self.out.buf);
             } else if std::ptr::eq(schema, &weird::SCHEMA) {
                 let key = weird::key(values);
-                let key = key.as_ref().map(|(ts, rule, key)| {
-                    (u8::from(*rule == weird::Rule::PerPair) << 6, *ts, &key[..])
-                });
+                let flags = |rule| weird_flags(self.weirds, rule);
+                let key = key
+                    .as_ref()
+                    .map(|(ts, rule, key)| (flags(*rule), *ts, &key[..]));
                 put_once_key(key, &mut self.out.buf);
+                self.weirds = self.weirds.saturating_add(1);
             }
             w.format(values, &mut self.out.buf);
         }
@@ -509,7 +514,7 @@ impl logs::Sink for Records<'_> {
 /// follows; for x509.log, in the two low bits, `host_cert` clear and
 /// `client_cert` set (the merge orders a frame's pieces by their bytes, so
 /// a chain's own certificate comes before the rest of it); for weird.log,
-/// 0x40 when its rule is per address pair.
+/// its place in the frame and its rule ([`weird_flags`]).
 fn put_once_key(key: Option<(u8, i64, &[u8])>, buf: &mut Vec<u8>) {
     let (flags, ts, key) = match key {
         Some((flags, ts, key)) => (0x80 | flags, ts, key),
@@ -542,13 +547,28 @@ fn admit_x509<'p>(known: &mut x509::Known, piece: &'p [u8]) -> Option<&'p [u8]> 
     logged.then_some(line)
 }
 
+/// The flags ahead of a weird.log record: in bits 2 to 6 which of its
+/// frame's weirds it is (up to 31), so that the merge, which orders a
+/// frame's pieces by their bytes, keeps the order they were raised in; in
+/// the low bits its rule (1 per address pair, 2 per connection, 0 per
+/// originator).
+fn weird_flags(nth: u8, rule: weird::Rule) -> u8 {
+    let rule = match rule {
+        weird::Rule::PerOrig => 0,
+        weird::Rule::PerPair => 1,
+        weird::Rule::PerConn => 2,
+    };
+    nth.min(31) << 2 | rule
+}
+
 /// A weird.log piece's text if its rule writes it; a piece without a key
 /// is written.
 fn admit_weird<'p>(written: &mut weird::Written, piece: &'p [u8]) -> Option<&'p [u8]> {
     let (flags, ts, key, line) = split_once_key(piece)?;
-    let rule = match flags & 0x40 {
-        0 => weird::Rule::PerOrig,
-        _ => weird::Rule::PerPair,
+    let rule = match flags & 3 {
+        1 => weird::Rule::PerPair,
+        2 => weird::Rule::PerConn,
+        _ => weird::Rule::PerOrig,
     };
     let logged = flags & 0x80 == 0 || written.admit(ts, rule, key.to_vec());
     logged.then_some(line)

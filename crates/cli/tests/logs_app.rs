@@ -223,6 +223,8 @@ fn every_dev_capture_gives_well_formed_app_logs() {
     assert!(total.get("ftp").copied().unwrap_or(0) >= 20);
     assert!(total.get("smtp").copied().unwrap_or(0) >= 3);
     assert!(total.get("mqtt_publish").copied().unwrap_or(0) >= 5);
+    // 373 weirds: checksums, and TCP's (weird.log in the README).
+    assert!(total.get("weird").copied().unwrap_or(0) >= 350);
 }
 
 /// One log of one capture, read with `-C`: the reference here is tshark,
@@ -1816,9 +1818,15 @@ fn packets_with_bad_checksums_reach_no_log_unless_checksums_are_ignored() {
     assert_eq!(dns.column("rcode"), ["0"]);
 }
 
-/// One Ethernet frame of an IPv4 packet carrying a TCP SYN from `src` port
-/// `sport` to `dst` port 80.
-fn syn(src: [u8; 4], sport: u16, dst: [u8; 4]) -> Vec<u8> {
+/// One Ethernet frame of an IPv4 packet carrying a TCP segment from `src`
+/// port `sport` to `dst` port `dport`: sequence and acknowledgement
+/// numbers, flags, payload.
+fn segment(
+    (src, sport): ([u8; 4], u16),
+    (dst, dport): ([u8; 4], u16),
+    (seq, ack, flags): (u32, u32, u16),
+    payload: &[u8],
+) -> Vec<u8> {
     use wiresift_engine::craft::{self, ipproto, Link};
     use wiresift_wire::ethernet::ethertype;
     let lan = Link {
@@ -1826,12 +1834,18 @@ fn syn(src: [u8; 4], sport: u16, dst: [u8; 4]) -> Vec<u8> {
         dst: [2, 0, 0, 0, 0, 2],
         vlan: None,
     };
-    let t = craft::tcp(sport, 80, 1000, 0, wiresift_wire::tcp::flag::SYN);
-    let tcp = craft::tcp_segment(&t, b"", &src, &dst);
+    let t = craft::tcp(sport, dport, seq, ack, flags);
+    let tcp = craft::tcp_segment(&t, payload, &src, &dst);
     lan.frame(
         ethertype::IPV4,
         &craft::ipv4_packet(craft::ipv4(src, dst, 1, 64), ipproto::TCP, &tcp),
     )
+}
+
+/// A TCP SYN from `src` port `sport` to `dst` port 80.
+fn syn(src: [u8; 4], sport: u16, dst: [u8; 4]) -> Vec<u8> {
+    let flags = wiresift_wire::tcp::flag::SYN;
+    segment((src, sport), (dst, 80), (1000, 0, flags), b"")
 }
 
 /// An Ethernet frame of an ICMP echo request whose checksum is 0 (wrong:
@@ -2014,4 +2028,69 @@ fn ipv6_checksums_cover_the_final_destination_and_home_address() {
             "{file}"
         );
     }
+}
+
+/// The weirds Zeek's TCP analyzer raises as it reads a segment
+/// (`TCPAnalyzer::DeliverPacket` and its helpers in Zeek 6): a SYN with
+/// data (`SYN_with_data`, once per originator), with RST
+/// (`TCP_christmas`) or URG (`baroque_SYN`); an ACK from a side that sent
+/// a SYN, for data of a peer never seen (`possible_split_routing`, unless
+/// the connection had a weird before); a sequence number before the
+/// side's first (`TCP_seq_underflow_or_misorder`, which here also keeps
+/// the split routing weird of the same segment away), and an
+/// acknowledgement before the peer's first
+/// (`TCP_ack_underflow_or_misorder`). A weird the table of actions does
+/// not limit is written once per connection every ten minutes
+/// (`weird_ignore`).
+#[test]
+fn tcp_weirds_are_zeeks() {
+    use wiresift_wire::tcp::flag::{ACK, PSH, RST, SYN, URG};
+    let b = ([10, 0, 0, 2], 80);
+    let (a, c, d) = ([10, 0, 0, 1], [10, 0, 0, 3], [10, 0, 0, 4]);
+    let (e, f) = ([10, 0, 0, 5], [10, 0, 0, 6]);
+    let frames = vec![
+        segment((a, 41000), b, (1000, 0, SYN), b"x"),
+        segment((a, 41001), b, (1000, 0, SYN | RST), b""),
+        segment((a, 41002), b, (1000, 0, SYN | URG), b""),
+        segment((c, 42000), b, (1000, 0, SYN), b""),
+        segment((c, 42000), b, (1001, 5000, ACK), b""),
+        segment((d, 43000), b, (1000, 0, SYN), b""),
+        segment((d, 43000), b, (500, 5000, PSH | ACK), b"0123456789"),
+        segment((e, 44000), b, (1000, 0, SYN), b""),
+        segment(b, (e, 44000), (9000, 1001, SYN | ACK), b""),
+        segment((e, 44000), b, (1001, 8000, ACK), b""),
+        // The same weird again on its connection: not written.
+        segment((e, 44000), b, (1001, 8000, ACK), b""),
+        // Three weirds of one segment, in the order Zeek raises them.
+        segment((f, 45000), b, (1000, 0, SYN | RST | URG), b"y"),
+    ];
+    let tmp = TempDir::new("logs-tcp-weird");
+    let file = tmp.path("tcp-weird.pcap");
+    write_pcap(&file, &frames);
+    let dir = tmp.path("logs");
+    logs_all_into(&file, &dir, &[]);
+    let weird = read_log(&dir, "weird");
+    let rows: Vec<String> = weird
+        .records()
+        .iter()
+        .map(|r| {
+            ["id.orig_h", "id.orig_p", "name", "source"]
+                .map(|k| r[k].as_str())
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "10.0.0.1 41000 SYN_with_data TCP",
+            "10.0.0.1 41001 TCP_christmas TCP",
+            "10.0.0.1 41002 baroque_SYN TCP",
+            "10.0.0.3 42000 possible_split_routing TCP",
+            "10.0.0.4 43000 TCP_seq_underflow_or_misorder TCP",
+            "10.0.0.5 44000 TCP_ack_underflow_or_misorder TCP",
+            "10.0.0.6 45000 TCP_christmas TCP",
+            "10.0.0.6 45000 baroque_SYN TCP",
+            "10.0.0.6 45000 SYN_with_data TCP",
+        ]
+    );
 }

@@ -451,6 +451,28 @@ pub struct Started {
     pub half_closed: bool,
 }
 
+/// The weirds Zeek's TCP analyzer raises as it reads a segment
+/// (`TCPAnalyzer::DeliverPacket`), in the order it raises them: bit `i` of
+/// [`History::tcp_weirds`] is `TCP_WEIRDS[i]`.
+pub const TCP_WEIRDS: [&str; 6] = [
+    "TCP_seq_underflow_or_misorder",
+    "TCP_christmas",
+    "baroque_SYN",
+    "SYN_with_data",
+    "possible_split_routing",
+    "TCP_ack_underflow_or_misorder",
+];
+
+/// Indexes into [`TCP_WEIRDS`].
+mod weird {
+    pub const SEQ_UNDERFLOW: u8 = 0;
+    pub const CHRISTMAS: u8 = 1;
+    pub const BAROQUE_SYN: u8 = 2;
+    pub const SYN_WITH_DATA: u8 = 3;
+    pub const SPLIT_ROUTING: u8 = 4;
+    pub const ACK_UNDERFLOW: u8 = 5;
+}
+
 /// The course of one connection, as Zeek's conn.log reports it.
 #[derive(Clone, Debug, Default)]
 pub struct History {
@@ -483,6 +505,11 @@ pub struct History {
     /// The connection's uid, made at the first record that names it: the
     /// logs name it on every frame with a message.
     pub uid: Option<crate::logs::conn::Uid>,
+    /// The weirds of the last TCP segment (bits of [`TCP_WEIRDS`]).
+    pub tcp_weirds: u8,
+    /// A weird was raised on the connection (Zeek's `DidWeird`: then its
+    /// TCP analyzer raises no `possible_split_routing`).
+    did_weird: bool,
 }
 
 /// Zeek's final view of one connection's sides, by role.
@@ -587,6 +614,7 @@ impl History {
     /// which of Zeek's timers the segment starts ([`Started`]).
     pub fn tcp(&mut self, orig: bool, t: &TcpView) -> Started {
         let phys = usize::from(!orig);
+        self.tcp_weirds = 0;
         if !self.started {
             self.started = true;
             self.tcp = Some(Box::new(Tcp {
@@ -617,6 +645,12 @@ impl History {
         started
     }
 
+    /// Raise weird `i` of [`TCP_WEIRDS`] on this segment.
+    fn weird(&mut self, i: u8) {
+        self.tcp_weirds |= 1 << i;
+        self.did_weird = true;
+    }
+
     fn flip(&mut self) {
         self.flipped = !self.flipped;
         if let Some(tcp) = self.tcp.as_deref_mut() {
@@ -631,11 +665,13 @@ impl History {
         let (e, p) = if phys == 0 { (s0, s1) } else { (s1, s0) };
         let is_orig = self.is_orig(phys);
 
-        // Zeek drops a segment with a bad checksum after noting it.
+        // Zeek drops a segment with a bad checksum after noting it (and
+        // raising `bad_TCP_checksum`).
         if matches!(t.checksum_status(), Status::Bad { .. }) {
             if e.chk.hit() {
                 self.add_role(is_orig, b'c');
             }
+            self.did_weird = true;
             return Started::default();
         }
         self.count(phys);
@@ -701,6 +737,9 @@ impl History {
 
         let mut underflow = false;
         let rel_seq = e.relative_seq(base_seq, e.last_seq, e.seq_wraps, &mut underflow);
+        if underflow && !rst {
+            self.weird(weird::SEQ_UNDERFLOW);
+        }
 
         // update_history
         let bits = u8::from(syn) + u8::from(fin) + u8::from(rst);
@@ -753,6 +792,17 @@ impl History {
             self.last_ns = Some(self.now_ns);
         }
 
+        if syn {
+            if rst {
+                self.weird(weird::CHRISTMAS);
+            }
+            if t.flags() & wire::tcp::flag::URG != 0 {
+                self.weird(weird::BAROQUE_SYN);
+            }
+            if len > 0 {
+                self.weird(weird::SYN_WITH_DATA);
+            }
+        }
         if fin {
             e.fin_cnt = e.fin_cnt.saturating_add(1);
             e.fin_seq = rel_seq.wrapping_add(u64::from(seg_len));
@@ -765,6 +815,17 @@ impl History {
         if ack {
             if p.state == TcpState::Inactive {
                 rel_ack = 1;
+                // Zeek's init_peer: this side acks data the peer never
+                // sent, though it sent a SYN already.
+                if !(syn || fin || rst)
+                    && matches!(
+                        e.state,
+                        TcpState::SynSent | TcpState::SynAckSent | TcpState::Established
+                    )
+                    && !self.did_weird
+                {
+                    self.weird(weird::SPLIT_ROUTING);
+                }
                 // init_peer: number the peer as though its SYN was seen.
                 let s = ack_seq.wrapping_sub(1);
                 p.init_seqs(s, s);
@@ -773,6 +834,7 @@ impl History {
                 rel_ack = p.relative_seq(ack_seq, p.ack_seq, p.ack_wraps, &mut ack_underflow);
                 if ack_underflow {
                     rel_ack = 0;
+                    self.weird(weird::ACK_UNDERFLOW);
                 } else if !rst {
                     // update_ack_seq (RSTs' acks are not believed).
                     let d = seq_delta(ack_seq, p.ack_seq);

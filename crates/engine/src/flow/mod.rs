@@ -337,6 +337,9 @@ pub struct Current {
     /// The segment or datagram had a bad checksum and went no further
     /// ([`FlowOptions::drop_corrupt`]).
     pub corrupt: bool,
+    /// The weirds Zeek's TCP analyzer raised on the segment (bits of
+    /// [`history::TCP_WEIRDS`]; with [`FlowOptions::history`]).
+    pub tcp_weirds: u8,
 }
 
 /// What reassembly hands out for one frame: the list, its bytes in one
@@ -805,6 +808,7 @@ impl FlowEngine {
                     reassembled: false,
                     closed_in_order: false,
                     corrupt,
+                    tcp_weirds: flow.history.tcp_weirds,
                 });
                 let (seg, rel) = match flow.tcp.as_deref_mut() {
                     Some(conv) => {
@@ -913,6 +917,7 @@ impl FlowEngine {
                     reassembled: self.reassembles(StreamProto::Udp, stream),
                     closed_in_order: false,
                     corrupt,
+                    tcp_weirds: 0,
                 });
                 if !data.is_empty() && !corrupt && self.reassembles(StreamProto::Udp, stream) {
                     // A datagram is delivered as it is.

@@ -17,6 +17,7 @@
 use super::weird::{self, Weird};
 use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssh, ssl, x509, Schema, Sink};
 use crate::dissect::{BadIpv4, Dissection};
+use crate::flow::history::TCP_WEIRDS;
 use crate::flow::key::{transport, FlowKey, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
 use arrayvec::ArrayVec;
@@ -391,9 +392,9 @@ impl AppLogs {
         Ok(())
     }
 
-    /// The frame's checksum weirds: its IPv4 header's, or each of its
+    /// The frame's weirds: its IPv4 header's bad checksum; each of its
     /// conversations' whose segment, datagram or ICMP message had a bad
-    /// checksum.
+    /// checksum, or whose TCP segment Zeek's TCP analyzer finds weird.
     fn weirds(&mut self, flows: &mut FlowEngine, sink: &mut dyn Sink) -> io::Result<()> {
         if let Some(bad) = self.bad_ipv4.take() {
             super::emit(&Weird::bad_ip_checksum(self.ts_ns, &bad), sink)?;
@@ -413,7 +414,7 @@ impl AppLogs {
             let Some(cur) = flows.conversations().get(i).copied() else {
                 break;
             };
-            if !cur.corrupt {
+            if !cur.corrupt && cur.tcp_weirds == 0 {
                 continue;
             }
             let Some(flow) = flows.flow_mut(&cur) else {
@@ -427,7 +428,14 @@ impl AppLogs {
                 flow.first_frame,
                 &mut flow.history.uid,
             );
-            super::emit(&Weird::bad_checksum(self.ts_ns, &c), sink)?;
+            if cur.corrupt {
+                super::emit(&Weird::bad_checksum(self.ts_ns, &c), sink)?;
+            }
+            for (i, name) in TCP_WEIRDS.iter().enumerate() {
+                if cur.tcp_weirds & 1 << i != 0 {
+                    super::emit(&Weird::of_conn(self.ts_ns, &c, name, "TCP"), sink)?;
+                }
+            }
         }
         Ok(())
     }

@@ -1,6 +1,11 @@
 //! Zeek's weird.log (Zeek 6, `base/frameworks/notice/weird.zeek`): the
 //! packets Zeek finds wrong. Written so far: the checksum weirds, which
-//! tell the packets left out of every other log ([`crate::flow::FlowOptions::drop_corrupt`]):
+//! tell the packets left out of every other log ([`crate::flow::FlowOptions::drop_corrupt`]),
+//! and those its TCP analyzer raises as it reads a segment
+//! ([`crate::flow::history::TCP_WEIRDS`]: a sequence or acknowledgement
+//! number before the connection's start, a SYN with RST, URG or data, an
+//! ACK for data of a peer that sent nothing while this side sent a SYN),
+//! `source` `TCP`. The checksum weirds:
 //! - `bad_TCP_checksum`, `bad_UDP_checksum` and `bad_ICMP_checksum` (ICMP
 //!   and ICMPv6) on their connection (uid and `id.*` of conn.log), `source`
 //!   `TCP`, `UDP` or `ICMP`;
@@ -9,13 +14,13 @@
 //!   0 (its flow weird), `source` `IP`. Inside a tunnel (an IP header
 //!   before it) the name is `bad_IP_checksum_in_tunnel`.
 //!
-//! How often, as Zeek's `Weird::actions`: the four checksum weirds are
-//! written once per name and originator address, and again only a day
-//! after (`ACTION_LOG_PER_ORIG`); `bad_IP_checksum_in_tunnel`, which the
-//! table does not name, once per name and address pair every ten minutes
-//! (`ACTION_LOG` with `weird_ignore`). The rule ([`Rule`], [`key`]) is
-//! applied where the records of every conversation meet in frame order
-//! ([`super::once`]).
+//! How often, as Zeek's `Weird::actions`: the four checksum weirds and
+//! `SYN_with_data` are written once per name and originator address, and
+//! again only a day after (`ACTION_LOG_PER_ORIG`); the others once per
+//! name and connection (its addresses and ports), or per address pair for
+//! `bad_IP_checksum_in_tunnel`, every ten minutes (`ACTION_LOG` with
+//! `weird_ignore`). The rule ([`Rule`], [`key`]) is applied where the
+//! records of every conversation meet in frame order ([`super::once`]).
 //!
 //! `peer` is Zeek's name for a standalone process, `zeek`; `notice` is
 //! always false (no checksum weird becomes a notice); `addl` is unset.
@@ -46,8 +51,11 @@ pub enum Rule {
     /// Once per name and originator, again a day after (`did_log`).
     PerOrig,
     /// Once per name and address pair, again ten minutes after
-    /// (`weird_ignore`).
+    /// (`weird_ignore` of a flow weird).
     PerPair,
+    /// Once per name and connection, again ten minutes after
+    /// (`weird_ignore` of a connection's weird).
+    PerConn,
 }
 
 impl Rule {
@@ -55,7 +63,7 @@ impl Rule {
     pub fn period_ns(self) -> i64 {
         match self {
             Rule::PerOrig => 86_400 * 1_000_000_000,
-            Rule::PerPair => 600 * 1_000_000_000,
+            Rule::PerPair | Rule::PerConn => 600 * 1_000_000_000,
         }
     }
 }
@@ -84,6 +92,16 @@ impl Weird {
             "icmp" => ("bad_ICMP_checksum", "ICMP"),
             _ => ("bad_TCP_checksum", "TCP"),
         };
+        Weird::of_conn(ts_ns, c, name, source)
+    }
+
+    /// Weird `name` of connection `c`, raised by analyzer `source`.
+    pub fn of_conn(
+        ts_ns: i64,
+        c: &super::apps::ConnRef,
+        name: &'static str,
+        source: &'static str,
+    ) -> Weird {
         Weird {
             ts_ns,
             uid: Some(c.uid),
@@ -115,12 +133,13 @@ impl Weird {
     }
 
     /// Its rule: the names Zeek's `Weird::actions` logs per originator,
-    /// the others (not named there) per address pair.
-    pub fn rule(name: &str) -> Rule {
+    /// the others per connection, or per address pair for a weird without
+    /// one.
+    pub fn rule(name: &str, of_conn: bool) -> Rule {
         match name {
-            "bad_IP_checksum" | "bad_TCP_checksum" | "bad_UDP_checksum" | "bad_ICMP_checksum" => {
-                Rule::PerOrig
-            }
+            "bad_IP_checksum" | "bad_TCP_checksum" | "bad_UDP_checksum" | "bad_ICMP_checksum"
+            | "SYN_with_data" => Rule::PerOrig,
+            _ if of_conn => Rule::PerConn,
             _ => Rule::PerPair,
         }
     }
@@ -150,27 +169,52 @@ impl Record for Weird {
 
 /// What the rule reads of a weird.log record's values (in [`SCHEMA`]'s
 /// order): its time, its rule, and the key it is remembered by (the name,
-/// then the originator's address, and for [`Rule::PerPair`] the
-/// responder's).
+/// then the originator's address, for [`Rule::PerPair`] the responder's,
+/// and for [`Rule::PerConn`] both with their ports).
 pub fn key(values: &[Value<'_>]) -> Option<(i64, Rule, Vec<u8>)> {
-    let (Value::Time(ts), Value::Addr(orig), Value::Addr(resp), Value::Str(name)) = (
+    let (
+        Value::Time(ts),
+        uid,
+        Value::Addr(orig),
+        Value::Port(orig_p),
+        Value::Addr(resp),
+        Value::Port(resp_p),
+        Value::Str(name),
+    ) = (
         values.first()?,
+        values.get(1)?,
         values.get(2)?,
+        values.get(3)?,
         values.get(4)?,
+        values.get(5)?,
         values.get(6)?,
-    ) else {
+    )
+    else {
         return None;
     };
-    let rule = Weird::rule(std::str::from_utf8(name).ok()?);
+    let of_conn = !matches!(uid, Value::Unset);
+    let rule = Weird::rule(std::str::from_utf8(name).ok()?, of_conn);
     let mut k = name.to_vec();
     k.push(0);
-    let mut addr = |a: &IpAddr| match a {
-        IpAddr::V4(a) => k.extend_from_slice(&a.octets()),
-        IpAddr::V6(a) => k.extend_from_slice(&a.octets()),
+    let mut addr = |a: &IpAddr, port: Option<u16>| {
+        match a {
+            IpAddr::V4(a) => k.extend_from_slice(&a.octets()),
+            IpAddr::V6(a) => k.extend_from_slice(&a.octets()),
+        }
+        if let Some(p) = port {
+            k.extend_from_slice(&p.to_be_bytes());
+        }
     };
-    addr(orig);
-    if rule == Rule::PerPair {
-        addr(resp);
+    match rule {
+        Rule::PerOrig => addr(orig, None),
+        Rule::PerPair => {
+            addr(orig, None);
+            addr(resp, None);
+        }
+        Rule::PerConn => {
+            addr(orig, Some(*orig_p));
+            addr(resp, Some(*resp_p));
+        }
     }
     Some((*ts, rule, k))
 }
@@ -178,15 +222,18 @@ pub fn key(values: &[Value<'_>]) -> Option<(i64, Rule, Vec<u8>)> {
 /// The weirds written, by rule.
 #[derive(Debug)]
 pub struct Written {
+    /// Remembered for a day.
     per_orig: Once<Vec<u8>>,
-    per_pair: Once<Vec<u8>>,
+    /// Remembered for ten minutes (a name with its address pair or its
+    /// connection: the keys differ in length).
+    ignored: Once<Vec<u8>>,
 }
 
 impl Default for Written {
     fn default() -> Self {
         Written {
             per_orig: Once::new(MAX_KNOWN, Rule::PerOrig.period_ns()),
-            per_pair: Once::new(MAX_KNOWN, Rule::PerPair.period_ns()),
+            ignored: Once::new(MAX_KNOWN, Rule::PerConn.period_ns()),
         }
     }
 }
@@ -196,13 +243,13 @@ impl Written {
     pub fn admit(&mut self, ts_ns: i64, rule: Rule, key: Vec<u8>) -> bool {
         match rule {
             Rule::PerOrig => self.per_orig.admit(ts_ns, key),
-            Rule::PerPair => self.per_pair.admit(ts_ns, key),
+            Rule::PerPair | Rule::PerConn => self.ignored.admit(ts_ns, key),
         }
     }
 
     /// Weirds written and not remembered (the rule's table full).
     pub fn untracked(&self) -> u64 {
-        self.per_orig.stats.untracked + self.per_pair.stats.untracked
+        self.per_orig.stats.untracked + self.ignored.stats.untracked
     }
 }
 

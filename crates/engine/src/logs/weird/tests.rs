@@ -80,8 +80,23 @@ fn the_rule_keys_checksum_weirds_by_originator_and_others_by_pair() {
     assert_ne!(a.2, c.2);
     let d = key_of(&w("bad_IP_checksum_in_tunnel", [1, 1, 1, 1], [2, 2, 2, 2]));
     let e = key_of(&w("bad_IP_checksum_in_tunnel", [1, 1, 1, 1], [3, 3, 3, 3]));
+    // A weird without a connection: per address pair.
     assert_eq!(d.1, Rule::PerPair);
     assert_ne!(d.2, e.2);
+    // A connection's other weirds: per connection, its ports included.
+    let conn = |orig_p: u16| Weird {
+        uid: Some(crate::logs::conn::uid(
+            &crate::flow::key::FlowKey::new(6, false, [1; 16], orig_p, [2; 16], 80).0,
+            1,
+        )),
+        orig_p,
+        ..w("possible_split_routing", [1, 1, 1, 1], [2, 2, 2, 2])
+    };
+    let (f, g) = (key_of(&conn(1)), key_of(&conn(7)));
+    assert_eq!(f.1, Rule::PerConn);
+    assert_ne!(f.2, g.2);
+    assert_eq!(key_of(&conn(1)).2, f.2);
     assert_eq!(Rule::PerOrig.period_ns(), 86_400 * SEC);
     assert_eq!(Rule::PerPair.period_ns(), 600 * SEC);
+    assert_eq!(Rule::PerConn.period_ns(), 600 * SEC);
 }
