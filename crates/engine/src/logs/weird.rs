@@ -23,7 +23,7 @@
 //! records of every conversation meet in frame order ([`super::once`]).
 //!
 //! `peer` is Zeek's name for a standalone process, `zeek`; `notice` is
-//! always false (no checksum weird becomes a notice); `addl` is unset.
+//! always false (none of these weirds becomes a notice); `addl` is unset.
 //! Zeek's other weirds are not written yet.
 
 use super::conn::Uid;
@@ -42,7 +42,7 @@ pub static SCHEMA: Schema = Schema {
     ],
 };
 
-/// Weirds remembered by their rule (per rule).
+/// Weirds remembered (in each of [`Written`]'s tables).
 pub const MAX_KNOWN: usize = 100_000;
 
 /// How often a weird is written again.
