@@ -550,13 +550,14 @@ fn admit_x509<'p>(known: &mut x509::Known, piece: &'p [u8]) -> Option<&'p [u8]> 
 /// The flags ahead of a weird.log record: in bits 2 to 6 which of its
 /// frame's weirds it is (up to 31), so that the merge, which orders a
 /// frame's pieces by their bytes, keeps the order they were raised in; in
-/// the low bits its rule (1 per address pair, 2 per connection, 0 per
-/// originator).
+/// the low bits its rule (0 per originator, 1 per address pair, 2 per
+/// connection, 3 per connection a day).
 fn weird_flags(nth: u8, rule: weird::Rule) -> u8 {
     let rule = match rule {
         weird::Rule::PerOrig => 0,
         weird::Rule::PerPair => 1,
         weird::Rule::PerConn => 2,
+        weird::Rule::PerConnDaily => 3,
     };
     nth.min(31) << 2 | rule
 }
@@ -568,6 +569,7 @@ fn admit_weird<'p>(written: &mut weird::Written, piece: &'p [u8]) -> Option<&'p 
     let rule = match flags & 3 {
         1 => weird::Rule::PerPair,
         2 => weird::Rule::PerConn,
+        3 => weird::Rule::PerConnDaily,
         _ => weird::Rule::PerOrig,
     };
     let logged = flags & 0x80 == 0 || written.admit(ts, rule, key.to_vec());

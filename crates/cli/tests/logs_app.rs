@@ -223,8 +223,8 @@ fn every_dev_capture_gives_well_formed_app_logs() {
     assert!(total.get("ftp").copied().unwrap_or(0) >= 20);
     assert!(total.get("smtp").copied().unwrap_or(0) >= 3);
     assert!(total.get("mqtt_publish").copied().unwrap_or(0) >= 5);
-    // 373 weirds: checksums, and TCP's (weird.log in the README).
-    assert!(total.get("weird").copied().unwrap_or(0) >= 350);
+    // 415 weirds: checksums, and TCP's (weird.log in the README).
+    assert!(total.get("weird").copied().unwrap_or(0) >= 400);
 }
 
 /// One log of one capture, read with `-C`: the reference here is tshark,
@@ -2039,15 +2039,16 @@ fn ipv6_checksums_cover_the_final_destination_and_home_address() {
 /// side's first (`TCP_seq_underflow_or_misorder`, which here also keeps
 /// the split routing weird of the same segment away), and an
 /// acknowledgement before the peer's first
-/// (`TCP_ack_underflow_or_misorder`). A weird the table of actions does
-/// not limit is written once per connection every ten minutes
+/// (`TCP_ack_underflow_or_misorder`); then those of its state machine
+/// (`TCPSessionAdapter::UpdateStateMachine`). A weird the table of actions
+/// does not limit is written once per connection every ten minutes
 /// (`weird_ignore`).
 #[test]
 fn tcp_weirds_are_zeeks() {
-    use wiresift_wire::tcp::flag::{ACK, PSH, RST, SYN, URG};
+    use wiresift_wire::tcp::flag::{ACK, FIN, PSH, RST, SYN, URG};
     let b = ([10, 0, 0, 2], 80);
     let (a, c, d) = ([10, 0, 0, 1], [10, 0, 0, 3], [10, 0, 0, 4]);
-    let (e, f) = ([10, 0, 0, 5], [10, 0, 0, 6]);
+    let (e, f, g) = ([10, 0, 0, 5], [10, 0, 0, 6], [10, 0, 0, 7]);
     let frames = vec![
         segment((a, 41000), b, (1000, 0, SYN), b"x"),
         segment((a, 41001), b, (1000, 0, SYN | RST), b""),
@@ -2063,6 +2064,18 @@ fn tcp_weirds_are_zeeks() {
         segment((e, 44000), b, (1001, 8000, ACK), b""),
         // Three weirds of one segment, in the order Zeek raises them.
         segment((f, 45000), b, (1000, 0, SYN | RST | URG), b"y"),
+        // The state machine's: a first packet that is a SYN-ACK from the
+        // originator; data, and a FIN, before the handshake; the
+        // responder's SYN without ACK, or with an ACK of nothing sent.
+        segment((g, 46000), b, (1000, 7, SYN | ACK), b""),
+        segment((g, 46001), b, (1000, 0, SYN), b""),
+        segment((g, 46001), b, (1001, 5000, PSH | ACK), b"early"),
+        segment((g, 46002), b, (1000, 0, SYN), b""),
+        segment((g, 46002), b, (1001, 0, FIN), b""),
+        segment((g, 46003), b, (1000, 0, SYN), b""),
+        segment(b, (g, 46003), (9000, 0, SYN), b""),
+        segment((g, 46004), b, (1000, 0, SYN), b""),
+        segment(b, (g, 46004), (9000, 7777, SYN | ACK), b""),
     ];
     let tmp = TempDir::new("logs-tcp-weird");
     let file = tmp.path("tcp-weird.pcap");
@@ -2087,10 +2100,18 @@ fn tcp_weirds_are_zeeks() {
             "10.0.0.1 41002 baroque_SYN TCP",
             "10.0.0.3 42000 possible_split_routing TCP",
             "10.0.0.4 43000 TCP_seq_underflow_or_misorder TCP",
+            // (Data before the handshake, too.)
+            "10.0.0.4 43000 data_before_established TCP",
             "10.0.0.5 44000 TCP_ack_underflow_or_misorder TCP",
             "10.0.0.6 45000 TCP_christmas TCP",
             "10.0.0.6 45000 baroque_SYN TCP",
             "10.0.0.6 45000 SYN_with_data TCP",
+            "10.0.0.7 46000 connection_originator_SYN_ack TCP",
+            "10.0.0.7 46001 possible_split_routing TCP",
+            "10.0.0.7 46001 data_before_established TCP",
+            "10.0.0.7 46002 inappropriate_FIN TCP",
+            "10.0.0.7 46003 simultaneous_open TCP",
+            "10.0.0.7 46004 bad_SYN_ack TCP",
         ]
     );
 }

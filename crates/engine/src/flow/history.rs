@@ -452,15 +452,29 @@ pub struct Started {
 }
 
 /// The weirds Zeek's TCP analyzer raises as it reads a segment
-/// (`TCPAnalyzer::DeliverPacket`), in the order it raises them: bit `i` of
-/// [`History::tcp_weirds`] is `TCP_WEIRDS[i]`.
-pub const TCP_WEIRDS: [&str; 6] = [
+/// (`TCPAnalyzer::DeliverPacket`, then its session adapter's state
+/// machine), in the order it raises them: bit `i` of
+/// [`History::tcp_weirds`] is `TCP_WEIRDS[i]`. (Those Zeek's
+/// `Weird::actions` ignores are left out: `spontaneous_FIN`,
+/// `spontaneous_RST`, `unsolicited_SYN_response`, `FIN_after_reset`.)
+pub const TCP_WEIRDS: [&str; 17] = [
     "TCP_seq_underflow_or_misorder",
     "TCP_christmas",
     "baroque_SYN",
     "SYN_with_data",
     "possible_split_routing",
     "TCP_ack_underflow_or_misorder",
+    "connection_originator_SYN_ack",
+    "bad_SYN_ack",
+    "simultaneous_open",
+    "repeated_SYN_with_ack",
+    "repeated_SYN_reply_wo_ack",
+    "inappropriate_FIN",
+    "data_before_established",
+    "SYN_after_close",
+    "FIN_advanced_last_seq",
+    "SYN_after_reset",
+    "data_after_reset",
 ];
 
 /// Indexes into [`TCP_WEIRDS`].
@@ -471,6 +485,17 @@ mod weird {
     pub const SYN_WITH_DATA: u8 = 3;
     pub const SPLIT_ROUTING: u8 = 4;
     pub const ACK_UNDERFLOW: u8 = 5;
+    pub const ORIGINATOR_SYN_ACK: u8 = 6;
+    pub const BAD_SYN_ACK: u8 = 7;
+    pub const SIMULTANEOUS_OPEN: u8 = 8;
+    pub const REPEATED_SYN_WITH_ACK: u8 = 9;
+    pub const REPEATED_SYN_REPLY_WO_ACK: u8 = 10;
+    pub const INAPPROPRIATE_FIN: u8 = 11;
+    pub const DATA_BEFORE_ESTABLISHED: u8 = 12;
+    pub const SYN_AFTER_CLOSE: u8 = 13;
+    pub const FIN_ADVANCED_LAST_SEQ: u8 = 14;
+    pub const SYN_AFTER_RESET: u8 = 15;
+    pub const DATA_AFTER_RESET: u8 = 16;
 }
 
 /// The course of one connection, as Zeek's conn.log reports it.
@@ -506,7 +531,7 @@ pub struct History {
     /// logs name it on every frame with a message.
     pub uid: Option<crate::logs::conn::Uid>,
     /// The weirds of the last TCP segment (bits of [`TCP_WEIRDS`]).
-    pub tcp_weirds: u8,
+    pub tcp_weirds: u32,
     /// A weird was raised on the connection (Zeek's `DidWeird`: then its
     /// TCP analyzer raises no `possible_split_routing`).
     did_weird: bool,
@@ -868,13 +893,23 @@ impl History {
                 if syn {
                     if is_orig {
                         started.attempt = true;
+                        if ack {
+                            self.weird(weird::ORIGINATOR_SYN_ACK);
+                        }
                         e.set_state(if ack {
                             TcpState::SynAckSent
                         } else {
                             TcpState::SynSent
                         });
                     } else {
-                        if !ack && p.state == TcpState::SynAckSent && base_seq == e.start_u32() {
+                        if ack {
+                            let acked = seq_delta(ack_seq, p.start_u32()) >= 0
+                                && seq_delta(ack_seq, p.last_seq) <= 0;
+                            if !matches!(p.state, TcpState::Inactive | TcpState::Partial) && !acked
+                            {
+                                self.weird(weird::BAD_SYN_ACK);
+                            }
+                        } else if p.state == TcpState::SynAckSent && base_seq == e.start_u32() {
                             // A SYN answering a SYN-ACK seen first: the
                             // roles were the other way round.
                             tcp.partial = false;
@@ -885,6 +920,8 @@ impl History {
                             if let Some(f) = tcp.first_seen.get_mut(0) {
                                 *f = true;
                             }
+                        } else {
+                            self.weird(weird::SIMULTANEOUS_OPEN);
                         }
                         if p.state == TcpState::SynSent {
                             p.set_state(TcpState::Established);
@@ -917,13 +954,27 @@ impl History {
                 }
             }
             TcpState::SynSent | TcpState::SynAckSent => {
+                if syn {
+                    if is_orig {
+                        if ack && !fin && !rst && e.state != TcpState::SynAckSent {
+                            self.weird(weird::REPEATED_SYN_WITH_ACK);
+                        }
+                    } else if !ack && e.state != TcpState::SynSent {
+                        self.weird(weird::REPEATED_SYN_REPLY_WO_ACK);
+                    }
+                }
                 if fin {
+                    if matches!(p.state, TcpState::Inactive | TcpState::SynSent) {
+                        self.weird(weird::INAPPROPRIATE_FIN);
+                    }
                     e.set_state(TcpState::Closed);
                     do_close = true;
                 }
                 if rst {
                     e.set_state(TcpState::Reset);
                     do_close = true;
+                } else if len > 0 {
+                    self.weird(weird::DATA_BEFORE_ESTABLISHED);
                 }
             }
             TcpState::Established | TcpState::Partial => {
@@ -944,6 +995,12 @@ impl History {
                 }
             }
             TcpState::Closed => {
+                if syn {
+                    self.weird(weird::SYN_AFTER_CLOSE);
+                }
+                if fin && delta_last > 0 {
+                    self.weird(weird::FIN_ADVANCED_LAST_SEQ);
+                }
                 if rst && p.state != TcpState::Closed {
                     e.set_state(TcpState::Reset);
                     if !e.did_close {
@@ -951,7 +1008,14 @@ impl History {
                     }
                 }
             }
-            TcpState::Reset => {}
+            TcpState::Reset => {
+                if syn {
+                    self.weird(weird::SYN_AFTER_RESET);
+                }
+                if len > 0 && !rst {
+                    self.weird(weird::DATA_AFTER_RESET);
+                }
+            }
         }
         let is_orig_now = if self.flipped != flips_before {
             !is_orig

@@ -339,7 +339,7 @@ pub struct Current {
     pub corrupt: bool,
     /// The weirds Zeek's TCP analyzer raised on the segment (bits of
     /// [`history::TCP_WEIRDS`]; with [`FlowOptions::history`]).
-    pub tcp_weirds: u8,
+    pub tcp_weirds: u32,
 }
 
 /// What reassembly hands out for one frame: the list, its bytes in one

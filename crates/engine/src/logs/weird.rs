@@ -4,8 +4,8 @@
 //! and those its TCP analyzer raises as it reads a segment
 //! ([`crate::flow::history::TCP_WEIRDS`]: a sequence or acknowledgement
 //! number before the connection's start, a SYN with RST, URG or data, an
-//! ACK for data of a peer that sent nothing while this side sent a SYN),
-//! `source` `TCP`. The checksum weirds:
+//! ACK for data of a peer that sent nothing while this side sent a SYN,
+//! then its state machine's), `source` `TCP`. The checksum weirds:
 //! - `bad_TCP_checksum`, `bad_UDP_checksum` and `bad_ICMP_checksum` (ICMP
 //!   and ICMPv6) on their connection (uid and `id.*` of conn.log), `source`
 //!   `TCP`, `UDP` or `ICMP`;
@@ -14,9 +14,11 @@
 //!   0 (its flow weird), `source` `IP`. Inside a tunnel (an IP header
 //!   before it) the name is `bad_IP_checksum_in_tunnel`.
 //!
-//! How often, as Zeek's `Weird::actions`: the four checksum weirds and
-//! `SYN_with_data` are written once per name and originator address, and
-//! again only a day after (`ACTION_LOG_PER_ORIG`); the others once per
+//! How often, as Zeek's `Weird::actions`: the four checksum weirds,
+//! `SYN_with_data` and `connection_originator_SYN_ack` are written once per
+//! name and originator address, and again only a day after
+//! (`ACTION_LOG_PER_ORIG`); `simultaneous_open` once per connection a day
+//! (`ACTION_LOG_PER_CONN`); the others once per
 //! name and connection (its addresses and ports), or per address pair for
 //! `bad_IP_checksum_in_tunnel`, every ten minutes (`ACTION_LOG` with
 //! `weird_ignore`). The rule ([`Rule`], [`key`]) is applied where the
@@ -56,13 +58,16 @@ pub enum Rule {
     /// Once per name and connection, again ten minutes after
     /// (`weird_ignore` of a connection's weird).
     PerConn,
+    /// Once per name and connection, again a day after (`did_log` of
+    /// `ACTION_LOG_PER_CONN`).
+    PerConnDaily,
 }
 
 impl Rule {
     /// How long a weird written is not written again.
     pub fn period_ns(self) -> i64 {
         match self {
-            Rule::PerOrig => 86_400 * 1_000_000_000,
+            Rule::PerOrig | Rule::PerConnDaily => 86_400 * 1_000_000_000,
             Rule::PerPair | Rule::PerConn => 600 * 1_000_000_000,
         }
     }
@@ -137,8 +142,13 @@ impl Weird {
     /// one.
     pub fn rule(name: &str, of_conn: bool) -> Rule {
         match name {
-            "bad_IP_checksum" | "bad_TCP_checksum" | "bad_UDP_checksum" | "bad_ICMP_checksum"
-            | "SYN_with_data" => Rule::PerOrig,
+            "bad_IP_checksum"
+            | "bad_TCP_checksum"
+            | "bad_UDP_checksum"
+            | "bad_ICMP_checksum"
+            | "SYN_with_data"
+            | "connection_originator_SYN_ack" => Rule::PerOrig,
+            "simultaneous_open" => Rule::PerConnDaily,
             _ if of_conn => Rule::PerConn,
             _ => Rule::PerPair,
         }
@@ -211,7 +221,7 @@ pub fn key(values: &[Value<'_>]) -> Option<(i64, Rule, Vec<u8>)> {
             addr(orig, None);
             addr(resp, None);
         }
-        Rule::PerConn => {
+        Rule::PerConn | Rule::PerConnDaily => {
             addr(orig, Some(*orig_p));
             addr(resp, Some(*resp_p));
         }
@@ -222,7 +232,8 @@ pub fn key(values: &[Value<'_>]) -> Option<(i64, Rule, Vec<u8>)> {
 /// The weirds written, by rule.
 #[derive(Debug)]
 pub struct Written {
-    /// Remembered for a day.
+    /// Remembered for a day (a name with its originator or its
+    /// connection).
     per_orig: Once<Vec<u8>>,
     /// Remembered for ten minutes (a name with its address pair or its
     /// connection: the keys differ in length).
@@ -242,7 +253,7 @@ impl Written {
     /// Whether a weird ([`key`]) seen at `ts_ns` is written.
     pub fn admit(&mut self, ts_ns: i64, rule: Rule, key: Vec<u8>) -> bool {
         match rule {
-            Rule::PerOrig => self.per_orig.admit(ts_ns, key),
+            Rule::PerOrig | Rule::PerConnDaily => self.per_orig.admit(ts_ns, key),
             Rule::PerPair | Rule::PerConn => self.ignored.admit(ts_ns, key),
         }
     }

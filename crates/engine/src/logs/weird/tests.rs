@@ -99,4 +99,12 @@ fn the_rule_keys_checksum_weirds_by_originator_and_others_by_pair() {
     assert_eq!(Rule::PerOrig.period_ns(), 86_400 * SEC);
     assert_eq!(Rule::PerPair.period_ns(), 600 * SEC);
     assert_eq!(Rule::PerConn.period_ns(), 600 * SEC);
+    // As Zeek's `Weird::actions` names them.
+    assert_eq!(
+        Weird::rule("connection_originator_SYN_ack", true),
+        Rule::PerOrig
+    );
+    assert_eq!(Weird::rule("simultaneous_open", true), Rule::PerConnDaily);
+    assert_eq!(Rule::PerConnDaily.period_ns(), 86_400 * SEC);
+    assert_eq!(Weird::rule("data_before_established", true), Rule::PerConn);
 }
