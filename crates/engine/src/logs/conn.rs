@@ -11,7 +11,7 @@
 //! same uids on every run, and other logs can name the connection while it
 //! is still open ([`uid`]).
 
-use super::{Field, Record, Schema, Type, Value};
+use super::{site, Field, Record, Schema, Type, Value};
 use crate::flow::history::icmp_counterpart;
 use crate::flow::key::{transport, FlowKey, Side};
 use crate::flow::{Ended, Flow};
@@ -376,9 +376,8 @@ impl Record for Conn {
             opt_count(self.orig_bytes),
             opt_count(self.resp_bytes),
             Value::str(self.conn_state),
-            // Site::local_nets is empty: Zeek leaves these unset.
-            Value::Unset,
-            Value::Unset,
+            Value::Bool(site::is_local(self.orig_h)),
+            Value::Bool(site::is_local(self.resp_h)),
             Value::Count(self.missed_bytes),
             opt_str(&self.history),
             Value::Count(self.orig_pkts),

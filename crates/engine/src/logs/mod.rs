@@ -42,6 +42,7 @@ pub mod http;
 pub mod mqtt;
 pub mod once;
 pub mod quic;
+pub mod site;
 pub mod smtp;
 pub mod ssh;
 pub mod ssl;
