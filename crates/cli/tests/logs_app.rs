@@ -2,7 +2,8 @@
 //! application logs (Zeek TSV header lines, as many columns per row as
 //! `#fields` names, `#close` last; JSON lines that parse, the same records
 //! in both), every record's uid names a connection of conn.log (every
-//! x509.log certificate is in a chain of ssl.log), and what
+//! x509.log certificate is in a chain of ssl.log, every file of files.log
+//! is one http.log lists, once), and what
 //! the logs say agrees with tshark 4.0 run now on the same frames (query
 //! names, transaction ids and reply codes of DNS; methods, URIs and status
 //! codes of HTTP; DHCP message types and host names; TLS server names and
@@ -23,6 +24,7 @@ const LOGS: &[(&str, usize)] = &[
     ("dns", 24),
     ("dhcp", 15),
     ("http", 30),
+    ("files", 27),
     ("ssl", 26),
     ("x509", 22),
     ("quic", 13),
@@ -174,6 +176,26 @@ fn every_dev_capture_gives_well_formed_app_logs() {
                     }
                     Vec::new()
                 }
+                "files" => {
+                    // The files are http.log's, each once, on its connection.
+                    let http = parse_tsv(&name, "http", &tsv["http"]);
+                    let mut listed = BTreeMap::new();
+                    for r in http.records() {
+                        for c in ["orig_fuids", "resp_fuids"] {
+                            for fuid in r[c].split(',').filter(|v| *v != "-") {
+                                listed.insert(fuid.to_owned(), r["uid"].clone());
+                            }
+                        }
+                    }
+                    let got: BTreeMap<String, String> = log
+                        .records()
+                        .into_iter()
+                        .map(|r| (r["fuid"].clone(), r["uid"].clone()))
+                        .collect();
+                    assert_eq!(got.len(), log.rows.len(), "{name}: a fuid twice");
+                    assert_eq!(got, listed, "{name}: files.log and http.log's fuids");
+                    log.column("uid")
+                }
                 // A weird without a connection (a bad IP header) has none.
                 "weird" => log.column("uid").into_iter().filter(|u| u != "-").collect(),
                 "dhcp" => log
@@ -217,6 +239,7 @@ fn every_dev_capture_gives_well_formed_app_logs() {
     assert!(total.get("dns").copied().unwrap_or(0) > 1000);
     assert!(total.get("dhcp").copied().unwrap_or(0) > 20);
     assert!(total.get("http").copied().unwrap_or(0) > 200);
+    assert!(total.get("files").copied().unwrap_or(0) > 200);
     assert!(total.get("ssl").copied().unwrap_or(0) > 200);
     assert!(total.get("x509").copied().unwrap_or(0) > 120);
     assert!(total.get("quic").copied().unwrap_or(0) >= 5);
@@ -539,6 +562,75 @@ fn http_known_records() {
     assert_eq!(recs[0]["method"], "-");
     assert_eq!(recs[0]["status_code"], "200");
     assert_eq!(recs[0]["id.orig_h"], "192.168.1.103", "the client, flipped");
+}
+
+/// files.log against Zeek 6's baselines for traces of its own test suite
+/// (`zeek-cut` of its files.log; the timestamps and ids are its test
+/// run's): the three partial downloads of m57-long-download-windowsupdate
+/// (206 responses in multipart/byteranges bodies: the whole file's length
+/// from their first part's Content-Range, no type as the parts do not
+/// start at byte 0), and the PNG of flip-content-line-resp. Zeek keeps a
+/// 206 response's file open until it times out (`timedout` T, the bytes
+/// it did not see as `missing_bytes`); wiresift ends it with its response
+/// (README).
+#[test]
+fn files_known_records() {
+    let Some(shared) = shared() else { return };
+    let files = one_log(&shared, "zeek__http-m57-long-49583-80.pcap", "files");
+    let http = one_log(&shared, "zeek__http-m57-long-49583-80.pcap", "http");
+    let got: Vec<Vec<String>> = files
+        .records()
+        .iter()
+        .map(|r| {
+            [
+                "id.orig_h",
+                "id.orig_p",
+                "id.resp_h",
+                "id.resp_p",
+                "source",
+                "depth",
+            ]
+            .iter()
+            .chain(&[
+                "analyzers",
+                "mime_type",
+                "filename",
+                "local_orig",
+                "is_orig",
+            ])
+            .chain(&["total_bytes", "overflow_bytes", "parent_fuid"])
+            .map(|c| r[*c].clone())
+            .collect()
+        })
+        .collect();
+    let zeek = |total: &str| -> Vec<String> {
+        let row = [
+            "192.168.1.105",
+            "49583",
+            "208.111.129.62",
+            "80",
+            "HTTP",
+            "0",
+        ];
+        row.iter()
+            .chain(&["(empty)", "-", "-", "F", "F", total, "0", "-"])
+            .map(|s| s.to_string())
+            .collect()
+    };
+    assert_eq!(got, ["649077", "27571639", "87913763"].map(zeek));
+    // Each is the response body http.log lists, with its length.
+    assert_eq!(files.column("fuid"), http.column("resp_fuids"));
+    assert_eq!(files.column("seen_bytes"), http.column("response_body_len"));
+    let png = one_log(&shared, "zeek__http-zeek-image-1080-80-x.pcapng", "files");
+    let r = &png.records()[0];
+    assert_eq!(
+        (r["analyzers"].as_str(), r["mime_type"].as_str()),
+        ("(empty)", "image/png")
+    );
+    assert_eq!(
+        (r["local_orig"].as_str(), r["timedout"].as_str()),
+        ("T", "F")
+    );
 }
 
 #[test]

@@ -564,7 +564,7 @@ impl Dissector {
                     _ => None,
                 })
                 .unwrap_or(false);
-            a.frame((f, d), meta.number, fin);
+            a.frame((f, d), (meta.number, crate::flow::time_ns(&meta)), fin);
             let a: &'a StreamApps = a;
             a.layers(d);
         }

@@ -172,6 +172,8 @@ struct Shown {
     elided: u64,
     /// HTTP: the decoded length of such a body, when content-coded.
     decoded: Option<u64>,
+    /// HTTP: when the body's first chunk was whole, if before this frame.
+    chunk_at: Option<i64>,
 }
 
 /// What the stream application layer counts.
@@ -252,10 +254,16 @@ impl StreamApps {
         }
     }
 
-    /// Frame what the flow engine delivered for frame `frame`; remember the
-    /// messages of the frame's own conversation. `fin` says the frame
-    /// closes its sender's direction (a body that runs to the close ends).
-    pub fn frame(&mut self, (flows, d): (&FlowEngine, &Dissection), frame: u64, fin: bool) {
+    /// Frame what the flow engine delivered for frame `frame`, captured at
+    /// `ts_ns`; remember the messages of the frame's own conversation.
+    /// `fin` says the frame closes its sender's direction (a body that runs
+    /// to the close ends).
+    pub fn frame(
+        &mut self,
+        (flows, d): (&FlowEngine, &Dissection),
+        (frame, ts_ns): (u64, i64),
+        fin: bool,
+    ) {
         self.forget_shown();
         self.shown.clear();
         self.headers.clear();
@@ -327,13 +335,14 @@ impl StreamApps {
                         range,
                         elided: 0,
                         decoded: None,
+                        chunk_at: None,
                     })
                 });
             } else {
                 // Room taken ahead of the bytes is charged like bytes: it
                 // may take half the budget, the rest is for bytes seen.
                 let room = (MAX_HELD_TOTAL / 2).saturating_sub(self.held) as usize;
-                let how = (room, self.keep);
+                let how = (room, self.keep, ts_ns);
                 conv.sides[i].push(a, bytes, dl.gap_before, how, &mut |c| got.push(c));
             }
             if !got.is_empty() {
@@ -353,6 +362,7 @@ impl StreamApps {
                 range: r,
                 elided,
                 decoded,
+                chunk_at,
             } in got.drain(..)
             {
                 self.stats.messages += 1;
@@ -472,6 +482,7 @@ impl StreamApps {
                         openvpn: false,
                         elided,
                         decoded,
+                        chunk_at,
                     });
                     if let Some(range) = openvpn_tls {
                         self.shown.push(Shown {
@@ -485,6 +496,7 @@ impl StreamApps {
                             openvpn: true,
                             elided: 0,
                             decoded: None,
+                            chunk_at: None,
                         });
                     }
                 }
@@ -522,6 +534,7 @@ impl StreamApps {
                             openvpn: false,
                             elided: c.elided,
                             decoded: c.decoded,
+                            chunk_at: c.chunk_at,
                         })
                     });
                     if self.shown.len() > was_shown {
@@ -661,7 +674,11 @@ impl StreamApps {
                     Layer::Http2(v)
                 }),
                 a => app::message(a, msg, m.to_server).map(|l| match l {
-                    Layer::Http(v) => Layer::Http(v.with_elided(m.elided).with_decoded(m.decoded)),
+                    Layer::Http(v) => Layer::Http(
+                        v.with_elided(m.elided)
+                            .with_decoded(m.decoded)
+                            .with_chunk_at(m.chunk_at),
+                    ),
                     l => l,
                 }),
             };

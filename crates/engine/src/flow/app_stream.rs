@@ -25,6 +25,11 @@ const MAX_RESERVE: usize = 1 << 20;
 /// (http.log's type sniffing reads 64).
 pub const BODY_HEAD: usize = 1024;
 
+/// HTTP: Zeek hands a body to its file analysis in chunks of this many
+/// bytes (`http_entity_data_delivery_size`); a file's `ts` in files.log is
+/// when the first chunk was whole, or the body's end if it is shorter.
+pub const FILE_CHUNK: usize = 1500;
+
 /// HTTP: requests remembered per direction while their responses are
 /// awaited (pipelining deeper than this is framed as if the method were
 /// GET, and counted).
@@ -52,6 +57,10 @@ pub struct Cut {
     pub elided: u64,
     /// A content-coded body counted past its head: its decoded length.
     pub decoded: Option<u64>,
+    /// HTTP with [`Bodies::Heads`]: when the body's first [`FILE_CHUNK`]
+    /// bytes were whole, if that was before the frame that completes the
+    /// message.
+    pub chunk_at: Option<i64>,
 }
 
 /// The unfinished message's body is being counted, not kept: its first
@@ -60,6 +69,8 @@ pub struct Cut {
 /// length (http.log's, as Zeek counts it).
 #[derive(Debug)]
 struct Eliding {
+    /// The header block's length.
+    head: usize,
     keep: usize,
     left: u64,
     elided: u64,
@@ -120,6 +131,19 @@ pub struct AppStream {
     /// Requests not remembered: more than [`MAX_PENDING`] awaited at once.
     pub unpaired: u64,
     eliding: Option<Eliding>,
+    chunk: Chunk,
+}
+
+/// HTTP with [`Bodies::Heads`]: how far the unfinished message's body has
+/// come, for the time its first [`FILE_CHUNK`] bytes were whole.
+#[derive(Debug, Default)]
+struct Chunk {
+    /// Where its header block ends (from the message's start), once seen.
+    head: Option<usize>,
+    /// How much of the message was searched for that end.
+    searched: usize,
+    /// When the body's first chunk was whole.
+    at: Option<i64>,
 }
 
 impl AppStream {
@@ -205,6 +229,21 @@ impl AppStream {
     pub fn push(
         &mut self,
         app: App,
+        bytes: &[u8],
+        gap: u32,
+        (room, bodies, now): (usize, Bodies, i64),
+        out: &mut impl FnMut(Cut),
+    ) {
+        self.push_bytes(app, bytes, gap, (room, bodies), out);
+        if app == App::Http && bodies == Bodies::Heads {
+            self.mark_chunk(now);
+        }
+    }
+
+    /// [`AppStream::push`], but for the chunk's time.
+    fn push_bytes(
+        &mut self,
+        app: App,
         mut bytes: &[u8],
         gap: u32,
         (room, bodies): (usize, Bodies),
@@ -217,6 +256,7 @@ impl AppStream {
             self.lost = true;
             self.need = 0;
             self.eliding = None;
+            self.chunk = Chunk::default();
         }
         if let Some(e) = self.eliding.as_mut() {
             // The body's head is held, the rest only counted.
@@ -248,6 +288,7 @@ impl AppStream {
                 range: start..self.shown,
                 elided,
                 decoded,
+                chunk_at: std::mem::take(&mut self.chunk).at,
             });
         }
         if bytes.is_empty() {
@@ -279,6 +320,7 @@ impl AppStream {
                 range,
                 elided,
                 decoded,
+                chunk_at: std::mem::take(&mut self.chunk).at,
             });
         }
     }
@@ -294,6 +336,39 @@ impl AppStream {
         self.lost = true;
         self.need = 0;
         self.eliding = None;
+        self.chunk = Chunk::default();
+    }
+
+    /// HTTP: the unfinished message's body has its first [`FILE_CHUNK`]
+    /// bytes by `now`? (Chunk framing is counted as body here.)
+    fn mark_chunk(&mut self, now: i64) {
+        if self.chunk.at.is_some() {
+            return;
+        }
+        let held = self.buf.get(self.shown..).unwrap_or_default();
+        let body = match &self.eliding {
+            Some(e) => e
+                .elided
+                .saturating_add(held.len().saturating_sub(e.head) as u64),
+            None if held.is_empty() => return,
+            None => {
+                let c = &mut self.chunk;
+                if c.head.is_none() {
+                    // Only what was not searched yet (and the three bytes
+                    // before it, where the blank line may start).
+                    let from = c.searched.saturating_sub(3);
+                    let found = held
+                        .get(from..)
+                        .and_then(|h| memchr::memmem::find(h, b"\r\n\r\n"));
+                    c.head = found.map(|i| from + i + 4);
+                    c.searched = held.len();
+                }
+                c.head.map_or(0, |h| held.len().saturating_sub(h) as u64)
+            }
+        };
+        if body >= FILE_CHUNK as u64 {
+            self.chunk.at = Some(now);
+        }
     }
 
     /// Hand out every whole message at the front of what is held.
@@ -314,6 +389,7 @@ impl AppStream {
                         range: start..self.shown,
                         elided: 0,
                         decoded: None,
+                        chunk_at: std::mem::take(&mut self.chunk).at,
                     });
                 }
                 pdu @ (Pdu::Whole(_) | Pdu::Need(_)) => {
@@ -344,6 +420,7 @@ impl AppStream {
                         self.buf.truncate(self.shown);
                         self.lost = true;
                         self.need = 0;
+                        self.chunk = Chunk::default();
                     } else {
                         self.need = need.min(MAX_MESSAGE);
                         // Room for the whole message now, so that it is not
@@ -364,6 +441,7 @@ impl AppStream {
                     self.buf.truncate(self.shown);
                     self.lost = true;
                     self.need = 0;
+                    self.chunk = Chunk::default();
                     return;
                 }
             }
@@ -396,6 +474,7 @@ fn elide(held: &[u8], need: usize, may_decode: bool) -> Option<Eliding> {
         i
     });
     Some(Eliding {
+        head,
         keep,
         left: need.saturating_sub(keep.max(held.len())) as u64,
         elided: elided as u64,
@@ -420,7 +499,9 @@ mod tests {
     fn feed_with(s: &mut AppStream, bytes: &[u8], gap: u32, b: Bodies) -> Vec<(Vec<u8>, u64)> {
         s.begin_frame();
         let mut got = Vec::new();
-        s.push(App::Http, bytes, gap, (usize::MAX, b), &mut |c| got.push(c));
+        s.push(App::Http, bytes, gap, (usize::MAX, b, 0), &mut |c| {
+            got.push(c)
+        });
         got.into_iter()
             .map(|c| (s.bytes()[c.range].to_vec(), c.elided))
             .collect()
@@ -574,8 +655,44 @@ mod tests {
                 range: 0..head,
                 elided: 6000 - head as u64,
                 decoded: None,
+                // (Its first 1500 body bytes came before the close.)
+                chunk_at: Some(0),
             }]
         );
+    }
+
+    /// With heads kept, a message tells when its body's first
+    /// [`FILE_CHUNK`] bytes were whole, if before the frame that completes
+    /// it: a body counted past its head, a chunked one, a short one.
+    #[test]
+    fn the_time_of_a_body_s_first_chunk_is_kept() {
+        let mut s = AppStream::default();
+        let mut cuts = Vec::new();
+        let mut push = |s: &mut AppStream, bytes: &[u8], now: i64| {
+            s.begin_frame();
+            s.push(App::Http, bytes, 0, (usize::MAX, Bodies::Heads, now), &mut |c| {
+                cuts.push(c.chunk_at)
+            });
+        };
+        let r = response("text/plain", &[b'x'; 5000]);
+        let head = r.len() - 5000;
+        // Headers and 1000 body bytes, then 499, then 1: whole at 3.
+        push(&mut s, &r[..head + 1000], 1);
+        push(&mut s, &r[head + 1000..head + 1499], 2);
+        push(&mut s, &r[head + 1499..head + 1500], 3);
+        push(&mut s, &r[head + 1500..], 4);
+        // A chunked body, its head alone first: whole at 6.
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        push(&mut s, chunked, 5);
+        let mut body = format!("{:x}\r\n", 1600).into_bytes();
+        body.extend([b'y'; 1600]);
+        push(&mut s, &body, 6);
+        push(&mut s, b"\r\n0\r\n\r\n", 7);
+        // A short body: on the frame that completes it.
+        let short = response("text/plain", b"hi");
+        push(&mut s, &short[..10], 8);
+        push(&mut s, &short[10..], 9);
+        assert_eq!(cuts, vec![Some(3), Some(6), None]);
     }
 
     /// A gzip body counted past its head is decoded as it passes, for its
@@ -597,7 +714,7 @@ mod tests {
             let mut got = Vec::new();
             for piece in r.chunks(1460) {
                 s.begin_frame();
-                s.push(App::Http, piece, 0, (room, Bodies::Heads), &mut |c| {
+                s.push(App::Http, piece, 0, (room, Bodies::Heads, 0), &mut |c| {
                     got.push(c)
                 });
                 assert!(s.taken() < 64 << 10 || room == usize::MAX);
@@ -622,7 +739,7 @@ mod tests {
             App::Http,
             head.as_bytes(),
             0,
-            (usize::MAX, Bodies::Whole),
+            (usize::MAX, Bodies::Whole, 0),
             &mut |_| panic!("nothing whole"),
         );
         assert_eq!(s.oversized, 1);

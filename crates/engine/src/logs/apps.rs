@@ -15,7 +15,7 @@
 //! end, [`AppLogs::finish`].
 
 use super::weird::{self, Weird};
-use super::{conn, dhcp, dns, ftp, http, mqtt, quic, smtp, ssh, ssl, x509, Schema, Sink};
+use super::{conn, dhcp, dns, files, ftp, http, mqtt, quic, smtp, ssh, ssl, x509, Schema, Sink};
 use crate::dissect::{BadIpv4, Dissection};
 use crate::flow::history::TCP_WEIRDS;
 use crate::flow::key::{transport, FlowKey, Transport};
@@ -186,7 +186,8 @@ impl Wants {
         Wants {
             dns: has(&dns::SCHEMA),
             dhcp: has(&dhcp::SCHEMA),
-            http: has(&http::SCHEMA),
+            // files.log's files are http.log's bodies.
+            http: has(&http::SCHEMA) || has(&files::SCHEMA),
             ssl: has(&ssl::SCHEMA),
             x509: has(&x509::SCHEMA),
             smtp: has(&smtp::SCHEMA),

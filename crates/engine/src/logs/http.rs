@@ -37,7 +37,8 @@
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
-use super::{emit, field, Record, Schema, Sink, Type, Value};
+use super::{emit, field, files, Record, Schema, Sink, Type, Value};
+use crate::flow::app_stream::BODY_HEAD;
 use crate::inflate::{self, Inflate};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -123,6 +124,16 @@ pub struct Msg {
     /// The body's first bytes (without chunk framing), or nothing when it
     /// is content-coded.
     pub body_head: Vec<u8>,
+    /// The length of the whole file the body is (files.log's
+    /// `total_bytes`): its `Content-Length`, or the instance length of a
+    /// 206 response's `Content-Range`; none for a chunked body or one Zeek
+    /// decodes.
+    pub total: Option<u64>,
+    /// A 206 response's part starts past the file's first byte.
+    pub partial: bool,
+    /// When the body's first chunk was whole, before the message's frame
+    /// ([`HttpView::chunk_at`]).
+    pub chunk_at: Option<i64>,
 }
 
 /// Zeek's `unescape_URI`: `%XX` decoded, `%uXXXX` (IIS) decoded to one or
@@ -385,8 +396,55 @@ impl Msg {
         } else if coded {
             m.body_head.clear();
         }
+        m.chunk_at = v.chunk_at();
+        // A 206 response's range is in its headers, or in those of the
+        // first part of a multipart/byteranges body (the parts are pieces
+        // of one file to Zeek).
+        let range = (m.status == Some(206))
+            .then(|| {
+                let part = || {
+                    let head = v.body().get(..BODY_HEAD).unwrap_or(v.body());
+                    head.split(|&c| c == b'\n')
+                        .take_while(|l| l.len() < MAX_PART_LINE)
+                        .find_map(|l| {
+                            let (name, value) = l.split_at(l.iter().position(|&c| c == b':')?);
+                            name.trim_ascii()
+                                .eq_ignore_ascii_case(b"content-range")
+                                .then(|| value.get(1..))?
+                        })
+                };
+                v.header(b"content-range")
+                    .or_else(part)
+                    .and_then(content_range)
+            })
+            .flatten();
+        m.partial = range.is_some_and(|(start, _)| start > 0);
+        m.total = match range {
+            Some((_, whole)) => whole,
+            None if decodes || v.is_chunked() => None,
+            None => v.content_length().filter(|&n| n > 0),
+        };
         m
     }
+}
+
+/// A line of a multipart/byteranges body read for its `Content-Range`
+/// (longer ones are part data).
+const MAX_PART_LINE: usize = 256;
+
+/// A `Content-Range: bytes FIRST-LAST/LENGTH` value: its first byte and
+/// the whole length (none for `*`).
+fn content_range(v: &[u8]) -> Option<(u64, Option<u64>)> {
+    let num = |b: &[u8]| {
+        std::str::from_utf8(b.trim_ascii())
+            .ok()?
+            .parse::<u64>()
+            .ok()
+    };
+    let rest = v.trim_ascii().strip_prefix(b"bytes")?;
+    let (range, whole) = rest.split_at(rest.iter().position(|&c| c == b'/')?);
+    let first = range.split(|&c| c == b'-').next().and_then(num)?;
+    Some((first, whole.get(1..).and_then(num).filter(|&n| n > 0)))
 }
 
 /// One http.log record (Zeek's `HTTP::Info` with the files fields).
@@ -484,9 +542,10 @@ impl Http {
         }
     }
 
-    fn file(&mut self, orig: bool, m: &Msg) {
+    /// The body of `m` is a file: its fuid and type, when it has one.
+    fn file(&mut self, orig: bool, m: &Msg) -> Option<(&str, Option<&'static str>)> {
         if m.body_len == 0 {
-            return;
+            return None;
         }
         let depth = self.trans_depth;
         let uid = self.uid;
@@ -496,13 +555,14 @@ impl Http {
             &mut self.resp_files
         };
         let n = files.fuids.len();
-        files.fuids.push(fuid(uid.as_str(), depth, orig, n));
         if let Some(name) = &m.filename {
             files.filenames.push(name.clone());
         }
-        if let Some(t) = sniff(&m.body_head) {
-            files.mime_types.push(t);
-        }
+        // Zeek sniffs a file only from its first byte.
+        let mime = if m.partial { None } else { sniff(&m.body_head) };
+        files.mime_types.extend(mime);
+        files.fuids.push(fuid(uid.as_str(), depth, orig, n));
+        files.fuids.last().map(|f| (f.as_str(), mime))
     }
 }
 
@@ -607,6 +667,24 @@ impl ConnState {
     }
 }
 
+/// The files.log record of the body of `m`, which ends on `f`'s frame.
+fn file(
+    f: &Frame<'_>,
+    (fuid, mime): (&str, Option<&'static str>),
+    m: &Msg,
+    sink: &mut dyn Sink,
+) -> io::Result<()> {
+    if !sink.wants(&files::SCHEMA) {
+        return Ok(());
+    }
+    let mut file = files::File::http(f, fuid, m.chunk_at);
+    file.mime_type = mime;
+    file.filename = m.filename.as_deref();
+    file.seen_bytes = m.body_len;
+    file.total_bytes = m.total;
+    emit(&file, sink)
+}
+
 /// HTTP transactions in progress, per connection.
 #[derive(Debug, Default)]
 pub struct Tracker {
@@ -679,7 +757,9 @@ impl Tracker {
             }
             // http_message_done
             h.request_body_len = m.body_len;
-            h.file(true, &m);
+            if let Some((fuid, mime)) = h.file(true, &m) {
+                file(f, (fuid, mime), &m, sink)?;
+            }
             self.stats.flushed += out.len() as u64;
         } else {
             // http_reply
@@ -702,7 +782,9 @@ impl Tracker {
             h.status_msg = Some(std::mem::take(&mut m.reason));
             // http_message_done: the response is over.
             h.response_body_len = m.body_len;
-            h.file(false, &m);
+            if let Some((fuid, mime)) = h.file(false, &m) {
+                file(f, (fuid, mime), &m, sink)?;
+            }
             if !informational(h.status_code) {
                 if let Some(h) = st.pending.remove(&key) {
                     out.push(h);

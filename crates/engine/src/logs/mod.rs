@@ -37,6 +37,7 @@ pub mod apps;
 pub mod conn;
 pub mod dhcp;
 pub mod dns;
+pub mod files;
 pub mod ftp;
 pub mod http;
 pub mod mqtt;
@@ -127,6 +128,7 @@ pub const ALL: &[&Schema] = &[
     &dns::SCHEMA,
     &dhcp::SCHEMA,
     &http::SCHEMA,
+    &files::SCHEMA,
     &ssl::SCHEMA,
     &x509::SCHEMA,
     &quic::SCHEMA,

@@ -304,6 +304,8 @@ pub struct HttpView<'a> {
     /// The decoded length of a content-coded body whose bytes were not all
     /// kept ([`HttpView::with_decoded`]).
     decoded: Option<u64>,
+    /// When the body's first chunk was whole ([`HttpView::with_chunk_at`]).
+    chunk_at: Option<i64>,
 }
 
 impl<'a> HttpView<'a> {
@@ -332,6 +334,7 @@ impl<'a> HttpView<'a> {
             last_chunk: false,
             elided: 0,
             decoded: None,
+            chunk_at: None,
         };
         v.scan_headers();
         v.find_body();
@@ -583,6 +586,20 @@ impl<'a> HttpView<'a> {
     /// The decoded length of a body not all kept ([`HttpView::with_decoded`]).
     pub fn decoded(&self) -> Option<u64> {
         self.decoded
+    }
+
+    /// The stream reader saw the body's first chunk whole (the first 1500
+    /// bytes, which Zeek's file analysis starts on) at `ts` nanoseconds,
+    /// on a frame before this one.
+    pub fn with_chunk_at(mut self, ts: Option<i64>) -> Self {
+        self.chunk_at = ts;
+        self
+    }
+
+    /// When the body's first chunk was whole, if before this frame
+    /// ([`HttpView::with_chunk_at`]).
+    pub fn chunk_at(&self) -> Option<i64> {
+        self.chunk_at
     }
 
     /// The body as carried (chunk framing included when chunked; content

@@ -370,3 +370,63 @@ fn requests_that_may_switch_protocols() {
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
     ));
 }
+
+/// Each body is a files.log record under the fuid http.log lists: written
+/// when the message ends, `ts` when its first chunk was whole, the sender
+/// and the length from the headers (zeek m57-long-49583-80.pcap's first
+/// 206 response: a multipart/byteranges body, the whole file's length in
+/// its first part's Content-Range).
+#[test]
+fn bodies_are_files() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    feed(&mut t, &mut rows, &c, SEC, GET);
+    assert_eq!(rows.count("files"), 0, "a request without a body has no file");
+    let mut m = msg(NOT_FOUND);
+    m.chunk_at = Some(SEC + SEC / 4);
+    t.message(&frame(&c, 2 * SEC, false), m, &mut rows).expect("sink");
+    assert_eq!(rows.get("http", 0, "resp_fuids"), rows.get("files", 0, "fuid"));
+    rows.check(
+        "files",
+        0,
+        &[
+            ("ts", "1.250000"),
+            ("uid", &rows.get("http", 0, "uid")),
+            ("source", "HTTP"),
+            ("depth", "0"),
+            ("analyzers", "(empty)"),
+            ("mime_type", "text/html"),
+            ("duration", "0.750000"),
+            ("local_orig", "T"),
+            ("is_orig", "F"),
+            ("seen_bytes", "52"),
+            ("total_bytes", "52"),
+            ("missing_bytes", "0"),
+            ("timedout", "F"),
+            ("md5", "-"),
+        ],
+    );
+    let body = "\r\n--EdgePrism\r\nContent-Type: application/octet-stream\r\n\
+Content-Range: bytes 32955-32958/649077\r\n\r\nPA30\r\n--EdgePrism--\r\n";
+    let parts = format!(
+        "HTTP/1.1 206 Partial Content\r\n\
+Content-Type: multipart/byteranges; boundary=EdgePrism\r\n\
+Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    feed(&mut t, &mut rows, &c, 3 * SEC, "GET /a HTTP/1.1\r\n\r\n");
+    feed(&mut t, &mut rows, &c, 4 * SEC, &parts);
+    rows.check(
+        "files",
+        1,
+        &[("total_bytes", "649077"), ("mime_type", "-"), ("duration", "0.000000")],
+    );
+}
+
+#[test]
+fn content_range_values() {
+    assert_eq!(content_range(b"bytes 0-1023/146515"), Some((0, Some(146515))));
+    assert_eq!(content_range(b" bytes 500-999/* "), Some((500, None)));
+    assert_eq!(content_range(b"bytes 1-2"), None);
+    assert_eq!(content_range(b"items 0-1/5"), None);
+    assert_eq!(content_range(b"bytes x-1/5"), None);
+}
