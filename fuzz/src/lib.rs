@@ -630,6 +630,9 @@ pub fn conversations(data: &[u8]) {
             let flows = dis.dissect(m, frame, &mut d);
             let innermost = flows.and_then(|f| f.innermost_transport());
             apps.collect(&d, innermost, flow::time_ns(&m));
+            if let Some(f) = flows {
+                apps.delivered(f, &d);
+            }
             emit(&d);
         }
         if let Some(flows) = dis.flows.as_mut() {

@@ -431,6 +431,9 @@ impl Job for LogsJob {
             let flows = self.dissector.dissect(meta, data, &mut d);
             let innermost = flows.and_then(|f| f.innermost_transport());
             self.apps.collect(&d, innermost, flow::time_ns(&meta));
+            if let Some(f) = flows {
+                self.apps.delivered(f, &d);
+            }
         }
         self.records(meta.number, out, false)
     }

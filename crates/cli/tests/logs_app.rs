@@ -2,8 +2,9 @@
 //! application logs (Zeek TSV header lines, as many columns per row as
 //! `#fields` names, `#close` last; JSON lines that parse, the same records
 //! in both), every record's uid names a connection of conn.log (every
-//! x509.log certificate is in a chain of ssl.log, every file of files.log
-//! is one http.log lists, once), and what
+//! x509.log certificate is in a chain of ssl.log, every HTTP file of
+//! files.log is one http.log lists, once, the others are ftp-data
+//! connections'), and what
 //! the logs say agrees with tshark 4.0 run now on the same frames (query
 //! names, transaction ids and reply codes of DNS; methods, URIs and status
 //! codes of HTTP; DHCP message types and host names; TLS server names and
@@ -187,13 +188,29 @@ fn every_dev_capture_gives_well_formed_app_logs() {
                             }
                         }
                     }
-                    let got: BTreeMap<String, String> = log
-                        .records()
-                        .into_iter()
+                    let recs = log.records();
+                    let http_files = recs.iter().filter(|r| r["source"] == "HTTP");
+                    let got: BTreeMap<String, String> = http_files
                         .map(|r| (r["fuid"].clone(), r["uid"].clone()))
                         .collect();
-                    assert_eq!(got.len(), log.rows.len(), "{name}: a fuid twice");
                     assert_eq!(got, listed, "{name}: files.log and http.log's fuids");
+                    // The others are what ftp-data connections carried.
+                    let ftp_data: BTreeSet<String> = conn
+                        .records()
+                        .into_iter()
+                        .filter(|r| r["service"].split(',').any(|s| s == "ftp-data"))
+                        .map(|r| r["uid"].clone())
+                        .collect();
+                    for r in recs.iter().filter(|r| r["source"] != "HTTP") {
+                        assert_eq!(r["source"], "FTP_DATA", "{name}");
+                        assert!(
+                            ftp_data.contains(&r["uid"]),
+                            "{name}: {} no ftp-data",
+                            r["uid"]
+                        );
+                    }
+                    let fuids: BTreeSet<&String> = recs.iter().map(|r| &r["fuid"]).collect();
+                    assert_eq!(fuids.len(), recs.len(), "{name}: a fuid twice");
                     log.column("uid")
                 }
                 // A weird without a connection (a bad IP header) has none.
@@ -631,6 +648,37 @@ fn files_known_records() {
         (r["local_orig"].as_str(), r["timedout"].as_str()),
         ("T", "F")
     );
+}
+
+/// The files of FTP data connections (zeek's ftp-with-numbers-in-filename:
+/// three listings and a download): one per connection, from the server,
+/// as many bytes as conn.log counts from sequence numbers, the download as
+/// long as the server's `150` reply said (ftp.log's `file_size`).
+#[test]
+fn files_of_ftp_data_connections() {
+    let Some(shared) = shared() else { return };
+    let file = "zeek__ftp-ftp-with-numbers-in-filename.pcap";
+    let files = one_log(&shared, file, "files");
+    let conn = one_log(&shared, file, "conn").records();
+    let data: Vec<_> = conn.iter().filter(|r| r["service"] == "ftp-data").collect();
+    let recs = files.records();
+    assert_eq!(recs.len(), data.len());
+    assert_eq!(recs.len(), 4);
+    for (f, c) in recs.iter().zip(&data) {
+        assert_eq!(f["uid"], c["uid"]);
+        assert_eq!(
+            (f["source"].as_str(), f["is_orig"].as_str()),
+            ("FTP_DATA", "F")
+        );
+        assert_eq!(f["seen_bytes"], c["resp_bytes"]);
+        assert_eq!(
+            (f["missing_bytes"].as_str(), f["total_bytes"].as_str()),
+            ("0", "-")
+        );
+    }
+    let ftp = one_log(&shared, file, "ftp").records();
+    let retr = ftp.iter().find(|r| r["command"] == "RETR").expect("a RETR");
+    assert_eq!(retr["file_size"], recs[3]["seen_bytes"]);
 }
 
 #[test]
@@ -1789,10 +1837,11 @@ fn bodies_are_measured_not_held() {
     let len = |b: &[u8]| b.len().to_string();
     let (big_len, page_len, answer_len) = (len(&big), len(&page), len(&answer));
     let coded_len = len(&coded_page);
+    // (Ten printable bytes are Zeek's text/plain, its weakest type.)
     assert_eq!(
         got,
         [
-            ("/big.bin", "200", big_len.as_str(), "-"),
+            ("/big.bin", "200", big_len.as_str(), "text/plain"),
             ("/page", "200", page_len.as_str(), "text/html"),
             ("/page.gz", "200", coded_len.as_str(), "text/html"),
             ("/dns-query?dns=AAAA", "200", answer_len.as_str(), "-"),

@@ -32,8 +32,8 @@ pub const COST: usize = 80 << 10;
 const RESTART_WITHIN: u64 = 4096;
 
 /// Decoded bytes kept from the start of a body (MIME types are sniffed
-/// from no more).
-pub const HEAD: usize = 64;
+/// from no more: enough for the signatures of `logs::magic`).
+pub const HEAD: usize = 256;
 
 /// Whether a `Content-Encoding` value names a coding Zeek undoes: its
 /// first token is `gzip`, `x-gzip` or `deflate`.

@@ -670,9 +670,13 @@ mod tests {
         let mut cuts = Vec::new();
         let mut push = |s: &mut AppStream, bytes: &[u8], now: i64| {
             s.begin_frame();
-            s.push(App::Http, bytes, 0, (usize::MAX, Bodies::Heads, now), &mut |c| {
-                cuts.push(c.chunk_at)
-            });
+            s.push(
+                App::Http,
+                bytes,
+                0,
+                (usize::MAX, Bodies::Heads, now),
+                &mut |c| cuts.push(c.chunk_at),
+            );
         };
         let r = response("text/plain", &[b'x'; 5000]);
         let head = r.len() - 5000;

@@ -178,6 +178,8 @@ pub struct Wants {
     pub mqtt: bool,
     pub ssh: bool,
     pub weird: bool,
+    /// files.log: also read from what FTP data connections carry.
+    pub files: bool,
 }
 
 impl Wants {
@@ -194,6 +196,7 @@ impl Wants {
             mqtt: has(&mqtt::CONNECT) || has(&mqtt::PUBLISH) || has(&mqtt::SUBSCRIBE),
             ssh: has(&ssh::SCHEMA),
             weird: has(&weird::SCHEMA),
+            files: has(&files::SCHEMA),
         }
     }
 }
@@ -239,6 +242,8 @@ pub struct AppLogs {
     pub ssl: ssl::Tracker,
     pub quic: quic::Tracker,
     pub ftp: ftp::Tracker,
+    /// files.log's files of FTP data connections.
+    pub ftp_files: files::DataConns,
     pub smtp: smtp::Tracker,
     pub mqtt: mqtt::Tracker,
     pub ssh: ssh::Tracker,
@@ -261,6 +266,7 @@ impl AppLogs {
             ssl: ssl::Tracker::default(),
             quic: quic::Tracker::default(),
             ftp: ftp::Tracker::default(),
+            ftp_files: files::DataConns::default(),
             smtp: smtp::Tracker::default(),
             mqtt: mqtt::Tracker::default(),
             ssh: ssh::Tracker::default(),
@@ -523,6 +529,24 @@ impl AppLogs {
             .is_data_conn(self.ts_ns, e.orig_h, e.resp_h, e.resp_p)
         {
             flow.history.service.add("ftp-data");
+            if self.wants.files {
+                let uid = &mut flow.history.uid;
+                let c = ConnRef::of(&cur.key, cur.stream, &e, flow.first_frame, uid);
+                self.ftp_files.follow(cur.key, cur.stream, c, e.orig);
+            }
+        }
+    }
+
+    /// The stream bytes the flow engine delivered for the frame `d` (while
+    /// it lives): what FTP data connections carried, for files.log.
+    pub fn delivered(&mut self, flows: &FlowEngine, d: &Dissection<'_>) {
+        if !self.ftp_files.any() {
+            return;
+        }
+        for dl in flows.delivered() {
+            if dl.proto == StreamProto::Tcp {
+                self.ftp_files.delivered(dl, flows.bytes(dl, d));
+            }
         }
     }
 
@@ -532,6 +556,7 @@ impl AppLogs {
             let id = ConnId::of_ended(&e);
             if id.proto == transport::TCP {
                 self.closed.push((e.slot, e.flow.stream));
+                self.ftp_files.ended(&e.key, e.flow.stream, sink)?;
             }
             if id.proto == transport::TCP || id.proto == transport::UDP {
                 self.dns.conn_ended(id, sink)?;

@@ -1,8 +1,9 @@
 //! Zeek's files.log (Zeek 6, `base/frameworks/files/main.zeek`, with the
 //! hash and extraction columns a default run has): one record per file a
-//! connection carried. The files are the bodies of HTTP messages
+//! connection carried: the bodies of HTTP messages
 //! (`base/protocols/http/files.zeek`), each under the fuid http.log lists
-//! in `orig_fuids` / `resp_fuids`.
+//! in `orig_fuids` / `resp_fuids`, and what FTP data connections carried
+//! (`base/protocols/ftp/files.zeek`).
 //!
 //! As Zeek fills it for an HTTP body:
 //! - the record is written when the body ends, with its message; a
@@ -16,25 +17,74 @@
 //!   gzip and deflate); `total_bytes` its `Content-Length`, or for a 206
 //!   response the length of the whole its `Content-Range` gives — unset
 //!   for a chunked body, one that runs to the close, or one Zeek decodes;
-//! - `mime_type` is http.log's, from the body's first bytes (unset for a
-//!   part that does not start at byte 0: Zeek sniffs only a file seen from
-//!   its start);
+//! - `mime_type` is http.log's, from the body's first bytes by Zeek's
+//!   signatures ([`super::magic`]; unset for a part that does not start at
+//!   byte 0: Zeek sniffs only a file seen from its start);
 //! - `analyzers` names what base Zeek attaches by type: `PE` to a Windows
-//!   executable. Hashes and extraction are policy scripts, not base Zeek:
+//!   executable, `OCSP_REPLY` to an OCSP response. Hashes and extraction are policy scripts, not base Zeek:
 //!   those columns stay unset, as in a default run; `missing_bytes` and
 //!   `overflow_bytes` are 0, `timedout` F, `parent_fuid` unset.
+//!
+//! A data connection an FTP control connection announced (conn.log's
+//! `ftp-data`) is a file a direction, as Zeek's FTP_DATA analyzer hands
+//! each segment to file analysis: `ts` at its first bytes, `duration` to
+//! its last, `seen_bytes` the bytes in order and `missing_bytes` the holes
+//! before them, `source` `FTP_DATA`, no `filename` nor `total_bytes`;
+//! written when the connection ends. At most [`MAX_DATA_CONNS`] data
+//! connections are followed at once ([`DataConns::dropped`]).
 //!
 //! Known differences: Zeek keeps the file of a 206 response open across
 //! responses and connections (one file per URL) until it times out,
 //! `timedout` T; wiresift writes each part as its own file when it ends.
 //! A multipart body is one file (Zeek makes one per part). A chunked or
 //! content-coded body's first 1500 bytes are counted as sent, not as
-//! Zeek's decoded chunks. Files of FTP data connections and of mail are not
+//! Zeek's decoded chunks. The files of mail (SMTP attachments) are not
 //! written.
 
-use super::apps::{ConnRef, Frame};
-use super::{field, site, Record, Schema, Type, Value};
+use super::apps::{ConnRef, Frame, Map};
+use super::{emit, field, magic, site, Record, Schema, Sink, Type, Value};
+use crate::flow::key::FlowKey;
+use crate::flow::key::Side;
+use crate::flow::Delivered;
 use std::borrow::Cow;
+use std::io;
+
+/// FTP data connections followed at once; past that a new one is not
+/// ([`DataConns::dropped`]).
+pub const MAX_DATA_CONNS: usize = 10_000;
+
+/// Bytes of a file kept from its start for its type ([`magic`]).
+const HEAD: usize = crate::inflate::HEAD;
+
+/// A deterministic file id: `F` and base-62 digits of a hash of where the
+/// file came from (`source`), the connection's uid, the transaction
+/// (`depth`), the direction and the file's place among the transaction's
+/// (Zeek's ids are random).
+pub fn fuid(source: &str, uid: &str, depth: u64, orig: bool, n: usize) -> String {
+    // FNV-1a over each part.
+    let fnv = |h: u64, bytes: &[u8]| {
+        bytes.iter().fold(h, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    let mut h = fnv(0xcbf2_9ce4_8422_2325, source.as_bytes());
+    h = fnv(h, uid.as_bytes());
+    h = fnv(h, &depth.to_be_bytes());
+    h = fnv(h, &[u8::from(orig)]);
+    h = fnv(h, &(n as u64).to_be_bytes());
+    const B62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut s = String::with_capacity(18);
+    s.push('F');
+    let mut x = h;
+    for _ in 0..17 {
+        s.push(B62.get((x % 62) as usize).copied().unwrap_or(b'0') as char);
+        x /= 62;
+        if x == 0 {
+            x = h.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
+        }
+    }
+    s
+}
 
 pub static SCHEMA: Schema = Schema {
     path: "files",
@@ -82,6 +132,7 @@ pub struct File<'a> {
     pub is_orig: bool,
     pub seen_bytes: u64,
     pub total_bytes: Option<u64>,
+    pub missing_bytes: u64,
 }
 
 impl<'a> File<'a> {
@@ -101,15 +152,19 @@ impl<'a> File<'a> {
             is_orig: f.from_orig,
             seen_bytes: 0,
             total_bytes: None,
+            missing_bytes: 0,
         }
     }
 
     /// What base Zeek attaches to a file of this type.
     fn analyzers(&self) -> Vec<Cow<'static, [u8]>> {
-        match self.mime_type {
-            Some("application/x-dosexec") => vec![Cow::Borrowed(b"PE".as_slice())],
-            _ => Vec::new(),
-        }
+        let name: &'static [u8] = match self.mime_type {
+            Some("application/x-dosexec") => b"PE",
+            // (base/files/x509/log-ocsp.zeek)
+            Some("application/ocsp-response") => b"OCSP_REPLY",
+            _ => return Vec::new(),
+        };
+        vec![Cow::Borrowed(name)]
     }
 }
 
@@ -139,11 +194,128 @@ impl Record for File<'_> {
             Value::Bool(self.is_orig),
             Value::Count(self.seen_bytes),
             self.total_bytes.map_or(Value::Unset, Value::Count),
-            Value::Count(0),
+            Value::Count(self.missing_bytes),
             Value::Count(0),
             Value::Bool(false),
         ]);
         // parent_fuid, the hashes, extraction: not base Zeek's.
         out.extend(std::iter::repeat_n(Value::Unset, 7));
+    }
+}
+
+/// What one direction of a data connection carried so far.
+#[derive(Debug, Default)]
+struct Carried {
+    first_ns: i64,
+    last_ns: i64,
+    seen: u64,
+    missing: u64,
+    head: Vec<u8>,
+}
+
+/// A data connection followed: the connection and its two directions
+/// (the originator's first).
+#[derive(Debug)]
+struct DataConn {
+    conn: ConnRef,
+    orig: Side,
+    sides: [Option<Carried>; 2],
+}
+
+/// The FTP data connections followed, by conversation and stream number.
+#[derive(Debug, Default)]
+pub struct DataConns {
+    conns: Map<(FlowKey, u32), DataConn>,
+    /// Data connections not followed: [`MAX_DATA_CONNS`] were already.
+    pub dropped: u64,
+}
+
+impl DataConns {
+    /// Any connection followed?
+    pub fn any(&self) -> bool {
+        !self.conns.is_empty()
+    }
+
+    /// Follow conversation `key` numbered `stream` (`conn`, whose
+    /// originator is `orig`) from now on.
+    pub fn follow(&mut self, key: FlowKey, stream: u32, conn: ConnRef, orig: Side) {
+        if self.conns.len() >= MAX_DATA_CONNS && !self.conns.contains_key(&(key, stream)) {
+            self.dropped += 1;
+            return;
+        }
+        self.conns.entry((key, stream)).or_insert(DataConn {
+            conn,
+            orig,
+            sides: [None, None],
+        });
+    }
+
+    /// The bytes of one delivery (`bytes`, read from the frame of
+    /// `dl`), if its connection is followed.
+    pub fn delivered(&mut self, dl: &Delivered, bytes: &[u8]) {
+        let Some(c) = self.conns.get_mut(&(dl.key, dl.stream)) else {
+            return;
+        };
+        let i = usize::from(dl.side != c.orig);
+        let Some(side) = c.sides.get_mut(i) else {
+            return;
+        };
+        let s = side.get_or_insert_with(|| Carried {
+            first_ns: dl.ts_ns,
+            ..Carried::default()
+        });
+        s.last_ns = s.last_ns.max(dl.ts_ns);
+        s.seen = s.seen.saturating_add(bytes.len() as u64);
+        s.missing = s.missing.saturating_add(u64::from(dl.gap_before));
+        let room = HEAD.saturating_sub(s.head.len()).min(bytes.len());
+        // Zeek sniffs a file only while nothing of its start is missing.
+        if s.missing == 0 {
+            s.head
+                .extend_from_slice(bytes.get(..room).unwrap_or_default());
+        }
+    }
+
+    /// Conversation `key` numbered `stream` ended: the files it carried.
+    pub fn ended(&mut self, key: &FlowKey, stream: u32, sink: &mut dyn Sink) -> io::Result<()> {
+        let Some(c) = self.conns.remove(&(*key, stream)) else {
+            return Ok(());
+        };
+        for (i, s) in c.sides.iter().enumerate() {
+            let Some(s) = s.as_ref().filter(|s| s.seen > 0) else {
+                continue;
+            };
+            let is_orig = i == 0;
+            let fuid = fuid("FTP_DATA", c.conn.uid.as_str(), 0, is_orig, 0);
+            let file = File {
+                ts_ns: s.first_ns,
+                fuid: &fuid,
+                conn: &c.conn,
+                source: "FTP_DATA",
+                mime_type: magic::mime_type(&s.head),
+                filename: None,
+                duration_ns: s.last_ns.saturating_sub(s.first_ns),
+                is_orig,
+                seen_bytes: s.seen,
+                total_bytes: None,
+                missing_bytes: s.missing,
+            };
+            emit(&file, sink)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_ids_are_deterministic() {
+        let id = |source, depth, orig| fuid(source, "Cabc", depth, orig, 0);
+        assert_eq!(id("HTTP", 1, false), id("HTTP", 1, false));
+        assert_ne!(id("HTTP", 1, false), id("HTTP", 2, false));
+        assert_ne!(id("HTTP", 1, false), id("HTTP", 1, true));
+        assert_ne!(id("HTTP", 0, false), id("FTP_DATA", 0, false));
+        assert_eq!(id("HTTP", 1, false).len(), 18);
     }
 }

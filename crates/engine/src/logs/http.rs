@@ -25,8 +25,9 @@
 //! `resp_fuids`; deterministic, `F` and base-62 digits hashed from the
 //! connection's uid, the transaction and the direction — Zeek's are
 //! random), the file name a Content-Disposition header gives, and the MIME
-//! type of the body's first bytes for the common signatures (HTML, XML,
-//! images, PDF, archives, executables; unset otherwise).
+//! type Zeek's file signatures give the body's first bytes
+//! ([`super::magic`]); files.log has a record of each body
+//! ([`super::files`]).
 //!
 //! A body whose `Content-Encoding` is gzip or deflate is counted and
 //! sniffed decoded, as Zeek does ([`crate::inflate`]; a body counted past
@@ -37,7 +38,7 @@
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
-use super::{emit, field, files, Record, Schema, Sink, Type, Value};
+use super::{emit, field, files, magic, Record, Schema, Sink, Type, Value};
 use crate::flow::app_stream::BODY_HEAD;
 use crate::inflate::{self, Inflate};
 use std::borrow::Cow;
@@ -257,44 +258,6 @@ fn disposition_filename(v: &[u8]) -> Option<Vec<u8>> {
     (!name.is_empty()).then(|| name.trim_ascii().to_vec())
 }
 
-/// The MIME type of a body by its first bytes, for the signatures Zeek's
-/// file magic is surest of.
-pub fn sniff(b: &[u8]) -> Option<&'static str> {
-    let t = b.trim_ascii_start();
-    let starts_ci = |p: &[u8]| t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p);
-    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if b.starts_with(b"\xff\xd8\xff") {
-        Some("image/jpeg")
-    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if b.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if b.starts_with(b"PK\x03\x04") {
-        Some("application/zip")
-    } else if b.starts_with(b"\x1f\x8b") {
-        Some("application/x-gzip")
-    } else if b.starts_with(b"MZ") {
-        Some("application/x-dosexec")
-    } else if b.starts_with(b"\x7fELF") {
-        Some("application/x-executable")
-    } else if b.starts_with(b"FWS") || b.starts_with(b"CWS") || b.starts_with(b"ZWS") {
-        Some("application/x-shockwave-flash")
-    } else if starts_ci(b"<?xml") {
-        Some("application/xml")
-    } else if starts_ci(b"<!doctype html")
-        || starts_ci(b"<html")
-        || starts_ci(b"<head")
-        || starts_ci(b"<title")
-        || starts_ci(b"<body")
-        || starts_ci(b"<script")
-    {
-        Some("text/html")
-    } else {
-        None
-    }
-}
-
 impl Msg {
     /// What the log needs of a message. `build`: keep the texts (http.log
     /// is written); otherwise nothing is kept.
@@ -484,33 +447,6 @@ pub struct Files {
     pub mime_types: Vec<&'static str>,
 }
 
-/// A deterministic file id: `F` and base-62 digits of a hash of the
-/// connection's uid, the transaction and the direction.
-fn fuid(uid: &str, depth: u64, orig: bool, n: usize) -> String {
-    // FNV-1a over the uid, the depth, the direction and the file's place.
-    let fnv = |h: u64, bytes: &[u8]| {
-        bytes.iter().fold(h, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
-    };
-    let mut h = fnv(0xcbf2_9ce4_8422_2325, uid.as_bytes());
-    h = fnv(h, &depth.to_be_bytes());
-    h = fnv(h, &[u8::from(orig)]);
-    h = fnv(h, &(n as u64).to_be_bytes());
-    const B62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut s = String::with_capacity(18);
-    s.push('F');
-    let mut x = h;
-    for _ in 0..17 {
-        s.push(B62.get((x % 62) as usize).copied().unwrap_or(b'0') as char);
-        x /= 62;
-        if x == 0 {
-            x = h.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
-        }
-    }
-    s
-}
-
 impl Http {
     fn new(f: &Frame<'_>, trans_depth: u64) -> Http {
         let c = f.conn;
@@ -559,9 +495,15 @@ impl Http {
             files.filenames.push(name.clone());
         }
         // Zeek sniffs a file only from its first byte.
-        let mime = if m.partial { None } else { sniff(&m.body_head) };
+        let mime = if m.partial {
+            None
+        } else {
+            magic::mime_type(&m.body_head)
+        };
         files.mime_types.extend(mime);
-        files.fuids.push(fuid(uid.as_str(), depth, orig, n));
+        files
+            .fuids
+            .push(files::fuid("HTTP", uid.as_str(), depth, orig, n));
         files.fuids.last().map(|f| (f.as_str(), mime))
     }
 }

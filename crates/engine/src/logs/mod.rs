@@ -40,6 +40,7 @@ pub mod dns;
 pub mod files;
 pub mod ftp;
 pub mod http;
+pub mod magic;
 pub mod mqtt;
 pub mod once;
 pub mod quic;
