@@ -247,7 +247,9 @@ Logs: conn, all.";
 
 #[derive(Debug, Args)]
 pub struct LogsArgs {
-    /// The log to write: conn, or all (every log; needs -o).
+    /// The log to write: conn, dns, dhcp, http, files, ssl, x509, quic, ftp,
+    /// smtp, mqtt_connect, mqtt_publish, mqtt_subscribe, ssh, weird; or all
+    /// (every log; needs -o).
     #[arg(value_name = "LOG")]
     pub log: String,
     /// Read packets from FILE (pcap or pcapng; `-` for standard input).

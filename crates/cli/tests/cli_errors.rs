@@ -835,6 +835,26 @@ fn help_has_examples() {
     }
 }
 
+/// `logs --help` names every log the command knows (the list its error
+/// for an unknown name gives).
+#[test]
+fn logs_help_names_every_log() {
+    let s = sample();
+    let out = run(&["logs", "nosuch", "-r", arg(&s.pcap)]);
+    assert!(!out.status.success());
+    let err = stderr_lines(&out).join("\n");
+    let known = err
+        .split("known logs are ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{err}"))
+        .trim_end_matches(", or all");
+    let help = clean(&["logs", "--help"]);
+    for name in known.split(", ") {
+        assert!(help.contains(name), "logs --help lacks {name}: {help}");
+    }
+    assert!(known.split(", ").any(|n| n == "files"), "{known}");
+}
+
 // ---- (j) JSON ------------------------------------------------------------
 
 #[test]
