@@ -7,9 +7,11 @@
 //! first. [`SIGNATURES`] is kept in that order (a test checks it), so the
 //! first that matches wins. Each matcher is anchored at the file's start,
 //! as Zeek's signature patterns are. These are the signatures of the types
-//! met on the web, in archives, images and executables; Zeek's others
-//! (office documents, fonts, audio and video, rarer archives and images)
-//! are not here, so such a file gets the type of a weaker match or none.
+//! met on the web, in archives, images, fonts, audio, video, office
+//! documents and executables; Zeek's others (the Office Open XML kinds,
+//! which need a second zip entry past the bytes kept, and rarer archives
+//! and images) are not here, so such a file gets the type of a weaker
+//! match or none.
 
 /// A signature: Zeek's strength, the type, and whether the bytes match.
 type Signature = (i32, &'static str, fn(&[u8]) -> bool);
@@ -24,6 +26,10 @@ const SIGNATURES: &[Signature] = &[
             ],
         )
     }),
+    (180, "application/x-msaccess", |b| {
+        matches!(b.get(4..19), Some(b"Standard Jet DB" | b"Standard ACE DB"))
+            && b.get(19) == Some(&0)
+    }),
     (171, "application/x-debian-package", |b| {
         b.starts_with(b"!<arch>\ndebian")
     }),
@@ -31,6 +37,7 @@ const SIGNATURES: &[Signature] = &[
         b.starts_with(b"MSCF\0\0\0\0")
     }),
     (110, "image/png", |b| b.starts_with(b"\x89PNG")),
+    (110, "video/x-matroska", |b| ebml_doc_type(b, b"matroska")),
     (100, "application/java-archive", jar),
     (100, "application/vnd.ms-tnef", |b| {
         b.starts_with(b"\x78\x9f\x3e\x22")
@@ -70,6 +77,9 @@ const SIGNATURES: &[Signature] = &[
         markup_tag(b).is_some_and(|t| starts_ci(t, b"<rss"))
     }),
     (80, "application/pdf", |b| b.starts_with(b"%PDF-")),
+    (80, "application/x-font-ttf", |b| {
+        b.starts_with(b"\0\x01\0\0\0")
+    }),
     (71, "application/ocsp-request", |b| {
         der_oid_at(b, b"\x06\x05\x2b\x0e\x03\x02\x1a")
     }),
@@ -80,10 +90,17 @@ const SIGNATURES: &[Signature] = &[
         b.starts_with(b"\xca\xfe\xba\xbe") && b.get(7).is_some_and(|v| (0x2d..=0x34).contains(v))
     }),
     (71, "application/x-lzma", |b| b.starts_with(b"\x5d\0\0")),
+    (71, "video/mpv", |b| b.starts_with(b"\0\0\x01\xb3")),
+    (70, "application/font-woff", |b| b.starts_with(b"wOFF")),
+    (70, "application/font-woff2", |b| b.starts_with(b"wOF2")),
+    (70, "application/vnd.ms-opentype", |b| {
+        b.starts_with(b"OTTO")
+    }),
     (70, "application/vnd.tcpdump.pcap", |b| {
         matches!(b.get(..4), Some(b"\xa1\xb2\xc3\xd4" | b"\xd4\xc3\xb2\xa1"))
     }),
     (70, "application/x-rar", |b| b.starts_with(b"Rar!")),
+    (70, "audio/m4a", |b| b.get(4..11) == Some(b"ftypm4a")),
     (70, "image/gif", |b| b.starts_with(b"GIF8")),
     (70, "image/tiff", |b| {
         b.starts_with(b"MM\0\x2a")
@@ -97,6 +114,15 @@ const SIGNATURES: &[Signature] = &[
     }),
     (70, "image/x-cursor", |b| b.starts_with(b"\0\0\x02\0")),
     (70, "image/x-icon", |b| b.starts_with(b"\0\0\x01\0")),
+    (70, "video/mp4", |b| {
+        matches!(b.get(4..12), Some(b"ftypisom" | b"ftypmp41" | b"ftypmp42"))
+    }),
+    (70, "video/quicktime", |b| {
+        matches!(b.get(4..8), Some(b"mdat" | b"moov"))
+    }),
+    (70, "video/webm", |b| ebml_doc_type(b, b"webm")),
+    (70, "video/x-jng", |b| b.starts_with(b"\x8bJNG")),
+    (70, "video/x-mng", |b| b.starts_with(b"\x8aMNG")),
     (60, "application/javascript", |b| {
         shebang(b, &[b"node"]) || javascript(b)
     }),
@@ -108,8 +134,32 @@ const SIGNATURES: &[Signature] = &[
     (60, "text/x-php", |b| shebang(b, &[b"php"])),
     (60, "text/x-python", |b| shebang(b, &[b"python"])),
     (60, "text/x-ruby", |b| shebang(b, &[b"ruby"])),
+    (60, "video/3gpp", |b| {
+        b.get(4..8) == Some(b"ftyp")
+            && [
+                &b"3ge"[..],
+                b"3gg",
+                b"3gp",
+                b"3gs",
+                b"3g2",
+                b"avc1",
+                b"mmp4",
+            ]
+            .iter()
+            .any(|t| b.get(8..).is_some_and(|r| r.starts_with(t)))
+    }),
+    (60, "video/x-flv", |b| b.starts_with(b"FLV")),
     (52, "image/jpeg", |b| b.starts_with(b"\xff\xd8")),
     (51, "application/x-dosexec", |b| b.starts_with(b"MZ")),
+    (50, "application/msword", |b| {
+        b.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    }),
+    (50, "application/vnd.ms-fontobject", |b| {
+        b.get(34..36) == Some(b"LP")
+    }),
+    (50, "application/vnd.openxmlformats-officedocument", |b| {
+        b.starts_with(b"PK\x03\x04\x14\0\x06\0")
+    }),
     (50, "application/x-7z-compressed", |b| {
         b.starts_with(b"7z\xbc\xaf\x27\x1c")
     }),
@@ -121,6 +171,9 @@ const SIGNATURES: &[Signature] = &[
         b.starts_with(b"BM")
             && matches!(b.get(14), Some(0x0c | 0x28 | 0x40 | 0x6c | 0x7c | 0x80))
             && b.get(15) == Some(&0)
+    }),
+    (50, "video/mpeg", |b| {
+        b.starts_with(b"\0\0\x01") && b.get(3).is_some_and(|v| (0xb0..=0xbb).contains(v))
     }),
     (49, "application/soap+xml", |b| {
         markup_tag(b).is_some_and(|t| {
@@ -150,9 +203,28 @@ const SIGNATURES: &[Signature] = &[
             starts_ci(t, b"cross-domain-policy")
         })
     }),
+    (41, "video/h264", |b| {
+        b.starts_with(b"\0\0\0\x01")
+            && matches!(
+                b.get(4),
+                Some(0x07 | 0x27 | 0x47 | 0x67 | 0x87 | 0xa7 | 0xc7 | 0xe7)
+            )
+    }),
     (40, "text/x-php", |b| {
         let line = b.split(|&c| c == b'\n').next().unwrap_or_default();
         memchr::memmem::find(line, b"<?php").is_some()
+    }),
+    (21, "video/mp2p", |b| {
+        b.starts_with(b"\0\0\x01\xba")
+            && b.get(4)
+                .is_some_and(|v| (0x40..=0x7f).contains(v) || *v >= 0xc0)
+    }),
+    (20, "audio/mpeg", |b| {
+        b.first() == Some(&0xff)
+            && matches!(
+                b.get(1),
+                Some(0xe2 | 0xe3 | 0xf2 | 0xf3 | 0xf6 | 0xf7 | 0xfa | 0xfb | 0xfc | 0xfd)
+            )
     }),
     (20, "text/html", |b| {
         markup_tag(b).is_some_and(|t| {
@@ -269,6 +341,13 @@ fn jar(b: &[u8]) -> bool {
 /// An OCSP message over HTTP: the OID `oid` 11 to 19 bytes in.
 fn der_oid_at(b: &[u8], oid: &[u8]) -> bool {
     (11..=19).any(|i| b.get(i..).is_some_and(|r| r.starts_with(oid)))
+}
+
+/// An EBML (Matroska) file whose DocType is `doc_type`.
+fn ebml_doc_type(b: &[u8], doc_type: &[u8]) -> bool {
+    b.starts_with(b"\x1a\x45\xdf\xa3")
+        && memchr::memmem::find_iter(b, b"B\x82")
+            .any(|i| b.get(i + 3..).is_some_and(|r| r.starts_with(doc_type)))
 }
 
 /// An ELF file (32 or 64 bits) of object type `e_type`, in the byte order
@@ -477,6 +556,17 @@ mod tests {
             ),
             (b"RIFF\x10\0\0\0WEBPVP8 ", Some("image/webp")),
             (b"\0\0\x01\0\x01\0\x10\x10", Some("image/x-icon")),
+            (b"wOF2\0\x01\0\0", Some("application/font-woff2")),
+            (b"\0\0\0\x20ftypisom\0\0\x02\0", Some("video/mp4")),
+            (
+                b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm",
+                Some("video/webm"),
+            ),
+            (
+                b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0",
+                Some("application/msword"),
+            ),
+            (b"\xff\xfb\x90\x64\0\0", Some("audio/mpeg")),
             (b"short", None),
             (b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a", None),
             (b"", None),
