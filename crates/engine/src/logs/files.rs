@@ -176,14 +176,18 @@ impl Record for File<'_> {
     fn values<'s>(&'s self, out: &mut Vec<Value<'s>>) {
         let c = self.conn;
         let sender = if self.is_orig { c.orig_h } else { c.resp_h };
+        // The connection's columns, with the fuid after `ts`.
+        let [ts, uid, orig_h, orig_p, resp_h, resp_p] = c.head_values(self.ts_ns);
         out.extend([
-            Value::Time(self.ts_ns),
+            ts,
             Value::str(self.fuid),
-            c.uid.value(),
-            Value::Addr(c.orig_h),
-            Value::Port(c.orig_p),
-            Value::Addr(c.resp_h),
-            Value::Port(c.resp_p),
+            uid,
+            orig_h,
+            orig_p,
+            resp_h,
+            resp_p,
+        ]);
+        out.extend([
             Value::str(self.source),
             Value::Count(0),
             Value::Strings(self.analyzers()),
