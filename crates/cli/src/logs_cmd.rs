@@ -178,7 +178,7 @@ fn limits_reached(
     certificates: &logs::once::Stats,
     weirds_untracked: u64,
 ) -> Vec<String> {
-    use wiresift_engine::logs::{dhcp, dns, ftp, http, mqtt, quic, smtp, ssh, ssl};
+    use wiresift_engine::logs::{dhcp, dns, ftp, http, mime, mqtt, quic, smtp, ssh, ssl};
     let total = |f: fn(&LogsJob) -> u64| jobs.iter().map(f).sum::<u64>();
     fn flows(j: &LogsJob) -> Option<flow::FlowStats> {
         j.dissector.flows.as_ref().map(|f| f.stats)
@@ -317,6 +317,14 @@ fn limits_reached(
             format!(
                 "SMTP recipients left out ({} kept a message)",
                 smtp::MAX_RCPT
+            ),
+        ),
+        (
+            total(|j| j.apps.smtp.stats.entities_dropped),
+            format!(
+                "MIME entities of mails made no file (at most {} files a mail, nested at most {} deep)",
+                mime::MAX_FILES,
+                mime::MAX_NESTING
             ),
         ),
         (

@@ -201,7 +201,37 @@ fn every_dev_capture_gives_well_formed_app_logs() {
                         .filter(|r| r["service"].split(',').any(|s| s == "ftp-data"))
                         .map(|r| r["uid"].clone())
                         .collect();
-                    for r in recs.iter().filter(|r| r["source"] != "HTTP") {
+                    // And the mails' parts: each that smtp.log lists, and
+                    // each of a connection smtp.log has a record of is
+                    // listed there (a mail of a transaction Zeek does not
+                    // log, with no MAIL nor RCPT seen, still has files).
+                    let smtp = parse_tsv(&name, "smtp", &tsv["smtp"]);
+                    let listed: BTreeSet<String> = smtp
+                        .column("fuids")
+                        .iter()
+                        .flat_map(|v| v.split(',').filter(|f| *f != "(empty)"))
+                        .map(str::to_owned)
+                        .collect();
+                    let smtp_uids: BTreeSet<String> = smtp.column("uid").into_iter().collect();
+                    let mail_files: Vec<_> =
+                        recs.iter().filter(|r| r["source"] == "SMTP").collect();
+                    for fuid in &listed {
+                        assert!(
+                            mail_files.iter().any(|r| r["fuid"] == *fuid),
+                            "{name}: smtp.log's {fuid} not in files.log"
+                        );
+                    }
+                    for r in mail_files.iter().filter(|r| smtp_uids.contains(&r["uid"])) {
+                        assert!(
+                            listed.contains(&r["fuid"]),
+                            "{name}: {} not in smtp.log",
+                            r["fuid"]
+                        );
+                    }
+                    for r in recs
+                        .iter()
+                        .filter(|r| r["source"] != "HTTP" && r["source"] != "SMTP")
+                    {
                         assert_eq!(r["source"], "FTP_DATA", "{name}");
                         assert!(
                             ftp_data.contains(&r["uid"]),
@@ -679,6 +709,97 @@ fn files_of_ftp_data_connections() {
     let ftp = one_log(&shared, file, "ftp").records();
     let retr = ftp.iter().find(|r| r["command"] == "RETR").expect("a RETR");
     assert_eq!(retr["file_size"], recs[3]["seen_bytes"]);
+}
+
+/// The parts of mails (zeek smtp.pcap) as Zeek's baseline of its
+/// smtp/attachment test lists them: each leaf MIME entity with content
+/// is a file, at its entity's depth among the connection's, named by its
+/// headers, typed by its decoded bytes, and as long as Zeek's decoding
+/// makes it; smtp.log lists them in order.
+#[test]
+fn files_of_mails_match_zeek() {
+    let Some(shared) = shared() else { return };
+    let file = "zeek__smtp.pcap";
+    let files = one_log(&shared, file, "files").records();
+    let cols = [
+        "id.orig_h",
+        "id.resp_h",
+        "source",
+        "depth",
+        "analyzers",
+        "mime_type",
+        "filename",
+        "duration",
+        "is_orig",
+        "seen_bytes",
+        "total_bytes",
+        "missing_bytes",
+        "overflow_bytes",
+        "timedout",
+        "parent_fuid",
+    ];
+    let got: Vec<Vec<&str>> = files
+        .iter()
+        .map(|r| cols.iter().map(|c| r[*c].as_str()).collect())
+        .collect();
+    // (Zeek's baseline of 2.x-era columns: tx_hosts, rx_hosts, …; the
+    // values that remain in Zeek 6's files.log.)
+    let zeek = |o, r, depth, mime, name, dur, seen| {
+        vec![
+            o, r, "SMTP", depth, "(empty)", mime, name, dur, "T", seen, "-", "0", "0", "F", "-",
+        ]
+    };
+    assert_eq!(
+        got,
+        vec![
+            zeek(
+                "10.10.1.4",
+                "74.53.140.153",
+                "3",
+                "text/plain",
+                "-",
+                "0.000000",
+                "77"
+            ),
+            zeek(
+                "10.10.1.4",
+                "74.53.140.153",
+                "4",
+                "text/html",
+                "-",
+                "0.000061",
+                "1868"
+            ),
+            zeek(
+                "10.10.1.4",
+                "74.53.140.153",
+                "5",
+                "text/plain",
+                "NEWS.txt",
+                "1.165512",
+                "10809"
+            ),
+            zeek(
+                "192.168.133.100",
+                "192.168.133.102",
+                "1",
+                "text/plain",
+                "-",
+                "0.000000",
+                "204"
+            ),
+        ]
+    );
+    let smtp = one_log(&shared, file, "smtp").records();
+    let listed: Vec<&str> = smtp.iter().map(|r| r["fuids"].as_str()).collect();
+    let fuid = |i: usize| files[i]["fuid"].as_str();
+    assert_eq!(
+        listed,
+        vec![[fuid(0), fuid(1), fuid(2)].join(","), fuid(3).to_owned()]
+    );
+    for (f, s) in files.iter().zip([0, 0, 0, 1]) {
+        assert_eq!(f["uid"], smtp[s]["uid"]);
+    }
 }
 
 #[test]
@@ -1661,6 +1782,54 @@ fn full_tables_are_told() {
     ]);
     assert!(out.status.success());
     assert!(stderr_lines(&out).is_empty(), "{:?}", stderr_lines(&out));
+}
+
+/// A mail of more parts than a mail's files are kept for: the first are
+/// files, listed in smtp.log, and the rest is told.
+#[test]
+fn a_mail_s_files_are_bounded_and_told() {
+    let mut mail = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
+    for i in 0..1005 {
+        mail.extend_from_slice(format!("--b\r\n\r\npart {i:04}\r\n").as_bytes());
+    }
+    mail.extend_from_slice(b"--b--\r\n.\r\n");
+    let talk: Vec<(bool, &[u8])> = vec![
+        (false, b"220 mail.example.com ESMTP\r\n"),
+        (true, b"HELO client.example.com\r\n"),
+        (false, b"250 mail.example.com\r\n"),
+        (true, b"MAIL FROM:<a@example.com>\r\n"),
+        (false, b"250 OK\r\n"),
+        (true, b"RCPT TO:<b@example.com>\r\n"),
+        (false, b"250 OK\r\n"),
+        (true, b"DATA\r\n"),
+        (false, b"354 go ahead\r\n"),
+        (true, &mail),
+        (false, b"250 OK\r\n"),
+        (true, b"QUIT\r\n"),
+        (false, b"221 Bye\r\n"),
+    ];
+    let tmp = TempDir::new("logs-mail-files");
+    let file = tmp.path("mail.pcap");
+    write_pcap(&file, &tcp_conversation_to(40011, 25, &talk));
+    let dir = tmp.path("logs");
+    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
+    assert!(out.status.success());
+    assert_eq!(
+        stderr_lines(&out),
+        [format!(
+            "wiresift: note: {}: 5 MIME entities of mails made no file (at most 1000 files a mail, nested at most 100 deep)",
+            file.display()
+        )]
+    );
+    let files = read_log(&dir, "files").records();
+    assert_eq!(files.len(), 1000);
+    // The top entity is 1; the parts follow it.
+    let depths: Vec<&str> = files.iter().map(|r| r["depth"].as_str()).collect();
+    assert!(depths.contains(&"2") && depths.contains(&"1001") && !depths.contains(&"1002"));
+    // Each part: "part NNNN" (its CR LF is the boundary's).
+    assert!(files.iter().all(|r| r["seen_bytes"] == "9"));
+    let smtp = read_log(&dir, "smtp").records();
+    assert_eq!(smtp[0]["fuids"].split(',').count(), 1000);
 }
 
 /// An SSH 2 KEXINIT packet with these ten name lists, padded to a multiple

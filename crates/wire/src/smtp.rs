@@ -229,6 +229,22 @@ impl<'a> SmtpView<'a> {
         self.to_server
     }
 
+    /// The message that ends a mail ([`Part::Eom`]): was the line before
+    /// the `.` line empty? tshark leaves such a line out of the mail (it
+    /// takes CR LF `.` CR LF as the end), though it is the mail's.
+    pub fn eom_after_blank_line(&self) -> bool {
+        for l in self.lines() {
+            let rest = self.bytes.get(l.start..).unwrap_or_default();
+            if rest.starts_with(b"\r\n.\r\n") {
+                return true;
+            }
+            if rest.starts_with(b".\r\n") {
+                return false;
+            }
+        }
+        false
+    }
+
     /// The message is all text: header and message are the same bytes.
     pub fn header_len(&self) -> usize {
         self.bytes.len()
@@ -550,6 +566,24 @@ mod tests {
 
     /// zeek__smtp.pcap frame 6: the server's greeting, three lines.
     const GREETING: &[u8] = b"220-xc90.websitewelcome.com ESMTP Exim 4.69 #1 Mon, 05 Oct 2009 01:05:54 -0500 \r\n220-We do not authorize the use of this system to transport unsolicited, \r\n220 and/or bulk e-mail.\r\n";
+
+    /// zeek__smtp.pcap frame 45 ends its mail with an empty line, then
+    /// `.`; a mail whose last line has text ends without one.
+    #[test]
+    fn the_blank_line_before_the_end_of_a_mail_is_told() {
+        let eom = |b: &'static [u8]| {
+            let v = SmtpView::new(b, true).unwrap().with_part(Part::Eom {
+                fragments: &[],
+                length: 0,
+            });
+            v.eom_after_blank_line()
+        };
+        assert!(eom(
+            b"------=_NextPart_000_0004_01CA45B0.095693F0--\r\n\r\n.\r\n"
+        ));
+        assert!(!eom(b"Subject: x\r\n\r\nhi\r\n.\r\nQUIT\r\n"));
+        assert!(!eom(b".\r\n"));
+    }
 
     #[test]
     fn multi_line_greeting_as_tshark_shows_it() {

@@ -192,7 +192,8 @@ impl Wants {
             http: has(&http::SCHEMA) || has(&files::SCHEMA),
             ssl: has(&ssl::SCHEMA),
             x509: has(&x509::SCHEMA),
-            smtp: has(&smtp::SCHEMA),
+            // files.log's files are also mails' parts.
+            smtp: has(&smtp::SCHEMA) || has(&files::SCHEMA),
             mqtt: has(&mqtt::CONNECT) || has(&mqtt::PUBLISH) || has(&mqtt::SUBSCRIBE),
             ssh: has(&ssh::SCHEMA),
             weird: has(&weird::SCHEMA),
@@ -300,12 +301,18 @@ impl AppLogs {
         }
         // Whether the layer before was SMTP: IMF after it is the mail of a
         // DATA; after IMAP it is a fetched mail, which smtp.log leaves out.
-        let mut after_smtp = false;
+        // (And of the SMTP layer that ended a mail: whether the line before
+        // its `.` was empty.)
+        let mut after_smtp = None;
         for e in d.layers.iter().skip(from.saturating_add(1)) {
             if e.quoted {
                 continue;
             }
-            let smtp_before = std::mem::replace(&mut after_smtp, matches!(e.layer, Layer::Smtp(_)));
+            let this_smtp = match &e.layer {
+                Layer::Smtp(v) => Some(v.eom_after_blank_line()),
+                _ => None,
+            };
+            let smtp_before = std::mem::replace(&mut after_smtp, this_smtp);
             let m = match &e.layer {
                 Layer::Dns(v) | Layer::Mdns(v) | Layer::Llmnr(v) => {
                     Msg::Dns(dns::Msg::read(v, self.wants.dns))
@@ -340,9 +347,9 @@ impl AppLogs {
                 },
                 Layer::Smtp(_) => Msg::Service("smtp"),
                 // The mail of an SMTP DATA, on the frame of its `.` line.
-                Layer::Imf(v) if self.wants.smtp && smtp_before => {
-                    Msg::Smtp(smtp::Msg::Mail(Box::new(smtp::Headers::read(v))))
-                }
+                Layer::Imf(v) if self.wants.smtp && smtp_before.is_some() => Msg::Smtp(
+                    smtp::Msg::Mail(Box::new(smtp::Mail::read(v, smtp_before == Some(true)))),
+                ),
                 Layer::Mqtt(v) if self.wants.mqtt => match mqtt::Msg::read(v) {
                     Some(m) => Msg::Mqtt(m),
                     None => Msg::Service("mqtt"),

@@ -2,8 +2,9 @@
 //! hash and extraction columns a default run has): one record per file a
 //! connection carried: the bodies of HTTP messages
 //! (`base/protocols/http/files.zeek`), each under the fuid http.log lists
-//! in `orig_fuids` / `resp_fuids`, and what FTP data connections carried
-//! (`base/protocols/ftp/files.zeek`).
+//! in `orig_fuids` / `resp_fuids`, the parts of mails sent over SMTP
+//! (`base/protocols/smtp/files.zeek`), under smtp.log's `fuids`, and what
+//! FTP data connections carried (`base/protocols/ftp/files.zeek`).
 //!
 //! As Zeek fills it for an HTTP body:
 //! - the record is written when the body ends, with its message; a
@@ -33,13 +34,18 @@
 //! written when the connection ends. At most [`MAX_DATA_CONNS`] data
 //! connections are followed at once ([`DataConns::dropped`]).
 //!
+//! A mail's files are its MIME entities with content ([`super::mime`]):
+//! `source` `SMTP`, `depth` the entity's count among the connection's,
+//! `filename` from its headers, `seen_bytes` its decoded length, no
+//! `total_bytes`; `ts` and `duration` from the lines that gave it content
+//! ([`super::smtp`]).
+//!
 //! Known differences: Zeek keeps the file of a 206 response open across
 //! responses and connections (one file per URL) until it times out,
 //! `timedout` T; wiresift writes each part as its own file when it ends.
 //! A multipart body is one file (Zeek makes one per part). A chunked or
 //! content-coded body's first 1500 bytes are counted as sent, not as
-//! Zeek's decoded chunks. The files of mail (SMTP attachments) are not
-//! written.
+//! Zeek's decoded chunks.
 
 use super::apps::{ConnRef, Frame, Map};
 use super::{emit, field, magic, site, Record, Schema, Sink, Type, Value};
@@ -126,6 +132,8 @@ pub struct File<'a> {
     pub fuid: &'a str,
     pub conn: &'a ConnRef,
     pub source: &'static str,
+    /// Zeek's `depth`: an SMTP file's MIME entity (HTTP's and FTP's: 0).
+    pub depth: u64,
     pub mime_type: Option<&'static str>,
     pub filename: Option<&'a [u8]>,
     pub duration_ns: i64,
@@ -146,6 +154,7 @@ impl<'a> File<'a> {
             fuid,
             conn: f.conn,
             source: "HTTP",
+            depth: 0,
             mime_type: None,
             filename: None,
             duration_ns: f.ts_ns.saturating_sub(ts_ns),
@@ -189,7 +198,7 @@ impl Record for File<'_> {
         ]);
         out.extend([
             Value::str(self.source),
-            Value::Count(0),
+            Value::Count(self.depth),
             Value::Strings(self.analyzers()),
             self.mime_type.map_or(Value::Unset, Value::str),
             Value::bytes(self.filename),
@@ -295,6 +304,7 @@ impl DataConns {
                 fuid: &fuid,
                 conn: &c.conn,
                 source: "FTP_DATA",
+                depth: 0,
                 mime_type: magic::mime_type(&s.head),
                 filename: None,
                 duration_ns: s.last_ns.saturating_sub(s.first_ns),

@@ -24,7 +24,9 @@
 //! Files: a message with a body gets a file id (`orig_fuids` /
 //! `resp_fuids`; deterministic, `F` and base-62 digits hashed from the
 //! connection's uid, the transaction and the direction — Zeek's are
-//! random), the file name a Content-Disposition header gives, and the MIME
+//! random), the file name a Content-Disposition `filename` or a
+//! Content-Type `name` gives (the later header; [`super::mime::filename`]),
+//! and the MIME
 //! type Zeek's file signatures give the body's first bytes
 //! ([`super::magic`]); files.log has a record of each body
 //! ([`super::files`]).
@@ -38,7 +40,7 @@
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
-use super::{emit, field, files, magic, Record, Schema, Sink, Type, Value};
+use super::{emit, field, files, magic, mime, Record, Schema, Sink, Type, Value};
 use crate::flow::app_stream::BODY_HEAD;
 use crate::inflate::{self, Inflate};
 use std::borrow::Cow;
@@ -244,20 +246,6 @@ fn basic_user(value: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
-/// The file name of a Content-Disposition value (`filename=`, quotes
-/// removed).
-fn disposition_filename(v: &[u8]) -> Option<Vec<u8>> {
-    let lower = v.to_ascii_lowercase();
-    let at = lower.windows(9).position(|w| w == b"filename=")?;
-    let rest = v.get(at + 9..)?;
-    let name = if let Some(q) = rest.strip_prefix(b"\"") {
-        q.split(|&c| c == b'"').next().unwrap_or_default()
-    } else {
-        rest.split(|&c| c == b';').next().unwrap_or_default()
-    };
-    (!name.is_empty()).then(|| name.trim_ascii().to_vec())
-}
-
 impl Msg {
     /// What the log needs of a message. `build`: keep the texts (http.log
     /// is written); otherwise nothing is kept.
@@ -297,10 +285,11 @@ impl Msg {
             name.make_ascii_uppercase();
             let name = &*name;
             let val = h.value;
-            if name == b"CONTENT-DISPOSITION" {
-                if let Some(f) = disposition_filename(val) {
-                    m.filename = Some(f);
-                }
+            // (Zeek's `http_header` handler: the later header wins.)
+            if (name == b"CONTENT-DISPOSITION" && mime::has_param(val, b"filename", true))
+                || (name == b"CONTENT-TYPE" && mime::has_param(val, b"name", false))
+            {
+                m.filename = Some(mime::filename(val));
             } else if name == b"CONTENT-ENCODING" {
                 let t = val.trim_ascii();
                 coded = !(t.is_empty() || t.eq_ignore_ascii_case(b"identity"));

@@ -41,6 +41,7 @@ pub mod files;
 pub mod ftp;
 pub mod http;
 pub mod magic;
+pub mod mime;
 pub mod mqtt;
 pub mod once;
 pub mod quic;

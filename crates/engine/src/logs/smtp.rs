@@ -20,15 +20,21 @@
 //!   X-Mailer or X-User-Agent), as Zeek's `mime_one_header` handler does,
 //!   with folded values unfolded.
 //!
-//! Known differences: the `Received` hops of `path` and `fuids` (files)
-//! are not written.
+//! - `fuids` lists the mail's files ([`super::mime`]), each written to
+//!   files.log on the frame of the `.` line: `ts` when the line that first
+//!   gave it content came, `duration` to the last such line, `depth` the
+//!   entity's count among the connection's mails (Zeek's `mime_depth`).
+//!
+//! Known differences: the `Received` hops of `path` are not written. Of a
+//! mail, the first [`crate::smtp_session::MAX_MAIL`] bytes are read for
+//! files.
 //!
 //! Bounds: at most [`MAX_CONNS`] connections with SMTP state (past that
 //! the oldest is written early, [`Stats::overflow`]); at most
 //! [`MAX_RCPT`] recipients per transaction ([`Stats::rcpt_dropped`]).
 
 use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
-use super::{emit, field, Record, Schema, Sink, Type, Value};
+use super::{emit, field, files, magic, mime, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io;
@@ -70,6 +76,8 @@ pub const MAX_CONNS: usize = 50_000;
 pub const MAX_RCPT: usize = 1000;
 /// Longest command argument or reply text kept.
 const MAX_TEXT: usize = 4096;
+/// Pieces of a mail's content whose time is kept.
+const MAX_PIECES: usize = 4096;
 
 /// What smtp.log needs of one SMTP message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,8 +92,29 @@ pub enum Msg {
         /// The last line's text.
         msg: Vec<u8>,
     },
-    /// The headers of the mail the client sent.
-    Mail(Box<Headers>),
+    /// Mail content the client sent before the `.` line.
+    Content { len: u64 },
+    /// The mail the client sent, on the frame of its `.` line.
+    Mail(Box<Mail>),
+}
+
+/// What the logs take of a mail.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mail {
+    pub headers: Headers,
+    /// Its files (smtp.log lists them, files.log describes them).
+    pub mime: mime::Mail,
+}
+
+impl Mail {
+    /// `blank_line`: an empty last line was left out of the mail
+    /// ([`SmtpView::eom_after_blank_line`]).
+    pub fn read(v: &ImfView<'_>, blank_line: bool) -> Mail {
+        Mail {
+            headers: Headers::read(v),
+            mime: mime::walk(v.bytes(), blank_line),
+        }
+    }
 }
 
 /// What smtp.log takes from a mail's headers (Zeek's `mime_one_header`).
@@ -189,11 +218,17 @@ fn cut(b: &[u8]) -> Vec<u8> {
 
 impl Msg {
     /// None for a reply without a code, and for what the client sends
-    /// that is not commands (AUTH credentials, mail content).
+    /// that is neither commands nor mail content (AUTH credentials).
     pub fn read(v: &SmtpView<'_>) -> Option<Msg> {
         if v.is_request() {
-            if v.part() != Part::Commands {
-                return None;
+            match v.part() {
+                Part::Commands => {}
+                Part::DataFragment => {
+                    return Some(Msg::Content {
+                        len: v.header_len() as u64,
+                    })
+                }
+                _ => return None,
             }
             let mut cmd = cut(v.command().unwrap_or_default());
             cmd.make_ascii_uppercase();
@@ -221,6 +256,8 @@ pub struct Smtp {
     pub last_reply: Option<Vec<u8>>,
     pub headers: Headers,
     pub tls: bool,
+    /// The files of its mail, in the order they started.
+    pub fuids: Vec<String>,
     /// Not logged: MAIL, RCPT or STARTTLS seen (Zeek writes only then).
     has_client_activity: bool,
 }
@@ -262,7 +299,12 @@ impl Record for Smtp {
             Value::Addrs(vec![self.conn.resp_h, self.conn.orig_h]),
             Value::bytes(h.user_agent.as_deref()),
             Value::Bool(self.tls),
-            Value::Strings(Vec::new()),
+            Value::Strings(
+                self.fuids
+                    .iter()
+                    .map(|f| Cow::Borrowed(f.as_bytes()))
+                    .collect(),
+            ),
             Value::Bool(false),
         ]);
     }
@@ -275,6 +317,9 @@ pub struct Stats {
     /// Connections written early because [`MAX_CONNS`] had state.
     pub overflow: u64,
     pub rcpt_dropped: u64,
+    /// Entities of mails not made files: past [`mime::MAX_FILES`] a mail,
+    /// or nested past [`mime::MAX_NESTING`].
+    pub entities_dropped: u64,
 }
 
 /// One connection's state (Zeek's `SMTP::State` and the current record).
@@ -288,6 +333,12 @@ struct ConnState {
     /// `354` came to DATA: the next reply ends the content.
     in_data: bool,
     since_ns: i64,
+    /// Zeek's `mime_depth`: the MIME entities of the connection's mails.
+    mime_depth: u64,
+    /// When the content came: the bytes before each piece's end, and its
+    /// time (at most [`MAX_PIECES`]; later bytes take the `.` line's).
+    pieces: Vec<(u64, i64)>,
+    content_len: u64,
 }
 
 impl Smtp {
@@ -303,6 +354,7 @@ impl Smtp {
             last_reply: None,
             headers: Headers::default(),
             tls: false,
+            fuids: Vec::new(),
             has_client_activity: false,
         }
     }
@@ -361,6 +413,9 @@ impl Tracker {
             last_cmd: Vec::new(),
             in_data: false,
             since_ns: f.ts_ns,
+            mime_depth: 0,
+            pieces: Vec::new(),
+            content_len: 0,
         });
         let mut out: Option<Smtp> = None;
         let mut dropped = 0;
@@ -405,7 +460,52 @@ impl Tracker {
                 }
                 st.last_cmd = cmd;
             }
-            Msg::Mail(h) => st.rec.headers = *h,
+            Msg::Content { len } => {
+                st.content_len = st.content_len.saturating_add(len);
+                if st.pieces.len() < MAX_PIECES {
+                    st.pieces.push((st.content_len, f.ts_ns));
+                }
+            }
+            Msg::Mail(m) => {
+                let Mail { headers, mime } = *m;
+                st.rec.headers = headers;
+                self.stats.entities_dropped = self
+                    .stats
+                    .entities_dropped
+                    .saturating_add(mime.files_dropped)
+                    .saturating_add(mime.too_deep);
+                for m in &mime.files {
+                    let depth = st.mime_depth.saturating_add(m.entity);
+                    let fuid = files::fuid("SMTP", f.conn.uid.as_str(), depth, true, 0);
+                    let at = |offset: usize| {
+                        let i = st.pieces.partition_point(|p| p.0 < offset as u64);
+                        st.pieces.get(i).map_or(f.ts_ns, |p| p.1)
+                    };
+                    let (first, last) = (at(m.first_at), at(m.last_at));
+                    let file = files::File {
+                        ts_ns: first,
+                        fuid: &fuid,
+                        conn: f.conn,
+                        source: "SMTP",
+                        depth,
+                        mime_type: magic::mime_type(&m.head),
+                        filename: m.filename.as_deref(),
+                        duration_ns: last.saturating_sub(first),
+                        is_orig: f.from_orig,
+                        seen_bytes: m.seen,
+                        total_bytes: None,
+                        missing_bytes: 0,
+                    };
+                    emit(&file, sink)?;
+                    // (Zeek lists no file of a mail sent after STARTTLS.)
+                    if !st.rec.tls {
+                        st.rec.fuids.push(fuid);
+                    }
+                }
+                st.mime_depth = st.mime_depth.saturating_add(mime.entities);
+                st.pieces.clear();
+                st.content_len = 0;
+            }
             Msg::Reply { code, msg } => {
                 let mut text = code.to_string().into_bytes();
                 text.push(b' ');
@@ -419,6 +519,8 @@ impl Tracker {
                     st.fresh(f);
                 } else if code == 354 && st.last_cmd == b"DATA" {
                     st.in_data = true;
+                    st.pieces.clear();
+                    st.content_len = 0;
                 }
             }
         }

@@ -114,7 +114,11 @@ fn the_mail_headers_fill_the_record() {
     for (i, (orig, text)) in SESSION.iter().enumerate() {
         if i == 9 {
             let f = frame(&c, i as i64 * SEC, true);
-            t.message(&f, Msg::Mail(Box::new(h.clone())), &mut rows)
+            let m = Mail {
+                headers: h.clone(),
+                ..Mail::default()
+            };
+            t.message(&f, Msg::Mail(Box::new(m)), &mut rows)
                 .expect("sink");
         }
         feed(&mut t, &mut rows, &c, i as i64 * SEC, *orig, text);

@@ -1,0 +1,596 @@
+//! The files of a mail, as Zeek 6's MIME analyzer
+//! (`analyzer/protocol/mime`) hands them to file analysis: each leaf
+//! entity that yields at least one byte of content is a file.
+//!
+//! The mail is read as Zeek's SMTP analyzer delivers it: line by line, the
+//! line end and trailing CRs taken off and one leading `.` removed. Then,
+//! as Zeek's `MIME_Entity`:
+//! - every entity (the top level, each part of a multipart, the message
+//!   of a `message/*`) counts in the connection's `mime_depth`, containers
+//!   and empty parts too; a file's depth is its entity's count;
+//! - a multipart entity checks each line for its boundary (`--b` starts a
+//!   part, `--b--` ends the last) before its open part sees it; lines
+//!   before the first boundary and after the last are dropped; a multipart
+//!   without a boundary is a leaf;
+//! - a part with no `Content-Transfer-Encoding` takes its parent's; the
+//!   content is decoded: base64 (bytes outside the alphabet skipped, an
+//!   incomplete last group padded), quoted-printable (CR LF after each
+//!   line that does not end in a soft break), else as sent with CR LF
+//!   between lines — and after the last one too, unless the parent is a
+//!   multipart (that CR LF belongs to the boundary);
+//! - a file's name is the `filename` of Content-Disposition or the `name`
+//!   of Content-Type, whichever header came last ([`filename`]).
+//!
+//! Zeek hands a file its content a line at a time (after each line that
+//! decoded to something): a file starts at the end of its first such line
+//! and was last active at the end of its last.
+//!
+//! Bounds: entities nest at most [`MAX_NESTING`] deep (a deeper one is not
+//! begun: its lines are dropped, and it is counted); at most
+//! [`MAX_FILES`] files a mail; a header's unfolded value is cut at
+//! [`MAX_HEADER`] bytes.
+
+use super::http::unescape_uri;
+
+/// Entities open at once, the top level included.
+pub const MAX_NESTING: usize = 100;
+/// Files listed of one mail; more are counted in [`Mail::files_dropped`].
+pub const MAX_FILES: usize = 1000;
+/// Bytes kept of a header's unfolded value.
+pub const MAX_HEADER: usize = 16 << 10;
+/// Bytes of a file kept from its start for its type.
+const HEAD: usize = crate::inflate::HEAD;
+
+/// One file of a mail.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct File {
+    /// Its entity's place among the mail's entities, from 1.
+    pub entity: u64,
+    pub filename: Option<Vec<u8>>,
+    /// Bytes of decoded content.
+    pub seen: u64,
+    /// Its first decoded bytes (at most [`HEAD`]).
+    pub head: Vec<u8>,
+    /// Offsets in the mail of the ends of the first and the last lines
+    /// that gave it content.
+    pub first_at: usize,
+    pub last_at: usize,
+}
+
+/// What a mail's entities made.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mail {
+    /// Entities begun.
+    pub entities: u64,
+    /// In the order each started.
+    pub files: Vec<File>,
+    pub files_dropped: u64,
+    /// Entities not begun: they would have nested past [`MAX_NESTING`].
+    pub too_deep: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    /// 7bit, 8bit, binary or anything unknown: as sent.
+    AsSent,
+    QuotedPrintable,
+    Base64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    Leaf,
+    Multipart { boundary: Option<Vec<u8>> },
+    Message,
+}
+
+#[derive(Debug)]
+struct Entity {
+    index: u64,
+    in_header: bool,
+    /// The header being read (folded lines joined).
+    header: Vec<u8>,
+    kind: Kind,
+    encoding: Encoding,
+    parent_multipart: bool,
+    filename: Option<Vec<u8>>,
+    /// Its file in [`Mail::files`], once it gave content.
+    file: Option<usize>,
+    /// A CR LF owed before the next line (as sent, in a multipart).
+    crlf_owed: bool,
+    /// Base64: sextets of the group so far, how many, `=` in the group,
+    /// and whether a group with padding was seen (later ones are ignored).
+    group: [u8; 4],
+    in_group: usize,
+    padding: usize,
+    padded: bool,
+    /// The closing boundary was seen (a multipart): later lines dropped.
+    closed: bool,
+}
+
+impl Entity {
+    fn new(index: u64, parent: Option<&Entity>) -> Entity {
+        Entity {
+            index,
+            in_header: true,
+            header: Vec::new(),
+            kind: Kind::Leaf,
+            encoding: parent.map_or(Encoding::AsSent, |p| p.encoding),
+            parent_multipart: parent.is_some_and(|p| matches!(p.kind, Kind::Multipart { .. })),
+            filename: None,
+            file: None,
+            crlf_owed: false,
+            group: [0; 4],
+            in_group: 0,
+            padding: 0,
+            padded: false,
+            closed: false,
+        }
+    }
+
+    /// Content is decoded here, not split into entities.
+    fn is_leaf(&self) -> bool {
+        matches!(self.kind, Kind::Leaf | Kind::Multipart { boundary: None })
+    }
+
+    /// One header, folded lines joined.
+    fn header(&mut self, h: &[u8]) {
+        let Some(colon) = h.iter().position(|&c| c == b':') else {
+            return;
+        };
+        let name = h.get(..colon).unwrap_or_default().trim_ascii();
+        let value = h.get(colon + 1..).unwrap_or_default().trim_ascii_start();
+        if name.eq_ignore_ascii_case(b"content-type") {
+            self.content_type(value);
+            if has_param(value, b"name", false) {
+                self.filename = Some(filename(value));
+            }
+        } else if name.eq_ignore_ascii_case(b"content-disposition") {
+            if has_param(value, b"filename", true) {
+                self.filename = Some(filename(value));
+            }
+        } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+            let token = value
+                .split(|&c| c == b';' || c.is_ascii_whitespace())
+                .next()
+                .unwrap_or_default();
+            self.encoding = if token.eq_ignore_ascii_case(b"quoted-printable") {
+                Encoding::QuotedPrintable
+            } else if token.eq_ignore_ascii_case(b"base64") {
+                Encoding::Base64
+            } else {
+                Encoding::AsSent
+            };
+        }
+    }
+
+    fn content_type(&mut self, value: &[u8]) {
+        let Some(slash) = value.iter().position(|&c| c == b'/') else {
+            return;
+        };
+        let ty = value.get(..slash).unwrap_or_default().trim_ascii();
+        self.kind = if ty.eq_ignore_ascii_case(b"multipart") {
+            Kind::Multipart {
+                boundary: param(value, b"boundary"),
+            }
+        } else if ty.eq_ignore_ascii_case(b"message") {
+            Kind::Message
+        } else {
+            Kind::Leaf
+        };
+    }
+}
+
+/// Whether a header value holds `name`, blanks, (`*` if `star`) and `=`
+/// (Zeek's tests before it takes a file name).
+pub fn has_param(v: &[u8], name: &[u8], star: bool) -> bool {
+    name_ends(v, name, star).is_some()
+}
+
+/// Where the value of the last `name[ \t]*\*?=[ \t]*` in `v` starts.
+fn name_ends(v: &[u8], name: &[u8], star: bool) -> Option<usize> {
+    let blank = |c: u8| c == b' ' || c == b'\t';
+    (0..v.len()).rev().find_map(|at| {
+        let w = v.get(at..at.checked_add(name.len())?)?;
+        if !w.eq_ignore_ascii_case(name) {
+            return None;
+        }
+        let mut i = at + name.len();
+        while v.get(i).copied().is_some_and(blank) {
+            i += 1;
+        }
+        if star && v.get(i) == Some(&b'*') {
+            i += 1;
+        }
+        if v.get(i) != Some(&b'=') {
+            return None;
+        }
+        i += 1;
+        while v.get(i).copied().is_some_and(blank) {
+            i += 1;
+        }
+        Some(i)
+    })
+}
+
+/// A file name from a Content-Disposition or Content-Type value, as
+/// Zeek's `extract_filename_from_content_disposition`: what follows the
+/// last `name=` (or `name*=`), up to the closing quote if quoted, else to
+/// the end; an RFC 2231 `charset'language'` prefix taken off; `%XX`
+/// escapes decoded.
+pub fn filename(v: &[u8]) -> Vec<u8> {
+    let rest = name_ends(v, b"name", true)
+        .and_then(|at| v.get(at..))
+        .unwrap_or(v);
+    let name = match rest.strip_prefix(b"\"") {
+        Some(q) => q.split(|&c| c == b'"').next().unwrap_or_default(),
+        None => rest,
+    };
+    // Zeek's class: `[a-zA-Z0-9\!#$%&+-^_`{}~]`, where `+-^` is a range.
+    let token = |c: u8| {
+        c.is_ascii_alphanumeric() || b"!#$%&_`{}~".contains(&c) || (b'+'..=b'^').contains(&c)
+    };
+    let charset = name.iter().position(|&c| !token(c));
+    let name = match charset {
+        Some(q) if q > 0 && name.get(q) == Some(&b'\'') => {
+            let lang = name.get(q + 1..).unwrap_or_default();
+            match lang.iter().position(|&c| !token(c)) {
+                Some(e) if lang.get(e) == Some(&b'\'') => lang.get(e + 1..).unwrap_or_default(),
+                _ => name,
+            }
+        }
+        _ => name,
+    };
+    unescape_uri(name)
+}
+
+/// A parameter's value (`attr=token` or `attr="quoted"`), the attribute's
+/// name matched without case.
+fn param(v: &[u8], attr: &[u8]) -> Option<Vec<u8>> {
+    for p in v.split(|&c| c == b';').skip(1) {
+        let Some(eq) = p.iter().position(|&c| c == b'=') else {
+            continue;
+        };
+        if !p.get(..eq)?.trim_ascii().eq_ignore_ascii_case(attr) {
+            continue;
+        }
+        let val = p.get(eq + 1..)?.trim_ascii();
+        let val = match val.strip_prefix(b"\"") {
+            Some(q) => q.split(|&c| c == b'"').next().unwrap_or_default(),
+            None => val,
+        };
+        return Some(val.to_vec());
+    }
+    None
+}
+
+/// Where a line goes, at one entity.
+enum Step {
+    /// To the entity's open part or message.
+    Deeper,
+    Drop,
+    Header,
+    /// A boundary: a new part.
+    Part,
+    /// The closing boundary.
+    Closing,
+    /// Decoded as the entity's content.
+    Delivered,
+}
+
+/// What a multipart's boundary makes of a line.
+enum Boundary {
+    None,
+    Part,
+    Closing,
+}
+
+fn boundary(line: &[u8], b: &[u8]) -> Boundary {
+    match line.strip_prefix(b"--").and_then(|r| r.strip_prefix(b)) {
+        Some(r) if r.starts_with(b"--") => Boundary::Closing,
+        Some(_) => Boundary::Part,
+        None => Boundary::None,
+    }
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+fn sextet(c: u8) -> Option<u8> {
+    match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        // Counts as padding, and as a zero sextet.
+        b'=' => Some(0),
+        _ => None,
+    }
+}
+
+/// Reads a mail's lines into its entities.
+struct Walker {
+    stack: Vec<Entity>,
+    mail: Mail,
+    /// Decoded bytes of the current line.
+    out: Vec<u8>,
+}
+
+impl Walker {
+    /// Entity `i` (the innermost) gave `self.out`, on the line ending at
+    /// `at`.
+    fn deliver(&mut self, i: usize, at: usize) {
+        if self.out.is_empty() {
+            return;
+        }
+        let Some(e) = self.stack.get_mut(i) else {
+            return;
+        };
+        let files = &mut self.mail.files;
+        let file = match e.file {
+            Some(f) => files.get_mut(f),
+            None if files.len() >= MAX_FILES => {
+                self.mail.files_dropped += 1;
+                // Counted once: later lines find it taken.
+                e.file = Some(usize::MAX);
+                None
+            }
+            None => {
+                e.file = Some(files.len());
+                files.push(File {
+                    entity: e.index,
+                    filename: e.filename.clone(),
+                    first_at: at,
+                    ..File::default()
+                });
+                files.last_mut()
+            }
+        };
+        if let Some(f) = file {
+            f.seen = f.seen.saturating_add(self.out.len() as u64);
+            let room = HEAD.saturating_sub(f.head.len()).min(self.out.len());
+            f.head
+                .extend_from_slice(self.out.get(..room).unwrap_or_default());
+            f.last_at = at;
+        }
+        self.out.clear();
+    }
+
+    fn begin(&mut self, parent: usize) {
+        self.mail.entities += 1;
+        if self.stack.len() >= MAX_NESTING {
+            self.mail.too_deep += 1;
+            return;
+        }
+        self.stack.truncate(parent + 1);
+        let e = Entity::new(self.mail.entities, self.stack.get(parent));
+        self.stack.push(e);
+    }
+
+    /// Entities deeper than `keep` end (at the line ending at `at`).
+    fn end_below(&mut self, keep: usize, at: usize) {
+        while self.stack.len() > keep + 1 {
+            let i = self.stack.len() - 1;
+            self.finish(i, at);
+            self.stack.pop();
+        }
+    }
+
+    /// Entity `i` ends: a header not yet taken, a base64 group left.
+    fn finish(&mut self, i: usize, at: usize) {
+        let Some(e) = self.stack.get_mut(i) else {
+            return;
+        };
+        if e.in_header {
+            let h = std::mem::take(&mut e.header);
+            e.header(&h);
+        }
+        if e.encoding == Encoding::Base64 && e.in_group > 0 && e.is_leaf() {
+            // Zeek pads an incomplete group with `=`.
+            while let Some(slot) = e.group.get_mut(e.in_group) {
+                *slot = 0;
+                e.in_group += 1;
+                e.padding += 1;
+            }
+            group(e, &mut self.out);
+            self.deliver(i, at);
+        }
+    }
+
+    fn line(&mut self, line: &[u8], at: usize) {
+        let mut i = 0;
+        let depth = self.stack.len();
+        while let Some(e) = self.stack.get_mut(i) {
+            let innermost = depth == i + 1;
+            let step = if e.closed {
+                Step::Drop
+            } else if e.in_header {
+                Step::Header
+            } else {
+                match &e.kind {
+                    Kind::Multipart { boundary: Some(b) } => match boundary(line, b) {
+                        Boundary::Part => Step::Part,
+                        Boundary::Closing => Step::Closing,
+                        // Before the first part: dropped.
+                        Boundary::None if innermost => Step::Drop,
+                        Boundary::None => Step::Deeper,
+                    },
+                    Kind::Message if innermost => Step::Drop,
+                    Kind::Message => Step::Deeper,
+                    Kind::Leaf | Kind::Multipart { boundary: None } => {
+                        decode(e, line, &mut self.out);
+                        Step::Delivered
+                    }
+                }
+            };
+            match step {
+                Step::Deeper => {
+                    i += 1;
+                    continue;
+                }
+                Step::Drop => {}
+                Step::Header => self.header_line(i, line),
+                Step::Part => {
+                    self.end_below(i, at);
+                    self.begin(i);
+                }
+                Step::Closing => {
+                    self.end_below(i, at);
+                    if let Some(e) = self.stack.get_mut(i) {
+                        e.closed = true;
+                    }
+                }
+                Step::Delivered => self.deliver(i, at),
+            }
+            return;
+        }
+    }
+
+    fn header_line(&mut self, i: usize, line: &[u8]) {
+        let Some(e) = self.stack.get_mut(i) else {
+            return;
+        };
+        if line.is_empty() {
+            let h = std::mem::take(&mut e.header);
+            e.header(&h);
+            e.in_header = false;
+            if e.kind == Kind::Message {
+                self.begin(i);
+            }
+            return;
+        }
+        if line.first().is_some_and(|c| *c == b' ' || *c == b'\t') {
+            // A folded line: joined without its line end.
+            let room = MAX_HEADER.saturating_sub(e.header.len()).min(line.len());
+            e.header
+                .extend_from_slice(line.get(..room).unwrap_or_default());
+            return;
+        }
+        let h = std::mem::take(&mut e.header);
+        e.header(&h);
+        let keep = line.len().min(MAX_HEADER);
+        e.header
+            .extend_from_slice(line.get(..keep).unwrap_or_default());
+    }
+}
+
+/// Decode one line of a leaf's content into `out`.
+fn decode(e: &mut Entity, line: &[u8], out: &mut Vec<u8>) {
+    match e.encoding {
+        Encoding::AsSent => {
+            if std::mem::take(&mut e.crlf_owed) {
+                out.extend_from_slice(b"\r\n");
+            }
+            out.extend_from_slice(line);
+            if e.parent_multipart {
+                e.crlf_owed = true;
+            } else {
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        Encoding::QuotedPrintable => {
+            let end = line
+                .iter()
+                .rposition(|&c| c != b' ' && c != b'\t')
+                .map_or(0, |p| p + 1);
+            let mut soft = false;
+            let mut i = 0;
+            while i < end {
+                let c = line.get(i).copied().unwrap_or(0);
+                if c == b'=' {
+                    if i + 1 == end {
+                        soft = true;
+                    } else if let (Some(a), Some(b)) = (
+                        line.get(i + 1).copied().and_then(hex),
+                        line.get(i + 2).copied().and_then(hex),
+                    ) {
+                        out.push((a << 4) | b);
+                        i += 2;
+                    } else {
+                        // Kept as written, as mail readers do.
+                        out.push(c);
+                    }
+                } else {
+                    out.push(c);
+                }
+                i += 1;
+            }
+            if !soft {
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        Encoding::Base64 => {
+            for &c in line {
+                let Some(s) = sextet(c) else {
+                    continue;
+                };
+                if let Some(slot) = e.group.get_mut(e.in_group) {
+                    *slot = s;
+                }
+                e.in_group += 1;
+                if c == b'=' {
+                    e.padding += 1;
+                }
+                if e.in_group == 4 {
+                    group(e, out);
+                }
+            }
+        }
+    }
+}
+
+/// A whole base64 group: its bytes (fewer for padding), unless a group
+/// with padding came before.
+fn group(e: &mut Entity, out: &mut Vec<u8>) {
+    let [a, b, c, d] = e.group;
+    if !e.padded {
+        out.push((a << 2) | (b >> 4));
+        if e.padding < 2 {
+            out.push((b << 4) | (c >> 2));
+        }
+        if e.padding < 1 {
+            out.push((c << 6) | d);
+        }
+        e.padded = e.padding > 0;
+    }
+    e.in_group = 0;
+    e.padding = 0;
+}
+
+/// The files of `mail`, the content of an SMTP DATA as sent (dot-stuffed,
+/// without the `.` line); `blank_line`: an empty last line follows it.
+pub fn walk(mail: &[u8], blank_line: bool) -> Mail {
+    let mut w = Walker {
+        stack: Vec::new(),
+        mail: Mail::default(),
+        out: Vec::new(),
+    };
+    w.begin(0);
+    let mut at = 0;
+    while at < mail.len() {
+        let rest = mail.get(at..).unwrap_or_default();
+        let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
+        let end = at + len;
+        let mut line = rest.get(..len).unwrap_or_default();
+        while let Some(l) = line
+            .strip_suffix(b"\n")
+            .or_else(|| line.strip_suffix(b"\r"))
+        {
+            line = l;
+        }
+        let line = line.strip_prefix(b".").unwrap_or(line);
+        w.line(line, end);
+        at = end;
+    }
+    if blank_line {
+        w.line(b"", mail.len());
+    }
+    w.end_below(0, mail.len());
+    w.finish(0, mail.len());
+    w.mail
+}
+
+#[cfg(test)]
+mod tests;

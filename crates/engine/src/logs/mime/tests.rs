@@ -1,0 +1,241 @@
+use super::*;
+
+/// A mail whose `.` line came after a line with content.
+fn files_of(m: &[u8]) -> Mail {
+    walk(m, false)
+}
+
+/// Lines joined with CR LF, as a mail is sent.
+fn mail(lines: &[&str]) -> Vec<u8> {
+    let mut m = lines.join("\r\n").into_bytes();
+    m.extend_from_slice(b"\r\n");
+    m
+}
+
+#[test]
+fn parts_of_nested_multiparts_are_files_at_their_entity_s_depth() {
+    let m = mail(&[
+        "From: a@example.com",
+        "Content-Type: multipart/mixed; boundary=\"outer\"",
+        "",
+        "This is a multi-part message in MIME format.",
+        "--outer",
+        "Content-Type: multipart/alternative;",
+        "\tboundary=\"inner\"",
+        "",
+        "--inner",
+        "Content-Type: text/plain; charset=us-ascii",
+        "",
+        "Hello",
+        "..world",
+        "--inner",
+        "Content-Type: text/html",
+        "Content-Transfer-Encoding: quoted-printable",
+        "",
+        "<p>caf=C3=A9 =",
+        "bar</p>",
+        "--inner--",
+        "",
+        "--outer",
+        "Content-Type: text/plain;",
+        "\tname=\"NEWS.txt\"",
+        "Content-Transfer-Encoding: base64",
+        "Content-Disposition: attachment;",
+        "\tfilename=\"NEWS.txt\"",
+        "",
+        "aGVsbG8g",
+        "d29ybGQ=",
+        "--outer--",
+        "epilogue, not a file",
+    ]);
+    let w = files_of(&m);
+    assert_eq!(w.entities, 5);
+    let got: Vec<(u64, u64, Option<&[u8]>)> = w
+        .files
+        .iter()
+        .map(|f| (f.entity, f.seen, f.filename.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            // "Hello" CR LF ".world": the CR LF before a boundary is the
+            // boundary's, and one leading dot is taken off.
+            (3, 13, None),
+            // QP: "<p>café " joined to "bar</p>" by the soft break, then
+            // CR LF.
+            (4, 18, None),
+            (5, 11, Some(&b"NEWS.txt"[..])),
+        ]
+    );
+    assert_eq!(w.files[0].head, b"Hello\r\n.world");
+    assert_eq!(w.files[1].head, "<p>café bar</p>\r\n".as_bytes());
+    assert_eq!(w.files[2].head, b"hello world");
+    // The attachment's content came on two lines.
+    let line_end = |s: &str| {
+        let at = m.windows(s.len()).position(|x| x == s.as_bytes()).unwrap();
+        at + s.len() + 2
+    };
+    assert_eq!(w.files[2].first_at, line_end("aGVsbG8g"));
+    assert_eq!(w.files[2].last_at, line_end("d29ybGQ="));
+    assert_eq!(w.files[0].first_at, line_end("Hello"));
+}
+
+#[test]
+fn a_mail_without_mime_headers_is_one_text_file() {
+    let w = files_of(&mail(&["Subject: hi", "", "line one", "", "line three"]));
+    assert_eq!(w.entities, 1);
+    assert_eq!(w.files.len(), 1);
+    // Every line with its CR LF: 10 + 2 + 12.
+    assert_eq!(w.files[0].seen, 24);
+    assert_eq!(w.files[0].entity, 1);
+}
+
+/// zeek smtp.pcap's second mail ends with an empty line, then `.`: Zeek's
+/// baseline counts 204 bytes, the empty line's CR LF with them.
+#[test]
+fn an_empty_last_line_left_out_of_the_mail_still_counts() {
+    let m = mail(&["Subject: x", "", "", "> a", "> "]);
+    assert_eq!(files_of(&m).files[0].seen, 2 + 5 + 4);
+    assert_eq!(walk(&m, true).files[0].seen, 2 + 5 + 4 + 2);
+}
+
+#[test]
+fn empty_parts_and_containers_count_but_are_no_files() {
+    let w = files_of(&mail(&[
+        "Content-Type: multipart/mixed; boundary=b",
+        "",
+        "--b",
+        "Content-Type: text/plain",
+        "",
+        "--b",
+        "",
+        "x",
+        "--b--",
+    ]));
+    assert_eq!(w.entities, 3);
+    assert_eq!(w.files.len(), 1);
+    assert_eq!((w.files[0].entity, w.files[0].seen), (3, 1));
+}
+
+#[test]
+fn base64_skips_stray_bytes_and_pads_a_last_incomplete_group() {
+    let w = files_of(&mail(&[
+        "Content-Transfer-Encoding: base64",
+        "",
+        "aGVs*bG8h",
+        "IQ",
+    ]));
+    // "hel", "lo!", and "IQ" padded: "!".
+    assert_eq!(w.files[0].head, b"hello!!");
+    // One sextet left: padded to a byte, as Zeek does.
+    let w = files_of(&mail(&["Content-Transfer-Encoding: base64", "", "YWJjZ"]));
+    assert_eq!(w.files[0].head, b"abcd");
+    // Groups after one with padding are ignored.
+    let w = files_of(&mail(&[
+        "Content-Transfer-Encoding: base64",
+        "",
+        "YQ==YWJj",
+    ]));
+    assert_eq!(w.files[0].head, b"a");
+}
+
+#[test]
+fn quoted_printable_keeps_a_bad_escape_and_drops_trailing_blanks() {
+    let w = files_of(&mail(&[
+        "Content-Transfer-Encoding: Quoted-Printable",
+        "",
+        "a=zz b  ",
+        "=41=",
+    ]));
+    assert_eq!(w.files[0].head, b"a=zz b\r\nA");
+}
+
+#[test]
+fn message_parts_hold_a_mail_of_their_own() {
+    let w = files_of(&mail(&[
+        "Content-Type: multipart/mixed; boundary=b",
+        "",
+        "--b",
+        "Content-Type: message/rfc822",
+        "",
+        "Subject: inner",
+        "",
+        "inner body",
+        "--b--",
+    ]));
+    // The top, the part, the forwarded mail.
+    assert_eq!(w.entities, 3);
+    assert_eq!(w.files.len(), 1);
+    // A message's body is not a multipart's part: its last CR LF counts.
+    assert_eq!((w.files[0].entity, w.files[0].seen), (3, 12));
+}
+
+#[test]
+fn a_multipart_without_a_boundary_is_content() {
+    let w = files_of(&mail(&["Content-Type: multipart/mixed", "", "--x", "y"]));
+    assert_eq!(w.entities, 1);
+    assert_eq!(w.files[0].seen, 8);
+}
+
+#[test]
+fn nesting_and_files_are_bounded() {
+    let mut lines = Vec::new();
+    for _ in 0..MAX_NESTING + 50 {
+        lines.push("Content-Type: message/rfc822");
+        lines.push("");
+    }
+    lines.push("deep");
+    let w = files_of(&mail(&lines));
+    assert!(w.too_deep > 0);
+    assert!(w.files.is_empty());
+
+    let mut lines = vec!["Content-Type: multipart/mixed; boundary=b", ""];
+    for _ in 0..MAX_FILES + 5 {
+        lines.extend(["--b", "", "x"]);
+    }
+    let w = files_of(&mail(&lines));
+    assert_eq!(w.files.len(), MAX_FILES);
+    assert_eq!(w.files_dropped, 5);
+    assert_eq!(w.entities, MAX_FILES as u64 + 6);
+}
+
+#[test]
+fn file_names_as_zeek_extracts_them() {
+    assert_eq!(filename(b"attachment; filename=\"NEWS.txt\""), b"NEWS.txt");
+    // RFC 2231: the charset and language go, escapes are decoded.
+    assert_eq!(
+        filename(b"attachment; filename*=UTF-8'en'r%C3%A9sum%C3%A9.pdf"),
+        "résumé.pdf".as_bytes()
+    );
+    assert_eq!(filename(b"attachment; filename*=utf-8''a%20b"), b"a b");
+    // Unquoted: the rest of the value, as Zeek's `sub` leaves it.
+    assert_eq!(
+        filename(b"attachment; filename=a.txt; size=3"),
+        b"a.txt; size=3"
+    );
+    // The last name wins (Zeek's greedy `.*`).
+    assert_eq!(filename(b"text/plain; name=\"x\"; filename=\"y\""), b"y");
+    // No closing quote: the rest.
+    assert_eq!(filename(b"attachment; filename=\"open"), b"open");
+    assert!(has_param(b"attachment; FileName *= x", b"filename", true));
+    assert!(!has_param(b"text/plain; name *= x", b"name", false));
+}
+
+#[test]
+fn hostile_mails_do_not_panic() {
+    for m in [
+        &b""[..],
+        b"\n\n\n",
+        b"Content-Type: multipart/x; boundary=\"\"\r\n\r\n--\r\n--\r\n----\r\n",
+        b"Content-Type: /\r\nContent-Transfer-Encoding: base64\r\n\r\n====\r\n=",
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\n=\r\n=4\r\n=\xff\xff",
+        b"Content-Type: message/x\r\n\r\nContent-Type: message/x\r\n\r\n",
+        b":\r\n \r\n\t\r\n.\r\n..\r\n",
+    ] {
+        let w = walk(m, true);
+        assert!(w
+            .files
+            .iter()
+            .all(|f| f.first_at <= f.last_at && f.last_at <= m.len()));
+    }
+}

@@ -1,0 +1,22 @@
+//! A mail's MIME entities walked for files.log on any bytes (with and
+//! without an empty last line), and the file-name rule on them as a header
+//! value. The contract: no panic, bounded work, every file's offsets inside
+//! the mail and within the bounds.
+#![no_main]
+
+use wiresift_engine::logs::mime;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    for blank in [false, true] {
+        let m = mime::walk(data, blank);
+        assert!(m.files.len() <= mime::MAX_FILES);
+        assert!(m.files.len() as u64 + m.files_dropped <= m.entities);
+        for f in &m.files {
+            assert!(f.first_at <= f.last_at && f.last_at <= data.len());
+            assert!(f.entity >= 1 && f.entity <= m.entities);
+            assert!(f.head.len() as u64 <= f.seen);
+        }
+    }
+    let name = mime::filename(data);
+    assert!(name.len() <= data.len());
+});
