@@ -25,9 +25,12 @@
 //!   gave it content came, `duration` to the last such line, `depth` the
 //!   entity's count among the connection's mails (Zeek's `mime_depth`).
 //!
-//! Known differences: the `Received` hops of `path` are not written. Of a
-//! mail, the first [`crate::smtp_session::MAX_MAIL`] bytes are read for
-//! files.
+//! - `path` adds to the server and the client the address each `Received`
+//!   header names ([`received_hop`]) unless it repeats the one before; with
+//!   Zeek's default `mail_path_capture` (all hosts) every header counts.
+//!
+//! Known differences: of a mail, the first
+//! [`crate::smtp_session::MAX_MAIL`] bytes are read for files.
 //!
 //! Bounds: at most [`MAX_CONNS`] connections with SMTP state (past that
 //! the oldest is written early, [`Stats::overflow`]); at most
@@ -76,6 +79,8 @@ pub const MAX_CONNS: usize = 50_000;
 pub const MAX_RCPT: usize = 1000;
 /// Longest command argument or reply text kept.
 const MAX_TEXT: usize = 4096;
+/// `Received` hops kept of a mail.
+const MAX_HOPS: usize = 100;
 /// Pieces of a mail's content whose time is kept.
 const MAX_PIECES: usize = 4096;
 
@@ -132,6 +137,8 @@ pub struct Headers {
     pub first_received: Option<Vec<u8>>,
     pub second_received: Option<Vec<u8>>,
     pub user_agent: Option<Vec<u8>>,
+    /// The hops of the `Received` headers, in order ([`MAX_HOPS`]).
+    pub hops: Vec<IpAddr>,
 }
 
 /// A header's value unfolded (its CR LFs taken out), bounded.
@@ -168,11 +175,57 @@ fn add_items(set: &mut Option<Vec<Vec<u8>>>, v: &[u8]) {
     set.extend(added.into_iter().map(<[u8]>::to_vec));
 }
 
-/// The first IP address written in `v` (Zeek's `extract_ip_addresses`).
+/// The IP addresses written in `v` (Zeek's `extract_ip_addresses`), each
+/// with the bytes just before and after it.
+fn addresses(v: &[u8]) -> impl Iterator<Item = (IpAddr, Option<u8>, Option<u8>)> + '_ {
+    let addr_byte = |c: &u8| c.is_ascii_hexdigit() || *c == b'.' || *c == b':';
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < v.len() {
+            let rest = v.get(at..).unwrap_or_default();
+            let start = at + rest.iter().position(addr_byte)?;
+            let len = v
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .position(|c| !addr_byte(c))
+                .unwrap_or(v.len() - start);
+            at = start + len;
+            let token = v.get(start..at).unwrap_or_default();
+            let ip = (token.len() >= 2)
+                .then(|| std::str::from_utf8(token).ok()?.parse().ok())
+                .flatten();
+            if let Some(ip) = ip {
+                let before = start.checked_sub(1).and_then(|i| v.get(i)).copied();
+                return Some((ip, before, v.get(at).copied()));
+            }
+        }
+        None
+    })
+}
+
+/// The first IP address written in `v`.
 fn first_address(v: &[u8]) -> Option<IpAddr> {
-    v.split(|c| !(c.is_ascii_hexdigit() || *c == b'.' || *c == b':'))
-        .filter(|t| t.len() >= 2)
-        .find_map(|t| std::str::from_utf8(t).ok()?.parse().ok())
+    addresses(v).next().map(|a| a.0)
+}
+
+/// The hop a `Received` header names (Zeek's
+/// `find_address_in_smtp_header`): of the addresses standing alone or
+/// wrapped in brackets, parentheses, braces or blanks, the second if there
+/// are more, else the first.
+fn received_hop(v: &[u8]) -> Option<IpAddr> {
+    let mut wrapped = addresses(v).filter(|(_, b, a)| {
+        matches!(
+            (b, a),
+            (None, None)
+                | (Some(b'['), Some(b']'))
+                | (Some(b'('), Some(b')'))
+                | (Some(b'{'), Some(b'}'))
+                | (Some(b' '), Some(b' '))
+        )
+    });
+    let first = wrapped.next()?;
+    Some(wrapped.next().unwrap_or(first).0)
 }
 
 impl Headers {
@@ -186,6 +239,11 @@ impl Headers {
             if is("message-id") {
                 h.msg_id = Some(value);
             } else if is("received") {
+                if let Some(hop) = received_hop(&value) {
+                    if h.hops.len() < MAX_HOPS {
+                        h.hops.push(hop);
+                    }
+                }
                 h.second_received = h.first_received.take();
                 h.first_received = Some(value);
             } else if is("in-reply-to") {
@@ -296,7 +354,7 @@ impl Record for Smtp {
             Value::bytes(h.first_received.as_deref()),
             Value::bytes(h.second_received.as_deref()),
             Value::bytes(self.last_reply.as_deref()),
-            Value::Addrs(vec![self.conn.resp_h, self.conn.orig_h]),
+            Value::Addrs(self.path()),
             Value::bytes(h.user_agent.as_deref()),
             Value::Bool(self.tls),
             Value::Strings(
@@ -342,6 +400,18 @@ struct ConnState {
 }
 
 impl Smtp {
+    /// Zeek's `path`: the server, the client, then each `Received` hop
+    /// that is not the one before it.
+    fn path(&self) -> Vec<IpAddr> {
+        let mut path = vec![self.conn.resp_h, self.conn.orig_h];
+        for &hop in &self.headers.hops {
+            if path.last() != Some(&hop) {
+                path.push(hop);
+            }
+        }
+        path
+    }
+
     /// Zeek's `new_smtp_log`.
     fn new(f: &Frame<'_>, trans_depth: u64, helo: Option<Vec<u8>>) -> Smtp {
         Smtp {

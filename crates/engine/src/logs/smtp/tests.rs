@@ -145,6 +145,9 @@ fn the_mail_headers_fill_the_record() {
             ("second_received", "from a ([10.0.0.1])"),
             ("user_agent", "Apple Mail (2.2102)"),
             ("reply_to", "-"),
+            // The server, the client, and the hop of `Received: from a
+            // ([10.0.0.1])` (`from b` names none).
+            ("path", "74.53.140.153,10.10.1.4,10.0.0.1"),
         ],
     );
 }
@@ -161,4 +164,28 @@ fn hostile_headers_stay_bounded() {
     let h = Headers::read(&ImfView::new(&mail));
     assert!(h.to.as_ref().unwrap().len() <= MAX_RCPT);
     assert_eq!(h.subject.unwrap().len(), MAX_TEXT);
+}
+
+/// The address a `Received` header names, by Zeek's rule: wrapped ones
+/// only, the second of several.
+#[test]
+fn received_hops_as_zeek_finds_them() {
+    let hop = |v: &str| received_hop(v.as_bytes()).map(|a| a.to_string());
+    assert_eq!(
+        hop("from mail.example.com (mail.example.com [192.0.2.1]) by mx.example.net (Postfix) with ESMTP id 4F1"),
+        Some("192.0.2.1".into())
+    );
+    assert_eq!(
+        hop("from [10.1.1.1] (helo=x) by y ([10.2.2.2]) with SMTP"),
+        Some("10.2.2.2".into())
+    );
+    assert_eq!(hop("from host 10.9.9.9; Mon, 5 Oct 2009"), None);
+    assert_eq!(hop("from x (1.2.3.4:25)"), None);
+    assert_eq!(hop("10.3.3.3"), Some("10.3.3.3".into()));
+    assert_eq!(
+        hop("from a (b [2001:db8::1]) by c"),
+        Some("2001:db8::1".into())
+    );
+    // 256 is no octet.
+    assert_eq!(hop("from a ([10.0.0.256])"), None);
 }
