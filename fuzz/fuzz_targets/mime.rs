@@ -11,6 +11,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let m = mime::walk(data, blank);
         assert!(m.files.len() <= mime::MAX_FILES);
         assert!(m.files.len() as u64 + m.files_dropped <= m.entities);
+        assert!(m.weirds.len() <= mime::MAX_WEIRDS);
+        assert!(m.weirds.iter().all(|(at, _)| *at <= data.len()));
         for f in &m.files {
             assert!(f.first_at <= f.last_at && f.last_at <= data.len());
             assert!(f.entity >= 1 && f.entity <= m.entities);

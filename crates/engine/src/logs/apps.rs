@@ -192,8 +192,9 @@ impl Wants {
             http: has(&http::SCHEMA) || has(&files::SCHEMA),
             ssl: has(&ssl::SCHEMA),
             x509: has(&x509::SCHEMA),
-            // files.log's files are also mails' parts.
-            smtp: has(&smtp::SCHEMA) || has(&files::SCHEMA),
+            // files.log's files are also mails' parts, and weird.log has
+            // the weirds of their decoding.
+            smtp: has(&smtp::SCHEMA) || has(&files::SCHEMA) || has(&weird::SCHEMA),
             mqtt: has(&mqtt::CONNECT) || has(&mqtt::PUBLISH) || has(&mqtt::SUBSCRIBE),
             ssh: has(&ssh::SCHEMA),
             weird: has(&weird::SCHEMA),

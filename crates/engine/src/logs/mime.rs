@@ -21,14 +21,18 @@
 //! - a file's name is the `filename` of Content-Disposition or the `name`
 //!   of Content-Type, whichever header came last ([`filename`]).
 //!
+//! Zeek's base64 decoder tells, as the weird `base64_illegal_encoding`,
+//! its first stray byte or group after padding, and an incomplete last
+//! group ([`Mail::weirds`]).
+//!
 //! Zeek hands a file its content a line at a time (after each line that
 //! decoded to something): a file starts at the end of its first such line
 //! and was last active at the end of its last.
 //!
 //! Bounds: entities nest at most [`MAX_NESTING`] deep (a deeper one is not
 //! begun: its lines are dropped, and it is counted); at most
-//! [`MAX_FILES`] files a mail; a header's unfolded value is cut at
-//! [`MAX_HEADER`] bytes.
+//! [`MAX_FILES`] files and [`MAX_WEIRDS`] weirds a mail; a header's
+//! unfolded value is cut at [`MAX_HEADER`] bytes.
 
 use super::http::unescape_uri;
 
@@ -38,6 +42,8 @@ pub const MAX_NESTING: usize = 100;
 pub const MAX_FILES: usize = 1000;
 /// Bytes kept of a header's unfolded value.
 pub const MAX_HEADER: usize = 16 << 10;
+/// Weirds kept of one mail.
+pub const MAX_WEIRDS: usize = 100;
 /// Bytes of a file kept from its start for its type.
 const HEAD: usize = crate::inflate::HEAD;
 
@@ -67,6 +73,10 @@ pub struct Mail {
     pub files_dropped: u64,
     /// Entities not begun: they would have nested past [`MAX_NESTING`].
     pub too_deep: u64,
+    /// Zeek's `base64_illegal_encoding` weirds: where in the mail (the end
+    /// of the line being decoded) and Zeek's text (at most
+    /// [`MAX_WEIRDS`]).
+    pub weirds: Vec<(usize, String)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +116,11 @@ struct Entity {
     padded: bool,
     /// The closing boundary was seen (a multipart): later lines dropped.
     closed: bool,
+    /// Base64: a stray byte or a group after padding was told (Zeek's
+    /// decoder tells the first only).
+    errored: bool,
+    /// Weirds of the line being decoded.
+    weirds: Vec<String>,
 }
 
 impl Entity {
@@ -125,6 +140,8 @@ impl Entity {
             padding: 0,
             padded: false,
             closed: false,
+            errored: false,
+            weirds: Vec::new(),
         }
     }
 
@@ -322,12 +339,17 @@ impl Walker {
     /// Entity `i` (the innermost) gave `self.out`, on the line ending at
     /// `at`.
     fn deliver(&mut self, i: usize, at: usize) {
-        if self.out.is_empty() {
-            return;
-        }
         let Some(e) = self.stack.get_mut(i) else {
             return;
         };
+        for w in e.weirds.drain(..) {
+            if self.mail.weirds.len() < MAX_WEIRDS {
+                self.mail.weirds.push((at, w));
+            }
+        }
+        if self.out.is_empty() {
+            return;
+        }
         let files = &mut self.mail.files;
         let file = match e.file {
             Some(f) => files.get_mut(f),
@@ -389,14 +411,18 @@ impl Walker {
         }
         if e.encoding == Encoding::Base64 && e.in_group > 0 && e.is_leaf() {
             // Zeek pads an incomplete group with `=`.
+            e.weirds.push(format!(
+                "incomplete base64 group, padding with {} bits of 0",
+                (4 - e.in_group.min(4)) * 6
+            ));
             while let Some(slot) = e.group.get_mut(e.in_group) {
                 *slot = 0;
                 e.in_group += 1;
                 e.padding += 1;
             }
             group(e, &mut self.out);
-            self.deliver(i, at);
         }
+        self.deliver(i, at);
     }
 
     fn line(&mut self, line: &[u8], at: usize) {
@@ -524,6 +550,11 @@ fn decode(e: &mut Entity, line: &[u8], out: &mut Vec<u8>) {
         Encoding::Base64 => {
             for &c in line {
                 let Some(s) = sextet(c) else {
+                    if !std::mem::replace(&mut e.errored, true) {
+                        // (Zeek prints the byte as a signed char.)
+                        e.weirds
+                            .push(format!("character {} ignored by Base64 decoding", c as i8));
+                    }
                     continue;
                 };
                 if let Some(slot) = e.group.get_mut(e.in_group) {
@@ -541,18 +572,18 @@ fn decode(e: &mut Entity, line: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// A whole base64 group: its bytes (fewer for padding), unless a group
-/// with padding came before.
+/// A whole base64 group: its three bytes less one per `=` in it (none
+/// for three), unless a group with padding came before (Zeek's decoder).
 fn group(e: &mut Entity, out: &mut Vec<u8>) {
     let [a, b, c, d] = e.group;
+    if e.padded && !std::mem::replace(&mut e.errored, true) {
+        e.weirds
+            .push("extra base64 groups after '=' padding are ignored".to_owned());
+    }
     if !e.padded {
-        out.push((a << 2) | (b >> 4));
-        if e.padding < 2 {
-            out.push((b << 4) | (c >> 2));
-        }
-        if e.padding < 1 {
-            out.push((c << 6) | d);
-        }
+        let bytes = [(a << 2) | (b >> 4), (b << 4) | (c >> 2), (c << 6) | d];
+        let n = 3usize.saturating_sub(e.padding);
+        out.extend_from_slice(bytes.get(..n).unwrap_or_default());
         e.padded = e.padding > 0;
     }
     e.in_group = 0;

@@ -37,7 +37,7 @@
 //! [`MAX_RCPT`] recipients per transaction ([`Stats::rcpt_dropped`]).
 
 use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
-use super::{emit, field, files, magic, mime, Record, Schema, Sink, Type, Value};
+use super::{emit, field, files, magic, mime, weird, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io;
@@ -544,13 +544,22 @@ impl Tracker {
                     .entities_dropped
                     .saturating_add(mime.files_dropped)
                     .saturating_add(mime.too_deep);
+                // When the mail's byte at `offset` came.
+                let pieces = std::mem::take(&mut st.pieces);
+                let at = |offset: usize| {
+                    let i = pieces.partition_point(|p| p.0 < offset as u64);
+                    pieces.get(i).map_or(f.ts_ns, |p| p.1)
+                };
+                for (offset, text) in mime.weirds {
+                    let w = weird::Weird {
+                        addl: Some(text),
+                        ..weird::Weird::of_conn(at(offset), f.conn, "base64_illegal_encoding", "")
+                    };
+                    emit(&w, sink)?;
+                }
                 for m in &mime.files {
                     let depth = st.mime_depth.saturating_add(m.entity);
                     let fuid = files::fuid("SMTP", f.conn.uid.as_str(), depth, true, 0);
-                    let at = |offset: usize| {
-                        let i = st.pieces.partition_point(|p| p.0 < offset as u64);
-                        st.pieces.get(i).map_or(f.ts_ns, |p| p.1)
-                    };
                     let (first, last) = (at(m.first_at), at(m.last_at));
                     let file = files::File {
                         ts_ns: first,
@@ -573,7 +582,6 @@ impl Tracker {
                     }
                 }
                 st.mime_depth = st.mime_depth.saturating_add(mime.entities);
-                st.pieces.clear();
                 st.content_len = 0;
             }
             Msg::Reply { code, msg } => {

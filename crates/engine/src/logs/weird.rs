@@ -24,9 +24,14 @@
 //! `weird_ignore`). The rule ([`Rule`], [`key`]) is applied where the
 //! records of every conversation meet in frame order ([`super::once`]).
 //!
+//! And `base64_illegal_encoding` of a mail's base64 part (its MIME
+//! decoder's first stray byte or group after padding, and an incomplete
+//! last group; [`super::mime`]), with Zeek's text in `addl` and no
+//! `source`, once per connection every ten minutes.
+//!
 //! `peer` is Zeek's name for a standalone process, `zeek`; `notice` is
-//! always false (none of these weirds becomes a notice); `addl` is unset.
-//! Zeek's other weirds are not written yet.
+//! always false (none of these weirds becomes a notice); `addl` is unset
+//! but for the base64 weird. Zeek's other weirds are not written yet.
 
 use super::conn::Uid;
 use super::once::Once;
@@ -84,7 +89,9 @@ pub struct Weird {
     pub resp_h: IpAddr,
     pub resp_p: u16,
     pub name: &'static str,
-    /// The analyzer that found it.
+    /// What more the analyzer said.
+    pub addl: Option<String>,
+    /// The analyzer that found it (none: empty).
     pub source: &'static str,
 }
 
@@ -115,6 +122,7 @@ impl Weird {
             resp_h: c.resp_h,
             resp_p: c.resp_p,
             name,
+            addl: None,
             source,
         }
     }
@@ -133,6 +141,7 @@ impl Weird {
             } else {
                 "bad_IP_checksum"
             },
+            addl: None,
             source: "IP",
         }
     }
@@ -169,10 +178,14 @@ impl Record for Weird {
             Value::Addr(self.resp_h),
             Value::Port(self.resp_p),
             Value::str(self.name),
-            Value::Unset,
+            self.addl.as_deref().map_or(Value::Unset, Value::str),
             Value::Bool(false),
             Value::str("zeek"),
-            Value::str(self.source),
+            if self.source.is_empty() {
+                Value::Unset
+            } else {
+                Value::str(self.source)
+            },
         ]);
     }
 }

@@ -127,8 +127,11 @@ fn base64_skips_stray_bytes_and_pads_a_last_incomplete_group() {
     ]));
     // "hel", "lo!", and "IQ" padded: "!".
     assert_eq!(w.files[0].head, b"hello!!");
-    // One sextet left: padded to a byte, as Zeek does.
+    // One sextet left: three `=` make no byte (Zeek writes 3 less the
+    // padding); two left make one.
     let w = files_of(&mail(&["Content-Transfer-Encoding: base64", "", "YWJjZ"]));
+    assert_eq!(w.files[0].head, b"abc");
+    let w = files_of(&mail(&["Content-Transfer-Encoding: base64", "", "YWJjZA"]));
     assert_eq!(w.files[0].head, b"abcd");
     // Groups after one with padding are ignored.
     let w = files_of(&mail(&[
@@ -137,6 +140,53 @@ fn base64_skips_stray_bytes_and_pads_a_last_incomplete_group() {
         "YQ==YWJj",
     ]));
     assert_eq!(w.files[0].head, b"a");
+}
+
+/// Zeek's decoder tells its first stray byte or group after padding, and
+/// an incomplete last group, as `base64_illegal_encoding`.
+#[test]
+fn base64_weirds_as_zeek_tells_them() {
+    let m = mail(&[
+        "Content-Type: multipart/mixed; boundary=b",
+        "",
+        "--b",
+        "Content-Transfer-Encoding: base64",
+        "",
+        "aGVs*bG8h\u{e9}",
+        "YQ==YWJj",
+        "IQ",
+        "--b",
+        "Content-Transfer-Encoding: base64",
+        "",
+        "YQ==YWJj",
+        "--b--",
+    ]);
+    let w = files_of(&m);
+    let line_end =
+        |s: &str| m.windows(s.len()).position(|x| x == s.as_bytes()).unwrap() + s.len() + 2;
+    let texts: Vec<(usize, &str)> = w.weirds.iter().map(|(at, t)| (*at, t.as_str())).collect();
+    assert_eq!(
+        texts,
+        vec![
+            // The first part: only its first stray byte; the group after
+            // padding is not told again; its last group at the boundary.
+            (
+                line_end("aGVs*bG8h\u{e9}"),
+                "character 42 ignored by Base64 decoding"
+            ),
+            (
+                line_end("IQ\r\n--b"),
+                "incomplete base64 group, padding with 12 bits of 0"
+            ),
+            (
+                line_end("YQ==YWJj\r\n--b--") - 7,
+                "extra base64 groups after '=' padding are ignored"
+            ),
+        ]
+    );
+    // A byte past 0x7f is printed as a signed char.
+    let w = files_of(&mail(&["Content-Transfer-Encoding: base64", "", "\u{e9}"]));
+    assert_eq!(w.weirds[0].1, "character -61 ignored by Base64 decoding");
 }
 
 #[test]

@@ -64,6 +64,7 @@ fn the_rule_keys_checksum_weirds_by_originator_and_others_by_pair() {
         resp_h: IpAddr::from(resp),
         resp_p: 2,
         name,
+        addl: None,
         source: "TCP",
     };
     let key_of = |w: &Weird| {
@@ -107,4 +108,25 @@ fn the_rule_keys_checksum_weirds_by_originator_and_others_by_pair() {
     assert_eq!(Weird::rule("simultaneous_open", true), Rule::PerConnDaily);
     assert_eq!(Rule::PerConnDaily.period_ns(), 86_400 * SEC);
     assert_eq!(Weird::rule("data_before_established", true), Rule::PerConn);
+}
+
+/// An analyzer's weird with Zeek's text: `addl` written, an empty source
+/// unset (Zeek's `Connection::Weird` without one).
+#[test]
+fn addl_and_an_empty_source() {
+    let w = Weird {
+        ts_ns: SEC,
+        uid: None,
+        orig_h: IpAddr::from([1, 1, 1, 1]),
+        orig_p: 1,
+        resp_h: IpAddr::from([2, 2, 2, 2]),
+        resp_p: 25,
+        name: "base64_illegal_encoding",
+        addl: Some("character 42 ignored by Base64 decoding".to_owned()),
+        source: "",
+    };
+    assert_eq!(
+        line(&w),
+        "1.000000\t-\t1.1.1.1\t1\t2.2.2.2\t25\tbase64_illegal_encoding\tcharacter 42 ignored by Base64 decoding\tF\tzeek\t-"
+    );
 }
