@@ -68,8 +68,8 @@ pub enum Command {
     /// and gaps marked, as `tshark -q -z follow,tcp,ascii,N` prints it.
     #[command(after_help = FOLLOW_EXAMPLES)]
     Follow(FollowArgs),
-    /// Write the objects carried over HTTP/1.x to a directory, like
-    /// `tshark --export-objects http,DIR`.
+    /// Write the objects carried over HTTP/1.x, or the mails (IMF), to a
+    /// directory, like `tshark --export-objects http,DIR` or `imf,DIR`.
     #[command(after_help = EXPORT_EXAMPLES)]
     Export(ExportArgs),
     /// Write the sample capture (built by wiresift's own packet builder).
@@ -336,17 +336,22 @@ mod tests {
 const EXPORT_EXAMPLES: &str = "\
 Examples:
   wiresift export http objects/ -r capture.pcap          bodies de-chunked and gunzipped, named like tshark
-  wiresift export http objects/ -r capture.pcap --list   and a table of what was written";
+  wiresift export http objects/ -r capture.pcap --list   and a table of what was written
+  wiresift export imf mails/ -r capture.pcap             each mail sent (SMTP) or fetched (IMAP), as <subject>.eml";
 
 /// What `export` takes objects from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportProto {
+    /// HTTP/1.x bodies.
     Http,
+    /// Mails: the content of each SMTP DATA, each mail an IMAP FETCH
+    /// returned.
+    Imf,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// http.
+    /// http or imf.
     #[arg(value_enum)]
     pub proto: ExportProto,
     /// The directory to write to (made if missing; existing files are

@@ -1,10 +1,12 @@
 //! `wiresift export http DIR`: the objects carried over HTTP/1.x written to
 //! DIR, like `tshark --export-objects http,DIR` (names, `(N)` suffixes,
-//! de-chunked and decompressed bodies: see the engine's `export` module).
+//! de-chunked and decompressed bodies: see the engine's `export` module);
+//! `wiresift export imf DIR`: the mails, like `tshark --export-objects
+//! imf,DIR`.
 //! Streams are reassembled as for `wiresift logs`; each object is written
 //! when the frame that completes its message is read.
 
-use crate::args::ExportArgs;
+use crate::args::{ExportArgs, ExportProto};
 use crate::run::report_read_error;
 use anyhow::{bail, Context, Result};
 use std::fs::OpenOptions;
@@ -114,6 +116,7 @@ pub fn run(a: &ExportArgs) -> Result<ExitCode> {
     });
     let mut clock = FrameClock::default();
     let mut msgs: Vec<Message> = Vec::new();
+    let mut mails: Vec<Object> = Vec::new();
     let limit = a.count.unwrap_or(u64::MAX);
     let mut read: u64 = 0;
     while clock.count() < limit {
@@ -134,15 +137,15 @@ pub fn run(a: &ExportArgs) -> Result<ExitCode> {
             // they belong to.
             let mut d = Dissection::default();
             dissector.dissect(meta, p.data, &mut d);
-            msgs.extend(
-                d.layers
-                    .iter()
-                    .filter(|e| !e.quoted)
-                    .filter_map(|e| match &e.layer {
-                        Layer::Http(v) => Some(Message::read(v, &limits)),
-                        _ => None,
-                    }),
-            );
+            for e in d.layers.iter().filter(|e| !e.quoted) {
+                match (&e.layer, a.proto) {
+                    (Layer::Http(v), ExportProto::Http) => msgs.push(Message::read(v, &limits)),
+                    (Layer::Imf(v), ExportProto::Imf) => {
+                        mails.push(export::mail(clock.count(), v));
+                    }
+                    _ => {}
+                }
+            }
         }
         let Some(flows) = dissector.flows.as_mut() else {
             break;
@@ -151,11 +154,11 @@ pub fn run(a: &ExportArgs) -> Result<ExitCode> {
             .current()
             .filter(|c| c.proto == StreamProto::Tcp)
             .map(|c| c.stream);
-        for m in msgs.drain(..) {
-            let Some(stream) = stream else { continue };
-            let Some(o) = objects.message(stream, clock.count(), m) else {
-                continue;
-            };
+        let http = msgs.drain(..).filter_map(|m| {
+            let stream = stream?;
+            objects.message(stream, clock.count(), m)
+        });
+        for o in http.chain(mails.drain(..)) {
             match o.decoding {
                 Decoding::Partial => counts.partial += 1,
                 Decoding::Failed => counts.failed += 1,

@@ -27,7 +27,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
@@ -38,22 +38,6 @@ const FLOOR_CONTENT: f64 = 65.6;
 /// Our objects identical to one of tshark's in name and bytes (percent):
 /// what we write, tshark writes the same.
 const FLOOR_OURS_IDENTICAL: f64 = 92.3;
-
-/// The files of a directory: name → bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| {
-                    (
-                        e.file_name().to_string_lossy().into_owned(),
-                        std::fs::read(e.path()).unwrap_or_default(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 struct Outcome {
     name: String,
@@ -79,7 +63,7 @@ fn one(cap: &Path) -> Outcome {
         "{name}: {}",
         common::stderr_lines(&o).join("\n")
     );
-    let (a, b) = (files(&theirs), files(&ours));
+    let (a, b) = (common::dir_files(&theirs), common::dir_files(&ours));
     let identical = a.iter().filter(|(n, d)| b.get(*n) == Some(d)).count();
     let mut pool: Vec<&Vec<u8>> = b.values().collect();
     let mut same_bytes = 0;
@@ -162,7 +146,7 @@ fn existing_files_are_kept_and_listed() {
     let name = "chunkedimage.aspx%3f0.2911017199439567";
     let first = common::run(&["export", "http", common::arg(&dir), "-r", common::arg(&cap)]);
     assert!(first.status.success());
-    let written = files(&dir);
+    let written = common::dir_files(&dir);
     assert_eq!(written.keys().collect::<Vec<_>>(), [name]);
     let body = &written[name];
     // A JPEG once the chunk framing is gone.
@@ -177,7 +161,7 @@ fn existing_files_are_kept_and_listed() {
         "--list",
     ]);
     assert!(second.status.success());
-    let again = files(&dir);
+    let again = common::dir_files(&dir);
     assert_eq!(again[name], b"mine");
     let renamed = "chunkedimage.aspx%3f0(1).2911017199439567";
     assert_eq!(&again[renamed], body);

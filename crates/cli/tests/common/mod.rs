@@ -154,3 +154,19 @@ pub fn stderr_lines(o: &Output) -> Vec<String> {
 pub fn arg(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
 }
+
+/// The files of a directory: name → bytes (none when it cannot be read).
+pub fn dir_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

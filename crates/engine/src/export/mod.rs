@@ -21,6 +21,13 @@
 //! - HTTP/2 streams give no object (tshark 4.0 exports none: only the
 //!   `PRI *` preface, read as an HTTP/1.x request, which is no object here).
 //!
+//! Mails (`tshark --export-objects imf`): each mail the dissection shows as
+//! IMF (the content of an SMTP DATA, a mail an IMAP FETCH returned) is an
+//! object named after its Subject header as sent (folded lines and all,
+//! bytes past 0x7f as U+FFFD as tshark reads it as ASCII; none for a mail
+//! without one), with `.eml`;
+//! its content type is tshark's `EML file` ([`mail`]).
+//!
 //! Deliberate differences: a decompression that yields nothing (not gzip
 //! or deflate data at all), or that runs past [`Limits`], keeps the coded
 //! body (tshark drops the object when decompression fails and has no
@@ -312,6 +319,32 @@ impl Objects {
     /// A connection ended: its last request is forgotten.
     pub fn conn_ended(&mut self, stream: u32) {
         self.last.remove(&stream);
+    }
+}
+
+/// A mail shown as IMF on frame `frame`, as tshark's IMF export makes it.
+pub fn mail(frame: u64, v: &wire::imf::ImfView<'_>) -> Object {
+    let mut name = match v.value(b"subject") {
+        Some(s) => s
+            .iter()
+            .fold(Vec::with_capacity(s.len() + 4), |mut out, &c| {
+                if c.is_ascii() {
+                    out.push(c);
+                } else {
+                    out.extend_from_slice("\u{fffd}".as_bytes());
+                }
+                out
+            }),
+        None => Vec::new(),
+    };
+    name.extend_from_slice(b".eml");
+    Object {
+        frame,
+        hostname: None,
+        content_type: Some(b"EML file".to_vec()),
+        filename: Some(name),
+        data: v.bytes().to_vec(),
+        decoding: Decoding::None,
     }
 }
 

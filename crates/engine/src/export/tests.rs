@@ -239,3 +239,27 @@ fn tshark_file_names() {
     assert_eq!(n.len(), MAX_FILE_NAME);
     assert!(n.ends_with(b"x(12).jpg"));
 }
+
+/// A mail's object as tshark's IMF export names it: the Subject as sent
+/// (a folded one keeps its line end, escaped), bytes past 0x7f as U+FFFD,
+/// nothing for a mail without one.
+#[test]
+fn mails_are_named_after_their_subject() {
+    let mail = b"From: a@b\r\nSubject: Re: a/b\r\n  c\xe9\r\n\r\nbody\r\n";
+    let o = mail_object(7, mail);
+    assert_eq!(o.frame, 7);
+    assert_eq!(o.data, mail);
+    assert_eq!(o.content_type.as_deref(), Some(&b"EML file"[..]));
+    assert_eq!(
+        String::from_utf8(file_name(&o)).unwrap(),
+        "Re%3a a%2fb%0d%0a  c\u{fffd}.eml"
+    );
+    assert_eq!(
+        file_name(&mail_object(1, b"From: a@b\r\n\r\nx\r\n")),
+        b".eml"
+    );
+}
+
+fn mail_object(frame: u64, bytes: &[u8]) -> Object {
+    mail(frame, &wire::imf::ImfView::new(bytes))
+}
