@@ -29,7 +29,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 /// Objects identical in name and bytes over tshark's objects (percent).
 const FLOOR_IDENTICAL: f64 = 61.9;
@@ -49,21 +48,7 @@ struct Outcome {
 
 fn one(cap: &Path) -> Outcome {
     let name = cap.file_name().unwrap().to_string_lossy().into_owned();
-    let tmp = common::TempDir::new("export-http");
-    let (theirs, ours) = (tmp.path("tshark"), tmp.path("ours"));
-    let t = Command::new("tshark")
-        .args(["-n", "-q", "-r", common::arg(cap), "--export-objects"])
-        .arg(format!("http,{}", theirs.display()))
-        .output()
-        .expect("run tshark");
-    assert!(t.status.success(), "{name}: tshark failed");
-    let o = common::run(&["export", "http", common::arg(&ours), "-r", common::arg(cap)]);
-    assert!(
-        o.status.success(),
-        "{name}: {}",
-        common::stderr_lines(&o).join("\n")
-    );
-    let (a, b) = (common::dir_files(&theirs), common::dir_files(&ours));
+    let (a, b) = common::exports_of(cap, "http");
     let identical = a.iter().filter(|(n, d)| b.get(*n) == Some(d)).count();
     let mut pool: Vec<&Vec<u8>> = b.values().collect();
     let mut same_bytes = 0;

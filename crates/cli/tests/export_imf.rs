@@ -18,8 +18,6 @@
 
 mod common;
 
-use std::process::Command;
-
 /// Captures whose mails came over POP3 (above): none exported here.
 const OVER_POP3: &[&str] = &[
     "zeek__pop3-bad-list-retr-crafted.pcap",
@@ -41,17 +39,7 @@ fn export_imf_agrees_with_tshark() {
     let (mut mails, mut same) = (0, 0);
     for cap in &caps {
         let name = cap.file_name().unwrap().to_string_lossy().into_owned();
-        let tmp = common::TempDir::new("export-imf");
-        let (theirs, ours) = (tmp.path("tshark"), tmp.path("ours"));
-        let t = Command::new("tshark")
-            .args(["-n", "-q", "-r", common::arg(cap), "--export-objects"])
-            .arg(format!("imf,{}", theirs.display()))
-            .output()
-            .expect("run tshark");
-        assert!(t.status.success(), "{name}: tshark failed");
-        let o = common::run(&["export", "imf", common::arg(&ours), "-r", common::arg(cap)]);
-        assert!(o.status.success(), "{name}: {:?}", common::stderr_lines(&o));
-        let (a, b) = (common::dir_files(&theirs), common::dir_files(&ours));
+        let (a, b) = common::exports_of(cap, "imf");
         if OVER_POP3.contains(&name.as_str()) {
             assert!(!a.is_empty() && b.is_empty(), "{name}: POP3 mails");
             continue;

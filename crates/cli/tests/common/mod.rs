@@ -170,3 +170,30 @@ pub fn dir_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         })
         .unwrap_or_default()
 }
+
+/// The objects `tshark --export-objects PROTO,DIR` and `wiresift export
+/// PROTO DIR` write of `cap`: name → bytes, tshark's then ours.
+pub fn exports_of(
+    cap: &Path,
+    proto: &str,
+) -> (
+    std::collections::BTreeMap<String, Vec<u8>>,
+    std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    let name = cap.display();
+    let tmp = TempDir::new(&format!("export-{proto}"));
+    let (theirs, ours) = (tmp.path("tshark"), tmp.path("ours"));
+    let t = Command::new("tshark")
+        .args(["-n", "-q", "-r", arg(cap), "--export-objects"])
+        .arg(format!("{proto},{}", theirs.display()))
+        .output()
+        .expect("run tshark");
+    assert!(t.status.success(), "{name}: tshark failed");
+    let o = run(&["export", proto, arg(&ours), "-r", arg(cap)]);
+    assert!(
+        o.status.success(),
+        "{name}: {}",
+        stderr_lines(&o).join("\n")
+    );
+    (dir_files(&theirs), dir_files(&ours))
+}
