@@ -233,6 +233,10 @@ impl<'a> SmtpView<'a> {
     /// the `.` line empty? tshark leaves such a line out of the mail (it
     /// takes CR LF `.` CR LF as the end), though it is the mail's.
     pub fn eom_after_blank_line(&self) -> bool {
+        // (Other messages are not looked at: mail content is long.)
+        if !matches!(self.part, Part::Eom { .. }) {
+            return false;
+        }
         for l in self.lines() {
             let rest = self.bytes.get(l.start..).unwrap_or_default();
             if rest.starts_with(b"\r\n.\r\n") {
@@ -583,6 +587,11 @@ mod tests {
         ));
         assert!(!eom(b"Subject: x\r\n\r\nhi\r\n.\r\nQUIT\r\n"));
         assert!(!eom(b".\r\n"));
+        // Only the message that ends the mail is looked at.
+        let content = SmtpView::new(b"x\r\n\r\n.\r\n", true)
+            .unwrap()
+            .with_part(Part::DataFragment);
+        assert!(!content.eom_after_blank_line());
     }
 
     #[test]

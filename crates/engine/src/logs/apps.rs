@@ -310,7 +310,7 @@ impl AppLogs {
                 continue;
             }
             let this_smtp = match &e.layer {
-                Layer::Smtp(v) => Some(v.eom_after_blank_line()),
+                Layer::Smtp(v) => Some(self.wants.smtp && v.eom_after_blank_line()),
                 _ => None,
             };
             let smtp_before = std::mem::replace(&mut after_smtp, this_smtp);

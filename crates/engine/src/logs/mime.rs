@@ -426,8 +426,16 @@ impl Walker {
     }
 
     fn line(&mut self, line: &[u8], at: usize) {
-        let mut i = 0;
         let depth = self.stack.len();
+        // Only a line starting `--` can be a boundary of an outer entity;
+        // any other goes to the innermost (the entities above it pass it
+        // down, and only the innermost reads headers or is closed), so a
+        // deeply nested mail costs no walk from the top at each line.
+        let mut i = if line.starts_with(b"--") {
+            0
+        } else {
+            depth.saturating_sub(1)
+        };
         while let Some(e) = self.stack.get_mut(i) {
             let innermost = depth == i + 1;
             let step = if e.closed {
