@@ -1,6 +1,8 @@
 //! The files of a mail, as Zeek 6's MIME analyzer
 //! (`analyzer/protocol/mime`) hands them to file analysis: each leaf
-//! entity that yields at least one byte of content is a file.
+//! entity that yields at least one byte of content is a file. The parts of
+//! an HTTP multipart body are read the same way ([`walk_body`]), with
+//! HTTP's line ends.
 //!
 //! The mail is read as Zeek's SMTP analyzer delivers it: line by line, the
 //! line end and trailing CRs taken off and one leading `.` removed. Then,
@@ -598,37 +600,89 @@ fn group(e: &mut Entity, out: &mut Vec<u8>) {
     e.padding = 0;
 }
 
+impl Walker {
+    fn new() -> Walker {
+        let mut w = Walker {
+            stack: Vec::new(),
+            mail: Mail::default(),
+            out: Vec::new(),
+        };
+        w.begin(0);
+        w
+    }
+
+    /// Every line of a mail as SMTP delivers it: its line end and trailing
+    /// CRs taken off, and one leading `.` (the dot-stuffing).
+    fn mail_lines(&mut self, text: &[u8]) {
+        let mut at = 0;
+        while at < text.len() {
+            let rest = text.get(at..).unwrap_or_default();
+            let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
+            let end = at + len;
+            let mut line = rest.get(..len).unwrap_or_default();
+            while let Some(l) = line
+                .strip_suffix(b"\n")
+                .or_else(|| line.strip_suffix(b"\r"))
+            {
+                line = l;
+            }
+            let line = line.strip_prefix(b".").unwrap_or(line);
+            self.line(line, end);
+            at = end;
+        }
+    }
+
+    /// Every line of `text` as Zeek's HTTP analyzer reads a multipart
+    /// body (its `ContentLine_Analyzer` with both CR and LF as line ends):
+    /// a line ends at CR LF, or at a CR or an LF alone.
+    fn lines_cr_or_lf(&mut self, text: &[u8]) {
+        let mut at = 0;
+        while at < text.len() {
+            let rest = text.get(at..).unwrap_or_default();
+            let (len, eol) = match memchr::memchr2(b'\r', b'\n', rest) {
+                Some(p) if rest.get(p..p + 2) == Some(b"\r\n") => (p, 2),
+                Some(p) => (p, 1),
+                None => (rest.len(), 0),
+            };
+            let end = at + len + eol;
+            self.line(rest.get(..len).unwrap_or_default(), end);
+            at = end;
+        }
+    }
+
+    /// The text ended at `at`: every entity still open ends.
+    fn end(mut self, at: usize) -> Mail {
+        self.end_below(0, at);
+        self.finish(0, at);
+        self.mail
+    }
+}
+
 /// The files of `mail`, the content of an SMTP DATA as sent (dot-stuffed,
 /// without the `.` line); `blank_line`: an empty last line follows it.
 pub fn walk(mail: &[u8], blank_line: bool) -> Mail {
-    let mut w = Walker {
-        stack: Vec::new(),
-        mail: Mail::default(),
-        out: Vec::new(),
-    };
-    w.begin(0);
-    let mut at = 0;
-    while at < mail.len() {
-        let rest = mail.get(at..).unwrap_or_default();
-        let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
-        let end = at + len;
-        let mut line = rest.get(..len).unwrap_or_default();
-        while let Some(l) = line
-            .strip_suffix(b"\n")
-            .or_else(|| line.strip_suffix(b"\r"))
-        {
-            line = l;
-        }
-        let line = line.strip_prefix(b".").unwrap_or(line);
-        w.line(line, end);
-        at = end;
-    }
+    let mut w = Walker::new();
+    w.mail_lines(mail);
     if blank_line {
         w.line(b"", mail.len());
     }
-    w.end_below(0, mail.len());
-    w.finish(0, mail.len());
-    w.mail
+    w.end(mail.len())
+}
+
+/// The files of an HTTP message's `body`, an entity whose MIME headers
+/// (`Content-Type: multipart/form-data; boundary=…`, …) are `headers`: the
+/// parts of a multipart, as Zeek's HTTP analyzer hands such a body to its
+/// MIME entities, line by line ([`Walker::lines_cr_or_lf`]: a part's
+/// content as sent has each lone CR or LF made a CR LF, as in Zeek).
+/// (Offsets in the files are the body's.)
+pub fn walk_body(headers: &[&[u8]], body: &[u8]) -> Mail {
+    let mut w = Walker::new();
+    for h in headers {
+        w.line(h, 0);
+    }
+    w.line(b"", 0);
+    w.lines_cr_or_lf(body);
+    w.end(body.len())
 }
 
 #[cfg(test)]

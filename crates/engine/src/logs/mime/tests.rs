@@ -289,3 +289,111 @@ fn hostile_mails_do_not_panic() {
             .all(|f| f.first_at <= f.last_at && f.last_at <= m.len()));
     }
 }
+
+/// The files of an HTTP body with these MIME headers.
+fn body_files(content_type: &str, body: &[u8]) -> Mail {
+    let head = format!("Content-Type: {content_type}");
+    walk_body(&[head.as_bytes()], body)
+}
+
+/// ndpi http-crash-content-disposition.pcap, frame 5: an Android client's
+/// form with one text field.
+#[test]
+fn an_http_form_field_is_a_file() {
+    let body = b"--5v7Lhbna2rewHrj0e_F8wr0WAVTpY93ET9iQHDy\r\n\
+Content-Disposition: form-data; name=\"isandroid\"\r\n\
+Content-Type: text/plain; charset=US-ASCII\r\n\
+Content-Transfer-Encoding: 8bit\r\n\
+\r\n\
+1\r\n\
+--5v7Lhbna2rewHrj0e_F8wr0WAVTpY93ET9iQHDy--\r\n";
+    let m = body_files(
+        "multipart/form-data; boundary=5v7Lhbna2rewHrj0e_F8wr0WAVTpY93ET9iQHDy",
+        body,
+    );
+    assert_eq!(m.entities, 2);
+    assert_eq!(m.files.len(), 1);
+    let f = &m.files[0];
+    assert_eq!(
+        (f.seen, f.head.as_slice(), f.filename.as_deref()),
+        (1, &b"1"[..], None)
+    );
+}
+
+/// Zeek's HTTP analyzer ends a line at CR LF, a lone CR or a lone LF, and
+/// its MIME entity puts CR LF between a part's lines: a file upload's lone
+/// CRs and LFs each become CR LF; the CR LF before a boundary is not the
+/// part's.
+#[test]
+fn an_uploaded_file_s_lone_cr_and_lf_become_cr_lf() {
+    let body = b"preamble\r\n--xyz\r\n\
+Content-Disposition: form-data; name=\"note\"\r\n\r\n\
+hi\r\n\
+--xyz\r\n\
+Content-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n\
+Content-Type: application/octet-stream\r\n\r\n\
+a\rb\nc\r\nd\r\r\ne\r\n\
+--xyz--\r\nepilogue";
+    let m = body_files("multipart/form-data; boundary=xyz", body);
+    let got: Vec<_> = m
+        .files
+        .iter()
+        .map(|f| (f.filename.clone(), f.head.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (None, b"hi".to_vec()),
+            (
+                Some(b"a.bin".to_vec()),
+                b"a\r\nb\r\nc\r\nd\r\n\r\ne".to_vec()
+            ),
+        ]
+    );
+    assert_eq!(m.files[1].seen, 15);
+}
+
+/// RFC 2388's several files of one field: a multipart/mixed in a part.
+#[test]
+fn a_mixed_multipart_in_a_form_holds_a_file_a_part() {
+    let body = b"--AaB03x\r\n\
+Content-Disposition: form-data; name=\"files\"\r\n\
+Content-Type: multipart/mixed; boundary=BbC04y\r\n\r\n\
+--BbC04y\r\n\
+Content-Disposition: file; filename=\"file1.txt\"\r\n\
+Content-Type: text/plain\r\n\r\n\
+... contents of file1.txt ...\r\n\
+--BbC04y\r\n\
+Content-Disposition: file; filename=\"file2.gif\"\r\n\
+Content-Type: image/gif\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n\
+R0lGODlh\r\n\
+--BbC04y--\r\n\
+--AaB03x--\r\n";
+    let m = body_files("multipart/form-data; boundary=AaB03x", body);
+    // The body, the field, and its two files.
+    assert_eq!(m.entities, 4);
+    let got: Vec<_> = m
+        .files
+        .iter()
+        .map(|f| (f.entity, f.filename.clone(), f.head.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                3,
+                Some(b"file1.txt".to_vec()),
+                b"... contents of file1.txt ...".to_vec()
+            ),
+            (4, Some(b"file2.gif".to_vec()), b"GIF89a".to_vec()),
+        ]
+    );
+}
+
+#[test]
+fn a_multipart_body_without_a_boundary_is_one_file() {
+    let m = body_files("multipart/form-data", b"a=1\r\nb=2");
+    assert_eq!(m.files.len(), 1);
+    assert_eq!(m.files[0].head, b"a=1\r\nb=2\r\n");
+}
