@@ -680,6 +680,99 @@ fn files_known_records() {
     );
 }
 
+/// Each part of an HTTP multipart body (not byteranges) is a file, as
+/// Zeek's MIME entities make them: on every dev capture where tshark shows
+/// one, the request's http.log record lists a fuid per part tshark shows,
+/// the file names of their Content-Disposition in order, and each binary
+/// part's file counts tshark's bytes of it with each lone CR or LF made a
+/// CR LF (Zeek's HTTP analyzer reads a multipart body line by line, both
+/// ending a line, and its MIME entity puts CR LF between lines).
+#[test]
+fn parts_of_multipart_bodies_are_files() {
+    let Some(shared) = shared() else { return };
+    if !tshark_present() {
+        return;
+    }
+    let mut parts_seen = 0;
+    for cap in common::fieldcmp::captures_with(&shared, &["mime_multipart"]) {
+        let file = cap.file_name().unwrap().to_string_lossy().into_owned();
+        let out = Command::new("tshark")
+            .args([
+                "-n",
+                "-r",
+                arg(&cap),
+                "-Y",
+                "http.request && mime_multipart",
+            ])
+            .args(["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"])
+            .args(["-e", "http.request.uri", "-e", "mime_multipart.type"])
+            .args(["-e", "mime_multipart.header.content-disposition"])
+            .args(["-e", "data.data"])
+            .output()
+            .expect("run tshark");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .map(|l| l.split('\t').collect::<Vec<_>>())
+            .filter(|r| r[1] != "multipart/byteranges")
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let http = one_log(&shared, &file, "http");
+        let files = one_log(&shared, &file, "files");
+        let files = files.records();
+        for r in rows {
+            let rec = http
+                .records()
+                .into_iter()
+                .find(|h| h["uri"] == r[0])
+                .unwrap_or_else(|| panic!("{file}: no http.log record of {}", r[0]));
+            let dispositions: Vec<&str> = r[2].split('|').collect();
+            let fuids: Vec<&str> = rec["orig_fuids"].split(',').collect();
+            assert_eq!(
+                fuids.len(),
+                dispositions.len(),
+                "{file} {}: a fuid a part",
+                r[0]
+            );
+            let names: Vec<String> = dispositions
+                .iter()
+                .filter_map(|d| d.split("filename=").nth(1))
+                .map(|n| n.trim_matches('"').to_owned())
+                .collect();
+            let logged = match rec["orig_filenames"].as_str() {
+                "-" => Vec::new(),
+                s => s.split(',').map(str::to_owned).collect(),
+            };
+            assert_eq!(logged, names, "{file} {}: file names", r[0]);
+            // The binary parts (tshark shows their bytes as data).
+            let binary: Vec<Vec<u8>> = r[3]
+                .split('|')
+                .filter(|h| !h.is_empty())
+                .map(|h| {
+                    (0..h.len())
+                        .step_by(2)
+                        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+                        .collect()
+                })
+                .collect();
+            for data in &binary {
+                let crlf = data.windows(2).filter(|w| w == b"\r\n").count();
+                let cr = data.iter().filter(|&&c| c == b'\r').count() - crlf;
+                let lf = data.iter().filter(|&&c| c == b'\n').count() - crlf;
+                let want = (data.len() + cr + lf).to_string();
+                let found = files
+                    .iter()
+                    .any(|f| fuids.contains(&f["fuid"].as_str()) && f["seen_bytes"] == want);
+                assert!(found, "{file} {}: a part of {want} bytes", r[0]);
+            }
+            parts_seen += fuids.len();
+        }
+    }
+    assert!(parts_seen >= 3, "parts: {parts_seen}");
+}
+
 /// The files of FTP data connections (zeek's ftp-with-numbers-in-filename:
 /// three listings and a download): one per connection, from the server,
 /// as many bytes as conn.log counts from sequence numbers, the download as

@@ -89,28 +89,51 @@ pub enum BodyHeaders {
     Coded {
         zeek: bool,
     },
+    /// A multipart other than `multipart/byteranges` (whose parts are
+    /// pieces of one file): each part is a file to Zeek.
+    Multipart,
     Other,
 }
 
 /// [`BodyHeaders`] of a message, in one walk over its headers (each walk
 /// reads the head's lines again).
 pub fn body_headers(v: &wire::http::HttpView<'_>) -> BodyHeaders {
-    let mut dns = false;
     let mut coded = None;
+    let mut media = BodyHeaders::Other;
     for h in v.headers() {
         if h.name.eq_ignore_ascii_case(b"content-encoding") {
             let zeek = crate::inflate::zeek_coding(h.value);
             coded = Some(zeek || coded == Some(true));
         } else if h.name.eq_ignore_ascii_case(b"content-type") {
-            let media = h.value.trim_ascii().split(|c| *c == b';').next();
-            dns = media.is_some_and(|m| m.trim_ascii().eq_ignore_ascii_case(DNS_MESSAGE));
+            media = match media_type(h.value) {
+                Some(m) if m.eq_ignore_ascii_case(DNS_MESSAGE) => BodyHeaders::Dns,
+                Some(m) if is_multipart(m) => BodyHeaders::Multipart,
+                _ => BodyHeaders::Other,
+            };
         }
     }
-    match (coded, dns) {
-        (Some(zeek), _) => BodyHeaders::Coded { zeek },
-        (None, true) => BodyHeaders::Dns,
-        (None, false) => BodyHeaders::Other,
+    match coded {
+        Some(zeek) => BodyHeaders::Coded { zeek },
+        None => media,
     }
+}
+
+/// The media type of a Content-Type value (`type/subtype`, no parameters).
+pub fn media_type(value: &[u8]) -> Option<&[u8]> {
+    value
+        .trim_ascii()
+        .split(|c| *c == b';')
+        .next()
+        .map(<[u8]>::trim_ascii)
+}
+
+/// A multipart media type whose parts are files of their own: any but
+/// `multipart/byteranges`, the pieces of one file.
+pub fn is_multipart(media: &[u8]) -> bool {
+    media
+        .get(..10)
+        .is_some_and(|t| t.eq_ignore_ascii_case(b"multipart/"))
+        && !media.eq_ignore_ascii_case(b"multipart/byteranges")
 }
 
 /// What HTTP/2 bodies count.

@@ -25,6 +25,11 @@ const MAX_RESERVE: usize = 1 << 20;
 /// (http.log's type sniffing reads 64).
 pub const BODY_HEAD: usize = 1024;
 
+/// HTTP with [`Bodies::Heads`]: a multipart body (not byteranges) up to
+/// this long is kept whole, for its parts; a longer one is counted as one
+/// body.
+pub const MAX_MULTIPART: usize = 4 << 20;
+
 /// HTTP: Zeek hands a body to its file analysis in chunks of this many
 /// bytes (`http_entity_data_delivery_size`); a file's `ts` in files.log is
 /// when the first chunk was whole, or the body's end if it is shorter.
@@ -402,7 +407,7 @@ impl AppStream {
                     // is parsed for its length.)
                     let counted = need > rest.len().saturating_add(1) && need != usize::MAX;
                     if bodies == Bodies::Heads && app == App::Http && counted {
-                        if let Some(e) = elide(rest, need, room >= inflate::COST) {
+                        if let Some(e) = elide(rest, need, room) {
                             // What is held past the head goes now.
                             let held = rest.len().min(e.keep);
                             self.buf.truncate(self.shown.saturating_add(held));
@@ -452,10 +457,11 @@ impl AppStream {
 /// How to count, not keep, the body of the unfinished HTTP message
 /// `held`, which takes `need` bytes: when its headers are whole, its body
 /// is framed by `Content-Length` and runs past [`BODY_HEAD`], and it is no
-/// DNS message. A gzip or deflate body is decoded as it passes when
-/// `may_decode` (the budget has room for a decoder); else its coded bytes
-/// are what is counted.
-fn elide(held: &[u8], need: usize, may_decode: bool) -> Option<Eliding> {
+/// DNS message, nor a multipart of at most [`MAX_MULTIPART`] bytes that
+/// the budget has `room` for (its parts are files: http.log reads them).
+/// A gzip or deflate body is decoded as it passes when the budget has room
+/// for a decoder; else its coded bytes are what is counted.
+fn elide(held: &[u8], need: usize, room: usize) -> Option<Eliding> {
     let v = HttpView::new(held).ok()?;
     let head = v.header_block_len();
     let framed = v.content_length().and_then(|n| n.checked_add(head as u64));
@@ -464,10 +470,12 @@ fn elide(held: &[u8], need: usize, may_decode: bool) -> Option<Eliding> {
         return None;
     }
     let body = crate::h2_streams::body_headers(&v);
-    if body == BodyHeaders::Dns {
+    let whole_multipart = body == BodyHeaders::Multipart && need <= MAX_MULTIPART.min(room);
+    if body == BodyHeaders::Dns || whole_multipart {
         return None;
     }
     let elided = held.len().saturating_sub(keep);
+    let may_decode = room >= inflate::COST;
     let inflate = (may_decode && body == BodyHeaders::Coded { zeek: true }).then(|| {
         let mut i = Box::<Inflate>::default();
         i.feed(held.get(head..).unwrap_or_default());
@@ -625,6 +633,41 @@ mod tests {
                 got.extend(feed_heads(&mut s, piece, 0));
             }
             assert_eq!(got, vec![(r.clone(), 0)]);
+        }
+    }
+
+    /// A multipart body is kept whole for its parts (http.log makes each a
+    /// file) when the budget has room for it and it is at most
+    /// [`MAX_MULTIPART`] long; byteranges parts are pieces of one file,
+    /// counted as any body.
+    #[test]
+    fn with_heads_kept_a_multipart_body_stays_whole_while_there_is_room() {
+        let form = "multipart/form-data; boundary=b";
+        let cases = [
+            (response(form, &[b'f'; 6000]), usize::MAX, true),
+            (response(form, &[b'f'; 6000]), 5000, false),
+            (
+                response(form, &vec![b'f'; MAX_MULTIPART + 1]),
+                usize::MAX,
+                false,
+            ),
+            (
+                response("multipart/byteranges; boundary=b", &[b'r'; 6000]),
+                usize::MAX,
+                false,
+            ),
+        ];
+        for (r, room, whole) in cases {
+            let mut s = AppStream::default();
+            let mut got = Vec::new();
+            for piece in r.chunks(1460) {
+                s.begin_frame();
+                s.push(App::Http, piece, 0, (room, Bodies::Heads, 0), &mut |c| {
+                    got.push(c.elided)
+                });
+            }
+            assert_eq!(got.len(), 1, "{room}");
+            assert_eq!(got[0] == 0, whole, "{room}: elided {}", got[0]);
         }
     }
 

@@ -38,12 +38,16 @@
 //! `source` `SMTP`, `depth` the entity's count among the connection's,
 //! `filename` from its headers, `seen_bytes` its decoded length, no
 //! `total_bytes`; `ts` and `duration` from the lines that gave it content
-//! ([`super::smtp`]).
+//! ([`super::smtp`]). The parts of an HTTP multipart body are files the
+//! same way ([`super::mime::walk_body`]), with HTTP's `source`, depth and
+//! times (no `total_bytes`; `ts` at the body's end, as only the whole
+//! body is seen).
 //!
 //! Known differences: Zeek keeps the file of a 206 response open across
 //! responses and connections (one file per URL) until it times out,
 //! `timedout` T; wiresift writes each part as its own file when it ends.
-//! A multipart body is one file (Zeek makes one per part). A chunked or
+//! A multipart body too long to keep whole is one file (Zeek makes one
+//! per part). A chunked or
 //! content-coded body's first 1500 bytes are counted as sent, not as
 //! Zeek's decoded chunks.
 

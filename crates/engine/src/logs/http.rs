@@ -35,13 +35,19 @@
 //! sniffed decoded, as Zeek does ([`crate::inflate`]; a body counted past
 //! its head is decoded as it passes). Known differences: a body of another
 //! coding has no MIME type; a coded body counted past its head while the
-//! stream budget has no room for a decoder is counted coded. Multipart
-//! bodies are not split into their parts.
+//! stream budget has no room for a decoder is counted coded.
+//!
+//! A multipart body (not byteranges: those are pieces of one file) that
+//! the stream reader kept whole ([`crate::flow::app_stream::MAX_MULTIPART`])
+//! is a file a part with content, as Zeek's MIME entities make them
+//! ([`mime::walk_body`]); at most [`MAX_LISTED_FILES`] are listed a
+//! direction, as Zeek lists them. A longer one is one file.
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
 use super::{emit, field, files, magic, mime, Record, Schema, Sink, Type, Value};
 use crate::flow::app_stream::BODY_HEAD;
+use crate::h2_streams;
 use crate::inflate::{self, Inflate};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -137,7 +143,14 @@ pub struct Msg {
     /// When the body's first chunk was whole, before the message's frame
     /// ([`HttpView::chunk_at`]).
     pub chunk_at: Option<i64>,
+    /// A multipart body (not byteranges) read whole: its parts with
+    /// content, each a file of its own ([`mime::walk_body`]).
+    pub parts: Option<Vec<mime::File>>,
 }
+
+/// Files listed per direction of a transaction (Zeek's
+/// `HTTP::max_files_orig` and `max_files_resp`); files.log has the rest.
+pub const MAX_LISTED_FILES: usize = 15;
 
 /// Zeek's `unescape_URI`: `%XX` decoded, `%uXXXX` (IIS) decoded to one or
 /// two bytes, a doubled `%` taken as one, anything else kept as written.
@@ -274,6 +287,8 @@ impl Msg {
         }
         let mut coded = false;
         let mut decodes = false;
+        let mut multipart = None;
+        let mut transfer_coding = None;
         // Each name upper-cased on the stack, not in a new allocation.
         let mut upper = [0u8; MAX_NAME_LOOKED_FOR];
         for h in v.headers() {
@@ -286,6 +301,13 @@ impl Msg {
             let name = &*name;
             let val = h.value;
             // (Zeek's `http_header` handler: the later header wins.)
+            if name == b"CONTENT-TYPE" {
+                multipart = h2_streams::media_type(val)
+                    .is_some_and(h2_streams::is_multipart)
+                    .then_some(val);
+            } else if name == b"CONTENT-TRANSFER-ENCODING" {
+                transfer_coding = Some(val);
+            }
             if (name == b"CONTENT-DISPOSITION" && mime::has_param(val, b"filename", true))
                 || (name == b"CONTENT-TYPE" && mime::has_param(val, b"name", false))
             {
@@ -349,6 +371,16 @@ impl Msg {
             m.body_head.clear();
         }
         m.chunk_at = v.chunk_at();
+        // A multipart body held whole is read for its parts (one counted
+        // past its head, or content-coded, stays one file).
+        if let Some(ct) = multipart.filter(|_| !coded && v.elided() == 0) {
+            let line = |name: &[u8], value: &[u8]| [name, b": ", value].concat();
+            let mut head = vec![line(b"Content-Type", ct)];
+            head.extend(transfer_coding.map(|t| line(b"Content-Transfer-Encoding", t)));
+            let head: Vec<&[u8]> = head.iter().map(Vec::as_slice).collect();
+            let body = crate::export::entity(v).unwrap_or_default();
+            m.parts = Some(mime::walk_body(&head, &body).files);
+        }
         // A 206 response's range is in its headers, or in those of the
         // first part of a multipart/byteranges body (the parts are pieces
         // of one file to Zeek).
@@ -434,6 +466,8 @@ pub struct Files {
     pub fuids: Vec<String>,
     pub filenames: Vec<Vec<u8>>,
     pub mime_types: Vec<&'static str>,
+    /// Files made, listed or not: the next one's place (in its fuid).
+    made: usize,
 }
 
 impl Http {
@@ -467,11 +501,51 @@ impl Http {
         }
     }
 
-    /// The body of `m` is a file: its fuid and type, when it has one.
-    fn file(&mut self, orig: bool, m: &Msg) -> Option<(&str, Option<&'static str>)> {
-        if m.body_len == 0 {
-            return None;
+    /// The files of `m`'s body: the body, or each part of a multipart
+    /// with content. Each gets a fuid; the first [`MAX_LISTED_FILES`] of
+    /// a direction are listed here, and each is written to files.log.
+    fn files(&mut self, f: &Frame<'_>, orig: bool, m: &Msg, sink: &mut dyn Sink) -> io::Result<()> {
+        match &m.parts {
+            Some(parts) => {
+                for p in parts {
+                    let body = Body {
+                        filename: p.filename.as_deref(),
+                        mime: magic::mime_type(&p.head),
+                        seen: p.seen,
+                        total: None,
+                        chunk_at: None,
+                    };
+                    self.file(f, orig, body, sink)?;
+                }
+                Ok(())
+            }
+            None if m.body_len > 0 => {
+                let body = Body {
+                    filename: m.filename.as_deref(),
+                    // Zeek sniffs a file only from its first byte.
+                    mime: if m.partial {
+                        None
+                    } else {
+                        magic::mime_type(&m.body_head)
+                    },
+                    seen: m.body_len,
+                    total: m.total,
+                    chunk_at: m.chunk_at,
+                };
+                self.file(f, orig, body, sink)
+            }
+            None => Ok(()),
         }
+    }
+
+    /// One file of a body, ended on `f`'s frame.
+    fn file(
+        &mut self,
+        f: &Frame<'_>,
+        orig: bool,
+        b: Body<'_>,
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
         let depth = self.trans_depth;
         let uid = self.uid;
         let files = if orig {
@@ -479,22 +553,46 @@ impl Http {
         } else {
             &mut self.resp_files
         };
-        let n = files.fuids.len();
-        if let Some(name) = &m.filename {
-            files.filenames.push(name.clone());
+        let fuid = files::fuid("HTTP", uid.as_str(), depth, orig, files.made);
+        files.made += 1;
+        // (Zeek's `file_over_new_connection` lists the id and name while
+        // fewer than the most are listed; `file_sniff` the type while
+        // fewer types are.)
+        if files.mime_types.len() < MAX_LISTED_FILES {
+            files.mime_types.extend(b.mime);
         }
-        // Zeek sniffs a file only from its first byte.
-        let mime = if m.partial {
-            None
+        let mut unlisted = None;
+        if files.fuids.len() < MAX_LISTED_FILES {
+            files.fuids.push(fuid);
+            files.filenames.extend(b.filename.map(<[u8]>::to_vec));
         } else {
-            magic::mime_type(&m.body_head)
+            unlisted = Some(fuid);
+        }
+        if !sink.wants(&files::SCHEMA) {
+            return Ok(());
+        }
+        let fuid = match &unlisted {
+            Some(u) => u.as_str(),
+            None => files.fuids.last().map_or("", String::as_str),
         };
-        files.mime_types.extend(mime);
-        files
-            .fuids
-            .push(files::fuid("HTTP", uid.as_str(), depth, orig, n));
-        files.fuids.last().map(|f| (f.as_str(), mime))
+        let mut file = files::File::http(f, fuid, b.chunk_at);
+        file.mime_type = b.mime;
+        file.filename = b.filename;
+        file.seen_bytes = b.seen;
+        file.total_bytes = b.total;
+        emit(&file, sink)
     }
+}
+
+/// One file of a message's body (see [`Http::files`]).
+struct Body<'m> {
+    filename: Option<&'m [u8]>,
+    mime: Option<&'static str>,
+    seen: u64,
+    /// files.log's `total_bytes`.
+    total: Option<u64>,
+    /// When its first chunk was whole, before the message's frame.
+    chunk_at: Option<i64>,
 }
 
 fn strings<'s, I: IntoIterator<Item = &'s [u8]>>(items: I, empty_unset: bool) -> Value<'s> {
@@ -598,24 +696,6 @@ impl ConnState {
     }
 }
 
-/// The files.log record of the body of `m`, which ends on `f`'s frame.
-fn file(
-    f: &Frame<'_>,
-    (fuid, mime): (&str, Option<&'static str>),
-    m: &Msg,
-    sink: &mut dyn Sink,
-) -> io::Result<()> {
-    if !sink.wants(&files::SCHEMA) {
-        return Ok(());
-    }
-    let mut file = files::File::http(f, fuid, m.chunk_at);
-    file.mime_type = mime;
-    file.filename = m.filename.as_deref();
-    file.seen_bytes = m.body_len;
-    file.total_bytes = m.total;
-    emit(&file, sink)
-}
-
 /// HTTP transactions in progress, per connection.
 #[derive(Debug, Default)]
 pub struct Tracker {
@@ -688,9 +768,7 @@ impl Tracker {
             }
             // http_message_done
             h.request_body_len = m.body_len;
-            if let Some((fuid, mime)) = h.file(true, &m) {
-                file(f, (fuid, mime), &m, sink)?;
-            }
+            h.files(f, true, &m, sink)?;
             self.stats.flushed += out.len() as u64;
         } else {
             // http_reply
@@ -713,9 +791,7 @@ impl Tracker {
             h.status_msg = Some(std::mem::take(&mut m.reason));
             // http_message_done: the response is over.
             h.response_body_len = m.body_len;
-            if let Some((fuid, mime)) = h.file(false, &m) {
-                file(f, (fuid, mime), &m, sink)?;
-            }
+            h.files(f, false, &m, sink)?;
             if !informational(h.status_code) {
                 if let Some(h) = st.pending.remove(&key) {
                     out.push(h);

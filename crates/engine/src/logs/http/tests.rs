@@ -429,3 +429,82 @@ fn content_range_values() {
     assert_eq!(content_range(b"items 0-1/5"), None);
     assert_eq!(content_range(b"bytes x-1/5"), None);
 }
+
+/// A POST of a form with `parts` parts: field `f<i>`, file `n<i>.txt`
+/// holding `<i>` (the last holding nothing).
+fn form_post(parts: usize) -> String {
+    let mut body = String::new();
+    for i in 0..parts {
+        body.push_str(&format!(
+            "--B\r\nContent-Disposition: form-data; name=\"f{i}\"; filename=\"n{i}.txt\"\r\n\r\n"
+        ));
+        if i + 1 < parts {
+            body.push_str(&format!("{i}\r\n"));
+        } else {
+            body.push_str("\r\n");
+        }
+    }
+    body.push_str("--B--\r\n");
+    format!(
+        "POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=B\r\n\
+Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+const OK_EMPTY: &str = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+
+#[test]
+fn each_part_of_a_multipart_body_with_content_is_a_file() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    let post = form_post(3);
+    feed(&mut t, &mut rows, &c, 10 * SEC, &post);
+    feed(&mut t, &mut rows, &c, 11 * SEC, OK_EMPTY);
+    // The last part is empty: two files.
+    assert_eq!(rows.count("files"), 2);
+    let fuids: Vec<String> = (0..2).map(|i| rows.get("files", i, "fuid")).collect();
+    assert_ne!(fuids[0], fuids[1]);
+    rows.check(
+        "http",
+        0,
+        &[
+            (
+                "request_body_len",
+                &(post.len() - post.find("\r\n\r\n").unwrap() - 4).to_string(),
+            ),
+            ("orig_fuids", &fuids.join(",")),
+            ("orig_filenames", "n0.txt,n1.txt"),
+            ("resp_fuids", "-"),
+        ],
+    );
+    for (i, name) in ["n0.txt", "n1.txt"].iter().enumerate() {
+        rows.check(
+            "files",
+            i,
+            &[
+                ("source", "HTTP"),
+                ("is_orig", "T"),
+                ("filename", name),
+                ("seen_bytes", "1"),
+                ("total_bytes", "-"),
+            ],
+        );
+    }
+}
+
+/// Zeek lists at most 15 files a direction in http.log
+/// (`HTTP::max_files_orig`); files.log has every one.
+#[test]
+fn a_transaction_lists_at_most_15_files_a_direction() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    feed(&mut t, &mut rows, &c, 10 * SEC, &form_post(21));
+    feed(&mut t, &mut rows, &c, 11 * SEC, OK_EMPTY);
+    assert_eq!(rows.count("files"), 20);
+    let listed = rows.get("http", 0, "orig_fuids");
+    assert_eq!(listed.split(',').count(), MAX_LISTED_FILES);
+    assert_eq!(rows.get("http", 0, "orig_filenames").split(',').count(), 15);
+    let all: Vec<String> = (0..20).map(|i| rows.get("files", i, "fuid")).collect();
+    assert_eq!(listed, all[..15].join(","));
+    let distinct: std::collections::BTreeSet<_> = all.iter().collect();
+    assert_eq!(distinct.len(), 20);
+}
