@@ -328,6 +328,21 @@ fn limits_reached(
             ),
         ),
         (
+            total(|j| j.apps.http.stats.parts_dropped),
+            format!(
+                "parts of HTTP multipart bodies made no file (at most {} files a body, nested at most {} deep)",
+                mime::MAX_FILES,
+                mime::MAX_NESTING
+            ),
+        ),
+        (
+            total(|j| j.apps.http.stats.unsplit),
+            format!(
+                "HTTP multipart bodies logged as one file (longer than {} MiB, no room to keep them, or content-coded)",
+                wiresift_engine::flow::app_stream::MAX_MULTIPART >> 20
+            ),
+        ),
+        (
             total(|j| j.apps.mqtt.stats.overflow),
             format!(
                 "MQTT connections written early ({} with state)",

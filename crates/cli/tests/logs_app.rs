@@ -1925,6 +1925,62 @@ fn a_mail_s_files_are_bounded_and_told() {
     assert_eq!(smtp[0]["fuids"].split(',').count(), 1000);
 }
 
+/// A POST of a form of more parts than a body's files are kept for, and
+/// one of a form longer than is kept whole: the first makes the most
+/// files, lists 15 in http.log and tells the rest; the second is one file,
+/// and told.
+#[test]
+fn an_upload_s_files_are_bounded_and_told() {
+    let post = |body: &[u8]| {
+        let mut m = format!(
+            "POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=b\r\n\
+Content-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        m.extend_from_slice(body);
+        m
+    };
+    let mut many = Vec::new();
+    for i in 0..1005 {
+        many.extend_from_slice(
+            format!("--b\r\nContent-Disposition: form-data; name=\"f{i}\"\r\n\r\nv{i:04}\r\n")
+                .as_bytes(),
+        );
+    }
+    many.extend_from_slice(b"--b--\r\n");
+    let mut long =
+        b"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big.bin\"\r\n\r\n".to_vec();
+    long.resize(long.len() + (5 << 20), b'x');
+    long.extend_from_slice(b"\r\n--b--\r\n");
+    let (first, second) = (post(&many), post(&long));
+    // (Each of the many parts is "vNNNN": its CR LF is the boundary's.)
+    let ok: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    let talk: Vec<(bool, &[u8])> = vec![(true, &first), (false, ok), (true, &second), (false, ok)];
+    let tmp = TempDir::new("logs-upload-files");
+    let file = tmp.path("upload.pcap");
+    write_pcap(&file, &tcp_conversation_to(40012, 80, &talk));
+    let dir = tmp.path("logs");
+    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
+    assert!(out.status.success());
+    let note = |what: &str| format!("wiresift: note: {}: {what}", file.display());
+    assert_eq!(
+        stderr_lines(&out),
+        [
+            note("5 parts of HTTP multipart bodies made no file (at most 1000 files a body, nested at most 100 deep)"),
+            note("1 HTTP multipart bodies logged as one file (longer than 4 MiB, no room to keep them, or content-coded)"),
+        ]
+    );
+    let files = read_log(&dir, "files").records();
+    assert_eq!(files.len(), 1001);
+    assert!(files[..1000].iter().all(|r| r["seen_bytes"] == "5"));
+    // The long one: its whole body, as one file.
+    assert_eq!(files[1000]["seen_bytes"], long.len().to_string());
+    let http = read_log(&dir, "http").records();
+    assert_eq!(http[0]["orig_fuids"].split(',').count(), 15);
+    assert_eq!(http[1]["orig_fuids"], files[1000]["fuid"]);
+}
+
 /// An SSH 2 KEXINIT packet with these ten name lists, padded to a multiple
 /// of 8 bytes (RFC 4253 §6, §7.1).
 fn ssh_kexinit(lists: &[&[u8]; 10]) -> Vec<u8> {

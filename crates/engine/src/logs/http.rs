@@ -146,6 +146,13 @@ pub struct Msg {
     /// A multipart body (not byteranges) read whole: its parts with
     /// content, each a file of its own ([`mime::walk_body`]).
     pub parts: Option<Vec<mime::File>>,
+    /// Parts that made no file: past [`mime::MAX_FILES`] a body, or
+    /// nested past [`mime::MAX_NESTING`].
+    pub parts_dropped: u64,
+    /// A multipart body logged as one file: counted past its head (longer
+    /// than [`crate::flow::app_stream::MAX_MULTIPART`], or no room in the
+    /// stream budget) or content-coded.
+    pub unsplit: bool,
 }
 
 /// Files listed per direction of a transaction (Zeek's
@@ -373,13 +380,16 @@ impl Msg {
         m.chunk_at = v.chunk_at();
         // A multipart body held whole is read for its parts (one counted
         // past its head, or content-coded, stays one file).
-        if let Some(ct) = multipart.filter(|_| !coded && v.elided() == 0) {
+        m.unsplit = multipart.is_some() && (coded || v.elided() > 0);
+        if let Some(ct) = multipart.filter(|_| !m.unsplit) {
             let line = |name: &[u8], value: &[u8]| [name, b": ", value].concat();
             let mut head = vec![line(b"Content-Type", ct)];
             head.extend(transfer_coding.map(|t| line(b"Content-Transfer-Encoding", t)));
             let head: Vec<&[u8]> = head.iter().map(Vec::as_slice).collect();
             let body = crate::export::entity(v).unwrap_or_default();
-            m.parts = Some(mime::walk_body(&head, &body).files);
+            let walked = mime::walk_body(&head, &body);
+            m.parts_dropped = walked.files_dropped.saturating_add(walked.too_deep);
+            m.parts = Some(walked.files);
         }
         // A 206 response's range is in its headers, or in those of the
         // first part of a multipart/byteranges body (the parts are pieces
@@ -664,6 +674,10 @@ pub struct Stats {
     /// Connections whose open transactions were written early because
     /// [`MAX_CONNS`] had HTTP state.
     pub overflow: u64,
+    /// Parts of multipart bodies that made no file ([`Msg::parts_dropped`]).
+    pub parts_dropped: u64,
+    /// Multipart bodies logged as one file ([`Msg::unsplit`]).
+    pub unsplit: u64,
 }
 
 /// One connection's transactions (Zeek's `HTTP::State`).
@@ -715,6 +729,8 @@ impl Tracker {
             self.stats.overflow += 1;
             self.conn_ended(id, sink)?;
         }
+        self.stats.parts_dropped = self.stats.parts_dropped.saturating_add(m.parts_dropped);
+        self.stats.unsplit += u64::from(m.unsplit);
         let mut out: Vec<Box<Http>> = Vec::new();
         let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {
             since_ns: f.ts_ns,
