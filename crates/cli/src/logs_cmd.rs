@@ -328,6 +328,13 @@ fn limits_reached(
             ),
         ),
         (
+            total(|j| j.apps.smtp.stats.long_lines),
+            format!(
+                "cuts in mail lines longer than {} KiB (read in pieces of that length)",
+                mime::MAX_LINE >> 10
+            ),
+        ),
+        (
             total(|j| j.apps.http.stats.parts_dropped),
             format!(
                 "parts of HTTP multipart bodies made no file (at most {} files a body, nested at most {} deep)",

@@ -1925,6 +1925,164 @@ fn a_mail_s_files_are_bounded_and_told() {
     assert_eq!(smtp[0]["fuids"].split(',').count(), 1000);
 }
 
+/// A mail longer than the 4 MiB the `imf` layer keeps: its content is
+/// read as it comes, so the attachment that crosses the 4 MiB mark is
+/// counted whole and the one after it is a file too, timed by the frame
+/// that brought its line.
+#[test]
+fn a_mail_past_4_mib_is_read_whole() {
+    let mut mail = b"Subject: big\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Transfer-Encoding: base64\r\n\
+Content-Disposition: attachment; filename=\"zeros.bin\"\r\n\r\n"
+        .to_vec();
+    // 60,000 lines of 19 groups "AAAA": 57 zero bytes a line.
+    let line = [&[b'A'; 76][..], b"\r\n"].concat();
+    for _ in 0..60_000 {
+        mail.extend_from_slice(&line);
+    }
+    mail.extend_from_slice(
+        b"--b\r\nContent-Disposition: attachment; filename=\"after.txt\"\r\n\r\nbye\r\n",
+    );
+    let bye_end = mail.len();
+    mail.extend_from_slice(b"--b--\r\n.\r\n");
+    assert!(mail.len() > 4 << 20);
+    let talk: Vec<(bool, &[u8])> = vec![
+        (false, b"220 mail.example.com ESMTP\r\n"),
+        (true, b"HELO client.example.com\r\n"),
+        (false, b"250 mail.example.com\r\n"),
+        (true, b"MAIL FROM:<a@example.com>\r\n"),
+        (false, b"250 OK\r\n"),
+        (true, b"RCPT TO:<b@example.com>\r\n"),
+        (false, b"250 OK\r\n"),
+        (true, b"DATA\r\n"),
+        (false, b"354 go ahead\r\n"),
+        (true, &mail),
+        (false, b"250 OK\r\n"),
+        (true, b"QUIT\r\n"),
+        (false, b"221 Bye\r\n"),
+    ];
+    let tmp = TempDir::new("logs-long-mail");
+    let file = tmp.path("mail.pcap");
+    write_pcap(&file, &tcp_conversation_to(40013, 25, &talk));
+    let dir = tmp.path("logs");
+    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
+    assert!(out.status.success());
+    assert!(stderr_lines(&out).is_empty(), "{:?}", stderr_lines(&out));
+    let files = read_log(&dir, "files").records();
+    let names: Vec<&str> = files.iter().map(|r| r["filename"].as_str()).collect();
+    assert_eq!(names, ["zeros.bin", "after.txt"]);
+    assert_eq!(files[0]["seen_bytes"], (60_000 * 57).to_string());
+    assert_eq!(files[1]["seen_bytes"], "3");
+    // Frame i is at i / 1000 s and i % 1000 µs: three of the handshake
+    // and nine of the exchange come before the mail's, 1460 bytes each.
+    let frame = 12 + (bye_end - 1) / 1460;
+    let ts = format!("{}.{:06}", 1_700_000_000 + frame / 1000, frame % 1000);
+    assert_eq!(files[1]["ts"], ts);
+    let smtp = read_log(&dir, "smtp").records();
+    assert_eq!(smtp[0]["fuids"].split(',').count(), 2);
+    assert_eq!(smtp[0]["subject"], "big");
+}
+
+/// A mail segment never captured, which the server acknowledges: as Zeek
+/// does at a content gap, the mail's reading ends there; the part it
+/// read whole is a file, the part the gap cut is one of what came before
+/// the gap, and nothing after the gap is read as mail.
+#[test]
+fn a_gap_in_a_mail_ends_its_files() {
+    use wiresift_engine::craft::{self, ipproto, Link};
+    use wiresift_wire::ethernet::ethertype;
+    use wiresift_wire::tcp::flag;
+    let mut mail = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n".to_vec();
+    mail.resize(mail.len() + 1000, b'a');
+    mail.extend_from_slice(b"\r\n--b\r\n\r\n");
+    let second = mail.len();
+    // Lines of 98 bytes and a CR LF: the second part spans four segments.
+    for _ in 0..50 {
+        mail.extend_from_slice(&[b'b'; 98]);
+        mail.extend_from_slice(b"\r\n");
+    }
+    mail.extend_from_slice(b"--b--\r\n.\r\n");
+    let talk: Vec<(bool, &[u8])> = vec![
+        (true, b"MAIL FROM:<a@example.com>\r\n"),
+        (false, b"250 OK\r\n"),
+        (true, b"DATA\r\n"),
+        (false, b"354 go ahead\r\n"),
+        (true, &mail),
+        (false, b"250 OK\r\n"),
+    ];
+    let mut frames = tcp_conversation_to(40015, 25, &talk);
+    // Frames: 3 of the handshake, 4 of the exchange, then the mail's
+    // segments. The third is lost; the server acknowledges the fourth.
+    let (c, s) = ([10, 1, 0, 5], [192, 0, 2, 80]);
+    let mail_seq = 1001 + 28 + 6;
+    let fourth_end = mail_seq + 4 * 1460;
+    let t = craft::tcp(25, 40015, 9000 + 1 + 8 + 14, fourth_end as u32, flag::ACK);
+    let ack = craft::ipv4_packet(
+        craft::ipv4(s, c, 1, 64),
+        ipproto::TCP,
+        &craft::tcp_segment(&t, b"", &s, &c),
+    );
+    let lan = Link {
+        src: [2, 0, 0, 0, 0, 1],
+        dst: [2, 0, 0, 0, 0, 2],
+        vlan: None,
+    };
+    frames.insert(7 + 4, lan.reply().frame(ethertype::IPV4, &ack));
+    frames.remove(7 + 2);
+    let tmp = TempDir::new("logs-mail-gap");
+    let file = tmp.path("mail.pcap");
+    write_pcap(&file, &frames);
+    let dir = tmp.path("logs");
+    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
+    assert!(out.status.success());
+    let files = read_log(&dir, "files").records();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let part = |depth: &str| files.iter().find(|r| r["depth"] == depth).unwrap();
+    assert_eq!(part("2")["seen_bytes"], "1000");
+    assert_eq!(part("2")["missing_bytes"], "0");
+    // The second part: its lines up to the gap, each with its CR LF but
+    // the last (owed to a boundary that never came); the line the gap
+    // cut is not read, and the gap's bytes are missing.
+    let lines = (2 * 1460 - second) / 100;
+    assert_eq!(part("3")["seen_bytes"], (lines * 100 - 2).to_string());
+    assert_eq!(part("3")["missing_bytes"], "1460");
+    let smtp = read_log(&dir, "smtp").records();
+    assert_eq!(smtp[0]["fuids"].split(',').count(), 2);
+}
+
+/// A mail line longer than is held while its end has not come is read in
+/// pieces, and the cut is told.
+#[test]
+fn a_mail_line_past_64_kib_is_cut_and_told() {
+    let mut mail = b"Subject: long\r\n\r\n".to_vec();
+    mail.resize(mail.len() + (80 << 10), b'x');
+    mail.extend_from_slice(b"\r\n.\r\n");
+    let talk: Vec<(bool, &[u8])> = vec![
+        (true, b"MAIL FROM:<a@example.com>\r\n"),
+        (false, b"250 OK\r\n"),
+        (true, b"DATA\r\n"),
+        (false, b"354 go ahead\r\n"),
+        (true, &mail),
+        (false, b"250 OK\r\n"),
+    ];
+    let tmp = TempDir::new("logs-long-line");
+    let file = tmp.path("mail.pcap");
+    write_pcap(&file, &tcp_conversation_to(40014, 25, &talk));
+    let dir = tmp.path("logs");
+    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
+    assert!(out.status.success());
+    assert_eq!(
+        stderr_lines(&out),
+        [format!(
+            "wiresift: note: {}: 1 cuts in mail lines longer than 64 KiB (read in pieces of that length)",
+            file.display()
+        )]
+    );
+    // Two lines of the text, each with its CR LF.
+    let files = read_log(&dir, "files").records();
+    assert_eq!(files[0]["seen_bytes"], ((80 << 10) + 2 * 2).to_string());
+}
+
 /// A POST of a form of more parts than a body's files are kept for, and
 /// one of a form longer than is kept whole: the first makes the most
 /// files, lists 15 in http.log and tells the rest; the second is one file,

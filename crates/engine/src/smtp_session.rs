@@ -5,6 +5,10 @@
 //! until the `.` line, and the frame that ends it shows the mail (an `imf`
 //! layer after the SMTP one), with the frames the content came in.
 //!
+//! Mail content after a gap in the client's bytes is marked with the
+//! gap's length (as Zeek ends the mail's reading at a content gap), on
+//! every unit of the mail that follows it.
+//!
 //! Bounds: a held first line at most [`MAX_LINE`] bytes; of a mail, the
 //! first [`MAX_MAIL`] bytes are kept (the rest is counted, not kept: the
 //! headers are at the start) and at most [`MAX_FRAGMENTS`] frame numbers.
@@ -34,8 +38,13 @@ pub struct SmtpConv {
     /// Bytes of `unit` that belong to the current frame's shown units.
     shown: usize,
     frame: u64,
-    /// What each shown range is: the range's start and its unit.
-    kinds: Vec<(usize, Unit)>,
+    /// What each shown range is: the range's start, its unit, and for
+    /// mail content after a gap, the gap's bytes.
+    kinds: Vec<(usize, Unit, u64)>,
+    /// Bytes of gaps since the last unit was read.
+    gap_seen: u64,
+    /// The first gap of the mail being put together (0: none).
+    mail_gap: u64,
     /// The mail being put together (its first [`MAX_MAIL`] bytes), its
     /// length and the frames it came in.
     mail: Vec<u8>,
@@ -90,6 +99,7 @@ impl SmtpConv {
                 self.mail.clear();
                 self.frames.clear();
                 self.mail_len = 0;
+                self.mail_gap = 0;
             }
             if self.unit.is_empty() && self.unit.capacity() > 4096 {
                 self.unit = Vec::new();
@@ -97,6 +107,7 @@ impl SmtpConv {
         }
         if gap > 0 {
             self.unit.truncate(self.shown);
+            self.gap_seen = self.gap_seen.saturating_add(u64::from(gap));
         }
         self.unit.extend_from_slice(bytes);
         let start = self.shown;
@@ -107,6 +118,11 @@ impl SmtpConv {
         }
         let unit = self.session.client(cur);
         let end = self.unit.len();
+        let content = matches!(unit, Unit::Content { .. } | Unit::End { .. });
+        let gap = std::mem::take(&mut self.gap_seen);
+        if content && self.mail_gap == 0 {
+            self.mail_gap = gap;
+        }
         match unit {
             Unit::Content { ends } => {
                 self.add_mail(start..end, frame);
@@ -123,7 +139,8 @@ impl SmtpConv {
             Unit::CommandsEnd => self.done_at = Some(start),
             _ => {}
         }
-        self.kinds.push((start, unit));
+        let gap = if content { self.mail_gap } else { 0 };
+        self.kinds.push((start, unit, gap));
         self.shown = end;
         match unit {
             // Each command (or credential) line is a message of its own.
@@ -167,35 +184,37 @@ impl SmtpConv {
         let Some(msg) = self.unit.get(r.clone()) else {
             return true;
         };
-        let (ustart, unit) = self
+        let (ustart, unit, gap) = self
             .kinds
             .iter()
             .rev()
-            .find(|(at, _)| *at <= r.start)
+            .find(|(at, ..)| *at <= r.start)
             .copied()
-            .unwrap_or((0, Unit::Commands));
+            .unwrap_or((0, Unit::Commands, 0));
         let part = match unit {
             Unit::Commands | Unit::CommandsEnd => Part::Commands,
             Unit::Username => Part::Username,
             Unit::Password => Part::Password,
             Unit::UsernamePassword => Part::UsernamePassword,
             Unit::Content { .. } => Part::DataFragment,
-            Unit::End { .. } => Part::Eom {
+            Unit::End { content } => Part::Eom {
                 fragments: &self.frames,
                 length: self.mail_len,
+                content,
             },
         };
         let Ok(v) = SmtpView::new(msg, true) else {
             return true;
         };
-        if !d.push_reassembled(Layer::Smtp(v.with_part(part))) {
+        let v = v.with_part(part).with_gap_before(gap);
+        if !d.push_reassembled(Layer::Smtp(v)) {
             return false;
         }
         // The mail goes after the last message of the unit that ended it.
         let unit_end = self
             .kinds
             .iter()
-            .find(|(at, _)| *at > ustart)
+            .find(|(at, ..)| *at > ustart)
             .map_or(self.shown, |k| k.0);
         if self.done_at == Some(ustart) && r.end == unit_end {
             return d.push_reassembled(Layer::Imf(ImfView::new(&self.mail)));

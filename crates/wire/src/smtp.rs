@@ -61,8 +61,13 @@ pub enum Part<'a> {
     /// Mail content that does not end the message (a "DATA fragment").
     DataFragment,
     /// The `.` line that ends the mail: the frames its content came in
-    /// (as many as were kept) and the content's length.
-    Eom { fragments: &'a [u64], length: u64 },
+    /// (as many as were kept) and the content's length; the message
+    /// starts with the mail's last `content` bytes.
+    Eom {
+        fragments: &'a [u64],
+        length: u64,
+        content: usize,
+    },
 }
 
 /// Command words that are not four letters, which tshark also takes as
@@ -194,6 +199,7 @@ pub struct SmtpView<'a> {
     bytes: &'a [u8],
     to_server: bool,
     part: Part<'a>,
+    gap: u64,
 }
 
 impl<'a> SmtpView<'a> {
@@ -205,6 +211,7 @@ impl<'a> SmtpView<'a> {
             bytes,
             to_server,
             part: Part::Commands,
+            gap: 0,
         })
     }
 
@@ -217,6 +224,18 @@ impl<'a> SmtpView<'a> {
     /// What the message is, when sent by the client.
     pub fn part(&self) -> Part<'a> {
         self.part
+    }
+
+    /// Mail content that came after a gap of `gap` bytes in the mail
+    /// (bytes never captured; the first gap, if several).
+    pub fn with_gap_before(self, gap: u64) -> Self {
+        SmtpView { gap, ..self }
+    }
+
+    /// The bytes of the mail's first gap before this content, 0 when
+    /// none ([`SmtpView::with_gap_before`]).
+    pub fn gap_before(&self) -> u64 {
+        self.gap
     }
 
     /// Command lines (not AUTH credentials nor mail content)?
@@ -247,6 +266,11 @@ impl<'a> SmtpView<'a> {
             }
         }
         false
+    }
+
+    /// The message as sent.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
     }
 
     /// The message is all text: header and message are the same bytes.
@@ -361,7 +385,9 @@ impl<'a> SmtpView<'a> {
             Part::Password => Some(Field::AuthPassword),
             Part::UsernamePassword => Some(Field::AuthUsernamePassword),
             Part::DataFragment => return,
-            Part::Eom { fragments, length } => {
+            Part::Eom {
+                fragments, length, ..
+            } => {
                 match f {
                     Field::Eom => out.value(Value::Present, whole),
                     Field::DataFragment => {
@@ -579,6 +605,7 @@ mod tests {
             let v = SmtpView::new(b, true).unwrap().with_part(Part::Eom {
                 fragments: &[],
                 length: 0,
+                content: 0,
             });
             v.eom_after_blank_line()
         };

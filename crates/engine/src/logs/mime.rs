@@ -29,12 +29,18 @@
 //!
 //! Zeek hands a file its content a line at a time (after each line that
 //! decoded to something): a file starts at the end of its first such line
-//! and was last active at the end of its last.
+//! and was last active at the end of its last. Where a line ended is the
+//! caller's mark: the time its end came for a mail read as it comes
+//! ([`MailReader`]), an offset in the body for an HTTP body
+//! ([`walk_body`]).
 //!
 //! Bounds: entities nest at most [`MAX_NESTING`] deep (a deeper one is not
 //! begun: its lines are dropped, and it is counted); at most
 //! [`MAX_FILES`] files and [`MAX_WEIRDS`] weirds a mail; a header's
-//! unfolded value is cut at [`MAX_HEADER`] bytes.
+//! unfolded value is cut at [`MAX_HEADER`] bytes; a mail line is held at
+//! most [`MAX_LINE`] bytes while its end has not come (a longer one is read
+//! in pieces of that length, and counted). What a mail holds does not grow
+//! with its length: a file keeps its first bytes (for its type) and a count.
 
 use super::http::unescape_uri;
 
@@ -46,6 +52,8 @@ pub const MAX_FILES: usize = 1000;
 pub const MAX_HEADER: usize = 16 << 10;
 /// Weirds kept of one mail.
 pub const MAX_WEIRDS: usize = 100;
+/// Bytes of a mail line held while its end has not come.
+pub const MAX_LINE: usize = 64 << 10;
 /// Bytes of a file kept from its start for its type.
 const HEAD: usize = crate::inflate::HEAD;
 
@@ -57,12 +65,15 @@ pub struct File {
     pub filename: Option<Vec<u8>>,
     /// Bytes of decoded content.
     pub seen: u64,
+    /// Bytes lost to a gap that ended the mail while the file was read
+    /// ([`MailReader::cut`]).
+    pub missing: u64,
     /// Its first decoded bytes (at most [`HEAD`]).
     pub head: Vec<u8>,
-    /// Offsets in the mail of the ends of the first and the last lines
-    /// that gave it content.
-    pub first_at: usize,
-    pub last_at: usize,
+    /// The marks (times or offsets, as the caller gave them) of the ends
+    /// of the first and the last lines that gave it content.
+    pub first_at: i64,
+    pub last_at: i64,
 }
 
 /// What a mail's entities made.
@@ -75,10 +86,11 @@ pub struct Mail {
     pub files_dropped: u64,
     /// Entities not begun: they would have nested past [`MAX_NESTING`].
     pub too_deep: u64,
-    /// Zeek's `base64_illegal_encoding` weirds: where in the mail (the end
-    /// of the line being decoded) and Zeek's text (at most
-    /// [`MAX_WEIRDS`]).
-    pub weirds: Vec<(usize, String)>,
+    /// Zeek's `base64_illegal_encoding` weirds: the mark of the end of
+    /// the line being decoded, and Zeek's text (at most [`MAX_WEIRDS`]).
+    pub weirds: Vec<(i64, String)>,
+    /// Lines longer than [`MAX_LINE`], read in pieces: the cuts made.
+    pub long_lines: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -330,6 +342,7 @@ fn sextet(c: u8) -> Option<u8> {
 }
 
 /// Reads a mail's lines into its entities.
+#[derive(Debug)]
 struct Walker {
     stack: Vec<Entity>,
     mail: Mail,
@@ -340,7 +353,7 @@ struct Walker {
 impl Walker {
     /// Entity `i` (the innermost) gave `self.out`, on the line ending at
     /// `at`.
-    fn deliver(&mut self, i: usize, at: usize) {
+    fn deliver(&mut self, i: usize, at: i64) {
         let Some(e) = self.stack.get_mut(i) else {
             return;
         };
@@ -394,7 +407,7 @@ impl Walker {
     }
 
     /// Entities deeper than `keep` end (at the line ending at `at`).
-    fn end_below(&mut self, keep: usize, at: usize) {
+    fn end_below(&mut self, keep: usize, at: i64) {
         while self.stack.len() > keep + 1 {
             let i = self.stack.len() - 1;
             self.finish(i, at);
@@ -403,7 +416,7 @@ impl Walker {
     }
 
     /// Entity `i` ends: a header not yet taken, a base64 group left.
-    fn finish(&mut self, i: usize, at: usize) {
+    fn finish(&mut self, i: usize, at: i64) {
         let Some(e) = self.stack.get_mut(i) else {
             return;
         };
@@ -427,7 +440,7 @@ impl Walker {
         self.deliver(i, at);
     }
 
-    fn line(&mut self, line: &[u8], at: usize) {
+    fn line(&mut self, line: &[u8], at: i64) {
         let depth = self.stack.len();
         // Only a line starting `--` can be a boundary of an outer entity;
         // any other goes to the innermost (the entities above it pass it
@@ -611,25 +624,17 @@ impl Walker {
         w
     }
 
-    /// Every line of a mail as SMTP delivers it: its line end and trailing
+    /// A line of a mail as SMTP delivers it: its line end and trailing
     /// CRs taken off, and one leading `.` (the dot-stuffing).
-    fn mail_lines(&mut self, text: &[u8]) {
-        let mut at = 0;
-        while at < text.len() {
-            let rest = text.get(at..).unwrap_or_default();
-            let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
-            let end = at + len;
-            let mut line = rest.get(..len).unwrap_or_default();
-            while let Some(l) = line
-                .strip_suffix(b"\n")
-                .or_else(|| line.strip_suffix(b"\r"))
-            {
-                line = l;
-            }
-            let line = line.strip_prefix(b".").unwrap_or(line);
-            self.line(line, end);
-            at = end;
+    fn mail_line(&mut self, mut line: &[u8], at: i64) {
+        while let Some(l) = line
+            .strip_suffix(b"\n")
+            .or_else(|| line.strip_suffix(b"\r"))
+        {
+            line = l;
         }
+        let line = line.strip_prefix(b".").unwrap_or(line);
+        self.line(line, at);
     }
 
     /// Every line of `text` as Zeek's HTTP analyzer reads a multipart
@@ -645,28 +650,110 @@ impl Walker {
                 None => (rest.len(), 0),
             };
             let end = at + len + eol;
-            self.line(rest.get(..len).unwrap_or_default(), end);
+            self.line(rest.get(..len).unwrap_or_default(), mark(end));
             at = end;
         }
     }
 
     /// The text ended at `at`: every entity still open ends.
-    fn end(mut self, at: usize) -> Mail {
+    fn end(mut self, at: i64) -> Mail {
         self.end_below(0, at);
         self.finish(0, at);
         self.mail
     }
 }
 
-/// The files of `mail`, the content of an SMTP DATA as sent (dot-stuffed,
-/// without the `.` line); `blank_line`: an empty last line follows it.
-pub fn walk(mail: &[u8], blank_line: bool) -> Mail {
-    let mut w = Walker::new();
-    w.mail_lines(mail);
-    if blank_line {
-        w.line(b"", mail.len());
+/// An offset in a body as a line's mark.
+fn mark(offset: usize) -> i64 {
+    i64::try_from(offset).unwrap_or(i64::MAX)
+}
+
+/// The files of a mail read as SMTP delivers its content, piece by piece
+/// as it comes (dot-stuffed, up to the `.` line), so a mail of any length
+/// is read whole in bounded memory.
+#[derive(Debug)]
+pub struct MailReader {
+    walker: Walker,
+    /// The start of a line whose end has not come ([`MAX_LINE`]).
+    held: Vec<u8>,
+    /// The mark of the last bytes fed.
+    last: i64,
+}
+
+impl Default for MailReader {
+    fn default() -> Self {
+        MailReader {
+            walker: Walker::new(),
+            held: Vec::new(),
+            last: 0,
+        }
     }
-    w.end(mail.len())
+}
+
+impl MailReader {
+    /// The next `bytes` of the mail, which came at `at` (the mark of each
+    /// line they end).
+    pub fn feed(&mut self, mut bytes: &[u8], at: i64) {
+        self.last = at;
+        while !bytes.is_empty() {
+            // Always at least 1: a line is read once it holds MAX_LINE.
+            let room = MAX_LINE.saturating_sub(self.held.len());
+            let (piece, rest, ended) = match memchr::memchr(b'\n', bytes) {
+                Some(p) if p < room => {
+                    let (l, r) = bytes.split_at_checked(p + 1).unwrap_or((bytes, &[]));
+                    (l, r, true)
+                }
+                _ if bytes.len() < room => (bytes, &[][..], false),
+                _ => {
+                    let (l, r) = bytes.split_at_checked(room).unwrap_or((bytes, &[]));
+                    self.walker.mail.long_lines += 1;
+                    (l, r, true)
+                }
+            };
+            bytes = rest;
+            if !ended {
+                self.held.extend_from_slice(piece);
+            } else if self.held.is_empty() {
+                self.walker.mail_line(piece, at);
+            } else {
+                self.held.extend_from_slice(piece);
+                self.walker.mail_line(&self.held, at);
+                self.held.clear();
+            }
+        }
+    }
+
+    /// A gap of `gap` bytes in the mail's content: as Zeek's SMTP
+    /// analyzer does, the mail ends there. A line cut by the gap is not
+    /// read; the file being read counts the gap's bytes as missing.
+    pub fn cut(mut self, gap: u64) -> Mail {
+        self.held.clear();
+        let open = self.walker.stack.last().and_then(|e| e.file);
+        if let Some(f) = open.and_then(|i| self.walker.mail.files.get_mut(i)) {
+            f.missing = f.missing.saturating_add(gap);
+        }
+        let at = self.last;
+        self.finish(false, at)
+    }
+
+    /// The mark of the last bytes fed: where a mail whose end never came
+    /// ends.
+    pub fn last_mark(&self) -> i64 {
+        self.last
+    }
+
+    /// The mail ended at `at`; `blank_line`: an empty last line was left
+    /// out of what was fed. A last line without its end is read, and every
+    /// entity still open ends.
+    pub fn finish(mut self, blank_line: bool, at: i64) -> Mail {
+        if !self.held.is_empty() {
+            self.walker.mail_line(&self.held, at);
+        }
+        if blank_line {
+            self.walker.line(b"", at);
+        }
+        self.walker.end(at)
+    }
 }
 
 /// The files of an HTTP message's `body`, an entity whose MIME headers
@@ -682,7 +769,7 @@ pub fn walk_body(headers: &[&[u8]], body: &[u8]) -> Mail {
     }
     w.line(b"", 0);
     w.lines_cr_or_lf(body);
-    w.end(body.len())
+    w.end(mark(body.len()))
 }
 
 #[cfg(test)]

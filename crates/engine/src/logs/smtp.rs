@@ -24,17 +24,17 @@
 //!   files.log on the frame of the `.` line: `ts` when the line that first
 //!   gave it content came, `duration` to the last such line, `depth` the
 //!   entity's count among the connection's mails (Zeek's `mime_depth`).
+//!   The content is read as it comes ([`mime::MailReader`]), so a mail's
+//!   files are whole whatever its length.
 //!
 //! - `path` adds to the server and the client the address each `Received`
 //!   header names ([`received_hop`]) unless it repeats the one before; with
 //!   Zeek's default `mail_path_capture` (all hosts) every header counts.
 //!
-//! Known differences: of a mail, the first
-//! [`crate::smtp_session::MAX_MAIL`] bytes are read for files.
-//!
 //! Bounds: at most [`MAX_CONNS`] connections with SMTP state (past that
 //! the oldest is written early, [`Stats::overflow`]); at most
-//! [`MAX_RCPT`] recipients per transaction ([`Stats::rcpt_dropped`]).
+//! [`MAX_RCPT`] recipients per transaction ([`Stats::rcpt_dropped`]);
+//! the MIME reader's ([`mime`]), each counted.
 
 use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
 use super::{emit, field, files, magic, mime, weird, Record, Schema, Sink, Type, Value};
@@ -81,8 +81,6 @@ pub const MAX_RCPT: usize = 1000;
 const MAX_TEXT: usize = 4096;
 /// `Received` hops kept of a mail.
 const MAX_HOPS: usize = 100;
-/// Pieces of a mail's content whose time is kept.
-const MAX_PIECES: usize = 4096;
 
 /// What smtp.log needs of one SMTP message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,8 +95,9 @@ pub enum Msg {
         /// The last line's text.
         msg: Vec<u8>,
     },
-    /// Mail content the client sent before the `.` line.
-    Content { len: u64 },
+    /// Mail content the client sent before the `.` line, as sent;
+    /// `gap`: the bytes of the mail's first gap before it (0: none).
+    Content { bytes: Vec<u8>, gap: u64 },
     /// The mail the client sent, on the frame of its `.` line.
     Mail(Box<Mail>),
 }
@@ -107,17 +106,16 @@ pub enum Msg {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mail {
     pub headers: Headers,
-    /// Its files (smtp.log lists them, files.log describes them).
-    pub mime: mime::Mail,
+    /// An empty last line was left out of the mail's content
+    /// ([`SmtpView::eom_after_blank_line`]).
+    pub blank_line: bool,
 }
 
 impl Mail {
-    /// `blank_line`: an empty last line was left out of the mail
-    /// ([`SmtpView::eom_after_blank_line`]).
     pub fn read(v: &ImfView<'_>, blank_line: bool) -> Mail {
         Mail {
             headers: Headers::read(v),
-            mime: mime::walk(v.bytes(), blank_line),
+            blank_line,
         }
     }
 }
@@ -281,10 +279,16 @@ impl Msg {
         if v.is_request() {
             match v.part() {
                 Part::Commands => {}
-                Part::DataFragment => {
+                Part::DataFragment | Part::Eom { .. } => {
+                    // (Of the `.` line's message, the mail's last content.)
+                    let bytes = match v.part() {
+                        Part::Eom { content, .. } => v.bytes().get(..content),
+                        _ => None,
+                    };
                     return Some(Msg::Content {
-                        len: v.header_len() as u64,
-                    })
+                        bytes: bytes.unwrap_or(v.bytes()).to_vec(),
+                        gap: v.gap_before(),
+                    });
                 }
                 _ => return None,
             }
@@ -378,6 +382,8 @@ pub struct Stats {
     /// Entities of mails not made files: past [`mime::MAX_FILES`] a mail,
     /// or nested past [`mime::MAX_NESTING`].
     pub entities_dropped: u64,
+    /// Mail lines longer than [`mime::MAX_LINE`], read in pieces.
+    pub long_lines: u64,
 }
 
 /// One connection's state (Zeek's `SMTP::State` and the current record).
@@ -393,10 +399,12 @@ struct ConnState {
     since_ns: i64,
     /// Zeek's `mime_depth`: the MIME entities of the connection's mails.
     mime_depth: u64,
-    /// When the content came: the bytes before each piece's end, and its
-    /// time (at most [`MAX_PIECES`]; later bytes take the `.` line's).
-    pieces: Vec<(u64, i64)>,
-    content_len: u64,
+    /// The mail being sent, read as it comes (made at its first content).
+    mail: Option<Box<mime::MailReader>>,
+    /// Its reading ended at a gap in its content.
+    mail_cut: bool,
+    /// It is the originator's.
+    mail_orig: bool,
 }
 
 impl Smtp {
@@ -461,6 +469,70 @@ fn starts_ci(b: &[u8], p: &[u8]) -> bool {
     b.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p))
 }
 
+/// The files of a mail whose reading ended, sent by the originator or
+/// not (`is_orig`): each written to files.log and listed in the
+/// transaction's `fuids`, and the mail's weirds.
+fn mail_files(
+    stats: &mut Stats,
+    st: &mut ConnState,
+    mime: mime::Mail,
+    is_orig: bool,
+    sink: &mut dyn Sink,
+) -> io::Result<()> {
+    let conn = &st.rec.conn;
+    stats.entities_dropped = stats
+        .entities_dropped
+        .saturating_add(mime.files_dropped)
+        .saturating_add(mime.too_deep);
+    stats.long_lines = stats.long_lines.saturating_add(mime.long_lines);
+    for (at, text) in mime.weirds {
+        let w = weird::Weird {
+            addl: Some(text),
+            ..weird::Weird::of_conn(at, conn, "base64_illegal_encoding", "")
+        };
+        emit(&w, sink)?;
+    }
+    let mut fuids = Vec::with_capacity(mime.files.len());
+    for m in &mime.files {
+        let depth = st.mime_depth.saturating_add(m.entity);
+        let fuid = files::fuid("SMTP", conn.uid.as_str(), depth, true, 0);
+        let file = files::File {
+            ts_ns: m.first_at,
+            fuid: &fuid,
+            conn,
+            source: "SMTP",
+            depth,
+            mime_type: magic::mime_type(&m.head),
+            filename: m.filename.as_deref(),
+            duration_ns: m.last_at.saturating_sub(m.first_at),
+            is_orig,
+            seen_bytes: m.seen,
+            total_bytes: None,
+            missing_bytes: m.missing,
+        };
+        emit(&file, sink)?;
+        fuids.push(fuid);
+    }
+    // (Zeek lists no file of a mail sent after STARTTLS.)
+    if !st.rec.tls {
+        st.rec.fuids.extend(fuids);
+    }
+    st.mime_depth = st.mime_depth.saturating_add(mime.entities);
+    Ok(())
+}
+
+/// A mail whose `.` line was not seen ends: at the server's reply to its
+/// content, or with its connection (as Zeek ends a mail when its
+/// connection is done).
+fn mail_unended(stats: &mut Stats, st: &mut ConnState, sink: &mut dyn Sink) -> io::Result<()> {
+    let Some(mail) = st.mail.take() else {
+        return Ok(());
+    };
+    let at = mail.last_mark();
+    let mime = mail.finish(false, at);
+    mail_files(stats, st, mime, st.mail_orig, sink)
+}
+
 impl Tracker {
     fn write(&mut self, r: &Smtp, sink: &mut dyn Sink) -> io::Result<()> {
         if !r.has_client_activity {
@@ -484,8 +556,9 @@ impl Tracker {
             in_data: false,
             since_ns: f.ts_ns,
             mime_depth: 0,
-            pieces: Vec::new(),
-            content_len: 0,
+            mail: None,
+            mail_cut: false,
+            mail_orig: true,
         });
         let mut out: Option<Smtp> = None;
         let mut dropped = 0;
@@ -530,59 +603,31 @@ impl Tracker {
                 }
                 st.last_cmd = cmd;
             }
-            Msg::Content { len } => {
-                st.content_len = st.content_len.saturating_add(len);
-                if st.pieces.len() < MAX_PIECES {
-                    st.pieces.push((st.content_len, f.ts_ns));
+            Msg::Content { bytes, gap } => {
+                if gap > 0 && !st.mail_cut {
+                    // Zeek ends a mail's reading at a gap in its content:
+                    // what came before is the mail, what follows is not.
+                    st.mail_cut = true;
+                    let mime = st.mail.take().unwrap_or_default().cut(gap);
+                    mail_files(&mut self.stats, st, mime, f.from_orig, sink)?;
+                }
+                if !st.mail_cut {
+                    st.mail.get_or_insert_default().feed(&bytes, f.ts_ns);
+                    st.mail_orig = f.from_orig;
                 }
             }
             Msg::Mail(m) => {
-                let Mail { headers, mime } = *m;
+                let Mail {
+                    headers,
+                    blank_line,
+                } = *m;
                 st.rec.headers = headers;
-                self.stats.entities_dropped = self
-                    .stats
-                    .entities_dropped
-                    .saturating_add(mime.files_dropped)
-                    .saturating_add(mime.too_deep);
-                // When the mail's byte at `offset` came.
-                let pieces = std::mem::take(&mut st.pieces);
-                let at = |offset: usize| {
-                    let i = pieces.partition_point(|p| p.0 < offset as u64);
-                    pieces.get(i).map_or(f.ts_ns, |p| p.1)
-                };
-                for (offset, text) in mime.weirds {
-                    let w = weird::Weird {
-                        addl: Some(text),
-                        ..weird::Weird::of_conn(at(offset), f.conn, "base64_illegal_encoding", "")
-                    };
-                    emit(&w, sink)?;
+                if !std::mem::take(&mut st.mail_cut) {
+                    // (Lines are marked with the time their end came.)
+                    let mail = st.mail.take().unwrap_or_default();
+                    let mime = mail.finish(blank_line, f.ts_ns);
+                    mail_files(&mut self.stats, st, mime, f.from_orig, sink)?;
                 }
-                for m in &mime.files {
-                    let depth = st.mime_depth.saturating_add(m.entity);
-                    let fuid = files::fuid("SMTP", f.conn.uid.as_str(), depth, true, 0);
-                    let (first, last) = (at(m.first_at), at(m.last_at));
-                    let file = files::File {
-                        ts_ns: first,
-                        fuid: &fuid,
-                        conn: f.conn,
-                        source: "SMTP",
-                        depth,
-                        mime_type: magic::mime_type(&m.head),
-                        filename: m.filename.as_deref(),
-                        duration_ns: last.saturating_sub(first),
-                        is_orig: f.from_orig,
-                        seen_bytes: m.seen,
-                        total_bytes: None,
-                        missing_bytes: 0,
-                    };
-                    emit(&file, sink)?;
-                    // (Zeek lists no file of a mail sent after STARTTLS.)
-                    if !st.rec.tls {
-                        st.rec.fuids.push(fuid);
-                    }
-                }
-                st.mime_depth = st.mime_depth.saturating_add(mime.entities);
-                st.content_len = 0;
             }
             Msg::Reply { code, msg } => {
                 let mut text = code.to_string().into_bytes();
@@ -592,13 +637,15 @@ impl Tracker {
                 if st.in_data {
                     // The reply to the content's end (Zeek's ".").
                     st.in_data = false;
+                    st.mail_cut = false;
+                    mail_unended(&mut self.stats, st, sink)?;
                     st.messages += 1;
                     out = Some(st.rec.clone());
                     st.fresh(f);
                 } else if code == 354 && st.last_cmd == b"DATA" {
                     st.in_data = true;
-                    st.pieces.clear();
-                    st.content_len = 0;
+                    st.mail = None;
+                    st.mail_cut = false;
                 }
             }
         }
@@ -611,7 +658,8 @@ impl Tracker {
 
     /// A connection ended: its open transaction is written.
     pub fn conn_ended(&mut self, id: ConnId, sink: &mut dyn Sink) -> io::Result<()> {
-        if let Some(st) = self.conns.remove(&id) {
+        if let Some(mut st) = self.conns.remove(&id) {
+            mail_unended(&mut self.stats, &mut st, sink)?;
             self.write(&st.rec, sink)?;
         }
         Ok(())

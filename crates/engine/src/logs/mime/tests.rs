@@ -1,5 +1,17 @@
 use super::*;
 
+/// The files of `m`, read a line at a time, each line marked with the
+/// offset of its end; `blank_line`: an empty line was left out of `m`.
+fn walk(m: &[u8], blank_line: bool) -> Mail {
+    let mut r = MailReader::default();
+    let mut at = 0;
+    for line in m.split_inclusive(|&c| c == b'\n') {
+        at += line.len();
+        r.feed(line, at as i64);
+    }
+    r.finish(blank_line, m.len() as i64)
+}
+
 /// A mail whose `.` line came after a line with content.
 fn files_of(m: &[u8]) -> Mail {
     walk(m, false)
@@ -73,7 +85,7 @@ fn parts_of_nested_multiparts_are_files_at_their_entity_s_depth() {
     // The attachment's content came on two lines.
     let line_end = |s: &str| {
         let at = m.windows(s.len()).position(|x| x == s.as_bytes()).unwrap();
-        at + s.len() + 2
+        (at + s.len() + 2) as i64
     };
     assert_eq!(w.files[2].first_at, line_end("aGVsbG8g"));
     assert_eq!(w.files[2].last_at, line_end("d29ybGQ="));
@@ -162,9 +174,10 @@ fn base64_weirds_as_zeek_tells_them() {
         "--b--",
     ]);
     let w = files_of(&m);
-    let line_end =
-        |s: &str| m.windows(s.len()).position(|x| x == s.as_bytes()).unwrap() + s.len() + 2;
-    let texts: Vec<(usize, &str)> = w.weirds.iter().map(|(at, t)| (*at, t.as_str())).collect();
+    let line_end = |s: &str| {
+        (m.windows(s.len()).position(|x| x == s.as_bytes()).unwrap() + s.len() + 2) as i64
+    };
+    let texts: Vec<(i64, &str)> = w.weirds.iter().map(|(at, t)| (*at, t.as_str())).collect();
     assert_eq!(
         texts,
         vec![
@@ -286,8 +299,71 @@ fn hostile_mails_do_not_panic() {
         assert!(w
             .files
             .iter()
-            .all(|f| f.first_at <= f.last_at && f.last_at <= m.len()));
+            .all(|f| f.first_at <= f.last_at && f.last_at <= m.len() as i64));
     }
+}
+
+/// A mail fed in pieces of any length, as its segments come, reads as
+/// it does a line at a time; each line is marked with the end of the
+/// piece its end came in.
+#[test]
+fn a_mail_read_in_pieces_is_read_as_whole() {
+    let m = mail(&[
+        "Content-Type: multipart/mixed; boundary=b",
+        "",
+        "--b",
+        "Content-Transfer-Encoding: base64",
+        "Content-Disposition: attachment; filename=\"a.bin\"",
+        "",
+        "aGVsbG8g",
+        "d29ybGQ=",
+        "--b",
+        "Content-Transfer-Encoding: quoted-printable",
+        "",
+        "caf=C3=A9 =",
+        "bar",
+        "..dotted",
+        "--b--",
+    ]);
+    let lines = walk(&m, true);
+    for len in [1, 2, 3, 7, 10, 64, m.len()] {
+        let mut r = MailReader::default();
+        for (i, piece) in m.chunks(len).enumerate() {
+            r.feed(piece, ((i + 1) * len).min(m.len()) as i64);
+            assert!(r.held.len() < MAX_LINE);
+        }
+        let pieces = r.finish(true, m.len() as i64);
+        assert_eq!(pieces.entities, lines.entities);
+        assert_eq!(pieces.files.len(), lines.files.len());
+        for (p, l) in pieces.files.iter().zip(&lines.files) {
+            let piece_end = |at: i64| (at as usize).div_ceil(len) * len;
+            assert_eq!(
+                (p.entity, p.seen, &p.head, &p.filename),
+                (l.entity, l.seen, &l.head, &l.filename)
+            );
+            assert_eq!(p.first_at as usize, piece_end(l.first_at).min(m.len()));
+            assert_eq!(p.last_at as usize, piece_end(l.last_at).min(m.len()));
+        }
+    }
+    assert_eq!(lines.files[0].head, b"hello world");
+    assert_eq!(lines.files[1].head, "café bar\r\n.dotted\r\n".as_bytes());
+}
+
+/// A line longer than is held is read in pieces of that length, each as
+/// a line of its own, and the cuts are counted; memory stays bounded.
+#[test]
+fn a_line_longer_than_is_held_is_read_in_pieces() {
+    let long = "x".repeat(3 * MAX_LINE + 100);
+    let m = mail(&["Subject: x", "", &long, "end"]);
+    let mut r = MailReader::default();
+    for piece in m.chunks(1460) {
+        r.feed(piece, 0);
+        assert!(r.held.len() < MAX_LINE);
+    }
+    let w = r.finish(false, 0);
+    assert_eq!(w.long_lines, 3);
+    // Each piece, the rest of the long line and "end", with a CR LF each.
+    assert_eq!(w.files[0].seen, (long.len() + 4 * 2 + 3 + 2) as u64);
 }
 
 /// The files of an HTTP body with these MIME headers.

@@ -189,3 +189,74 @@ fn received_hops_as_zeek_finds_them() {
     // 256 is no octet.
     assert_eq!(hop("from a ([10.0.0.256])"), None);
 }
+
+/// A mail transaction up to the server's `354`, then `content` (as
+/// sent, each piece with the bytes of the mail's gap before it) a second
+/// apart from 10 s, the
+/// `.` line when `dot`, and the server's `250`.
+fn mail_session(content: &[(&str, u64)], dot: bool) -> Rows {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    for (i, text) in ["MAIL FROM:<a@b>\r\n", "RCPT TO:<c@d>\r\n", "DATA\r\n"]
+        .iter()
+        .enumerate()
+    {
+        feed(&mut t, &mut rows, &c, i as i64 * SEC, true, text);
+    }
+    feed(&mut t, &mut rows, &c, 4 * SEC, false, "354 go ahead\r\n");
+    let mut ts = 10 * SEC;
+    for (text, gap) in content {
+        let m = Msg::Content {
+            bytes: text.as_bytes().to_vec(),
+            gap: *gap,
+        };
+        t.message(&frame(&c, ts, true), m, &mut rows).expect("sink");
+        ts += SEC;
+    }
+    if dot {
+        let mail = Msg::Mail(Box::default());
+        t.message(&frame(&c, ts, true), mail, &mut rows)
+            .expect("sink");
+    }
+    feed(&mut t, &mut rows, &c, ts + SEC, false, "250 OK\r\n");
+    t.conn_ended(c.id, &mut rows).expect("sink");
+    rows
+}
+
+/// As Zeek's SMTP analyzer ends a mail at a gap in its content: the
+/// parts read before it are files, what comes after it is no mail.
+#[test]
+fn a_gap_in_a_mail_ends_its_reading() {
+    let before = "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\npart one\r\n--b\r\n\r\npart two\r\n";
+    let after = "more\r\n--b\r\n\r\npart three\r\n--b--\r\n";
+    let rows = mail_session(&[(before, 0), (after, 100)], true);
+    assert_eq!(rows.count("files"), 2);
+    let one = [("seen_bytes", "8"), ("depth", "2"), ("ts", "10.000000")];
+    rows.check("files", 0, &one);
+    rows.check("files", 0, &[("missing_bytes", "0")]);
+    // "part two": its CR LF was owed to a boundary that never came; it
+    // was being read at the gap.
+    let two = [
+        ("seen_bytes", "8"),
+        ("depth", "3"),
+        ("missing_bytes", "100"),
+    ];
+    rows.check("files", 1, &two);
+    assert_eq!(rows.count("smtp"), 1);
+    let fuids = rows.get("smtp", 0, "fuids");
+    assert_eq!(fuids.split(',').count(), 2);
+    // Without the gap, the same bytes are one more part, and "more" is
+    // part two's.
+    let rows = mail_session(&[(before, 0), (after, 0)], true);
+    assert_eq!(rows.count("files"), 3);
+    rows.check("files", 1, &[("seen_bytes", "14")]);
+}
+
+/// A mail whose `.` line was not seen still has its files: read up to
+/// the server's reply to its content, or to its connection's end.
+#[test]
+fn a_mail_without_its_end_ends_at_the_reply() {
+    let rows = mail_session(&[("Subject: x\r\n\r\nhello\r\n", 0)], false);
+    assert_eq!(rows.count("files"), 1);
+    rows.check("files", 0, &[("seen_bytes", "7"), ("ts", "10.000000")]);
+    assert_eq!(rows.get("smtp", 0, "fuids"), rows.get("files", 0, "fuid"));
+}
