@@ -63,7 +63,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let (first, body) = data.split_at(data.iter().position(|&c| c == b'\n').unwrap_or(0));
     let mut head = b"Content-Type: multipart/form-data; boundary=".to_vec();
     head.extend_from_slice(first);
-    check(&mime::walk_body(&[&head], body), body);
+    check(&mime::walk_body(&[&head], body, |o| o as i64), body);
     let name = mime::filename(data);
     assert!(name.len() <= data.len());
 });

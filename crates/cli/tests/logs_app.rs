@@ -2083,6 +2083,55 @@ fn a_mail_line_past_64_kib_is_cut_and_told() {
     assert_eq!(files[0]["seen_bytes"], ((80 << 10) + 2 * 2).to_string());
 }
 
+/// The parts of a form upload that spans segments are timed as Zeek
+/// times them: from when the line that first gave a part content came to
+/// when its last such line did.
+#[test]
+fn an_upload_s_parts_are_timed_by_their_lines() {
+    let mut body =
+        b"--b\r\nContent-Disposition: form-data; name=\"a\"; filename=\"a.txt\"\r\n\r\n".to_vec();
+    let a_start = body.len();
+    for _ in 0..40 {
+        body.extend_from_slice(&[b'a'; 98]);
+        body.extend_from_slice(b"\r\n");
+    }
+    let a_end = body.len();
+    body.extend_from_slice(
+        b"--b\r\nContent-Disposition: form-data; name=\"b\"; filename=\"b.txt\"\r\n\r\nbbbb\r\n",
+    );
+    let b_end = body.len();
+    body.extend_from_slice(b"--b--\r\n");
+    let mut post = format!(
+        "POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=b\r\n\
+Content-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    let head = post.len();
+    post.extend_from_slice(&body);
+    let ok: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    let talk: Vec<(bool, &[u8])> = vec![(true, &post), (false, ok)];
+    let tmp = TempDir::new("logs-upload-times");
+    let file = tmp.path("upload.pcap");
+    write_pcap(&file, &tcp_conversation_to(40016, 80, &talk));
+    let dir = tmp.path("logs");
+    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
+    assert!(out.status.success());
+    // Frame i is at i / 1000 s and i % 1000 µs; the request's segments
+    // of 1460 bytes follow the three of the handshake. A line is whole on
+    // the frame that brings its last byte.
+    let frame_of = |end: usize| 3 + (head + end - 1) / 1460;
+    let ts = |f: usize| format!("{}.{:06}", 1_700_000_000 + f / 1000, f % 1000);
+    let files = read_log(&dir, "files").records();
+    let part = |name: &str| files.iter().find(|r| r["filename"] == name).unwrap();
+    let (first, last) = (frame_of(a_start + 100), frame_of(a_end));
+    assert!(first < last);
+    assert_eq!(part("a.txt")["ts"], ts(first));
+    assert_eq!(part("a.txt")["duration"], format!("0.{:06}", last - first));
+    assert_eq!(part("b.txt")["ts"], ts(frame_of(b_end)));
+    assert_eq!(part("b.txt")["duration"], "0.000000");
+}
+
 /// A POST of a form of more parts than a body's files are kept for, and
 /// one of a form longer than is kept whole: the first makes the most
 /// files, lists 15 in http.log and tells the rest; the second is one file,

@@ -14,6 +14,7 @@ use crate::openvpn::Gathered;
 use crate::smtp_session::SmtpConv;
 use std::ops::Range;
 use wire::http::FirstLine;
+use wire::http::Mark;
 use wire::http2::hpack::{self, HeaderList, HpackError};
 use wire::http2::{self, Http2View};
 use wire::imf::ImfView;
@@ -174,6 +175,8 @@ struct Shown {
     decoded: Option<u64>,
     /// HTTP: when the body's first chunk was whole, if before this frame.
     chunk_at: Option<i64>,
+    /// HTTP: when a multipart body kept whole came ([`Cut::marks`]).
+    marks: Vec<Mark>,
 }
 
 /// What the stream application layer counts.
@@ -336,6 +339,7 @@ impl StreamApps {
                         elided: 0,
                         decoded: None,
                         chunk_at: None,
+                        marks: Vec::new(),
                     })
                 });
             } else {
@@ -363,6 +367,7 @@ impl StreamApps {
                 elided,
                 decoded,
                 chunk_at,
+                marks,
             } in got.drain(..)
             {
                 self.stats.messages += 1;
@@ -483,6 +488,7 @@ impl StreamApps {
                         elided,
                         decoded,
                         chunk_at,
+                        marks,
                     });
                     if let Some(range) = openvpn_tls {
                         self.shown.push(Shown {
@@ -497,6 +503,7 @@ impl StreamApps {
                             elided: 0,
                             decoded: None,
                             chunk_at: None,
+                            marks: Vec::new(),
                         });
                     }
                 }
@@ -535,6 +542,7 @@ impl StreamApps {
                             elided: c.elided,
                             decoded: c.decoded,
                             chunk_at: c.chunk_at,
+                            marks: c.marks,
                         })
                     });
                     if self.shown.len() > was_shown {
@@ -677,7 +685,8 @@ impl StreamApps {
                     Layer::Http(v) => Layer::Http(
                         v.with_elided(m.elided)
                             .with_decoded(m.decoded)
-                            .with_chunk_at(m.chunk_at),
+                            .with_chunk_at(m.chunk_at)
+                            .with_marks(&m.marks),
                     ),
                     l => l,
                 }),

@@ -8,7 +8,7 @@ use crate::app::{self, App};
 use crate::h2_streams::BodyHeaders;
 use crate::inflate::{self, Inflate};
 use std::ops::Range;
-use wire::http::HttpView;
+use wire::http::{HttpView, Mark};
 use wire::stream::Pdu;
 use wiresift_wire as wire;
 
@@ -66,7 +66,14 @@ pub struct Cut {
     /// bytes were whole, if that was before the frame that completes the
     /// message.
     pub chunk_at: Option<i64>,
+    /// An HTTP multipart body kept whole ([`MAX_MULTIPART`]): when its
+    /// bytes came, for its parts' times ([`AppStream::push`]).
+    pub marks: Vec<Mark>,
 }
+
+/// Marks kept of one message (the later bytes take the time of the frame
+/// that completes it).
+pub const MAX_MARKS: usize = 4096;
 
 /// The unfinished message's body is being counted, not kept: its first
 /// `keep` bytes (from the message's start) are held, the next `left` are
@@ -137,6 +144,10 @@ pub struct AppStream {
     pub unpaired: u64,
     eliding: Option<Eliding>,
     chunk: Chunk,
+    /// The unfinished message is a multipart body kept whole: when its
+    /// segments came ([`Cut::marks`]).
+    marking: bool,
+    marks: Vec<Mark>,
 }
 
 /// HTTP with [`Bodies::Heads`]: how far the unfinished message's body has
@@ -184,7 +195,8 @@ impl AppStream {
     /// body decoder.
     pub fn taken(&self) -> usize {
         let decoding = self.eliding.as_ref().is_some_and(|e| e.inflate.is_some());
-        self.buf.capacity() + if decoding { inflate::COST } else { 0 }
+        let marks = self.marks.capacity() * std::mem::size_of::<Mark>();
+        self.buf.capacity() + marks + if decoding { inflate::COST } else { 0 }
     }
 
     /// HTTP: the other direction sent a request; the response this
@@ -242,7 +254,29 @@ impl AppStream {
         self.push_bytes(app, bytes, gap, (room, bodies), out);
         if app == App::Http && bodies == Bodies::Heads {
             self.mark_chunk(now);
+            if self.marking && self.held() > 0 && self.marks.len() < MAX_MARKS {
+                let len = u32::try_from(self.held()).unwrap_or(u32::MAX);
+                self.marks.push(Mark { len, at: now });
+            }
         }
+    }
+
+    /// The unfinished message's framing is lost or given up.
+    fn forget(&mut self) {
+        self.need = 0;
+        self.eliding = None;
+        self.chunk = Chunk::default();
+        self.marking = false;
+        self.marks = Vec::new();
+    }
+
+    /// What a message that is now whole takes along.
+    fn taken_along(&mut self) -> (Option<i64>, Vec<Mark>) {
+        self.marking = false;
+        (
+            std::mem::take(&mut self.chunk).at,
+            std::mem::take(&mut self.marks),
+        )
     }
 
     /// [`AppStream::push`], but for the chunk's time.
@@ -259,9 +293,7 @@ impl AppStream {
             self.skipped = self.skipped.saturating_add(self.held() as u64);
             self.buf.truncate(self.shown);
             self.lost = true;
-            self.need = 0;
-            self.eliding = None;
-            self.chunk = Chunk::default();
+            self.forget();
         }
         if let Some(e) = self.eliding.as_mut() {
             // The body's head is held, the rest only counted.
@@ -289,11 +321,13 @@ impl AppStream {
             self.answered(app, false);
             let start = self.shown;
             self.shown = self.buf.len();
+            let (chunk_at, marks) = self.taken_along();
             out(Cut {
                 range: start..self.shown,
                 elided,
                 decoded,
-                chunk_at: std::mem::take(&mut self.chunk).at,
+                chunk_at,
+                marks,
             });
         }
         if bytes.is_empty() {
@@ -321,11 +355,13 @@ impl AppStream {
         if !range.is_empty() && !self.lost && app::ends_at_close(app) {
             self.shown = self.buf.len();
             self.need = 0;
+            let (chunk_at, marks) = self.taken_along();
             out(Cut {
                 range,
                 elided,
                 decoded,
-                chunk_at: std::mem::take(&mut self.chunk).at,
+                chunk_at,
+                marks,
             });
         }
     }
@@ -339,9 +375,7 @@ impl AppStream {
         // Only what this frame shows stays: the budget counts the room.
         self.buf.shrink_to(self.shown);
         self.lost = true;
-        self.need = 0;
-        self.eliding = None;
-        self.chunk = Chunk::default();
+        self.forget();
     }
 
     /// HTTP: the unfinished message's body has its first [`FILE_CHUNK`]
@@ -390,11 +424,13 @@ impl AppStream {
                     self.answered(app, interim);
                     let start = self.shown;
                     self.shown += n;
+                    let (chunk_at, marks) = self.taken_along();
                     out(Cut {
                         range: start..self.shown,
                         elided: 0,
                         decoded: None,
-                        chunk_at: std::mem::take(&mut self.chunk).at,
+                        chunk_at,
+                        marks,
                     });
                 }
                 pdu @ (Pdu::Whole(_) | Pdu::Need(_)) => {
@@ -407,13 +443,17 @@ impl AppStream {
                     // is parsed for its length.)
                     let counted = need > rest.len().saturating_add(1) && need != usize::MAX;
                     if bodies == Bodies::Heads && app == App::Http && counted {
-                        if let Some(e) = elide(rest, need, room) {
-                            // What is held past the head goes now.
-                            let held = rest.len().min(e.keep);
-                            self.buf.truncate(self.shown.saturating_add(held));
-                            self.eliding = Some(e);
-                            self.need = 0;
-                            return;
+                        match elide(rest, need, room) {
+                            Elide::Count(e) => {
+                                // What is held past the head goes now.
+                                let held = rest.len().min(e.keep);
+                                self.buf.truncate(self.shown.saturating_add(held));
+                                self.eliding = Some(e);
+                                self.need = 0;
+                                return;
+                            }
+                            Elide::Multipart => self.marking = true,
+                            Elide::Keep => {}
                         }
                     }
                     // A message that runs to the close is held up to the
@@ -424,8 +464,7 @@ impl AppStream {
                         self.skipped = self.skipped.saturating_add(rest.len() as u64);
                         self.buf.truncate(self.shown);
                         self.lost = true;
-                        self.need = 0;
-                        self.chunk = Chunk::default();
+                        self.forget();
                     } else {
                         self.need = need.min(MAX_MESSAGE);
                         // Room for the whole message now, so that it is not
@@ -445,8 +484,7 @@ impl AppStream {
                     self.skipped = self.skipped.saturating_add(rest.len() as u64);
                     self.buf.truncate(self.shown);
                     self.lost = true;
-                    self.need = 0;
-                    self.chunk = Chunk::default();
+                    self.forget();
                     return;
                 }
             }
@@ -461,18 +499,22 @@ impl AppStream {
 /// the budget has `room` for (its parts are files: http.log reads them).
 /// A gzip or deflate body is decoded as it passes when the budget has room
 /// for a decoder; else its coded bytes are what is counted.
-fn elide(held: &[u8], need: usize, room: usize) -> Option<Eliding> {
-    let v = HttpView::new(held).ok()?;
+fn elide(held: &[u8], need: usize, room: usize) -> Elide {
+    let Ok(v) = HttpView::new(held) else {
+        return Elide::Keep;
+    };
     let head = v.header_block_len();
     let framed = v.content_length().and_then(|n| n.checked_add(head as u64));
     let keep = head.saturating_add(BODY_HEAD);
     if !v.head_complete() || v.is_chunked() || framed != Some(need as u64) || need <= keep {
-        return None;
+        return Elide::Keep;
     }
     let body = crate::h2_streams::body_headers(&v);
-    let whole_multipart = body == BodyHeaders::Multipart && need <= MAX_MULTIPART.min(room);
-    if body == BodyHeaders::Dns || whole_multipart {
-        return None;
+    if body == BodyHeaders::Multipart && need <= MAX_MULTIPART.min(room) {
+        return Elide::Multipart;
+    }
+    if body == BodyHeaders::Dns {
+        return Elide::Keep;
     }
     let elided = held.len().saturating_sub(keep);
     let may_decode = room >= inflate::COST;
@@ -481,13 +523,23 @@ fn elide(held: &[u8], need: usize, room: usize) -> Option<Eliding> {
         i.feed(held.get(head..).unwrap_or_default());
         i
     });
-    Some(Eliding {
+    Elide::Count(Eliding {
         head,
         keep,
         left: need.saturating_sub(keep.max(held.len())) as u64,
         elided: elided as u64,
         inflate,
     })
+}
+
+/// What to do with an unfinished HTTP message's body ([`elide`]).
+enum Elide {
+    Count(Eliding),
+    /// Keep it whole.
+    Keep,
+    /// Keep it whole, and mark when its bytes come: a multipart body
+    /// whose parts are files.
+    Multipart,
 }
 
 #[cfg(test)]
@@ -671,6 +723,43 @@ mod tests {
         }
     }
 
+    /// A multipart body kept whole tells when its bytes came: the length
+    /// of the message at each segment's end before the one that completes
+    /// it; a body counted past its head, or one in a single segment,
+    /// tells none.
+    #[test]
+    fn a_multipart_body_kept_whole_marks_when_its_bytes_came() {
+        let form = response("multipart/form-data; boundary=b", &[b'f'; 4000]);
+        let plain = response("text/plain", &[b'p'; 4000]);
+        let short = response("multipart/form-data; boundary=b", &[b'f'; 100]);
+        for (r, marked) in [(form, true), (plain, false), (short, false)] {
+            let mut s = AppStream::default();
+            let mut got = Vec::new();
+            for (i, piece) in r.chunks(1460).enumerate() {
+                s.begin_frame();
+                let at = 10 * (i as i64 + 1);
+                s.push(
+                    App::Http,
+                    piece,
+                    0,
+                    (usize::MAX, Bodies::Heads, at),
+                    &mut |c| got.push(c.marks),
+                );
+            }
+            let want: Vec<Mark> = match marked {
+                true => (1..r.len().div_ceil(1460))
+                    .map(|i| Mark {
+                        len: (i * 1460) as u32,
+                        at: 10 * i as i64,
+                    })
+                    .collect(),
+                false => Vec::new(),
+            };
+            assert_eq!(got, vec![want]);
+            assert!(s.marks.is_empty() && !s.marking);
+        }
+    }
+
     #[test]
     fn with_heads_kept_a_hole_in_a_counted_body_loses_the_message() {
         let r = response("text/plain", &[b'x'; 10_000]);
@@ -700,6 +789,7 @@ mod tests {
                 decoded: None,
                 // (Its first 1500 body bytes came before the close.)
                 chunk_at: Some(0),
+                marks: Vec::new(),
             }]
         );
     }

@@ -322,7 +322,7 @@ impl AppLogs {
                     Some(m) => Msg::Dhcp(m),
                     None => continue,
                 },
-                Layer::Http(v) => Msg::Http(http::Msg::read(v, self.wants.http)),
+                Layer::Http(v) => Msg::Http(http::Msg::read(v, self.wants.http, ts_ns)),
                 // The service needs no reading: a TLS layer is confirmed
                 // TLS (its records parsed).
                 Layer::Tls(v) if self.wants.ssl || self.wants.x509 => {

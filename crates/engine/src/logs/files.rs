@@ -39,9 +39,9 @@
 //! `filename` from its headers, `seen_bytes` its decoded length, no
 //! `total_bytes`; `ts` and `duration` from the lines that gave it content
 //! ([`super::smtp`]). The parts of an HTTP multipart body are files the
-//! same way ([`super::mime::walk_body`]), with HTTP's `source`, depth and
-//! times (no `total_bytes`; `ts` at the body's end, as only the whole
-//! body is seen).
+//! same way ([`super::mime::walk_body`]), with HTTP's `source` and depth
+//! (no `total_bytes`), timed by when the stream reader saw their lines
+//! come ([`wiresift_wire::http::HttpView::marks`]).
 //!
 //! Known differences: Zeek keeps the file of a 206 response open across
 //! responses and connections (one file per URL) until it times out,

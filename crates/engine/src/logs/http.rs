@@ -40,8 +40,9 @@
 //! A multipart body (not byteranges: those are pieces of one file) that
 //! the stream reader kept whole ([`crate::flow::app_stream::MAX_MULTIPART`])
 //! is a file a part with content, as Zeek's MIME entities make them
-//! ([`mime::walk_body`]); at most [`MAX_LISTED_FILES`] are listed a
-//! direction, as Zeek lists them. A longer one is one file.
+//! ([`mime::walk_body`]), timed by its lines ([`HttpView::marks`]); at
+//! most [`MAX_LISTED_FILES`] are listed a direction, as Zeek lists them.
+//! A longer one is one file.
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
@@ -269,7 +270,8 @@ fn basic_user(value: &[u8]) -> Option<Vec<u8>> {
 impl Msg {
     /// What the log needs of a message. `build`: keep the texts (http.log
     /// is written); otherwise nothing is kept.
-    pub fn read(v: &HttpView<'_>, build: bool) -> Msg {
+    /// `ts_ns`: the time of the frame that shows it.
+    pub fn read(v: &HttpView<'_>, build: bool, ts_ns: i64) -> Msg {
         let mut m = Msg {
             request: !v.is_response(),
             ..Msg::default()
@@ -387,7 +389,15 @@ impl Msg {
             head.extend(transfer_coding.map(|t| line(b"Content-Transfer-Encoding", t)));
             let head: Vec<&[u8]> = head.iter().map(Vec::as_slice).collect();
             let body = crate::export::entity(v).unwrap_or_default();
-            let walked = mime::walk_body(&head, &body);
+            // A line's end came with the first segment the stream reader
+            // marked as reaching it, or on this frame.
+            let (start, marks) = (v.header_block_len(), v.marks());
+            let at = |offset: usize| {
+                let end = start.saturating_add(offset);
+                let i = marks.partition_point(|m| (m.len as usize) < end);
+                marks.get(i).map_or(ts_ns, |m| m.at)
+            };
+            let walked = mime::walk_body(&head, &body, at);
             m.parts_dropped = walked.files_dropped.saturating_add(walked.too_deep);
             m.parts = Some(walked.files);
         }
@@ -524,6 +534,7 @@ impl Http {
                         seen: p.seen,
                         total: None,
                         chunk_at: None,
+                        span: Some((p.first_at, p.last_at)),
                     };
                     self.file(f, orig, body, sink)?;
                 }
@@ -541,6 +552,7 @@ impl Http {
                     seen: m.body_len,
                     total: m.total,
                     chunk_at: m.chunk_at,
+                    span: None,
                 };
                 self.file(f, orig, body, sink)
             }
@@ -590,6 +602,10 @@ impl Http {
         file.filename = b.filename;
         file.seen_bytes = b.seen;
         file.total_bytes = b.total;
+        if let Some((first, last)) = b.span {
+            file.ts_ns = first;
+            file.duration_ns = last.saturating_sub(first);
+        }
         emit(&file, sink)
     }
 }
@@ -603,6 +619,9 @@ struct Body<'m> {
     total: Option<u64>,
     /// When its first chunk was whole, before the message's frame.
     chunk_at: Option<i64>,
+    /// A part of a multipart body: when its first and last lines with
+    /// content came (Zeek hands a part's content on a line at a time).
+    span: Option<(i64, i64)>,
 }
 
 fn strings<'s, I: IntoIterator<Item = &'s [u8]>>(items: I, empty_unset: bool) -> Value<'s> {

@@ -639,8 +639,9 @@ impl Walker {
 
     /// Every line of `text` as Zeek's HTTP analyzer reads a multipart
     /// body (its `ContentLine_Analyzer` with both CR and LF as line ends):
-    /// a line ends at CR LF, or at a CR or an LF alone.
-    fn lines_cr_or_lf(&mut self, text: &[u8]) {
+    /// a line ends at CR LF, or at a CR or an LF alone. `mark` gives the
+    /// mark of the offset a line ends at.
+    fn lines_cr_or_lf(&mut self, text: &[u8], mark: impl Fn(usize) -> i64) {
         let mut at = 0;
         while at < text.len() {
             let rest = text.get(at..).unwrap_or_default();
@@ -661,11 +662,6 @@ impl Walker {
         self.finish(0, at);
         self.mail
     }
-}
-
-/// An offset in a body as a line's mark.
-fn mark(offset: usize) -> i64 {
-    i64::try_from(offset).unwrap_or(i64::MAX)
 }
 
 /// The files of a mail read as SMTP delivers its content, piece by piece
@@ -761,15 +757,17 @@ impl MailReader {
 /// parts of a multipart, as Zeek's HTTP analyzer hands such a body to its
 /// MIME entities, line by line ([`Walker::lines_cr_or_lf`]: a part's
 /// content as sent has each lone CR or LF made a CR LF, as in Zeek).
-/// (Offsets in the files are the body's.)
-pub fn walk_body(headers: &[&[u8]], body: &[u8]) -> Mail {
+/// `mark` gives the mark of the body offset a line ends at (such as the
+/// time that byte came).
+pub fn walk_body(headers: &[&[u8]], body: &[u8], mark: impl Fn(usize) -> i64) -> Mail {
     let mut w = Walker::new();
     for h in headers {
         w.line(h, 0);
     }
     w.line(b"", 0);
-    w.lines_cr_or_lf(body);
-    w.end(mark(body.len()))
+    let end = mark(body.len());
+    w.lines_cr_or_lf(body, mark);
+    w.end(end)
 }
 
 #[cfg(test)]

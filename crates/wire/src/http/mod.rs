@@ -306,6 +306,16 @@ pub struct HttpView<'a> {
     decoded: Option<u64>,
     /// When the body's first chunk was whole ([`HttpView::with_chunk_at`]).
     chunk_at: Option<i64>,
+    /// When the message's bytes came ([`HttpView::with_marks`]).
+    marks: &'a [Mark],
+}
+
+/// The message had `len` bytes when a segment's end came at `at`
+/// (nanoseconds), on a frame before the one that completes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub len: u32,
+    pub at: i64,
 }
 
 impl<'a> HttpView<'a> {
@@ -335,6 +345,7 @@ impl<'a> HttpView<'a> {
             elided: 0,
             decoded: None,
             chunk_at: None,
+            marks: &[],
         };
         v.scan_headers();
         v.find_body();
@@ -594,6 +605,19 @@ impl<'a> HttpView<'a> {
     pub fn with_chunk_at(mut self, ts: Option<i64>) -> Self {
         self.chunk_at = ts;
         self
+    }
+
+    /// The stream reader marked when the message's bytes came, oldest
+    /// first (a multipart body kept whole, whose parts are files).
+    pub fn with_marks(mut self, marks: &'a [Mark]) -> Self {
+        self.marks = marks;
+        self
+    }
+
+    /// When the message's bytes came: its first `len` bytes at `at`
+    /// ([`HttpView::with_marks`]; later bytes came on this frame).
+    pub fn marks(&self) -> &'a [Mark] {
+        self.marks
     }
 
     /// When the body's first chunk was whole, if before this frame

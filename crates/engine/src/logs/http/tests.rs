@@ -26,7 +26,7 @@ fn tcp() -> ConnRef {
 }
 
 fn msg(text: &str) -> Msg {
-    Msg::read(&HttpView::new(text.as_bytes()).expect("HTTP"), true)
+    Msg::read(&HttpView::new(text.as_bytes()).expect("HTTP"), true, 0)
 }
 
 fn feed(t: &mut Tracker, rows: &mut Rows, c: &ConnRef, ts: i64, text: &str) {
@@ -293,7 +293,7 @@ fn gzip_and_deflate_bodies_are_counted_and_sniffed_decoded() {
         ),
         &gz,
     );
-    let m = Msg::read(&HttpView::new(&whole).unwrap(), true);
+    let m = Msg::read(&HttpView::new(&whole).unwrap(), true, 0);
     assert_eq!(m.body_len, page.len() as u64);
     assert_eq!(magic::mime_type(&m.body_head), Some("text/html"));
 
@@ -309,7 +309,7 @@ fn gzip_and_deflate_bodies_are_counted_and_sniffed_decoded() {
         chunked.extend_from_slice(b"\r\n");
     }
     chunked.extend_from_slice(b"0\r\n\r\n");
-    let m = Msg::read(&HttpView::new(&chunked).unwrap(), true);
+    let m = Msg::read(&HttpView::new(&chunked).unwrap(), true, 0);
     assert_eq!(m.body_len, page.len() as u64);
 
     // Counted past its first 100 bytes: the reader's decoded length
@@ -318,10 +318,10 @@ fn gzip_and_deflate_bodies_are_counted_and_sniffed_decoded() {
     let head = HttpView::new(&whole[..cut])
         .unwrap()
         .with_elided(gz.len() as u64 - 100);
-    let m = Msg::read(&head.with_decoded(Some(page.len() as u64)), true);
+    let m = Msg::read(&head.with_decoded(Some(page.len() as u64)), true, 0);
     assert_eq!(m.body_len, page.len() as u64);
     assert_eq!(magic::mime_type(&m.body_head), Some("text/html"));
-    let m = Msg::read(&head, true);
+    let m = Msg::read(&head, true, 0);
     assert_eq!(m.body_len, gz.len() as u64);
 
     // Brotli is not undone: counted as sent, not sniffed.
@@ -329,7 +329,7 @@ fn gzip_and_deflate_bodies_are_counted_and_sniffed_decoded() {
         "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 6\r\n\r\n",
         b"<html>",
     );
-    let m = Msg::read(&HttpView::new(&br).unwrap(), true);
+    let m = Msg::read(&HttpView::new(&br).unwrap(), true, 0);
     assert_eq!((m.body_len, m.body_head.len()), (6, 0));
 }
 
@@ -339,7 +339,7 @@ fn gzip_and_deflate_bodies_are_counted_and_sniffed_decoded() {
 #[test]
 fn requests_that_may_switch_protocols() {
     let read =
-        |text: &str| Msg::read(&HttpView::new(text.as_bytes()).expect("HTTP"), false).may_switch;
+        |text: &str| Msg::read(&HttpView::new(text.as_bytes()).expect("HTTP"), false, 0).may_switch;
     assert!(read(
         "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
     ));
