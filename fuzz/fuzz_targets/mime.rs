@@ -1,7 +1,8 @@
 //! A mail's MIME entities walked for files.log on any bytes, fed as they
 //! would come in pieces (the first byte sets their length) and marked
 //! with each piece's end (with and without an empty last line); the same
-//! bytes as an HTTP multipart body (its first line the boundary), and the
+//! bytes as an HTTP multipart body (its first line the boundary; whole
+//! and in pieces, alike), and the
 //! file-name rule on them as a header value. The contract: no panic,
 //! bounded work, every file's marks inside the text and within the
 //! bounds, a mail read in pieces is read as it is whole, and one cut
@@ -63,7 +64,24 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let (first, body) = data.split_at(data.iter().position(|&c| c == b'\n').unwrap_or(0));
     let mut head = b"Content-Type: multipart/form-data; boundary=".to_vec();
     head.extend_from_slice(first);
-    check(&mime::walk_body(&[&head], body, |o| o as i64), body);
+    let whole = mime::walk_body(&[&head], body, body.len() as i64);
+    check(&whole, body);
+    // The same body as the stream reader reads it, in pieces.
+    let mut pieces = mime::MailReader::http_body(&[&head]);
+    let mut at = 0;
+    for p in body.chunks(piece) {
+        at += p.len();
+        pieces.feed(p, at as i64);
+    }
+    let pieces = pieces.finish(false, body.len() as i64);
+    check(&pieces, body);
+    let seen = |m: &mime::Mail| {
+        m.files
+            .iter()
+            .map(|f| (f.seen, f.head.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(seen(&pieces), seen(&whole));
     let name = mime::filename(data);
     assert!(name.len() <= data.len());
 });

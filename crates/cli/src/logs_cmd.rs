@@ -328,9 +328,9 @@ fn limits_reached(
             ),
         ),
         (
-            total(|j| j.apps.smtp.stats.long_lines),
+            total(|j| j.apps.smtp.stats.long_lines + j.apps.http.stats.long_lines),
             format!(
-                "cuts in mail lines longer than {} KiB (read in pieces of that length)",
+                "cuts in MIME lines (of mails and HTTP multipart bodies) longer than {} KiB (read in pieces of that length)",
                 mime::MAX_LINE >> 10
             ),
         ),
@@ -344,10 +344,7 @@ fn limits_reached(
         ),
         (
             total(|j| j.apps.http.stats.unsplit),
-            format!(
-                "HTTP multipart bodies logged as one file (longer than {} MiB, no room to keep them, or content-coded)",
-                wiresift_engine::flow::app_stream::MAX_MULTIPART >> 20
-            ),
+            "HTTP multipart bodies logged as one file (no room in the stream budget to read their parts, or content-coded)".to_owned(),
         ),
         (
             total(|j| j.apps.mqtt.stats.overflow),

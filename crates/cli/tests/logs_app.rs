@@ -2074,7 +2074,7 @@ fn a_mail_line_past_64_kib_is_cut_and_told() {
     assert_eq!(
         stderr_lines(&out),
         [format!(
-            "wiresift: note: {}: 1 cuts in mail lines longer than 64 KiB (read in pieces of that length)",
+            "wiresift: note: {}: 1 cuts in MIME lines (of mails and HTTP multipart bodies) longer than 64 KiB (read in pieces of that length)",
             file.display()
         )]
     );
@@ -2132,16 +2132,17 @@ Content-Length: {}\r\n\r\n",
     assert_eq!(part("b.txt")["duration"], "0.000000");
 }
 
-/// A POST of a form of more parts than a body's files are kept for, and
-/// one of a form longer than is kept whole: the first makes the most
-/// files, lists 15 in http.log and tells the rest; the second is one file,
-/// and told.
+/// A POST of a form of more parts than a body's files are kept for, one
+/// of a form longer than any body kept, and one of a content-coded form:
+/// the first makes the most files, lists 15 in http.log and tells the
+/// rest; the second's parts are files, read as the body passed; the
+/// third is one file, and told.
 #[test]
 fn an_upload_s_files_are_bounded_and_told() {
-    let post = |body: &[u8]| {
+    let post = |body: &[u8], coding: &str| {
         let mut m = format!(
             "POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=b\r\n\
-Content-Length: {}\r\n\r\n",
+{coding}Content-Length: {}\r\n\r\n",
             body.len()
         )
         .into_bytes();
@@ -2156,14 +2157,26 @@ Content-Length: {}\r\n\r\n",
         );
     }
     many.extend_from_slice(b"--b--\r\n");
+    // 5 MiB in lines of 1024 bytes, then a small part.
     let mut long =
         b"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big.bin\"\r\n\r\n".to_vec();
-    long.resize(long.len() + (5 << 20), b'x');
-    long.extend_from_slice(b"\r\n--b--\r\n");
-    let (first, second) = (post(&many), post(&long));
+    for _ in 0..(5 << 10) {
+        long.extend_from_slice(&[b'x'; 1022]);
+        long.extend_from_slice(b"\r\n");
+    }
+    long.extend_from_slice(b"--b\r\nContent-Disposition: form-data; name=\"g\"; filename=\"after.txt\"\r\n\r\nbye\r\n--b--\r\n");
+    let (first, second) = (post(&many, ""), post(&long, ""));
+    let third = post(&many[..4000], "Content-Encoding: br\r\n");
     // (Each of the many parts is "vNNNN": its CR LF is the boundary's.)
     let ok: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-    let talk: Vec<(bool, &[u8])> = vec![(true, &first), (false, ok), (true, &second), (false, ok)];
+    let talk: Vec<(bool, &[u8])> = vec![
+        (true, &first),
+        (false, ok),
+        (true, &second),
+        (false, ok),
+        (true, &third),
+        (false, ok),
+    ];
     let tmp = TempDir::new("logs-upload-files");
     let file = tmp.path("upload.pcap");
     write_pcap(&file, &tcp_conversation_to(40012, 80, &talk));
@@ -2175,17 +2188,23 @@ Content-Length: {}\r\n\r\n",
         stderr_lines(&out),
         [
             note("5 parts of HTTP multipart bodies made no file (at most 1000 files a body, nested at most 100 deep)"),
-            note("1 HTTP multipart bodies logged as one file (longer than 4 MiB, no room to keep them, or content-coded)"),
+            note("1 HTTP multipart bodies logged as one file (no room in the stream budget to read their parts, or content-coded)"),
         ]
     );
     let files = read_log(&dir, "files").records();
-    assert_eq!(files.len(), 1001);
+    assert_eq!(files.len(), 1003);
     assert!(files[..1000].iter().all(|r| r["seen_bytes"] == "5"));
-    // The long one: its whole body, as one file.
-    assert_eq!(files[1000]["seen_bytes"], long.len().to_string());
+    // The long one's parts: every line but the last with its CR LF.
+    assert_eq!(files[1000]["filename"], "big.bin");
+    assert_eq!(files[1000]["seen_bytes"], ((5 << 20) - 2).to_string());
+    assert_eq!(files[1001]["filename"], "after.txt");
+    assert_eq!(files[1001]["seen_bytes"], "3");
+    // The coded one: its body, as one file.
+    assert_eq!(files[1002]["seen_bytes"], "4000");
     let http = read_log(&dir, "http").records();
     assert_eq!(http[0]["orig_fuids"].split(',').count(), 15);
-    assert_eq!(http[1]["orig_fuids"], files[1000]["fuid"]);
+    assert_eq!(http[1]["orig_filenames"], "big.bin,after.txt");
+    assert_eq!(http[2]["orig_fuids"], files[1002]["fuid"]);
 }
 
 /// An SSH 2 KEXINIT packet with these ten name lists, padded to a multiple

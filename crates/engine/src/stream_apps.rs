@@ -10,11 +10,11 @@ use crate::flow::app_stream::{AppStream, Asked, Bodies, Cut};
 use crate::flow::key::{FlowKey, Side};
 use crate::flow::{FlowEngine, StreamProto};
 use crate::h2_streams;
+use crate::logs::mime::Mail;
 use crate::openvpn::Gathered;
 use crate::smtp_session::SmtpConv;
 use std::ops::Range;
 use wire::http::FirstLine;
-use wire::http::Mark;
 use wire::http2::hpack::{self, HeaderList, HpackError};
 use wire::http2::{self, Http2View};
 use wire::imf::ImfView;
@@ -175,8 +175,9 @@ struct Shown {
     decoded: Option<u64>,
     /// HTTP: when the body's first chunk was whole, if before this frame.
     chunk_at: Option<i64>,
-    /// HTTP: when a multipart body kept whole came ([`Cut::marks`]).
-    marks: Vec<Mark>,
+    /// HTTP: the parts of a multipart body counted past its head
+    /// ([`Cut::parts`]).
+    parts: Option<Box<Mail>>,
 }
 
 /// What the stream application layer counts.
@@ -339,7 +340,7 @@ impl StreamApps {
                         elided: 0,
                         decoded: None,
                         chunk_at: None,
-                        marks: Vec::new(),
+                        parts: None,
                     })
                 });
             } else {
@@ -367,7 +368,7 @@ impl StreamApps {
                 elided,
                 decoded,
                 chunk_at,
-                marks,
+                parts,
             } in got.drain(..)
             {
                 self.stats.messages += 1;
@@ -488,7 +489,7 @@ impl StreamApps {
                         elided,
                         decoded,
                         chunk_at,
-                        marks,
+                        parts,
                     });
                     if let Some(range) = openvpn_tls {
                         self.shown.push(Shown {
@@ -503,7 +504,7 @@ impl StreamApps {
                             elided: 0,
                             decoded: None,
                             chunk_at: None,
-                            marks: Vec::new(),
+                            parts: None,
                         });
                     }
                 }
@@ -542,7 +543,7 @@ impl StreamApps {
                             elided: c.elided,
                             decoded: c.decoded,
                             chunk_at: c.chunk_at,
-                            marks: c.marks,
+                            parts: c.parts,
                         })
                     });
                     if self.shown.len() > was_shown {
@@ -686,7 +687,7 @@ impl StreamApps {
                         v.with_elided(m.elided)
                             .with_decoded(m.decoded)
                             .with_chunk_at(m.chunk_at)
-                            .with_marks(&m.marks),
+                            .with_parts(m.parts.as_deref()),
                     ),
                     l => l,
                 }),

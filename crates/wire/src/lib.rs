@@ -45,6 +45,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod ipv6_ext;
 pub mod llc;
+pub mod mime;
 pub mod mpls;
 pub mod mqtt;
 pub mod null;

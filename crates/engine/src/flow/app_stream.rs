@@ -7,8 +7,9 @@
 use crate::app::{self, App};
 use crate::h2_streams::BodyHeaders;
 use crate::inflate::{self, Inflate};
+use crate::logs::mime::{Mail, MailReader};
 use std::ops::Range;
-use wire::http::{HttpView, Mark};
+use wire::http::HttpView;
 use wire::stream::Pdu;
 use wiresift_wire as wire;
 
@@ -25,10 +26,10 @@ const MAX_RESERVE: usize = 1 << 20;
 /// (http.log's type sniffing reads 64).
 pub const BODY_HEAD: usize = 1024;
 
-/// HTTP with [`Bodies::Heads`]: a multipart body (not byteranges) up to
-/// this long is kept whole, for its parts; a longer one is counted as one
-/// body.
-pub const MAX_MULTIPART: usize = 4 << 20;
+/// HTTP with [`Bodies::Heads`]: room the budget must have left to read
+/// the parts of a multipart body (not byteranges) as it passes; without
+/// it the body is counted as one.
+pub const PARTS_ROOM: usize = 1 << 20;
 
 /// HTTP: Zeek hands a body to its file analysis in chunks of this many
 /// bytes (`http_entity_data_delivery_size`); a file's `ts` in files.log is
@@ -66,14 +67,10 @@ pub struct Cut {
     /// bytes were whole, if that was before the frame that completes the
     /// message.
     pub chunk_at: Option<i64>,
-    /// An HTTP multipart body kept whole ([`MAX_MULTIPART`]): when its
-    /// bytes came, for its parts' times ([`AppStream::push`]).
-    pub marks: Vec<Mark>,
+    /// An HTTP multipart body counted past its head: its parts, read as
+    /// it passed.
+    pub parts: Option<Box<Mail>>,
 }
-
-/// Marks kept of one message (the later bytes take the time of the frame
-/// that completes it).
-pub const MAX_MARKS: usize = 4096;
 
 /// The unfinished message's body is being counted, not kept: its first
 /// `keep` bytes (from the message's start) are held, the next `left` are
@@ -87,12 +84,30 @@ struct Eliding {
     left: u64,
     elided: u64,
     inflate: Option<Box<Inflate>>,
+    /// A multipart body's parts, read as it passes (its lines marked with
+    /// the time each came).
+    parts: Option<Box<MailReader>>,
+}
+
+/// What a body counted past its head leaves when it is over.
+struct Ended {
+    elided: u64,
+    decoded: Option<u64>,
+    parts: Option<Box<Mail>>,
 }
 
 impl Eliding {
-    /// The body is over: the bytes counted, and the decoded length.
-    fn end(self) -> (u64, Option<u64>) {
-        (self.elided, self.inflate.map(|i| i.finish().0))
+    /// The body is over.
+    fn end(self) -> Ended {
+        let parts = self.parts.map(|r| {
+            let at = r.last_mark();
+            Box::new(r.finish(false, at))
+        });
+        Ended {
+            elided: self.elided,
+            decoded: self.inflate.map(|i| i.finish().0),
+            parts,
+        }
     }
 }
 
@@ -144,10 +159,6 @@ pub struct AppStream {
     pub unpaired: u64,
     eliding: Option<Eliding>,
     chunk: Chunk,
-    /// The unfinished message is a multipart body kept whole: when its
-    /// segments came ([`Cut::marks`]).
-    marking: bool,
-    marks: Vec<Mark>,
 }
 
 /// HTTP with [`Bodies::Heads`]: how far the unfinished message's body has
@@ -194,9 +205,12 @@ impl AppStream {
     /// is known (a claim alone must not take room no budget counts), and a
     /// body decoder.
     pub fn taken(&self) -> usize {
-        let decoding = self.eliding.as_ref().is_some_and(|e| e.inflate.is_some());
-        let marks = self.marks.capacity() * std::mem::size_of::<Mark>();
-        self.buf.capacity() + marks + if decoding { inflate::COST } else { 0 }
+        let e = self.eliding.as_ref();
+        let decoding = e.is_some_and(|e| e.inflate.is_some());
+        let parts = e
+            .and_then(|e| e.parts.as_deref())
+            .map_or(0, MailReader::taken);
+        self.buf.capacity() + parts + if decoding { inflate::COST } else { 0 }
     }
 
     /// HTTP: the other direction sent a request; the response this
@@ -251,13 +265,9 @@ impl AppStream {
         (room, bodies, now): (usize, Bodies, i64),
         out: &mut impl FnMut(Cut),
     ) {
-        self.push_bytes(app, bytes, gap, (room, bodies), out);
+        self.push_bytes(app, bytes, gap, (room, bodies, now), out);
         if app == App::Http && bodies == Bodies::Heads {
             self.mark_chunk(now);
-            if self.marking && self.held() > 0 && self.marks.len() < MAX_MARKS {
-                let len = u32::try_from(self.held()).unwrap_or(u32::MAX);
-                self.marks.push(Mark { len, at: now });
-            }
         }
     }
 
@@ -266,17 +276,6 @@ impl AppStream {
         self.need = 0;
         self.eliding = None;
         self.chunk = Chunk::default();
-        self.marking = false;
-        self.marks = Vec::new();
-    }
-
-    /// What a message that is now whole takes along.
-    fn taken_along(&mut self) -> (Option<i64>, Vec<Mark>) {
-        self.marking = false;
-        (
-            std::mem::take(&mut self.chunk).at,
-            std::mem::take(&mut self.marks),
-        )
     }
 
     /// [`AppStream::push`], but for the chunk's time.
@@ -285,7 +284,7 @@ impl AppStream {
         app: App,
         mut bytes: &[u8],
         gap: u32,
-        (room, bodies): (usize, Bodies),
+        (room, bodies, now): (usize, Bodies, i64),
         out: &mut impl FnMut(Cut),
     ) {
         if gap > 0 {
@@ -310,24 +309,26 @@ impl AppStream {
             if let (Some(i), Some(body)) = (e.inflate.as_deref_mut(), body) {
                 i.feed(body);
             }
+            if let (Some(r), Some(body)) = (e.parts.as_deref_mut(), body) {
+                r.feed(body, now);
+            }
             bytes = rest.get(counted as usize..).unwrap_or_default();
             if e.left > 0 {
                 return;
             }
-            let Some((elided, decoded)) = self.eliding.take().map(Eliding::end) else {
+            let Some(ended) = self.eliding.take().map(Eliding::end) else {
                 return;
             };
             // A body was counted: this is no 1xx, which has none.
             self.answered(app, false);
             let start = self.shown;
             self.shown = self.buf.len();
-            let (chunk_at, marks) = self.taken_along();
             out(Cut {
                 range: start..self.shown,
-                elided,
-                decoded,
-                chunk_at,
-                marks,
+                elided: ended.elided,
+                decoded: ended.decoded,
+                chunk_at: std::mem::take(&mut self.chunk).at,
+                parts: ended.parts,
             });
         }
         if bytes.is_empty() {
@@ -343,7 +344,7 @@ impl AppStream {
         }
         self.buf.extend_from_slice(bytes);
         if self.held() >= self.need {
-            self.cut(app, room, bodies, out);
+            self.cut(app, (room, bodies, now), out);
         }
     }
 
@@ -351,17 +352,21 @@ impl AppStream {
     /// (an HTTP body without a length) has it whole now.
     pub fn close(&mut self, app: App, out: &mut impl FnMut(Cut)) {
         let range = self.shown..self.buf.len();
-        let (elided, decoded) = self.eliding.take().map_or((0, None), Eliding::end);
+        let ended = self.eliding.take().map(Eliding::end);
         if !range.is_empty() && !self.lost && app::ends_at_close(app) {
             self.shown = self.buf.len();
             self.need = 0;
-            let (chunk_at, marks) = self.taken_along();
+            let ended = ended.unwrap_or(Ended {
+                elided: 0,
+                decoded: None,
+                parts: None,
+            });
             out(Cut {
                 range,
-                elided,
-                decoded,
-                chunk_at,
-                marks,
+                elided: ended.elided,
+                decoded: ended.decoded,
+                chunk_at: std::mem::take(&mut self.chunk).at,
+                parts: ended.parts,
             });
         }
     }
@@ -411,7 +416,8 @@ impl AppStream {
     }
 
     /// Hand out every whole message at the front of what is held.
-    fn cut(&mut self, app: App, room: usize, bodies: Bodies, out: &mut impl FnMut(Cut)) {
+    fn cut(&mut self, app: App, how: (usize, Bodies, i64), out: &mut impl FnMut(Cut)) {
+        let (room, bodies, now) = how;
         loop {
             let rest = self.buf.get(self.shown..).unwrap_or(&[]);
             if rest.is_empty() {
@@ -424,13 +430,12 @@ impl AppStream {
                     self.answered(app, interim);
                     let start = self.shown;
                     self.shown += n;
-                    let (chunk_at, marks) = self.taken_along();
                     out(Cut {
                         range: start..self.shown,
                         elided: 0,
                         decoded: None,
-                        chunk_at,
-                        marks,
+                        chunk_at: std::mem::take(&mut self.chunk).at,
+                        parts: None,
                     });
                 }
                 pdu @ (Pdu::Whole(_) | Pdu::Need(_)) => {
@@ -443,17 +448,13 @@ impl AppStream {
                     // is parsed for its length.)
                     let counted = need > rest.len().saturating_add(1) && need != usize::MAX;
                     if bodies == Bodies::Heads && app == App::Http && counted {
-                        match elide(rest, need, room) {
-                            Elide::Count(e) => {
-                                // What is held past the head goes now.
-                                let held = rest.len().min(e.keep);
-                                self.buf.truncate(self.shown.saturating_add(held));
-                                self.eliding = Some(e);
-                                self.need = 0;
-                                return;
-                            }
-                            Elide::Multipart => self.marking = true,
-                            Elide::Keep => {}
+                        if let Some(e) = elide(rest, need, room, now) {
+                            // What is held past the head goes now.
+                            let held = rest.len().min(e.keep);
+                            self.buf.truncate(self.shown.saturating_add(held));
+                            self.eliding = Some(e);
+                            self.need = 0;
+                            return;
                         }
                     }
                     // A message that runs to the close is held up to the
@@ -495,26 +496,23 @@ impl AppStream {
 /// How to count, not keep, the body of the unfinished HTTP message
 /// `held`, which takes `need` bytes: when its headers are whole, its body
 /// is framed by `Content-Length` and runs past [`BODY_HEAD`], and it is no
-/// DNS message, nor a multipart of at most [`MAX_MULTIPART`] bytes that
-/// the budget has `room` for (its parts are files: http.log reads them).
-/// A gzip or deflate body is decoded as it passes when the budget has room
-/// for a decoder; else its coded bytes are what is counted.
-fn elide(held: &[u8], need: usize, room: usize) -> Elide {
-    let Ok(v) = HttpView::new(held) else {
-        return Elide::Keep;
-    };
+/// DNS message. A gzip or deflate body is decoded as it passes when the
+/// budget has room for a decoder; else its coded bytes are what is
+/// counted. The parts of a multipart body (not byteranges, not coded) are
+/// read as it passes when the budget has [`PARTS_ROOM`] (http.log makes
+/// each a file), its lines marked with the time they came (`now` for
+/// what is held).
+fn elide(held: &[u8], need: usize, room: usize, now: i64) -> Option<Eliding> {
+    let v = HttpView::new(held).ok()?;
     let head = v.header_block_len();
     let framed = v.content_length().and_then(|n| n.checked_add(head as u64));
     let keep = head.saturating_add(BODY_HEAD);
     if !v.head_complete() || v.is_chunked() || framed != Some(need as u64) || need <= keep {
-        return Elide::Keep;
+        return None;
     }
     let body = crate::h2_streams::body_headers(&v);
-    if body == BodyHeaders::Multipart && need <= MAX_MULTIPART.min(room) {
-        return Elide::Multipart;
-    }
     if body == BodyHeaders::Dns {
-        return Elide::Keep;
+        return None;
     }
     let elided = held.len().saturating_sub(keep);
     let may_decode = room >= inflate::COST;
@@ -523,23 +521,21 @@ fn elide(held: &[u8], need: usize, room: usize) -> Elide {
         i.feed(held.get(head..).unwrap_or_default());
         i
     });
-    Elide::Count(Eliding {
+    let parts = (body == BodyHeaders::Multipart && room >= PARTS_ROOM)
+        .then(|| crate::logs::http::parts_reader(&v))
+        .flatten()
+        .map(|mut r| {
+            r.feed(held.get(head..).unwrap_or_default(), now);
+            Box::new(r)
+        });
+    Some(Eliding {
         head,
         keep,
         left: need.saturating_sub(keep.max(held.len())) as u64,
         elided: elided as u64,
         inflate,
+        parts,
     })
-}
-
-/// What to do with an unfinished HTTP message's body ([`elide`]).
-enum Elide {
-    Count(Eliding),
-    /// Keep it whole.
-    Keep,
-    /// Keep it whole, and mark when its bytes come: a multipart body
-    /// whose parts are files.
-    Multipart,
 }
 
 #[cfg(test)]
@@ -688,75 +684,63 @@ mod tests {
         }
     }
 
-    /// A multipart body is kept whole for its parts (http.log makes each a
-    /// file) when the budget has room for it and it is at most
-    /// [`MAX_MULTIPART`] long; byteranges parts are pieces of one file,
-    /// counted as any body.
+    /// A multipart body counted past its head has its parts read as it
+    /// passes (http.log makes each a file), whatever its length, when the
+    /// budget has room for the reader; byteranges parts are pieces of one
+    /// file, counted as any body. Each part's lines are marked with the
+    /// time of the segment that ended them, and the body is not held.
     #[test]
-    fn with_heads_kept_a_multipart_body_stays_whole_while_there_is_room() {
+    fn with_heads_kept_a_multipart_body_is_read_as_it_passes() {
         let form = "multipart/form-data; boundary=b";
+        // A part of `lines` lines of 100 bytes: its CR LF but the last.
+        let body = |lines: usize| {
+            let mut b =
+                b"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.bin\"\r\n\r\n"
+                    .to_vec();
+            for _ in 0..lines {
+                b.extend_from_slice(&[b'f'; 98]);
+                b.extend_from_slice(b"\r\n");
+            }
+            b.extend_from_slice(b"--b\r\n\r\nlast\r\n--b--\r\n");
+            b
+        };
         let cases = [
-            (response(form, &[b'f'; 6000]), usize::MAX, true),
-            (response(form, &[b'f'; 6000]), 5000, false),
+            (response(form, &body(60)), usize::MAX, Some(5998)),
+            (response(form, &body(60_000)), usize::MAX, Some(5_999_998)),
+            (response(form, &body(60)), PARTS_ROOM - 1, None),
             (
-                response(form, &vec![b'f'; MAX_MULTIPART + 1]),
+                response("multipart/byteranges; boundary=b", &body(60)),
                 usize::MAX,
-                false,
-            ),
-            (
-                response("multipart/byteranges; boundary=b", &[b'r'; 6000]),
-                usize::MAX,
-                false,
+                None,
             ),
         ];
-        for (r, room, whole) in cases {
-            let mut s = AppStream::default();
-            let mut got = Vec::new();
-            for piece in r.chunks(1460) {
-                s.begin_frame();
-                s.push(App::Http, piece, 0, (room, Bodies::Heads, 0), &mut |c| {
-                    got.push(c.elided)
-                });
-            }
-            assert_eq!(got.len(), 1, "{room}");
-            assert_eq!(got[0] == 0, whole, "{room}: elided {}", got[0]);
-        }
-    }
-
-    /// A multipart body kept whole tells when its bytes came: the length
-    /// of the message at each segment's end before the one that completes
-    /// it; a body counted past its head, or one in a single segment,
-    /// tells none.
-    #[test]
-    fn a_multipart_body_kept_whole_marks_when_its_bytes_came() {
-        let form = response("multipart/form-data; boundary=b", &[b'f'; 4000]);
-        let plain = response("text/plain", &[b'p'; 4000]);
-        let short = response("multipart/form-data; boundary=b", &[b'f'; 100]);
-        for (r, marked) in [(form, true), (plain, false), (short, false)] {
+        for (r, room, first) in cases {
             let mut s = AppStream::default();
             let mut got = Vec::new();
             for (i, piece) in r.chunks(1460).enumerate() {
                 s.begin_frame();
-                let at = 10 * (i as i64 + 1);
                 s.push(
                     App::Http,
                     piece,
                     0,
-                    (usize::MAX, Bodies::Heads, at),
-                    &mut |c| got.push(c.marks),
+                    (room, Bodies::Heads, i as i64),
+                    &mut |c| got.push(c),
                 );
+                // The head, and the reader's held line and state.
+                assert!(s.taken() <= 4 * BODY_HEAD + 8192, "{}", s.taken());
             }
-            let want: Vec<Mark> = match marked {
-                true => (1..r.len().div_ceil(1460))
-                    .map(|i| Mark {
-                        len: (i * 1460) as u32,
-                        at: 10 * i as i64,
-                    })
-                    .collect(),
-                false => Vec::new(),
-            };
-            assert_eq!(got, vec![want]);
-            assert!(s.marks.is_empty() && !s.marking);
+            assert_eq!(got.len(), 1, "{room}");
+            assert!(got[0].elided > 0);
+            let parts = got[0].parts.as_deref();
+            assert_eq!(parts.map(|p| p.files[0].seen), first, "{room}");
+            if let Some(p) = parts {
+                assert_eq!(p.files.len(), 2);
+                assert_eq!(p.files[1].head, b"last");
+                // "last" ended in the message's last segment.
+                let last = ((r.len() - 1) / 1460) as i64;
+                assert_eq!((p.files[1].first_at, p.files[1].last_at), (last, last));
+                assert!(p.files[0].first_at < p.files[0].last_at);
+            }
         }
     }
 
@@ -789,7 +773,7 @@ mod tests {
                 decoded: None,
                 // (Its first 1500 body bytes came before the close.)
                 chunk_at: Some(0),
-                marks: Vec::new(),
+                parts: None,
             }]
         );
     }

@@ -39,9 +39,10 @@
 //! `filename` from its headers, `seen_bytes` its decoded length, no
 //! `total_bytes`; `ts` and `duration` from the lines that gave it content
 //! ([`super::smtp`]). The parts of an HTTP multipart body are files the
-//! same way ([`super::mime::walk_body`]), with HTTP's `source` and depth
-//! (no `total_bytes`), timed by when the stream reader saw their lines
-//! come ([`wiresift_wire::http::HttpView::marks`]).
+//! same way ([`super::mime`]), with HTTP's `source` and depth (no
+//! `total_bytes`), timed by when their lines came as the stream reader
+//! read them ([`wiresift_wire::http::HttpView::parts`]); a body read
+//! whole, by its end.
 //!
 //! Known differences: Zeek keeps the file of a 206 response open across
 //! responses and connections (one file per URL) until it times out,

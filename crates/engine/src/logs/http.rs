@@ -37,12 +37,12 @@
 //! coding has no MIME type; a coded body counted past its head while the
 //! stream budget has no room for a decoder is counted coded.
 //!
-//! A multipart body (not byteranges: those are pieces of one file) that
-//! the stream reader kept whole ([`crate::flow::app_stream::MAX_MULTIPART`])
-//! is a file a part with content, as Zeek's MIME entities make them
-//! ([`mime::walk_body`]), timed by its lines ([`HttpView::marks`]); at
-//! most [`MAX_LISTED_FILES`] are listed a direction, as Zeek lists them.
-//! A longer one is one file.
+//! A multipart body (not byteranges: those are pieces of one file) is a
+//! file a part with content, as Zeek's MIME entities make them (read by
+//! the stream reader as it passed, [`HttpView::parts`], or here when kept
+//! whole, [`mime::walk_body`]); at most [`MAX_LISTED_FILES`] are listed a
+//! direction, as Zeek lists them. One content-coded, or counted with no
+//! room for a reader, is one file.
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
@@ -150,9 +150,11 @@ pub struct Msg {
     /// Parts that made no file: past [`mime::MAX_FILES`] a body, or
     /// nested past [`mime::MAX_NESTING`].
     pub parts_dropped: u64,
-    /// A multipart body logged as one file: counted past its head (longer
-    /// than [`crate::flow::app_stream::MAX_MULTIPART`], or no room in the
-    /// stream budget) or content-coded.
+    /// Lines of its parts longer than [`mime::MAX_LINE`], read in pieces.
+    pub long_lines: u64,
+    /// A multipart body logged as one file: counted past its head with no
+    /// room in the stream budget to read its parts
+    /// ([`crate::flow::app_stream::PARTS_ROOM`]), or content-coded.
     pub unsplit: bool,
 }
 
@@ -380,26 +382,24 @@ impl Msg {
             m.body_head.clear();
         }
         m.chunk_at = v.chunk_at();
-        // A multipart body held whole is read for its parts (one counted
-        // past its head, or content-coded, stays one file).
-        m.unsplit = multipart.is_some() && (coded || v.elided() > 0);
-        if let Some(ct) = multipart.filter(|_| !m.unsplit) {
-            let line = |name: &[u8], value: &[u8]| [name, b": ", value].concat();
-            let mut head = vec![line(b"Content-Type", ct)];
-            head.extend(transfer_coding.map(|t| line(b"Content-Transfer-Encoding", t)));
-            let head: Vec<&[u8]> = head.iter().map(Vec::as_slice).collect();
-            let body = crate::export::entity(v).unwrap_or_default();
-            // A line's end came with the first segment the stream reader
-            // marked as reaching it, or on this frame.
-            let (start, marks) = (v.header_block_len(), v.marks());
-            let at = |offset: usize| {
-                let end = start.saturating_add(offset);
-                let i = marks.partition_point(|m| (m.len as usize) < end);
-                marks.get(i).map_or(ts_ns, |m| m.at)
-            };
-            let walked = mime::walk_body(&head, &body, at);
-            m.parts_dropped = walked.files_dropped.saturating_add(walked.too_deep);
-            m.parts = Some(walked.files);
+        // A multipart body's parts: read by the stream reader as it
+        // passed, or here when it was held whole (one counted past its
+        // head without them, or content-coded, stays one file).
+        m.unsplit = multipart.is_some() && (coded || v.elided() > 0) && v.parts().is_none();
+        let walked = match (v.parts(), multipart.filter(|_| !m.unsplit)) {
+            (Some(parts), _) => Some(parts.clone()),
+            (None, Some(ct)) => {
+                let head = mime_head(ct, transfer_coding);
+                let head: Vec<&[u8]> = head.iter().map(Vec::as_slice).collect();
+                let body = crate::export::entity(v).unwrap_or_default();
+                Some(mime::walk_body(&head, &body, ts_ns))
+            }
+            (None, None) => None,
+        };
+        if let Some(w) = walked {
+            m.parts_dropped = w.files_dropped.saturating_add(w.too_deep);
+            m.long_lines = w.long_lines;
+            m.parts = Some(w.files);
         }
         // A 206 response's range is in its headers, or in those of the
         // first part of a multipart/byteranges body (the parts are pieces
@@ -624,6 +624,39 @@ struct Body<'m> {
     span: Option<(i64, i64)>,
 }
 
+/// The MIME header lines of a multipart body's top entity, from the
+/// message's `Content-Type` and `Content-Transfer-Encoding` values.
+fn mime_head(content_type: &[u8], transfer_coding: Option<&[u8]>) -> Vec<Vec<u8>> {
+    let line = |name: &[u8], value: &[u8]| [name, b": ", value].concat();
+    let mut head = vec![line(b"Content-Type", content_type)];
+    head.extend(transfer_coding.map(|t| line(b"Content-Transfer-Encoding", t)));
+    head
+}
+
+/// A reader of the parts of `v`'s body, when it is a multipart one
+/// (not byteranges) that is not content-coded: for the stream reader,
+/// which reads such a body as it passes.
+pub(crate) fn parts_reader(v: &HttpView<'_>) -> Option<mime::MailReader> {
+    // (The later header wins, as in Zeek and `Msg::read`.)
+    let last = |name: &[u8]| {
+        v.headers()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .last()
+            .map(|h| h.value)
+    };
+    let ct = last(b"content-type")?;
+    let media = h2_streams::media_type(ct)?;
+    let coded = last(b"content-encoding")
+        .map(<[u8]>::trim_ascii)
+        .is_some_and(|t| !(t.is_empty() || t.eq_ignore_ascii_case(b"identity")));
+    if !h2_streams::is_multipart(media) || coded {
+        return None;
+    }
+    let head = mime_head(ct, last(b"content-transfer-encoding"));
+    let head: Vec<&[u8]> = head.iter().map(Vec::as_slice).collect();
+    Some(mime::MailReader::http_body(&head))
+}
+
 fn strings<'s, I: IntoIterator<Item = &'s [u8]>>(items: I, empty_unset: bool) -> Value<'s> {
     let v: Vec<Cow<'s, [u8]>> = items.into_iter().map(Cow::Borrowed).collect();
     if v.is_empty() && empty_unset {
@@ -695,6 +728,8 @@ pub struct Stats {
     pub overflow: u64,
     /// Parts of multipart bodies that made no file ([`Msg::parts_dropped`]).
     pub parts_dropped: u64,
+    /// Lines of parts read in pieces ([`Msg::long_lines`]).
+    pub long_lines: u64,
     /// Multipart bodies logged as one file ([`Msg::unsplit`]).
     pub unsplit: u64,
 }
@@ -749,6 +784,7 @@ impl Tracker {
             self.conn_ended(id, sink)?;
         }
         self.stats.parts_dropped = self.stats.parts_dropped.saturating_add(m.parts_dropped);
+        self.stats.long_lines = self.stats.long_lines.saturating_add(m.long_lines);
         self.stats.unsplit += u64::from(m.unsplit);
         let mut out: Vec<Box<Http>> = Vec::new();
         let st = self.conns.entry(f.conn.id).or_insert_with(|| ConnState {

@@ -43,6 +43,7 @@
 //! with its length: a file keeps its first bytes (for its type) and a count.
 
 use super::http::unescape_uri;
+use wiresift_wire as wire;
 
 /// Entities open at once, the top level included.
 pub const MAX_NESTING: usize = 100;
@@ -57,41 +58,7 @@ pub const MAX_LINE: usize = 64 << 10;
 /// Bytes of a file kept from its start for its type.
 const HEAD: usize = crate::inflate::HEAD;
 
-/// One file of a mail.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct File {
-    /// Its entity's place among the mail's entities, from 1.
-    pub entity: u64,
-    pub filename: Option<Vec<u8>>,
-    /// Bytes of decoded content.
-    pub seen: u64,
-    /// Bytes lost to a gap that ended the mail while the file was read
-    /// ([`MailReader::cut`]).
-    pub missing: u64,
-    /// Its first decoded bytes (at most [`HEAD`]).
-    pub head: Vec<u8>,
-    /// The marks (times or offsets, as the caller gave them) of the ends
-    /// of the first and the last lines that gave it content.
-    pub first_at: i64,
-    pub last_at: i64,
-}
-
-/// What a mail's entities made.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Mail {
-    /// Entities begun.
-    pub entities: u64,
-    /// In the order each started.
-    pub files: Vec<File>,
-    pub files_dropped: u64,
-    /// Entities not begun: they would have nested past [`MAX_NESTING`].
-    pub too_deep: u64,
-    /// Zeek's `base64_illegal_encoding` weirds: the mark of the end of
-    /// the line being decoded, and Zeek's text (at most [`MAX_WEIRDS`]).
-    pub weirds: Vec<(i64, String)>,
-    /// Lines longer than [`MAX_LINE`], read in pieces: the cuts made.
-    pub long_lines: u64,
-}
+pub use wire::mime::{File, Mail};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Encoding {
@@ -637,25 +604,6 @@ impl Walker {
         self.line(line, at);
     }
 
-    /// Every line of `text` as Zeek's HTTP analyzer reads a multipart
-    /// body (its `ContentLine_Analyzer` with both CR and LF as line ends):
-    /// a line ends at CR LF, or at a CR or an LF alone. `mark` gives the
-    /// mark of the offset a line ends at.
-    fn lines_cr_or_lf(&mut self, text: &[u8], mark: impl Fn(usize) -> i64) {
-        let mut at = 0;
-        while at < text.len() {
-            let rest = text.get(at..).unwrap_or_default();
-            let (len, eol) = match memchr::memchr2(b'\r', b'\n', rest) {
-                Some(p) if rest.get(p..p + 2) == Some(b"\r\n") => (p, 2),
-                Some(p) => (p, 1),
-                None => (rest.len(), 0),
-            };
-            let end = at + len + eol;
-            self.line(rest.get(..len).unwrap_or_default(), mark(end));
-            at = end;
-        }
-    }
-
     /// The text ended at `at`: every entity still open ends.
     fn end(mut self, at: i64) -> Mail {
         self.end_below(0, at);
@@ -664,22 +612,38 @@ impl Walker {
     }
 }
 
-/// The files of a mail read as SMTP delivers its content, piece by piece
-/// as it comes (dot-stuffed, up to the `.` line), so a mail of any length
-/// is read whole in bounded memory.
+/// How a reader's text is cut into lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lines {
+    /// As SMTP delivers a mail: a line ends at LF; its line end and
+    /// trailing CRs are taken off, and one leading `.` (the dot-stuffing).
+    Mail,
+    /// As Zeek's HTTP analyzer reads a multipart body (its
+    /// `ContentLine_Analyzer` with both CR and LF as line ends): a line
+    /// ends at CR LF, or at a CR or an LF alone.
+    Http,
+}
+
+/// The files of a mail, or of an HTTP multipart body, read piece by piece
+/// as it comes, so one of any length is read whole in bounded memory.
 #[derive(Debug)]
 pub struct MailReader {
     walker: Walker,
-    /// The start of a line whose end has not come ([`MAX_LINE`]).
+    lines: Lines,
+    /// The start of a line whose end has not come ([`MAX_LINE`]); with
+    /// HTTP's lines, a CR at its end waits for the byte after it.
     held: Vec<u8>,
     /// The mark of the last bytes fed.
     last: i64,
 }
 
 impl Default for MailReader {
+    /// A mail's content as SMTP delivers it (dot-stuffed, up to the `.`
+    /// line).
     fn default() -> Self {
         MailReader {
             walker: Walker::new(),
+            lines: Lines::Mail,
             held: Vec::new(),
             last: 0,
         }
@@ -687,36 +651,99 @@ impl Default for MailReader {
 }
 
 impl MailReader {
-    /// The next `bytes` of the mail, which came at `at` (the mark of each
-    /// line they end).
+    /// The body of an HTTP message, an entity whose MIME headers
+    /// (`Content-Type: multipart/form-data; boundary=…`, …) are `headers`:
+    /// the parts of a multipart, as Zeek's HTTP analyzer hands such a body
+    /// to its MIME entities (so a part's content as sent has each lone CR
+    /// or LF made a CR LF, as in Zeek).
+    pub fn http_body(headers: &[&[u8]]) -> MailReader {
+        let mut r = MailReader {
+            lines: Lines::Http,
+            ..MailReader::default()
+        };
+        for h in headers {
+            r.walker.line(h, 0);
+        }
+        r.walker.line(b"", 0);
+        r
+    }
+
+    /// Where the first line of `b` ends: its length without the line end,
+    /// and with it; None when it has no end yet.
+    fn line_end(&self, b: &[u8]) -> Option<(usize, usize)> {
+        match self.lines {
+            Lines::Mail => memchr::memchr(b'\n', b).map(|p| (p + 1, p + 1)),
+            Lines::Http => {
+                let p = memchr::memchr2(b'\r', b'\n', b)?;
+                match (b.get(p), b.get(p + 1)) {
+                    (Some(b'\r'), Some(b'\n')) => Some((p, p + 2)),
+                    // A CR last: the next bytes tell whether an LF follows.
+                    (Some(b'\r'), None) => None,
+                    _ => Some((p, p + 1)),
+                }
+            }
+        }
+    }
+
+    /// One whole line (with its line end for a mail).
+    fn line(&mut self, line: &[u8], at: i64) {
+        match self.lines {
+            Lines::Mail => self.walker.mail_line(line, at),
+            Lines::Http => self.walker.line(line, at),
+        }
+    }
+
+    /// The next `bytes`, which came at `at` (the mark of each line they
+    /// end).
     pub fn feed(&mut self, mut bytes: &[u8], at: i64) {
         self.last = at;
+        if self.lines == Lines::Http && self.held.last() == Some(&b'\r') {
+            // A CR held for the byte after it: a CR LF, or a CR alone.
+            self.held.pop();
+            if bytes.first() == Some(&b'\n') {
+                bytes = bytes.get(1..).unwrap_or_default();
+            }
+            let held = std::mem::take(&mut self.held);
+            self.line(&held, at);
+            self.held = held;
+            self.held.clear();
+        }
         while !bytes.is_empty() {
             // Always at least 1: a line is read once it holds MAX_LINE.
             let room = MAX_LINE.saturating_sub(self.held.len());
-            let (piece, rest, ended) = match memchr::memchr(b'\n', bytes) {
-                Some(p) if p < room => {
-                    let (l, r) = bytes.split_at_checked(p + 1).unwrap_or((bytes, &[]));
-                    (l, r, true)
+            let (piece, rest) = match self.line_end(bytes) {
+                Some((len, used)) if used <= room => (
+                    bytes.get(..len).unwrap_or_default(),
+                    bytes.get(used..).unwrap_or_default(),
+                ),
+                None if bytes.len() < room => {
+                    self.held.extend_from_slice(bytes);
+                    return;
                 }
-                _ if bytes.len() < room => (bytes, &[][..], false),
                 _ => {
-                    let (l, r) = bytes.split_at_checked(room).unwrap_or((bytes, &[]));
                     self.walker.mail.long_lines += 1;
-                    (l, r, true)
+                    let (l, r) = bytes.split_at_checked(room).unwrap_or((bytes, &[]));
+                    (l, r)
                 }
             };
             bytes = rest;
-            if !ended {
-                self.held.extend_from_slice(piece);
-            } else if self.held.is_empty() {
-                self.walker.mail_line(piece, at);
+            if self.held.is_empty() {
+                self.line(piece, at);
             } else {
                 self.held.extend_from_slice(piece);
-                self.walker.mail_line(&self.held, at);
+                let held = std::mem::take(&mut self.held);
+                self.line(&held, at);
+                self.held = held;
                 self.held.clear();
             }
         }
+    }
+
+    /// Memory the reader takes (its held line, headers and files).
+    pub fn taken(&self) -> usize {
+        let headers: usize = self.walker.stack.iter().map(|e| e.header.capacity()).sum();
+        let files = self.walker.mail.files.len() * (HEAD + std::mem::size_of::<File>());
+        self.held.capacity() + self.walker.out.capacity() + headers + files
     }
 
     /// A gap of `gap` bytes in the mail's content: as Zeek's SMTP
@@ -738,12 +765,17 @@ impl MailReader {
         self.last
     }
 
-    /// The mail ended at `at`; `blank_line`: an empty last line was left
+    /// The text ended at `at`; `blank_line`: an empty last line was left
     /// out of what was fed. A last line without its end is read, and every
     /// entity still open ends.
     pub fn finish(mut self, blank_line: bool, at: i64) -> Mail {
-        if !self.held.is_empty() {
-            self.walker.mail_line(&self.held, at);
+        if self.lines == Lines::Http && self.held.last() == Some(&b'\r') {
+            // A CR last ends the line before it.
+            self.held.pop();
+            self.walker.line(&self.held, at);
+        } else if !self.held.is_empty() {
+            let held = std::mem::take(&mut self.held);
+            self.line(&held, at);
         }
         if blank_line {
             self.walker.line(b"", at);
@@ -752,22 +784,12 @@ impl MailReader {
     }
 }
 
-/// The files of an HTTP message's `body`, an entity whose MIME headers
-/// (`Content-Type: multipart/form-data; boundary=…`, …) are `headers`: the
-/// parts of a multipart, as Zeek's HTTP analyzer hands such a body to its
-/// MIME entities, line by line ([`Walker::lines_cr_or_lf`]: a part's
-/// content as sent has each lone CR or LF made a CR LF, as in Zeek).
-/// `mark` gives the mark of the body offset a line ends at (such as the
-/// time that byte came).
-pub fn walk_body(headers: &[&[u8]], body: &[u8], mark: impl Fn(usize) -> i64) -> Mail {
-    let mut w = Walker::new();
-    for h in headers {
-        w.line(h, 0);
-    }
-    w.line(b"", 0);
-    let end = mark(body.len());
-    w.lines_cr_or_lf(body, mark);
-    w.end(end)
+/// The files of a whole HTTP message `body` ([`MailReader::http_body`]),
+/// its lines marked `at`.
+pub fn walk_body(headers: &[&[u8]], body: &[u8], at: i64) -> Mail {
+    let mut r = MailReader::http_body(headers);
+    r.feed(body, at);
+    r.finish(false, at)
 }
 
 #[cfg(test)]

@@ -306,16 +306,9 @@ pub struct HttpView<'a> {
     decoded: Option<u64>,
     /// When the body's first chunk was whole ([`HttpView::with_chunk_at`]).
     chunk_at: Option<i64>,
-    /// When the message's bytes came ([`HttpView::with_marks`]).
-    marks: &'a [Mark],
-}
-
-/// The message had `len` bytes when a segment's end came at `at`
-/// (nanoseconds), on a frame before the one that completes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Mark {
-    pub len: u32,
-    pub at: i64,
+    /// The parts of a multipart body read as it passed
+    /// ([`HttpView::with_parts`]).
+    parts: Option<&'a crate::mime::Mail>,
 }
 
 impl<'a> HttpView<'a> {
@@ -345,7 +338,7 @@ impl<'a> HttpView<'a> {
             elided: 0,
             decoded: None,
             chunk_at: None,
-            marks: &[],
+            parts: None,
         };
         v.scan_headers();
         v.find_body();
@@ -607,17 +600,17 @@ impl<'a> HttpView<'a> {
         self
     }
 
-    /// The stream reader marked when the message's bytes came, oldest
-    /// first (a multipart body kept whole, whose parts are files).
-    pub fn with_marks(mut self, marks: &'a [Mark]) -> Self {
-        self.marks = marks;
+    /// The stream reader read the multipart body's parts as it passed
+    /// (counted, not kept): what they made.
+    pub fn with_parts(mut self, parts: Option<&'a crate::mime::Mail>) -> Self {
+        self.parts = parts;
         self
     }
 
-    /// When the message's bytes came: its first `len` bytes at `at`
-    /// ([`HttpView::with_marks`]; later bytes came on this frame).
-    pub fn marks(&self) -> &'a [Mark] {
-        self.marks
+    /// The parts of a multipart body read as it passed
+    /// ([`HttpView::with_parts`]).
+    pub fn parts(&self) -> Option<&'a crate::mime::Mail> {
+        self.parts
     }
 
     /// When the body's first chunk was whole, if before this frame

@@ -369,7 +369,7 @@ fn a_line_longer_than_is_held_is_read_in_pieces() {
 /// The files of an HTTP body with these MIME headers.
 fn body_files(content_type: &str, body: &[u8]) -> Mail {
     let head = format!("Content-Type: {content_type}");
-    walk_body(&[head.as_bytes()], body, |o| o as i64)
+    walk_body(&[head.as_bytes()], body, 0)
 }
 
 /// ndpi http-crash-content-disposition.pcap, frame 5: an Android client's
