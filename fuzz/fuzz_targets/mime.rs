@@ -24,15 +24,20 @@ fn check(m: &mime::Mail, data: &[u8]) {
     }
 }
 
+/// `data` fed to `r` in pieces of `piece` bytes, each marked with its end.
+fn in_pieces(mut r: mime::MailReader, data: &[u8], piece: usize) -> mime::MailReader {
+    let mut at = 0;
+    for p in data.chunks(piece) {
+        at += p.len();
+        r.feed(p, at as i64);
+    }
+    r
+}
+
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let piece = usize::from(data.first().copied().unwrap_or(1)).max(1);
     for blank in [false, true] {
-        let mut pieces = mime::MailReader::default();
-        let mut at = 0;
-        for p in data.chunks(piece) {
-            at += p.len();
-            pieces.feed(p, at as i64);
-        }
+        let pieces = in_pieces(mime::MailReader::default(), data, piece);
         let pieces = pieces.finish(blank, data.len() as i64);
         check(&pieces, data);
         let mut whole = mime::MailReader::default();
@@ -67,12 +72,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let whole = mime::walk_body(&[&head], body, body.len() as i64);
     check(&whole, body);
     // The same body as the stream reader reads it, in pieces.
-    let mut pieces = mime::MailReader::http_body(&[&head]);
-    let mut at = 0;
-    for p in body.chunks(piece) {
-        at += p.len();
-        pieces.feed(p, at as i64);
-    }
+    let pieces = in_pieces(mime::MailReader::http_body(&[&head]), body, piece);
     let pieces = pieces.finish(false, body.len() as i64);
     check(&pieces, body);
     let seen = |m: &mime::Mail| {

@@ -17,7 +17,7 @@ mod common;
 use common::fieldcmp::tshark_present;
 use common::{arg, dev_captures, par_map, run, shared, stderr_lines, TempDir};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The application logs and their column counts.
@@ -1753,6 +1753,17 @@ fn read_log(dir: &Path, path: &str) -> Log {
 }
 
 /// Write `frames` to `file` as a pcap, a millisecond apart.
+/// `logs all` of a capture of `frames` written in `tmp`: the capture,
+/// the log folder and the run, which succeeded.
+fn logs_all_of(tmp: &TempDir, frames: &[Vec<u8>]) -> (PathBuf, PathBuf, std::process::Output) {
+    let file = tmp.path("capture.pcap");
+    write_pcap(&file, frames);
+    let dir = tmp.path("logs");
+    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
+    assert!(out.status.success(), "{:?}", stderr_lines(&out));
+    (file, dir, out)
+}
+
 fn write_pcap(file: &Path, frames: &[Vec<u8>]) {
     use wiresift_capture::PcapWriter;
     let mut w = PcapWriter::new(std::fs::File::create(file).unwrap(), 1, 65_535, false).unwrap();
@@ -1877,16 +1888,10 @@ fn full_tables_are_told() {
     assert!(stderr_lines(&out).is_empty(), "{:?}", stderr_lines(&out));
 }
 
-/// A mail of more parts than a mail's files are kept for: the first are
-/// files, listed in smtp.log, and the rest is told.
-#[test]
-fn a_mail_s_files_are_bounded_and_told() {
-    let mut mail = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
-    for i in 0..1005 {
-        mail.extend_from_slice(format!("--b\r\n\r\npart {i:04}\r\n").as_bytes());
-    }
-    mail.extend_from_slice(b"--b--\r\n.\r\n");
-    let talk: Vec<(bool, &[u8])> = vec![
+/// An SMTP session that sends `mail` (its content and `.` line): nine
+/// messages before it, a frame each, and four after it.
+fn mail_talk(mail: &[u8]) -> Vec<(bool, &[u8])> {
+    vec![
         (false, b"220 mail.example.com ESMTP\r\n"),
         (true, b"HELO client.example.com\r\n"),
         (false, b"250 mail.example.com\r\n"),
@@ -1896,17 +1901,25 @@ fn a_mail_s_files_are_bounded_and_told() {
         (false, b"250 OK\r\n"),
         (true, b"DATA\r\n"),
         (false, b"354 go ahead\r\n"),
-        (true, &mail),
+        (true, mail),
         (false, b"250 OK\r\n"),
         (true, b"QUIT\r\n"),
         (false, b"221 Bye\r\n"),
-    ];
+    ]
+}
+
+/// A mail of more parts than a mail's files are kept for: the first are
+/// files, listed in smtp.log, and the rest is told.
+#[test]
+fn a_mail_s_files_are_bounded_and_told() {
+    let mut mail = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
+    for i in 0..1005 {
+        mail.extend_from_slice(format!("--b\r\n\r\npart {i:04}\r\n").as_bytes());
+    }
+    mail.extend_from_slice(b"--b--\r\n.\r\n");
+    let talk = mail_talk(&mail);
     let tmp = TempDir::new("logs-mail-files");
-    let file = tmp.path("mail.pcap");
-    write_pcap(&file, &tcp_conversation_to(40011, 25, &talk));
-    let dir = tmp.path("logs");
-    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
-    assert!(out.status.success());
+    let (file, dir, out) = logs_all_of(&tmp, &tcp_conversation_to(40011, 25, &talk));
     assert_eq!(
         stderr_lines(&out),
         [format!(
@@ -1946,27 +1959,9 @@ Content-Disposition: attachment; filename=\"zeros.bin\"\r\n\r\n"
     let bye_end = mail.len();
     mail.extend_from_slice(b"--b--\r\n.\r\n");
     assert!(mail.len() > 4 << 20);
-    let talk: Vec<(bool, &[u8])> = vec![
-        (false, b"220 mail.example.com ESMTP\r\n"),
-        (true, b"HELO client.example.com\r\n"),
-        (false, b"250 mail.example.com\r\n"),
-        (true, b"MAIL FROM:<a@example.com>\r\n"),
-        (false, b"250 OK\r\n"),
-        (true, b"RCPT TO:<b@example.com>\r\n"),
-        (false, b"250 OK\r\n"),
-        (true, b"DATA\r\n"),
-        (false, b"354 go ahead\r\n"),
-        (true, &mail),
-        (false, b"250 OK\r\n"),
-        (true, b"QUIT\r\n"),
-        (false, b"221 Bye\r\n"),
-    ];
+    let talk = mail_talk(&mail);
     let tmp = TempDir::new("logs-long-mail");
-    let file = tmp.path("mail.pcap");
-    write_pcap(&file, &tcp_conversation_to(40013, 25, &talk));
-    let dir = tmp.path("logs");
-    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
-    assert!(out.status.success());
+    let (_, dir, out) = logs_all_of(&tmp, &tcp_conversation_to(40013, 25, &talk));
     assert!(stderr_lines(&out).is_empty(), "{:?}", stderr_lines(&out));
     let files = read_log(&dir, "files").records();
     let names: Vec<&str> = files.iter().map(|r| r["filename"].as_str()).collect();
@@ -2002,21 +1997,21 @@ fn a_gap_in_a_mail_ends_its_files() {
         mail.extend_from_slice(b"\r\n");
     }
     mail.extend_from_slice(b"--b--\r\n.\r\n");
-    let talk: Vec<(bool, &[u8])> = vec![
-        (true, b"MAIL FROM:<a@example.com>\r\n"),
-        (false, b"250 OK\r\n"),
-        (true, b"DATA\r\n"),
-        (false, b"354 go ahead\r\n"),
-        (true, &mail),
-        (false, b"250 OK\r\n"),
-    ];
+    let talk = mail_talk(&mail);
     let mut frames = tcp_conversation_to(40015, 25, &talk);
-    // Frames: 3 of the handshake, 4 of the exchange, then the mail's
+    // Frames: 3 of the handshake, 9 of the exchange, then the mail's
     // segments. The third is lost; the server acknowledges the fourth.
     let (c, s) = ([10, 1, 0, 5], [192, 0, 2, 80]);
-    let mail_seq = 1001 + 28 + 6;
-    let fourth_end = mail_seq + 4 * 1460;
-    let t = craft::tcp(25, 40015, 9000 + 1 + 8 + 14, fourth_end as u32, flag::ACK);
+    let sent = |client: bool| -> usize {
+        let before = talk.iter().take_while(|(_, m)| m.as_ptr() != mail.as_ptr());
+        before
+            .filter(|(c, _)| *c == client)
+            .map(|(_, m)| m.len())
+            .sum()
+    };
+    let fourth_end = 1001 + sent(true) + 4 * 1460;
+    let server_seq = 9001 + sent(false);
+    let t = craft::tcp(25, 40015, server_seq as u32, fourth_end as u32, flag::ACK);
     let ack = craft::ipv4_packet(
         craft::ipv4(s, c, 1, 64),
         ipproto::TCP,
@@ -2027,14 +2022,10 @@ fn a_gap_in_a_mail_ends_its_files() {
         dst: [2, 0, 0, 0, 0, 2],
         vlan: None,
     };
-    frames.insert(7 + 4, lan.reply().frame(ethertype::IPV4, &ack));
-    frames.remove(7 + 2);
+    frames.insert(12 + 4, lan.reply().frame(ethertype::IPV4, &ack));
+    frames.remove(12 + 2);
     let tmp = TempDir::new("logs-mail-gap");
-    let file = tmp.path("mail.pcap");
-    write_pcap(&file, &frames);
-    let dir = tmp.path("logs");
-    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
-    assert!(out.status.success());
+    let (_, dir, _) = logs_all_of(&tmp, &frames);
     let files = read_log(&dir, "files").records();
     assert_eq!(files.len(), 2, "{files:?}");
     let part = |depth: &str| files.iter().find(|r| r["depth"] == depth).unwrap();
@@ -2057,20 +2048,9 @@ fn a_mail_line_past_64_kib_is_cut_and_told() {
     let mut mail = b"Subject: long\r\n\r\n".to_vec();
     mail.resize(mail.len() + (80 << 10), b'x');
     mail.extend_from_slice(b"\r\n.\r\n");
-    let talk: Vec<(bool, &[u8])> = vec![
-        (true, b"MAIL FROM:<a@example.com>\r\n"),
-        (false, b"250 OK\r\n"),
-        (true, b"DATA\r\n"),
-        (false, b"354 go ahead\r\n"),
-        (true, &mail),
-        (false, b"250 OK\r\n"),
-    ];
+    let talk = mail_talk(&mail);
     let tmp = TempDir::new("logs-long-line");
-    let file = tmp.path("mail.pcap");
-    write_pcap(&file, &tcp_conversation_to(40014, 25, &talk));
-    let dir = tmp.path("logs");
-    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
-    assert!(out.status.success());
+    let (file, dir, out) = logs_all_of(&tmp, &tcp_conversation_to(40014, 25, &talk));
     assert_eq!(
         stderr_lines(&out),
         [format!(
@@ -2112,11 +2092,7 @@ Content-Length: {}\r\n\r\n",
     let ok: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
     let talk: Vec<(bool, &[u8])> = vec![(true, &post), (false, ok)];
     let tmp = TempDir::new("logs-upload-times");
-    let file = tmp.path("upload.pcap");
-    write_pcap(&file, &tcp_conversation_to(40016, 80, &talk));
-    let dir = tmp.path("logs");
-    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
-    assert!(out.status.success());
+    let (_, dir, _) = logs_all_of(&tmp, &tcp_conversation_to(40016, 80, &talk));
     // Frame i is at i / 1000 s and i % 1000 µs; the request's segments
     // of 1460 bytes follow the three of the handshake. A line is whole on
     // the frame that brings its last byte.
@@ -2178,11 +2154,7 @@ fn an_upload_s_files_are_bounded_and_told() {
         (false, ok),
     ];
     let tmp = TempDir::new("logs-upload-files");
-    let file = tmp.path("upload.pcap");
-    write_pcap(&file, &tcp_conversation_to(40012, 80, &talk));
-    let dir = tmp.path("logs");
-    let out = run(&["logs", "all", "-r", arg(&file), "-o", arg(&dir)]);
-    assert!(out.status.success());
+    let (file, dir, out) = logs_all_of(&tmp, &tcp_conversation_to(40012, 80, &talk));
     let note = |what: &str| format!("wiresift: note: {}: {what}", file.display());
     assert_eq!(
         stderr_lines(&out),
