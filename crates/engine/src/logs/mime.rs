@@ -703,10 +703,7 @@ impl MailReader {
             if bytes.first() == Some(&b'\n') {
                 bytes = bytes.get(1..).unwrap_or_default();
             }
-            let held = std::mem::take(&mut self.held);
-            self.line(&held, at);
-            self.held = held;
-            self.held.clear();
+            self.held_line(b"", at);
         }
         while !bytes.is_empty() {
             // Always at least 1: a line is read once it holds MAX_LINE.
@@ -730,13 +727,19 @@ impl MailReader {
             if self.held.is_empty() {
                 self.line(piece, at);
             } else {
-                self.held.extend_from_slice(piece);
-                let held = std::mem::take(&mut self.held);
-                self.line(&held, at);
-                self.held = held;
-                self.held.clear();
+                self.held_line(piece, at);
             }
         }
+    }
+
+    /// The held start of a line and `rest`, its end, read as one line (the
+    /// held buffer kept for the next).
+    fn held_line(&mut self, rest: &[u8], at: i64) {
+        self.held.extend_from_slice(rest);
+        let held = std::mem::take(&mut self.held);
+        self.line(&held, at);
+        self.held = held;
+        self.held.clear();
     }
 
     /// Memory the reader takes (its held line, headers and files).
