@@ -776,7 +776,8 @@ fn parts_of_multipart_bodies_are_files() {
 /// The files of FTP data connections (zeek's ftp-with-numbers-in-filename:
 /// three listings and a download): one per connection, from the server,
 /// as many bytes as conn.log counts from sequence numbers, the download as
-/// long as the server's `150` reply said (ftp.log's `file_size`).
+/// long as the server's `150` reply said (ftp.log's `file_size`), named
+/// with its type on the RETR's ftp.log record.
 #[test]
 fn files_of_ftp_data_connections() {
     let Some(shared) = shared() else { return };
@@ -802,6 +803,25 @@ fn files_of_ftp_data_connections() {
     let ftp = one_log(&shared, file, "ftp").records();
     let retr = ftp.iter().find(|r| r["command"] == "RETR").expect("a RETR");
     assert_eq!(retr["file_size"], recs[3]["seen_bytes"]);
+    // Zeek's baseline of this capture (its ftp-get-file-size test): the
+    // download's type and file id on the RETR, none on the four PASV
+    // records (the listings' files went with the LIST commands, which are
+    // not logged). Zeek's file ids are random; ours are files.log's.
+    let named: Vec<_> = ftp
+        .iter()
+        .map(|r| [&r["command"], &r["mime_type"], &r["fuid"]].map(String::as_str))
+        .collect();
+    let pasv = ["PASV", "-", "-"];
+    assert_eq!(
+        named,
+        [
+            pasv,
+            pasv,
+            pasv,
+            pasv,
+            ["RETR", "text/plain", recs[3]["fuid"].as_str()]
+        ]
+    );
 }
 
 /// The parts of mails (zeek smtp.pcap) as Zeek's baseline of its

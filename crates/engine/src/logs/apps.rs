@@ -180,6 +180,8 @@ pub struct Wants {
     pub weird: bool,
     /// files.log: also read from what FTP data connections carry.
     pub files: bool,
+    /// ftp.log (whose records name the files of data connections).
+    pub ftp: bool,
 }
 
 impl Wants {
@@ -199,6 +201,7 @@ impl Wants {
             ssh: has(&ssh::SCHEMA),
             weird: has(&weird::SCHEMA),
             files: has(&files::SCHEMA),
+            ftp: has(&ftp::SCHEMA),
         }
     }
 }
@@ -532,16 +535,20 @@ impl AppLogs {
             return;
         }
         let e = conn::endpoints(&cur.key, flow);
-        if self
+        let Some(control) = self
             .ftp
             .is_data_conn(self.ts_ns, e.orig_h, e.resp_h, e.resp_p)
-        {
-            flow.history.service.add("ftp-data");
-            if self.wants.files {
-                let uid = &mut flow.history.uid;
-                let c = ConnRef::of(&cur.key, cur.stream, &e, flow.first_frame, uid);
-                self.ftp_files.follow(cur.key, cur.stream, c, e.orig);
-            }
+        else {
+            return;
+        };
+        flow.history.service.add("ftp-data");
+        // The data's files are followed for files.log, and for the fuid
+        // and type ftp.log gives them.
+        if self.wants.files || self.wants.ftp {
+            let uid = &mut flow.history.uid;
+            let c = ConnRef::of(&cur.key, cur.stream, &e, flow.first_frame, uid);
+            self.ftp_files
+                .follow(cur.key, cur.stream, c, e.orig, control);
         }
     }
 
@@ -551,10 +558,16 @@ impl AppLogs {
         if !self.ftp_files.any() {
             return;
         }
+        let ftp = &mut self.ftp;
+        let tell = &mut |t| ftp.told(t);
         for dl in flows.delivered() {
             if dl.proto == StreamProto::Tcp {
-                self.ftp_files.delivered(dl, flows.bytes(dl, d));
+                self.ftp_files.delivered(dl, flows.bytes(dl, d), tell);
             }
+        }
+        // A direction's end is its file's end: sniffed now if not yet.
+        if let Some(cur) = flows.current().filter(|c| c.closed_in_order) {
+            self.ftp_files.closed(&cur.key, cur.stream, cur.side, tell);
         }
     }
 
@@ -564,7 +577,9 @@ impl AppLogs {
             let id = ConnId::of_ended(&e);
             if id.proto == transport::TCP {
                 self.closed.push((e.slot, e.flow.stream));
-                self.ftp_files.ended(&e.key, e.flow.stream, sink)?;
+                let ftp = &mut self.ftp;
+                self.ftp_files
+                    .ended(&e.key, e.flow.stream, sink, &mut |t| ftp.told(t))?;
             }
             if id.proto == transport::TCP || id.proto == transport::UDP {
                 self.dns.conn_ended(id, sink)?;

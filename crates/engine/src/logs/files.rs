@@ -52,7 +52,7 @@
 //! content-coded body's first 1500 bytes are counted as sent, not as
 //! Zeek's decoded chunks.
 
-use super::apps::{ConnRef, Frame, Map};
+use super::apps::{ConnId, ConnRef, Frame, Map};
 use super::{emit, field, magic, site, Record, Schema, Sink, Type, Value};
 use crate::flow::key::FlowKey;
 use crate::flow::key::Side;
@@ -66,6 +66,10 @@ pub const MAX_DATA_CONNS: usize = 10_000;
 
 /// Bytes of a file kept from its start for its type ([`magic`]).
 const HEAD: usize = crate::inflate::HEAD;
+
+/// Bytes of a file after which Zeek sniffs its type, if its end has not
+/// come first (`default_file_bof_buffer_size`).
+pub const SNIFF_AT: u64 = 4096;
 
 /// A deterministic file id: `F` and base-62 digits of a hash of where the
 /// file came from (`source`), the connection's uid, the transaction
@@ -229,15 +233,50 @@ struct Carried {
     seen: u64,
     missing: u64,
     head: Vec<u8>,
+    /// Its type was sniffed (and told to the control connection).
+    sniffed: bool,
 }
 
-/// A data connection followed: the connection and its two directions
-/// (the originator's first).
+/// A data connection followed: the connection, the control connection
+/// that announced it, and its two directions (the originator's first).
 #[derive(Debug)]
 struct DataConn {
     conn: ConnRef,
+    control: ConnId,
     orig: Side,
     sides: [Option<Carried>; 2],
+}
+
+/// What a data connection's file tells the control connection that
+/// announced it, for its ftp.log record ([`super::ftp::Tracker`]).
+#[derive(Debug, PartialEq, Eq)]
+pub enum ToControl {
+    /// A file began: its id.
+    Opened(ConnId, String),
+    /// Its type was sniffed.
+    Typed(ConnId, &'static str),
+}
+
+impl DataConn {
+    /// The id of the file of direction `i` (0: the originator's).
+    fn fuid(&self, i: usize) -> String {
+        fuid("FTP_DATA", self.conn.uid.as_str(), 0, i == 0, 0)
+    }
+
+    /// Sniff direction `i`'s file if it was not yet: its type, if known,
+    /// goes to the control connection.
+    fn sniff(&mut self, i: usize, tell: &mut impl FnMut(ToControl)) {
+        let control = self.control;
+        let Some(s) = self.sides.get_mut(i).and_then(Option::as_mut) else {
+            return;
+        };
+        if std::mem::replace(&mut s.sniffed, true) {
+            return;
+        }
+        if let Some(m) = magic::mime_type(&s.head) {
+            tell(ToControl::Typed(control, m));
+        }
+    }
 }
 
 /// The FTP data connections followed, by conversation and stream number.
@@ -255,22 +294,31 @@ impl DataConns {
     }
 
     /// Follow conversation `key` numbered `stream` (`conn`, whose
-    /// originator is `orig`) from now on.
-    pub fn follow(&mut self, key: FlowKey, stream: u32, conn: ConnRef, orig: Side) {
+    /// originator is `orig`, announced by `control`) from now on.
+    pub fn follow(
+        &mut self,
+        key: FlowKey,
+        stream: u32,
+        conn: ConnRef,
+        orig: Side,
+        control: ConnId,
+    ) {
         if self.conns.len() >= MAX_DATA_CONNS && !self.conns.contains_key(&(key, stream)) {
             self.dropped += 1;
             return;
         }
         self.conns.entry((key, stream)).or_insert(DataConn {
             conn,
+            control,
             orig,
             sides: [None, None],
         });
     }
 
     /// The bytes of one delivery (`bytes`, read from the frame of
-    /// `dl`), if its connection is followed.
-    pub fn delivered(&mut self, dl: &Delivered, bytes: &[u8]) {
+    /// `dl`), if its connection is followed; what its file tells the
+    /// control connection goes to `tell`.
+    pub fn delivered(&mut self, dl: &Delivered, bytes: &[u8], tell: &mut impl FnMut(ToControl)) {
         let Some(c) = self.conns.get_mut(&(dl.key, dl.stream)) else {
             return;
         };
@@ -282,6 +330,7 @@ impl DataConns {
             first_ns: dl.ts_ns,
             ..Carried::default()
         });
+        let opened = s.seen == 0 && !bytes.is_empty();
         s.last_ns = s.last_ns.max(dl.ts_ns);
         s.seen = s.seen.saturating_add(bytes.len() as u64);
         s.missing = s.missing.saturating_add(u64::from(dl.gap_before));
@@ -291,19 +340,51 @@ impl DataConns {
             s.head
                 .extend_from_slice(bytes.get(..room).unwrap_or_default());
         }
+        let full = s.seen >= SNIFF_AT;
+        if opened {
+            tell(ToControl::Opened(c.control, c.fuid(i)));
+        }
+        if full {
+            c.sniff(i, tell);
+        }
     }
 
-    /// Conversation `key` numbered `stream` ended: the files it carried.
-    pub fn ended(&mut self, key: &FlowKey, stream: u32, sink: &mut dyn Sink) -> io::Result<()> {
-        let Some(c) = self.conns.remove(&(*key, stream)) else {
+    /// Side `side` of conversation `key` numbered `stream` closed in
+    /// order: its file ends, and is sniffed if it was not.
+    pub fn closed(
+        &mut self,
+        key: &FlowKey,
+        stream: u32,
+        side: Side,
+        tell: &mut impl FnMut(ToControl),
+    ) {
+        if let Some(c) = self.conns.get_mut(&(*key, stream)) {
+            let i = usize::from(side != c.orig);
+            c.sniff(i, tell);
+        }
+    }
+
+    /// Conversation `key` numbered `stream` ended: the files it carried
+    /// (each sniffed first if it was not).
+    pub fn ended(
+        &mut self,
+        key: &FlowKey,
+        stream: u32,
+        sink: &mut dyn Sink,
+        tell: &mut impl FnMut(ToControl),
+    ) -> io::Result<()> {
+        let Some(mut c) = self.conns.remove(&(*key, stream)) else {
             return Ok(());
         };
+        for i in 0..c.sides.len() {
+            c.sniff(i, tell);
+        }
         for (i, s) in c.sides.iter().enumerate() {
             let Some(s) = s.as_ref().filter(|s| s.seen > 0) else {
                 continue;
             };
             let is_orig = i == 0;
-            let fuid = fuid("FTP_DATA", c.conn.uid.as_str(), 0, is_orig, 0);
+            let fuid = c.fuid(i);
             let file = File {
                 ts_ns: s.first_ns,
                 fuid: &fuid,

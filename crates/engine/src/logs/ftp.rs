@@ -20,11 +20,17 @@
 //! - Each announced data connection is expected for 5 minutes, keyed by
 //!   its responder's address and port (and its originator's address); a TCP
 //!   connection that matches gets the service `ftp-data` in conn.log.
+//! - `fuid` and `mime_type` are those of the file a data connection
+//!   carried (`base/protocols/ftp/files.zeek`): set on the control
+//!   connection when the file's first bytes come and when its type is
+//!   sniffed (at [`super::files::SNIFF_AT`] bytes or the end of its
+//!   direction), and cleared, like `file_size`, by the next record the
+//!   connection makes — written or not: most often the RETR or STOR the
+//!   transfer answered.
 //!
 //! Known differences: Zeek's table of the reply codes each command may get
 //! is reduced to the greeting's (see [`best_match`]); a multi-line
-//! reply is one reply (its last line's text); `mime_type` and `fuid` (file
-//! analysis of the data connection) stay unset.
+//! reply is one reply (its last line's text).
 //!
 //! Bounds: at most [`MAX_CONNS`] control connections with state (past that
 //! the oldest is written early, [`Stats::overflow`]); at most
@@ -33,6 +39,7 @@
 //! passwords at 128.
 
 use super::apps::{ids_in_order, to_evict, ConnId, ConnRef, Frame, Map};
+use super::files::ToControl;
 use super::{emit, field, Record, Schema, Sink, Type, Value};
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -160,6 +167,10 @@ pub struct Ftp {
     pub reply_code: Option<u16>,
     pub reply_msg: Option<Vec<u8>>,
     pub data_channel: Option<DataChannel>,
+    /// The type and id of the file a data connection carried while the
+    /// command waited ([`Tracker::told`]).
+    pub mime_type: Option<&'static str>,
+    pub fuid: Option<String>,
 }
 
 impl Record for Ftp {
@@ -174,7 +185,7 @@ impl Record for Ftp {
             Value::bytes(self.password.as_deref()),
             Value::Str(Cow::Borrowed(&self.command)),
             Value::bytes(self.arg.as_deref()),
-            Value::Unset,
+            self.mime_type.map_or(Value::Unset, Value::str),
             self.file_size.map_or(Value::Unset, Value::Count),
             self.reply_code
                 .map_or(Value::Unset, |c| Value::Count(u64::from(c))),
@@ -189,7 +200,7 @@ impl Record for Ftp {
             ]),
             None => out.extend([Value::Unset, Value::Unset, Value::Unset, Value::Unset]),
         }
-        out.push(Value::Unset);
+        out.push(self.fuid.as_deref().map_or(Value::Unset, Value::str));
     }
 }
 
@@ -218,6 +229,8 @@ struct ConnState {
     reply_msg: Option<Vec<u8>>,
     file_size: Option<u64>,
     data_channel: Option<DataChannel>,
+    mime_type: Option<&'static str>,
+    fuid: Option<String>,
     since_ns: i64,
 }
 
@@ -241,6 +254,8 @@ pub struct Stats {
 /// expectation lapses.
 #[derive(Clone, Copy, Debug)]
 struct Expect {
+    /// The control connection that announced it.
+    control: ConnId,
     orig_h: IpAddr,
     until_ns: i64,
     /// A connection matched it.
@@ -376,6 +391,8 @@ impl ConnState {
             reply_msg: None,
             file_size: None,
             data_channel: None,
+            mime_type: None,
+            fuid: None,
             since_ns: f.ts_ns,
         };
         // The shim the server's greeting answers.
@@ -443,9 +460,13 @@ impl ConnState {
             reply_code: self.reply_code,
             reply_msg: self.reply_msg.clone(),
             data_channel: self.data_channel,
+            mime_type: self.mime_type,
+            fuid: self.fuid.clone(),
         });
         self.file_size = None;
         self.data_channel = None;
+        self.mime_type = None;
+        self.fuid = None;
         rec
     }
 }
@@ -456,7 +477,7 @@ impl Tracker {
         emit(r, sink)
     }
 
-    fn expect(&mut self, now: i64, d: DataChannel) {
+    fn expect(&mut self, now: i64, d: DataChannel, control: ConnId) {
         self.stats.expected += 1;
         let key = (d.resp_h, d.resp_p);
         if !self.expected.contains_key(&key) && self.expected.len() >= MAX_EXPECTED {
@@ -475,6 +496,7 @@ impl Tracker {
         self.expected.insert(
             key,
             Expect {
+                control,
                 orig_h: d.orig_h,
                 until_ns: now.saturating_add(EXPECT_NS),
                 used: false,
@@ -484,23 +506,48 @@ impl Tracker {
 
     /// Is a TCP connection from `orig_h` to `resp_h`:`resp_p` one an FTP
     /// control connection announced (the expectation stands until it
-    /// lapses, as Zeek keeps it while the data connection lives)?
-    pub fn is_data_conn(&mut self, now: i64, orig_h: IpAddr, resp_h: IpAddr, resp_p: u16) -> bool {
-        let Some(e) = self.expected.get_mut(&(resp_h, resp_p)) else {
-            return false;
-        };
+    /// lapses, as Zeek keeps it while the data connection lives)? Then
+    /// the control connection's id.
+    pub fn is_data_conn(
+        &mut self,
+        now: i64,
+        orig_h: IpAddr,
+        resp_h: IpAddr,
+        resp_p: u16,
+    ) -> Option<ConnId> {
+        let e = self.expected.get_mut(&(resp_h, resp_p))?;
         if e.until_ns <= now {
             let used = e.used;
             self.expected.remove(&(resp_h, resp_p));
             self.stats.expired += u64::from(!used);
-            return false;
+            return None;
         }
         if e.orig_h != orig_h {
-            return false;
+            return None;
         }
         e.used = true;
         self.stats.data_conns += 1;
-        true
+        Some(e.control)
+    }
+
+    /// What a data connection's file told the control connection that
+    /// announced it (Zeek's `file_over_new_connection` and `file_sniff` in
+    /// `ftp/files.zeek`): the next record the control connection makes
+    /// carries the file's id and type, whichever command that is.
+    pub fn told(&mut self, t: ToControl) {
+        let (control, fuid, mime_type) = match t {
+            ToControl::Opened(c, fuid) => (c, Some(fuid), None),
+            ToControl::Typed(c, m) => (c, None, Some(m)),
+        };
+        let Some(st) = self.conns.get_mut(&control) else {
+            return;
+        };
+        if fuid.is_some() {
+            st.fuid = fuid;
+        }
+        if mime_type.is_some() {
+            st.mime_type = mime_type;
+        }
     }
 
     /// Whether any data connection is expected (cheap test per frame).
@@ -604,7 +651,7 @@ impl Tracker {
             }
         }
         if let Some(d) = announce {
-            self.expect(f.ts_ns, d);
+            self.expect(f.ts_ns, d, f.conn.id);
         }
         if let Some(r) = out {
             self.write(&r, sink)?;

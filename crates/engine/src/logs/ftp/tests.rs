@@ -1,6 +1,7 @@
 use super::*;
 use crate::logs::apps::testing::{conn, frame, Rows, SEC};
 use crate::logs::apps::ConnRef;
+use crate::logs::files::ToControl;
 
 /// suricata ftp-ftp-upload-passive-input.pcap, control connection frames 4
 /// to 41 (commands and replies as sent).
@@ -69,12 +70,68 @@ fn logged_commands_with_replies_and_data_channel() {
     );
     // The data connection the 227 announced (frame 15 opens it).
     let ip = |s: &str| s.parse::<IpAddr>().expect("address");
-    assert!(t.is_data_conn(9 * SEC, ip("172.23.0.3"), ip("172.23.0.2"), 21003));
-    assert!(!t.is_data_conn(9 * SEC, ip("172.23.0.9"), ip("172.23.0.2"), 21003));
-    assert!(!t.is_data_conn(9 * SEC, ip("172.23.0.3"), ip("172.23.0.2"), 21004));
+    let mut data =
+        |at: i64, from: &str, port| t.is_data_conn(at * SEC, ip(from), ip("172.23.0.2"), port);
+    assert_eq!(data(9, "172.23.0.3", 21003), Some(c.id));
+    assert_eq!(data(9, "172.23.0.9", 21003), None);
+    assert_eq!(data(9, "172.23.0.3", 21004), None);
     // Five minutes later it has lapsed.
-    assert!(!t.is_data_conn(400 * SEC, ip("172.23.0.3"), ip("172.23.0.2"), 21003));
+    assert_eq!(data(400, "172.23.0.3", 21003), None);
     assert_eq!(t.stats.data_conns, 1);
+}
+
+/// The file a data connection carries names itself on the control
+/// connection's next record, as `ftp/files.zeek` sets the session's
+/// `fuid` and `mime_type` and `ftp_message` clears them after each
+/// command's record: a listing's file goes with the LIST (not logged), the
+/// upload's with the STOR.
+#[test]
+fn data_files_name_themselves_on_the_next_record() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), control());
+    let session = [
+        &SESSION[..9],
+        &[
+            (true, "LIST\r\n"),
+            (false, "150 Here comes the directory listing.\r\n"),
+            (false, "226 Directory send OK.\r\n"),
+            (true, "PASV\r\n"),
+            (false, "227 Entering Passive Mode (172,23,0,2,82,12).\r\n"),
+        ],
+        &SESSION[9..],
+    ]
+    .concat();
+    for (i, (orig, text)) in session.iter().enumerate() {
+        feed(&mut t, &mut rows, &c, i as i64 * SEC, *orig, text);
+        match *text {
+            // The listing's bytes, then the upload's, on their data
+            // connections.
+            "150 Here comes the directory listing.\r\n" => {
+                t.told(ToControl::Opened(c.id, "Flisting".into()));
+                t.told(ToControl::Typed(c.id, "text/plain"));
+            }
+            "150 Ok to send data.\r\n" => {
+                t.told(ToControl::Opened(c.id, "Fupload".into()));
+                t.told(ToControl::Typed(c.id, "text/html"));
+            }
+            _ => {}
+        }
+    }
+    t.conn_ended(c.id, &mut rows).expect("sink");
+    let commands: Vec<_> = (0..rows.count("ftp"))
+        .map(|i| ["command", "mime_type", "fuid"].map(|k| rows.get("ftp", i, k)))
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            ["PASV", "-", "-"],
+            ["PASV", "-", "-"],
+            ["STOR", "text/html", "Fupload"],
+        ]
+    );
+    // A control connection that is gone is told nothing.
+    let mut other = Tracker::default();
+    other.told(ToControl::Opened(c.id, "Fx".into()));
+    assert!(other.conns.is_empty());
 }
 
 #[test]
