@@ -1,5 +1,6 @@
-//! Zeek's quic.log (Zeek 6.1+, `base/protocols/quic/main.zeek`): one
-//! record per QUIC session of a UDP connection.
+//! Zeek's quic.log (`base/protocols/quic/main.zeek`, with the history
+//! letters of current Zeek): one record per QUIC session of a UDP
+//! connection.
 //!
 //! As Zeek does:
 //! - The record starts at the first long-header packet (Initial,
@@ -14,7 +15,12 @@
 //!   is opened with the server keys to see its ServerHello.
 //! - `history` has a letter per packet — `I` Initial, `H` Handshake, `Z`
 //!   0-RTT, `R` Retry, `S` ClientHello/ServerHello, `C` CONNECTION_CLOSE in
-//!   an Initial — upper case from the client, at most 100.
+//!   an Initial — upper case from the client, at most 100. As Zeek's parser
+//!   walks a datagram: a short-header packet takes the rest of it, and
+//!   each side's count of them is noted (`O`) when it reaches 1, 2, 4, 8,
+//!   …; bytes whose fixed bit is clear (padding after the packets) are
+//!   discarded, noted (`X`) once an Initial of the connection was opened,
+//!   at most [`MAX_DISCARDED`] times. Neither starts a record.
 //! - A Retry or a CONNECTION_CLOSE writes the record and a later packet
 //!   starts a new one; otherwise it is written when the connection ends.
 //! - A decoded ClientHello confirms the connection as `quic` (conn.log's
@@ -22,8 +28,7 @@
 //!
 //! Known differences: Zeek 6 opens QUIC v1 and v2 only and logs other
 //! versions at once with a `U`; here every version whose Initial salt is
-//! known (drafts 22–34, mvfst) is opened too. Short-header packets (`O`)
-//! and packets discarded after decryption (`X`) are not in the history.
+//! known (drafts 22–34, mvfst) is opened too.
 //!
 //! Bounds: at most [`MAX_CONNS`] connections with QUIC state (past that the
 //! oldest is written early, [`Stats::overflow`]); a ClientHello is gathered
@@ -61,6 +66,10 @@ const MAX_HISTORY: usize = 100;
 /// Long-header packets taken from one datagram (coalesced packets are a
 /// handful; the rest are ignored).
 const MAX_PACKETS: usize = 8;
+
+/// Discarded packets noted in a connection's history at most (Zeek's
+/// `QUIC::max_discarded_packet_events`).
+const MAX_DISCARDED: u64 = 100;
 
 /// Zeek's `QUIC::version_strings` (its `0xff00001f` is "draft-30" there,
 /// kept).
@@ -101,36 +110,58 @@ pub struct Packet {
 }
 
 /// What quic.log needs of one datagram: its long-header packets and, when
-/// one is an Initial, the datagram's bytes (to open it).
+/// one is an Initial, the datagram's bytes (to open it); whether it ends
+/// with a short-header packet, or with bytes whose fixed bit is clear
+/// (Zeek's parser discards those, as it walks a datagram packet by
+/// packet).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Msg {
     pub packets: Vec<Packet>,
     pub initial: Option<Vec<u8>>,
+    pub short: bool,
+    pub discarded: bool,
 }
 
 impl Msg {
-    /// None for a datagram without long-header packets (nothing for the
-    /// log).
+    /// None for a datagram with nothing for the log.
     pub fn read(v: &QuicView<'_>) -> Option<Msg> {
         let mut packets = Vec::new();
+        let (mut end, mut short) = (0, false);
         for p in v.packets().take(MAX_PACKETS) {
-            if let Form::Long(kind) = p.form {
-                packets.push(Packet {
+            end = p.end;
+            match p.form {
+                Form::Long(kind) => packets.push(Packet {
                     kind,
                     version: p.version,
                     dcid: v.slice(p.dcid.clone()).to_vec(),
                     scid: v.slice(p.scid.clone()).to_vec(),
-                });
+                }),
+                Form::Short => short = true,
+                Form::VersionNegotiation => {}
             }
         }
-        if packets.is_empty() {
+        // Where the packets the view reads stop, Zeek's parser reads on:
+        // a short header (one whose connection ID is not the first
+        // packet's) takes the rest, as do bytes with the fixed bit clear
+        // (padding after the packets), which it discards.
+        let (mut discarded, rest) = (false, v.bytes().get(end..).unwrap_or_default());
+        if let Some(&b) = rest.first().filter(|_| !short) {
+            discarded = b & 0x40 == 0;
+            short = !discarded && b & 0x80 == 0;
+        }
+        if packets.is_empty() && !short && !discarded {
             return None;
         }
         let initial = packets
             .iter()
             .any(|p| p.kind == PacketType::Initial)
             .then(|| v.bytes().to_vec());
-        Some(Msg { packets, initial })
+        Some(Msg {
+            packets,
+            initial,
+            short,
+            discarded,
+        })
     }
 }
 
@@ -202,6 +233,14 @@ struct ConnState {
     hello: Option<Box<HelloAssembler>>,
     client_hello: bool,
     server_hello: bool,
+    /// Initial packets opened so far.
+    decrypted: u64,
+    /// Datagrams ending with discarded bytes so far.
+    discarded: u64,
+    /// Short-header packets per side (the originator's first), and the
+    /// count at which the next is written into the history.
+    short: [u64; 2],
+    short_next: [u64; 2],
     since_ns: i64,
 }
 
@@ -216,19 +255,16 @@ pub struct Tracker {
 
 /// Open the Initial `p` of `datagram` (the `server` side's keys, from the
 /// client's first `dcid`): the type of the handshake message at CRYPTO
-/// offset 0, and whether it holds a CONNECTION_CLOSE.
+/// offset 0, and whether it holds a CONNECTION_CLOSE; None if it does not
+/// open.
 fn open_initial(
     datagram: &[u8],
     p: &wire::quic::Packet,
     dcid: &[u8],
     server: bool,
-) -> (Option<u8>, bool) {
-    let Some(keys) = initial::initial_keys(p.version, dcid, server) else {
-        return (None, false);
-    };
-    let Some(o) = initial::open(datagram, p, &keys) else {
-        return (None, false);
-    };
+) -> Option<(Option<u8>, bool)> {
+    let keys = initial::initial_keys(p.version, dcid, server)?;
+    let o = initial::open(datagram, p, &keys)?;
     let (mut hs, mut close) = (None, false);
     for f in initial::frames(&o.plaintext) {
         match f {
@@ -237,7 +273,7 @@ fn open_initial(
             _ => {}
         }
     }
-    (hs, close)
+    Some((hs, close))
 }
 
 impl Tracker {
@@ -259,6 +295,10 @@ impl Tracker {
             hello: None,
             client_hello: false,
             server_hello: false,
+            decrypted: 0,
+            discarded: 0,
+            short: [0; 2],
+            short_next: [1; 2],
             since_ns: f.ts_ns,
         });
         let mut out: Vec<Quic> = Vec::new();
@@ -331,7 +371,10 @@ impl Tracker {
                     .find(|x| x.form == Form::Long(PacketType::Initial))
             });
             if let (Some(dcid), Some(wp)) = (rec.client_initial_dcid.as_deref(), first) {
-                let (hs, c) = open_initial(datagram, &wp, dcid, !orig);
+                let Some((hs, c)) = open_initial(datagram, &wp, dcid, !orig) else {
+                    continue;
+                };
+                st.decrypted += 1;
                 close = c;
                 // A ServerHello (handshake type 2) from the server.
                 if hs == Some(2) && !orig && !st.server_hello {
@@ -343,6 +386,30 @@ impl Tracker {
                 rec.add_history(orig, b'C');
                 if let Some(r) = st.rec.take() {
                     out.push(r);
+                }
+            }
+        }
+        // The packets after the long ones: Zeek counts short-header packets
+        // per side and notes each count that is a power of two (`O`); and
+        // notes bytes it discards once an Initial was opened (`X`, at most
+        // Zeek's 100 times). Neither starts a record.
+        let side = usize::from(!orig);
+        if let (true, Some(n), Some(next)) =
+            (m.short, st.short.get_mut(side), st.short_next.get_mut(side))
+        {
+            *n += 1;
+            if *n == *next {
+                *next = next.saturating_mul(2);
+                if let Some(rec) = st.rec.as_mut() {
+                    rec.add_history(orig, b'O');
+                }
+            }
+        }
+        if m.discarded {
+            st.discarded += 1;
+            if st.decrypted > 0 && st.discarded <= MAX_DISCARDED {
+                if let Some(rec) = st.rec.as_mut() {
+                    rec.add_history(orig, b'X');
                 }
             }
         }

@@ -98,9 +98,44 @@ fn initials_give_sni_alpn_ids_and_history() {
             ("server_scid", "b409bae10c6b44e5"),
             ("server_name", "www.google.com"),
             ("client_protocol", "h3"),
-            ("history", "ISis"),
+            // The client's datagram holds 802 zero bytes after its
+            // Initial: Zeek's parser reads them as a packet whose fixed
+            // bit is clear and discards it, once an Initial was opened.
+            ("history", "ISXis"),
         ],
     );
+}
+
+/// Short-header packets: Zeek counts them per side and writes `O` (`o`
+/// from the server) into the history at counts 1, 2, 4, 8, … (its
+/// `short_packet_threshold_crossed`); they start no record.
+#[test]
+fn short_packets_are_noted_at_powers_of_two() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), udp());
+    // A 1-RTT packet: short header, the client's connection ID, payload.
+    let short = "4b2133c4aabbccddeeff00112233445566778899";
+    let b = hex(short);
+    let m = Msg::read(&QuicView::new(&b).expect("QUIC")).expect("a short packet");
+    assert!(m.short && !m.discarded && m.packets.is_empty());
+    // Before any long-header packet there is no record to note it in.
+    t.message(&frame(&c, SEC, true), m, &mut rows)
+        .expect("sink");
+    assert!(feed(&mut t, &mut rows, &c, 10 * SEC, true, CLIENT_INITIAL));
+    assert!(feed(&mut t, &mut rows, &c, 11 * SEC, false, SERVER_INITIAL));
+    for (i, orig) in [
+        true, true, true, false, false, false, true, true, true, true,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let m = Msg::read(&QuicView::new(&b).expect("QUIC")).expect("a short packet");
+        let f = frame(&c, (12 + i as i64) * SEC, orig);
+        t.message(&f, m, &mut rows).expect("sink");
+    }
+    t.conn_ended(c.id, &mut rows).expect("sink");
+    // The client's short packets 2, 4 and 8 are noted (1 came before the
+    // record), the server's 1 and 2.
+    rows.check("quic", 0, &[("history", "ISXisOOooO")]);
 }
 
 #[test]
