@@ -1827,6 +1827,43 @@ fn write_pcap(file: &Path, frames: &[Vec<u8>]) {
     w.flush().unwrap();
 }
 
+/// A TLS connection picked up without its handshake is not read, as
+/// Zeek's SSL analyzer returns at once for a partial connection
+/// (`TCP()->IsPartial()` in its `DeliverStream`): the same ClientHello
+/// gives an ssl.log record and the service `ssl` after a handshake, and
+/// neither when the capture starts after it.
+#[test]
+fn a_tls_connection_without_its_handshake_is_not_read() {
+    use wiresift_wire::tls::{ClientHelloRepr, ExtensionRepr, RecordRepr};
+    let hello = ClientHelloRepr {
+        version: 0x0303,
+        random: [7; 32],
+        session_id: Vec::new(),
+        cipher_suites: vec![0x1301, 0xc02f],
+        compression_methods: vec![0],
+        extensions: Some(vec![ExtensionRepr::server_name(b"partial.example")]),
+    };
+    let mut messages = Vec::new();
+    hello.emit(&mut messages);
+    let mut record = Vec::new();
+    RecordRepr::handshake(0x0301, messages).emit(&mut record);
+    let frames = tcp_conversation_to(50_443, 443, &[(true, &record)]);
+    let logs = |frames: &[Vec<u8>]| {
+        let tmp = TempDir::new("partial-tls");
+        let (_, dir, _) = logs_all_of(&tmp, frames);
+        let conn = read_log(&dir, "conn").records();
+        let ssl = read_log(&dir, "ssl").records();
+        let names: Vec<String> = ssl.iter().map(|r| r["server_name"].clone()).collect();
+        (conn.first().map(|r| r["service"].clone()), names)
+    };
+    assert_eq!(
+        logs(&frames),
+        (Some("ssl".to_string()), vec!["partial.example".to_string()])
+    );
+    // Without the SYN, SYN-ACK and ACK.
+    assert_eq!(logs(&frames[3..]), (Some("-".to_string()), vec![]));
+}
+
 /// `logs conn` alone stops reading an HTTP connection after its first
 /// request that keeps to HTTP (no log reads more of it), but not after a
 /// CONNECT or an Upgrade, whose tunnel may carry another protocol. Its

@@ -659,6 +659,13 @@ impl AppLogs {
                     // protocol violation.
                     self.ssl.confirmed(id).then_some("dtls")
                 }
+                // Zeek's SSL analyzer reads nothing of a TCP connection
+                // picked up without its handshake (`IsPartial`): no
+                // record and no service; its bytes are needed no more.
+                Msg::Ssl(_) if partial => {
+                    done = true;
+                    None
+                }
                 Msg::Ssl(m) => {
                     done |= self.ssl.message(&f.frame(), m, sink)?;
                     Some("ssl")
@@ -680,15 +687,18 @@ impl AppLogs {
                 Msg::Quic(m) => self.quic.message(&f.frame(), m, sink)?.then_some("quic"),
                 Msg::Ssh(m) => {
                     // Followed until the outcome of authentication is
-                    // known ([`AppLogs::ssh_segments`] stops the stream).
+                    // known ([`AppLogs::ssh_segments`] stops the stream);
+                    // Zeek's analyzer confirms no partial connection.
                     self.ssh.message(&f.frame(), self.frame, partial, m, sink)?;
-                    Some("ssh")
+                    (!partial).then_some("ssh")
                 }
                 Msg::Service(s) => {
                     // TLS that no log reads, or SSH (no log reads it):
-                    // what follows is ciphertext.
-                    done |= s == "ssl" || s == "ssh";
-                    Some(s)
+                    // what follows is ciphertext. Neither analyzer reads
+                    // a partial connection.
+                    let encrypted = s == "ssl" || s == "ssh";
+                    done |= encrypted;
+                    (!(encrypted && partial)).then_some(s)
                 }
             };
             if let Some(s) = service {

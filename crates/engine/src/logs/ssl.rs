@@ -29,6 +29,10 @@
 //!   included.
 //! - `ja3`/`ja3s` are the MD5 of the JA3/JA3S strings, `ja4` FoxIO's JA4 of
 //!   the ClientHello.
+//! - A TCP connection picked up without its handshake (Zeek's partial
+//!   connection, [`crate::flow::history::History::partial`]) is not read:
+//!   the caller gives this tracker none of its messages
+//!   ([`super::apps::AppLogs`]).
 //!
 //! DTLS (over UDP, [`Msg::read_dtls`]) is followed the same way, its
 //! version `DTLSv10`/`DTLSv12` and conn.log's service `dtls`. A handshake
