@@ -22,7 +22,8 @@
 //!   connection that never gets there is written when it ends.
 //! - Certificates (in clear, so up to TLS 1.2): `cert_chain_fps` and
 //!   `client_cert_chain_fps` are the SHA-256 fingerprints of the server's
-//!   and client's chains; `subject`/`issuer` (and the client's) are the
+//!   and client's chains (both start at the first certificate seen, so a
+//!   side that sent none then has an empty list); `subject`/`issuer` (and the client's) are the
 //!   first certificate's names as OpenSSL prints them with RFC 2253 flags;
 //!   `sni_matches_cert` says whether the SNI name matches the server
 //!   certificate's DNS names (or its CN when it has none), wildcards
@@ -831,17 +832,23 @@ impl ConnState {
                     }
                 }
                 Ev::Certificate(mut c) => {
-                    let fps = c.fps.clone();
                     // Zeek's DTLS files a chain by the direction it came
                     // from (the originator's is the client's), also when
                     // the responder sent the ClientHello.
                     let by = if dtls { from_orig } else { client };
+                    // Zeek's ssl/files.zeek starts both lists at the first
+                    // certificate it sees (so a side that sent none has an
+                    // empty one) and adds each certificate to its side's.
+                    if !c.fps.is_empty() {
+                        let server = self.info.cert_chain_fps.get_or_insert_with(Vec::new);
+                        let client = self.info.client_cert_chain_fps.get_or_insert_with(Vec::new);
+                        let fps = if by { client } else { server };
+                        fps.extend(c.fps.iter().cloned());
+                    }
                     if by {
-                        self.info.client_cert_chain_fps = Some(fps);
                         self.info.client_subject = c.subject.take();
                         self.info.client_issuer = c.issuer.take();
                     } else {
-                        self.info.cert_chain_fps = Some(fps);
                         self.info.subject = c.subject.take();
                         self.info.issuer = c.issuer.take();
                         self.server_names = std::mem::take(&mut c.names);

@@ -105,6 +105,7 @@ fn hellos_as_zeek_logs_them() {
             ("established", "F"),
             ("ssl_history", "Cs"),
             ("cert_chain_fps", "-"),
+            ("client_cert_chain_fps", "-"),
             ("sni_matches_cert", "-"),
             // tshark 4.0's tls.handshake.ja3 and ja3s for frames 4 and 6.
             ("ja3", "3faa4ad39f690c4ef1c3160caa375465"),
@@ -298,6 +299,15 @@ serialNumber=4710875,jurisdictionST=Delaware,jurisdictionC=US,businessCategory=P
     );
     t.finish(&mut rows).expect("sink");
     assert_eq!(rows.get("ssl", 0, "sni_matches_cert"), "T");
+    // The client sent no certificate: its list is empty once the
+    // server's certificate started both (Zeek's rdp-to-ssl and
+    // ssl fragment baselines: `(empty)`); with no certificate at all
+    // both stay unset.
+    assert_eq!(
+        rows.get("ssl", 0, "cert_chain_fps"),
+        "84694645cbd183bf9be472ce702bd189246e1fcd1544ffead466d956a71690bf"
+    );
+    assert_eq!(rows.get("ssl", 0, "client_cert_chain_fps"), "(empty)");
     assert!(rows
         .get("ssl", 0, "subject")
         .starts_with("CN=cloudflare.com,O=Cloudflare\\x5c, Inc."));
