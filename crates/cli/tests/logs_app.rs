@@ -2727,6 +2727,39 @@ fn weird_of_a_bad_checksum_inside_a_tunnel_is_zeeks() {
     assert_eq!(r[0]["uid"], inner["uid"]);
 }
 
+/// Zeek's baseline of its VXLAN test with a bad UDP checksum outside
+/// (`core.tunnels.vxlan-unknown-internal-packet/conn.log`): each of the
+/// three datagrams is a connection whose history is `C` and which counts
+/// no packet, since Zeek's UDP analyzer returns before the packet reaches
+/// the analyzer that counts them.
+#[test]
+fn a_datagram_with_a_bad_checksum_is_not_counted() {
+    let Some(shared) = shared() else { return };
+    let file = "zeek__tunnels-vxlan-encapsulated-igmp-v2.pcap";
+    let conn = one_log_with(&shared, file, "conn", &[]);
+    let cols = [
+        "id.orig_h",
+        "id.resp_p",
+        "conn_state",
+        "local_orig",
+        "local_resp",
+        "history",
+        "orig_pkts",
+        "orig_ip_bytes",
+        "resp_pkts",
+        "resp_ip_bytes",
+    ];
+    let records = conn.records();
+    let got: Vec<Vec<&str>> = records
+        .iter()
+        .map(|r| cols.iter().map(|c| r[*c].as_str()).collect())
+        .collect();
+    let zeek = "172.30.0.1 4789 OTH T T C 0 0 0 0"
+        .split(' ')
+        .collect::<Vec<_>>();
+    assert_eq!(got, [zeek.clone(), zeek.clone(), zeek]);
+}
+
 /// Zeek's checksum test traces (its `core.checksums` test: no checksum
 /// weird for the good ones): an IPv6 upper layer's checksum covers the
 /// final destination a routing header names and the home address of a

@@ -1075,14 +1075,17 @@ impl History {
             self.started = true;
             self.dgram_len = [-1, -1];
         }
-        // Zeek counts a datagram before it checks the checksum.
-        self.count(phys);
+        // A datagram with a bad checksum goes no further than its history
+        // letter: Zeek's UDP analyzer returns before it hands the packet
+        // on to the analyzer that counts packets (its vxlan
+        // unknown-internal-packet baseline: history `C`, no packets).
         if matches!(u.checksum_status(), Status::Bad { .. }) {
             if self.dgram_chk.get_mut(phys).is_some_and(Scaled::hit) {
                 self.add_letter(if phys == 0 { b'C' } else { b'c' });
             }
             return;
         }
+        self.count(phys);
         let ulen = i64::from(u.length()) - 8;
         self.udp_letter(phys);
         self.datagram_valid(phys, ulen);
