@@ -992,8 +992,11 @@ fn ssl_agrees_with_tshark() {
     let per = par_map(&files, |file| {
         let log = one_log(&shared, file, "ssl");
         let recs = log.records();
+        let whole = with_handshake(&shared, file);
         // Per connection: the first ClientHello's SNI and JA3, the first
-        // ServerHello's JA3S (over TCP, outside ICMP quotes).
+        // ServerHello's JA3S (over TCP, outside ICMP quotes), of the
+        // connections Zeek's SSL analyzer reads: those seen from their
+        // handshake (it reads nothing of a partial one).
         let first = |ty: u8, f: &str| -> Vec<String> {
             let mut seen = BTreeSet::new();
             tshark(
@@ -1003,7 +1006,8 @@ fn ssl_agrees_with_tshark() {
                 &["tcp.stream", f],
             )
             .into_iter()
-            .filter(|r| r.len() == 2 && !r[1].is_empty() && seen.insert(r[0].clone()))
+            .filter(|r| r.len() == 2 && !r[1].is_empty() && whole.contains(&r[0]))
+            .filter(|r| seen.insert(r[0].clone()))
             .map(|r| r[1].split(',').next().unwrap_or("").to_owned())
             .collect()
         };
@@ -1048,6 +1052,42 @@ fn ssl_agrees_with_tshark() {
         assert!(*n > 100, "too few TLS hellos to compare");
         assert!(f * 100 >= n * 95, "{} {f}/{n}", names[i]);
     }
+}
+
+/// The TCP conversations (tshark's `tcp.stream`) of `file` that are not
+/// partial in Zeek's sense: the first packet is a SYN without ACK, and
+/// the first packet the other way a SYN.
+fn with_handshake(shared: &Path, file: &str) -> BTreeSet<String> {
+    let rows = tshark(
+        shared,
+        file,
+        "tcp && !icmp && !icmpv6",
+        &[
+            "tcp.stream",
+            "tcp.srcport",
+            "tcp.flags.syn",
+            "tcp.flags.ack",
+        ],
+    );
+    // Per stream: the first sender's port and whether its first packet was
+    // a lone SYN, then whether the other side's first packet was a SYN.
+    let mut first: BTreeMap<String, (String, bool, Option<bool>)> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.len() == 4) {
+        let syn = matches!(r[2].as_str(), "1" | "True");
+        let ack = matches!(r[3].as_str(), "1" | "True");
+        match first.get_mut(&r[0]) {
+            None => {
+                first.insert(r[0].clone(), (r[1].clone(), syn && !ack, None));
+            }
+            Some((port, _, other)) if *port != r[1] && other.is_none() => *other = Some(syn),
+            Some(_) => {}
+        }
+    }
+    first
+        .into_iter()
+        .filter(|(_, (_, lone_syn, other))| *lone_syn && other.unwrap_or(true))
+        .map(|(stream, _)| stream)
+        .collect()
 }
 
 #[test]
@@ -2725,6 +2765,38 @@ fn weird_of_a_bad_checksum_inside_a_tunnel_is_zeeks() {
         .find(|c| c["id.resp_p"] == "80")
         .expect("the inner connection");
     assert_eq!(r[0]["uid"], inner["uid"]);
+}
+
+/// The UDP connection that carries a tunnel has the tunnel's service, as
+/// Zeek's baselines have it: `gtpv1` on port 2152
+/// (`core.tunnels.gtp.inner_ipv6/conn.log`), `vxlan` on each of three
+/// nested VXLAN tunnels (`core.tunnels.max-depth`), `geneve` (its
+/// tunneled-ARP test's conn.log). One with a bad checksum is read no further
+/// (`core.tunnels.vxlan-unknown-internal-packet`: `-`).
+#[test]
+fn a_tunnel_names_its_connection_s_service() {
+    let Some(shared) = shared() else { return };
+    for (file, want) in [
+        ("zeek__tunnels-gtp-gtp7_ipv6.pcap", vec!["2152 gtpv1"]),
+        (
+            "zeek__tunnels-vxlan-triple-v2.pcap",
+            vec!["4789 vxlan", "4789 vxlan", "4789 vxlan"],
+        ),
+        ("zeek__tunnels-geneve-arp.pcap", vec!["6081 geneve"]),
+        ("zeek__tunnels-vxlan-encapsulated-igmp-v2.pcap", vec![]),
+    ] {
+        let conn = one_log_with(&shared, file, "conn", &[]);
+        let got: Vec<String> = conn
+            .records()
+            .iter()
+            .filter(|r| {
+                r["proto"] == "udp" && ["2152", "4789", "6081"].contains(&r["id.resp_p"].as_str())
+            })
+            .filter(|r| r["service"] != "-")
+            .map(|r| format!("{} {}", r["id.resp_p"], r["service"]))
+            .collect();
+        assert_eq!(got, want, "{file}");
+    }
 }
 
 /// Zeek's baseline of its VXLAN test with a bad UDP checksum outside

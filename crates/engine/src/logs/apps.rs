@@ -18,7 +18,7 @@ use super::weird::{self, Weird};
 use super::{conn, dhcp, dns, files, ftp, http, mqtt, quic, smtp, ssh, ssl, x509, Schema, Sink};
 use crate::dissect::{BadIpv4, Dissection};
 use crate::flow::history::TCP_WEIRDS;
-use crate::flow::key::{transport, FlowKey, Transport};
+use crate::flow::key::{self, transport, FlowKey, Transport};
 use crate::flow::{Ended, FlowEngine, StreamProto};
 use arrayvec::ArrayVec;
 use std::io;
@@ -206,6 +206,19 @@ impl Wants {
     }
 }
 
+/// The service Zeek names a UDP connection by when a datagram of it
+/// carries `layer`, a tunnel its analyzers read and confirm at once
+/// (VXLAN, Geneve, GTPv1; Teredo waits for both directions by default,
+/// `Tunnel::delay_teredo_confirmation`, and is not named here).
+fn tunnel_service(layer: &Layer<'_>) -> Option<&'static str> {
+    match layer {
+        Layer::Vxlan(_) => Some("vxlan"),
+        Layer::Geneve(_) => Some("geneve"),
+        Layer::Gtp(g) if g.version() == 1 => Some("gtpv1"),
+        _ => None,
+    }
+}
+
 /// Stream deliveries of one frame looked at for ssh.log (a frame delivers
 /// its own bytes and what it let through of bytes held before it).
 const SSH_SEGMENTS: usize = 16;
@@ -241,6 +254,9 @@ pub struct AppLogs {
     closed: Vec<(u32, u32)>,
     /// The frame was cut at an IPv4 header with a bad checksum.
     bad_ipv4: Option<BadIpv4>,
+    /// The frame's UDP conversations that carry a tunnel, with the
+    /// tunnel's service ([`tunnel_service`]).
+    tunnels: ArrayVec<(FlowKey, &'static str), { key::MAX_PER_FRAME }>,
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
@@ -265,6 +281,7 @@ impl AppLogs {
             stopped: Vec::new(),
             closed: Vec::new(),
             bad_ipv4: None,
+            tunnels: ArrayVec::new(),
             dns: dns::Tracker::default(),
             dhcp: dhcp::Tracker::default(),
             http: http::Tracker::default(),
@@ -291,6 +308,10 @@ impl AppLogs {
         self.ts_ns = ts_ns;
         self.frame = self.frame.wrapping_add(1);
         self.bad_ipv4 = d.bad_ipv4;
+        self.tunnels.clear();
+        if d.layers.iter().any(|e| tunnel_service(&e.layer).is_some()) {
+            self.tunnels_of(d);
+        }
         let from = match innermost {
             Some(Transport::Tcp(i) | Transport::Udp(i)) => i,
             _ => return,
@@ -401,6 +422,9 @@ impl AppLogs {
         if self.wants.weird {
             self.weirds(flows, sink)?;
         }
+        if !self.tunnels.is_empty() {
+            self.tunnel_services(flows);
+        }
         if !self.msgs.is_empty() {
             self.messages(flows, sink)?;
         }
@@ -408,6 +432,45 @@ impl AppLogs {
             self.ssh_segments(flows, sink)?;
         }
         Ok(())
+    }
+
+    /// The UDP conversations of `d` whose datagram carries a tunnel Zeek
+    /// reads (and whose checksum is good: Zeek reads no further then).
+    fn tunnels_of(&mut self, d: &Dissection<'_>) {
+        let mut found = ArrayVec::new();
+        key::all(d, &mut found);
+        for c in found.iter().filter(|c| !c.quoted) {
+            let Transport::Udp(i) = c.transport else {
+                continue;
+            };
+            let at = |i: usize| d.layers.get(i).map(|e| &e.layer);
+            let (Some(Layer::Udp(u)), Some(next)) = (at(i), at(i.saturating_add(1))) else {
+                continue;
+            };
+            if let (false, Some(s)) = (
+                crate::flow::bad_checksum(u.checksum_status()),
+                tunnel_service(next),
+            ) {
+                let _ = self.tunnels.try_push((c.key, s));
+            }
+        }
+    }
+
+    /// The services of the frame's tunnels, on the conversations that
+    /// carry them (Zeek's tunnel analyzers confirm themselves, which
+    /// names the outer connection's service).
+    fn tunnel_services(&mut self, flows: &mut FlowEngine) {
+        for i in 0..flows.conversations().len() {
+            let Some(cur) = flows.conversations().get(i).copied() else {
+                break;
+            };
+            let Some(&(_, s)) = self.tunnels.iter().find(|(k, _)| *k == cur.key) else {
+                continue;
+            };
+            if let Some(flow) = flows.flow_mut(&cur) {
+                flow.history.service.add(s);
+            }
+        }
     }
 
     /// The frame's weirds: its IPv4 header's bad checksum; each of its
