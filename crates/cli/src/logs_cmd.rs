@@ -23,7 +23,7 @@ use std::rc::Rc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use wiresift_engine::defrag::Limits;
 use wiresift_engine::flow::{self, FlowOptions};
-use wiresift_engine::logs::apps::{AppLogs, Wants};
+use wiresift_engine::logs::apps::{self, AppLogs, Wants};
 use wiresift_engine::logs::{self, weird, x509, Schema, Writer, Writers};
 use wiresift_engine::{Dissection, Dissector, Options};
 use wiresift_wire::frame::FrameMeta;
@@ -212,6 +212,13 @@ fn limits_reached(
         (
             total(|j| j.apps.stats.dropped),
             "application messages past the most one frame holds".to_owned(),
+        ),
+        (
+            total(|j| j.apps.stats.parents_dropped),
+            format!(
+                "tunnelled connections logged without tunnel_parents ({} held)",
+                apps::MAX_TUNNELLED
+            ),
         ),
         (
             total(|j| j.apps.dns.stats.overflow),

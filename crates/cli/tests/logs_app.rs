@@ -2799,6 +2799,53 @@ fn a_tunnel_names_its_connection_s_service() {
     }
 }
 
+/// conn.log's `tunnel_parents` names the tunnel connection right around
+/// a connection, as Zeek's baselines link them: the LLMNR query and the
+/// router solicitation inside GTP to the GTP connection
+/// (`core.tunnels.gtp.inner_ipv6`), and three VXLAN tunnels nested in
+/// each other each to the one around it (`core.tunnels.max-depth`).
+#[test]
+fn tunnel_parents_link_as_zeek_s() {
+    let Some(shared) = shared() else { return };
+    for (file, want) in [
+        (
+            "zeek__tunnels-gtp-gtp7_ipv6.pcap",
+            vec![
+                ("118.92.124.41", None),
+                ("fe80::224c:4fff:fe43:414c", Some("118.92.124.41")),
+                ("fe80::224c:4fff:fe43:414c", Some("118.92.124.41")),
+            ],
+        ),
+        (
+            "zeek__tunnels-vxlan-triple-v2.pcap",
+            vec![
+                ("1.1.1.1", None),
+                ("2.2.2.2", Some("1.1.1.1")),
+                ("3.3.3.3", Some("2.2.2.2")),
+                ("4.4.4.4", Some("3.3.3.3")),
+            ],
+        ),
+    ] {
+        let conn = one_log_with(&shared, file, "conn", &[]);
+        let records = conn.records();
+        let by_uid: BTreeMap<&str, &str> = records
+            .iter()
+            .map(|r| (r["uid"].as_str(), r["id.orig_h"].as_str()))
+            .collect();
+        let mut got: Vec<(&str, Option<&str>)> = records
+            .iter()
+            .map(|r| {
+                let parent = by_uid.get(r["tunnel_parents"].as_str()).copied();
+                (r["id.orig_h"].as_str(), parent)
+            })
+            .collect();
+        got.sort();
+        let mut want = want;
+        want.sort();
+        assert_eq!(got, want, "{file}");
+    }
+}
+
 /// Zeek's baseline of its VXLAN test with a bad UDP checksum outside
 /// (`core.tunnels.vxlan-unknown-internal-packet/conn.log`): each of the
 /// three datagrams is a connection whose history is `C` and which counts

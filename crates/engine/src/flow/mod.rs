@@ -603,6 +603,16 @@ impl FlowEngine {
         table.get_mut_keyed(c.slot, &c.key)
     }
 
+    /// The conversation `key` names, if held (of any transport).
+    pub fn flow(&self, key: &FlowKey) -> Option<&Flow> {
+        let table = match key.proto {
+            key::transport::TCP => &self.tcp,
+            key::transport::UDP => &self.udp,
+            _ => &self.icmp,
+        };
+        table.get(table.find(key)?)
+    }
+
     /// The last frame's ICMP conversation, when its message had a bad
     /// checksum ([`FlowOptions::drop_corrupt`]): its key and flow.
     pub fn corrupt_icmp_mut(&mut self) -> Option<(FlowKey, &mut Flow)> {

@@ -235,7 +235,19 @@ pub struct Stats {
     pub orphaned: u64,
     /// Messages past [`MAX_MSGS`] in one frame.
     pub dropped: u64,
+    /// Tunnelled connections whose parent was not kept: [`MAX_TUNNELLED`]
+    /// connections already had theirs.
+    pub parents_dropped: u64,
 }
+
+/// Connections held with the tunnels that carried them, at most; past
+/// that a new one's parent is counted ([`Stats::parents_dropped`]), not
+/// kept.
+pub const MAX_TUNNELLED: usize = 100_000;
+
+/// Parents kept per tunnelled connection (Zeek's set of them grows when a
+/// connection moves from one tunnel to another).
+const MAX_PARENTS: usize = 4;
 
 /// Conversations ended at a time when the capture is over.
 const FINISH_BATCH: usize = 4096;
@@ -257,6 +269,12 @@ pub struct AppLogs {
     /// The frame's UDP conversations that carry a tunnel, with the
     /// tunnel's service ([`tunnel_service`]).
     tunnels: ArrayVec<(FlowKey, &'static str), { key::MAX_PER_FRAME }>,
+    /// The frame's conversations carried right inside one of those, with
+    /// it: (child, parent).
+    nested: ArrayVec<(FlowKey, FlowKey), { key::MAX_PER_FRAME }>,
+    /// conn.log's `tunnel_parents` of the connections held: the uids of
+    /// the tunnel connections that carried them.
+    parents: Map<ConnId, ArrayVec<conn::Uid, MAX_PARENTS>>,
     pub dns: dns::Tracker,
     pub dhcp: dhcp::Tracker,
     pub http: http::Tracker,
@@ -282,6 +300,8 @@ impl AppLogs {
             closed: Vec::new(),
             bad_ipv4: None,
             tunnels: ArrayVec::new(),
+            nested: ArrayVec::new(),
+            parents: Map::default(),
             dns: dns::Tracker::default(),
             dhcp: dhcp::Tracker::default(),
             http: http::Tracker::default(),
@@ -309,6 +329,7 @@ impl AppLogs {
         self.frame = self.frame.wrapping_add(1);
         self.bad_ipv4 = d.bad_ipv4;
         self.tunnels.clear();
+        self.nested.clear();
         if d.layers.iter().any(|e| tunnel_service(&e.layer).is_some()) {
             self.tunnels_of(d);
         }
@@ -424,6 +445,7 @@ impl AppLogs {
         }
         if !self.tunnels.is_empty() {
             self.tunnel_services(flows);
+            self.tunnel_parents(flows);
         }
         if !self.msgs.is_empty() {
             self.messages(flows, sink)?;
@@ -435,15 +457,18 @@ impl AppLogs {
     }
 
     /// The UDP conversations of `d` whose datagram carries a tunnel Zeek
-    /// reads (and whose checksum is good: Zeek reads no further then).
+    /// reads (and whose checksum is good: Zeek reads no further then), and
+    /// the conversations right inside each.
     fn tunnels_of(&mut self, d: &Dissection<'_>) {
         let mut found = ArrayVec::new();
         key::all(d, &mut found);
+        let at = |i: usize| d.layers.get(i).map(|e| &e.layer);
+        // The tunnels' UDP layers, outermost first.
+        let mut carriers: ArrayVec<(usize, FlowKey), { key::MAX_PER_FRAME }> = ArrayVec::new();
         for c in found.iter().filter(|c| !c.quoted) {
             let Transport::Udp(i) = c.transport else {
                 continue;
             };
-            let at = |i: usize| d.layers.get(i).map(|e| &e.layer);
             let (Some(Layer::Udp(u)), Some(next)) = (at(i), at(i.saturating_add(1))) else {
                 continue;
             };
@@ -452,6 +477,55 @@ impl AppLogs {
                 tunnel_service(next),
             ) {
                 let _ = self.tunnels.try_push((c.key, s));
+                let _ = carriers.try_push((i, c.key));
+            }
+        }
+        // A conversation's parent is the innermost tunnel before its
+        // transport layer (an ICMP one is the frame's last) with one IP
+        // header between them: with more, a tunnel of another kind (IP in
+        // IP, GRE) is its parent, which conn.log does not list.
+        for c in found.iter().filter(|c| !c.quoted) {
+            let pos = match c.transport {
+                Transport::Tcp(i) | Transport::Udp(i) => i,
+                Transport::Icmp { .. } => d.layers.len(),
+            };
+            let Some(&(i, parent)) = carriers.iter().rev().find(|(i, _)| *i < pos) else {
+                continue;
+            };
+            let ips = d
+                .layers
+                .get(i.saturating_add(1)..pos)
+                .unwrap_or_default()
+                .iter()
+                .filter(|e| !e.quoted && matches!(e.layer, Layer::Ip(_) | Layer::Ipv6(_)))
+                .count();
+            if ips == 1 {
+                let _ = self.nested.try_push((c.key, parent));
+            }
+        }
+    }
+
+    /// The tunnel parents of the frame's conversations, kept for their
+    /// conn.log records (Zeek adds the innermost tunnel's uid, as each
+    /// packet comes, to the connection's `tunnel_parents`).
+    fn tunnel_parents(&mut self, flows: &FlowEngine) {
+        for &(child, parent) in &self.nested {
+            let (Some(c), Some(p)) = (flows.flow(&child), flows.flow(&parent)) else {
+                continue;
+            };
+            let id = ConnId {
+                proto: child.proto,
+                stream: c.stream,
+                first_frame: c.first_frame,
+            };
+            if self.parents.len() >= MAX_TUNNELLED && !self.parents.contains_key(&id) {
+                self.stats.parents_dropped += 1;
+                continue;
+            }
+            let uid = conn::uid(&parent, p.first_frame);
+            let list = self.parents.entry(id).or_default();
+            if !list.contains(&uid) {
+                let _ = list.try_push(uid);
             }
         }
     }
@@ -654,8 +728,11 @@ impl AppLogs {
                 self.mqtt.conn_ended(id, sink)?;
                 self.ssh.conn_ended(id, sink)?;
             }
+            let parents = self.parents.remove(&id);
             if want_conn {
-                super::emit(&conn::Conn::from_ended(&e), sink)?;
+                let mut c = conn::Conn::from_ended(&e);
+                c.tunnel_parents = parents.map(|p| p.into_iter().collect()).unwrap_or_default();
+                super::emit(&c, sink)?;
             }
         }
         Ok(())

@@ -135,6 +135,9 @@ pub struct Conn {
     pub orig_ip_bytes: u64,
     pub resp_pkts: u64,
     pub resp_ip_bytes: u64,
+    /// The uids of the tunnel connections that carried it (UDP tunnels
+    /// whose connection conn.log lists).
+    pub tunnel_parents: Vec<Uid>,
 }
 
 /// The digits of Zeek's base 62.
@@ -348,6 +351,7 @@ impl Conn {
             orig_ip_bytes: h.ip_bytes[oi],
             resp_pkts: h.packets[ri],
             resp_ip_bytes: h.ip_bytes[ri],
+            tunnel_parents: Vec::new(),
         }
     }
 }
@@ -384,8 +388,10 @@ impl Record for Conn {
             Value::Count(self.orig_ip_bytes),
             Value::Count(self.resp_pkts),
             Value::Count(self.resp_ip_bytes),
-            // Tunnels are not followed yet.
-            Value::Unset,
+            match self.tunnel_parents.as_slice() {
+                [] => Value::Unset,
+                uids => Value::Strings(uids.iter().map(|u| Cow::Borrowed(u.as_bytes())).collect()),
+            },
         ]);
     }
 }

@@ -65,6 +65,7 @@ fn record_fills_every_field() {
         orig_ip_bytes: 994,
         resp_pkts: 8,
         resp_ip_bytes: 2909,
+        tunnel_parents: vec![Uid::from_text("CP1"), Uid::from_text("CP2")],
     };
     let mut v = Vec::new();
     c.values(&mut v);
@@ -76,6 +77,6 @@ fn record_fills_every_field() {
     let line = text.lines().nth(8).expect("a record");
     assert_eq!(
         line,
-        "1389719050.348896\tCX\t10.0.2.15\t55120\t192.150.187.43\t80\ttcp\t-\t5.411318\t654\t2585\tSF\tT\tF\t0\tShADadfF\t8\t994\t8\t2909\t-"
+        "1389719050.348896\tCX\t10.0.2.15\t55120\t192.150.187.43\t80\ttcp\t-\t5.411318\t654\t2585\tSF\tT\tF\t0\tShADadfF\t8\t994\t8\t2909\tCP1,CP2"
     );
 }
