@@ -447,6 +447,9 @@ impl AppLogs {
             self.tunnel_services(flows);
             self.tunnel_parents(flows);
         }
+        if self.ssl.any() {
+            self.ssl_gaps(flows);
+        }
         if !self.msgs.is_empty() {
             self.messages(flows, sink)?;
         }
@@ -543,6 +546,23 @@ impl AppLogs {
             };
             if let Some(flow) = flows.flow_mut(&cur) {
                 flow.history.service.add(s);
+            }
+        }
+    }
+
+    /// The TLS connections whose bytes went missing in the frame: Zeek's
+    /// SSL analyzer reads nothing of them after a gap in either direction.
+    fn ssl_gaps(&mut self, flows: &FlowEngine) {
+        for dl in flows.delivered() {
+            if dl.gap_before == 0 || dl.proto != StreamProto::Tcp {
+                continue;
+            }
+            if let Some(f) = flows.flow(&dl.key) {
+                self.ssl.gap(ConnId {
+                    proto: dl.key.proto,
+                    stream: dl.stream,
+                    first_frame: f.first_frame,
+                });
             }
         }
     }

@@ -33,7 +33,8 @@
 //! - A TCP connection picked up without its handshake (Zeek's partial
 //!   connection, [`crate::flow::history::History::partial`]) is not read:
 //!   the caller gives this tracker none of its messages
-//!   ([`super::apps::AppLogs`]).
+//!   ([`super::apps::AppLogs`]). After a gap in either direction nothing
+//!   more is read ([`Tracker::gap`]); the record keeps what came before.
 //!
 //! DTLS (over UDP, [`Msg::read_dtls`]) is followed the same way, its
 //! version `DTLSv10`/`DTLSv12` and conn.log's service `dtls`. A handshake
@@ -676,6 +677,9 @@ struct ConnState {
     frags: [Reassembly; 2],
     /// DTLS: a protocol violation ended the analysis (nothing is written).
     violated: bool,
+    /// TCP: bytes went missing in either direction; Zeek's analyzer reads
+    /// nothing after a gap (`had_gap`).
+    gap: bool,
 }
 
 impl ConnState {
@@ -722,6 +726,7 @@ impl ConnState {
             logged: false,
             frags: Default::default(),
             violated: false,
+            gap: false,
         }
     }
 
@@ -1021,7 +1026,7 @@ impl Tracker {
             .conns
             .entry(f.conn.id)
             .or_insert_with(|| ConnState::new(f));
-        if st.logged {
+        if st.logged || st.gap {
             return Ok(true);
         }
         let mut m = m;
@@ -1097,6 +1102,18 @@ impl Tracker {
     }
 
     /// A connection ended: its record, if not written yet.
+    /// Any connection followed?
+    pub fn any(&self) -> bool {
+        !self.conns.is_empty()
+    }
+
+    /// Bytes of connection `id` went missing: nothing more of it is read.
+    pub fn gap(&mut self, id: ConnId) {
+        if let Some(st) = self.conns.get_mut(&id) {
+            st.gap = true;
+        }
+    }
+
     pub fn conn_ended(&mut self, id: ConnId, sink: &mut dyn Sink) -> io::Result<()> {
         match self.conns.remove(&id) {
             Some(st) => {

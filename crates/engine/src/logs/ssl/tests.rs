@@ -117,6 +117,35 @@ fn hellos_as_zeek_logs_them() {
     assert_eq!(ja4.len(), 36);
 }
 
+/// After a gap in either direction Zeek's SSL analyzer reads nothing
+/// more (`had_gap`): the ServerHello that follows one is not in the
+/// record, which is still written with what came before.
+#[test]
+fn nothing_is_read_after_a_gap() {
+    let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
+    feed(&mut t, &mut rows, &c, true, 10 * SEC, msg(CLIENT_HELLO));
+    t.gap(c.id);
+    assert!(
+        feed(&mut t, &mut rows, &c, false, 11 * SEC, msg(SERVER_HELLO)),
+        "done"
+    );
+    t.conn_ended(c.id, &mut rows).expect("sink");
+    rows.check(
+        "ssl",
+        0,
+        &[
+            ("server_name", "www.cloudflare.com"),
+            ("version", "-"),
+            ("cipher", "-"),
+            ("ssl_history", "C"),
+        ],
+    );
+    // A gap on a connection with no TLS state changes nothing.
+    let mut other = Tracker::default();
+    other.gap(c.id);
+    assert!(!other.any());
+}
+
 #[test]
 fn established_once_both_sides_changed_cipher() {
     let (mut t, mut rows, c) = (Tracker::default(), Rows::default(), tcp());
