@@ -243,12 +243,13 @@ Examples:
   wiresift logs conn -r capture.pcap --json | jq .uid  one JSON object a connection
   wiresift logs all -r capture.pcap -o logs/           every log, in logs/conn.log, …
   wiresift logs conn -r capture.pcap -C                ignore checksums (like zeek -C)
-Logs: conn, all.";
+Logs: conn, dns, dhcp, http, files, ssl, x509, quic, ftp, smtp, mqtt_connect, mqtt_publish,
+  mqtt_subscribe, ssh, websocket, weird; all.";
 
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// The log to write: conn, dns, dhcp, http, files, ssl, x509, quic, ftp,
-    /// smtp, mqtt_connect, mqtt_publish, mqtt_subscribe, ssh, weird; or all
+    /// smtp, mqtt_connect, mqtt_publish, mqtt_subscribe, ssh, websocket, weird; or all
     /// (every log; needs -o).
     #[arg(value_name = "LOG")]
     pub log: String,

@@ -178,7 +178,9 @@ fn limits_reached(
     certificates: &logs::once::Stats,
     weirds_untracked: u64,
 ) -> Vec<String> {
-    use wiresift_engine::logs::{dhcp, dns, ftp, http, mime, mqtt, quic, smtp, ssh, ssl};
+    use wiresift_engine::logs::{
+        dhcp, dns, ftp, http, mime, mqtt, quic, smtp, ssh, ssl, websocket,
+    };
     let total = |f: fn(&LogsJob) -> u64| jobs.iter().map(f).sum::<u64>();
     fn flows(j: &LogsJob) -> Option<flow::FlowStats> {
         j.dissector.flows.as_ref().map(|f| f.stats)
@@ -310,6 +312,13 @@ fn limits_reached(
             format!(
                 "SSH connections written early ({} with state)",
                 ssh::MAX_CONNS
+            ),
+        ),
+        (
+            total(|j| j.apps.websocket.stats.overflow),
+            format!(
+                "WebSocket handshakes given up unfinished ({} with state)",
+                websocket::MAX_CONNS
             ),
         ),
         (

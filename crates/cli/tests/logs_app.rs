@@ -2799,6 +2799,56 @@ fn a_tunnel_names_its_connection_s_service() {
     }
 }
 
+/// websocket.log and its weird as Zeek's baselines have them: its
+/// wstunnel-http test (the protocols the client asked for, the one the
+/// server chose; no user agent) and its key-accept-wrong test (the
+/// request's user agent, the client's extensions, and the accept the
+/// key called for); conn.log's service names both protocols.
+#[test]
+fn websocket_log_matches_zeek() {
+    let Some(shared) = shared() else { return };
+    let cols = [
+        "id.orig_p",
+        "id.resp_p",
+        "host",
+        "uri",
+        "user_agent",
+        "subprotocol",
+        "client_protocols",
+        "server_extensions",
+        "client_extensions",
+    ];
+    let token = "authorization.bearer.eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpZCI6IjAxOGNmZWFiLWY5OWQtNzBmNy05NmFmLTBlOGJhNjk2YTFmNiIsInAiOiJUY3AiLCJyIjoiemVlay5vcmciLCJycCI6ODB9.FsquetBp_jsIDzBslWyyTPlS2hcMprVuWmbT2r57N0A";
+    let wstunnel = format!("51102|8888|localhost:8888|/v1/events|-|v1|v1,{token}|-|-");
+    for (file, want, weird) in [
+        ("zeek__websocket-wstunnel-http.pcap", wstunnel.as_str(), None),
+        (
+            "zeek__websocket-wrong-accept-header.pcap",
+            "53654|8080|localhost:8080|/|Python/3.10 websockets/12.0|v1|v1|-|permessage-deflate; client_max_window_bits",
+            Some("expected=N8ntNYkX6Qerw4tK3s/CYzpSZNc=, found=N8ntNYkX6Qerw4tK3s/CYzpSZNc=-wrong"),
+        ),
+    ] {
+        let ws = one_log_with(&shared, file, "websocket", &[]).records();
+        let got: Vec<String> = ws
+            .iter()
+            .map(|r| cols.map(|c| r[c].as_str()).join("|"))
+            .collect();
+        assert_eq!(got, [want], "{file}");
+        let weirds = one_log_with(&shared, file, "weird", &[]).records();
+        let got: Vec<(&str, &str)> = weirds
+            .iter()
+            .map(|r| (r["name"].as_str(), r["addl"].as_str()))
+            .collect();
+        let want: Vec<(&str, &str)> = weird
+            .map(|a| ("websocket_wrong_accept_header", a))
+            .into_iter()
+            .collect();
+        assert_eq!(got, want, "{file}");
+        let conn = one_log_with(&shared, file, "conn", &[]).records();
+        assert_eq!(conn[0]["service"], "http,websocket", "{file}");
+    }
+}
+
 /// conn.log's `tunnel_parents` names the tunnel connection right around
 /// a connection, as Zeek's baselines link them: the LLMNR query and the
 /// router solicitation inside GTP to the GTP connection

@@ -15,7 +15,9 @@
 //! end, [`AppLogs::finish`].
 
 use super::weird::{self, Weird};
-use super::{conn, dhcp, dns, files, ftp, http, mqtt, quic, smtp, ssh, ssl, x509, Schema, Sink};
+use super::{
+    conn, dhcp, dns, files, ftp, http, mqtt, quic, smtp, ssh, ssl, websocket, x509, Schema, Sink,
+};
 use crate::dissect::{BadIpv4, Dissection};
 use crate::flow::history::TCP_WEIRDS;
 use crate::flow::key::{self, transport, FlowKey, Transport};
@@ -148,6 +150,7 @@ pub struct Frame<'c> {
 /// One application message of the current frame, as the logs need it.
 /// Held inline, not boxed: the frame's list is reused, and a box was an
 /// allocation for each message.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Msg {
     Dns(dns::Msg),
@@ -182,6 +185,8 @@ pub struct Wants {
     pub files: bool,
     /// ftp.log (whose records name the files of data connections).
     pub ftp: bool,
+    /// websocket.log, or the weirds of WebSocket handshakes.
+    pub websocket: bool,
 }
 
 impl Wants {
@@ -202,6 +207,8 @@ impl Wants {
             weird: has(&weird::SCHEMA),
             files: has(&files::SCHEMA),
             ftp: has(&ftp::SCHEMA),
+            // weird.log has the weirds of its handshakes.
+            websocket: has(&websocket::SCHEMA) || has(&weird::SCHEMA),
         }
     }
 }
@@ -286,6 +293,7 @@ pub struct AppLogs {
     pub smtp: smtp::Tracker,
     pub mqtt: mqtt::Tracker,
     pub ssh: ssh::Tracker,
+    pub websocket: websocket::Tracker,
     pub stats: Stats,
 }
 
@@ -312,6 +320,7 @@ impl AppLogs {
             smtp: smtp::Tracker::default(),
             mqtt: mqtt::Tracker::default(),
             ssh: ssh::Tracker::default(),
+            websocket: websocket::Tracker::default(),
             stats: Stats::default(),
         }
     }
@@ -367,7 +376,10 @@ impl AppLogs {
                     Some(m) => Msg::Dhcp(m),
                     None => continue,
                 },
-                Layer::Http(v) => Msg::Http(http::Msg::read(v, self.wants.http, ts_ns)),
+                Layer::Http(v) => {
+                    let build = self.wants.http || self.wants.websocket;
+                    Msg::Http(http::Msg::read(v, build, ts_ns))
+                }
                 // The service needs no reading: a TLS layer is confirmed
                 // TLS (its records parsed).
                 Layer::Tls(v) if self.wants.ssl || self.wants.x509 => {
@@ -747,6 +759,7 @@ impl AppLogs {
                 self.smtp.conn_ended(id, sink)?;
                 self.mqtt.conn_ended(id, sink)?;
                 self.ssh.conn_ended(id, sink)?;
+                self.websocket.conn_ended(id);
             }
             let parents = self.parents.remove(&id);
             if want_conn {
@@ -783,6 +796,7 @@ impl AppLogs {
             from_orig: cur.side == ends.orig,
         };
         let mut done = false;
+        let mut websocket = false;
         for m in self.msgs.drain(..) {
             let service = match m {
                 Msg::Dns(m) => {
@@ -799,6 +813,12 @@ impl AppLogs {
                     Some("dhcp")
                 }
                 Msg::Http(m) => {
+                    // Zeek names the service once its WebSocket analyzer
+                    // takes the upgraded connection over.
+                    websocket |= m.upgrades_to_websocket;
+                    if self.wants.websocket {
+                        self.websocket.message(&f.frame(), &m, sink)?;
+                    }
                     if self.wants.http {
                         self.http.message(&f.frame(), m, sink)?;
                     } else if !self.wants.dns {
@@ -864,6 +884,9 @@ impl AppLogs {
             if let Some(s) = service {
                 flow.history.service.add(s);
             }
+        }
+        if websocket {
+            flow.history.service.add("websocket");
         }
         if done && cur.proto == StreamProto::Tcp {
             self.stopped.push(cur.key);

@@ -46,7 +46,7 @@
 
 use super::apps::{ids_in_order, to_evict, ConnId, Frame, Map};
 use super::conn::Uid;
-use super::{emit, field, files, magic, mime, Record, Schema, Sink, Type, Value};
+use super::{emit, field, files, magic, mime, websocket, Record, Schema, Sink, Type, Value};
 use crate::flow::app_stream::BODY_HEAD;
 use crate::h2_streams;
 use crate::inflate::{self, Inflate};
@@ -156,6 +156,26 @@ pub struct Msg {
     /// room in the stream budget to read its parts
     /// ([`crate::flow::app_stream::PARTS_ROOM`]), or content-coded.
     pub unsplit: bool,
+    /// Its `Sec-WebSocket-*` headers Zeek's WebSocket script reads, in
+    /// order (at most [`MAX_WS_HEADERS`]).
+    pub websocket: Vec<(websocket::Header, Vec<u8>)>,
+    /// A `101` response whose `Upgrade` header names `websocket`: the
+    /// connection is WebSocket from here on.
+    pub upgrades_to_websocket: bool,
+}
+
+/// `Sec-WebSocket-*` headers kept of one message.
+pub const MAX_WS_HEADERS: usize = 16;
+
+/// Does `v`, a `101` response, upgrade its connection to WebSocket (an
+/// `Upgrade` header naming it, as Zeek's `HTTP::upgrade_analyzers` has
+/// it)?
+fn upgrades_to_websocket(v: &HttpView<'_>) -> bool {
+    v.status() == Some(101)
+        && v.headers().any(|h| {
+            h.name.eq_ignore_ascii_case(b"upgrade")
+                && h.value.trim_ascii().eq_ignore_ascii_case(b"websocket")
+        })
 }
 
 /// Files listed per direction of a transaction (Zeek's
@@ -279,6 +299,7 @@ impl Msg {
             ..Msg::default()
         };
         let connect = m.request && v.method() == Some(b"CONNECT".as_slice());
+        m.upgrades_to_websocket = !m.request && upgrades_to_websocket(v);
         if !build {
             m.may_switch = connect
                 || (m.request && v.headers().any(|h| h.name.eq_ignore_ascii_case(b"upgrade")));
@@ -327,6 +348,11 @@ impl Msg {
                 let t = val.trim_ascii();
                 coded = !(t.is_empty() || t.eq_ignore_ascii_case(b"identity"));
                 decodes |= inflate::zeek_coding(val);
+            }
+            if let Some(h) = websocket::Header::of(name) {
+                if m.websocket.len() < MAX_WS_HEADERS {
+                    m.websocket.push((h, val.to_vec()));
+                }
             }
             if !m.request {
                 continue;

@@ -49,6 +49,7 @@ pub mod site;
 pub mod smtp;
 pub mod ssh;
 pub mod ssl;
+pub mod websocket;
 pub mod weird;
 pub mod x509;
 
@@ -140,6 +141,7 @@ pub const ALL: &[&Schema] = &[
     &mqtt::PUBLISH,
     &mqtt::SUBSCRIBE,
     &ssh::SCHEMA,
+    &websocket::SCHEMA,
     &weird::SCHEMA,
 ];
 
