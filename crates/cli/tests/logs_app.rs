@@ -35,6 +35,7 @@ const LOGS: &[(&str, usize)] = &[
     ("mqtt_publish", 13),
     ("mqtt_subscribe", 11),
     ("ssh", 25),
+    ("websocket", 13),
     ("weird", 11),
 ];
 
@@ -56,6 +57,15 @@ impl Log {
     fn column(&self, name: &str) -> Vec<String> {
         let k = self.col(name);
         self.rows.iter().map(|r| r[k].clone()).collect()
+    }
+
+    /// Each row's values of the columns `names`, in that order.
+    fn columns(&self, names: &[&str]) -> Vec<Vec<&str>> {
+        let ks: Vec<usize> = names.iter().map(|n| self.col(n)).collect();
+        self.rows
+            .iter()
+            .map(|r| ks.iter().map(|&k| r[k].as_str()).collect())
+            .collect()
     }
 
     /// Rows as field → value maps.
@@ -833,7 +843,7 @@ fn files_of_ftp_data_connections() {
 fn files_of_mails_match_zeek() {
     let Some(shared) = shared() else { return };
     let file = "zeek__smtp.pcap";
-    let files = one_log(&shared, file, "files").records();
+    let files = one_log(&shared, file, "files");
     let cols = [
         "id.orig_h",
         "id.resp_h",
@@ -851,10 +861,7 @@ fn files_of_mails_match_zeek() {
         "timedout",
         "parent_fuid",
     ];
-    let got: Vec<Vec<&str>> = files
-        .iter()
-        .map(|r| cols.iter().map(|c| r[*c].as_str()).collect())
-        .collect();
+    let got = files.columns(&cols);
     // (Zeek's baseline of 2.x-era columns: tx_hosts, rx_hosts, …; the
     // values that remain in Zeek 6's files.log.)
     let zeek = |o, r, depth, mime, name, dur, seen| {
@@ -905,6 +912,7 @@ fn files_of_mails_match_zeek() {
     );
     let smtp = one_log(&shared, file, "smtp").records();
     let listed: Vec<&str> = smtp.iter().map(|r| r["fuids"].as_str()).collect();
+    let files = files.records();
     let fuid = |i: usize| files[i]["fuid"].as_str();
     assert_eq!(
         listed,
@@ -1407,7 +1415,7 @@ fn quic_known_record() {
 fn quic_handshake_matches_zeek() {
     let Some(shared) = shared() else { return };
     let file = "zeek__quic-interop-quic-go_quic-go-handshake.pcap";
-    let recs = one_log(&shared, file, "quic").records();
+    let quic = one_log(&shared, file, "quic");
     let cols = [
         "id.orig_h",
         "id.orig_p",
@@ -1421,10 +1429,7 @@ fn quic_handshake_matches_zeek() {
         "client_protocol",
         "history",
     ];
-    let got: Vec<Vec<&str>> = recs
-        .iter()
-        .map(|r| cols.iter().map(|c| r[*c].as_str()).collect())
-        .collect();
+    let got = quic.columns(&cols);
     let zeek = "193.167.0.100 40084 193.167.100.100 443 1 a771f6161a4072c0bf10 (empty) 5911deff server4:443 hq-interop ISishhoIHOOo";
     assert_eq!(got, [zeek.split(' ').collect::<Vec<_>>()]);
 }
@@ -2828,11 +2833,8 @@ fn websocket_log_matches_zeek() {
             Some("expected=N8ntNYkX6Qerw4tK3s/CYzpSZNc=, found=N8ntNYkX6Qerw4tK3s/CYzpSZNc=-wrong"),
         ),
     ] {
-        let ws = one_log_with(&shared, file, "websocket", &[]).records();
-        let got: Vec<String> = ws
-            .iter()
-            .map(|r| cols.map(|c| r[c].as_str()).join("|"))
-            .collect();
+        let ws = one_log_with(&shared, file, "websocket", &[]);
+        let got: Vec<String> = ws.columns(&cols).iter().map(|r| r.join("|")).collect();
         assert_eq!(got, [want], "{file}");
         let weirds = one_log_with(&shared, file, "weird", &[]).records();
         let got: Vec<(&str, &str)> = weirds
@@ -2918,11 +2920,7 @@ fn a_datagram_with_a_bad_checksum_is_not_counted() {
         "resp_pkts",
         "resp_ip_bytes",
     ];
-    let records = conn.records();
-    let got: Vec<Vec<&str>> = records
-        .iter()
-        .map(|r| cols.iter().map(|c| r[*c].as_str()).collect())
-        .collect();
+    let got = conn.columns(&cols);
     let zeek = "172.30.0.1 4789 OTH T T C 0 0 0 0"
         .split(' ')
         .collect::<Vec<_>>();
