@@ -218,7 +218,7 @@ fn limits_reached(
         (
             total(|j| j.apps.stats.parents_dropped),
             format!(
-                "tunnelled connections logged without tunnel_parents ({} held)",
+                "frames of tunnelled connections whose tunnel_parents were not kept ({} connections held)",
                 apps::MAX_TUNNELLED
             ),
         ),

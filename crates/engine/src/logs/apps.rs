@@ -242,8 +242,8 @@ pub struct Stats {
     pub orphaned: u64,
     /// Messages past [`MAX_MSGS`] in one frame.
     pub dropped: u64,
-    /// Tunnelled connections whose parent was not kept: [`MAX_TUNNELLED`]
-    /// connections already had theirs.
+    /// Frames of tunnelled connections whose parent was not kept:
+    /// [`MAX_TUNNELLED`] connections already had theirs.
     pub parents_dropped: u64,
 }
 

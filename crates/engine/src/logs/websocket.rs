@@ -20,8 +20,9 @@
 //!   WebSocket frames.
 //!
 //! Bounds: at most [`MAX_CONNS`] connections with state (past that the
-//! oldest is dropped, [`Stats::overflow`]); at most [`MAX_ITEMS`]
-//! protocols or extensions a list, each value cut at [`MAX_VALUE`] bytes.
+//! oldest is dropped, [`Stats::overflow`]); each value kept is cut at
+//! [`MAX_VALUE`] bytes, and a list of protocols or extensions takes items
+//! while they add up to no more.
 
 use super::apps::{to_evict, ConnId, ConnRef, Frame, Map};
 use super::http::Msg;
@@ -45,11 +46,10 @@ pub static SCHEMA: Schema = Schema {
 };
 
 /// Connections with WebSocket headers held at once.
-pub const MAX_CONNS: usize = 50_000;
-/// Protocols or extensions kept in one list.
-pub const MAX_ITEMS: usize = 32;
-/// Bytes kept of one header value.
-pub const MAX_VALUE: usize = 4096;
+pub const MAX_CONNS: usize = 10_000;
+/// Bytes kept of one value, and of one list's items together (a
+/// connection holds at most nine such).
+pub const MAX_VALUE: usize = 1024;
 
 /// A `Sec-WebSocket-*` header Zeek's script reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,14 +151,13 @@ fn kept(v: &[u8]) -> Vec<u8> {
 }
 
 /// Zeek's `split_string(value, / *, */)`: the value cut at each comma
-/// and the spaces around it, onto `list` (up to [`MAX_ITEMS`]).
+/// and the spaces around it, onto `list` (while its items add up to no
+/// more than [`MAX_VALUE`] bytes).
 fn split_into(list: &mut Option<Vec<Vec<u8>>>, value: &[u8]) {
     let list = list.get_or_insert_with(Vec::new);
+    let mut held: usize = list.iter().map(Vec::len).sum();
     let n = value.iter().filter(|&&b| b == b',').count();
     for (i, mut item) in value.split(|&b| b == b',').enumerate() {
-        if list.len() >= MAX_ITEMS {
-            break;
-        }
         if i > 0 {
             while let [b' ', rest @ ..] = item {
                 item = rest;
@@ -169,7 +168,11 @@ fn split_into(list: &mut Option<Vec<Vec<u8>>>, value: &[u8]) {
                 item = rest;
             }
         }
-        list.push(kept(item));
+        held = held.saturating_add(item.len());
+        if held > MAX_VALUE {
+            break;
+        }
+        list.push(item.to_vec());
     }
 }
 
@@ -231,9 +234,9 @@ impl Tracker {
         if m.request {
             // Zeek copies these from the HTTP transaction the upgrade
             // answers: its request's.
-            st.ws.host = m.host.clone();
-            st.ws.uri = Some(m.uri.clone());
-            st.ws.user_agent = m.user_agent.clone();
+            st.ws.host = m.host.as_deref().map(kept);
+            st.ws.uri = Some(kept(&m.uri));
+            st.ws.user_agent = m.user_agent.as_deref().map(kept);
         }
         if m.upgrades_to_websocket {
             st.established = true;
