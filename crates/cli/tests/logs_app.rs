@@ -1063,39 +1063,14 @@ fn ssl_agrees_with_tshark() {
 }
 
 /// The TCP conversations (tshark's `tcp.stream`) of `file` that are not
-/// partial in Zeek's sense: the first packet is a SYN without ACK, and
-/// the first packet the other way a SYN.
+/// partial in Zeek's sense ([`common::with_handshake`]).
 fn with_handshake(shared: &Path, file: &str) -> BTreeSet<String> {
-    let rows = tshark(
+    common::with_handshake(&tshark(
         shared,
         file,
         "tcp && !icmp && !icmpv6",
-        &[
-            "tcp.stream",
-            "tcp.srcport",
-            "tcp.flags.syn",
-            "tcp.flags.ack",
-        ],
-    );
-    // Per stream: the first sender's port and whether its first packet was
-    // a lone SYN, then whether the other side's first packet was a SYN.
-    let mut first: BTreeMap<String, (String, bool, Option<bool>)> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.len() == 4) {
-        let syn = matches!(r[2].as_str(), "1" | "True");
-        let ack = matches!(r[3].as_str(), "1" | "True");
-        match first.get_mut(&r[0]) {
-            None => {
-                first.insert(r[0].clone(), (r[1].clone(), syn && !ack, None));
-            }
-            Some((port, _, other)) if *port != r[1] && other.is_none() => *other = Some(syn),
-            Some(_) => {}
-        }
-    }
-    first
-        .into_iter()
-        .filter(|(_, (_, lone_syn, other))| *lone_syn && other.unwrap_or(true))
-        .map(|(stream, _)| stream)
-        .collect()
+        &common::HANDSHAKE_FIELDS,
+    ))
 }
 
 #[test]

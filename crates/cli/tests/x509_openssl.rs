@@ -279,17 +279,31 @@ fn check_file(cap: &Path) -> FileResult {
         .unwrap_or_default()
         .to_string_lossy()
         .to_string();
-    let fields = run(&[
-        "-r",
-        arg(cap),
-        "-T",
-        "fields",
-        "-e",
-        "tls.handshake.certificate",
-    ]);
+    // The certificates of the connections Zeek's SSL analyzer reads:
+    // those seen from their handshake.
+    let table = |filter: &str, fields: &[&str]| -> Vec<Vec<String>> {
+        let mut args = vec!["-r", arg(cap), "-Y", filter, "-T", "fields"];
+        for f in fields {
+            args.extend(["-e", f]);
+        }
+        stdout_of(&run(&args))
+            .lines()
+            .map(|l| l.split('\t').map(str::to_owned).collect())
+            .collect()
+    };
+    let whole = common::with_handshake(&table("tcp", &common::HANDSHAKE_FIELDS));
     let mut by_fp: HashMap<String, BTreeMap<&'static str, String>> = HashMap::new();
-    for line in stdout_of(&fields).lines() {
-        for h in line.split(',').filter(|h| !h.is_empty()) {
+    for row in table(
+        "tls.handshake.certificate",
+        &["tcp.stream", "tls.handshake.certificate"],
+    ) {
+        let [stream, certs] = row.as_slice() else {
+            continue;
+        };
+        if !whole.contains(stream) {
+            continue;
+        }
+        for h in certs.split(',').filter(|h| !h.is_empty()) {
             let Some(der) = unhex(h) else { continue };
             if let Some(f) = openssl_fields(&der) {
                 let fp: String = Sha256::digest(&der)

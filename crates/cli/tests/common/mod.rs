@@ -197,3 +197,38 @@ pub fn exports_of(
     );
     (dir_files(&theirs), dir_files(&ours))
 }
+
+/// The `-T fields` columns [`with_handshake`] reads, in its order.
+pub const HANDSHAKE_FIELDS: [&str; 4] = [
+    "tcp.stream",
+    "tcp.srcport",
+    "tcp.flags.syn",
+    "tcp.flags.ack",
+];
+
+/// The TCP conversations of a capture, given each TCP packet's
+/// [`HANDSHAKE_FIELDS`], that are not partial in Zeek's sense: the first
+/// packet is a SYN without ACK, and the first packet the other way (if
+/// any) a SYN. (Zeek's SSL and SSH analyzers read nothing of the others.)
+pub fn with_handshake(rows: &[Vec<String>]) -> std::collections::BTreeSet<String> {
+    use std::collections::BTreeMap;
+    // Per stream: the first sender's port and whether its first packet was
+    // a lone SYN, then whether the other side's first packet was a SYN.
+    let mut first: BTreeMap<&str, (&str, bool, Option<bool>)> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.len() == 4) {
+        let flag = |v: &str| matches!(v, "1" | "True");
+        let (syn, ack) = (flag(&r[2]), flag(&r[3]));
+        match first.get_mut(r[0].as_str()) {
+            None => {
+                first.insert(&r[0], (&r[1], syn && !ack, None));
+            }
+            Some((port, _, other)) if *port != r[1] && other.is_none() => *other = Some(syn),
+            Some(_) => {}
+        }
+    }
+    first
+        .into_iter()
+        .filter(|(_, (_, lone_syn, other))| *lone_syn && other.unwrap_or(true))
+        .map(|(stream, _)| stream.to_owned())
+        .collect()
+}
