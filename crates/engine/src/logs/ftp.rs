@@ -449,25 +449,25 @@ impl ConnState {
             Some(_) if !self.guest() => Some(hidden()),
             p => p.clone(),
         };
-        let rec = is_one_of(&cur.cmd, LOGGED).then(|| Ftp {
+        // The transfer's fields go with this record, written or not.
+        let file_size = self.file_size.take();
+        let data_channel = self.data_channel.take();
+        let mime_type = self.mime_type.take();
+        let fuid = self.fuid.take();
+        is_one_of(&cur.cmd, LOGGED).then(|| Ftp {
             ts_ns: cur.ts_ns,
             conn: self.conn.clone(),
             user: self.user.clone(),
             password,
             command: cur.cmd.clone(),
             arg: (!arg.is_empty()).then_some(arg),
-            file_size: self.file_size,
+            file_size,
             reply_code: self.reply_code,
             reply_msg: self.reply_msg.clone(),
-            data_channel: self.data_channel,
-            mime_type: self.mime_type,
-            fuid: self.fuid.clone(),
-        });
-        self.file_size = None;
-        self.data_channel = None;
-        self.mime_type = None;
-        self.fuid = None;
-        rec
+            data_channel,
+            mime_type,
+            fuid,
+        })
     }
 }
 
